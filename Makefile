@@ -1,0 +1,73 @@
+# kaquan - one plain Makefile.  `make` builds build/kaquan-fcgi and
+# build/kaquanctl; `make test` builds a sanitizer copy under build/asan/ and
+# runs the unit tests, then the HTTP tests against a private stack.
+
+PKGS     = fcgi libmariadb libxml-2.0 libpcre2-8 libcrypt
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN     = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
+           -Wmissing-prototypes -Wno-missing-field-initializers
+CPPFLAGS = -Icore -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer
+
+BUILD   ?= build
+CORE_SRC = $(wildcard core/*.c)
+FCGI_SRC = $(wildcard fcgi/*.c)
+CLI_SRC  = $(wildcard cli/*.c)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+
+CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/%.o)
+FCGI_OBJ = $(FCGI_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# request parsing is pure and unit-tested without the worker
+FCGI_PURE = $(BUILD)/fcgi/request.o
+
+.PHONY: all deps run up down test unit bench clean asan
+all: $(BUILD)/kaquan-fcgi $(BUILD)/kaquanctl
+
+$(BUILD)/%.o: %.c $(wildcard core/*.h fcgi/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Ifcgi $(CFLAGS) $(WARN) -c -o $@ $<
+
+$(BUILD)/libkaquan.a: $(CORE_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/kaquan-fcgi: $(FCGI_OBJ) $(BUILD)/libkaquan.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/kaquanctl: $(CLI_OBJ) $(BUILD)/libkaquan.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(FCGI_PURE) $(BUILD)/libkaquan.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Ifcgi $(CFLAGS) $(WARN) -o $@ $^ $(LDLIBS) -lcmocka
+
+unit: $(UNIT_BIN)
+
+# The sanitizer build the tests run against.
+asan:
+	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g $(SAN)" all unit
+
+deps:
+	@sh conf/dev/deps.sh
+
+run: deps all
+	@sh conf/dev/stack.sh run
+
+up: deps all
+	@sh conf/dev/stack.sh up
+
+down:
+	@sh conf/dev/stack.sh down
+
+test: deps
+	@$(MAKE) --no-print-directory asan
+	@sh tests/run.sh
+
+bench: deps all
+	@sh tests/bench.sh
+
+clean:
+	rm -rf build

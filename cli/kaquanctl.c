@@ -1,0 +1,190 @@
+/*
+ * kaquanctl - the command line: migrations, accounts, users, admins.
+ *
+ *   kaquanctl [--config FILE] migrate
+ *   kaquanctl [--config FILE] admin add --login L --role admin|viewer
+ *   kaquanctl [--config FILE] account add --uin N --name S [--reseller UIN]
+ *   kaquanctl [--config FILE] user add --uin N --login L [--owner] [--finance]
+ *
+ * Passwords are read from standard input (one line).  Ids go to stdout;
+ * errors are one line on stderr and a non-zero exit.  Options are checked
+ * by the same field tables the web forms use.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "account.h"
+#include "config.h"
+#include "db.h"
+#include "form.h"
+#include "migrate.h"
+
+#define PASSWORD_MIN	8
+
+static const struct field login_field =
+    { .name = "login", .type = FT_TEXT, .required = 1,
+      .pattern = "[A-Za-z0-9_.@-]{1,64}" };
+static const struct field admin_fields[] = {
+	login_field,
+	{ .name = "role", .type = FT_TEXT, .required = 1,
+	  .pattern = "admin|viewer" },
+};
+static const struct field account_fields[] = {
+	{ .name = "uin", .type = FT_INT, .required = 1, .min = 1,
+	  .max = 999999999999LL },
+	{ .name = "name", .type = FT_TEXT, .required = 1, .maxlen = 100 },
+	{ .name = "reseller", .type = FT_INT, .min = 1, .max = 999999999999LL },
+};
+static const struct field user_fields[] = {
+	{ .name = "uin", .type = FT_INT, .required = 1, .min = 1,
+	  .max = 999999999999LL },
+	login_field,
+	{ .name = "owner", .type = FT_TEXT, .pattern = "1" },
+	{ .name = "finance", .type = FT_TEXT, .pattern = "1" },
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static void __attribute__((noreturn))
+die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kaquanctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/* "--name value" and bare "--flag" (value "1") into params, then typed. */
+static void
+options(struct arena *a, char **argv, int argc, const struct field *t,
+    size_t n, struct form *f)
+{
+	struct params	p;
+	enum kq_status	s;
+	int		i;
+	size_t		j;
+
+	params_init(&p);
+	for (i = 0; i < argc; i++) {
+		const char *name = argv[i], *value = "1";
+
+		if (strncmp(name, "--", 2) != 0)
+			die("unexpected argument \"%s\"", name);
+		name += 2;
+		for (j = 0; j < n && strcmp(t[j].name, name) != 0; j++)
+			;
+		if (j == n)
+			die("unknown option --%s", name);
+		if (t[j].pattern == NULL || strcmp(t[j].pattern, "1") != 0) {
+			if (i + 1 >= argc)
+				die("--%s needs a value", name);
+			value = argv[++i];
+		}
+		if (params_add(&p, a, name, value, strlen(value)) < 0)
+			die("out of memory");
+	}
+	if ((s = form_parse(a, t, n, &p, f)) == KQ_UNAVAILABLE)
+		die("out of memory");
+	if (s != KQ_OK)
+		die("--%s: %s", f->bad, *form_get(f, f->bad)->raw == '\0' ?
+		    "missing" : "invalid value");
+}
+
+static char *
+read_password(void)
+{
+	static char	buf[512];
+	size_t		len;
+
+	if (fgets(buf, sizeof(buf), stdin) == NULL)
+		die("no password on standard input");
+	len = strcspn(buf, "\r\n");
+	buf[len] = '\0';
+	if (len < PASSWORD_MIN)
+		die("the password needs at least %d characters", PASSWORD_MIN);
+	return buf;
+}
+
+static void
+check(struct db *db, enum kq_status s, const char *what)
+{
+	if (s == KQ_OK)
+		return;
+	if (s == KQ_CONFLICT)
+		die("%s already exists", what);
+	if (s == KQ_NOT_FOUND)
+		die("%s: a referenced account does not exist", what);
+	die("%s: %s", what, db_error(db));
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char	*config_path = getenv("KAQUAN_CONF");
+	struct config	 cfg;
+	struct arena	 a;
+	struct form	 f;
+	struct db	*db;
+	char		 err[1024];
+	unsigned long long id;
+	int		 i = 1, applied;
+
+	if (argc > 2 && strcmp(argv[1], "--config") == 0) {
+		config_path = argv[2];
+		i = 3;
+	}
+	if (i >= argc)
+		die("usage: kaquanctl [--config FILE] migrate | admin add | "
+		    "account add | user add");
+	if (config_path == NULL)
+		die("no configuration: pass --config FILE or set KAQUAN_CONF");
+	if (config_load(config_path, &cfg, err, sizeof(err)) < 0)
+		die("%s", err);
+	db_set_log(NULL);	/* errors are reported once, by die() */
+	if ((db = db_open(&cfg.db, err, sizeof(err))) == NULL ||
+	    db_ready(db) != KQ_OK)
+		die("cannot connect to the database: %s", db ? db_error(db) : err);
+	arena_init(&a, 0, 0);
+
+	if (strcmp(argv[i], "migrate") == 0 && argc == i + 1) {
+		check(db, migrate_run(db, cfg.sql_dir, stderr, &applied), "migrate");
+		printf("%d\n", applied);
+	} else if (argc > i + 1 && strcmp(argv[i + 1], "add") == 0 &&
+	    strcmp(argv[i], "admin") == 0) {
+		options(&a, argv + i + 2, argc - i - 2, admin_fields,
+		    NELEM(admin_fields), &f);
+		check(db, admin_add(db, form_get(&f, "login")->s, read_password(),
+		    form_get(&f, "role")->s, &id), "admin");
+		printf("%llu\n", id);
+	} else if (argc > i + 1 && strcmp(argv[i + 1], "add") == 0 &&
+	    strcmp(argv[i], "account") == 0) {
+		options(&a, argv + i + 2, argc - i - 2, account_fields,
+		    NELEM(account_fields), &f);
+		check(db, account_add(db, form_get(&f, "uin")->i,
+		    form_get(&f, "name")->s, form_get(&f, "reseller")->present ?
+		    form_get(&f, "reseller")->i : 0), "account");
+		printf("%lld\n", form_get(&f, "uin")->i);
+	} else if (argc > i + 1 && strcmp(argv[i + 1], "add") == 0 &&
+	    strcmp(argv[i], "user") == 0) {
+		options(&a, argv + i + 2, argc - i - 2, user_fields,
+		    NELEM(user_fields), &f);
+		check(db, user_add(db, form_get(&f, "uin")->i,
+		    form_get(&f, "login")->s, read_password(),
+		    form_get(&f, "owner")->present, form_get(&f, "finance")->present,
+		    &id), "user");
+		printf("%llu\n", id);
+	} else
+		die("unknown command \"%s\"", argv[i]);
+
+	arena_free(&a);
+	db_close(db);
+	form_cleanup();
+	config_free(&cfg);
+	return 0;
+}

@@ -1,0 +1,37 @@
+#!/bin/sh
+# deps.sh - installs the Debian packages kaquan builds, runs and tests with,
+# when any is missing (apt-get, as root).  Used by `make deps`, `make run`,
+# `make test` and CI.
+set -eu
+
+PKGS="build-essential pkg-config libfcgi-dev libmariadb-dev libxml2-dev
+libpcre2-dev libcrypt-dev libcmocka-dev mariadb-server mariadb-client
+nginx-light wrk curl python3 ca-certificates"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+# nginx-light or any other nginx flavour will do
+if echo "$missing" | grep -q nginx-light && command -v nginx >/dev/null 2>&1; then
+	missing=$(echo "$missing" | sed 's/ nginx-light//')
+fi
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "kaquan: missing packages:$missing" >&2
+	echo "kaquan: install them (sudo apt-get install$missing) and run again" >&2
+	exit 1
+fi
+echo "kaquan: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+# the packages must not start system services: the stack is private
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+	chmod +x /usr/sbin/policy-rc.d
+	trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,64 @@
+/*
+ * auth.h - passwords, sessions, CSRF tokens, who may do what.
+ *
+ * Passwords are yescrypt hashes (libcrypt).  A session is a 256-bit random
+ * token in a cookie; the database keeps only its SHA-256, with idle and
+ * absolute timeouts.  Member and admin sessions are separate rows of
+ * separate kinds behind separate cookies.  Each session carries its own
+ * CSRF token, checked on every POST.
+ */
+#ifndef KQ_AUTH_H
+#define KQ_AUTH_H
+
+#include "arena.h"
+#include "db.h"
+#include "status.h"
+
+#define TOKEN_HEX	64	/* 32 random bytes */
+
+enum principal_kind { P_NONE, P_MEMBER, P_ADMIN };
+
+struct principal {
+	enum principal_kind kind;
+	long long	 id;		/* users.id or admins.id */
+	long long	 uin;		/* members */
+	const char	*login;
+	const char	*account_name;	/* members */
+	int		 is_owner;
+	int		 finance;
+	int		 is_admin_role;	/* admins: role admin, not viewer */
+	const char	*role;		/* "admin" / "viewer" / "owner" / ... */
+	char		 csrf[TOKEN_HEX + 1];
+};
+
+struct session_policy {
+	int	idle_minutes;
+	int	absolute_hours;
+};
+
+/* yescrypt; 0 or -1. */
+int		 password_hash(const char *password, char *out, size_t outsz);
+/* 1 when the password matches, 0 otherwise (constant time in the hash). */
+int		 password_verify(const char *password, const char *hash);
+
+/* Checks a login and password; KQ_OK fills *p (without csrf),
+ * KQ_LOGIN_FAILED for an unknown login or a wrong password. */
+enum kq_status	 auth_login(struct db *, struct arena *, enum principal_kind,
+		    const char *login, const char *password, struct principal *);
+/* Starts a session for *p: token_out gets the cookie value and p->csrf the
+ * session's CSRF token. */
+enum kq_status	 session_create(struct db *, struct principal *,
+		    char token_out[TOKEN_HEX + 1]);
+/* KQ_OK fills *p; KQ_NOT_FOUND for no, expired or foreign-kind session. */
+enum kq_status	 session_load(struct db *, struct arena *, enum principal_kind,
+		    const char *token, const struct session_policy *,
+		    struct principal *);
+enum kq_status	 session_end(struct db *, const char *token);
+/* Deletes sessions past their timeouts; the count in *n. */
+enum kq_status	 session_sweep(struct db *, const struct session_policy *,
+		    unsigned long long *n);
+
+/* Constant-time string comparison; 1 when equal. */
+int		 token_equal(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,231 @@
+/*
+ * codes.c - code generation from getrandom() and their check digits.
+ *
+ * Random symbols are drawn by rejection sampling so every symbol is equally
+ * likely (no modulo bias).  Damm catches every single-digit error and every
+ * adjacent transposition; Luhn mod N does the same for base-32 symbols.
+ */
+#include <sys/random.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+
+#include "codes.h"
+
+static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/* The Damm quasigroup of order 10 (Damm 2004). */
+static const unsigned char damm_table[10][10] = {
+	{0, 3, 1, 7, 5, 9, 8, 6, 4, 2},
+	{7, 0, 9, 2, 1, 5, 4, 8, 6, 3},
+	{4, 2, 0, 6, 8, 7, 1, 3, 5, 9},
+	{1, 7, 5, 0, 9, 8, 3, 4, 2, 6},
+	{6, 1, 2, 3, 0, 4, 5, 9, 7, 8},
+	{3, 6, 7, 4, 2, 0, 9, 5, 8, 1},
+	{5, 8, 6, 9, 7, 2, 0, 1, 3, 4},
+	{8, 9, 4, 5, 3, 6, 2, 0, 1, 7},
+	{9, 4, 3, 8, 6, 1, 7, 2, 0, 5},
+	{2, 5, 8, 1, 4, 3, 6, 7, 9, 0},
+};
+
+int
+random_bytes(void *buf, size_t n)
+{
+	unsigned char	*p = buf;
+	ssize_t		 r;
+
+	while (n > 0) {
+		r = getrandom(p, n, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+int
+random_hex(char *out, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char	 b[64];
+	size_t		 i;
+
+	if (n > sizeof(b) || random_bytes(b, n) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[b[i] >> 4];
+		out[2 * i + 1] = hex[b[i] & 15];
+	}
+	out[2 * n] = '\0';
+	return 0;
+}
+
+/* n symbols uniformly from 0..base-1, base <= 32. */
+static int
+random_symbols(unsigned char *out, size_t n, unsigned base)
+{
+	unsigned char	 pool[64];
+	size_t		 have = 0, used = 0;
+	unsigned	 limit = 256 - 256 % base;
+
+	while (n > 0) {
+		if (used == have) {
+			if (random_bytes(pool, sizeof(pool)) < 0)
+				return -1;
+			have = sizeof(pool);
+			used = 0;
+		}
+		if (pool[used] < limit) {
+			*out++ = (unsigned char)(pool[used] % base);
+			n--;
+		}
+		used++;
+	}
+	return 0;
+}
+
+int
+damm_digit(const char *digits, size_t n)
+{
+	size_t	i;
+	int	interim = 0;
+
+	for (i = 0; i < n; i++) {
+		if (digits[i] < '0' || digits[i] > '9')
+			return -1;
+		interim = damm_table[interim][digits[i] - '0'];
+	}
+	return interim;
+}
+
+int
+vcode_generate(char out[VCODE_LEN + 1])
+{
+	unsigned char	d[VCODE_LEN - 1];
+	size_t		i;
+
+	if (random_symbols(d, sizeof(d), 10) < 0)
+		return -1;
+	for (i = 0; i < sizeof(d); i++)
+		out[i] = (char)('0' + d[i]);
+	out[VCODE_LEN - 1] = (char)('0' + damm_digit(out, VCODE_LEN - 1));
+	out[VCODE_LEN] = '\0';
+	return 0;
+}
+
+int
+vcode_normalize(const char *in, char out[VCODE_LEN + 1])
+{
+	size_t n = 0;
+
+	for (; *in != '\0'; in++) {
+		if (*in == ' ' || *in == '-')
+			continue;
+		if (*in < '0' || *in > '9' || n == VCODE_LEN)
+			return -1;
+		out[n++] = *in;
+	}
+	out[n] = '\0';
+	if (n != VCODE_LEN || damm_digit(out, n) != 0)
+		return -1;
+	return 0;
+}
+
+void
+vcode_display(const char *code, char out[VCODE_LEN + 3])
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < VCODE_LEN; i++) {
+		if (i > 0 && i % 6 == 0)
+			out[o++] = ' ';
+		out[o++] = code[i];
+	}
+	out[o] = '\0';
+}
+
+static int
+crockford_value(char c)
+{
+	const char *p;
+
+	c = (char)toupper((unsigned char)c);
+	if (c == 'I' || c == 'L')
+		c = '1';
+	else if (c == 'O')
+		c = '0';
+	if (c == '\0' || (p = strchr(crockford, c)) == NULL)
+		return -1;
+	return (int)(p - crockford);
+}
+
+/* Luhn mod N: double every second symbol from the right, sum the base-N
+ * digits, and choose the symbol that brings the sum to 0 mod N. */
+int
+luhn32_symbol(const char *symbols, size_t n)
+{
+	int	 factor = 2, sum = 0, v, addend;
+	size_t	 i;
+
+	for (i = n; i-- > 0;) {
+		if ((v = crockford_value(symbols[i])) < 0)
+			return -1;
+		addend = factor * v;
+		factor = factor == 2 ? 1 : 2;
+		sum += addend / 32 + addend % 32;
+	}
+	return (32 - sum % 32) % 32;
+}
+
+int
+card_generate(char out[CARD_LEN + 1])
+{
+	unsigned char	s[CARD_LEN - 1];
+	size_t		i;
+
+	if (random_symbols(s, sizeof(s), 32) < 0)
+		return -1;
+	for (i = 0; i < sizeof(s); i++)
+		out[i] = crockford[s[i]];
+	out[CARD_LEN - 1] = crockford[luhn32_symbol(out, CARD_LEN - 1)];
+	out[CARD_LEN] = '\0';
+	return 0;
+}
+
+int
+card_normalize(const char *in, char out[CARD_LEN + 1])
+{
+	size_t	n = 0;
+	int	v;
+
+	for (; *in != '\0'; in++) {
+		if (*in == ' ' || *in == '-')
+			continue;
+		if ((v = crockford_value(*in)) < 0 || n == CARD_LEN)
+			return -1;
+		out[n++] = crockford[v];
+	}
+	out[n] = '\0';
+	if (n != CARD_LEN ||
+	    luhn32_symbol(out, CARD_LEN - 1) != crockford_value(out[CARD_LEN - 1]))
+		return -1;
+	return 0;
+}
+
+void
+card_display(const char *code, char out[CARD_LEN + 4])
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < CARD_LEN; i++) {
+		if (i > 0 && i % 4 == 0)
+			out[o++] = '-';
+		out[o++] = code[i];
+	}
+	out[o] = '\0';
+}

@@ -1,0 +1,147 @@
+/*
+ * config.c - the configuration file parser.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+enum ckind { C_STR, C_INT };
+
+struct ckey {
+	const char	*name;
+	enum ckind	 kind;
+	size_t		 off;
+	long		 min, max;
+};
+
+#define S(name, field)		{ name, C_STR, offsetof(struct config, field), 0, 0 }
+#define I(name, field, lo, hi)	{ name, C_INT, offsetof(struct config, field), lo, hi }
+
+static const struct ckey keys[] = {
+	S("listen", listen),
+	I("workers", workers, 1, 256),
+	I("backlog", backlog, 1, 65535),
+	S("templates", templates),
+	S("sql_dir", sql_dir),
+	S("display_tz", display_tz),
+	I("cookie_secure", cookie_secure, 0, 1),
+	I("session_idle_minutes", session_idle_minutes, 1, 24 * 60),
+	I("session_absolute_hours", session_absolute_hours, 1, 24 * 30),
+	I("max_requests", max_requests, 0, INT_MAX),
+	S("db_host", db.host),
+	I("db_port", db.port, 0, 65535),
+	S("db_socket", db.socket),
+	S("db_user", db.user),
+	S("db_password", db.password),
+	S("db_name", db.name),
+};
+
+static void
+defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->workers = 4;
+	c->backlog = 1024;
+	c->session_idle_minutes = 30;
+	c->session_absolute_hours = 12;
+	c->templates = strdup("templates");
+	c->sql_dir = strdup("sql");
+	c->display_tz = strdup("Asia/Shanghai");
+	c->db.user = strdup("kaquan");
+	c->db.name = strdup("kaquan");
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+int
+config_load(const char *path, struct config *c, char *err, size_t errsz)
+{
+	FILE	*f;
+	char	 line[1024], *k, *v, *eq, *end;
+	int	 lineno = 0;
+	size_t	 i;
+	long	 n;
+
+	defaults(c);
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		k = trim(line);
+		if (*k == '#' || *k == '\0')
+			continue;
+		if ((eq = strchr(k, '=')) == NULL) {
+			snprintf(err, errsz, "%s:%d: expected key = value", path, lineno);
+			goto fail;
+		}
+		*eq = '\0';
+		k = trim(k);
+		v = trim(eq + 1);
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (strcmp(keys[i].name, k) == 0)
+				break;
+		if (i == sizeof(keys) / sizeof(keys[0])) {
+			snprintf(err, errsz, "%s:%d: unknown key \"%s\"", path, lineno, k);
+			goto fail;
+		}
+		if (keys[i].kind == C_STR) {
+			char **dst = (char **)((char *)c + keys[i].off);
+			free(*dst);
+			if ((*dst = strdup(v)) == NULL) {
+				snprintf(err, errsz, "out of memory");
+				goto fail;
+			}
+			continue;
+		}
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (*v == '\0' || *end != '\0' || errno || n < keys[i].min ||
+		    n > keys[i].max) {
+			snprintf(err, errsz, "%s:%d: %s must be a number from %ld to %ld",
+			    path, lineno, k, keys[i].min, keys[i].max);
+			goto fail;
+		}
+		if (strcmp(k, "db_port") == 0)
+			c->db.port = (unsigned)n;
+		else
+			*(int *)((char *)c + keys[i].off) = (int)n;
+	}
+	fclose(f);
+	return 0;
+fail:
+	fclose(f);
+	config_free(c);
+	return -1;
+}
+
+void
+config_free(struct config *c)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (keys[i].kind == C_STR) {
+			char **p = (char **)((char *)c + keys[i].off);
+			free(*p);
+			*p = NULL;
+		}
+}

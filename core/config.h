@@ -1,0 +1,30 @@
+/*
+ * config.h - kaquan.conf: "key = value" lines, checked at start.
+ *
+ * An unknown key, a bad number or a missing file stops the start with
+ * file:line, so a typo is found by the operator, not by a customer.
+ */
+#ifndef KQ_CONFIG_H
+#define KQ_CONFIG_H
+
+#include "db.h"
+
+struct config {
+	char		*listen;	/* unix socket path or host:port; NULL: fd 0 */
+	int		 workers;
+	int		 backlog;
+	char		*templates;
+	char		*sql_dir;
+	char		*display_tz;
+	int		 cookie_secure;
+	int		 session_idle_minutes;
+	int		 session_absolute_hours;
+	int		 max_requests;	/* a worker re-execs after N; 0: never */
+	struct db_config db;
+};
+
+/* 0, or -1 with "file:line: message" in err. */
+int	config_load(const char *path, struct config *, char *err, size_t errsz);
+void	config_free(struct config *);
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * db.h - MariaDB/MySQL through the libmysqlclient API.
+ *
+ * Statements are named constants next to the code that uses them; db.c
+ * prepares each once per connection (cached by the constant's address) and
+ * binds every parameter.  Results come back as text cells in the request
+ * arena.  A lost connection marks the handle broken: the request that saw it
+ * gets KQ_UNAVAILABLE (503) and db_ready() reconnects before the next one.
+ * MYSQL_OPT_RECONNECT stays off: a silent reconnect would roll back an open
+ * transaction behind our back.
+ */
+#ifndef KQ_DB_H
+#define KQ_DB_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "status.h"
+
+struct db_config {
+	const char	*host;		/* NULL or "" with socket: unix socket */
+	unsigned	 port;
+	const char	*socket;
+	const char	*user;
+	const char	*password;
+	const char	*name;
+};
+
+enum db_arg_type { DBA_NULL, DBA_INT, DBA_STR };
+
+struct db_arg {
+	enum db_arg_type type;
+	long long	 i;
+	const char	*s;
+	size_t		 len;
+};
+
+#define DB_INT(x)	((struct db_arg){ .type = DBA_INT, .i = (x) })
+#define DB_STR(x)	db_str(x)
+#define DB_NULL		((struct db_arg){ .type = DBA_NULL })
+
+struct db_result {
+	size_t		 nrows, ncols;
+	char		**cells;	/* nrows * ncols; NULL for SQL NULL */
+};
+
+struct db;
+
+/* Where failures are logged (default stderr); NULL: only db_error(). */
+void		 db_set_log(FILE *);
+
+/* A handle, connected if the server answered (else err says why and
+ * db_ready() tries again); NULL only when out of memory. */
+struct db	*db_open(const struct db_config *, char *err, size_t errsz);
+void		 db_close(struct db *);
+/* Before each request: reconnects a broken or long-idle connection.
+ * KQ_OK or KQ_UNAVAILABLE. */
+enum kq_status	 db_ready(struct db *);
+const char	*db_error(const struct db *);
+/* The server error number of the last failure (e.g. 1062 duplicate). */
+unsigned	 db_errno(const struct db *);
+
+struct db_arg	 db_str(const char *);
+
+/* Runs a statement that returns no rows.  *affected (may be NULL) gets the
+ * affected-row count, *insert_id (may be NULL) the AUTO_INCREMENT value.
+ * KQ_OK; KQ_CONFLICT on a duplicate key; KQ_UNAVAILABLE otherwise. */
+enum kq_status	 db_exec(struct db *, const char *sql, const struct db_arg *,
+		    size_t nargs, uint64_t *affected, uint64_t *insert_id);
+/* Runs a query; the cells are copied into the arena. */
+enum kq_status	 db_query(struct db *, struct arena *, const char *sql,
+		    const struct db_arg *, size_t nargs, struct db_result *);
+const char	*db_cell(const struct db_result *, size_t row, size_t col);
+long long	 db_cell_int(const struct db_result *, size_t row, size_t col);
+
+enum kq_status	 db_begin(struct db *);
+enum kq_status	 db_commit(struct db *);
+void		 db_rollback(struct db *);
+
+/* Runs fn inside a transaction, retrying it (up to 3 times) when the server
+ * reports a deadlock or lock-wait timeout.  fn returns KQ_OK to commit; any
+ * other status rolls back and is returned. */
+enum kq_status	 db_txn(struct db *, enum kq_status (*fn)(struct db *, void *),
+		    void *arg);
+
+/* Runs SQL text with several statements (migrations only). */
+enum kq_status	 db_exec_script(struct db *, const char *sql);
+
+#endif

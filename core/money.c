@@ -1,0 +1,84 @@
+/*
+ * money.c - parsing and showing amounts.
+ *
+ * Money never touches floating point: input is parsed digit by digit into
+ * cents, and output is formatted from the integer.  Thousands separators are
+ * accepted only in their proper places, so "1,0000" is a typo, not ¥10,000.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "money.h"
+
+int
+money_parse(const char *s, int64_t *cents)
+{
+	int64_t	 whole = 0, frac = 0;
+	int	 digits = 0, group = -1, fdigits = 0;
+	const char *p;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	for (p = s; *p != '\0' && *p != '.'; p++) {
+		if (*p == ',') {
+			/* a comma needs 1-3 digits before it (first group)
+			 * or exactly 3 (later groups) */
+			if (digits == 0 || (group >= 0 && group != 3) ||
+			    (group < 0 && digits > 3))
+				return -1;
+			group = 0;
+			continue;
+		}
+		if (*p < '0' || *p > '9')
+			return -1;
+		whole = whole * 10 + (*p - '0');
+		if (whole > MONEY_MAX_CENTS / 100)
+			return -1;
+		digits++;
+		if (group >= 0)
+			group++;
+	}
+	if (digits == 0 || (group >= 0 && group != 3))
+		return -1;
+	if (*p == '.') {
+		for (p++; *p != '\0'; p++) {
+			if (*p < '0' || *p > '9' || ++fdigits > 2)
+				return -1;
+			frac = frac * 10 + (*p - '0');
+		}
+		if (fdigits == 0)
+			return -1;
+		if (fdigits == 1)
+			frac *= 10;
+	}
+	whole = whole * 100 + frac;
+	if (whole > MONEY_MAX_CENTS)
+		return -1;
+	*cents = whole;
+	return 0;
+}
+
+void
+money_format(int64_t cents, char *buf, size_t bufsz)
+{
+	char		 digits[24], grouped[40];
+	const char	*sign = "";
+	uint64_t	 v;
+	size_t		 n, i, o = 0;
+
+	if (cents < 0) {
+		sign = "-";
+		v = (uint64_t)0 - (uint64_t)cents;
+	} else
+		v = (uint64_t)cents;
+	n = (size_t)snprintf(digits, sizeof(digits), "%llu",
+	    (unsigned long long)(v / 100));
+	for (i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			grouped[o++] = ',';
+		grouped[o++] = digits[i];
+	}
+	grouped[o] = '\0';
+	snprintf(buf, bufsz, "%s¥%s.%02llu", sign, grouped,
+	    (unsigned long long)(v % 100));
+}

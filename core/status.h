@@ -1,0 +1,49 @@
+/*
+ * status.h - the one enum of outcomes.
+ *
+ * Core functions return a kq_status; its members are the SPEC §8 error codes
+ * plus the few outcomes that are not the user's doing (not found, bad request,
+ * unavailable).  status.c maps each to its HTTP status, machine code and the
+ * message a person reads, so no handler invents its own.
+ */
+#ifndef KQ_STATUS_H
+#define KQ_STATUS_H
+
+enum kq_status {
+	KQ_OK = 0,
+	KQ_CODE_FORMAT,
+	KQ_CODE_UNKNOWN,
+	KQ_CODE_USED,
+	KQ_CODE_EXPIRED,
+	KQ_CODE_DISABLED,
+	KQ_CARD_FORMAT,
+	KQ_CARD_UNKNOWN,
+	KQ_CARD_USED,
+	KQ_CARD_EXPIRED,
+	KQ_CARD_DISABLED,
+	KQ_OS_REQUIRED,
+	KQ_OS_INVALID,
+	KQ_RATE_LIMITED,
+	KQ_CSRF,
+	KQ_FORBIDDEN,
+	KQ_INVALID_FIELD,
+	KQ_TEMPLATE_LOCKED,
+	KQ_VOUCHER_NOT_APPLICABLE,
+	KQ_ORDER_STATE,
+	KQ_LOGIN_FAILED,
+	KQ_NOT_FOUND,
+	KQ_METHOD,
+	KQ_BAD_REQUEST,
+	KQ_TOO_LARGE,
+	KQ_CONFLICT,		/* a unique key already taken (CLI, admin forms) */
+	KQ_UNAVAILABLE,		/* database down, out of memory: try again */
+	KQ_STATUS__MAX
+};
+
+int		 kq_http_status(enum kq_status);
+const char	*kq_code(enum kq_status);
+const char	*kq_message(enum kq_status);
+/* The status whose code is CODE, or KQ_STATUS__MAX. */
+enum kq_status	 kq_status_from_code(const char *code);
+
+#endif

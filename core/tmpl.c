@@ -1,0 +1,788 @@
+/*
+ * tmpl.c - the template compiler (libxml2) and renderer.
+ *
+ * Compiling walks the parsed DOM once and flattens it into a list of ops:
+ * static markup already serialized and escaped (OP_RAW), a value written as
+ * text (OP_TEXT) or as an attribute (OP_ATTR), and jumps for k:if and
+ * k:each.  Rendering is a loop over that list that streams to a writer; it
+ * never builds a DOM and never concatenates a value into markup.
+ *
+ * Parsing uses XML_PARSE_NONET and never NOENT/DTDLOAD (no external
+ * entities).  Output is HTML5 syntax: void elements without end tags, every
+ * other element with one, so "<div/>" cannot swallow the rest of the page.
+ */
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tmpl.h"
+
+#define K_NS		"urn:kaquan:template"
+#define MAX_DEPTH	8	/* nested k:each */
+
+enum op_kind { OP_RAW, OP_TEXT, OP_ATTR, OP_IF, OP_EACH, OP_NEXT };
+
+struct op {
+	enum op_kind	 kind;
+	char		*s;		/* RAW text, or the value's path */
+	size_t		 len;		/* RAW length */
+	char		*name;		/* ATTR name; EACH loop variable */
+	int		 flag;		/* IF negated; ATTR is a URL */
+	size_t		 jump;		/* IF/EACH: op after the block; NEXT: its EACH */
+};
+
+struct tmpl {
+	char		*name;
+	char		*title;
+	struct op	*ops;
+	size_t		 nops, cap;
+};
+
+struct tmpl_set {
+	struct tmpl	**v;
+	size_t		  n;
+};
+
+struct compiler {
+	struct tmpl	*t;
+	const char	*file;		/* for errors */
+	xmlNodePtr	 page;		/* k:page root, inlined at k:slot */
+	const char	*page_file;
+	int		 in_raw;	/* inside <script> or <style> */
+	size_t		 barrier;	/* ops before this are jump targets' past:
+					   static text may not merge into them */
+	char		*err;
+	size_t		 errsz;
+	int		 failed;
+};
+
+static const char *void_elements[] = {
+	"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+	"meta", "source", "track", "wbr", NULL
+};
+
+static const char *url_attrs[] = {
+	"href", "src", "action", "formaction", "poster", "cite", "background",
+	NULL
+};
+
+static int
+in_list(const char **list, const char *s)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(*list, s) == 0)
+			return 1;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- escaping */
+
+int
+url_is_safe(const char *u)
+{
+	const char *p;
+
+	while (*u == ' ' || *u == '\t' || *u == '\n')
+		u++;
+	if (strncasecmp(u, "http://", 7) == 0 || strncasecmp(u, "https://", 8) == 0)
+		return 1;
+	if (u[0] == '/' && (u[1] == '/' || u[1] == '\\'))
+		return 0;	/* protocol-relative: another host */
+	/* relative: no scheme, i.e. no ':' before the first / ? # */
+	for (p = u; *p != '\0' && *p != '/' && *p != '?' && *p != '#'; p++)
+		if (*p == ':' || (unsigned char)*p < 0x20)
+			return 0;
+	return 1;
+}
+
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 if invalid. */
+static int
+utf8_seq(const unsigned char *p)
+{
+	unsigned	cp;
+	int		n, k;
+
+	if (p[0] < 0x80)
+		return 1;
+	if ((p[0] & 0xe0) == 0xc0) { n = 2; cp = p[0] & 0x1f; }
+	else if ((p[0] & 0xf0) == 0xe0) { n = 3; cp = p[0] & 0x0f; }
+	else if ((p[0] & 0xf8) == 0xf0) { n = 4; cp = p[0] & 0x07; }
+	else return 0;
+	for (k = 1; k < n; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[k] & 0x3f);
+	}
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
+	    (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* Writes s escaped for a text node or a double-quoted attribute value.
+ * Invalid UTF-8 and control characters become U+FFFD. */
+int
+tmpl_escape(const char *s, enum esc_mode mode, tmpl_write_fn w, void *ctx)
+{
+	const unsigned char	*p = (const unsigned char *)s, *run = p;
+	const char		*rep;
+	int			 n;
+
+#define FLUSH() do { \
+	if (p > run && w(ctx, (const char *)run, (size_t)(p - run)) < 0) \
+		return -1; \
+} while (0)
+
+	while (*p != '\0') {
+		rep = NULL;
+		n = 1;
+		switch (*p) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': if (mode == ESC_ATTR) rep = "&quot;"; break;
+		case '\'': if (mode == ESC_ATTR) rep = "&#39;"; break;
+		case '\t': case '\n': case '\r': break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				rep = "\xef\xbf\xbd";
+			else if (*p >= 0x80 && (n = utf8_seq(p)) == 0) {
+				rep = "\xef\xbf\xbd";
+				n = 1;
+			}
+		}
+		if (rep != NULL) {
+			FLUSH();
+			if (w(ctx, rep, strlen(rep)) < 0)
+				return -1;
+			p += n;
+			run = p;
+		} else
+			p += n;
+	}
+	FLUSH();
+	return 0;
+#undef FLUSH
+}
+
+/* --------------------------------------------------------------- compiling */
+
+static void
+cerror(struct compiler *c, xmlNodePtr node, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	if (c->failed)
+		return;
+	c->failed = 1;
+	n = snprintf(c->err, c->errsz, "%s:%ld: ", c->file,
+	    node ? xmlGetLineNo(node) : 0L);
+	if (n < 0 || (size_t)n >= c->errsz)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(c->err + n, c->errsz - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+static struct op *
+emit(struct compiler *c, enum op_kind kind)
+{
+	struct op *ops;
+
+	if (c->t->nops == c->t->cap) {
+		size_t cap = c->t->cap ? c->t->cap * 2 : 64;
+		if ((ops = realloc(c->t->ops, cap * sizeof(*ops))) == NULL) {
+			cerror(c, NULL, "out of memory");
+			return NULL;
+		}
+		c->t->ops = ops;
+		c->t->cap = cap;
+	}
+	ops = &c->t->ops[c->t->nops++];
+	memset(ops, 0, sizeof(*ops));
+	ops->kind = kind;
+	return ops;
+}
+
+/* Appends static markup, merging with a preceding RAW op. */
+static void
+emit_raw(struct compiler *c, const char *s, size_t len)
+{
+	struct op	*op;
+	char		*p;
+
+	if (len == 0 || c->failed)
+		return;
+	if (c->t->nops > c->barrier && c->t->ops[c->t->nops - 1].kind == OP_RAW)
+		op = &c->t->ops[c->t->nops - 1];
+	else if ((op = emit(c, OP_RAW)) == NULL)
+		return;
+	if ((p = realloc(op->s, op->len + len + 1)) == NULL) {
+		cerror(c, NULL, "out of memory");
+		return;
+	}
+	memcpy(p + op->len, s, len);
+	op->len += len;
+	p[op->len] = '\0';
+	op->s = p;
+}
+
+static int
+raw_writer(void *ctx, const char *s, size_t len)
+{
+	emit_raw(ctx, s, len);
+	return 0;
+}
+
+static void
+emit_escaped(struct compiler *c, const char *s, enum esc_mode mode)
+{
+	tmpl_escape(s, mode, raw_writer, c);
+}
+
+/* A path is name(.name)*; k:if may prefix it with '!'. */
+static int
+path_valid(const char *p)
+{
+	int start = 1;
+
+	if (*p == '\0')
+		return 0;
+	for (; *p != '\0'; p++) {
+		if (*p == '.') {
+			if (start)
+				return 0;
+			start = 1;
+			continue;
+		}
+		if (!(isalpha((unsigned char)*p) || *p == '_' ||
+		    (!start && isdigit((unsigned char)*p))))
+			return 0;
+		start = 0;
+	}
+	return !start;
+}
+
+static int
+is_k(xmlNodePtr n)
+{
+	return n->ns != NULL && strcmp((const char *)n->ns->href, K_NS) == 0;
+}
+
+static int
+attr_is_k(xmlAttrPtr a)
+{
+	return a->ns != NULL && strcmp((const char *)a->ns->href, K_NS) == 0;
+}
+
+static char *
+k_attr(xmlNodePtr n, const char *name)
+{
+	return (char *)xmlGetNsProp(n, (const xmlChar *)name,
+	    (const xmlChar *)K_NS);
+}
+
+static void compile_children(struct compiler *, xmlNodePtr);
+
+/* k:attr="name path; name path" */
+static void
+compile_attr_bindings(struct compiler *c, xmlNodePtr n, const char *spec)
+{
+	char	*copy, *item, *save = NULL, name[64], path[128];
+	struct op *op;
+
+	if ((copy = strdup(spec)) == NULL) {
+		cerror(c, n, "out of memory");
+		return;
+	}
+	for (item = strtok_r(copy, ";", &save); item != NULL;
+	    item = strtok_r(NULL, ";", &save)) {
+		char extra[2];
+
+		if (sscanf(item, " %63s %127s %1s", name, path, extra) != 2 ||
+		    !path_valid(path)) {
+			cerror(c, n, "k:attr: expected \"name path\", got \"%s\"", item);
+			break;
+		}
+		if (strncmp(name, "on", 2) == 0 || strcmp(name, "style") == 0) {
+			cerror(c, n, "k:attr: values may not enter \"%s\"", name);
+			break;
+		}
+		if ((op = emit(c, OP_ATTR)) == NULL)
+			break;
+		op->name = strdup(name);
+		op->s = strdup(path);
+		op->flag = in_list(url_attrs, name);
+		if (op->name == NULL || op->s == NULL)
+			cerror(c, n, "out of memory");
+	}
+	free(copy);
+}
+
+static void
+compile_element(struct compiler *c, xmlNodePtr n)
+{
+	const char	*tag = (const char *)n->name;
+	char		*k_if, *k_each, *k_text, *k_attrs;
+	size_t		 if_at = 0, each_at = 0;
+	xmlAttrPtr	 a;
+	struct op	*op;
+	int		 is_void, was_raw = c->in_raw;
+
+	k_if = k_attr(n, "if");
+	k_each = k_attr(n, "each");
+	k_text = k_attr(n, "text");
+	k_attrs = k_attr(n, "attr");
+
+	for (a = n->properties; a != NULL; a = a->next)
+		if (attr_is_k(a) && strcmp((const char *)a->name, "if") &&
+		    strcmp((const char *)a->name, "each") &&
+		    strcmp((const char *)a->name, "text") &&
+		    strcmp((const char *)a->name, "attr"))
+			cerror(c, n, "unknown attribute k:%s", a->name);
+	if (c->in_raw && (k_if || k_each || k_text || k_attrs))
+		cerror(c, n, "no values inside <script> or <style>");
+
+	if (k_each != NULL) {
+		char var[64], in[4], path[128], extra[2];
+
+		if (sscanf(k_each, " %63s %3s %127s %1s", var, in, path, extra) != 3 ||
+		    strcmp(in, "in") || !path_valid(var) || strchr(var, '.') ||
+		    !path_valid(path))
+			cerror(c, n, "k:each: expected \"item in path\", got \"%s\"", k_each);
+		else if ((op = emit(c, OP_EACH)) != NULL) {
+			each_at = c->t->nops - 1;
+			op->name = strdup(var);
+			op->s = strdup(path);
+		}
+	}
+	if (k_if != NULL) {
+		const char *p = k_if[0] == '!' ? k_if + 1 : k_if;
+
+		if (!path_valid(p))
+			cerror(c, n, "k:if: bad path \"%s\"", k_if);
+		else if ((op = emit(c, OP_IF)) != NULL) {
+			if_at = c->t->nops - 1;
+			op->s = strdup(p);
+			op->flag = k_if[0] == '!';
+		}
+	}
+
+	if (is_k(n)) {
+		if (strcmp(tag, "block") != 0)
+			cerror(c, n, "unknown element k:%s", tag);
+		if (k_text != NULL)
+			cerror(c, n, "k:block takes no k:text");
+		compile_children(c, n);
+		goto close;
+	}
+
+	is_void = in_list(void_elements, tag);
+	if (strcmp(tag, "script") == 0 || strcmp(tag, "style") == 0)
+		c->in_raw = 1;
+	emit_raw(c, "<", 1);
+	emit_raw(c, tag, strlen(tag));
+	for (a = n->properties; a != NULL; a = a->next) {
+		char *val;
+
+		if (attr_is_k(a))
+			continue;
+		val = (char *)xmlNodeListGetString(n->doc, a->children, 1);
+		emit_raw(c, " ", 1);
+		emit_raw(c, (const char *)a->name, strlen((const char *)a->name));
+		emit_raw(c, "=\"", 2);
+		emit_escaped(c, val ? val : "", ESC_ATTR);
+		emit_raw(c, "\"", 1);
+		xmlFree(val);
+	}
+	if (k_attrs != NULL)
+		compile_attr_bindings(c, n, k_attrs);
+	emit_raw(c, ">", 1);
+	if (is_void) {
+		if (n->children != NULL || k_text != NULL)
+			cerror(c, n, "<%s> cannot have content", tag);
+		goto close;
+	}
+	if (k_text != NULL) {
+		if (!path_valid(k_text))
+			cerror(c, n, "k:text: bad path \"%s\"", k_text);
+		else if ((op = emit(c, OP_TEXT)) != NULL)
+			op->s = strdup(k_text);
+	} else
+		compile_children(c, n);
+	emit_raw(c, "</", 2);
+	emit_raw(c, tag, strlen(tag));
+	emit_raw(c, ">", 1);
+
+close:
+	c->in_raw = was_raw;
+	if (!c->failed && k_if != NULL) {
+		c->t->ops[if_at].jump = c->t->nops;
+		c->barrier = c->t->nops;
+	}
+	if (!c->failed && k_each != NULL && (op = emit(c, OP_NEXT)) != NULL) {
+		op->jump = each_at;
+		c->t->ops[each_at].jump = c->t->nops;
+	}
+	xmlFree(k_if);
+	xmlFree(k_each);
+	xmlFree(k_text);
+	xmlFree(k_attrs);
+}
+
+static void
+compile_node(struct compiler *c, xmlNodePtr n)
+{
+	const char	*s;
+	const char	*file;
+
+	switch (n->type) {
+	case XML_ELEMENT_NODE:
+		if (is_k(n) && strcmp((const char *)n->name, "slot") == 0) {
+			if (c->page == NULL) {
+				cerror(c, n, "k:slot outside the layout");
+				return;
+			}
+			file = c->file;
+			c->file = c->page_file;
+			compile_children(c, c->page);
+			c->file = file;
+			return;
+		}
+		compile_element(c, n);
+		break;
+	case XML_TEXT_NODE:
+	case XML_CDATA_SECTION_NODE:
+		s = (const char *)n->content;
+		if (s == NULL)
+			break;
+		/* whitespace-only runs between tags shrink to one newline */
+		if (strspn(s, " \t\r\n") == strlen(s)) {
+			if (strchr(s, '\n') != NULL)
+				emit_raw(c, "\n", 1);
+			else if (*s != '\0')
+				emit_raw(c, " ", 1);
+			break;
+		}
+		if (c->in_raw)
+			emit_raw(c, s, strlen(s));	/* our own script/style */
+		else
+			emit_escaped(c, s, ESC_TEXT);
+		break;
+	case XML_ENTITY_REF_NODE:
+		cerror(c, n, "entity &%s; is not allowed (use a character reference)",
+		    n->name);
+		break;
+	default:
+		break;	/* comments, processing instructions */
+	}
+}
+
+static void
+compile_children(struct compiler *c, xmlNodePtr n)
+{
+	for (n = n->children; n != NULL && !c->failed; n = n->next)
+		compile_node(c, n);
+}
+
+static void
+silent(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+static xmlDocPtr
+parse(const char *path, char *err, size_t errsz)
+{
+	xmlDocPtr	 doc;
+	const xmlError	*e;
+
+	xmlSetGenericErrorFunc(NULL, silent);
+	xmlResetLastError();
+	doc = xmlReadFile(path, "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR |
+	    XML_PARSE_NOWARNING);
+	if (doc == NULL) {
+		e = xmlGetLastError();
+		snprintf(err, errsz, "%s:%d: %s", path, e ? e->line : 0,
+		    e && e->message ? e->message : "cannot parse\n");
+		/* libxml2 messages end in a newline */
+		err[strcspn(err, "\n")] = '\0';
+	}
+	return doc;
+}
+
+void
+tmpl_free(struct tmpl *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->nops; i++) {
+		free(t->ops[i].s);
+		free(t->ops[i].name);
+	}
+	free(t->ops);
+	free(t->name);
+	free(t->title);
+	free(t);
+}
+
+struct tmpl *
+tmpl_compile(const char *layout_path, const char *page_path, const char *name,
+    char *err, size_t errsz)
+{
+	struct compiler	 c;
+	xmlDocPtr	 layout = NULL, page = NULL;
+	xmlNodePtr	 root;
+	char		*title;
+
+	memset(&c, 0, sizeof(c));
+	c.err = err;
+	c.errsz = errsz;
+	if ((c.t = calloc(1, sizeof(*c.t))) == NULL ||
+	    (c.t->name = strdup(name)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		goto fail;
+	}
+	if ((page = parse(page_path, err, errsz)) == NULL ||
+	    (layout = parse(layout_path, err, errsz)) == NULL)
+		goto fail;
+
+	root = xmlDocGetRootElement(page);
+	c.file = page_path;
+	if (root == NULL || !is_k(root) || strcmp((const char *)root->name, "page")) {
+		cerror(&c, root, "the root element must be <k:page>");
+		goto fail;
+	}
+	title = (char *)xmlGetProp(root, (const xmlChar *)"title");
+	c.t->title = strdup(title ? title : "");
+	xmlFree(title);
+	c.page = root;
+	c.page_file = page_path;
+
+	c.file = layout_path;
+	emit_raw(&c, "<!DOCTYPE html>\n", 16);
+	root = xmlDocGetRootElement(layout);
+	if (root != NULL)
+		compile_node(&c, root);
+	if (c.failed)
+		goto fail;
+	xmlFreeDoc(layout);
+	xmlFreeDoc(page);
+	return c.t;
+fail:
+	xmlFreeDoc(layout);
+	xmlFreeDoc(page);
+	tmpl_free(c.t);
+	return NULL;
+}
+
+/* --------------------------------------------------------------- template sets */
+
+void
+tmpl_set_free(struct tmpl_set *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->n; i++)
+		tmpl_free(s->v[i]);
+	free(s->v);
+	free(s);
+}
+
+struct tmpl_set *
+tmpl_set_load(const char *dir, char *err, size_t errsz)
+{
+	struct tmpl_set	*s;
+	struct dirent	*de;
+	DIR		*d;
+	char		 layout[4096], page[4096], name[256];
+	size_t		 len;
+	struct tmpl	*t, **v;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	snprintf(layout, sizeof(layout), "%s/layout.xhtml", dir);
+	if ((d = opendir(dir)) == NULL) {
+		snprintf(err, errsz, "%s: cannot open template directory", dir);
+		free(s);
+		return NULL;
+	}
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len < 7 || len - 6 >= sizeof(name) ||
+		    strcmp(de->d_name + len - 6, ".xhtml") ||
+		    strcmp(de->d_name, "layout.xhtml") == 0)
+			continue;
+		memcpy(name, de->d_name, len - 6);
+		name[len - 6] = '\0';
+		snprintf(page, sizeof(page), "%s/%s", dir, de->d_name);
+		if ((t = tmpl_compile(layout, page, name, err, errsz)) == NULL)
+			goto fail;
+		if ((v = realloc(s->v, (s->n + 1) * sizeof(*v))) == NULL) {
+			tmpl_free(t);
+			snprintf(err, errsz, "out of memory");
+			goto fail;
+		}
+		s->v = v;
+		s->v[s->n++] = t;
+	}
+	closedir(d);
+	return s;
+fail:
+	closedir(d);
+	tmpl_set_free(s);
+	return NULL;
+}
+
+const struct tmpl *
+tmpl_get(const struct tmpl_set *s, const char *page)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && i < s->n; i++)
+		if (strcmp(s->v[i]->name, page) == 0)
+			return s->v[i];
+	return NULL;
+}
+
+size_t
+tmpl_count(const struct tmpl_set *s)
+{
+	return s ? s->n : 0;
+}
+
+/* --------------------------------------------------------------- rendering */
+
+struct scope {
+	const char	*var;
+	struct view	*item;
+	const struct vlist *list;
+	size_t		 index;
+};
+
+static const struct vnode *
+resolve(struct view *root, const struct scope *sc, int depth, const char *path)
+{
+	const struct vnode	*n = NULL;
+	const char		*seg = path, *dot;
+	size_t			 len;
+	int			 i;
+	static struct vnode	 item_node;	/* read-only view of a loop item */
+
+	dot = strchr(seg, '.');
+	len = dot ? (size_t)(dot - seg) : strlen(seg);
+	for (i = depth - 1; i >= 0 && n == NULL; i--)
+		if (strncmp(sc[i].var, seg, len) == 0 && sc[i].var[len] == '\0') {
+			item_node.type = V_MAP;
+			item_node.u.m = sc[i].item;
+			n = &item_node;
+		}
+	if (n == NULL)
+		n = view_find(root, seg, len);
+	while (n != NULL && dot != NULL) {
+		if (n->type != V_MAP)
+			return NULL;
+		seg = dot + 1;
+		dot = strchr(seg, '.');
+		len = dot ? (size_t)(dot - seg) : strlen(seg);
+		n = view_find(n->u.m, seg, len);
+	}
+	return n;
+}
+
+static int
+truthy(const struct vnode *n)
+{
+	if (n == NULL)
+		return 0;
+	switch (n->type) {
+	case V_STR:	return n->u.s[0] != '\0';
+	case V_LIST:	return n->u.l != NULL && n->u.l->n > 0;
+	default:	return 1;
+	}
+}
+
+int
+tmpl_render(const struct tmpl *t, struct view *v, tmpl_write_fn w, void *ctx)
+{
+	struct scope		 sc[MAX_DEPTH];
+	const struct vnode	*n;
+	const struct op		*op;
+	int			 depth = 0;
+	size_t			 pc = 0;
+
+	view_set(v, "_page", t->name);
+	view_set(v, "_title", t->title);
+	while (pc < t->nops) {
+		op = &t->ops[pc];
+		switch (op->kind) {
+		case OP_RAW:
+			if (w(ctx, op->s, op->len) < 0)
+				return -1;
+			break;
+		case OP_TEXT:
+			n = resolve(v, sc, depth, op->s);
+			if (n != NULL && n->type == V_STR &&
+			    tmpl_escape(n->u.s, ESC_TEXT, w, ctx) < 0)
+				return -1;
+			break;
+		case OP_ATTR:
+			n = resolve(v, sc, depth, op->s);
+			if (n == NULL || n->type != V_STR)
+				break;
+			if (w(ctx, " ", 1) < 0 ||
+			    w(ctx, op->name, strlen(op->name)) < 0 ||
+			    w(ctx, "=\"", 2) < 0 ||
+			    tmpl_escape(op->flag && !url_is_safe(n->u.s) ?
+			    "#" : n->u.s, ESC_ATTR, w, ctx) < 0 ||
+			    w(ctx, "\"", 1) < 0)
+				return -1;
+			break;
+		case OP_IF:
+			if (truthy(resolve(v, sc, depth, op->s)) == op->flag) {
+				pc = op->jump;
+				continue;
+			}
+			break;
+		case OP_EACH:
+			n = resolve(v, sc, depth, op->s);
+			if (n == NULL || n->type != V_LIST || n->u.l == NULL ||
+			    n->u.l->n == 0 || depth == MAX_DEPTH) {
+				pc = op->jump;
+				continue;
+			}
+			sc[depth].var = op->name;
+			sc[depth].list = n->u.l;
+			sc[depth].index = 0;
+			sc[depth].item = n->u.l->items[0];
+			depth++;
+			break;
+		case OP_NEXT:
+			if (++sc[depth - 1].index < sc[depth - 1].list->n) {
+				sc[depth - 1].item =
+				    sc[depth - 1].list->items[sc[depth - 1].index];
+				pc = op->jump + 1;
+				continue;
+			}
+			depth--;
+			break;
+		}
+		pc++;
+	}
+	return 0;
+}

@@ -1,0 +1,54 @@
+/*
+ * tmpl.h - XHTML templates compiled once, rendered by streaming.
+ *
+ * Templates are natural XHTML.  Values enter only through attributes of the
+ * namespace urn:kaquan:template (prefix k):
+ *
+ *   k:text="path"             the element's content becomes the value, as text
+ *   k:attr="name path; ..."   sets attributes (omitted when the value is unset)
+ *   k:if="path" / "!path"     keeps the element only when the value is truthy
+ *   k:each="item in path"     repeats the element for every map in a list
+ *   <k:block>                 an element that renders only its children
+ *   <k:slot/>                 (layout only) where the page's content goes
+ *
+ * A page file is <k:page title="..."> ... </k:page>; it is compiled into the
+ * layout.  The renderer writes text nodes and attribute values escaped, so a
+ * value can never become markup; URL attributes accept only relative and
+ * http(s) URLs.
+ */
+#ifndef KQ_TMPL_H
+#define KQ_TMPL_H
+
+#include <stddef.h>
+
+#include "view.h"
+
+struct tmpl;
+struct tmpl_set;
+
+typedef int (*tmpl_write_fn)(void *ctx, const char *, size_t);
+
+/* Loads DIR/layout.xhtml and every other DIR/NAME.xhtml as page NAME.
+ * Returns NULL with "file:line: message" in err on any error. */
+struct tmpl_set		*tmpl_set_load(const char *dir, char *err, size_t errsz);
+void			 tmpl_set_free(struct tmpl_set *);
+const struct tmpl	*tmpl_get(const struct tmpl_set *, const char *page);
+size_t			 tmpl_count(const struct tmpl_set *);
+
+/* Compiles one page against a layout file (for tests). */
+struct tmpl		*tmpl_compile(const char *layout_path, const char *page_path,
+			    const char *name, char *err, size_t errsz);
+void			 tmpl_free(struct tmpl *);
+
+/* Renders; the view gets "_page" and "_title".  Returns 0, or -1 when the
+ * writer failed. */
+int			 tmpl_render(const struct tmpl *, struct view *,
+			    tmpl_write_fn, void *ctx);
+
+/* Escaping, exposed for the CSV writer and the tests. */
+enum esc_mode { ESC_TEXT, ESC_ATTR };
+int			 tmpl_escape(const char *s, enum esc_mode,
+			    tmpl_write_fn, void *ctx);
+int			 url_is_safe(const char *);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * view.h - the values a page is filled with.
+ *
+ * A view is a small tree of strings, lists and maps, built by a handler in
+ * the request arena and read by the template renderer through dotted paths
+ * ("v.balance").  Values are plain text: escaping is the renderer's job.
+ */
+#ifndef KQ_VIEW_H
+#define KQ_VIEW_H
+
+#include <stddef.h>
+
+#include "arena.h"
+
+enum vtype { V_STR, V_LIST, V_MAP };
+
+struct view;
+struct vlist;
+
+struct vnode {
+	const char	*key;
+	enum vtype	 type;
+	union {
+		const char	*s;
+		struct vlist	*l;
+		struct view	*m;
+	} u;
+	struct vnode	*next;
+};
+
+struct view {
+	struct arena	*arena;
+	struct vnode	*head;
+};
+
+struct vlist {
+	struct arena	*arena;
+	struct view	**items;
+	size_t		 n, cap;
+};
+
+struct view	*view_new(struct arena *);
+/* Sets KEY to a string that lives at least as long as the arena. */
+void		 view_set(struct view *, const char *key, const char *value);
+void		 view_setf(struct view *, const char *key, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+void		 view_set_int(struct view *, const char *key, long long);
+struct view	*view_map(struct view *, const char *key);
+struct vlist	*view_list(struct view *, const char *key);
+/* Appends a new map to the list; NULL when out of memory. */
+struct view	*vlist_add(struct vlist *);
+
+/* Looks a single key up in one map. */
+const struct vnode *view_find(const struct view *, const char *key, size_t keylen);
+
+#endif

@@ -1,0 +1,289 @@
+/*
+ * main.c - kaquan-fcgi: configuration, the listening socket, the prefork
+ * master.
+ *
+ * The master only supervises: it checks the configuration and templates
+ * (a template error stops the start with file:line), opens the socket, forks
+ * the workers and restarts any that die.  SIGTERM drains: workers finish the
+ * request they are in and exit.  SIGHUP reloads: the configuration and
+ * templates are checked, then a new generation of workers is started and the
+ * old one told to finish, so no request is dropped.
+ *
+ * The socket comes from, in order: systemd socket activation (LISTEN_FDS,
+ * fd 3), the "listen" key, or fd 0 as spawn-fcgi passes it.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcgiapp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "tmpl.h"
+#include "worker.h"
+
+#define MAX_WORKERS	256
+#define DRAIN_SECONDS	30
+
+struct slot {
+	pid_t	pid;
+	time_t	started;
+};
+
+static volatile sig_atomic_t got_term, got_hup, got_chld;
+static struct slot	slots[MAX_WORKERS];
+static int		nslots;
+static const char	*config_path;
+static int		listen_fd;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGTERM || sig == SIGINT)
+		got_term = 1;
+	else if (sig == SIGHUP)
+		got_hup = 1;
+	else if (sig == SIGCHLD)
+		got_chld = 1;
+}
+
+/* Loads the configuration and compiles the templates, to refuse a start
+ * or reload that the workers would fail. */
+static int
+check(struct config *cfg)
+{
+	struct tmpl_set	*t;
+	char		 err[1024];
+
+	if (config_load(config_path, cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "kaquan: %s\n", err);
+		return -1;
+	}
+	if ((t = tmpl_set_load(cfg->templates, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "kaquan: %s\n", err);
+		config_free(cfg);
+		return -1;
+	}
+	tmpl_set_free(t);
+	return 0;
+}
+
+static int
+open_socket(const struct config *cfg)
+{
+	const char	*fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+	struct sockaddr_storage ss;
+	socklen_t	 len = sizeof(ss);
+	int		 fd;
+
+	if (fds != NULL && pid != NULL && atol(pid) == (long)getpid() &&
+	    atoi(fds) >= 1)
+		return 3;
+	if (cfg->listen != NULL && *cfg->listen != '\0') {
+		if ((fd = FCGX_OpenSocket(cfg->listen, cfg->backlog)) < 0) {
+			fprintf(stderr, "kaquan: cannot listen on %s: %s\n",
+			    cfg->listen, strerror(errno));
+			return -1;
+		}
+		if (cfg->listen[0] == '/' || cfg->listen[0] == '.')
+			chmod(cfg->listen, 0660);	/* nginx's group */
+		return fd;
+	}
+	if (getsockname(0, (struct sockaddr *)&ss, &len) == 0)
+		return 0;
+	fprintf(stderr, "kaquan: no \"listen\" in the configuration and fd 0 "
+	    "is not a socket (spawn-fcgi passes one)\n");
+	return -1;
+}
+
+static pid_t
+spawn(int i)
+{
+	sigset_t	none;
+	pid_t		pid;
+
+	if ((pid = fork()) < 0) {
+		fprintf(stderr, "kaquan: fork: %s\n", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		_exit(worker_main(config_path, listen_fd));
+	}
+	slots[i].pid = pid;
+	slots[i].started = time(NULL);
+	return pid;
+}
+
+static int
+find_slot(pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < nslots; i++)
+		if (slots[i].pid == pid)
+			return i;
+	return -1;
+}
+
+/* Reaps dead workers and, unless draining, starts replacements.  A worker
+ * that dies within a second of its start waits a second before the next
+ * try, so a broken configuration does not spin. */
+static void
+reap(int respawn)
+{
+	pid_t	pid;
+	int	status, i;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if ((i = find_slot(pid)) < 0)
+			continue;	/* an old generation's worker */
+		if (WIFSIGNALED(status))
+			fprintf(stderr, "kaquan: worker %d killed by signal %d\n",
+			    (int)pid, WTERMSIG(status));
+		else if (WEXITSTATUS(status) != 0)
+			fprintf(stderr, "kaquan: worker %d exited with %d\n",
+			    (int)pid, WEXITSTATUS(status));
+		slots[i].pid = 0;
+		if (!respawn)
+			continue;
+		if (time(NULL) - slots[i].started < 1)
+			sleep(1);
+		spawn(i);
+	}
+}
+
+static void
+signal_all(const struct slot *s, int n, int sig)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (s[i].pid > 0)
+			kill(s[i].pid, sig);
+}
+
+static void
+drain(void)
+{
+	time_t	deadline = time(NULL) + DRAIN_SECONDS;
+	int	alive, i;
+
+	signal_all(slots, nslots, SIGTERM);
+	for (;;) {
+		reap(0);
+		for (alive = 0, i = 0; i < nslots; i++)
+			alive += slots[i].pid > 0;
+		if (alive == 0)
+			return;
+		if (time(NULL) >= deadline) {
+			signal_all(slots, nslots, SIGKILL);
+			deadline = time(NULL) + 5;
+		}
+		usleep(20000);
+	}
+}
+
+/* A new generation of workers, then the old one is told to finish. */
+static void
+reload(void)
+{
+	struct config	cfg;
+	struct slot	old[MAX_WORKERS];
+	int		nold = nslots, i;
+
+	fprintf(stderr, "kaquan: reloading\n");
+	if (check(&cfg) < 0) {
+		fprintf(stderr, "kaquan: reload refused; old workers keep running\n");
+		return;
+	}
+	memcpy(old, slots, sizeof(old));
+	nslots = cfg.workers;
+	config_free(&cfg);
+	memset(slots, 0, sizeof(slots));
+	for (i = 0; i < nslots; i++)
+		spawn(i);
+	signal_all(old, nold, SIGTERM);
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: kaquan-fcgi [--config FILE] [--check]\n");
+	exit(2);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct config		 cfg;
+	struct sigaction	 sa;
+	sigset_t		 block, old;
+	int			 i, check_only = 0;
+
+	config_path = getenv("KAQUAN_CONF");
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			config_path = argv[++i];
+		else if (strcmp(argv[i], "--check") == 0)
+			check_only = 1;
+		else
+			usage();
+	}
+	if (config_path == NULL)
+		config_path = "/etc/kaquan/kaquan.conf";
+	if (check(&cfg) < 0)
+		return 78;
+	if (check_only) {
+		printf("kaquan: %s is fine\n", config_path);
+		config_free(&cfg);
+		return 0;
+	}
+	if ((listen_fd = open_socket(&cfg)) < 0)
+		return 1;
+	nslots = cfg.workers;
+	config_free(&cfg);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &old);
+
+	fprintf(stderr, "kaquan: master %d starting %d workers\n",
+	    (int)getpid(), nslots);
+	for (i = 0; i < nslots; i++)
+		spawn(i);
+	while (!got_term) {
+		sigsuspend(&old);
+		if (got_chld) {
+			got_chld = 0;
+			reap(!got_term);
+		}
+		if (got_hup) {
+			got_hup = 0;
+			reload();
+		}
+	}
+	fprintf(stderr, "kaquan: draining\n");
+	drain();
+	fprintf(stderr, "kaquan: stopped\n");
+	return 0;
+}

@@ -1,0 +1,179 @@
+/*
+ * response.c - status lines, headers, pages, redirects, error pages.
+ *
+ * send_headers() is the one exit: it writes the security headers of SPEC §8
+ * on every response.  Pages are streamed straight from the compiled template
+ * to the FastCGI stream.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "http.h"
+#include "request.h"
+
+/* ok-flashes: code → message (error flashes use the status table). */
+static const struct {
+	const char *code, *message;
+} ok_flashes[] = {
+	{ "logged_out", "您已安全退出。" },
+	{ "logged_in", "登录成功。" },
+};
+
+static const char *
+reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 303: return "See Other";
+	case 400: return "Bad Request";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 422: return "Unprocessable Content";
+	case 429: return "Too Many Requests";
+	case 503: return "Service Unavailable";
+	default:  return "Internal Server Error";
+	}
+}
+
+int
+out_write(void *stream, const char *s, size_t len)
+{
+	return FCGX_PutStr(s, (int)len, stream) == (int)len ? 0 : -1;
+}
+
+void
+header_add(struct req *r, const char *line)
+{
+	abuf_puts(&r->headers, line);
+	abuf_puts(&r->headers, "\r\n");
+}
+
+void
+cookie_set(struct req *r, const char *name, const char *value,
+    const char *path, long max_age)
+{
+	abuf_printf(&r->headers, "Set-Cookie: %s=%s; Path=%s; HttpOnly; "
+	    "SameSite=Strict%s", name, value, path,
+	    r->app->cfg->cookie_secure ? "; Secure" : "");
+	if (max_age >= 0)
+		abuf_printf(&r->headers, "; Max-Age=%ld", max_age);
+	abuf_puts(&r->headers, "\r\n");
+}
+
+void
+send_headers(struct req *r, int status, const char *content_type)
+{
+	FCGX_Stream	*out = r->fcgx->out;
+	const char	*extra;
+
+	if (r->sent)
+		return;
+	r->sent = 1;
+	extra = abuf_str(&r->headers);
+	FCGX_FPrintF(out,
+	    "Status: %d %s\r\n"
+	    "Content-Type: %s\r\n"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "Content-Security-Policy: default-src 'self'; frame-ancestors 'none'; "
+	    "form-action 'self'; base-uri 'none'; object-src 'none'\r\n"
+	    "X-Frame-Options: DENY\r\n"
+	    "Referrer-Policy: same-origin\r\n"
+	    "Cache-Control: no-store\r\n"
+	    "%s\r\n",
+	    status, reason(status), content_type, extra ? extra : "");
+}
+
+void
+flash_set(struct req *r, const char *kind, const char *code)
+{
+	char value[80];
+
+	snprintf(value, sizeof(value), "%s.%s", kind, code);
+	cookie_set(r, COOKIE_FLASH, value, "/", 60);
+}
+
+/* Reads and clears the flash cookie; only known codes are shown. */
+static void
+flash_take(struct req *r, struct view *v)
+{
+	const char	*c = cookie_get(r->arena, r->cookies, COOKIE_FLASH);
+	const char	*msg = NULL;
+	enum kq_status	 st;
+	size_t		 i;
+
+	if (c == NULL)
+		return;
+	cookie_set(r, COOKIE_FLASH, "", "/", 0);
+	if (strncmp(c, "ok.", 3) == 0) {
+		for (i = 0; i < sizeof(ok_flashes) / sizeof(ok_flashes[0]); i++)
+			if (strcmp(ok_flashes[i].code, c + 3) == 0)
+				msg = ok_flashes[i].message;
+	} else if (strncmp(c, "error.", 6) == 0 &&
+	    (st = kq_status_from_code(c + 6)) != KQ_STATUS__MAX)
+		msg = kq_message(st);
+	if (msg == NULL)
+		return;
+	view_set(v, "flash_kind", c[0] == 'o' ? "ok" : "error");
+	view_set(v, "flash_code", strchr(c, '.') + 1);
+	view_set(v, "flash_text", msg);
+}
+
+struct view *
+page_view(struct req *r)
+{
+	struct view	*v = view_new(r->arena), *me;
+
+	if (r->me.kind != P_NONE) {
+		me = view_map(v, "me");
+		view_set(me, "login", r->me.login);
+		view_set(me, "role", r->me.role);
+		if (r->me.kind == P_MEMBER) {
+			view_set_int(me, "uin", r->me.uin);
+			view_set(me, "account", r->me.account_name);
+			view_set(me, "member", "1");
+			if (r->me.is_owner)
+				view_set(me, "role_owner", "1");
+		} else
+			view_set(me, "admin", "1");
+		view_set(v, "csrf", r->me.csrf);
+	}
+	flash_take(r, v);
+	return v;
+}
+
+void
+page(struct req *r, int status, const char *name, struct view *v)
+{
+	const struct tmpl *t = tmpl_get(r->app->tmpl, name);
+
+	if (t == NULL || v == NULL) {
+		fprintf(stderr, "kaquan: page %s: %s\n", name,
+		    t ? "out of memory" : "no such template");
+		send_headers(r, 500, "text/plain; charset=utf-8");
+		FCGX_PutS("internal error\n", r->fcgx->out);
+		return;
+	}
+	send_headers(r, status, "text/html; charset=utf-8");
+	tmpl_render(t, v, out_write, r->fcgx->out);
+}
+
+void
+redirect(struct req *r, const char *location)
+{
+	abuf_printf(&r->headers, "Location: %s\r\n", location);
+	send_headers(r, 303, "text/html; charset=utf-8");
+}
+
+void
+fail(struct req *r, enum kq_status s)
+{
+	struct view *v = page_view(r);
+
+	view_set(v, "error_code", kq_code(s));
+	view_set(v, "error_text", kq_message(s));
+	view_set_int(v, "error_status", kq_http_status(s));
+	page(r, kq_http_status(s), "error", v);
+}

@@ -1,0 +1,266 @@
+/*
+ * routes.c - the route table and the fixed front-line order:
+ * method → route → query keys → body → session → CSRF → permission → handler.
+ *
+ * The query string is checked against the keys the route allows (bgplgd):
+ * an unknown key is a 400 before any handler runs.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "request.h"
+#include "routes.h"
+
+static const struct route routes[] = {
+	{ "GET",  "/login",		h_login_form,		A_PUBLIC,	NULL, 0 },
+	{ "POST", "/login",		h_login,		A_PUBLIC,	NULL, 0 },
+	{ "POST", "/logout",		h_logout,		A_MEMBER_ANY,	NULL, 0 },
+	{ "GET",  "/user",		h_user_home,		A_MEMBER,	NULL, 0 },
+	{ "GET",  "/admin/login",	h_admin_login_form,	A_PUBLIC,	NULL, 0 },
+	{ "POST", "/admin/login",	h_admin_login,		A_PUBLIC,	NULL, 0 },
+	{ "POST", "/admin/logout",	h_admin_logout,		A_ADMIN,	NULL, 0 },
+	{ "GET",  "/admin",		h_admin_home,		A_ADMIN,	NULL, 0 },
+};
+
+#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+
+static pcre2_code	*compiled[NROUTES];
+static pcre2_match_data	*md;
+
+int
+routes_init(char *err, size_t errsz)
+{
+	PCRE2_SIZE	off;
+	int		rc;
+	size_t		i;
+
+	for (i = 0; i < NROUTES; i++) {
+		compiled[i] = pcre2_compile((PCRE2_SPTR)routes[i].pattern,
+		    PCRE2_ZERO_TERMINATED, PCRE2_ANCHORED | PCRE2_ENDANCHORED,
+		    &rc, &off, NULL);
+		if (compiled[i] == NULL) {
+			snprintf(err, errsz, "route %s: bad pattern at %zu",
+			    routes[i].pattern, (size_t)off);
+			return -1;
+		}
+		(void)pcre2_jit_compile(compiled[i], PCRE2_JIT_COMPLETE);
+	}
+	if ((md = pcre2_match_data_create(4, NULL)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+void
+routes_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < NROUTES; i++) {
+		pcre2_code_free(compiled[i]);
+		compiled[i] = NULL;
+	}
+	pcre2_match_data_free(md);
+	md = NULL;
+}
+
+/* Finds the route; KQ_NOT_FOUND, or KQ_METHOD when only the method is off. */
+static enum kq_status
+route_find(struct req *r)
+{
+	const char	*method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
+	enum kq_status	 s = KQ_NOT_FOUND;
+	PCRE2_SIZE	*ov;
+	size_t		 i;
+
+	for (i = 0; i < NROUTES; i++) {
+		if (pcre2_match(compiled[i], (PCRE2_SPTR)r->path,
+		    PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) < 0)
+			continue;
+		if (strcmp(routes[i].method, method) != 0) {
+			s = KQ_METHOD;
+			continue;
+		}
+		r->route = &routes[i];
+		if (pcre2_get_ovector_count(md) > 1) {
+			ov = pcre2_get_ovector_pointer(md);
+			if (ov[2] != PCRE2_UNSET)
+				r->id = strtoll(r->path + ov[2], NULL, 10);
+		}
+		return KQ_OK;
+	}
+	return s;
+}
+
+static int
+query_allowed(const struct route *rt, const char *key)
+{
+	const char	*p = rt->query;
+	size_t		 len = strlen(key);
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, key, len) == 0 && (p[len] == ' ' || p[len] == '\0'))
+			return 1;
+		p = strchr(p, ' ');
+		if (p != NULL)
+			p++;
+	}
+	return 0;
+}
+
+static enum kq_status
+read_query(struct req *r)
+{
+	const char	*qs = FCGX_GetParam("QUERY_STRING", r->fcgx->envp);
+	enum kq_status	 s;
+	size_t		 i, j;
+
+	if (qs == NULL || *qs == '\0')
+		return KQ_OK;
+	if (strlen(qs) > MAX_QUERY)
+		return KQ_BAD_REQUEST;
+	if ((s = urlencoded_parse(r->arena, qs, strlen(qs), &r->query)) != KQ_OK)
+		return s == KQ_TOO_LARGE ? KQ_BAD_REQUEST : s;
+	for (i = 0; i < r->query.n; i++) {
+		if (!query_allowed(r->route, r->query.v[i].name))
+			return KQ_BAD_REQUEST;
+		for (j = 0; j < i; j++)	/* duplicates are ambiguous */
+			if (strcmp(r->query.v[j].name, r->query.v[i].name) == 0)
+				return KQ_BAD_REQUEST;
+	}
+	return KQ_OK;
+}
+
+static enum kq_status
+read_body(struct req *r)
+{
+	const char	*cl = FCGX_GetParam("CONTENT_LENGTH", r->fcgx->envp);
+	const char	*ct = FCGX_GetParam("CONTENT_TYPE", r->fcgx->envp);
+	size_t		 max = r->route->max_body ? r->route->max_body : BODY_SMALL;
+	char		*buf, *end;
+	long long	 len = 0;
+	int		 got;
+
+	if (cl != NULL && *cl != '\0') {
+		len = strtoll(cl, &end, 10);
+		if (*end != '\0' || len < 0)
+			return KQ_BAD_REQUEST;
+	}
+	if ((size_t)len > max)
+		return KQ_TOO_LARGE;
+	if (len == 0)
+		return KQ_OK;
+	if (ct == NULL ||
+	    strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+		return KQ_BAD_REQUEST;
+	if ((buf = arena_alloc(r->arena, (size_t)len + 1)) == NULL)
+		return KQ_UNAVAILABLE;
+	got = FCGX_GetStr(buf, (int)len, r->fcgx->in);
+	if (got != len)
+		return KQ_BAD_REQUEST;
+	buf[len] = '\0';
+	return urlencoded_parse(r->arena, buf, (size_t)len, &r->body);
+}
+
+/* Loads the session the route needs; 303 to the login page without one. */
+static enum kq_status
+authenticate(struct req *r, int *redirected)
+{
+	enum principal_kind	 kind;
+	const char		*token;
+	enum kq_status		 s;
+
+	*redirected = 0;
+	if (r->route->access == A_PUBLIC)
+		return KQ_OK;
+	kind = r->route->access >= A_ADMIN ? P_ADMIN : P_MEMBER;
+	token = cookie_get(r->arena, r->cookies,
+	    kind == P_ADMIN ? COOKIE_ADMIN : COOKIE_MEMBER);
+	s = session_load(r->app->db, r->arena, kind, token, &r->app->policy,
+	    &r->me);
+	if (s == KQ_NOT_FOUND) {
+		redirect(r, kind == P_ADMIN ? "/admin/login" : "/login");
+		*redirected = 1;
+		return KQ_OK;
+	}
+	return s;
+}
+
+/* POSTs carry the session's CSRF token; the login forms, which have no
+ * session yet, carry the pre-session cookie's (double submit). */
+static enum kq_status
+check_csrf(struct req *r)
+{
+	const char *sent = params_get(&r->body, "csrf"), *want;
+
+	if (strcmp(r->route->method, "POST") != 0)
+		return KQ_OK;
+	want = r->me.kind != P_NONE ? r->me.csrf :
+	    cookie_get(r->arena, r->cookies, COOKIE_PRE);
+	if (sent == NULL || want == NULL || *want == '\0' ||
+	    !token_equal(sent, want))
+		return KQ_CSRF;
+	return KQ_OK;
+}
+
+static enum kq_status
+check_permission(const struct req *r)
+{
+	switch (r->route->access) {
+	case A_MEMBER:
+		/* SPEC §2: only the owner and finance collaborators */
+		return r->me.is_owner || r->me.finance ? KQ_OK : KQ_FORBIDDEN;
+	case A_ADMIN_WRITE:
+		return r->me.is_admin_role ? KQ_OK : KQ_FORBIDDEN;
+	default:
+		return KQ_OK;
+	}
+}
+
+void
+dispatch(struct req *r)
+{
+	enum kq_status	s;
+	int		redirected;
+
+	if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD") &&
+	    strcmp(r->method, "POST")) {
+		header_add(r, "Allow: GET, HEAD, POST");
+		fail(r, KQ_METHOD);
+		return;
+	}
+	if (!path_acceptable(r->path)) {
+		fail(r, KQ_NOT_FOUND);
+		return;
+	}
+	if ((s = route_find(r)) != KQ_OK) {
+		fail(r, s);
+		return;
+	}
+	if ((s = read_query(r)) != KQ_OK || (s = read_body(r)) != KQ_OK) {
+		fail(r, s);
+		return;
+	}
+	/* the public GETs (login forms) render even with the database down */
+	if ((r->route->access != A_PUBLIC || strcmp(r->route->method, "POST") == 0)
+	    && db_ready(r->app->db) != KQ_OK) {
+		fail(r, KQ_UNAVAILABLE);
+		return;
+	}
+	if ((s = authenticate(r, &redirected)) != KQ_OK) {
+		fail(r, s);
+		return;
+	}
+	if (redirected)
+		return;
+	if ((s = check_csrf(r)) != KQ_OK || (s = check_permission(r)) != KQ_OK) {
+		fail(r, s);
+		return;
+	}
+	r->route->handler(r);
+}

@@ -1,0 +1,32 @@
+/*
+ * routes.h - the whole route table, in one place.
+ */
+#ifndef KQ_ROUTES_H
+#define KQ_ROUTES_H
+
+#include "http.h"
+
+enum access {
+	A_PUBLIC,	/* anyone */
+	A_MEMBER,	/* account owner or collaborator with finance */
+	A_MEMBER_ANY,	/* any logged-in member login (logout) */
+	A_ADMIN,	/* admin or viewer: reads */
+	A_ADMIN_WRITE,	/* role admin: changes, downloads */
+};
+
+struct route {
+	const char	*method;	/* "GET" (HEAD too) or "POST" */
+	const char	*pattern;	/* pcre2, anchored; (\d+) captures req->id */
+	handler_fn	*handler;
+	enum access	 access;
+	const char	*query;		/* allowed query keys, space separated */
+	size_t		 max_body;	/* 0: BODY_SMALL */
+};
+
+/* Compiles the patterns; 0, or -1 with a message. */
+int	routes_init(char *err, size_t errsz);
+void	routes_free(void);
+/* Runs the request through method → route → session → CSRF → handler. */
+void	dispatch(struct req *);
+
+#endif

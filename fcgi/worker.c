@@ -1,0 +1,177 @@
+/*
+ * worker.c - the accept loop.
+ *
+ * Long-lived things (config, templates, compiled patterns, the database
+ * connection and its prepared statements) are made once here; everything a
+ * request needs comes from an arena reset after the response.  SIGTERM is
+ * installed without SA_RESTART and calls FCGX_ShutdownPending(), so an idle
+ * worker leaves accept() at once and a busy one finishes its request first.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "form.h"
+#include "request.h"
+#include "routes.h"
+#include "worker.h"
+
+#define ARENA_CHUNK	(64 * 1024)
+#define ARENA_LIMIT	(16 * 1024 * 1024)	/* per request */
+
+static volatile sig_atomic_t stopping;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	FCGX_ShutdownPending();
+}
+
+static void
+signals_init(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;	/* no SA_RESTART: accept() returns EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGHUP, &sa, NULL);	/* the master reloads by replacing us */
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+}
+
+static const char *
+param(FCGX_Request *f, const char *name, const char *dflt)
+{
+	const char *v = FCGX_GetParam(name, f->envp);
+
+	return v != NULL ? v : dflt;
+}
+
+/* The path without the query: nginx's DOCUMENT_URI (already decoded and
+ * normalised), else REQUEST_URI up to '?'. */
+static const char *
+request_path(struct req *r)
+{
+	const char *p = FCGX_GetParam("DOCUMENT_URI", r->fcgx->envp);
+
+	if (p == NULL && (p = FCGX_GetParam("REQUEST_URI", r->fcgx->envp)) != NULL)
+		p = arena_strndup(r->arena, p, strcspn(p, "?"));
+	return p != NULL ? p : "/";
+}
+
+static void
+serve(struct app *app, FCGX_Request *f, struct arena *a)
+{
+	struct req r;
+
+	memset(&r, 0, sizeof(r));
+	r.app = app;
+	r.arena = a;
+	r.fcgx = f;
+	r.method = param(f, "REQUEST_METHOD", "GET");
+	r.path = request_path(&r);
+	r.remote_addr = param(f, "REMOTE_ADDR", "");
+	r.cookies = FCGX_GetParam("HTTP_COOKIE", f->envp);
+	params_init(&r.query);
+	params_init(&r.body);
+	abuf_init(&r.headers, a);
+	if (r.cookies != NULL && strlen(r.cookies) > MAX_COOKIE) {
+		r.cookies = NULL;
+		fail(&r, KQ_BAD_REQUEST);
+		return;
+	}
+	dispatch(&r);
+	if (!r.sent)	/* a handler that forgot to answer is a bug */
+		fail(&r, KQ_UNAVAILABLE);
+}
+
+static int
+app_init(struct app *app, const char *config_path)
+{
+	char err[1024];
+
+	memset(app, 0, sizeof(*app));
+	if ((app->cfg = calloc(1, sizeof(*app->cfg))) == NULL ||
+	    config_load(config_path, app->cfg, err, sizeof(err)) < 0 ||
+	    (app->tmpl = tmpl_set_load(app->cfg->templates, err, sizeof(err))) == NULL ||
+	    routes_init(err, sizeof(err)) < 0) {
+		fprintf(stderr, "kaquan: worker %d: %s\n", (int)getpid(),
+		    app->cfg ? err : "out of memory");
+		return -1;
+	}
+	app->policy.idle_minutes = app->cfg->session_idle_minutes;
+	app->policy.absolute_hours = app->cfg->session_absolute_hours;
+	/* A database that is down at start is not fatal: requests get 503
+	 * and db_ready() keeps trying. */
+	err[0] = '\0';
+	if ((app->db = db_open(&app->cfg->db, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "kaquan: worker: out of memory\n");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+app_free(struct app *app)
+{
+	db_close(app->db);
+	tmpl_set_free(app->tmpl);
+	routes_free();
+	form_cleanup();
+	if (app->cfg != NULL) {
+		config_free(app->cfg);
+		free(app->cfg);
+	}
+}
+
+int
+worker_main(const char *config_path, int listen_fd)
+{
+	struct app	 app;
+	struct arena	 a;
+	FCGX_Request	 f;
+	long		 served = 0;
+	int		 rc = 0;
+
+	signals_init();
+	if (app_init(&app, config_path) < 0) {
+		app_free(&app);
+		return 78;	/* EX_CONFIG: the master backs off */
+	}
+	FCGX_Init();
+	if (FCGX_InitRequest(&f, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+		fprintf(stderr, "kaquan: worker: FCGX_InitRequest failed\n");
+		app_free(&app);
+		return 1;
+	}
+	arena_init(&a, ARENA_CHUNK, ARENA_LIMIT);
+	while (!stopping) {
+		if (FCGX_Accept_r(&f) < 0) {
+			if (stopping || errno == EINTR)
+				continue;
+			fprintf(stderr, "kaquan: worker: accept failed: %s\n",
+			    strerror(errno));
+			rc = 1;
+			break;
+		}
+		serve(&app, &f, &a);
+		FCGX_Finish_r(&f);
+		arena_reset(&a);
+		if (app.cfg->max_requests && ++served >= app.cfg->max_requests)
+			break;	/* the master starts a fresh one */
+	}
+	FCGX_Free(&f, 0);
+	arena_free(&a);
+	app_free(&app);
+	return rc;
+}
