@@ -348,7 +348,8 @@ compile_element(struct compiler *c, xmlNodePtr n)
 		    strcmp((const char *)a->name, "text") &&
 		    strcmp((const char *)a->name, "attr"))
 			cerror(c, n, "unknown attribute k:%s", a->name);
-	if (c->in_raw && (k_if || k_each || k_text || k_attrs))
+	if ((c->in_raw || strcmp(tag, "script") == 0 || strcmp(tag, "style") == 0)
+	    && (k_if || k_each || k_text || k_attrs))
 		cerror(c, n, "no values inside <script> or <style>");
 
 	if (k_each != NULL) {

@@ -116,7 +116,8 @@ spawn(int i)
 	if (pid == 0) {
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		_exit(worker_main(config_path, listen_fd));
+		/* exit(), not _exit(): LeakSanitizer checks workers at exit */
+		exit(worker_main(config_path, listen_fd));
 	}
 	slots[i].pid = pid;
 	slots[i].started = time(NULL);

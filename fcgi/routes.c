@@ -77,20 +77,21 @@ route_find(struct req *r)
 	enum kq_status	 s = KQ_NOT_FOUND;
 	PCRE2_SIZE	*ov;
 	size_t		 i;
+	int		 rc;
 
 	for (i = 0; i < NROUTES; i++) {
-		if (pcre2_match(compiled[i], (PCRE2_SPTR)r->path,
-		    PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) < 0)
+		rc = pcre2_match(compiled[i], (PCRE2_SPTR)r->path,
+		    PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
+		if (rc < 0)
 			continue;
 		if (strcmp(routes[i].method, method) != 0) {
 			s = KQ_METHOD;
 			continue;
 		}
 		r->route = &routes[i];
-		if (pcre2_get_ovector_count(md) > 1) {
+		if (rc > 1) {	/* the pattern captured an id */
 			ov = pcre2_get_ovector_pointer(md);
-			if (ov[2] != PCRE2_UNSET)
-				r->id = strtoll(r->path + ov[2], NULL, 10);
+			r->id = strtoll(r->path + ov[2], NULL, 10);
 		}
 		return KQ_OK;
 	}

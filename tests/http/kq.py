@@ -1,0 +1,158 @@
+"""kq.py - a small HTTP client and helpers for kaquan's HTTP tests.
+
+Standard library only.  Redirects are never followed, so every test sees the
+real status codes; cookies are kept per Client, as a browser would.
+"""
+import hashlib
+import http.client
+import os
+import re
+import subprocess
+import urllib.parse
+
+URL = os.environ["KAQUAN_URL"]
+CONF = os.environ["KAQUAN_CONF"]
+VAR = os.environ["KAQUAN_VAR"]
+BUILD = os.environ.get("KAQUAN_BUILD", "build")
+_u = urllib.parse.urlparse(URL)
+HOST, PORT = _u.hostname, _u.port
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers          # list of (name, value)
+        self.body = body
+        self.text = body.decode("utf-8", "replace")
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def page(self):
+        m = re.search(r'<body data-page="([^"]*)"', self.text)
+        return m.group(1) if m else None
+
+    def flash(self):
+        m = re.search(r'<p data-flash="(ok|error)" data-code="([^"]*)"', self.text)
+        return (m.group(1), m.group(2)) if m else None
+
+    def field(self, name):
+        m = re.search(r'data-field="%s"[^>]*>([^<]*)<' % re.escape(name), self.text)
+        return m.group(1) if m else None
+
+    def csrf(self):
+        m = re.search(r'name="csrf" value="([0-9a-f]+)"', self.text)
+        return m.group(1) if m else None
+
+    def __repr__(self):
+        return "<%d %s %s>" % (self.status, self.page(), self.flash())
+
+
+class Client:
+    def __init__(self):
+        self.cookies = {}
+
+    def request(self, method, path, body=None, headers=None, raw_body=None):
+        h = dict(headers or {})
+        if self.cookies:
+            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
+        data = raw_body
+        if body is not None:
+            data = urllib.parse.urlencode(body, doseq=True).encode()
+            h.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
+        try:
+            conn.request(method, path, body=data, headers=h)
+            r = conn.getresponse()
+            resp = Response(r.status, r.getheaders(), r.read())
+        finally:
+            conn.close()
+        for k, v in resp.headers:
+            if k.lower() == "set-cookie":
+                name, _, rest = v.partition("=")
+                value = rest.split(";", 1)[0]
+                if "Max-Age=0" in v:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = value
+        return resp
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.request("POST", path, body=body, **kw)
+
+    def login(self, login, password, admin=False):
+        """Logs in through the form; returns the POST's response."""
+        path = "/admin/login" if admin else "/login"
+        form = self.get(path)
+        assert form.status == 200, form
+        return self.post(path, {"csrf": form.csrf(), "login": login,
+                                "password": password})
+
+    def csrf_of(self, path):
+        return self.get(path).csrf()
+
+
+def ctl(*args, password=None):
+    """Runs kaquanctl; returns stdout, raises on failure."""
+    r = subprocess.run([os.path.join(BUILD, "kaquanctl"), "--config", CONF]
+                       + list(args), input=(password + "\n") if password else "",
+                       capture_output=True, text=True, timeout=60)
+    if r.returncode != 0:
+        raise AssertionError("kaquanctl %s: %s" % (" ".join(args), r.stderr.strip()))
+    return r.stdout.strip()
+
+
+def ctl_fails(*args, password=None):
+    r = subprocess.run([os.path.join(BUILD, "kaquanctl"), "--config", CONF]
+                       + list(args), input=(password + "\n") if password else "",
+                       capture_output=True, text=True, timeout=60)
+    return r.returncode, r.stderr
+
+
+def sql(query):
+    """Runs SQL as root on the private server; returns rows of strings."""
+    r = subprocess.run(["mariadb", "--no-defaults", "--socket",
+                        os.path.join(VAR, "run", "mysql.sock"), "-uroot",
+                        "-N", "-B", "kaquan", "-e", query],
+                       capture_output=True, text=True, timeout=60)
+    if r.returncode != 0:
+        raise AssertionError("sql: " + r.stderr.strip())
+    return [line.split("\t") for line in r.stdout.splitlines()]
+
+
+def sha256_hex(s):
+    return hashlib.sha256(s.encode()).hexdigest()
+
+
+_uin = [0]
+
+
+def new_member(finance=True, owner=True, password="secret-pass"):
+    """A fresh account with one login user; returns (uin, login, password)."""
+    import random
+    if not _uin[0]:
+        _uin[0] = random.randint(10**8, 9 * 10**8)
+    _uin[0] += 1
+    uin = _uin[0]
+    ctl("account", "add", "--uin", str(uin), "--name", "测试账号 %d" % uin)
+    login = "u%d" % uin
+    args = ["user", "add", "--uin", str(uin), "--login", login]
+    if owner:
+        args.append("--owner")
+    if finance:
+        args.append("--finance")
+    ctl(*args, password=password)
+    return uin, login, password
+
+
+def new_admin(role="admin", password="admin-pass"):
+    import random
+    login = "a%s%d" % (role, random.randint(10**8, 9 * 10**8))
+    ctl("admin", "add", "--login", login, "--role", role, password=password)
+    return login, password

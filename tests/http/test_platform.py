@@ -1,0 +1,303 @@
+"""test_platform.py - login, sessions, CSRF, separation, headers, limits and
+a worker killed under load: issue 2's platform against the real stack."""
+import os
+import signal
+import subprocess
+import threading
+import time
+
+from kq import Client, ctl_fails, new_admin, new_member, sha256_hex, sql, VAR
+
+
+def check_html_headers(r, behind_login=True):
+    assert r.header("Content-Type") == "text/html; charset=utf-8", r.headers
+    assert r.header("X-Content-Type-Options") == "nosniff"
+    csp = r.header("Content-Security-Policy") or ""
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp, csp
+    if behind_login:
+        assert r.header("Cache-Control") == "no-store"
+
+
+def test_login_page_markers_and_headers():
+    c = Client()
+    r = c.get("/login")
+    assert r.status == 200 and r.page() == "login", r
+    check_html_headers(r, behind_login=False)
+    assert r.csrf() and len(r.csrf()) == 64
+    pre = [v for k, v in r.headers if k.lower() == "set-cookie" and "kq_pre" in v][0]
+    assert "HttpOnly" in pre and "SameSite=Strict" in pre, pre
+    assert c.get("/admin/login").page() == "admin.login"
+
+
+def test_member_login_and_logout():
+    uin, login, pw = new_member()
+    c = Client()
+    r = c.login(login, pw)
+    assert r.status == 303 and r.header("Location") == "/user", r
+    cookie = [v for k, v in r.headers if k.lower() == "set-cookie" and "kq_member" in v][0]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie, cookie
+    home = c.get("/user")
+    assert home.status == 200 and home.page() == "user.home", home
+    check_html_headers(home)
+    assert home.field("uin") == str(uin), home.text
+    old = dict(c.cookies)
+
+    r = c.post("/logout", {"csrf": home.csrf()})
+    assert r.status == 303 and r.header("Location") == "/login", r
+    after = c.get("/login")
+    assert after.flash() == ("ok", "logged_out"), after.flash()
+    # the old session is dead server-side, even if the cookie is replayed
+    replay = Client()
+    replay.cookies = old
+    r = replay.get("/user")
+    assert r.status == 303 and r.header("Location") == "/login", r
+
+
+def test_wrong_password_is_422_and_keeps_login():
+    _, login, _ = new_member()
+    c = Client()
+    r = c.login(login, "wrong-password")
+    assert r.status == 422 and r.flash() == ("error", "login_failed"), r
+    assert r.page() == "login"
+    assert 'value="%s"' % login in r.text
+    r = c.login("nobody-at-all", "whatever")
+    assert r.status == 422 and r.flash() == ("error", "login_failed"), r
+    r = c.login("bad login!", "whatever")
+    assert r.status == 422 and r.flash()[1] == "invalid_field", r
+    assert 'data-field="login"' in r.text
+
+
+def test_post_without_or_with_wrong_csrf_is_403():
+    _, login, pw = new_member()
+    c = Client()
+    c.get("/login")
+    r = c.post("/login", {"login": login, "password": pw})
+    assert r.status == 403 and r.flash() == ("error", "csrf"), r
+    r = c.post("/login", {"csrf": "0" * 64, "login": login, "password": pw})
+    assert r.status == 403 and r.flash() == ("error", "csrf"), r
+    # a session's forms need the session's token, not the pre-login one
+    assert c.login(login, pw).status == 303
+    r = c.post("/logout", {})
+    assert r.status == 403 and r.flash() == ("error", "csrf"), r
+    r = c.post("/logout", {"csrf": c.cookies["kq_pre"]})
+    assert r.status == 403, r
+    assert c.get("/user").status == 200   # still logged in
+
+
+def test_session_token_changes_at_login_and_is_stored_hashed():
+    _, login, pw = new_member()
+    c = Client()
+    assert c.login(login, pw).status == 303
+    first = c.cookies["kq_member"]
+    assert c.login(login, pw).status == 303
+    second = c.cookies["kq_member"]
+    assert first != second
+    stale = Client()
+    stale.cookies = {"kq_member": first}
+    assert stale.get("/user").status == 303
+    assert c.get("/user").status == 200
+    rows = sql("SELECT HEX(token_hash) FROM sessions WHERE kind='member'")
+    hashes = {r[0].lower() for r in rows}
+    assert sha256_hex(second) in hashes
+    assert second not in hashes
+
+
+def test_session_idle_and_absolute_timeouts():
+    _, login, pw = new_member()
+    c = Client()
+    assert c.login(login, pw).status == 303
+    h = sha256_hex(c.cookies["kq_member"])
+    sql("UPDATE sessions SET last_seen_at = UTC_TIMESTAMP() - INTERVAL 31 MINUTE "
+        "WHERE token_hash = UNHEX('%s')" % h)
+    assert c.get("/user").status == 303
+    assert c.login(login, pw).status == 303
+    h = sha256_hex(c.cookies["kq_member"])
+    sql("UPDATE sessions SET created_at = UTC_TIMESTAMP() - INTERVAL 13 HOUR "
+        "WHERE token_hash = UNHEX('%s')" % h)
+    assert c.get("/user").status == 303
+
+
+def test_member_and_admin_sessions_are_separate():
+    _, mlogin, mpw = new_member()
+    alogin, apw = new_admin()
+    m = Client()
+    assert m.login(mlogin, mpw).status == 303
+    r = m.get("/admin")
+    assert r.status == 303 and r.header("Location") == "/admin/login", r
+    # a member's credentials are not an admin's
+    assert m.login(mlogin, mpw, admin=True).status == 422
+
+    a = Client()
+    r = a.login(alogin, apw, admin=True)
+    assert r.status == 303 and r.header("Location") == "/admin", r
+    cookie = [v for k, v in r.headers if k.lower() == "set-cookie" and "kq_admin" in v][0]
+    assert "Path=/admin" in cookie, cookie
+    home = a.get("/admin")
+    assert home.status == 200 and home.page() == "admin.home", home
+    check_html_headers(home)
+    assert home.field("login") == alogin
+    assert 'data-value="admin"' in home.text
+    r = a.get("/user")
+    assert r.status == 303 and r.header("Location") == "/login", r
+    # an admin token sent as a member cookie opens nothing
+    forged = Client()
+    forged.cookies = {"kq_member": a.cookies["kq_admin"]}
+    assert forged.get("/user").status == 303
+    # admin logins are audited, with the client IP
+    rows = sql("SELECT action, client_ip FROM audit_log WHERE actor_login = '%s'" % alogin)
+    assert ["admin.login", "127.0.0.1"] in rows, rows
+    r = a.post("/admin/logout", {"csrf": home.csrf()})
+    assert r.status == 303 and r.header("Location") == "/admin/login"
+    assert a.get("/admin").status == 303
+
+
+def test_viewer_role_is_shown():
+    vlogin, vpw = new_admin("viewer")
+    a = Client()
+    assert a.login(vlogin, vpw, admin=True).status == 303
+    home = a.get("/admin")
+    assert home.status == 200 and 'data-value="viewer"' in home.text
+    assert "/admin/pickup/batches/new" not in home.text
+
+
+def test_only_owner_and_finance_open_the_user_center():
+    uin, _, _ = new_member()
+    for flags, status in (([], 403), (["--finance"], 200)):
+        login = "c%d%d" % (uin, status)
+        from kq import ctl
+        ctl("user", "add", "--uin", str(uin), "--login", login, *flags,
+            password="collab-pass")
+        c = Client()
+        assert c.login(login, "collab-pass").status == 303
+        r = c.get("/user")
+        assert r.status == status, (flags, r)
+        if status == 403:
+            assert r.flash() == ("error", "forbidden") and r.page() == "error"
+            # may still log out
+            assert c.post("/logout", {"csrf": r.csrf()}).status == 303
+
+
+def test_unknown_path_and_method():
+    c = Client()
+    r = c.get("/no/such/page")
+    assert r.status == 404 and r.page() == "error", r
+    assert r.flash() == ("error", "not_found")
+    check_html_headers(r)
+    r = c.request("PUT", "/login", raw_body=b"")
+    assert r.status == 405, r
+    r = c.request("DELETE", "/user")
+    assert r.status == 405, r
+
+
+def test_malformed_and_oversized_requests():
+    c = Client()
+    cases = [
+        ("GET", "/login?x=1", None, 400),               # key the route does not take
+        ("GET", "/user?%zz=1", None, 400),
+        ("POST", "/login", b"csrf=%zz", 400),            # bad escape
+        ("POST", "/login", b"login=%FF%FE", 400),        # invalid UTF-8
+        ("POST", "/login", b"a=1&" * 1200, 413),         # too many parameters
+        ("POST", "/login", b"x" * (70 * 1024), 413),     # over 64 KiB
+    ]
+    for method, path, body, want in cases:
+        r = c.request(method, path, raw_body=body,
+                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert r.status == want, (path, body[:20] if body else None, r)
+    r = c.request("POST", "/login", raw_body=b'{"a":1}',
+                  headers={"Content-Type": "application/json"})
+    assert r.status == 400, r
+    r = c.get("/login", headers={"Cookie": "kq_pre=" + "a" * 20000})
+    assert 400 <= r.status < 500, r
+    # the stack is still fine
+    assert c.get("/login").status == 200
+
+
+def _workers():
+    master = int(open(os.path.join(VAR, "run", "kaquan.pid")).read())
+    out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True)
+    return master, sorted(int(p) for p in out.stdout.split())
+
+
+def test_worker_killed_is_replaced_while_serving():
+    _, login, pw = new_member()
+    c = Client()
+    assert c.login(login, pw).status == 303
+    master, before = _workers()
+    assert len(before) >= 2, before
+    statuses = []
+    stop = threading.Event()
+
+    def load():
+        cl = Client()
+        cl.cookies = dict(c.cookies)
+        while not stop.is_set():
+            statuses.append(cl.get("/user").status)
+
+    threads = [threading.Thread(target=load) for _ in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(0.3)
+    os.kill(before[0], signal.SIGKILL)
+    time.sleep(1.5)
+    stop.set()
+    for t in threads:
+        t.join()
+    _, after = _workers()
+    assert before[0] not in after and len(after) == len(before), (before, after)
+    # at most the requests the dead worker held fail; no 5xx afterwards
+    bad = [s for s in statuses if s != 200]
+    assert len(statuses) > 20 and len(bad) <= 1, (len(statuses), bad)
+    assert c.get("/user").status == 200
+
+
+def test_idle_worker_exits_quickly_on_sigterm():
+    master, before = _workers()
+    victim = before[-1]
+    t0 = time.time()
+    os.kill(victim, signal.SIGTERM)
+    while os.path.exists("/proc/%d" % victim) and time.time() - t0 < 3:
+        with open("/proc/%d/stat" % victim) as f:
+            if f.read().split()[2] == "Z":
+                break
+        time.sleep(0.02)
+    assert time.time() - t0 < 1.0, time.time() - t0
+    for _ in range(100):
+        _, after = _workers()
+        if len(after) == len(before):
+            break
+        time.sleep(0.05)
+    assert victim not in after and len(after) == len(before), (before, after)
+
+
+def test_lost_database_connection_gives_503_then_recovers():
+    _, login, pw = new_member()
+    c = Client()
+    assert c.login(login, pw).status == 303
+    _, before = _workers()
+    ids = sql("SELECT id FROM information_schema.processlist WHERE user = 'kaquan'")
+    for (i,) in ids:
+        sql("KILL CONNECTION %s" % i)
+    seen = [c.get("/user").status for _ in range(3 * len(before) + 4)]
+    assert set(seen) <= {200, 503} and 503 in seen, seen
+    assert seen[-4:] == [200] * 4, seen
+    _, after = _workers()
+    assert after == before, (before, after)
+
+
+def test_kaquanctl_errors_are_one_line():
+    rc, err = ctl_fails("account", "add", "--uin", "abc", "--name", "x")
+    assert rc != 0 and err.count("\n") == 1 and "--uin" in err, err
+    uin, login, _ = new_member()
+    rc, err = ctl_fails("account", "add", "--uin", str(uin), "--name", "again")
+    assert rc != 0 and "already exists" in err and err.count("\n") == 1, err
+    rc, err = ctl_fails("user", "add", "--uin", "1", "--login", "zz" + login,
+                        password="long-enough")
+    assert rc != 0 and "does not exist" in err, err
+    rc, err = ctl_fails("admin", "add", "--login", "x" + login, "--role", "root",
+                        password="long-enough")
+    assert rc != 0 and "--role" in err, err
+    rc, err = ctl_fails("admin", "add", "--login", "y" + login, "--role", "admin",
+                        password="short")
+    assert rc != 0 and "8 characters" in err, err
+    rc, err = ctl_fails("frobnicate")
+    assert rc != 0 and err.count("\n") == 1, err

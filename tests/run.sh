@@ -1,0 +1,67 @@
+#!/bin/sh
+# run.sh - `make test`: the cmocka unit tests, then the HTTP tests against a
+# private stack (sanitizer build) on a free loopback port, then the stack is
+# stopped.  Ends with one "N passed, N failed" line.
+set -u
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$ROOT/build/asan
+export KAQUAN_VAR=$ROOT/var/test
+export KAQUAN_BUILD=$BUILD
+export KAQUAN_DEMO=0
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:log_path=$KAQUAN_VAR/log/asan
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+passed=0
+failed=0
+
+echo "== unit tests"
+for t in "$BUILD"/tests/test_*; do
+	out=$(cd "$ROOT" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 "$t" 2>&1)
+	rc=$?
+	echo "$out" | grep -E '^\[  (PASSED|FAILED)|^\[  ERROR|ERROR:|runtime error' || true
+	p=$(echo "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p')
+	f=$(echo "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p')
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0}))
+	if [ $rc -ne 0 ] && [ -z "$f" ]; then	# crashed before its summary
+		echo "$out" | tail -20
+		failed=$((failed + 1))
+	fi
+done
+
+echo "== http tests"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+rm -rf "$KAQUAN_VAR/log"
+mkdir -p "$KAQUAN_VAR/log"
+if KAQUAN_PORT=$port sh "$ROOT/conf/dev/stack.sh" up; then
+	. "$KAQUAN_VAR/kaquan.env"
+	export KAQUAN_URL KAQUAN_CONF
+	out=$(cd "$ROOT" && python3 tests/http/run.py 2>&1)
+	echo "$out"
+	p=$(echo "$out" | sed -n 's/^http: \([0-9]*\) passed.*/\1/p')
+	f=$(echo "$out" | sed -n 's/^http: [0-9]* passed, \([0-9]*\) failed/\1/p')
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-1}))
+else
+	failed=$((failed + 1))
+	tail -20 "$KAQUAN_VAR"/log/*.log "$KAQUAN_VAR"/log/*.err 2>/dev/null
+fi
+sh "$ROOT/conf/dev/stack.sh" down >/dev/null 2>&1
+
+# Sanitizer reports from the workers (ASan writes files, UBSan writes to
+# the worker log) count as failures.
+for f in "$KAQUAN_VAR"/log/asan.*; do
+	[ -e "$f" ] || continue
+	echo "== sanitizer report $f"
+	head -40 "$f"
+	failed=$((failed + 1))
+done
+if grep -q "runtime error:" "$KAQUAN_VAR/log/kaquan.log" 2>/dev/null; then
+	echo "== UBSan reports in $KAQUAN_VAR/log/kaquan.log"
+	grep -A8 "runtime error:" "$KAQUAN_VAR/log/kaquan.log" | head -40
+	failed=$((failed + 1))
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

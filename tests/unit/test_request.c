@@ -1,0 +1,155 @@
+/* test_request.c - query strings, bodies, cookies, paths: hostile input. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "request.h"
+
+static struct arena a;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	arena_init(&a, 4096, 0);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	arena_free(&a);
+	return 0;
+}
+
+static enum kq_status
+parse(const char *s, struct params *p)
+{
+	return urlencoded_parse(&a, s, strlen(s), p);
+}
+
+static void
+decodes_and_keeps_repeats(void **state)
+{
+	struct params p;
+	(void)state;
+
+	assert_int_equal(parse("a=1&b=x+y%20z&a=2&empty=&flag", &p), KQ_OK);
+	assert_int_equal(p.n, 5);
+	assert_string_equal(params_get(&p, "a"), "1");
+	assert_string_equal(p.v[2].value, "2");
+	assert_string_equal(params_get(&p, "b"), "x y z");
+	assert_string_equal(params_get(&p, "empty"), "");
+	assert_string_equal(params_get(&p, "flag"), "");
+	assert_null(params_get(&p, "missing"));
+	assert_int_equal(parse("name=%E5%8D%A1%E5%88%B8", &p), KQ_OK);
+	assert_string_equal(params_get(&p, "name"), "卡券");
+	assert_int_equal(parse("", &p), KQ_OK);
+	assert_int_equal(p.n, 0);
+	assert_int_equal(parse("&&a=1&", &p), KQ_OK);
+	assert_int_equal(p.n, 1);
+}
+
+static void
+rejects_malformed(void **state)
+{
+	static const char *bad[] = {
+		"a=%", "a=%4", "a=%zz", "=1", "%00=1", "a%3Db=1",
+		"a=%FF",		/* invalid UTF-8 */
+		"a=%C0%AF",		/* overlong */
+		"a=%ED%A0%80",		/* surrogate */
+		"a=%00",		/* NUL in a value */
+		"a=x%01y",		/* control character */
+		"n<script>=1",
+		NULL
+	};
+	struct params p;
+	(void)state;
+
+	for (const char **s = bad; *s != NULL; s++)
+		if (parse(*s, &p) != KQ_BAD_REQUEST)
+			fail_msg("accepted \"%s\"", *s);
+}
+
+static void
+limits_hold(void **state)
+{
+	struct params	p;
+	char		buf[MAX_PARAMS * 4 + 16], name[MAX_NAME + 8];
+	size_t		o = 0;
+	(void)state;
+
+	for (int i = 0; i <= MAX_PARAMS; i++)
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "a=%d&", i % 10);
+	assert_int_equal(urlencoded_parse(&a, buf, o, &p), KQ_TOO_LARGE);
+
+	memset(name, 'n', MAX_NAME + 1);
+	strcpy(name + MAX_NAME + 1, "=1");
+	assert_int_equal(parse(name, &p), KQ_BAD_REQUEST);
+	name[MAX_NAME] = '=';
+	name[MAX_NAME + 1] = '\0';
+	assert_int_equal(parse(name, &p), KQ_OK);
+}
+
+static void
+out_of_memory_is_not_a_crash(void **state)
+{
+	struct params	p;
+	enum kq_status	s;
+	(void)state;
+
+	for (long n = 0; n < 12; n++) {
+		arena_reset(&a);
+		a.fail_countdown = n;
+		s = parse("a=1&b=2&c=%41%42&d=4", &p);
+		assert_true(s == KQ_OK || s == KQ_UNAVAILABLE);
+	}
+	a.fail_countdown = -1;
+}
+
+static void
+cookies(void **state)
+{
+	const char *h = "kq_pre=abc; kq_member=tok123;kq_flash=ok.logged_out ; x=1";
+	(void)state;
+
+	assert_string_equal(cookie_get(&a, h, "kq_member"), "tok123");
+	assert_string_equal(cookie_get(&a, h, "kq_pre"), "abc");
+	assert_string_equal(cookie_get(&a, h, "kq_flash"), "ok.logged_out");
+	assert_null(cookie_get(&a, h, "kq_admin"));
+	assert_null(cookie_get(&a, h, "kq"));		/* no prefix matches */
+	assert_null(cookie_get(&a, NULL, "x"));
+	assert_string_equal(cookie_get(&a, "a=", "a"), "");
+}
+
+static void
+paths(void **state)
+{
+	(void)state;
+	assert_true(path_acceptable("/user/vouchers/12"));
+	assert_false(path_acceptable(""));
+	assert_false(path_acceptable("user"));
+	assert_false(path_acceptable("//evil"));
+	assert_false(path_acceptable("/a/../b"));
+	assert_false(path_acceptable("/a b"));
+	assert_false(path_acceptable("/\xe5\x8d\xa1"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(decodes_and_keeps_repeats),
+		cmocka_unit_test(rejects_malformed),
+		cmocka_unit_test(limits_hold),
+		cmocka_unit_test(out_of_memory_is_not_a_crash),
+		cmocka_unit_test(cookies),
+		cmocka_unit_test(paths),
+	};
+	return cmocka_run_group_tests_name("request", tests, setup, teardown);
+}
