@@ -127,7 +127,9 @@ http {
     scgi_temp_path $VAR/nginx/tmp/scgi;
     server_tokens off;
 NGINX
+		# /_bench/ serves var/bench/: the static baselines of make bench
 		sed -e "s|@LISTEN@|127.0.0.1:$PORT|" -e "s|@SERVER_NAME@|localhost|" \
+		    -e "s|^\( *\)location /static/ {|\1location /_bench/ { alias $VAR/bench/; }\n&|" \
 		    -e "s|@SOCKET@|$VAR/run/kaquan.sock|" \
 		    -e "s|@STATIC@|$ROOT/templates/static|" "$ROOT/conf/nginx/kaquan.conf"
 		echo "}"
