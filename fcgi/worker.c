@@ -5,7 +5,9 @@
  * connection and its prepared statements) are made once here; everything a
  * request needs comes from an arena reset after the response.  SIGTERM is
  * installed without SA_RESTART and calls FCGX_ShutdownPending(), so an idle
- * worker leaves accept() at once and a busy one finishes its request first.
+ * worker leaves accept() at once.  While a request is served the signal is
+ * blocked, so it cannot interrupt a read of the body; it is delivered when
+ * the response is done, and the worker then leaves.
  */
 #include <errno.h>
 #include <signal.h>
@@ -140,6 +142,7 @@ worker_main(const char *config_path, int listen_fd)
 	struct app	 app;
 	struct arena	 a;
 	FCGX_Request	 f;
+	sigset_t	 term;
 	long		 served = 0;
 	int		 rc = 0;
 
@@ -155,6 +158,9 @@ worker_main(const char *config_path, int listen_fd)
 		return 1;
 	}
 	arena_init(&a, ARENA_CHUNK, ARENA_LIMIT);
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigaddset(&term, SIGINT);
 	while (!stopping) {
 		if (FCGX_Accept_r(&f) < 0) {
 			if (stopping || errno == EINTR)
@@ -164,9 +170,11 @@ worker_main(const char *config_path, int listen_fd)
 			rc = 1;
 			break;
 		}
+		sigprocmask(SIG_BLOCK, &term, NULL);
 		serve(&app, &f, &a);
 		FCGX_Finish_r(&f);
 		arena_reset(&a);
+		sigprocmask(SIG_UNBLOCK, &term, NULL);	/* a pending TERM lands here */
 		if (app.cfg->max_requests && ++served >= app.cfg->max_requests)
 			break;	/* the master starts a fresh one */
 	}
