@@ -14,27 +14,33 @@
 #include "auth.h"
 #include "codes.h"
 
+/*
+ * The login and session queries select two leading columns of their own
+ * (password hash; CSRF token and seconds since last seen), then the
+ * principal's columns in one order, read by principal_fill().
+ */
+#define MEMBER_COLS	"u.id, u.uin, u.login, u.is_owner, u.finance, a.name"
+#define ADMIN_COLS	"a.id, a.login, a.role"
+
 static const char SQL_MEMBER_BY_LOGIN[] =
-    "SELECT u.id, u.uin, u.login, u.password_hash, u.is_owner, u.finance, a.name"
+    "SELECT u.password_hash, NULL, " MEMBER_COLS
     " FROM users u JOIN accounts a ON a.uin = u.uin WHERE u.login = ?";
 static const char SQL_ADMIN_BY_LOGIN[] =
-    "SELECT id, login, password_hash, role FROM admins WHERE login = ?";
+    "SELECT a.password_hash, NULL, " ADMIN_COLS " FROM admins a WHERE a.login = ?";
 static const char SQL_SESSION_INSERT[] =
     "INSERT INTO sessions (token_hash, kind, principal_id, csrf, created_at,"
     " last_seen_at) VALUES (UNHEX(SHA2(?, 256)), ?, ?, ?, UTC_TIMESTAMP(),"
     " UTC_TIMESTAMP())";
 static const char SQL_MEMBER_SESSION[] =
-    "SELECT s.csrf, TIMESTAMPDIFF(SECOND, s.last_seen_at, UTC_TIMESTAMP()),"
-    " u.id, u.uin, u.login, u.is_owner, u.finance, a.name"
-    " FROM sessions s JOIN users u ON u.id = s.principal_id"
+    "SELECT s.csrf, TIMESTAMPDIFF(SECOND, s.last_seen_at, UTC_TIMESTAMP()), "
+    MEMBER_COLS " FROM sessions s JOIN users u ON u.id = s.principal_id"
     " JOIN accounts a ON a.uin = u.uin"
     " WHERE s.token_hash = UNHEX(SHA2(?, 256)) AND s.kind = 'member'"
     " AND s.last_seen_at > UTC_TIMESTAMP() - INTERVAL ? MINUTE"
     " AND s.created_at > UTC_TIMESTAMP() - INTERVAL ? HOUR";
 static const char SQL_ADMIN_SESSION[] =
-    "SELECT s.csrf, TIMESTAMPDIFF(SECOND, s.last_seen_at, UTC_TIMESTAMP()),"
-    " a.id, a.login, a.role"
-    " FROM sessions s JOIN admins a ON a.id = s.principal_id"
+    "SELECT s.csrf, TIMESTAMPDIFF(SECOND, s.last_seen_at, UTC_TIMESTAMP()), "
+    ADMIN_COLS " FROM sessions s JOIN admins a ON a.id = s.principal_id"
     " WHERE s.token_hash = UNHEX(SHA2(?, 256)) AND s.kind = 'admin'"
     " AND s.last_seen_at > UTC_TIMESTAMP() - INTERVAL ? MINUTE"
     " AND s.created_at > UTC_TIMESTAMP() - INTERVAL ? HOUR";
@@ -106,6 +112,27 @@ dummy_hash(void)
 	return h;
 }
 
+/* Reads the principal's columns, which start at column 2. */
+static void
+principal_fill(struct principal *p, enum principal_kind kind,
+    const struct db_result *r)
+{
+	p->kind = kind;
+	p->id = db_cell_int(r, 0, 2);
+	if (kind == P_ADMIN) {
+		p->login = db_cell(r, 0, 3);
+		p->role = db_cell(r, 0, 4);
+		p->is_admin_role = strcmp(p->role, "admin") == 0;
+	} else {
+		p->uin = db_cell_int(r, 0, 3);
+		p->login = db_cell(r, 0, 4);
+		p->is_owner = db_cell_int(r, 0, 5) != 0;
+		p->finance = db_cell_int(r, 0, 6) != 0;
+		p->account_name = db_cell(r, 0, 7);
+		p->role = p->is_owner ? "owner" : "collaborator";
+	}
+}
+
 enum kq_status
 auth_login(struct db *db, struct arena *a, enum principal_kind kind,
     const char *login, const char *password, struct principal *p)
@@ -113,7 +140,6 @@ auth_login(struct db *db, struct arena *a, enum principal_kind kind,
 	struct db_arg	 arg = DB_STR(login);
 	struct db_result r;
 	enum kq_status	 s;
-	const char	*hash;
 
 	memset(p, 0, sizeof(*p));
 	s = db_query(db, a, kind == P_ADMIN ? SQL_ADMIN_BY_LOGIN :
@@ -124,23 +150,9 @@ auth_login(struct db *db, struct arena *a, enum principal_kind kind,
 		(void)password_verify(password, dummy_hash());
 		return KQ_LOGIN_FAILED;
 	}
-	hash = db_cell(&r, 0, kind == P_ADMIN ? 2 : 3);
-	if (!password_verify(password, hash))
+	if (!password_verify(password, db_cell(&r, 0, 0)))
 		return KQ_LOGIN_FAILED;
-	p->kind = kind;
-	p->id = db_cell_int(&r, 0, 0);
-	if (kind == P_ADMIN) {
-		p->login = db_cell(&r, 0, 1);
-		p->role = db_cell(&r, 0, 3);
-		p->is_admin_role = strcmp(p->role, "admin") == 0;
-	} else {
-		p->uin = db_cell_int(&r, 0, 1);
-		p->login = db_cell(&r, 0, 2);
-		p->is_owner = db_cell_int(&r, 0, 4) != 0;
-		p->finance = db_cell_int(&r, 0, 5) != 0;
-		p->account_name = db_cell(&r, 0, 6);
-		p->role = p->is_owner ? "owner" : "collaborator";
-	}
+	principal_fill(p, kind, &r);
 	return KQ_OK;
 }
 
@@ -180,20 +192,7 @@ session_load(struct db *db, struct arena *a, enum principal_kind kind,
 	if (r.nrows == 0)
 		return KQ_NOT_FOUND;
 	snprintf(p->csrf, sizeof(p->csrf), "%s", db_cell(&r, 0, 0));
-	p->kind = kind;
-	p->id = db_cell_int(&r, 0, 2);
-	if (kind == P_ADMIN) {
-		p->login = db_cell(&r, 0, 3);
-		p->role = db_cell(&r, 0, 4);
-		p->is_admin_role = strcmp(p->role, "admin") == 0;
-	} else {
-		p->uin = db_cell_int(&r, 0, 3);
-		p->login = db_cell(&r, 0, 4);
-		p->is_owner = db_cell_int(&r, 0, 5) != 0;
-		p->finance = db_cell_int(&r, 0, 6) != 0;
-		p->account_name = db_cell(&r, 0, 7);
-		p->role = p->is_owner ? "owner" : "collaborator";
-	}
+	principal_fill(p, kind, &r);
 	if (db_cell_int(&r, 0, 1) >= TOUCH_SECONDS)
 		return db_exec(db, SQL_SESSION_TOUCH, args, 1, NULL, NULL);
 	return KQ_OK;

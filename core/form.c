@@ -17,6 +17,7 @@
 #include "codes.h"
 #include "form.h"
 #include "money.h"
+#include "utf8.h"
 
 #define MATCH_LIMIT	100000
 #define DEPTH_LIMIT	1000
@@ -127,49 +128,6 @@ form_cleanup(void)
 	ncache = capcache = 0;
 	pcre2_match_context_free(mctx);
 	mctx = NULL;
-}
-
-int
-utf8_text_valid(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s, *end = p + len;
-	unsigned	 cp;
-	int		 n;
-
-	while (p < end) {
-		if (*p < 0x80) {
-			if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') ||
-			    *p == 0x7f)
-				return 0;
-			p++;
-			continue;
-		}
-		if ((*p & 0xe0) == 0xc0) {
-			n = 1;
-			cp = *p & 0x1f;
-		} else if ((*p & 0xf0) == 0xe0) {
-			n = 2;
-			cp = *p & 0x0f;
-		} else if ((*p & 0xf8) == 0xf0) {
-			n = 3;
-			cp = *p & 0x07;
-		} else
-			return 0;
-		if (end - p <= n)
-			return 0;
-		for (int k = 1; k <= n; k++) {
-			if ((p[k] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[k] & 0x3f);
-		}
-		/* overlong forms, surrogates, beyond U+10FFFF */
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		p += n + 1;
-	}
-	return 1;
 }
 
 static size_t

@@ -77,8 +77,4 @@ const struct fvalue *form_get(const struct form *, const char *name);
 /* Frees compiled patterns at exit. */
 void		 form_cleanup(void);
 
-/* Whether s (len bytes) is valid UTF-8 without C0 controls other than
- * tab, CR and LF. */
-int		 utf8_text_valid(const char *s, size_t len);
-
 #endif

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "tmpl.h"
+#include "utf8.h"
 
 #define K_NS		"urn:kaquan:template"
 #define MAX_DEPTH	8	/* nested k:each */
@@ -101,37 +102,13 @@ url_is_safe(const char *u)
 	return 1;
 }
 
-/* Length of the valid UTF-8 sequence at p (1-4), or 0 if invalid. */
-static int
-utf8_seq(const unsigned char *p)
-{
-	unsigned	cp;
-	int		n, k;
-
-	if (p[0] < 0x80)
-		return 1;
-	if ((p[0] & 0xe0) == 0xc0) { n = 2; cp = p[0] & 0x1f; }
-	else if ((p[0] & 0xf0) == 0xe0) { n = 3; cp = p[0] & 0x0f; }
-	else if ((p[0] & 0xf8) == 0xf0) { n = 4; cp = p[0] & 0x07; }
-	else return 0;
-	for (k = 1; k < n; k++) {
-		if ((p[k] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[k] & 0x3f);
-	}
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
-	    (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 /* Writes s escaped for a text node or a double-quoted attribute value.
  * Invalid UTF-8 and control characters become U+FFFD. */
 int
 tmpl_escape(const char *s, enum esc_mode mode, tmpl_write_fn w, void *ctx)
 {
 	const unsigned char	*p = (const unsigned char *)s, *run = p;
+	const unsigned char	*end = p + strlen(s);
 	const char		*rep;
 	int			 n;
 
@@ -153,7 +130,7 @@ tmpl_escape(const char *s, enum esc_mode mode, tmpl_write_fn w, void *ctx)
 		default:
 			if (*p < 0x20 || *p == 0x7f)
 				rep = "\xef\xbf\xbd";
-			else if (*p >= 0x80 && (n = utf8_seq(p)) == 0) {
+			else if (*p >= 0x80 && (n = utf8_seq(p, (size_t)(end - p))) == 0) {
 				rep = "\xef\xbf\xbd";
 				n = 1;
 			}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "request.h"
+#include "utf8.h"
 
 static int
 hexval(char c)
