@@ -5,6 +5,7 @@
  *   kaquanctl [--config FILE] admin add --login L --role admin|viewer
  *   kaquanctl [--config FILE] account add --uin N --name S [--reseller UIN]
  *   kaquanctl [--config FILE] user add --uin N --login L [--owner] [--finance]
+ *   kaquanctl [--config FILE] provision
  *
  * Passwords are read from standard input (one line).  Ids go to stdout;
  * errors are one line on stderr and a non-zero exit.  Options are checked
@@ -20,6 +21,7 @@
 #include "db.h"
 #include "form.h"
 #include "migrate.h"
+#include "pickup.h"
 
 #define PASSWORD_MIN	8
 
@@ -141,7 +143,7 @@ main(int argc, char *argv[])
 	}
 	if (i >= argc)
 		die("usage: kaquanctl [--config FILE] migrate | admin add | "
-		    "account add | user add");
+		    "account add | user add | provision");
 	if (config_path == NULL)
 		die("no configuration: pass --config FILE or set KAQUAN_CONF");
 	if (config_load(config_path, &cfg, err, sizeof(err)) < 0)
@@ -179,6 +181,11 @@ main(int argc, char *argv[])
 		    form_get(&f, "owner")->present, form_get(&f, "finance")->present,
 		    &id), "user");
 		printf("%llu\n", id);
+	} else if (strcmp(argv[i], "provision") == 0 && argc == i + 1) {
+		/* the demo provisioner: the host platform does this for real */
+		int n;
+		check(db, provision_run(db, &a, &n), "provision");
+		printf("%d\n", n);
 	} else
 		die("unknown command \"%s\"", argv[i]);
 

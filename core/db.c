@@ -245,23 +245,27 @@ stmt_get(struct db *db, const char *sql)
 	return st;
 }
 
-/* Prepares (cached), binds and executes. */
+/* Prepares (cached), binds and executes.  Multi-row inserts bind
+ * thousands of parameters; those binds come from the heap. */
 static enum kq_status
 run(struct db *db, MYSQL_STMT **out, const char *sql,
     const struct db_arg *args, size_t nargs)
 {
-	MYSQL_BIND	 bind[32];
+	MYSQL_BIND	 small[32], *bind = small;
 	MYSQL_STMT	*st;
+	enum kq_status	 s = KQ_OK;
 	size_t		 i;
 
 	if ((st = stmt_get(db, sql)) == NULL)
 		return KQ_UNAVAILABLE;
-	if (nargs != mysql_stmt_param_count(st) || nargs > 32) {
+	if (nargs != mysql_stmt_param_count(st)) {
 		fprintf(stderr, "kaquan: db: %zu args for %lu placeholders in: %s\n",
 		    nargs, mysql_stmt_param_count(st), sql);
 		abort();	/* programmer mistake */
 	}
-	memset(bind, 0, sizeof(bind));
+	if (nargs > 32 && (bind = calloc(nargs, sizeof(*bind))) == NULL)
+		return KQ_UNAVAILABLE;
+	memset(bind, 0, (nargs > 32 ? nargs : 32) * sizeof(*bind));
 	for (i = 0; i < nargs; i++) {
 		switch (args[i].type) {
 		case DBA_NULL:
@@ -279,7 +283,11 @@ run(struct db *db, MYSQL_STMT **out, const char *sql,
 		}
 	}
 	if ((nargs && mysql_stmt_bind_param(st, bind)) || mysql_stmt_execute(st))
-		return fail(db, "execute", mysql_stmt_errno(st), mysql_stmt_error(st));
+		s = fail(db, "execute", mysql_stmt_errno(st), mysql_stmt_error(st));
+	if (bind != small)
+		free(bind);
+	if (s != KQ_OK)
+		return s;
 	db->last_used = time(NULL);
 	*out = st;
 	return KQ_OK;
@@ -378,6 +386,72 @@ out:
 	mysql_stmt_free_result(st);
 	if (s != KQ_OK)
 		memset(res, 0, sizeof(*res));
+	return s;
+}
+
+enum kq_status
+db_each(struct db *db, const char *sql, const struct db_arg *args,
+    size_t nargs, int (*fn)(void *, const char **, size_t), void *ctx)
+{
+	MYSQL_STMT	*st;
+	MYSQL_RES	*meta;
+	MYSQL_BIND	 bind[16];
+	MYSQL_FIELD	*fields;
+	unsigned long	 lengths[16];
+	my_bool		 nulls[16], on = 1;
+	char		*bufs[16] = { 0 };
+	const char	*cells[16];
+	enum kq_status	 s;
+	size_t		 c, ncols;
+	int		 rc;
+
+	if ((s = run(db, &st, sql, args, nargs)) != KQ_OK)
+		return s;
+	if ((meta = mysql_stmt_result_metadata(st)) == NULL) {
+		mysql_stmt_free_result(st);
+		return KQ_OK;
+	}
+	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
+	s = KQ_UNAVAILABLE;
+	if (mysql_stmt_store_result(st) != 0) {
+		s = fail(db, "store", mysql_stmt_errno(st), mysql_stmt_error(st));
+		goto out;
+	}
+	ncols = mysql_num_fields(meta);
+	fields = mysql_fetch_fields(meta);
+	if (ncols > 16)
+		abort();	/* programmer mistake: stream fewer columns */
+	memset(bind, 0, sizeof(bind));
+	for (c = 0; c < ncols; c++) {
+		if ((bufs[c] = malloc(fields[c].max_length + 1)) == NULL)
+			goto out;
+		bind[c].buffer_type = MYSQL_TYPE_STRING;
+		bind[c].buffer = bufs[c];
+		bind[c].buffer_length = fields[c].max_length + 1;
+		bind[c].length = &lengths[c];
+		bind[c].is_null = &nulls[c];
+	}
+	if (mysql_stmt_bind_result(st, bind) != 0) {
+		s = fail(db, "bind", mysql_stmt_errno(st), mysql_stmt_error(st));
+		goto out;
+	}
+	while ((rc = mysql_stmt_fetch(st)) == 0) {
+		for (c = 0; c < ncols; c++) {
+			bufs[c][lengths[c]] = '\0';
+			cells[c] = nulls[c] ? NULL : bufs[c];
+		}
+		if (fn(ctx, cells, ncols) < 0)
+			break;
+	}
+	if (rc == 1)
+		s = fail(db, "fetch", mysql_stmt_errno(st), mysql_stmt_error(st));
+	else
+		s = rc == MYSQL_DATA_TRUNCATED ? KQ_UNAVAILABLE : KQ_OK;
+out:
+	for (c = 0; c < 16; c++)
+		free(bufs[c]);
+	mysql_free_result(meta);
+	mysql_stmt_free_result(st);
 	return s;
 }
 

@@ -72,6 +72,11 @@ enum kq_status	 db_exec(struct db *, const char *sql, const struct db_arg *,
 /* Runs a query; the cells are copied into the arena. */
 enum kq_status	 db_query(struct db *, struct arena *, const char *sql,
 		    const struct db_arg *, size_t nargs, struct db_result *);
+/* Runs a query (at most 16 columns) and calls fn for each row without
+ * keeping the rows; fn returns -1 to stop.  For downloads. */
+enum kq_status	 db_each(struct db *, const char *sql, const struct db_arg *,
+		    size_t nargs, int (*fn)(void *ctx, const char **cells,
+		    size_t ncols), void *ctx);
 const char	*db_cell(const struct db_result *, size_t row, size_t col);
 long long	 db_cell_int(const struct db_result *, size_t row, size_t col);
 

@@ -357,9 +357,14 @@ compile_element(struct compiler *c, xmlNodePtr n)
 	if (is_k(n)) {
 		if (strcmp(tag, "block") != 0)
 			cerror(c, n, "unknown element k:%s", tag);
-		if (k_text != NULL)
-			cerror(c, n, "k:block takes no k:text");
-		compile_children(c, n);
+		if (k_attrs != NULL)
+			cerror(c, n, "k:block has no attributes to set");
+		if (k_text == NULL)
+			compile_children(c, n);
+		else if (!path_valid(k_text))
+			cerror(c, n, "k:text: bad path \"%s\"", k_text);
+		else if ((op = emit(c, OP_TEXT)) != NULL)
+			op->s = strdup(k_text);
 		goto close;
 	}
 

@@ -9,6 +9,7 @@
  *   k:if="path" / "!path"     keeps the element only when the value is truthy
  *   k:each="item in path"     repeats the element for every map in a list
  *   <k:block>                 an element that renders only its children
+ *                             (or, with k:text, only the value)
  *   <k:slot/>                 (layout only) where the page's content goes
  *
  * A page file is <k:page title="..."> ... </k:page>; it is compiled into the

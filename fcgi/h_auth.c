@@ -67,13 +67,8 @@ login_page(struct req *r, const struct login_kind *k, int status,
 	view_set(v, "action", k->login_path);
 	if (f != NULL)
 		view_set(v, "login", form_get(f, "login")->raw);
-	if (error != KQ_OK) {
-		view_set(v, "flash_kind", "error");
-		view_set(v, "flash_code", kq_code(error));
-		view_set(v, "flash_text", kq_message(error));
-		if (f != NULL && f->bad != NULL)
-			view_set(v, "flash_field", f->bad);
-	}
+	if (error != KQ_OK)
+		flash_now(v, error, f != NULL ? f->bad : NULL);
 	page(r, status, k->page, v);
 }
 

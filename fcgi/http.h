@@ -65,6 +65,8 @@ void		 page(struct req *, int status, const char *name, struct view *);
 void		 redirect(struct req *, const char *location);
 /* The error page for a status (403, 404, 409, 413, 422, 429, 503 …). */
 void		 fail(struct req *, enum kq_status);
+/* Shows an outcome on the page being rendered (a re-shown form). */
+void		 flash_now(struct view *, enum kq_status, const char *field);
 /* Sets the flash shown by the next page: kind "ok" or "error". */
 void		 flash_set(struct req *, const char *kind, const char *code);
 /* Adds a Set-Cookie; max_age < 0 for a session cookie, 0 to delete. */
@@ -79,5 +81,9 @@ int		 out_write(void *fcgx_stream, const char *, size_t);
 handler_fn	 h_login_form, h_login, h_logout;
 handler_fn	 h_admin_login_form, h_admin_login, h_admin_logout;
 handler_fn	 h_user_home, h_admin_home;
+handler_fn	 h_batches, h_batch_new, h_batch_create, h_batch, h_batch_codes;
+handler_fn	 h_batch_disable, h_batch_enable, h_card_disable, h_usage;
+handler_fn	 h_pickup, h_pickup_verify, h_pickup_confirm;
+handler_fn	 h_orders, h_order, h_order_pay, h_order_cancel;
 
 #endif

@@ -17,6 +17,12 @@ static const struct {
 } ok_flashes[] = {
 	{ "logged_out", "您已安全退出。" },
 	{ "logged_in", "登录成功。" },
+	{ "batch_created", "提货卡已生成。" },
+	{ "batch_disabled", "批次已禁用:未使用的提货卡不能再提货。" },
+	{ "batch_enabled", "批次已启用。" },
+	{ "card_disabled", "提货卡已禁用。" },
+	{ "order_paid", "订单已支付。" },
+	{ "order_cancelled", "订单已取消。" },
 };
 
 static const char *
@@ -119,6 +125,16 @@ flash_take(struct req *r, struct view *v)
 	view_set(v, "flash_kind", c[0] == 'o' ? "ok" : "error");
 	view_set(v, "flash_code", strchr(c, '.') + 1);
 	view_set(v, "flash_text", msg);
+}
+
+void
+flash_now(struct view *v, enum kq_status s, const char *field)
+{
+	view_set(v, "flash_kind", s == KQ_OK ? "ok" : "error");
+	view_set(v, "flash_code", kq_code(s));
+	view_set(v, "flash_text", kq_message(s));
+	if (field != NULL)
+		view_set(v, "flash_field", field);
 }
 
 struct view *

@@ -24,6 +24,24 @@ static const struct route routes[] = {
 	{ "POST", "/admin/login",	h_admin_login,		A_PUBLIC,	NULL, 0 },
 	{ "POST", "/admin/logout",	h_admin_logout,		A_ADMIN,	NULL, 0 },
 	{ "GET",  "/admin",		h_admin_home,		A_ADMIN,	NULL, 0 },
+
+	{ "GET",  "/admin/pickup/batches", h_batches,		A_ADMIN,	"type status page", 0 },
+	{ "GET",  "/admin/pickup/batches/new", h_batch_new,	A_ADMIN_WRITE,	NULL, 0 },
+	{ "POST", "/admin/pickup/batches", h_batch_create,	A_ADMIN_WRITE,	NULL, BODY_LARGE },
+	{ "GET",  "/admin/pickup/batches/([0-9]{1,18})", h_batch, A_ADMIN,	"page", 0 },
+	{ "GET",  "/admin/pickup/batches/([0-9]{1,18})/codes\\.txt", h_batch_codes, A_ADMIN_WRITE, NULL, 0 },
+	{ "POST", "/admin/pickup/batches/([0-9]{1,18})/disable", h_batch_disable, A_ADMIN_WRITE, NULL, 0 },
+	{ "POST", "/admin/pickup/batches/([0-9]{1,18})/enable", h_batch_enable, A_ADMIN_WRITE, NULL, 0 },
+	{ "POST", "/admin/pickup/cards/([0-9]{1,18})/disable", h_card_disable, A_ADMIN_WRITE, NULL, 0 },
+	{ "GET",  "/admin/pickup/usage",	h_usage,		A_ADMIN,	"batch uin from to page", 0 },
+
+	{ "GET",  "/user/pickup",	h_pickup,		A_MEMBER,	"page", 0 },
+	{ "POST", "/user/pickup",	h_pickup_verify,	A_MEMBER,	NULL, 0 },
+	{ "POST", "/user/pickup/confirm", h_pickup_confirm,	A_MEMBER,	NULL, 0 },
+	{ "GET",  "/user/orders",	h_orders,		A_MEMBER,	"page", 0 },
+	{ "GET",  "/user/orders/([0-9]{1,18})", h_order,	A_MEMBER,	NULL, 0 },
+	{ "POST", "/user/orders/([0-9]{1,18})/pay", h_order_pay, A_MEMBER,	NULL, 0 },
+	{ "POST", "/user/orders/([0-9]{1,18})/cancel", h_order_cancel, A_MEMBER, NULL, 0 },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "form.h"
 #include "request.h"
 #include "routes.h"
@@ -109,6 +110,10 @@ app_init(struct app *app, const char *config_path)
 	    routes_init(err, sizeof(err)) < 0) {
 		fprintf(stderr, "kaquan: worker %d: %s\n", (int)getpid(),
 		    app->cfg ? err : "out of memory");
+		return -1;
+	}
+	if (clock_init(app->cfg->display_tz) < 0) {
+		fprintf(stderr, "kaquan: worker: bad display_tz\n");
 		return -1;
 	}
 	app->policy.idle_minutes = app->cfg->session_idle_minutes;

@@ -1,0 +1,112 @@
+/*
+ * clock.c - time conversions between the database (UTC) and people.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+
+int
+clock_init(const char *tz)
+{
+	if (tz == NULL || *tz == '\0')
+		tz = "Asia/Shanghai";
+	if (setenv("TZ", tz, 1) != 0)
+		return -1;
+	tzset();
+	return 0;
+}
+
+time_t
+clock_parse_utc(const char *s)
+{
+	struct tm tm;
+
+	if (s == NULL)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) < 3)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return timegm(&tm);
+}
+
+void
+clock_iso(time_t t, char *buf, size_t n)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void
+clock_display(time_t t, char *buf, size_t n)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%d %H:%M", &tm);
+}
+
+void
+clock_display_date(time_t t, char *buf, size_t n)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%d", &tm);
+}
+
+void
+clock_sql(time_t t, char *buf, size_t n)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+time_t
+clock_end_of_day(long long ymd)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = (int)(ymd / 10000) - 1900;
+	tm.tm_mon = (int)(ymd / 100 % 100) - 1;
+	tm.tm_mday = (int)(ymd % 100);
+	tm.tm_hour = 23;
+	tm.tm_min = 59;
+	tm.tm_sec = 59;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+time_t
+clock_add_months(time_t t, int months)
+{
+	struct tm	tm;
+	int		mday;
+
+	localtime_r(&t, &tm);
+	mday = tm.tm_mday;
+	tm.tm_mon += months;
+	tm.tm_isdst = -1;
+	tm.tm_mday = 1;
+	t = mktime(&tm);	/* normalises month and year */
+	localtime_r(&t, &tm);
+	/* Jan 31 + 1 month is the last day of February, not March 3 */
+	{
+		static const int mdays[] = {31,28,31,30,31,30,31,31,30,31,30,31};
+		int y = tm.tm_year + 1900, last = mdays[tm.tm_mon];
+		if (tm.tm_mon == 1 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+			last = 29;
+		tm.tm_mday = mday < last ? mday : last;
+	}
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}

@@ -1,0 +1,39 @@
+/*
+ * order.h - a member's orders: reading, paying the cash part, cancelling.
+ *
+ * Orders come from the host billing system (kaquanctl order create) or from
+ * a pick-up.  amount = card part + voucher part + cash; only the cash part
+ * is invoiceable (SPEC §5).
+ */
+#ifndef KQ_ORDER_H
+#define KQ_ORDER_H
+
+#include <time.h>
+
+#include "arena.h"
+#include "db.h"
+#include "pickup.h"
+
+struct order {
+	long long	 id, uin, card_id;
+	const char	*product, *billing, *scenario, *description, *status;
+	int		 months;
+	long long	 amount, card_amount, voucher_amount, cash;
+	time_t		 created_at, paid_at;
+	/* the instance a pick-up provisions, if any */
+	const char	*instance_status, *os, *line_name;
+	const char	*card_code;
+};
+
+/* KQ_NOT_FOUND for an unknown id or another account's order. */
+enum kq_status	order_get(struct db *, struct arena *, long long uin, long long id,
+		    struct order *);
+enum kq_status	order_list(struct db *, struct arena *, long long uin,
+		    struct page_info *, struct order **, size_t *);
+/* Pays the cash due of an awaiting_payment order (the demo has no payment
+ * gateway: this is the gateway's callback).  KQ_ORDER_STATE otherwise. */
+enum kq_status	order_pay(struct db *, long long uin, long long id);
+/* Cancels an unpaid order; a pickup card it held becomes usable again. */
+enum kq_status	order_cancel(struct db *, long long uin, long long id);
+
+#endif

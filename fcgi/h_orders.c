@@ -1,0 +1,118 @@
+/*
+ * h_orders.c - the member's orders: list, one order, pay the cash due,
+ * cancel.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "codes.h"
+#include "order.h"
+#include "present.h"
+#include "routes.h"
+
+static void
+show_order(struct arena *a, struct view *v, const struct order *o)
+{
+	char shown[CARD_LEN + 4];
+
+	view_set_int(v, "id", o->id);
+	view_setf(v, "href", "/user/orders/%lld", o->id);
+	view_setf(v, "pay_href", "/user/orders/%lld/pay", o->id);
+	view_setf(v, "cancel_href", "/user/orders/%lld/cancel", o->id);
+	view_set(v, "product", o->product);
+	view_set(v, "product_text", product_name(o->product));
+	view_set(v, "description", o->description);
+	view_set(v, "status", o->status);
+	view_set(v, "status_text", status_name(o->status));
+	view_set_int(v, "months", o->months);
+	show_money(v, "amount", o->amount);
+	show_money(v, "card_amount", o->card_amount);
+	show_money(v, "voucher_amount", o->voucher_amount);
+	show_money(v, "cash", o->cash);
+	/* SPEC §5: only the cash part is invoiceable */
+	show_money(v, "invoiceable", o->cash);
+	show_time(v, "created_at", o->created_at);
+	show_time(v, "paid_at", o->paid_at);
+	if (o->card_code != NULL) {
+		card_display(o->card_code, shown);
+		view_set(v, "card", arena_strdup(a, shown));
+	}
+	if (o->instance_status != NULL) {
+		view_set(v, "instance", o->instance_status);
+		view_set(v, "instance_text",
+		    strcmp(o->instance_status, "pending") == 0 ? "待开通" :
+		    status_name(o->instance_status));
+		view_set(v, "os", o->os ? o->os : "");
+		view_set(v, "line", o->line_name ? o->line_name : "");
+	}
+	if (strcmp(o->status, "awaiting_payment") == 0)
+		view_set(v, "can_pay", "1");
+	if (strcmp(o->status, "awaiting_payment") == 0 ||
+	    strcmp(o->status, "pending") == 0 || strcmp(o->status, "confirmed") == 0)
+		view_set(v, "can_cancel", "1");
+}
+
+void
+h_orders(struct req *r)
+{
+	struct page_info pg = { 0 };
+	struct order	*rows;
+	struct view	*v;
+	struct vlist	*l;
+	enum kq_status	 s;
+	size_t		 n, i;
+
+	pg.page = query_page(r);
+	if ((s = order_list(r->app->db, r->arena, r->me.uin, &pg, &rows, &n)) != KQ_OK) {
+		fail(r, s);
+		return;
+	}
+	v = page_view(r);
+	l = view_list(v, "orders");
+	for (i = 0; i < n; i++)
+		show_order(r->arena, vlist_add(l), &rows[i]);
+	show_pager(r, v, "/user/orders", &pg);
+	page(r, 200, "user.orders", v);
+}
+
+void
+h_order(struct req *r)
+{
+	struct order	 o;
+	struct view	*v;
+	enum kq_status	 s;
+
+	if ((s = order_get(r->app->db, r->arena, r->me.uin, r->id, &o)) != KQ_OK) {
+		fail(r, s);
+		return;
+	}
+	v = page_view(r);
+	show_order(r->arena, view_map(v, "order"), &o);
+	page(r, 200, "user.order", v);
+}
+
+static void
+order_action(struct req *r, enum kq_status (*fn)(struct db *, long long, long long),
+    const char *flash)
+{
+	enum kq_status s = fn(r->app->db, r->me.uin, r->id);
+
+	if (s != KQ_OK) {
+		fail(r, s);
+		return;
+	}
+	flash_set(r, "ok", flash);
+	redirect(r, arena_printf(r->arena, "/user/orders/%lld", r->id));
+}
+
+void
+h_order_pay(struct req *r)
+{
+	order_action(r, order_pay, "order_paid");
+}
+
+void
+h_order_cancel(struct req *r)
+{
+	order_action(r, order_cancel, "order_cancelled");
+}

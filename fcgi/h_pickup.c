@@ -1,0 +1,159 @@
+/*
+ * h_pickup.c - the member's pick-up (我要提货, seed 004): the list of cards
+ * picked up, entering a code, choosing an OS, confirming.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "codes.h"
+#include "pickup.h"
+#include "present.h"
+#include "routes.h"
+
+static const struct field card_fields[] = {
+	{ .name = "card", .type = FT_CARD, .required = 1 },
+	{ .name = "os", .type = FT_TEXT, .pattern = "[a-z0-9_]{1,32}" },
+};
+
+/* The pick-up page: my picked-up cards and the form (with what was typed
+ * and the outcome, when re-shown). */
+static void
+pickup_page(struct req *r, int status, const char *typed, enum kq_status err)
+{
+	struct page_info pg = { 0 };
+	struct usage	*rows;
+	struct view	*v, *u;
+	struct vlist	*l;
+	enum kq_status	 s;
+	size_t		 n, i;
+	char		 shown[CARD_LEN + 4];
+
+	pg.page = query_page(r);
+	s = pickup_mine(r->app->db, r->arena, r->me.uin, &pg, &rows, &n);
+	if (s != KQ_OK) {
+		fail(r, s);
+		return;
+	}
+	v = page_view(r);
+	if (typed != NULL)
+		view_set(v, "card", typed);
+	if (err != KQ_OK)
+		flash_now(v, err, err == KQ_INVALID_FIELD ? "card" : NULL);
+	l = view_list(v, "pickups");
+	for (i = 0; i < n; i++) {
+		u = vlist_add(l);
+		view_set_int(u, "id", rows[i].id);
+		card_display(rows[i].card_code, shown);
+		view_set(u, "card", arena_strdup(r->arena, shown));
+		view_set(u, "card_v", rows[i].card_code);
+		view_set(u, "type", rows[i].product);
+		view_set(u, "type_text", product_name(rows[i].product));
+		view_set(u, "name", rows[i].card_name);
+		show_time(u, "time", rows[i].time);
+		view_set_int(u, "order", rows[i].order_id);
+		view_setf(u, "order_href", "/user/orders/%lld", rows[i].order_id);
+	}
+	show_pager(r, v, "/user/pickup", &pg);
+	page(r, status, "user.pickup", v);
+}
+
+void
+h_pickup(struct req *r)
+{
+	pickup_page(r, 200, NULL, KQ_OK);
+}
+
+static void
+verify_page(struct req *r, int status, const struct pickup_offer *o,
+    const char *os, enum kq_status err)
+{
+	struct view	*v = page_view(r), *b, *x;
+	struct vlist	*l;
+	char		 shown[CARD_LEN + 4];
+	size_t		 i;
+
+	card_display(o->code, shown);
+	view_set(v, "card", arena_strdup(r->arena, shown));
+	b = view_map(v, "offer");
+	view_set(b, "name", o->batch.name);
+	view_set(b, "type", o->batch.product);
+	view_set(b, "type_text", product_name(o->batch.product));
+	view_set(b, "line", o->batch.line_name);
+	view_set_int(b, "cpu", o->batch.cpu);
+	view_set_int(b, "memory_gb", o->batch.memory_gb);
+	view_set_int(b, "disk_gb", o->batch.disk_gb);
+	view_set_int(b, "bandwidth_mbps", o->batch.bandwidth_mbps);
+	view_set_int(b, "months", o->batch.months);
+	show_money(b, "price", o->batch.price);
+	show_date(b, "valid_to", o->batch.valid_to);
+	l = view_list(v, "os");
+	for (i = 0; i < o->nos; i++) {
+		x = vlist_add(l);
+		view_set(x, "code", o->os[i].code);
+		view_set(x, "name", o->os[i].name);
+		view_set(x, "family", o->os[i].family);
+		if (o->os[i].surcharge > 0)
+			show_money(x, "surcharge", o->os[i].surcharge);
+		if (os != NULL && strcmp(os, o->os[i].code) == 0)
+			view_set(x, "checked", "checked");
+	}
+	if (err != KQ_OK)
+		flash_now(v, err, "os");
+	page(r, status, "user.pickup.verify", v);
+}
+
+void
+h_pickup_verify(struct req *r)
+{
+	struct pickup_offer o;
+	struct form	 f;
+	enum kq_status	 s;
+
+	s = form_parse(r->arena, card_fields, 2, &r->body, &f);
+	if (s == KQ_OK)
+		s = pickup_offer(r->app->db, r->arena, r->me.uin, r->remote_addr,
+		    form_get(&f, "card")->s, &o);
+	if (s == KQ_UNAVAILABLE) {
+		fail(r, s);
+		return;
+	}
+	if (s != KQ_OK) {
+		pickup_page(r, kq_http_status(s), form_get(&f, "card")->raw, s);
+		return;
+	}
+	verify_page(r, 200, &o, NULL, KQ_OK);
+}
+
+void
+h_pickup_confirm(struct req *r)
+{
+	struct pickup_offer o;
+	struct form	 f;
+	enum kq_status	 s;
+	long long	 order_id;
+	const char	*os;
+
+	s = form_parse(r->arena, card_fields, 2, &r->body, &f);
+	if (s == KQ_INVALID_FIELD)	/* the only other field is the OS */
+		s = KQ_OS_INVALID;
+	os = form_get(&f, "os")->present ? form_get(&f, "os")->s : NULL;
+	if (s == KQ_OK)
+		s = pickup_confirm(r->app->db, r->arena, &r->me, r->remote_addr,
+		    form_get(&f, "card")->s, os, &order_id);
+	if (s == KQ_OK) {
+		redirect(r, arena_printf(r->arena, "/user/orders/%lld", order_id));
+		return;
+	}
+	if (s == KQ_UNAVAILABLE) {
+		fail(r, s);
+		return;
+	}
+	/* an OS problem re-shows the choice; a card problem the code form */
+	if ((s == KQ_OS_REQUIRED || s == KQ_OS_INVALID) &&
+	    pickup_offer(r->app->db, r->arena, r->me.uin, r->remote_addr,
+	    form_get(&f, "card")->s, &o) == KQ_OK) {
+		verify_page(r, kq_http_status(s), &o, os, s);
+		return;
+	}
+	pickup_page(r, kq_http_status(s), form_get(&f, "card")->raw, s);
+}
