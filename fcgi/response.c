@@ -188,8 +188,8 @@ fail(struct req *r, enum kq_status s)
 {
 	struct view *v = page_view(r);
 
-	view_set(v, "error_code", kq_code(s));
-	view_set(v, "error_text", kq_message(s));
+	/* the error is the page's one flash, over any left by a redirect */
+	flash_now(v, s, NULL);
 	view_set_int(v, "error_status", kq_http_status(s));
 	page(r, kq_http_status(s), "error", v);
 }

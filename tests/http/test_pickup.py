@@ -1,0 +1,406 @@
+"""test_pickup.py - pickup cards end to end (issue 3, SPEC §4, seed 004)."""
+import re
+import threading
+
+from kq import Client, ctl, new_admin, new_member, sql
+
+_admin = {}
+
+
+def admin():
+    """A logged-in admin client (one per run)."""
+    if "c" not in _admin:
+        login, pw = new_admin()
+        c = Client()
+        assert c.login(login, pw, admin=True).status == 303
+        _admin["c"] = c
+    return _admin["c"]
+
+
+def member():
+    uin, login, pw = new_member()
+    c = Client()
+    assert c.login(login, pw).status == 303
+    c.uin = uin
+    return c
+
+
+BATCH = {"label": "", "type": "cvm", "name": "云服务器-香港", "line": "hk",
+         "cpu": "2", "memory_gb": "4", "disk_gb": "50", "bandwidth_mbps": "5",
+         "months": "3", "price": "1,000", "count": "5", "valid_months": "12"}
+
+
+def create_batch(**over):
+    a = admin()
+    form = dict(BATCH, **over)
+    form["csrf"] = a.csrf_of("/admin/pickup/batches/new")
+    r = a.post("/admin/pickup/batches", form)
+    assert r.status == 303, (r, r.flash(), re.findall(r'data-field="[a-z_]+"', r.text)[:1])
+    return int(r.header("Location").rsplit("/", 1)[1])
+
+
+def codes(batch_id):
+    r = admin().get("/admin/pickup/batches/%d/codes.txt" % batch_id)
+    assert r.status == 200, r
+    return r.text.split()
+
+
+def verify(c, card):
+    return c.post("/user/pickup", {"csrf": c.csrf_of("/user/pickup"), "card": card})
+
+
+def confirm(c, card, os=None):
+    body = {"csrf": c.csrf_of("/user/pickup"), "card": card}
+    if os is not None:
+        body["os"] = os
+    return c.post("/user/pickup/confirm", body)
+
+
+def order_of(c, r):
+    assert r.status == 303, (r, r.flash())
+    loc = r.header("Location")
+    assert re.fullmatch(r"/user/orders/\d+", loc), loc
+    return c.get(loc)
+
+
+def test_create_form_errors_keep_what_was_typed():
+    a = admin()
+    tok = a.csrf_of("/admin/pickup/batches/new")
+    for field, value in (("count", "0"), ("count", "100001"), ("price", "1.234"),
+                         ("valid_to", "2020-01-01"), ("line", "mars"),
+                         ("cpu", "abc"), ("type", "domain")):
+        form = dict(BATCH, csrf=tok, name="保留<的>名称")
+        form[field] = value
+        if field == "valid_to":
+            del form["valid_months"]
+        r = a.post("/admin/pickup/batches", form)
+        assert r.status == 422 and r.flash() == ("error", "invalid_field"), (field, r)
+        assert 'data-field="%s"' % field in r.text, (field, r.text[:300])
+        assert 'value="保留&lt;的&gt;名称"' in r.text
+        assert r.page() == "admin.pickup.batch.new"
+    form = dict(BATCH, csrf=tok)
+    del form["valid_months"]
+    r = a.post("/admin/pickup/batches", form)
+    assert r.status == 422 and 'data-field="valid_to"' in r.text
+
+
+def test_batch_page_list_filters_and_escaping():
+    label = '<script>alert("x")</script>&'
+    bid = create_batch(label=label, type="baremetal", count="25", valid_to="2099-12-31",
+                       valid_months="")
+    a = admin()
+    page = a.get("/admin/pickup/batches/%d" % bid)
+    assert page.status == 200 and page.page() == "admin.pickup.batch"
+    assert "<script>alert" not in page.text
+    # escaped as text, and as an attribute value
+    assert '&lt;script&gt;alert("x")&lt;/script&gt;&amp;</dd>' in page.text
+    lst = a.get("/admin/pickup/batches")
+    assert 'data-value="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;"' in lst.text
+    assert len(re.findall(r'<tr data-id="\d+"', page.text)) == 20
+    assert re.search(r'data-pager="" data-page="1" data-pages="2" data-total="25"', page.text)
+    p2 = a.get("/admin/pickup/batches/%d?page=2" % bid)
+    assert len(re.findall(r'<tr data-id="\d+"', p2.text)) == 5
+    # valid_to given as a date is the end of that day in Asia/Shanghai
+    assert 'data-field="valid_to" data-value="2099-12-31T15:59:59Z"' in page.text
+    lst = a.get("/admin/pickup/batches?type=baremetal&status=normal")
+    assert lst.status == 200 and 'data-id="%d"' % bid in lst.text
+    row = re.search(r'<tr data-id="%d">(.*?)</tr>' % bid, lst.text, re.S).group(1)
+    assert 'data-field="used" data-value="0"' in row and 'data-field="total" data-value="25"' in row
+    assert 'data-field="price" data-value="100000"' in row
+    assert 'data-id="%d"' % bid not in a.get("/admin/pickup/batches?type=vhost").text
+    assert a.get("/admin/pickup/batches?status=bogus").status == 422
+    assert a.get("/admin/pickup/batches?color=red").status == 400
+
+
+def test_codes_download_is_audited_and_viewer_refused():
+    bid = create_batch(count="7")
+    cs = codes(bid)
+    assert len(cs) == 7 and len(set(cs)) == 7
+    assert all(re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}", c) for c in cs), cs
+    r = admin().get("/admin/pickup/batches/%d/codes.txt" % bid)
+    assert r.header("Content-Type").startswith("text/plain")
+    assert "attachment" in r.header("Content-Disposition")
+    rows = sql("SELECT COUNT(*) FROM audit_log WHERE action = 'pickup.codes.download'"
+               " AND target = 'batch:%d'" % bid)
+    assert int(rows[0][0]) == 2, rows
+    vlogin, vpw = new_admin("viewer")
+    v = Client()
+    assert v.login(vlogin, vpw, admin=True).status == 303
+    assert v.get("/admin/pickup/batches").status == 200
+    assert v.get("/admin/pickup/batches/%d" % bid).status == 200
+    assert v.get("/admin/pickup/usage").status == 200
+    r = v.get("/admin/pickup/batches/%d/codes.txt" % bid)
+    assert r.status == 403 and r.flash() == ("error", "forbidden"), r
+    tok = v.csrf_of("/admin")
+    assert v.get("/admin/pickup/batches/new").status == 403
+    assert v.post("/admin/pickup/batches", dict(BATCH, csrf=tok)).status == 403
+    assert v.post("/admin/pickup/batches/%d/disable" % bid, {"csrf": tok}).status == 403
+    assert admin().get("/admin/pickup/batches/999999999/codes.txt").status == 404
+
+
+def test_pick_up_cvm_end_to_end_and_used_card():
+    bid = create_batch()
+    card = codes(bid)[0]
+    m = member()
+    v = verify(m, card.lower().replace("-", " "))
+    assert v.status == 200 and v.page() == "user.pickup.verify", v
+    assert v.field("cpu") is not None and 'data-field="months" data-value="3"' in v.text
+    oses = re.findall(r'name="os" value="([^"]+)"', v.text)
+    assert "debian12" in oses and "win2022" in oses
+    o = order_of(m, confirm(m, card, "debian12"))
+    assert o.page() == "user.order"
+    assert 'data-field="status" data-value="paid"' in o.text
+    assert 'data-field="amount" data-value="100000"' in o.text
+    assert 'data-field="cash" data-value="0"' in o.text
+    assert 'data-field="instance" data-value="pending"' in o.text
+    # the provisioner takes the outbox request
+    assert int(ctl("provision")) >= 1
+    assert 'data-field="instance" data-value="active"' in m.get(o_path(o)).text
+    # my pickups
+    mine = m.get("/user/pickup")
+    assert re.search(r'data-field="card"[^>]*data-value="%s"' % card.replace("-", ""), mine.text)
+    # used: by the same member or another
+    r = confirm(m, card, "debian12")
+    assert r.status == 409 and r.flash() == ("error", "card_used"), r
+    r = verify(member(), card)
+    assert r.status == 409 and r.flash() == ("error", "card_used"), r
+    # the batch counts it
+    page = admin().get("/admin/pickup/batches/%d" % bid)
+    assert 'data-field="used" data-value="1"' in page.text
+    row = re.search(r'<tr data-id="\d+">\s*<td data-field="code" class="mono" data-value="%s".*?</tr>'
+                    % card.replace("-", ""), page.text, re.S).group(0)
+    assert 'data-value="used"' in row and 'data-field="uin" data-value="%d"' % m.uin in row
+
+
+def o_path(o):
+    return "/user/orders/" + re.search(r'data-order="(\d+)"', o.text).group(1)
+
+
+def test_typo_and_unknown_card():
+    m = member()
+    card = codes(create_batch(count="1"))[0]
+    typo = card[:-1] + ("0" if card[-1] != "0" else "1")
+    before = sql("SELECT COUNT(*) FROM failed_attempts WHERE uin = %d" % m.uin)[0][0]
+    r = verify(m, typo)
+    assert r.status == 422 and r.flash() == ("error", "card_format"), r
+    assert 'value="%s"' % typo in r.text        # the form keeps what was typed
+    r = verify(m, "not a card")
+    assert r.status == 422 and r.flash() == ("error", "card_format"), r
+    assert sql("SELECT COUNT(*) FROM failed_attempts WHERE uin = %d" % m.uin)[0][0] == before
+    unknown = valid_unknown_code()
+    r = verify(m, unknown)
+    assert r.status == 422 and r.flash() == ("error", "card_unknown"), r
+    assert int(sql("SELECT COUNT(*) FROM failed_attempts WHERE uin = %d" % m.uin)[0][0]) == int(before) + 1
+
+
+def valid_unknown_code():
+    """A code with a right check symbol that no batch holds."""
+    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    import random
+    body = "".join(random.choice(alphabet) for _ in range(15))
+    factor, total = 2, 0
+    for ch in reversed(body):
+        addend = factor * alphabet.index(ch)
+        factor = 1 if factor == 2 else 2
+        total += addend // 32 + addend % 32
+    return body + alphabet[(32 - total % 32) % 32]
+
+
+def test_rate_limited_after_five_unknown_codes():
+    m = member()
+    for _ in range(5):
+        assert verify(m, valid_unknown_code()).status == 422
+    r = verify(m, valid_unknown_code())
+    assert r.status == 429 and r.flash() == ("error", "rate_limited"), r
+    # even a real card waits for the window
+    card = codes(create_batch(count="1"))[0]
+    assert confirm(m, card, "debian12").status == 429
+    # per IP: other accounts from the same address, over 20 failures
+    sql("INSERT INTO failed_attempts (kind, uin, client_ip) SELECT 'pickup', 1, '127.0.0.1'"
+        " FROM seq_1_to_20")
+    try:
+        r = verify(member(), card)
+        assert r.status == 429 and r.flash() == ("error", "rate_limited"), r
+    finally:
+        sql("DELETE FROM failed_attempts WHERE uin IN (1, %d)" % m.uin)
+    assert verify(member(), card).status == 200
+
+
+def test_disabled_batch_then_reenabled():
+    bid = create_batch(count="2")
+    card = codes(bid)[0]
+    a = admin()
+    tok = a.csrf_of("/admin/pickup/batches/%d" % bid)
+    r = a.post("/admin/pickup/batches/%d/disable" % bid, {"csrf": tok})
+    assert r.status == 303 and r.header("Location") == "/admin/pickup/batches/%d" % bid
+    assert 'data-field="status" data-value="disabled"' in a.get(r.header("Location")).text
+    m = member()
+    r = verify(m, card)
+    assert r.status == 409 and r.flash() == ("error", "card_disabled"), r
+    assert confirm(m, card, "debian12").status == 409
+    r = a.post("/admin/pickup/batches/%d/enable" % bid, {"csrf": tok})
+    assert r.status == 303
+    assert confirm(m, card, "debian12").status == 303
+    actions = [row[0] for row in sql("SELECT action FROM audit_log WHERE target = 'batch:%d'"
+                                     " ORDER BY id" % bid)]
+    assert actions[-2:] == ["pickup.batch.disable", "pickup.batch.enable"], actions
+    assert a.post("/admin/pickup/batches/%d/disable" % bid, {}).status == 403   # no csrf
+
+
+def test_expired_batch():
+    bid = create_batch(count="1")
+    card = codes(bid)[0]
+    sql("UPDATE pickup_batches SET valid_to = UTC_TIMESTAMP() - INTERVAL 1 SECOND"
+        " WHERE id = %d" % bid)
+    r = verify(member(), card)
+    assert r.status == 409 and r.flash() == ("error", "card_expired"), r
+    lst = admin().get("/admin/pickup/batches?status=expired")
+    assert 'data-id="%d"' % bid in lst.text
+    assert 'data-id="%d"' % bid not in admin().get("/admin/pickup/batches?status=normal").text
+
+
+def test_disable_single_card_and_used_card_refused():
+    bid = create_batch(count="2")
+    page = admin().get("/admin/pickup/batches/%d" % bid)
+    ids = re.findall(r'<tr data-id="(\d+)">\s*<td data-field="code" class="mono" data-value="([0-9A-Z]+)"', page.text)
+    (id1, code1), (id2, code2) = ids
+    tok = page.csrf()
+    r = admin().post("/admin/pickup/cards/%s/disable" % id1, {"csrf": tok})
+    assert r.status == 303
+    r = verify(member(), code1)
+    assert r.status == 409 and r.flash() == ("error", "card_disabled"), r
+    m = member()
+    assert confirm(m, code2, "debian12").status == 303
+    r = admin().post("/admin/pickup/cards/%s/disable" % id2, {"csrf": tok})
+    assert r.status == 409 and r.flash() == ("error", "card_used"), r
+    assert admin().post("/admin/pickup/cards/999999999/disable", {"csrf": tok}).status == 404
+
+
+def test_vhost_needs_no_os():
+    card = codes(create_batch(type="vhost", name="虚拟主机-上海", line="sh"))[0]
+    m = member()
+    v = verify(m, card)
+    assert v.status == 200 and 'name="os"' not in v.text
+    o = order_of(m, confirm(m, card))
+    assert 'data-field="status" data-value="paid"' in o.text
+
+
+def test_os_required_and_invalid():
+    card = codes(create_batch(count="1"))[0]
+    m = member()
+    r = confirm(m, card)
+    assert r.status == 422 and r.flash() == ("error", "os_required"), r
+    assert r.page() == "user.pickup.verify"
+    r = confirm(m, card, "win2000")
+    assert r.status == 422 and r.flash() == ("error", "os_invalid"), r
+    r = confirm(m, card, "bad os!")
+    assert r.status == 422 and r.flash() == ("error", "os_invalid"), r
+    assert confirm(m, card, "ubuntu2204").status == 303
+
+
+def test_windows_surcharge_paid_and_cancelled():
+    bid = create_batch(count="2", months="3")
+    c1, c2 = codes(bid)
+    m = member()
+    v = verify(m, c1)
+    assert re.search(r'data-value="15000"', v.text), "surcharge 3 x ¥50 shown"
+    o = order_of(m, confirm(m, c1, "win2022"))
+    assert 'data-field="status" data-value="awaiting_payment"' in o.text
+    assert 'data-field="amount" data-value="115000"' in o.text
+    assert 'data-field="card_amount" data-value="100000"' in o.text
+    assert 'data-field="cash" data-value="15000"' in o.text
+    assert 'data-field="invoiceable" data-value="15000"' in o.text
+    path = o_path(o)
+    ctl("provision")
+    assert 'data-field="instance" data-value="pending"' in m.get(path).text
+    r = m.post(path + "/pay", {"csrf": o.csrf()})
+    assert r.status == 303 and r.header("Location") == path
+    paid = m.get(path)
+    assert 'data-field="status" data-value="paid"' in paid.text
+    assert paid.flash() == ("ok", "order_paid")
+    ctl("provision")
+    assert 'data-field="instance" data-value="active"' in m.get(path).text
+    assert m.post(path + "/cancel", {"csrf": o.csrf()}).status == 409
+
+    # the other one is cancelled: its card can be picked up again
+    o2 = order_of(m, confirm(m, c2, "win2019"))
+    path2 = o_path(o2)
+    assert verify(member(), c2).status == 409
+    r = m.post(path2 + "/cancel", {"csrf": o2.csrf()})
+    assert r.status == 303
+    assert 'data-field="status" data-value="cancelled"' in m.get(path2).text
+    other = member()
+    assert 'data-field="status" data-value="paid"' in order_of(other, confirm(other, c2, "debian12")).text
+    assert m.post(path2 + "/pay", {"csrf": o2.csrf()}).status == 409
+
+
+def test_foreign_order_is_404():
+    card = codes(create_batch(count="1"))[0]
+    owner = member()
+    path = o_path(order_of(owner, confirm(owner, card, "debian12")))
+    stranger = member()
+    r = stranger.get(path)
+    assert r.status == 404 and r.page() == "error", r
+    assert stranger.post(path + "/cancel", {"csrf": stranger.csrf_of("/user")}).status == 404
+    assert stranger.get("/user/orders/999999999").status == 404
+
+
+def test_forty_concurrent_confirms_of_one_card():
+    card = codes(create_batch(count="1"))[0]
+    clients = [member() for _ in range(8)]
+    toks = [c.csrf_of("/user/pickup") for c in clients]
+    results = []
+    lock = threading.Lock()
+    start = threading.Barrier(40)
+
+    def go(i):
+        c = clients[i % 8]
+        start.wait()
+        r = c.post("/user/pickup/confirm", {"csrf": toks[i % 8], "card": card, "os": "debian12"})
+        with lock:
+            results.append((r.status, r.flash()))
+
+    threads = [threading.Thread(target=go, args=(i,)) for i in range(40)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    statuses = sorted(s for s, _ in results)
+    assert statuses.count(303) == 1, statuses
+    assert statuses.count(409) == 39, statuses
+    assert all(f == ("error", "card_used") for s, f in results if s == 409)
+    code = card.replace("-", "")
+    assert sql("SELECT COUNT(*) FROM orders o JOIN pickup_cards c ON c.id = o.card_id"
+               " WHERE c.code = '%s'" % code)[0][0] == "1"
+    assert sql("SELECT COUNT(*) FROM pickup_usage p JOIN pickup_cards c ON c.id = p.card_id"
+               " WHERE c.code = '%s'" % code)[0][0] == "1"
+
+
+def test_usage_records_and_filters():
+    bid = create_batch(count="3", type="baremetal", name="裸金属-美国", line="us")
+    cs = codes(bid)
+    m1, m2 = member(), member()
+    assert confirm(m1, cs[0], "debian12").status == 303
+    assert confirm(m2, cs[1], "ubuntu2204").status == 303
+    a = admin()
+    r = a.get("/admin/pickup/usage?batch=%d" % bid)
+    assert r.status == 200 and r.page() == "admin.pickup.usage"
+    assert len(re.findall(r'<tr data-id=', r.text)) == 2
+    assert 'data-field="name" data-value="裸金属-美国"' in r.text
+    assert 'data-field="type" data-value="baremetal"' in r.text
+    r = a.get("/admin/pickup/usage?batch=%d&uin=%d" % (bid, m2.uin))
+    rows = re.findall(r'data-field="uin" data-value="(\d+)"', r.text)
+    assert rows == [str(m2.uin)], rows
+    today = sql("SELECT DATE(UTC_TIMESTAMP() + INTERVAL 8 HOUR)")[0][0]
+    assert len(re.findall(r'<tr data-id=', a.get(
+        "/admin/pickup/usage?batch=%d&from=%s&to=%s" % (bid, today, today)).text)) == 2
+    assert len(re.findall(r'<tr data-id=', a.get(
+        "/admin/pickup/usage?batch=%d&to=2000-01-01" % bid).text)) == 0
+    assert a.get("/admin/pickup/usage?from=yesterday").status == 422
+
+
+def test_full_size_batch_keeps_every_code():
+    bid = create_batch(count="100000", label="full")
+    cs = codes(bid)
+    assert len(cs) == 100000 and len(set(cs)) == 100000
+    assert sql("SELECT COUNT(*) FROM pickup_cards WHERE batch_id = %d" % bid)[0][0] == "100000"
