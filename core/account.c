@@ -1,8 +1,6 @@
 /*
  * account.c - creating accounts, users and admins.
  */
-#include <mysqld_error.h>
-
 #include "account.h"
 #include "auth.h"
 
@@ -14,23 +12,13 @@ static const char SQL_USER_INSERT[] =
 static const char SQL_ADMIN_INSERT[] =
     "INSERT INTO admins (login, password_hash, role) VALUES (?, ?, ?)";
 
-/* A foreign-key failure means the referenced row does not exist. */
-static enum kq_status
-missing_parent(struct db *db, enum kq_status s)
-{
-	if (s != KQ_OK && db_errno(db) == ER_NO_REFERENCED_ROW_2)
-		return KQ_NOT_FOUND;
-	return s;
-}
-
 enum kq_status
 account_add(struct db *db, long long uin, const char *name, long long reseller)
 {
 	struct db_arg args[3] = { DB_INT(uin), DB_STR(name),
 	    reseller > 0 ? DB_INT(reseller) : DB_NULL };
 
-	return missing_parent(db,
-	    db_exec(db, SQL_ACCOUNT_INSERT, args, 3, NULL, NULL));
+	return db_exec(db, SQL_ACCOUNT_INSERT, args, 3, NULL, NULL);
 }
 
 enum kq_status
@@ -49,7 +37,7 @@ user_add(struct db *db, long long uin, const char *login, const char *password,
 	args[2] = DB_STR(hash);
 	args[3] = DB_INT(is_owner);
 	args[4] = DB_INT(finance);
-	s = missing_parent(db, db_exec(db, SQL_USER_INSERT, args, 5, NULL, &newid));
+	s = db_exec(db, SQL_USER_INSERT, args, 5, NULL, &newid);
 	*id = newid;
 	return s;
 }

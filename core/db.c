@@ -66,14 +66,15 @@ is_connection_error(unsigned e)
 	    e == CR_SERVER_LOST_EXTENDED || e == 4031 /* idle disconnect */;
 }
 
-/* Classifies a failure: conflicts are expected, the rest are logged. */
+/* Classifies a failure: a duplicate key or a missing referenced row is an
+ * expected outcome the caller decides about; the rest are logged. */
 static enum kq_status
 fail(struct db *db, const char *what, unsigned e, const char *msg)
 {
-	if (e == ER_DUP_ENTRY) {
+	if (e == ER_DUP_ENTRY || e == ER_NO_REFERENCED_ROW_2) {
 		snprintf(db->err, sizeof(db->err), "%s", msg);
 		db->errnum = e;
-		return KQ_CONFLICT;
+		return e == ER_DUP_ENTRY ? KQ_CONFLICT : KQ_NOT_FOUND;
 	}
 	if (e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT) {
 		snprintf(db->err, sizeof(db->err), "%s", msg);

@@ -66,7 +66,8 @@ struct db_arg	 db_str(const char *);
 
 /* Runs a statement that returns no rows.  *affected (may be NULL) gets the
  * affected-row count, *insert_id (may be NULL) the AUTO_INCREMENT value.
- * KQ_OK; KQ_CONFLICT on a duplicate key; KQ_UNAVAILABLE otherwise. */
+ * KQ_OK; KQ_CONFLICT on a duplicate key; KQ_NOT_FOUND when a foreign key's
+ * row does not exist; KQ_UNAVAILABLE otherwise. */
 enum kq_status	 db_exec(struct db *, const char *sql, const struct db_arg *,
 		    size_t nargs, uint64_t *affected, uint64_t *insert_id);
 /* Runs a query; the cells are copied into the arena. */

@@ -12,15 +12,15 @@
 #define ORDER_COLS \
     "o.id, o.uin, IFNULL(o.card_id, 0), o.product, o.billing, o.scenario," \
     " o.description, o.status, o.months, o.amount, o.card_amount," \
-    " o.voucher_amount, o.cash, o.created_at, o.paid_at, i.status, i.os, l.name," \
+    " o.voucher_amount, o.cash, o.created_at, o.paid_at, p.status, p.os, l.name," \
     " c.code"
 #define ORDER_FROM \
-    " FROM orders o LEFT JOIN instances i ON i.order_id = o.id" \
-    " LEFT JOIN server_lines l ON l.code = i.line" \
+    " FROM orders o LEFT JOIN provision_outbox p ON p.order_id = o.id" \
+    " LEFT JOIN server_lines l ON l.code = p.line" \
     " LEFT JOIN pickup_cards c ON c.id = o.card_id"
 
 static const char SQL_ORDER_GET[] =
-    "SELECT " ORDER_COLS ORDER_FROM " WHERE o.id = ? AND o.uin = ?";
+    "SELECT " ORDER_COLS ORDER_FROM " WHERE o.id = ? AND (? = 0 OR o.uin = ?)";
 static const char SQL_ORDER_LIST[] =
     "SELECT " ORDER_COLS ORDER_FROM " WHERE o.uin = ?"
     " ORDER BY o.id DESC LIMIT ? OFFSET ?";
@@ -36,17 +36,15 @@ static const char SQL_ORDER_CANCEL[] =
     "UPDATE orders SET status = 'cancelled', closed_at = UTC_TIMESTAMP()"
     " WHERE id = ? AND uin = ?"
     " AND status IN ('pending', 'confirmed', 'awaiting_payment')";
-static const char SQL_OUTBOX_FOR_ORDER[] =
-    "INSERT INTO provision_outbox (instance_id)"
-    " SELECT id FROM instances WHERE order_id = ? AND status = 'pending'";
+static const char SQL_OUTBOX_REQUEST[] =
+    "UPDATE provision_outbox SET status = 'pending' WHERE order_id = ?"
+    " AND status = 'held'";
 static const char SQL_CARD_RELEASE[] =
     "UPDATE pickup_cards SET status = 'unused', uin = NULL, used_at = NULL,"
     " order_id = NULL WHERE id = ? AND order_id = ? AND status = 'used'";
-static const char SQL_USAGE_DELETE[] =
-    "DELETE FROM pickup_usage WHERE order_id = ?";
-static const char SQL_INSTANCE_CANCEL[] =
-    "UPDATE instances SET status = 'cancelled' WHERE order_id = ?"
-    " AND status = 'pending'";
+static const char SQL_OUTBOX_CANCEL[] =
+    "UPDATE provision_outbox SET status = 'cancelled' WHERE order_id = ?"
+    " AND status IN ('held', 'pending')";
 
 static void
 order_fill(struct order *o, const struct db_result *r, size_t i)
@@ -76,11 +74,11 @@ enum kq_status
 order_get(struct db *db, struct arena *a, long long uin, long long id,
     struct order *o)
 {
-	struct db_arg	 args[2] = { DB_INT(id), DB_INT(uin) };
+	struct db_arg	 args[3] = { DB_INT(id), DB_INT(uin), DB_INT(uin) };
 	struct db_result r;
 	enum kq_status	 s;
 
-	if ((s = db_query(db, a, SQL_ORDER_GET, args, 2, &r)) != KQ_OK)
+	if ((s = db_query(db, a, SQL_ORDER_GET, args, 3, &r)) != KQ_OK)
 		return s;
 	if (r.nrows == 0)
 		return KQ_NOT_FOUND;
@@ -143,14 +141,13 @@ change_txn(struct db *db, void *arg)
 	if (n != 1)
 		return KQ_ORDER_STATE;
 	if (c->pay)
-		return db_exec(db, SQL_OUTBOX_FOR_ORDER, args, 1, NULL, NULL);
+		return db_exec(db, SQL_OUTBOX_REQUEST, args, 1, NULL, NULL);
 	if (card_id) {
 		struct db_arg ca[2] = { DB_INT(card_id), DB_INT(c->id) };
-		if ((s = db_exec(db, SQL_CARD_RELEASE, ca, 2, NULL, NULL)) != KQ_OK ||
-		    (s = db_exec(db, SQL_USAGE_DELETE, args, 1, NULL, NULL)) != KQ_OK)
+		if ((s = db_exec(db, SQL_CARD_RELEASE, ca, 2, NULL, NULL)) != KQ_OK)
 			return s;
 	}
-	return db_exec(db, SQL_INSTANCE_CANCEL, args, 1, NULL, NULL);
+	return db_exec(db, SQL_OUTBOX_CANCEL, args, 1, NULL, NULL);
 }
 
 enum kq_status

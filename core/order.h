@@ -25,7 +25,8 @@ struct order {
 	const char	*card_code;
 };
 
-/* KQ_NOT_FOUND for an unknown id or another account's order. */
+/* KQ_NOT_FOUND for an unknown id or another account's order; uin 0 (the
+ * finance backend) reads any account's. */
 enum kq_status	order_get(struct db *, struct arena *, long long uin, long long id,
 		    struct order *);
 enum kq_status	order_list(struct db *, struct arena *, long long uin,

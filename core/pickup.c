@@ -7,13 +7,12 @@
  * and only the transaction that changed one row goes on to create the order;
  * every other racer sees 0 rows and gets a clean 409.  The used count of a
  * batch is counted from the cards, never kept in a counter row, so pick-ups
- * of different cards never queue behind one hot row.
+ * of different cards never queue behind one hot row; and a used card is
+ * itself the usage record, so nothing has to be kept in step with it.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <mysqld_error.h>
 
 #include "audit.h"
 #include "clock.h"
@@ -25,9 +24,11 @@
     "b.id, b.label, b.product, b.name, b.line, l.name, b.status, b.cpu," \
     " b.memory_gb, b.disk_gb, b.bandwidth_mbps, b.months, b.price, b.total," \
     " IFNULL(b.valid_months, 0), b.valid_to, b.created_at," \
-    " b.valid_to < UTC_TIMESTAMP(), ad.login," \
-    " (SELECT COUNT(*) FROM pickup_cards u WHERE u.batch_id = b.id AND u.status = 'used')"
-#define BATCH_NCOLS 20
+    " b.valid_to < UTC_TIMESTAMP(), ad.login"
+/* Counting used cards reads the batch's index range: lists and details
+ * want it, the pick-up path does not. */
+#define BATCH_USED \
+    ", (SELECT COUNT(*) FROM pickup_cards u WHERE u.batch_id = b.id AND u.status = 'used')"
 #define BATCH_FROM \
     " FROM pickup_batches b JOIN server_lines l ON l.code = b.line" \
     " JOIN admins ad ON ad.id = b.created_by"
@@ -37,12 +38,12 @@
     " WHEN b.valid_to < UTC_TIMESTAMP() THEN 'expired' ELSE 'normal' END = ?)"
 
 static const char SQL_BATCH_LIST[] =
-    "SELECT " BATCH_COLS BATCH_FROM BATCH_WHERE
+    "SELECT " BATCH_COLS BATCH_USED BATCH_FROM BATCH_WHERE
     " ORDER BY b.id DESC LIMIT ? OFFSET ?";
 static const char SQL_BATCH_COUNT[] =
     "SELECT COUNT(*) FROM pickup_batches b" BATCH_WHERE;
 static const char SQL_BATCH_GET[] =
-    "SELECT " BATCH_COLS BATCH_FROM " WHERE b.id = ?";
+    "SELECT " BATCH_COLS BATCH_USED BATCH_FROM " WHERE b.id = ?";
 static const char SQL_BATCH_INSERT[] =
     "INSERT INTO pickup_batches (label, product, name, line, cpu, memory_gb,"
     " disk_gb, bandwidth_mbps, months, price, total, valid_months, valid_to,"
@@ -66,11 +67,10 @@ static const char SQL_CARD_BY_CODE[] =
     " JOIN pickup_cards c ON c.batch_id = b.id WHERE c.code = ?";
 static const char SQL_CARD_CLAIM[] =
     "UPDATE pickup_cards c JOIN pickup_batches b ON b.id = c.batch_id"
-    " SET c.status = 'used', c.uin = ?, c.used_at = UTC_TIMESTAMP()"
+    " SET c.status = 'used', c.uin = ?, c.used_at = UTC_TIMESTAMP(),"
+    " c.order_id = ?"
     " WHERE c.code = ? AND c.status = 'unused' AND b.status = 'normal'"
     " AND b.valid_to >= UTC_TIMESTAMP()";
-static const char SQL_CARD_SET_ORDER[] =
-    "UPDATE pickup_cards SET order_id = ? WHERE code = ?";
 static const char SQL_LINE_OS[] =
     "SELECT o.code, o.name, o.family, l.windows_surcharge FROM line_os o"
     " JOIN server_lines l ON l.code = o.line WHERE o.line = ? ORDER BY o.sort";
@@ -81,39 +81,32 @@ static const char SQL_ORDER_INSERT[] =
     " card_amount, cash, card_id, description, status, paid_at)"
     " VALUES (?, ?, 'prepaid', 'purchase', ?, ?, ?, ?, ?, ?, ?,"
     " IF(? = 'paid', UTC_TIMESTAMP(), NULL))";
-static const char SQL_USAGE_INSERT[] =
-    "INSERT INTO pickup_usage (batch_id, card_id, uin, product, card_name,"
-    " order_id) VALUES (?, ?, ?, ?, ?, ?)";
-static const char SQL_INSTANCE_INSERT[] =
-    "INSERT INTO instances (uin, order_id, product, line, os, cpu, memory_gb,"
-    " disk_gb, bandwidth_mbps, months) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_OUTBOX_INSERT[] =
-    "INSERT INTO provision_outbox (instance_id) VALUES (?)";
+    "INSERT INTO provision_outbox (uin, order_id, product, line, os, cpu,"
+    " memory_gb, disk_gb, bandwidth_mbps, months, status)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
+/* A used card is the usage record of its pick-up. */
 #define USAGE_COLS \
-    "p.id, p.batch_id, p.card_id, p.uin, p.order_id, b.label, c.code," \
-    " p.product, p.card_name, p.created_at"
+    "c.id, c.batch_id, c.id, c.uin, c.order_id, b.label, c.code," \
+    " b.product, b.name, c.used_at"
 #define USAGE_FROM \
-    " FROM pickup_usage p JOIN pickup_cards c ON c.id = p.card_id" \
-    " JOIN pickup_batches b ON b.id = p.batch_id"
+    " FROM pickup_cards c JOIN pickup_batches b ON b.id = c.batch_id"
 #define USAGE_WHERE \
-    " WHERE (? = 0 OR p.batch_id = ?) AND (? = 0 OR p.uin = ?)" \
-    " AND (? = '' OR p.created_at >= ?) AND (? = '' OR p.created_at <= ?)"
+    " WHERE c.status = 'used' AND (? = 0 OR c.batch_id = ?) AND (? = 0 OR c.uin = ?)" \
+    " AND (? = '' OR c.used_at >= ?) AND (? = '' OR c.used_at <= ?)"
 
 static const char SQL_USAGE_LIST[] =
     "SELECT " USAGE_COLS USAGE_FROM USAGE_WHERE
-    " ORDER BY p.id DESC LIMIT ? OFFSET ?";
+    " ORDER BY c.used_at DESC, c.id DESC LIMIT ? OFFSET ?";
 static const char SQL_USAGE_COUNT[] =
-    "SELECT COUNT(*) FROM pickup_usage p" USAGE_WHERE;
+    "SELECT COUNT(*) FROM pickup_cards c" USAGE_WHERE;
 
 static const char SQL_OUTBOX_TAKE[] =
-    "SELECT o.id, o.instance_id FROM provision_outbox o WHERE o.status = 'pending'"
-    " ORDER BY o.id LIMIT 100 FOR UPDATE SKIP LOCKED";
-static const char SQL_OUTBOX_DONE[] =
-    "UPDATE provision_outbox SET status = 'done', done_at = UTC_TIMESTAMP()"
-    " WHERE id = ?";
-static const char SQL_INSTANCE_ACTIVATE[] =
-    "UPDATE instances SET status = 'active', activated_at = UTC_TIMESTAMP()"
+    "SELECT id FROM provision_outbox WHERE status = 'pending'"
+    " ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED";
+static const char SQL_OUTBOX_ACTIVATE[] =
+    "UPDATE provision_outbox SET status = 'active', activated_at = UTC_TIMESTAMP()"
     " WHERE id = ? AND status = 'pending'";
 
 void
@@ -149,7 +142,7 @@ batch_fill(struct batch *b, const struct db_result *r, size_t row, size_t c)
 	b->created_at = clock_parse_utc(db_cell(r, row, c + 16));
 	b->expired = db_cell_int(r, row, c + 17) != 0;
 	b->created_by = db_cell(r, row, c + 18);
-	b->used = db_cell_int(r, row, c + 19);
+	b->used = r->ncols > c + 19 ? db_cell_int(r, row, c + 19) : 0;
 }
 
 /* ------------------------------------------------------------ batches */
@@ -239,13 +232,12 @@ create_txn(struct db *db, void *arg)
 	a[12] = DB_STR(valid_to);
 	a[13] = DB_INT(c->admin->id);
 	s = db_exec(db, SQL_BATCH_INSERT, a, 14, NULL, &id);
-	if (s != KQ_OK) {
-		if (db_errno(db) == ER_NO_REFERENCED_ROW_2) {
-			c->bad_field = "line";
-			return KQ_INVALID_FIELD;
-		}
-		return s;
+	if (s == KQ_NOT_FOUND) {	/* no such line */
+		c->bad_field = "line";
+		return KQ_INVALID_FIELD;
 	}
+	if (s != KQ_OK)
+		return s;
 	c->id = (long long)id;
 	for (lg = CHUNK_MAX_LOG; left > 0; ) {
 		if (((int)1 << lg) > left) {
@@ -679,23 +671,21 @@ struct confirm_ctx {
 	long long		 order_id;
 };
 
+/*
+ * The order is written first so the claim can carry its id: the claim is
+ * the single-use check, and a request that loses it rolls the order back.
+ * Three statements in all, because pick-ups must sustain thousands a second.
+ */
 static enum kq_status
 confirm_txn(struct db *db, void *arg)
 {
 	struct confirm_ctx	*c = arg;
 	const struct batch	*b = c->b;
-	struct db_arg		 a[10];
+	struct db_arg		 a[11];
 	const char		*status = c->surcharge > 0 ? "awaiting_payment" : "paid";
 	char			 desc[200];
-	uint64_t		 n, order_id, instance_id;
+	uint64_t		 n, order_id;
 	enum kq_status		 s;
-
-	a[0] = DB_INT(c->me->uin);
-	a[1] = DB_STR(c->code);
-	if ((s = db_exec(db, SQL_CARD_CLAIM, a, 2, &n, NULL)) != KQ_OK)
-		return s;
-	if (n != 1)
-		return KQ_CARD_USED;	/* another request won the race */
 
 	snprintf(desc, sizeof(desc), "提货卡 %s", b->name);
 	a[0] = DB_INT(c->me->uin);
@@ -712,19 +702,13 @@ confirm_txn(struct db *db, void *arg)
 		return s;
 	c->order_id = (long long)order_id;
 
-	a[0] = DB_INT(c->order_id);
-	a[1] = DB_STR(c->code);
-	if ((s = db_exec(db, SQL_CARD_SET_ORDER, a, 2, NULL, NULL)) != KQ_OK)
+	a[0] = DB_INT(c->me->uin);
+	a[1] = DB_INT(c->order_id);
+	a[2] = DB_STR(c->code);
+	if ((s = db_exec(db, SQL_CARD_CLAIM, a, 3, &n, NULL)) != KQ_OK)
 		return s;
-
-	a[0] = DB_INT(b->id);
-	a[1] = DB_INT(c->card_id);
-	a[2] = DB_INT(c->me->uin);
-	a[3] = DB_STR(b->product);
-	a[4] = DB_STR(b->name);
-	a[5] = DB_INT(c->order_id);
-	if ((s = db_exec(db, SQL_USAGE_INSERT, a, 6, NULL, NULL)) != KQ_OK)
-		return s;
+	if (n != 1)
+		return KQ_CARD_USED;	/* another request won the race */
 
 	a[0] = DB_INT(c->me->uin);
 	a[1] = DB_INT(c->order_id);
@@ -736,13 +720,9 @@ confirm_txn(struct db *db, void *arg)
 	a[7] = DB_INT(b->disk_gb);
 	a[8] = DB_INT(b->bandwidth_mbps);
 	a[9] = DB_INT(b->months);
-	if ((s = db_exec(db, SQL_INSTANCE_INSERT, a, 10, NULL, &instance_id)) != KQ_OK)
-		return s;
 	/* an order with cash due is provisioned when it is paid */
-	if (c->surcharge > 0)
-		return KQ_OK;
-	a[0] = DB_INT((long long)instance_id);
-	return db_exec(db, SQL_OUTBOX_INSERT, a, 1, NULL, NULL);
+	a[10] = DB_STR(c->surcharge > 0 ? "held" : "pending");
+	return db_exec(db, SQL_OUTBOX_INSERT, a, 11, NULL, NULL);
 }
 
 enum kq_status
@@ -798,11 +778,8 @@ provision_txn(struct db *db, void *arg)
 	if ((s = db_query(db, c->arena, SQL_OUTBOX_TAKE, NULL, 0, &r)) != KQ_OK)
 		return s;
 	for (i = 0; i < r.nrows; i++) {
-		x = DB_INT(db_cell_int(&r, i, 1));
-		if ((s = db_exec(db, SQL_INSTANCE_ACTIVATE, &x, 1, NULL, NULL)) != KQ_OK)
-			return s;
 		x = DB_INT(db_cell_int(&r, i, 0));
-		if ((s = db_exec(db, SQL_OUTBOX_DONE, &x, 1, NULL, NULL)) != KQ_OK)
+		if ((s = db_exec(db, SQL_OUTBOX_ACTIVATE, &x, 1, NULL, NULL)) != KQ_OK)
 			return s;
 		c->n++;
 	}

@@ -40,7 +40,8 @@ show_order(struct arena *a, struct view *v, const struct order *o)
 	if (o->instance_status != NULL) {
 		view_set(v, "instance", o->instance_status);
 		view_set(v, "instance_text",
-		    strcmp(o->instance_status, "pending") == 0 ? "待开通" :
+		    strcmp(o->instance_status, "held") == 0 ? "待支付后开通" :
+		    strcmp(o->instance_status, "pending") == 0 ? "开通中" :
 		    status_name(o->instance_status));
 		view_set(v, "os", o->os ? o->os : "");
 		view_set(v, "line", o->line_name ? o->line_name : "");
@@ -89,6 +90,26 @@ h_order(struct req *r)
 	v = page_view(r);
 	show_order(r->arena, view_map(v, "order"), &o);
 	page(r, 200, "user.order", v);
+}
+
+/* The finance backend's view of any order (the "order" links of the
+ * pickup records). */
+void
+h_admin_order(struct req *r)
+{
+	struct order	 o;
+	struct view	*v, *ov;
+	enum kq_status	 s;
+
+	if ((s = order_get(r->app->db, r->arena, 0, r->id, &o)) != KQ_OK) {
+		fail(r, s);
+		return;
+	}
+	v = page_view(r);
+	ov = view_map(v, "order");
+	show_order(r->arena, ov, &o);
+	view_set_int(ov, "uin", o.uin);
+	page(r, 200, "admin.order", v);
 }
 
 static void

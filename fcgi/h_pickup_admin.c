@@ -274,8 +274,10 @@ h_batch(struct req *r)
 		if (cards[i].uin)
 			view_set_int(c, "uin", cards[i].uin);
 		show_time(c, "time", cards[i].used_at);
-		if (cards[i].order_id)
+		if (cards[i].order_id) {
 			view_set_int(c, "order", cards[i].order_id);
+			view_setf(c, "order_href", "/admin/orders/%lld", cards[i].order_id);
+		}
 		if (r->me.is_admin_role && strcmp(cards[i].status, "unused") == 0) {
 			view_set(c, "can_disable", "1");
 			view_setf(c, "disable_href", "/admin/pickup/cards/%lld/disable",
@@ -402,6 +404,7 @@ h_usage(struct req *r)
 		view_set(u, "name", rows[i].card_name);
 		show_time(u, "time", rows[i].time);
 		view_set_int(u, "order", rows[i].order_id);
+		view_setf(u, "order_href", "/admin/orders/%lld", rows[i].order_id);
 	}
 	show_pager(r, v, "/admin/pickup/usage", &pg);
 	page(r, 200, "admin.pickup.usage", v);

@@ -84,6 +84,6 @@ handler_fn	 h_user_home, h_admin_home;
 handler_fn	 h_batches, h_batch_new, h_batch_create, h_batch, h_batch_codes;
 handler_fn	 h_batch_disable, h_batch_enable, h_card_disable, h_usage;
 handler_fn	 h_pickup, h_pickup_verify, h_pickup_confirm;
-handler_fn	 h_orders, h_order, h_order_pay, h_order_cancel;
+handler_fn	 h_orders, h_order, h_order_pay, h_order_cancel, h_admin_order;
 
 #endif

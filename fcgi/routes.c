@@ -34,6 +34,7 @@ static const struct route routes[] = {
 	{ "POST", "/admin/pickup/batches/([0-9]{1,18})/enable", h_batch_enable, A_ADMIN_WRITE, NULL, 0 },
 	{ "POST", "/admin/pickup/cards/([0-9]{1,18})/disable", h_card_disable, A_ADMIN_WRITE, NULL, 0 },
 	{ "GET",  "/admin/pickup/usage",	h_usage,		A_ADMIN,	"batch uin from to page", 0 },
+	{ "GET",  "/admin/orders/([0-9]{1,18})", h_admin_order,	A_ADMIN,	NULL, 0 },
 
 	{ "GET",  "/user/pickup",	h_pickup,		A_MEMBER,	"page", 0 },
 	{ "POST", "/user/pickup",	h_pickup_verify,	A_MEMBER,	NULL, 0 },

@@ -63,7 +63,8 @@ CREATE TABLE pickup_batches (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- A card is 'used' from the moment an order claims it; if that order is
--- cancelled (a surcharge left unpaid) the card returns to 'unused'.
+-- cancelled (a surcharge left unpaid) the card returns to 'unused'.  A used
+-- card is the pick-up's usage record (ID, batch, card, UIN, time, order).
 CREATE TABLE pickup_cards (
   id                   BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
   batch_id             BIGINT UNSIGNED NOT NULL,
@@ -75,6 +76,8 @@ CREATE TABLE pickup_cards (
   UNIQUE KEY uk_cards_code (code),
   KEY k_cards_batch (batch_id, id),
   KEY k_cards_batch_status (batch_id, status),
+  KEY k_cards_used (status, used_at),
+  KEY k_cards_uin (uin, used_at),
   CONSTRAINT fk_cards_batch FOREIGN KEY (batch_id) REFERENCES pickup_batches (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
@@ -102,24 +105,11 @@ CREATE TABLE orders (
   CONSTRAINT fk_orders_account FOREIGN KEY (uin) REFERENCES accounts (uin)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
-CREATE TABLE pickup_usage (
-  id                   BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
-  batch_id             BIGINT UNSIGNED NOT NULL,
-  card_id              BIGINT UNSIGNED NOT NULL,
-  uin                  BIGINT UNSIGNED NOT NULL,
-  product              VARCHAR(16) NOT NULL,
-  card_name            VARCHAR(100) NOT NULL,
-  order_id             BIGINT UNSIGNED NOT NULL,
-  created_at           DATETIME NOT NULL DEFAULT UTC_TIMESTAMP(),
-  KEY k_usage_batch (batch_id, id),
-  KEY k_usage_uin (uin, id),
-  KEY k_usage_time (created_at),
-  UNIQUE KEY uk_usage_order (order_id)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-
--- What a pickup provisions; 'pending' until the host platform takes the
--- outbox request (kaquanctl provision in the demo).
-CREATE TABLE instances (
+-- What a pick-up provisions.  This table is the provisioning outbox: a row
+-- is written in the pick-up's transaction, 'held' while the order still has
+-- cash due, 'pending' once it is requested; the host platform (kaquanctl
+-- provision in the demo) takes pending rows and makes them 'active'.
+CREATE TABLE provision_outbox (
   id                   BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
   uin                  BIGINT UNSIGNED NOT NULL,
   order_id             BIGINT UNSIGNED NOT NULL,
@@ -131,18 +121,10 @@ CREATE TABLE instances (
   disk_gb              INT UNSIGNED NOT NULL,
   bandwidth_mbps       INT UNSIGNED NOT NULL,
   months               INT UNSIGNED NOT NULL,
-  status               ENUM('pending', 'active', 'cancelled') NOT NULL DEFAULT 'pending',
+  status               ENUM('held', 'pending', 'active', 'cancelled') NOT NULL,
   created_at           DATETIME NOT NULL DEFAULT UTC_TIMESTAMP(),
   activated_at         DATETIME NULL,
-  UNIQUE KEY uk_instances_order (order_id)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-
-CREATE TABLE provision_outbox (
-  id                   BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
-  instance_id          BIGINT UNSIGNED NOT NULL,
-  status               ENUM('pending', 'done') NOT NULL DEFAULT 'pending',
-  created_at           DATETIME NOT NULL DEFAULT UTC_TIMESTAMP(),
-  done_at              DATETIME NULL,
+  UNIQUE KEY uk_outbox_order (order_id),
   KEY k_outbox_status (status, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 

@@ -52,3 +52,23 @@ echo "GET /login is $size bytes"
 login=$(measure "$URL/login")
 static=$(measure "$URL/_bench/page.html")
 report "GET /login" "$login" "static file, same size" "$static"
+
+echo "pickup cards (SPEC §9: create 100,000 <= 1.5 s, download <= 0.3 s)"
+. "$KAQUAN_VAR/kaquan.env"
+KAQUAN_URL=$KAQUAN_URL KAQUAN_CONF=$KAQUAN_CONF \
+    python3 "$ROOT/tests/bench_pickup.py" 40000 > "$KAQUAN_VAR/pickup.out"
+sed -n 's/^create_100k_s /  create a 100,000-card batch (admin form): /p; s/^download_100k_s /  download its codes.txt:                  /p' \
+    "$KAQUAN_VAR/pickup.out" | sed 's/$/ s/'
+batch=$(sed -n 's/^pickup_batch //p' "$KAQUAN_VAR/pickup.out")
+wrk -t2 -c"$CONNS" -d"${PICKUP_SECONDS:-5}s" -s "$ROOT/tests/pickup.lua" \
+    "$URL" -- "$KAQUAN_VAR/bench" 2 > "$KAQUAN_VAR/wrk.out" 2>&1
+total=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$KAQUAN_VAR/wrk.out")
+secs=$(sed -n 's/.*requests in \([0-9.]*\)s.*/\1/p' "$KAQUAN_VAR/wrk.out")
+bad=$(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$KAQUAN_VAR/wrk.out")
+sock=$KAQUAN_VAR/run/mysql.sock
+q() { mariadb --no-defaults --socket="$sock" -uroot -N -B kaquan -e "$1"; }
+used=$(q "SELECT COUNT(*) FROM pickup_cards WHERE batch_id = $batch AND status = 'used'")
+orders=$(q "SELECT COUNT(*) FROM orders o JOIN pickup_cards c ON c.id = o.card_id WHERE c.batch_id = $batch")
+double=$(q "SELECT COUNT(*) FROM (SELECT card_id FROM orders WHERE card_id IS NOT NULL GROUP BY card_id HAVING COUNT(*) > 1) d")
+awk -v n="$used" -v s="$secs" 'BEGIN { printf "  pick-ups of distinct cards over HTTP:      %.0f /s (%d in %ss, -c'"$CONNS"')\n", n / s, n, s }'
+echo "  requests ${total:-?}, not 303: ${bad:-0}; cards used $used, their orders $orders, cards in two orders: $double"

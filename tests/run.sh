@@ -32,7 +32,9 @@ done
 
 echo "== http tests"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-rm -rf "$KAQUAN_VAR/log"
+# a fresh database every run: the tests see exactly the migrations in sql/
+sh "$ROOT/conf/dev/stack.sh" down >/dev/null 2>&1
+rm -rf "$KAQUAN_VAR"
 mkdir -p "$KAQUAN_VAR/log"
 if KAQUAN_PORT=$port sh "$ROOT/conf/dev/stack.sh" up; then
 	. "$KAQUAN_VAR/kaquan.env"

@@ -311,8 +311,8 @@ def test_windows_surcharge_paid_and_cancelled():
     assert 'data-field="cash" data-value="15000"' in o.text
     assert 'data-field="invoiceable" data-value="15000"' in o.text
     path = o_path(o)
-    ctl("provision")
-    assert 'data-field="instance" data-value="pending"' in m.get(path).text
+    ctl("provision")    # nothing to provision before the cash is paid
+    assert 'data-field="instance" data-value="held"' in m.get(path).text
     r = m.post(path + "/pay", {"csrf": o.csrf()})
     assert r.status == 303 and r.header("Location") == path
     paid = m.get(path)
@@ -372,8 +372,8 @@ def test_forty_concurrent_confirms_of_one_card():
     code = card.replace("-", "")
     assert sql("SELECT COUNT(*) FROM orders o JOIN pickup_cards c ON c.id = o.card_id"
                " WHERE c.code = '%s'" % code)[0][0] == "1"
-    assert sql("SELECT COUNT(*) FROM pickup_usage p JOIN pickup_cards c ON c.id = p.card_id"
-               " WHERE c.code = '%s'" % code)[0][0] == "1"
+    assert sql("SELECT COUNT(*) FROM provision_outbox p JOIN pickup_cards c"
+               " ON c.order_id = p.order_id WHERE c.code = '%s'" % code)[0][0] == "1"
 
 
 def test_usage_records_and_filters():
@@ -391,6 +391,13 @@ def test_usage_records_and_filters():
     r = a.get("/admin/pickup/usage?batch=%d&uin=%d" % (bid, m2.uin))
     rows = re.findall(r'data-field="uin" data-value="(\d+)"', r.text)
     assert rows == [str(m2.uin)], rows
+    # the order link leads to the order, for the admin (the member's own
+    # order page stays the member's)
+    link = re.search(r'href="(/admin/orders/\d+)"', r.text).group(1)
+    o = a.get(link)
+    assert o.status == 200 and o.page() == "admin.order", o
+    assert 'data-field="uin" data-value="%d"' % m2.uin in o.text
+    assert m1.get(link.replace("/admin", "/user")).status == 404
     today = sql("SELECT DATE(UTC_TIMESTAMP() + INTERVAL 8 HOUR)")[0][0]
     assert len(re.findall(r'<tr data-id=', a.get(
         "/admin/pickup/usage?batch=%d&from=%s&to=%s" % (bid, today, today)).text)) == 2

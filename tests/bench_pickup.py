@@ -1,0 +1,49 @@
+"""bench_pickup.py - the pickup-card figures of make bench: time to create a
+100,000-card batch through the admin form and to download its codes, then
+the set-up for wrk's pick-up run (a batch of distinct cards, a member
+session).  Prints "name value" lines for bench.sh."""
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "http"))
+from kq import Client, VAR  # noqa: E402
+
+FORM = {"label": "bench", "type": "cvm", "name": "云服务器-香港", "line": "sh",
+        "cpu": "2", "memory_gb": "4", "disk_gb": "50", "bandwidth_mbps": "5",
+        "months": "1", "price": "100", "valid_months": "12"}
+
+
+def create(a, count):
+    form = dict(FORM, count=str(count), csrf=a.csrf_of("/admin/pickup/batches/new"))
+    t0 = time.time()
+    r = a.post("/admin/pickup/batches", form)
+    took = time.time() - t0
+    assert r.status == 303, r
+    return r.header("Location"), took
+
+
+def main():
+    a = Client()
+    assert a.login("admin", "admin1234", admin=True).status == 303
+    loc, took = create(a, 100000)
+    print("create_100k_s %.3f" % took)
+    t0 = time.time()
+    r = a.get(loc + "/codes.txt")
+    took = time.time() - t0
+    assert r.status == 200 and len(r.text.split()) == 100000
+    print("download_100k_s %.3f" % took)
+
+    loc, _ = create(a, int(sys.argv[1]) if len(sys.argv) > 1 else 40000)
+    cards = a.get(loc + "/codes.txt").text.split()
+    with open(os.path.join(VAR, "bench", "cards.txt"), "w") as f:
+        f.write("\n".join(cards) + "\n")
+    m = Client()
+    assert m.login("demo", "demo1234").status == 303
+    csrf = m.csrf_of("/user/pickup")
+    with open(os.path.join(VAR, "bench", "pickup.lua.env"), "w") as f:
+        f.write("kq_member=%s\n%s\n" % (m.cookies["kq_member"], csrf))
+    print("pickup_batch %s" % loc.rsplit("/", 1)[1])
+
+
+main()
