@@ -62,9 +62,15 @@ static const char SQL_CARD_GET[] =
     "SELECT batch_id, status FROM pickup_cards WHERE id = ? FOR UPDATE";
 static const char SQL_CARD_DISABLE[] =
     "UPDATE pickup_cards SET status = 'disabled' WHERE id = ? AND status = 'unused'";
+/* One look-up serves the pick-up: the card, its batch, the caller's
+ * failed-attempt counts, and the OS asked for (NULL when the line has no
+ * such OS); columns from 21 on are read by card_usable(). */
 static const char SQL_CARD_BY_CODE[] =
-    "SELECT c.id, c.status, " BATCH_COLS BATCH_FROM
-    " JOIN pickup_cards c ON c.batch_id = b.id WHERE c.code = ?";
+    "SELECT c.id, c.status, " BATCH_COLS ", l.windows_surcharge, o.code,"
+    " o.family, " ATTEMPT_COUNTS BATCH_FROM
+    " JOIN pickup_cards c ON c.batch_id = b.id"
+    " LEFT JOIN line_os o ON o.line = b.line AND o.code = ?"
+    " WHERE c.code = ?";
 static const char SQL_CARD_CLAIM[] =
     "UPDATE pickup_cards c JOIN pickup_batches b ON b.id = c.batch_id"
     " SET c.status = 'used', c.uin = ?, c.used_at = UTC_TIMESTAMP(),"
@@ -586,26 +592,42 @@ lines_list(struct db *db, struct arena *a, const char ***codes,
 
 /* ------------------------------------------------------------ member */
 
-/* Looks the card up; KQ_OK only when it can be picked up now.  An unknown
- * code counts toward the brute-force limit. */
+struct lookup {
+	struct batch	 batch;
+	long long	 card_id;
+	const char	*os_code;	/* the OS asked for, if the line has it */
+	const char	*os_family;
+	long long	 windows_surcharge;	/* the line's, per month */
+};
+
+/* Looks the card up; KQ_OK only when it can be picked up now.  Over the
+ * brute-force limits nothing else is told; an unknown code counts. */
 static enum kq_status
 card_usable(struct db *db, struct arena *a, long long uin, const char *ip,
-    const char *code, struct batch *b, long long *card_id)
+    const char *code, const char *os, struct lookup *lk)
 {
-	struct db_arg	 arg = DB_STR(code);
+	struct db_arg	 args[6] = { DB_INT(uin), DB_STR("pickup"), DB_STR(ip),
+			    DB_STR("pickup"), DB_STR(os ? os : ""), DB_STR(code) };
 	struct db_result r;
 	enum kq_status	 s;
 	const char	*st;
 
-	if ((s = db_query(db, a, SQL_CARD_BY_CODE, &arg, 1, &r)) != KQ_OK)
+	if ((s = db_query(db, a, SQL_CARD_BY_CODE, args, 6, &r)) != KQ_OK)
 		return s;
 	if (r.nrows == 0) {
+		if ((s = attempts_check(db, a, "pickup", uin, ip)) != KQ_OK)
+			return s;
 		(void)attempts_fail(db, "pickup", uin, ip);
 		return KQ_CARD_UNKNOWN;
 	}
-	*card_id = db_cell_int(&r, 0, 0);
-	batch_fill(b, &r, 0, 2);
-	st = card_effective_status(db_cell(&r, 0, 1), b);
+	if ((s = attempts_over(db_cell_int(&r, 0, 24), db_cell_int(&r, 0, 25))) != KQ_OK)
+		return s;
+	lk->card_id = db_cell_int(&r, 0, 0);
+	batch_fill(&lk->batch, &r, 0, 2);
+	lk->windows_surcharge = db_cell_int(&r, 0, 21);
+	lk->os_code = db_cell(&r, 0, 22);
+	lk->os_family = db_cell(&r, 0, 23);
+	st = card_effective_status(db_cell(&r, 0, 1), &lk->batch);
 	if (strcmp(st, "used") == 0)
 		return KQ_CARD_USED;
 	if (strcmp(st, "disabled") == 0)
@@ -613,6 +635,14 @@ card_usable(struct db *db, struct arena *a, long long uin, const char *ip,
 	if (strcmp(st, "expired") == 0)
 		return KQ_CARD_EXPIRED;
 	return KQ_OK;
+}
+
+/* The card covers the Linux price; a line's Windows surcharge is per month
+ * of the card's term (seed 004). */
+static long long
+os_surcharge(const char *family, long long per_month, const struct batch *b)
+{
+	return strcmp(family, "windows") == 0 ? per_month * b->months : 0;
 }
 
 static enum kq_status
@@ -637,10 +667,7 @@ os_choices(struct db *db, struct arena *a, const struct batch *b,
 		o->code = db_cell(&r, i, 0);
 		o->name = db_cell(&r, i, 1);
 		o->family = db_cell(&r, i, 2);
-		/* the card covers the Linux price; a line's Windows surcharge
-		 * is per month of the card's term */
-		o->surcharge = strcmp(o->family, "windows") == 0 ?
-		    db_cell_int(&r, i, 3) * b->months : 0;
+		o->surcharge = os_surcharge(o->family, db_cell_int(&r, i, 3), b);
 	}
 	*n = r.nrows;
 	return KQ_OK;
@@ -650,15 +677,14 @@ enum kq_status
 pickup_offer(struct db *db, struct arena *a, long long uin, const char *ip,
     const char *code, struct pickup_offer *o)
 {
+	struct lookup	lk;
 	enum kq_status	s;
-	long long	card_id;
 
 	memset(o, 0, sizeof(*o));
 	o->code = code;
-	if ((s = attempts_check(db, a, "pickup", uin, ip)) != KQ_OK)
+	if ((s = card_usable(db, a, uin, ip, code, NULL, &lk)) != KQ_OK)
 		return s;
-	if ((s = card_usable(db, a, uin, ip, code, &o->batch, &card_id)) != KQ_OK)
-		return s;
+	o->batch = lk.batch;
 	return os_choices(db, a, &o->batch, &o->os, &o->nos);
 }
 
@@ -729,31 +755,27 @@ enum kq_status
 pickup_confirm(struct db *db, struct arena *a, const struct principal *me,
     const char *ip, const char *code, const char *os, long long *order_id)
 {
-	struct pickup_offer	o;
+	struct lookup		lk;
 	struct confirm_ctx	c;
 	enum kq_status		s;
-	size_t			i;
 
-	if ((s = attempts_check(db, a, "pickup", me->uin, ip)) != KQ_OK)
-		return s;
 	memset(&c, 0, sizeof(c));
-	if ((s = card_usable(db, a, me->uin, ip, code, &o.batch, &c.card_id)) != KQ_OK)
+	if ((s = card_usable(db, a, me->uin, ip, code, os, &lk)) != KQ_OK)
 		return s;
-	if ((s = os_choices(db, a, &o.batch, &o.os, &o.nos)) != KQ_OK)
-		return s;
-	if (o.nos > 0) {
+	/* seed 004: a virtual host has no OS; the others need one the line offers */
+	if (strcmp(lk.batch.product, "vhost") != 0) {
 		if (os == NULL || *os == '\0')
 			return KQ_OS_REQUIRED;
-		for (i = 0; i < o.nos && strcmp(o.os[i].code, os) != 0; i++)
-			;
-		if (i == o.nos)
+		if (lk.os_code == NULL)
 			return KQ_OS_INVALID;
-		c.os_code = o.os[i].code;
-		c.surcharge = o.os[i].surcharge;
+		c.os_code = lk.os_code;
+		c.surcharge = os_surcharge(lk.os_family, lk.windows_surcharge,
+		    &lk.batch);
 	}
+	c.card_id = lk.card_id;
 	c.me = me;
 	c.code = code;
-	c.b = &o.batch;
+	c.b = &lk.batch;
 	if ((s = db_txn(db, confirm_txn, &c)) != KQ_OK)
 		return s;
 	*order_id = c.order_id;

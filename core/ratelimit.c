@@ -3,14 +3,17 @@
  */
 #include "ratelimit.h"
 
-static const char SQL_ATTEMPTS_COUNT[] =
-    "SELECT"
-    " (SELECT COUNT(*) FROM failed_attempts WHERE uin = ? AND kind = ?"
-    "  AND created_at > UTC_TIMESTAMP() - INTERVAL 15 MINUTE),"
-    " (SELECT COUNT(*) FROM failed_attempts WHERE client_ip = ? AND kind = ?"
-    "  AND created_at > UTC_TIMESTAMP() - INTERVAL 15 MINUTE)";
+static const char SQL_ATTEMPTS_COUNT[] = "SELECT " ATTEMPT_COUNTS;
 static const char SQL_ATTEMPT_INSERT[] =
     "INSERT INTO failed_attempts (kind, uin, client_ip) VALUES (?, ?, ?)";
+
+enum kq_status
+attempts_over(long long per_account, long long per_ip)
+{
+	/* SPEC §2: over 5 per account or 20 per IP */
+	return per_account >= RL_PER_ACCOUNT || per_ip >= RL_PER_IP ?
+	    KQ_RATE_LIMITED : KQ_OK;
+}
 
 enum kq_status
 attempts_check(struct db *db, struct arena *a, const char *kind, long long uin,
@@ -23,10 +26,7 @@ attempts_check(struct db *db, struct arena *a, const char *kind, long long uin,
 
 	if ((s = db_query(db, a, SQL_ATTEMPTS_COUNT, args, 4, &r)) != KQ_OK)
 		return s;
-	if (db_cell_int(&r, 0, 0) >= RL_PER_ACCOUNT ||
-	    db_cell_int(&r, 0, 1) >= RL_PER_IP)
-		return KQ_RATE_LIMITED;
-	return KQ_OK;
+	return attempts_over(db_cell_int(&r, 0, 0), db_cell_int(&r, 0, 1));
 }
 
 enum kq_status

@@ -16,6 +16,16 @@
 #define RL_PER_IP	20
 #define RL_WINDOW_MIN	15
 
+/* Two columns, the account's and the IP's failures in the window, for a
+ * query that wants them beside other columns; binds uin, kind, ip, kind. */
+#define ATTEMPT_COUNTS \
+    "(SELECT COUNT(*) FROM failed_attempts WHERE uin = ? AND kind = ?" \
+    "  AND created_at > UTC_TIMESTAMP() - INTERVAL 15 MINUTE)," \
+    " (SELECT COUNT(*) FROM failed_attempts WHERE client_ip = ? AND kind = ?" \
+    "  AND created_at > UTC_TIMESTAMP() - INTERVAL 15 MINUTE)"
+
+/* KQ_RATE_LIMITED when the counts are over the limits. */
+enum kq_status	attempts_over(long long per_account, long long per_ip);
 /* kind: "pickup" or "redeem".  KQ_OK or KQ_RATE_LIMITED. */
 enum kq_status	attempts_check(struct db *, struct arena *, const char *kind,
 		    long long uin, const char *ip);
