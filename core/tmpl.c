@@ -269,6 +269,24 @@ k_attr(xmlNodePtr n, const char *name)
 
 static void compile_children(struct compiler *, xmlNodePtr);
 
+/* Whether k:attr="name path; ..." binds attribute NAME. */
+static int
+attr_bound(const char *spec, const char *name)
+{
+	size_t		 len = strlen(name);
+	const char	*p = spec;
+
+	for (;;) {
+		p += strspn(p, " \t\n;");
+		if (*p == '\0')
+			return 0;
+		if (strncmp(p, name, len) == 0 && (p[len] == ' ' || p[len] == '\t'))
+			return 1;
+		if ((p = strchr(p, ';')) == NULL)
+			return 0;
+	}
+}
+
 /* k:attr="name path; name path" */
 static void
 compile_attr_bindings(struct compiler *c, xmlNodePtr n, const char *spec)
@@ -376,7 +394,9 @@ compile_element(struct compiler *c, xmlNodePtr n)
 	for (a = n->properties; a != NULL; a = a->next) {
 		char *val;
 
-		if (attr_is_k(a))
+		/* a bound attribute replaces the mock-up's static one */
+		if (attr_is_k(a) || (k_attrs != NULL &&
+		    attr_bound(k_attrs, (const char *)a->name)))
 			continue;
 		val = (char *)xmlNodeListGetString(n->doc, a->children, 1);
 		emit_raw(c, " ", 1);

@@ -158,6 +158,8 @@ def test_pick_up_cvm_end_to_end_and_used_card():
     assert 'data-field="instance" data-value="active"' in m.get(o_path(o)).text
     # my pickups
     mine = m.get("/user/pickup")
+    # links are bound, not the templates' mock-up "#"
+    assert 'href="#"' not in mine.text and 'href="/user/orders/' in mine.text
     assert re.search(r'data-field="card"[^>]*data-value="%s"' % card.replace("-", ""), mine.text)
     # used: by the same member or another
     r = confirm(m, card, "debian12")

@@ -122,6 +122,25 @@ hostile_values_stay_text(void **state)
 }
 
 static void
+bound_attribute_replaces_static_one(void **state)
+{
+	const char *page = HEAD "<k:page " NS " title=\"x\">"
+	    "<a href=\"#\" class=\"c\" k:attr=\"href u; title t\">l</a>"
+	    "<a href=\"#\" k:attr=\"href missing\">m</a></k:page>";
+	struct view	*v = view_new(&a);
+	char		 err[256], *out;
+	(void)state;
+
+	view_set(v, "u", "/user/orders/7");
+	view_set(v, "t", "x");
+	out = render(page, v, err, sizeof(err));
+	assert_non_null(out);
+	assert_non_null(strstr(out, "<a class=\"c\" href=\"/user/orders/7\" title=\"x\">l</a>"));
+	/* an unset value leaves no attribute at all, not the mock-up's */
+	assert_non_null(strstr(out, "<a>m</a>"));
+}
+
+static void
 url_attributes(void **state)
 {
 	(void)state;
@@ -227,6 +246,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(layout_page_marker_and_title),
 		cmocka_unit_test(hostile_values_stay_text),
+		cmocka_unit_test(bound_attribute_replaces_static_one),
 		cmocka_unit_test(url_attributes),
 		cmocka_unit_test(loops_and_conditions),
 		cmocka_unit_test(compile_errors_name_file_and_line),
