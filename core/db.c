@@ -310,6 +310,31 @@ db_exec(struct db *db, const char *sql, const struct db_arg *args,
 	return KQ_OK;
 }
 
+/* Runs a query and stores its result client-side, with column max lengths
+ * so buffers fit every value.  *meta is NULL for a statement without rows. */
+static enum kq_status
+run_stored(struct db *db, MYSQL_STMT **st, MYSQL_RES **meta, const char *sql,
+    const struct db_arg *args, size_t nargs)
+{
+	my_bool		on = 1;
+	enum kq_status	s;
+
+	*meta = NULL;
+	if ((s = run(db, st, sql, args, nargs)) != KQ_OK)
+		return s;
+	if ((*meta = mysql_stmt_result_metadata(*st)) == NULL) {
+		mysql_stmt_free_result(*st);
+		return KQ_OK;
+	}
+	mysql_stmt_attr_set(*st, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
+	if (mysql_stmt_store_result(*st) != 0) {
+		mysql_free_result(*meta);
+		*meta = NULL;
+		return fail(db, "store", mysql_stmt_errno(*st), mysql_stmt_error(*st));
+	}
+	return KQ_OK;
+}
+
 enum kq_status
 db_query(struct db *db, struct arena *a, const char *sql,
     const struct db_arg *args, size_t nargs, struct db_result *res)
@@ -319,23 +344,15 @@ db_query(struct db *db, struct arena *a, const char *sql,
 	MYSQL_BIND	*bind = NULL;
 	MYSQL_FIELD	*fields;
 	unsigned long	*lengths = NULL;
-	my_bool		*nulls = NULL, on = 1;
+	my_bool		*nulls = NULL;
 	enum kq_status	 s;
 	size_t		 c, r = 0;
 	int		 rc;
 
 	memset(res, 0, sizeof(*res));
-	if ((s = run(db, &st, sql, args, nargs)) != KQ_OK)
+	if ((s = run_stored(db, &st, &meta, sql, args, nargs)) != KQ_OK ||
+	    meta == NULL)
 		return s;
-	if ((meta = mysql_stmt_result_metadata(st)) == NULL) {
-		mysql_stmt_free_result(st);
-		return KQ_OK;
-	}
-	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
-	if (mysql_stmt_store_result(st) != 0) {
-		mysql_free_result(meta);
-		return fail(db, "store", mysql_stmt_errno(st), mysql_stmt_error(st));
-	}
 	res->ncols = mysql_num_fields(meta);
 	res->nrows = mysql_stmt_num_rows(st);
 	fields = mysql_fetch_fields(meta);
@@ -399,25 +416,17 @@ db_each(struct db *db, const char *sql, const struct db_arg *args,
 	MYSQL_BIND	 bind[16];
 	MYSQL_FIELD	*fields;
 	unsigned long	 lengths[16];
-	my_bool		 nulls[16], on = 1;
+	my_bool		 nulls[16];
 	char		*bufs[16] = { 0 };
 	const char	*cells[16];
 	enum kq_status	 s;
 	size_t		 c, ncols;
 	int		 rc;
 
-	if ((s = run(db, &st, sql, args, nargs)) != KQ_OK)
+	if ((s = run_stored(db, &st, &meta, sql, args, nargs)) != KQ_OK ||
+	    meta == NULL)
 		return s;
-	if ((meta = mysql_stmt_result_metadata(st)) == NULL) {
-		mysql_stmt_free_result(st);
-		return KQ_OK;
-	}
-	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
 	s = KQ_UNAVAILABLE;
-	if (mysql_stmt_store_result(st) != 0) {
-		s = fail(db, "store", mysql_stmt_errno(st), mysql_stmt_error(st));
-		goto out;
-	}
 	ncols = mysql_num_fields(meta);
 	fields = mysql_fetch_fields(meta);
 	if (ncols > 16)

@@ -95,12 +95,8 @@ order_list(struct db *db, struct arena *a, long long uin, struct page_info *pg,
 	enum kq_status	 s;
 	size_t		 i;
 
-	if ((s = db_query(db, a, SQL_ORDER_COUNT, args, 1, &r)) != KQ_OK)
-		return s;
-	page_clamp(pg, db_cell_int(&r, 0, 0));
-	args[1] = DB_INT(PAGE_SIZE);
-	args[2] = DB_INT((long long)(pg->page - 1) * PAGE_SIZE);
-	if ((s = db_query(db, a, SQL_ORDER_LIST, args, 3, &r)) != KQ_OK)
+	if ((s = page_query(db, a, SQL_ORDER_COUNT, SQL_ORDER_LIST, args, 1, pg,
+	    &r)) != KQ_OK)
 		return s;
 	if ((*out = arena_zalloc(a, (r.nrows + 1) * sizeof(**out))) == NULL)
 		return KQ_UNAVAILABLE;

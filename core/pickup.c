@@ -115,17 +115,6 @@ static const char SQL_OUTBOX_ACTIVATE[] =
     "UPDATE provision_outbox SET status = 'active', activated_at = UTC_TIMESTAMP()"
     " WHERE id = ? AND status = 'pending'";
 
-void
-page_clamp(struct page_info *pg, long long total)
-{
-	pg->total = total;
-	pg->pages = total == 0 ? 1 : (int)((total + PAGE_SIZE - 1) / PAGE_SIZE);
-	if (pg->page < 1)
-		pg->page = 1;
-	if (pg->page > pg->pages)
-		pg->page = pg->pages;
-}
-
 static void
 batch_fill(struct batch *b, const struct db_result *r, size_t row, size_t c)
 {
@@ -305,12 +294,8 @@ batch_list(struct db *db, struct arena *a, const char *product,
 
 	args[0] = args[1] = DB_STR(product ? product : "");
 	args[2] = args[3] = DB_STR(status ? status : "");
-	if ((s = db_query(db, a, SQL_BATCH_COUNT, args, 4, &r)) != KQ_OK)
-		return s;
-	page_clamp(pg, db_cell_int(&r, 0, 0));
-	args[4] = DB_INT(PAGE_SIZE);
-	args[5] = DB_INT((long long)(pg->page - 1) * PAGE_SIZE);
-	if ((s = db_query(db, a, SQL_BATCH_LIST, args, 6, &r)) != KQ_OK)
+	if ((s = page_query(db, a, SQL_BATCH_COUNT, SQL_BATCH_LIST, args, 4, pg,
+	    &r)) != KQ_OK)
 		return s;
 	if ((*out = arena_zalloc(a, (r.nrows + 1) * sizeof(**out))) == NULL)
 		return KQ_UNAVAILABLE;
@@ -549,12 +534,8 @@ usage_list(struct db *db, struct arena *a, const struct usage_filter *f,
 	args[2] = args[3] = DB_INT(f->uin);
 	args[4] = args[5] = DB_STR(from);
 	args[6] = args[7] = DB_STR(to);
-	if ((s = db_query(db, a, SQL_USAGE_COUNT, args, 8, &r)) != KQ_OK)
-		return s;
-	page_clamp(pg, db_cell_int(&r, 0, 0));
-	args[8] = DB_INT(PAGE_SIZE);
-	args[9] = DB_INT((long long)(pg->page - 1) * PAGE_SIZE);
-	if ((s = db_query(db, a, SQL_USAGE_LIST, args, 10, &r)) != KQ_OK)
+	if ((s = page_query(db, a, SQL_USAGE_COUNT, SQL_USAGE_LIST, args, 8, pg,
+	    &r)) != KQ_OK)
 		return s;
 	return usage_rows(a, &r, out, n);
 }

@@ -14,15 +14,9 @@
 #include "arena.h"
 #include "auth.h"
 #include "db.h"
+#include "page.h"
 
-#define PAGE_SIZE	20
 #define BATCH_MAX	100000
-
-struct page_info {
-	int		 page;		/* 1-based */
-	int		 pages;
-	long long	 total;
-};
 
 struct batch_spec {
 	const char	*label, *product, *name, *line;
@@ -110,8 +104,5 @@ enum kq_status	pickup_mine(struct db *, struct arena *, long long uin,
 
 /* The demo provisioner: activates pending instances; *n gets the count. */
 enum kq_status	provision_run(struct db *, struct arena *, int *n);
-
-/* Fills in pages from total and clamps page. */
-void		page_clamp(struct page_info *, long long total);
 
 #endif

@@ -11,10 +11,8 @@
 #include "routes.h"
 
 static void
-show_order(struct arena *a, struct view *v, const struct order *o)
+show_order(struct view *v, const struct order *o)
 {
-	char shown[CARD_LEN + 4];
-
 	view_set_int(v, "id", o->id);
 	view_setf(v, "href", "/user/orders/%lld", o->id);
 	view_setf(v, "pay_href", "/user/orders/%lld/pay", o->id);
@@ -34,8 +32,7 @@ show_order(struct arena *a, struct view *v, const struct order *o)
 	show_time(v, "created_at", o->created_at);
 	show_time(v, "paid_at", o->paid_at);
 	if (o->card_code != NULL) {
-		card_display(o->card_code, shown);
-		view_set(v, "card", arena_strdup(a, shown));
+		show_card(v, "card", o->card_code);
 	}
 	if (o->instance_status != NULL) {
 		view_set(v, "instance", o->instance_status);
@@ -71,7 +68,7 @@ h_orders(struct req *r)
 	v = page_view(r);
 	l = view_list(v, "orders");
 	for (i = 0; i < n; i++)
-		show_order(r->arena, vlist_add(l), &rows[i]);
+		show_order(vlist_add(l), &rows[i]);
 	show_pager(r, v, "/user/orders", &pg);
 	page(r, 200, "user.orders", v);
 }
@@ -88,7 +85,7 @@ h_order(struct req *r)
 		return;
 	}
 	v = page_view(r);
-	show_order(r->arena, view_map(v, "order"), &o);
+	show_order(view_map(v, "order"), &o);
 	page(r, 200, "user.order", v);
 }
 
@@ -107,7 +104,7 @@ h_admin_order(struct req *r)
 	}
 	v = page_view(r);
 	ov = view_map(v, "order");
-	show_order(r->arena, ov, &o);
+	show_order(ov, &o);
 	view_set_int(ov, "uin", o.uin);
 	page(r, 200, "admin.order", v);
 }

@@ -26,7 +26,6 @@ pickup_page(struct req *r, int status, const char *typed, enum kq_status err)
 	struct vlist	*l;
 	enum kq_status	 s;
 	size_t		 n, i;
-	char		 shown[CARD_LEN + 4];
 
 	pg.page = query_page(r);
 	s = pickup_mine(r->app->db, r->arena, r->me.uin, &pg, &rows, &n);
@@ -43,9 +42,7 @@ pickup_page(struct req *r, int status, const char *typed, enum kq_status err)
 	for (i = 0; i < n; i++) {
 		u = vlist_add(l);
 		view_set_int(u, "id", rows[i].id);
-		card_display(rows[i].card_code, shown);
-		view_set(u, "card", arena_strdup(r->arena, shown));
-		view_set(u, "card_v", rows[i].card_code);
+		show_card(u, "card", rows[i].card_code);
 		view_set(u, "type", rows[i].product);
 		view_set(u, "type_text", product_name(rows[i].product));
 		view_set(u, "name", rows[i].card_name);
@@ -69,11 +66,9 @@ verify_page(struct req *r, int status, const struct pickup_offer *o,
 {
 	struct view	*v = page_view(r), *b, *x;
 	struct vlist	*l;
-	char		 shown[CARD_LEN + 4];
 	size_t		 i;
 
-	card_display(o->code, shown);
-	view_set(v, "card", arena_strdup(r->arena, shown));
+	show_card(v, "card", o->code);
 	b = view_map(v, "offer");
 	view_set(b, "name", o->batch.name);
 	view_set(b, "type", o->batch.product);

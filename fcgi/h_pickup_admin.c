@@ -252,7 +252,6 @@ h_batch(struct req *r)
 	struct vlist	*l;
 	enum kq_status	 s;
 	size_t		 n, i;
-	char		 shown[CARD_LEN + 4];
 
 	pg.page = query_page(r);
 	if ((s = batch_get(r->app->db, r->arena, r->id, &b)) != KQ_OK ||
@@ -266,9 +265,7 @@ h_batch(struct req *r)
 	for (i = 0; i < n; i++) {
 		c = vlist_add(l);
 		view_set_int(c, "id", cards[i].id);
-		card_display(cards[i].code, shown);
-		view_set(c, "code", arena_strdup(r->arena, shown));
-		view_set(c, "code_v", cards[i].code);
+		show_card(c, "code", cards[i].code);
 		view_set(c, "status", cards[i].status);
 		view_set(c, "status_text", status_name(cards[i].status));
 		if (cards[i].uin)
@@ -367,7 +364,6 @@ h_usage(struct req *r)
 	struct vlist	*l;
 	enum kq_status	 s;
 	size_t		 n, i;
-	char		 shown[CARD_LEN + 4];
 
 	if ((s = form_parse(r->arena, usage_fields, 5, &r->query, &f)) != KQ_OK) {
 		fail(r, s);
@@ -395,9 +391,7 @@ h_usage(struct req *r)
 		view_set_int(u, "id", rows[i].id);
 		view_set_int(u, "batch", rows[i].batch_id);
 		view_set(u, "batch_label", rows[i].batch_label);
-		card_display(rows[i].card_code, shown);
-		view_set(u, "card", arena_strdup(r->arena, shown));
-		view_set(u, "card_v", rows[i].card_code);
+		show_card(u, "card", rows[i].card_code);
 		view_set_int(u, "uin", rows[i].uin);
 		view_set(u, "type", rows[i].product);
 		view_set(u, "type_text", product_name(rows[i].product));

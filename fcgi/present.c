@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "codes.h"
 #include "money.h"
 #include "present.h"
 
@@ -86,6 +87,15 @@ show_date(struct view *v, const char *key, time_t t)
 	clock_display_date(t, human, sizeof(human));
 	clock_iso(t, machine, sizeof(machine));
 	set_pair(v, key, human, machine);
+}
+
+void
+show_card(struct view *v, const char *key, const char *code)
+{
+	char shown[CARD_LEN + 4];
+
+	card_display(code, shown);
+	set_pair(v, key, shown, code);
 }
 
 char *

@@ -14,6 +14,8 @@
 void		 show_money(struct view *, const char *key, long long cents);
 void		 show_time(struct view *, const char *key, time_t);
 void		 show_date(struct view *, const char *key, time_t);
+/* A pickup-card code as people read it (groups of four) and as stored. */
+void		 show_card(struct view *, const char *key, const char *code);
 /* code → words for products and statuses ("cvm" → "云服务器"). */
 const char	*product_name(const char *code);
 const char	*status_name(const char *code);
