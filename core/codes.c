@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "codes.h"
 
@@ -65,14 +66,24 @@ random_hex(char *out, size_t n)
 	return 0;
 }
 
-/* n symbols uniformly from 0..base-1, base <= 32. */
+/*
+ * n symbols uniformly from 0..base-1, base <= 32.  Random bytes come from a
+ * pool refilled 4 KiB at a time: a 100,000-card batch then costs a few
+ * hundred getrandom() calls, not one per card.  The pool belongs to the
+ * process that filled it, so a forked worker never reuses its parent's bytes.
+ */
 static int
 random_symbols(unsigned char *out, size_t n, unsigned base)
 {
-	unsigned char	 pool[64];
-	size_t		 have = 0, used = 0;
-	unsigned	 limit = 256 - 256 % base;
+	static unsigned char	 pool[4096];
+	static size_t		 have, used;
+	static pid_t		 owner;
+	unsigned		 limit = 256 - 256 % base;
 
+	if (owner != getpid()) {
+		have = used = 0;
+		owner = getpid();
+	}
 	while (n > 0) {
 		if (used == have) {
 			if (random_bytes(pool, sizeof(pool)) < 0)
@@ -84,7 +95,8 @@ random_symbols(unsigned char *out, size_t n, unsigned base)
 			*out++ = (unsigned char)(pool[used] % base);
 			n--;
 		}
-		used++;
+		/* a byte is used once, and wiped so it cannot be read back */
+		pool[used++] = 0;
 	}
 	return 0;
 }

@@ -142,9 +142,9 @@ batch_fill(struct batch *b, const struct db_result *r, size_t row, size_t c)
 
 /* ------------------------------------------------------------ batches */
 
-/* Multi-row inserts in power-of-two chunks: at most 11 statement shapes,
+/* Multi-row inserts in power-of-two chunks: at most 13 statement shapes,
  * each prepared once per connection. */
-#define CHUNK_MAX_LOG	10
+#define CHUNK_MAX_LOG	12
 static char *insert_sql[CHUNK_MAX_LOG + 1];
 
 static const char *
