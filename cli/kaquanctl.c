@@ -5,6 +5,9 @@
  *   kaquanctl [--config FILE] admin add --login L --role admin|viewer
  *   kaquanctl [--config FILE] account add --uin N --name S [--reseller UIN]
  *   kaquanctl [--config FILE] user add --uin N --login L [--owner] [--finance]
+ *   kaquanctl [--config FILE] order create --uin N --product P --billing B
+ *                 --scenario S --amount A [--months M]
+ *   kaquanctl [--config FILE] sweep
  *   kaquanctl [--config FILE] provision
  *
  * Passwords are read from standard input (one line).  Ids go to stdout;
@@ -17,11 +20,14 @@
 #include <string.h>
 
 #include "account.h"
+#include "auth.h"
 #include "config.h"
 #include "db.h"
 #include "form.h"
 #include "migrate.h"
+#include "order.h"
 #include "pickup.h"
+#include "voucher.h"
 
 #define PASSWORD_MIN	8
 
@@ -45,6 +51,18 @@ static const struct field user_fields[] = {
 	login_field,
 	{ .name = "owner", .type = FT_TEXT, .pattern = "1" },
 	{ .name = "finance", .type = FT_TEXT, .pattern = "1" },
+};
+
+static const struct field order_fields[] = {
+	{ .name = "uin", .type = FT_INT, .required = 1, .min = 1,
+	  .max = 999999999999LL },
+	{ .name = "product", .type = FT_TEXT, .required = 1, .pattern = "[a-z_]{1,32}" },
+	{ .name = "billing", .type = FT_TEXT, .required = 1, .pattern = "prepaid|postpaid" },
+	{ .name = "scenario", .type = FT_TEXT, .required = 1,
+	  .pattern = "purchase|renew|upgrade|bandwidth_upgrade|change_os|"
+	  "trial_convert|register|first_year|transfer_in" },
+	{ .name = "amount", .type = FT_MONEY, .required = 1 },
+	{ .name = "months", .type = FT_INT, .min = 0, .max = 1200 },
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -135,6 +153,7 @@ main(int argc, char *argv[])
 	struct db	*db;
 	char		 err[1024];
 	unsigned long long id;
+	enum kq_status	 s;
 	int		 i = 1, applied;
 
 	if (argc > 2 && strcmp(argv[1], "--config") == 0) {
@@ -143,7 +162,7 @@ main(int argc, char *argv[])
 	}
 	if (i >= argc)
 		die("usage: kaquanctl [--config FILE] migrate | admin add | "
-		    "account add | user add | provision");
+		    "account add | user add | order create | sweep | provision");
 	if (config_path == NULL)
 		die("no configuration: pass --config FILE or set KAQUAN_CONF");
 	if (config_load(config_path, &cfg, err, sizeof(err)) < 0)
@@ -181,6 +200,32 @@ main(int argc, char *argv[])
 		    form_get(&f, "owner")->present, form_get(&f, "finance")->present,
 		    &id), "user");
 		printf("%llu\n", id);
+	} else if (argc > i + 1 && strcmp(argv[i + 1], "create") == 0 &&
+	    strcmp(argv[i], "order") == 0) {
+		long long oid;
+		options(&a, argv + i + 2, argc - i - 2, order_fields,
+		    NELEM(order_fields), &f);
+		if (form_get(&f, "amount")->i <= 0)
+			die("--amount: must be more than 0");
+		s = order_create(db, form_get(&f, "uin")->i,
+		    form_get(&f, "product")->s, form_get(&f, "billing")->s,
+		    form_get(&f, "scenario")->s, form_get(&f, "amount")->i,
+		    (int)form_get(&f, "months")->i, &oid);
+		if (s == KQ_INVALID_FIELD)
+			die("--product: no such product");
+		check(db, s, "order");
+		printf("%lld\n", oid);
+	} else if (strcmp(argv[i], "sweep") == 0 && argc == i + 1) {
+		/* orders past their payment window, expired vouchers, sessions */
+		struct session_policy pol = { cfg.session_idle_minutes,
+		    cfg.session_absolute_hours };
+		unsigned long long sessions;
+		int orders, vouchers;
+		check(db, orders_time_out(db, 0, &orders), "sweep");
+		check(db, vouchers_expire(db, &vouchers), "sweep");
+		check(db, session_sweep(db, &pol, &sessions), "sweep");
+		printf("%d orders timed out, %d vouchers expired, %llu sessions ended\n",
+		    orders, vouchers, sessions);
 	} else if (strcmp(argv[i], "provision") == 0 && argc == i + 1) {
 		/* the demo provisioner: the host platform does this for real */
 		int n;

@@ -8,12 +8,13 @@
 
 #include "clock.h"
 #include "order.h"
+#include "voucher.h"
 
 #define ORDER_COLS \
     "o.id, o.uin, IFNULL(o.card_id, 0), o.product, o.billing, o.scenario," \
     " o.description, o.status, o.months, o.amount, o.card_amount," \
     " o.voucher_amount, o.cash, o.created_at, o.paid_at, p.status, p.os, l.name," \
-    " c.code"
+    " c.code, o.pay_by, IFNULL(o.voucher_id, 0)"
 #define ORDER_FROM \
     " FROM orders o LEFT JOIN provision_outbox p ON p.order_id = o.id" \
     " LEFT JOIN server_lines l ON l.code = p.line" \
@@ -27,15 +28,26 @@ static const char SQL_ORDER_LIST[] =
 static const char SQL_ORDER_COUNT[] =
     "SELECT COUNT(*) FROM orders WHERE uin = ?";
 static const char SQL_ORDER_STATE[] =
-    "SELECT status, IFNULL(card_id, 0) FROM orders WHERE id = ? AND uin = ?"
-    " FOR UPDATE";
+    "SELECT status, IFNULL(card_id, 0), IFNULL(voucher_id, 0), voucher_amount"
+    " FROM orders WHERE id = ? AND (? = 0 OR uin = ?) FOR UPDATE";
+/* Paying is refused once the payment window has passed, sweep or not. */
 static const char SQL_ORDER_PAY[] =
     "UPDATE orders SET status = 'paid', paid_at = UTC_TIMESTAMP()"
-    " WHERE id = ? AND uin = ? AND status = 'awaiting_payment'";
+    " WHERE id = ? AND status IN ('confirmed', 'awaiting_payment')"
+    " AND (pay_by IS NULL OR pay_by >= UTC_TIMESTAMP())";
 static const char SQL_ORDER_CANCEL[] =
     "UPDATE orders SET status = 'cancelled', closed_at = UTC_TIMESTAMP()"
-    " WHERE id = ? AND uin = ?"
-    " AND status IN ('pending', 'confirmed', 'awaiting_payment')";
+    " WHERE id = ? AND status IN ('pending', 'confirmed', 'awaiting_payment')";
+static const char SQL_ORDER_TIME_OUT[] =
+    "UPDATE orders SET status = 'cancelled', closed_at = UTC_TIMESTAMP()"
+    " WHERE id = ? AND status IN ('confirmed', 'awaiting_payment')"
+    " AND pay_by < UTC_TIMESTAMP()";
+static const char SQL_ORDER_REFUND[] =
+    "UPDATE orders SET status = 'refunded', closed_at = UTC_TIMESTAMP()"
+    " WHERE id = ? AND status = 'paid'";
+static const char SQL_ORDERS_OVERDUE[] =
+    "SELECT id, uin FROM orders WHERE status IN ('confirmed', 'awaiting_payment')"
+    " AND pay_by < UTC_TIMESTAMP() AND (? = 0 OR uin = ?) ORDER BY id LIMIT 500";
 static const char SQL_OUTBOX_REQUEST[] =
     "UPDATE provision_outbox SET status = 'pending' WHERE order_id = ?"
     " AND status = 'held'";
@@ -68,6 +80,8 @@ order_fill(struct order *o, const struct db_result *r, size_t i)
 	o->os = db_cell(r, i, 16);
 	o->line_name = db_cell(r, i, 17);
 	o->card_code = db_cell(r, i, 18);
+	o->pay_by = db_cell(r, i, 19) ? clock_parse_utc(db_cell(r, i, 19)) : 0;
+	o->voucher_id = db_cell_int(r, i, 20);
 }
 
 enum kq_status
@@ -78,6 +92,9 @@ order_get(struct db *db, struct arena *a, long long uin, long long id,
 	struct db_result r;
 	enum kq_status	 s;
 
+	/* an order past its payment window shows as cancelled, sweep or not */
+	if (uin && (s = orders_time_out(db, uin, NULL)) != KQ_OK)
+		return s;
 	if ((s = db_query(db, a, SQL_ORDER_GET, args, 3, &r)) != KQ_OK)
 		return s;
 	if (r.nrows == 0)
@@ -95,6 +112,8 @@ order_list(struct db *db, struct arena *a, long long uin, struct page_info *pg,
 	enum kq_status	 s;
 	size_t		 i;
 
+	if ((s = orders_time_out(db, uin, NULL)) != KQ_OK)
+		return s;
 	if ((s = page_query(db, a, SQL_ORDER_COUNT, SQL_ORDER_LIST, args, 1, pg,
 	    &r)) != KQ_OK)
 		return s;
@@ -106,58 +125,133 @@ order_list(struct db *db, struct arena *a, long long uin, struct page_info *pg,
 	return KQ_OK;
 }
 
+enum change { PAY, CANCEL, TIME_OUT, REFUND };
+
 struct change_ctx {
-	long long	 uin, id;
-	int		 pay;
+	long long	 uin, id;	/* uin 0: the system (sweep) */
+	enum change	 what;
 };
+
+static const char *change_sql[] = {
+	SQL_ORDER_PAY, SQL_ORDER_CANCEL, SQL_ORDER_TIME_OUT, SQL_ORDER_REFUND
+};
+
+/* Gives back what an unpaid order held: its voucher, its card, its
+ * provisioning request. */
+static enum kq_status
+order_release(struct db *db, long long id, long long card_id,
+    long long voucher_id, const char *actor)
+{
+	struct db_arg	a[2] = { DB_INT(id) };
+	enum kq_status	s;
+
+	if (voucher_id && (s = voucher_release(db, voucher_id, id, actor)) != KQ_OK)
+		return s;
+	if (card_id) {
+		struct db_arg ca[2] = { DB_INT(card_id), DB_INT(id) };
+		if ((s = db_exec(db, SQL_CARD_RELEASE, ca, 2, NULL, NULL)) != KQ_OK)
+			return s;
+	}
+	return db_exec(db, SQL_OUTBOX_CANCEL, a, 1, NULL, NULL);
+}
 
 static enum kq_status
 change_txn(struct db *db, void *arg)
 {
 	struct change_ctx	*c = arg;
-	struct db_arg		 args[2] = { DB_INT(c->id), DB_INT(c->uin) };
+	struct db_arg		 args[3] = { DB_INT(c->id), DB_INT(c->uin), DB_INT(c->uin) };
 	struct db_result	 r;
 	struct arena		 a;
 	enum kq_status		 s;
-	long long		 card_id;
+	long long		 card_id = 0, voucher_id = 0, voucher_amount = 0;
 	uint64_t		 n;
+	char			 actor[64];
 
-	/* lock the order row first: pay and cancel serialise on it */
+	/* lock the order row first: pay, cancel and time-out serialise on it */
 	arena_init(&a, 1024, 0);
-	s = db_query(db, &a, SQL_ORDER_STATE, args, 2, &r);
-	card_id = s == KQ_OK && r.nrows ? db_cell_int(&r, 0, 1) : 0;
+	s = db_query(db, &a, SQL_ORDER_STATE, args, 3, &r);
 	if (s == KQ_OK && r.nrows == 0)
 		s = KQ_NOT_FOUND;
+	if (s == KQ_OK) {
+		card_id = db_cell_int(&r, 0, 1);
+		voucher_id = db_cell_int(&r, 0, 2);
+		voucher_amount = db_cell_int(&r, 0, 3);
+	}
 	arena_free(&a);
 	if (s != KQ_OK)
 		return s;
-	if ((s = db_exec(db, c->pay ? SQL_ORDER_PAY : SQL_ORDER_CANCEL, args, 2,
-	    &n, NULL)) != KQ_OK)
+	if ((s = db_exec(db, change_sql[c->what], args, 1, &n, NULL)) != KQ_OK)
 		return s;
 	if (n != 1)
 		return KQ_ORDER_STATE;
-	if (c->pay)
-		return db_exec(db, SQL_OUTBOX_REQUEST, args, 1, NULL, NULL);
-	if (card_id) {
-		struct db_arg ca[2] = { DB_INT(card_id), DB_INT(c->id) };
-		if ((s = db_exec(db, SQL_CARD_RELEASE, ca, 2, NULL, NULL)) != KQ_OK)
+	if (c->uin)
+		snprintf(actor, sizeof(actor), "member:%lld", c->uin);
+	else
+		snprintf(actor, sizeof(actor), "kaquanctl sweep");
+	switch (c->what) {
+	case PAY:
+		if (voucher_id && (s = voucher_deduct(db, voucher_id, c->id,
+		    voucher_amount, actor)) != KQ_OK)
 			return s;
+		return db_exec(db, SQL_OUTBOX_REQUEST, args, 1, NULL, NULL);
+	case CANCEL:
+	case TIME_OUT:
+		return order_release(db, c->id, card_id, voucher_id, actor);
+	case REFUND:
+		/* SPEC §5: cash only; the voucher amount stays spent */
+		return KQ_OK;
 	}
-	return db_exec(db, SQL_OUTBOX_CANCEL, args, 1, NULL, NULL);
+	return KQ_OK;
+}
+
+static enum kq_status
+order_change(struct db *db, long long uin, long long id, enum change what)
+{
+	struct change_ctx c = { uin, id, what };
+
+	return db_txn(db, change_txn, &c);
 }
 
 enum kq_status
 order_pay(struct db *db, long long uin, long long id)
 {
-	struct change_ctx c = { uin, id, 1 };
-
-	return db_txn(db, change_txn, &c);
+	return order_change(db, uin, id, PAY);
 }
 
 enum kq_status
 order_cancel(struct db *db, long long uin, long long id)
 {
-	struct change_ctx c = { uin, id, 0 };
+	return order_change(db, uin, id, CANCEL);
+}
 
-	return db_txn(db, change_txn, &c);
+enum kq_status
+order_refund(struct db *db, long long uin, long long id)
+{
+	return order_change(db, uin, id, REFUND);
+}
+
+enum kq_status
+orders_time_out(struct db *db, long long uin, int *count)
+{
+	struct db_arg	 args[2] = { DB_INT(uin), DB_INT(uin) };
+	struct db_result r;
+	struct arena	 a;
+	enum kq_status	 s;
+	size_t		 i;
+	int		 n = 0;
+
+	arena_init(&a, 4096, 0);
+	s = db_query(db, &a, SQL_ORDERS_OVERDUE, args, 2, &r);
+	for (i = 0; s == KQ_OK && i < r.nrows; i++) {
+		s = order_change(db, 0, db_cell_int(&r, i, 0), TIME_OUT);
+		if (s == KQ_ORDER_STATE) {	/* paid or cancelled meanwhile */
+			s = KQ_OK;
+			continue;
+		}
+		n += s == KQ_OK;
+	}
+	arena_free(&a);
+	if (count != NULL)
+		*count = n;
+	return s;
 }

@@ -84,9 +84,10 @@ static const char SQL_LINES[] =
     "SELECT code, name FROM server_lines ORDER BY sort";
 static const char SQL_ORDER_INSERT[] =
     "INSERT INTO orders (uin, product, billing, scenario, months, amount,"
-    " card_amount, cash, card_id, description, status, paid_at)"
+    " card_amount, cash, card_id, description, status, paid_at, pay_by)"
     " VALUES (?, ?, 'prepaid', 'purchase', ?, ?, ?, ?, ?, ?, ?,"
-    " IF(? = 'paid', UTC_TIMESTAMP(), NULL))";
+    " IF(? = 'paid', UTC_TIMESTAMP(), NULL),"
+    " IF(? = 'paid', NULL, UTC_TIMESTAMP() + INTERVAL 30 MINUTE))";
 static const char SQL_OUTBOX_INSERT[] =
     "INSERT INTO provision_outbox (uin, order_id, product, line, os, cpu,"
     " memory_gb, disk_gb, bandwidth_mbps, months, status)"
@@ -705,7 +706,8 @@ confirm_txn(struct db *db, void *arg)
 	a[7] = DB_STR(desc);
 	a[8] = DB_STR(status);
 	a[9] = DB_STR(status);
-	if ((s = db_exec(db, SQL_ORDER_INSERT, a, 10, NULL, &order_id)) != KQ_OK)
+	a[10] = DB_STR(status);
+	if ((s = db_exec(db, SQL_ORDER_INSERT, a, 11, NULL, &order_id)) != KQ_OK)
 		return s;
 	c->order_id = (long long)order_id;
 

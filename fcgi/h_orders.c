@@ -7,6 +7,7 @@
 
 #include "codes.h"
 #include "order.h"
+#include "voucher.h"
 #include "present.h"
 #include "routes.h"
 
@@ -31,6 +32,11 @@ show_order(struct view *v, const struct order *o)
 	show_money(v, "invoiceable", o->cash);
 	show_time(v, "created_at", o->created_at);
 	show_time(v, "paid_at", o->paid_at);
+	if (strcmp(o->status, "confirmed") == 0 ||
+	    strcmp(o->status, "awaiting_payment") == 0)
+		show_time(v, "pay_by", o->pay_by);
+	if (o->voucher_id)
+		view_set_int(v, "voucher", o->voucher_id);
 	if (o->card_code != NULL) {
 		show_card(v, "card", o->card_code);
 	}
@@ -43,8 +49,13 @@ show_order(struct view *v, const struct order *o)
 		view_set(v, "os", o->os ? o->os : "");
 		view_set(v, "line", o->line_name ? o->line_name : "");
 	}
-	if (strcmp(o->status, "awaiting_payment") == 0)
+	if (strcmp(o->status, "awaiting_payment") == 0 ||
+	    strcmp(o->status, "confirmed") == 0)
 		view_set(v, "can_pay", "1");
+	if (strcmp(o->status, "paid") == 0)
+		view_set(v, "can_refund", "1");
+	view_setf(v, "confirm_href", "/user/orders/%lld/confirm", o->id);
+	view_setf(v, "refund_href", "/user/orders/%lld/refund", o->id);
 	if (strcmp(o->status, "awaiting_payment") == 0 ||
 	    strcmp(o->status, "pending") == 0 || strcmp(o->status, "confirmed") == 0)
 		view_set(v, "can_cancel", "1");
@@ -86,7 +97,53 @@ h_order(struct req *r)
 	}
 	v = page_view(r);
 	show_order(view_map(v, "order"), &o);
+	if (strcmp(o.status, "pending") == 0) {
+		struct voucher	*c;
+		struct vlist	*l;
+		struct view	*x;
+		size_t		 n, i;
+
+		if ((s = order_candidates(r->app->db, r->arena, r->me.uin, r->id,
+		    &c, &n)) != KQ_OK) {
+			fail(r, s);
+			return;
+		}
+		view_set(v, "can_confirm", "1");
+		l = view_list(v, "candidates");
+		for (i = 0; i < n; i++) {
+			x = vlist_add(l);
+			show_voucher(r->arena, x, &c[i]);
+			/* SPEC §5: the largest deduction, then the earliest expiry */
+			if (i == 0) {
+				view_set(x, "recommended", "recommended");
+				view_set(x, "checked", "checked");
+			}
+		}
+		if (n == 0)
+			view_set(v, "none_checked", "checked");
+	}
 	page(r, 200, "user.order", v);
+}
+
+static const struct field confirm_fields[] = {
+	{ .name = "voucher", .type = FT_INT, .min = 1, .max = 999999999999LL },
+};
+
+void
+h_order_confirm(struct req *r)
+{
+	struct form	f;
+	enum kq_status	s;
+
+	if ((s = form_parse(r->arena, confirm_fields, 1, &r->body, &f)) == KQ_OK)
+		s = order_confirm(r->app->db, r->arena, r->me.uin, r->id,
+		    form_get(&f, "voucher")->present ? form_get(&f, "voucher")->i : 0);
+	if (s != KQ_OK) {
+		fail(r, s);
+		return;
+	}
+	flash_set(r, "ok", "order_confirmed");
+	redirect(r, arena_printf(r->arena, "/user/orders/%lld", r->id));
 }
 
 /* The finance backend's view of any order (the "order" links of the
@@ -133,4 +190,10 @@ void
 h_order_cancel(struct req *r)
 {
 	order_action(r, order_cancel, "order_cancelled");
+}
+
+void
+h_order_refund(struct req *r)
+{
+	order_action(r, order_refund, "order_refunded");
 }

@@ -85,5 +85,11 @@ handler_fn	 h_batches, h_batch_new, h_batch_create, h_batch, h_batch_codes;
 handler_fn	 h_batch_disable, h_batch_enable, h_card_disable, h_usage;
 handler_fn	 h_pickup, h_pickup_verify, h_pickup_confirm;
 handler_fn	 h_orders, h_order, h_order_pay, h_order_cancel, h_admin_order;
+handler_fn	 h_order_confirm, h_order_refund;
+handler_fn	 h_vouchers, h_voucher, h_voucher_csv;
+handler_fn	 h_redeem_form, h_redeem_verify, h_redeem_confirm;
+handler_fn	 h_templates, h_template_new, h_template_create, h_template,
+		 h_template_update, h_template_issue, h_issue, h_issue_codes,
+		 h_admin_vouchers, h_voucher_invalidate;
 
 #endif

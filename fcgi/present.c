@@ -20,6 +20,8 @@ static const struct {
 	{ "awaiting_payment", "待支付" }, { "paid", "已支付" },
 	{ "cancelled", "已取消" }, { "refunded", "已退款" }, { "active", "运行中" },
 	{ "linux", "Linux" }, { "windows", "Windows" },
+	{ "unactivated", "未兑换" }, { "available", "可用" }, { "frozen", "已冻结" },
+	{ "invalidated", "已作废" }, { "withdrawn", "已撤回" },
 };
 
 static const char *

@@ -25,6 +25,9 @@ void		 show_pager(struct req *, struct view *, const char *path,
 		    const struct page_info *);
 /* The route's "page" query value, 1 when absent. */
 int		 query_page(struct req *);
+struct voucher;
+/* A voucher's fields for a list row or a details page. */
+void		 show_voucher(struct arena *, struct view *, const struct voucher *);
 /* Percent-encodes s for a query string. */
 char		*url_encode(struct arena *, const char *);
 

@@ -43,6 +43,25 @@ static const struct route routes[] = {
 	{ "GET",  "/user/orders/([0-9]{1,18})", h_order,	A_MEMBER,	NULL, 0 },
 	{ "POST", "/user/orders/([0-9]{1,18})/pay", h_order_pay, A_MEMBER,	NULL, 0 },
 	{ "POST", "/user/orders/([0-9]{1,18})/cancel", h_order_cancel, A_MEMBER, NULL, 0 },
+	{ "POST", "/user/orders/([0-9]{1,18})/confirm", h_order_confirm, A_MEMBER, NULL, 0 },
+	{ "POST", "/user/orders/([0-9]{1,18})/refund", h_order_refund, A_MEMBER, NULL, 0 },
+	{ "GET",  "/user/vouchers",	h_vouchers,		A_MEMBER,	"status expires page", 0 },
+	{ "GET",  "/user/vouchers/([0-9]{1,18})", h_voucher,	A_MEMBER,	NULL, 0 },
+	{ "GET",  "/user/vouchers/([0-9]{1,18})/ledger\\.csv", h_voucher_csv, A_MEMBER, NULL, 0 },
+	{ "GET",  "/user/redeem",	h_redeem_form,		A_MEMBER,	NULL, 0 },
+	{ "POST", "/user/redeem",	h_redeem_verify,	A_MEMBER,	NULL, 0 },
+	{ "POST", "/user/redeem/confirm", h_redeem_confirm,	A_MEMBER,	NULL, 0 },
+
+	{ "GET",  "/admin/vouchers/templates", h_templates,	A_ADMIN,	"page", 0 },
+	{ "GET",  "/admin/vouchers/templates/new", h_template_new, A_ADMIN_WRITE, NULL, 0 },
+	{ "POST", "/admin/vouchers/templates", h_template_create, A_ADMIN_WRITE, NULL, 0 },
+	{ "GET",  "/admin/vouchers/templates/([0-9]{1,18})", h_template, A_ADMIN, NULL, 0 },
+	{ "POST", "/admin/vouchers/templates/([0-9]{1,18})", h_template_update, A_ADMIN_WRITE, NULL, 0 },
+	{ "POST", "/admin/vouchers/templates/([0-9]{1,18})/issue", h_template_issue, A_ADMIN_WRITE, NULL, BODY_LARGE },
+	{ "GET",  "/admin/vouchers/issues/([0-9]{1,18})", h_issue, A_ADMIN, NULL, 0 },
+	{ "GET",  "/admin/vouchers/issues/([0-9]{1,18})/codes\\.txt", h_issue_codes, A_ADMIN_WRITE, NULL, 0 },
+	{ "GET",  "/admin/vouchers",	h_admin_vouchers,	A_ADMIN,	"uin status template page", 0 },
+	{ "POST", "/admin/vouchers/([0-9]{1,18})/invalidate", h_voucher_invalidate, A_ADMIN_WRITE, NULL, 0 },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
