@@ -23,7 +23,7 @@
 static const char SQL_ORDER_GET[] =
     "SELECT " ORDER_COLS ORDER_FROM " WHERE o.id = ? AND (? = 0 OR o.uin = ?)";
 static const char SQL_ORDER_LIST[] =
-    "SELECT " ORDER_COLS ORDER_FROM " WHERE o.uin = ?"
+    "SELECT " ORDER_COLS PAGE_TOTAL ORDER_FROM " WHERE o.uin = ?"
     " ORDER BY o.id DESC LIMIT ? OFFSET ?";
 static const char SQL_ORDER_COUNT[] =
     "SELECT COUNT(*) FROM orders WHERE uin = ?";
@@ -45,9 +45,14 @@ static const char SQL_ORDER_TIME_OUT[] =
 static const char SQL_ORDER_REFUND[] =
     "UPDATE orders SET status = 'refunded', closed_at = UTC_TIMESTAMP()"
     " WHERE id = ? AND status = 'paid'";
+/* Two statements, not one with "(? = 0 OR uin = ?)": the per-account one
+ * runs on every voucher page and must stay on its index. */
 static const char SQL_ORDERS_OVERDUE[] =
-    "SELECT id, uin FROM orders WHERE status IN ('confirmed', 'awaiting_payment')"
-    " AND pay_by < UTC_TIMESTAMP() AND (? = 0 OR uin = ?) ORDER BY id LIMIT 500";
+    "SELECT id FROM orders WHERE status IN ('confirmed', 'awaiting_payment')"
+    " AND pay_by < UTC_TIMESTAMP() ORDER BY id LIMIT 500";
+static const char SQL_ORDERS_OVERDUE_OF[] =
+    "SELECT id FROM orders WHERE uin = ? AND status IN ('confirmed',"
+    " 'awaiting_payment') AND pay_by < UTC_TIMESTAMP() ORDER BY id LIMIT 500";
 static const char SQL_OUTBOX_REQUEST[] =
     "UPDATE provision_outbox SET status = 'pending' WHERE order_id = ?"
     " AND status = 'held'";
@@ -233,7 +238,7 @@ order_refund(struct db *db, long long uin, long long id)
 enum kq_status
 orders_time_out(struct db *db, long long uin, int *count)
 {
-	struct db_arg	 args[2] = { DB_INT(uin), DB_INT(uin) };
+	struct db_arg	 arg = DB_INT(uin);
 	struct db_result r;
 	struct arena	 a;
 	enum kq_status	 s;
@@ -241,7 +246,8 @@ orders_time_out(struct db *db, long long uin, int *count)
 	int		 n = 0;
 
 	arena_init(&a, 4096, 0);
-	s = db_query(db, &a, SQL_ORDERS_OVERDUE, args, 2, &r);
+	s = uin ? db_query(db, &a, SQL_ORDERS_OVERDUE_OF, &arg, 1, &r) :
+	    db_query(db, &a, SQL_ORDERS_OVERDUE, NULL, 0, &r);
 	for (i = 0; s == KQ_OK && i < r.nrows; i++) {
 		s = order_change(db, 0, db_cell_int(&r, i, 0), TIME_OUT);
 		if (s == KQ_ORDER_STATE) {	/* paid or cancelled meanwhile */

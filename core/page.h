@@ -14,10 +14,16 @@ struct page_info {
 	long long	 total;
 };
 
+/* The last column of every list query that page_query() runs: the number
+ * of rows the filter matches, so a page costs one query, not two. */
+#define PAGE_TOTAL	", COUNT(*) OVER ()"
+
 /* Fills in pages from total and clamps page. */
 void		page_clamp(struct page_info *, long long total);
-/* Runs count_sql with args[0..n), clamps pg, then list_sql with the same
- * arguments followed by LIMIT and OFFSET: args has room for n + 2. */
+/* Runs list_sql (ending in PAGE_TOTAL, then LIMIT ? OFFSET ?) with args[0..n)
+ * and the page's limit and offset: args has room for n + 2.  The total
+ * comes with the rows; count_sql runs only for a page past the end, which
+ * is then clamped to the last page. */
 enum kq_status	page_query(struct db *, struct arena *, const char *count_sql,
 		    const char *list_sql, struct db_arg *args, size_t n,
 		    struct page_info *pg, struct db_result *rows);

@@ -38,7 +38,7 @@
     " WHEN b.valid_to < UTC_TIMESTAMP() THEN 'expired' ELSE 'normal' END = ?)"
 
 static const char SQL_BATCH_LIST[] =
-    "SELECT " BATCH_COLS BATCH_USED BATCH_FROM BATCH_WHERE
+    "SELECT " BATCH_COLS BATCH_USED PAGE_TOTAL BATCH_FROM BATCH_WHERE
     " ORDER BY b.id DESC LIMIT ? OFFSET ?";
 static const char SQL_BATCH_COUNT[] =
     "SELECT COUNT(*) FROM pickup_batches b" BATCH_WHERE;
@@ -104,7 +104,7 @@ static const char SQL_OUTBOX_INSERT[] =
     " AND (? = '' OR c.used_at >= ?) AND (? = '' OR c.used_at <= ?)"
 
 static const char SQL_USAGE_LIST[] =
-    "SELECT " USAGE_COLS USAGE_FROM USAGE_WHERE
+    "SELECT " USAGE_COLS PAGE_TOTAL USAGE_FROM USAGE_WHERE
     " ORDER BY c.used_at DESC, c.id DESC LIMIT ? OFFSET ?";
 static const char SQL_USAGE_COUNT[] =
     "SELECT COUNT(*) FROM pickup_cards c" USAGE_WHERE;
@@ -116,8 +116,10 @@ static const char SQL_OUTBOX_ACTIVATE[] =
     "UPDATE provision_outbox SET status = 'active', activated_at = UTC_TIMESTAMP()"
     " WHERE id = ? AND status = 'pending'";
 
+/* Reads BATCH_COLS from column c on, and BATCH_USED after them if asked. */
 static void
-batch_fill(struct batch *b, const struct db_result *r, size_t row, size_t c)
+batch_fill(struct batch *b, const struct db_result *r, size_t row, size_t c,
+    int with_used)
 {
 	b->id = db_cell_int(r, row, c + 0);
 	b->label = db_cell(r, row, c + 1);
@@ -138,7 +140,7 @@ batch_fill(struct batch *b, const struct db_result *r, size_t row, size_t c)
 	b->created_at = clock_parse_utc(db_cell(r, row, c + 16));
 	b->expired = db_cell_int(r, row, c + 17) != 0;
 	b->created_by = db_cell(r, row, c + 18);
-	b->used = r->ncols > c + 19 ? db_cell_int(r, row, c + 19) : 0;
+	b->used = with_used ? db_cell_int(r, row, c + 19) : 0;
 }
 
 /* ------------------------------------------------------------ batches */
@@ -301,7 +303,7 @@ batch_list(struct db *db, struct arena *a, const char *product,
 	if ((*out = arena_zalloc(a, (r.nrows + 1) * sizeof(**out))) == NULL)
 		return KQ_UNAVAILABLE;
 	for (i = 0; i < r.nrows; i++)
-		batch_fill(&(*out)[i], &r, i, 0);
+		batch_fill(&(*out)[i], &r, i, 0, 1);
 	*n = r.nrows;
 	return KQ_OK;
 }
@@ -317,7 +319,7 @@ batch_get(struct db *db, struct arena *a, long long id, struct batch *b)
 		return s;
 	if (r.nrows == 0)
 		return KQ_NOT_FOUND;
-	batch_fill(b, &r, 0, 0);
+	batch_fill(b, &r, 0, 0, 1);
 	return KQ_OK;
 }
 
@@ -605,7 +607,7 @@ card_usable(struct db *db, struct arena *a, long long uin, const char *ip,
 	if ((s = attempts_over(db_cell_int(&r, 0, 24), db_cell_int(&r, 0, 25))) != KQ_OK)
 		return s;
 	lk->card_id = db_cell_int(&r, 0, 0);
-	batch_fill(&lk->batch, &r, 0, 2);
+	batch_fill(&lk->batch, &r, 0, 2, 0);
 	lk->windows_surcharge = db_cell_int(&r, 0, 21);
 	lk->os_code = db_cell(&r, 0, 22);
 	lk->os_family = db_cell(&r, 0, 23);

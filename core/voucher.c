@@ -31,8 +31,8 @@
 static const char SQL_TEMPLATE_GET[] =
     "SELECT " TEMPLATE_COLS " FROM voucher_templates t WHERE t.id = ?";
 static const char SQL_TEMPLATE_LIST[] =
-    "SELECT " TEMPLATE_COLS " FROM voucher_templates t ORDER BY t.id DESC"
-    " LIMIT ? OFFSET ?";
+    "SELECT " TEMPLATE_COLS PAGE_TOTAL " FROM voucher_templates t"
+    " ORDER BY t.id DESC LIMIT ? OFFSET ?";
 static const char SQL_TEMPLATE_COUNT[] =
     "SELECT COUNT(*) FROM voucher_templates";
 static const char SQL_TEMPLATE_INSERT[] =
@@ -294,10 +294,15 @@ voucher_ledger(struct db *db, struct arena *a, long long id,
 
 /* ------------------------------------------------------------ vouchers */
 
-/* Effective status: past valid_to is expired, sweep or not (SPEC §2). */
+/* Effective status, sweep or not: past valid_to is expired (SPEC §2), and a
+ * voucher frozen for an order whose payment window has passed is back. */
 #define VSTATUS \
     "CASE WHEN v.status IN ('available', 'unactivated') AND" \
-    " v.valid_to < UTC_TIMESTAMP() THEN 'expired' ELSE v.status END"
+    " v.valid_to < UTC_TIMESTAMP() THEN 'expired'" \
+    " WHEN v.status = 'frozen' AND fo.status = 'confirmed'" \
+    " AND fo.pay_by < UTC_TIMESTAMP() THEN" \
+    " IF(v.valid_to < UTC_TIMESTAMP(), 'expired', 'available')" \
+    " ELSE v.status END"
 #define VOUCHER_COLS \
     "v.id, v.template_id, v.issue_id, IFNULL(v.uin, 0), IFNULL(v.order_id, 0)," \
     " t.name, v.code, " VSTATUS ", t.scope, t.products, t.balance_mode," \
@@ -305,16 +310,17 @@ voucher_ledger(struct db *db, struct arena *a, long long id,
     " (SELECT GROUP_CONCAT(p.name ORDER BY p.sort SEPARATOR '、') FROM products p" \
     "  WHERE FIND_IN_SET(p.code, t.products))"
 #define VOUCHER_FROM \
-    " FROM vouchers v JOIN voucher_templates t ON t.id = v.template_id"
+    " FROM vouchers v JOIN voucher_templates t ON t.id = v.template_id" \
+    " LEFT JOIN orders fo ON fo.id = v.order_id"
 #define VOUCHER_WHERE \
     " WHERE (? = 0 OR v.uin = ?) AND (? = '' OR " VSTATUS " = ?)" \
     " AND (? = 0 OR v.template_id = ?) AND (? = '' OR v.valid_to <= ?)"
 
 static const char SQL_VOUCHER_LIST[] =
-    "SELECT " VOUCHER_COLS VOUCHER_FROM VOUCHER_WHERE
+    "SELECT " VOUCHER_COLS PAGE_TOTAL VOUCHER_FROM VOUCHER_WHERE
     " ORDER BY v.id DESC LIMIT ? OFFSET ?";
 static const char SQL_VOUCHER_COUNT[] =
-    "SELECT COUNT(*) FROM vouchers v" VOUCHER_WHERE;
+    "SELECT COUNT(*)" VOUCHER_FROM VOUCHER_WHERE;
 static const char SQL_VOUCHER_GET[] =
     "SELECT " VOUCHER_COLS VOUCHER_FROM " WHERE v.id = ? AND (? = 0 OR v.uin = ?)";
 static const char SQL_VOUCHER_BY_CODE[] =
@@ -386,10 +392,6 @@ voucher_list(struct db *db, struct arena *a, const struct vfilter *f,
 	char		 before[CLOCK_BUFSZ] = "";
 	const char	*status = f->status && strcmp(f->status, "all") ? f->status : "";
 
-	/* a member sees the right status before any sweep: orders past their
-	 * payment window give their vouchers back first */
-	if (f->uin && (s = orders_time_out(db, f->uin, NULL)) != KQ_OK)
-		return s;
 	if (f->valid_before)
 		clock_sql(f->valid_before, before, sizeof(before));
 	args[0] = args[1] = DB_INT(f->uin);
@@ -916,8 +918,12 @@ enum kq_status
 order_confirm(struct db *db, struct arena *a, long long uin, long long order_id,
     long long voucher_id)
 {
-	struct confirm_ctx c = { a, uin, order_id, voucher_id };
+	struct confirm_ctx	c = { a, uin, order_id, voucher_id };
+	enum kq_status		s;
 
+	/* a voucher shown as back from a timed-out order must be back */
+	if ((s = orders_time_out(db, uin, NULL)) != KQ_OK)
+		return s;
 	return db_txn(db, confirm_txn, &c);
 }
 

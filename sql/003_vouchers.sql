@@ -125,4 +125,5 @@ CREATE TABLE voucher_ledger (
 ALTER TABLE orders
   ADD COLUMN voucher_id BIGINT UNSIGNED NULL AFTER card_id,
   ADD COLUMN pay_by DATETIME NULL AFTER closed_at,
-  ADD KEY k_orders_status (status, pay_by);
+  ADD KEY k_orders_status (status, pay_by),
+  ADD KEY k_orders_due (uin, status, pay_by);

@@ -1,7 +1,8 @@
-"""bench_pickup.py - the pickup-card figures of make bench: time to create a
-100,000-card batch through the admin form and to download its codes, then
-the set-up for wrk's pick-up run (a batch of distinct cards, a member
-session).  Prints "name value" lines for bench.sh."""
+"""bench_setup.py - set-up and timed steps of make bench: time to create a
+100,000-card batch through the admin form and to download its codes; for
+the wrk runs, a batch of distinct cards, voucher codes to redeem, 20
+vouchers in the demo member's account and the member's session.  Prints
+"name value" lines for bench.sh."""
 import os
 import sys
 import time
@@ -38,12 +39,30 @@ def main():
     cards = a.get(loc + "/codes.txt").text.split()
     with open(os.path.join(VAR, "bench", "cards.txt"), "w") as f:
         f.write("\n".join(cards) + "\n")
+    print("pickup_batch %s" % loc.rsplit("/", 1)[1])
+
+    # vouchers: a template, 20 in the demo account, codes to redeem
+    tok = a.csrf_of("/admin/vouchers/templates/new")
+    r = a.post("/admin/vouchers/templates", {
+        "csrf": tok, "name": "bench", "face": "100", "balance_mode": "carry_over",
+        "scope": "all", "billing": "prepaid", "valid_days": "365"})
+    assert r.status == 303, r
+    tpl = r.header("Location")
+    for _ in range(20):
+        assert a.post(tpl + "/issue", {"csrf": tok, "mode": "targeted",
+                                       "uins": "100001"}).status == 303
+    r = a.post(tpl + "/issue", {"csrf": tok, "mode": "codes",
+                                "count": sys.argv[2] if len(sys.argv) > 2 else "10000"})
+    assert r.status == 303, r
+    vcodes = a.get(r.header("Location") + "/codes.txt").text.splitlines()
+    with open(os.path.join(VAR, "bench", "codes.txt"), "w") as f:
+        f.write("\n".join(c.replace(" ", "") for c in vcodes) + "\n")
+
     m = Client()
     assert m.login("demo", "demo1234").status == 303
     csrf = m.csrf_of("/user/pickup")
-    with open(os.path.join(VAR, "bench", "pickup.lua.env"), "w") as f:
+    with open(os.path.join(VAR, "bench", "member.env"), "w") as f:
         f.write("kq_member=%s\n%s\n" % (m.cookies["kq_member"], csrf))
-    print("pickup_batch %s" % loc.rsplit("/", 1)[1])
 
 
 main()
