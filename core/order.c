@@ -23,7 +23,7 @@
 static const char SQL_ORDER_GET[] =
     "SELECT " ORDER_COLS ORDER_FROM " WHERE o.id = ? AND (? = 0 OR o.uin = ?)";
 static const char SQL_ORDER_LIST[] =
-    "SELECT " ORDER_COLS PAGE_TOTAL ORDER_FROM " WHERE o.uin = ?"
+    "SELECT " ORDER_COLS ORDER_FROM " WHERE o.uin = ?"
     " ORDER BY o.id DESC LIMIT ? OFFSET ?";
 static const char SQL_ORDER_COUNT[] =
     "SELECT COUNT(*) FROM orders WHERE uin = ?";

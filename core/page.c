@@ -21,25 +21,25 @@ page_query(struct db *db, struct arena *a, const char *count_sql,
 {
 	struct db_result	r;
 	enum kq_status		s;
+	int			asked;
 
 	if (pg->page < 1)
 		pg->page = 1;
+	asked = pg->page;
 	args[n] = DB_INT(PAGE_SIZE);
 	args[n + 1] = DB_INT((long long)(pg->page - 1) * PAGE_SIZE);
 	if ((s = db_query(db, a, list_sql, args, n + 2, rows)) != KQ_OK)
 		return s;
-	if (rows->nrows > 0) {
-		page_clamp(pg, db_cell_int(rows, 0, rows->ncols - 1));
+	if (pg->page == 1 && rows->nrows < PAGE_SIZE) {
+		page_clamp(pg, (long long)rows->nrows);
 		return KQ_OK;
 	}
-	if (pg->page == 1) {
-		page_clamp(pg, 0);
-		return KQ_OK;
-	}
-	/* past the end: count, and show the last page instead */
 	if ((s = db_query(db, a, count_sql, args, n, &r)) != KQ_OK)
 		return s;
 	page_clamp(pg, db_cell_int(&r, 0, 0));
+	if (pg->page == asked)
+		return KQ_OK;
+	/* past the end: show the last page instead */
 	args[n + 1] = DB_INT((long long)(pg->page - 1) * PAGE_SIZE);
 	return db_query(db, a, list_sql, args, n + 2, rows);
 }

@@ -14,16 +14,14 @@ struct page_info {
 	long long	 total;
 };
 
-/* The last column of every list query that page_query() runs: the number
- * of rows the filter matches, so a page costs one query, not two. */
-#define PAGE_TOTAL	", COUNT(*) OVER ()"
-
 /* Fills in pages from total and clamps page. */
 void		page_clamp(struct page_info *, long long total);
-/* Runs list_sql (ending in PAGE_TOTAL, then LIMIT ? OFFSET ?) with args[0..n)
- * and the page's limit and offset: args has room for n + 2.  The total
- * comes with the rows; count_sql runs only for a page past the end, which
- * is then clamped to the last page. */
+/* Runs list_sql (ending in LIMIT ? OFFSET ?) with args[0..n) and the page's
+ * limit and offset: args has room for n + 2.  A first page that is not full
+ * is the whole list, so count_sql runs only when there may be more; a page
+ * past the end is clamped to the last page.  (A COUNT(*) OVER () column
+ * would save the count but makes the server build the whole list before
+ * LIMIT: slower for the accounts with many rows.) */
 enum kq_status	page_query(struct db *, struct arena *, const char *count_sql,
 		    const char *list_sql, struct db_arg *args, size_t n,
 		    struct page_info *pg, struct db_result *rows);

@@ -38,7 +38,7 @@
     " WHEN b.valid_to < UTC_TIMESTAMP() THEN 'expired' ELSE 'normal' END = ?)"
 
 static const char SQL_BATCH_LIST[] =
-    "SELECT " BATCH_COLS BATCH_USED PAGE_TOTAL BATCH_FROM BATCH_WHERE
+    "SELECT " BATCH_COLS BATCH_USED BATCH_FROM BATCH_WHERE
     " ORDER BY b.id DESC LIMIT ? OFFSET ?";
 static const char SQL_BATCH_COUNT[] =
     "SELECT COUNT(*) FROM pickup_batches b" BATCH_WHERE;
@@ -104,7 +104,7 @@ static const char SQL_OUTBOX_INSERT[] =
     " AND (? = '' OR c.used_at >= ?) AND (? = '' OR c.used_at <= ?)"
 
 static const char SQL_USAGE_LIST[] =
-    "SELECT " USAGE_COLS PAGE_TOTAL USAGE_FROM USAGE_WHERE
+    "SELECT " USAGE_COLS USAGE_FROM USAGE_WHERE
     " ORDER BY c.used_at DESC, c.id DESC LIMIT ? OFFSET ?";
 static const char SQL_USAGE_COUNT[] =
     "SELECT COUNT(*) FROM pickup_cards c" USAGE_WHERE;

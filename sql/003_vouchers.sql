@@ -102,6 +102,7 @@ CREATE TABLE vouchers (
   activated_at         DATETIME NULL,
   UNIQUE KEY uk_vouchers_code (code),
   KEY k_vouchers_uin (uin, status, valid_to),
+  KEY k_vouchers_mine (uin, id),
   KEY k_vouchers_issue (issue_id, id),
   KEY k_vouchers_template (template_id, id),
   KEY k_vouchers_status (status, valid_to),
