@@ -26,20 +26,24 @@ page_query(struct db *db, struct arena *a, const char *count_sql,
 	if (pg->page < 1)
 		pg->page = 1;
 	asked = pg->page;
-	args[n] = DB_INT(PAGE_SIZE);
+	/* one row more than a page tells whether the first page is all */
+	args[n] = DB_INT(PAGE_SIZE + 1);
 	args[n + 1] = DB_INT((long long)(pg->page - 1) * PAGE_SIZE);
 	if ((s = db_query(db, a, list_sql, args, n + 2, rows)) != KQ_OK)
 		return s;
-	if (pg->page == 1 && rows->nrows < PAGE_SIZE) {
+	if (pg->page == 1 && rows->nrows <= PAGE_SIZE) {
 		page_clamp(pg, (long long)rows->nrows);
 		return KQ_OK;
 	}
+	if (rows->nrows > PAGE_SIZE)
+		rows->nrows = PAGE_SIZE;
 	if ((s = db_query(db, a, count_sql, args, n, &r)) != KQ_OK)
 		return s;
 	page_clamp(pg, db_cell_int(&r, 0, 0));
 	if (pg->page == asked)
 		return KQ_OK;
 	/* past the end: show the last page instead */
+	args[n] = DB_INT(PAGE_SIZE);
 	args[n + 1] = DB_INT((long long)(pg->page - 1) * PAGE_SIZE);
 	return db_query(db, a, list_sql, args, n + 2, rows);
 }

@@ -17,9 +17,9 @@ struct page_info {
 /* Fills in pages from total and clamps page. */
 void		page_clamp(struct page_info *, long long total);
 /* Runs list_sql (ending in LIMIT ? OFFSET ?) with args[0..n) and the page's
- * limit and offset: args has room for n + 2.  A first page that is not full
- * is the whole list, so count_sql runs only when there may be more; a page
- * past the end is clamped to the last page.  (A COUNT(*) OVER () column
+ * limit and offset: args has room for n + 2.  It asks for one row more than
+ * a page, so a first page that holds the whole list needs no count_sql;
+ * a page past the end is clamped to the last page.  (A COUNT(*) OVER () column
  * would save the count but makes the server build the whole list before
  * LIMIT: slower for the accounts with many rows.) */
 enum kq_status	page_query(struct db *, struct arena *, const char *count_sql,

@@ -90,9 +90,9 @@ row "GET /login" "$(measure "$URL/login")" "${hello%% *}"
 echo
 
 size=$(curl -s -H "Cookie: $cookie" "$URL/user/vouchers" | wc -c)
-n=$(curl -s -H "Cookie: $cookie" "$URL/user/vouchers" | grep -o '<tr data-id=' | wc -l)
+rows=$(curl -s -H "Cookie: $cookie" "$URL/user/vouchers" | grep -o '<tr data-id=' | wc -l)
 baselines "$size"
-echo "GET /user/vouchers, logged in, $n vouchers on the page ($size bytes)"
+echo "GET /user/vouchers, logged in, $rows vouchers on the page ($size bytes)"
 echo "  (SPEC §9: >= 40% of the bare FastCGI hello, p99 < 10 ms)"
 hello=$(measure "$URL/_hello")
 static=$(measure "$URL/_bench/page.html")
