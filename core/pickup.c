@@ -404,46 +404,22 @@ batch_set_status(struct db *db, const struct principal *admin, const char *ip,
 	return db_txn(db, status_txn, &c);
 }
 
-struct codes_ctx {
-	int	(*fn)(void *, const char *);
-	void	*ctx;
-};
-
-static int
-each_code(void *arg, const char **cells, size_t ncols)
+/* card_display with the signature codes_download() takes. */
+static void
+show_card_code(const char *code, char *out)
 {
-	struct codes_ctx	*c = arg;
-	char			 shown[CARD_LEN + 4];
-
-	(void)ncols;
-	card_display(cells[0], shown);
-	return c->fn(c->ctx, shown);
+	card_display(code, out);
 }
 
 enum kq_status
 batch_codes(struct db *db, const struct principal *admin, const char *ip,
     long long id, int (*fn)(void *, const char *), void *ctx)
 {
-	struct db_arg		 arg = DB_INT(id);
-	struct codes_ctx	 c = { fn, ctx };
-	struct arena		 a;
-	struct db_result	 r;
-	enum kq_status		 s;
-	char			 target[32];
+	char target[32];
 
-	arena_init(&a, 1024, 0);
-	s = db_query(db, &a, SQL_BATCH_EXISTS, &arg, 1, &r);
-	arena_free(&a);
-	if (s != KQ_OK)
-		return s;
-	if (r.nrows == 0)
-		return KQ_NOT_FOUND;
 	snprintf(target, sizeof(target), "batch:%lld", id);
-	/* the download is on record before a single code leaves */
-	if ((s = audit_write(db, admin, "pickup.codes.download", target, NULL,
-	    ip)) != KQ_OK)
-		return s;
-	return db_each(db, SQL_CODES_OF_BATCH, &arg, 1, each_code, &c);
+	return codes_download(db, admin, ip, SQL_BATCH_EXISTS, SQL_CODES_OF_BATCH,
+	    id, "pickup.codes.download", target, show_card_code, fn, ctx);
 }
 
 struct card_disable_ctx {

@@ -652,45 +652,21 @@ issue_get(struct db *db, struct arena *a, long long issue_id,
 	return KQ_OK;
 }
 
-struct codes_ctx {
-	int	(*fn)(void *, const char *);
-	void	*ctx;
-};
-
-static int
-each_code(void *arg, const char **cells, size_t ncols)
+static void
+show_vcode(const char *code, char *out)
 {
-	struct codes_ctx	*c = arg;
-	char			 shown[VCODE_LEN + 3];
-
-	(void)ncols;
-	vcode_display(cells[0], shown);
-	return c->fn(c->ctx, shown);
+	vcode_display(code, out);
 }
 
 enum kq_status
 issue_codes(struct db *db, const struct principal *admin, const char *ip,
     long long issue_id, int (*fn)(void *, const char *), void *ctx)
 {
-	struct db_arg		 arg = DB_INT(issue_id);
-	struct codes_ctx	 c = { fn, ctx };
-	struct arena		 a;
-	struct db_result	 r;
-	enum kq_status		 s;
-	char			 target[32];
+	char target[32];
 
-	arena_init(&a, 1024, 0);
-	s = db_query(db, &a, SQL_ISSUE_GET, &arg, 1, &r);
-	arena_free(&a);
-	if (s != KQ_OK)
-		return s;
-	if (r.nrows == 0)
-		return KQ_NOT_FOUND;
 	snprintf(target, sizeof(target), "issue:%lld", issue_id);
-	if ((s = audit_write(db, admin, "voucher.codes.download", target, NULL,
-	    ip)) != KQ_OK)
-		return s;
-	return db_each(db, SQL_ISSUE_CODES, &arg, 1, each_code, &c);
+	return codes_download(db, admin, ip, SQL_ISSUE_GET, SQL_ISSUE_CODES,
+	    issue_id, "voucher.codes.download", target, show_vcode, fn, ctx);
 }
 
 /* ------------------------------------------------------------ redemption */

@@ -287,27 +287,15 @@ h_batch(struct req *r)
 	page(r, 200, "admin.pickup.batch", v);
 }
 
-static int
-write_code(void *arg, const char *code)
-{
-	struct req *r = arg;
-
-	if (!r->sent) {
-		header_add(r, arena_printf(r->arena, "Content-Disposition: attachment;"
-		    " filename=\"pickup-batch-%lld.txt\"", r->id));
-		send_headers(r, 200, "text/plain; charset=utf-8");
-	}
-	if (FCGX_PutS(code, r->fcgx->out) < 0 || FCGX_PutChar('\n', r->fcgx->out) < 0)
-		return -1;
-	return 0;
-}
-
 void
 h_batch_codes(struct req *r)
 {
-	enum kq_status s;
+	struct attachment at = { r, arena_printf(r->arena,
+	    "pickup-batch-%lld.txt", r->id) };
+	enum kq_status	 s;
 
-	s = batch_codes(r->app->db, &r->me, r->remote_addr, r->id, write_code, r);
+	s = batch_codes(r->app->db, &r->me, r->remote_addr, r->id,
+	    attachment_line, &at);
 	if (s != KQ_OK && !r->sent)
 		fail(r, s);
 }

@@ -77,6 +77,14 @@ void		 header_add(struct req *, const char *line);
 void		 send_headers(struct req *, int status, const char *content_type);
 int		 out_write(void *fcgx_stream, const char *, size_t);
 
+/* A text/plain attachment written a line at a time; the headers go out
+ * with the first line, so an error before it still gets its error page. */
+struct attachment {
+	struct req	*req;
+	const char	*filename;
+};
+int		 attachment_line(void *attachment, const char *line);
+
 /* Handlers (h_*.c). */
 handler_fn	 h_login_form, h_login, h_logout;
 handler_fn	 h_admin_login_form, h_admin_login, h_admin_logout;

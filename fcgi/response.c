@@ -199,3 +199,20 @@ fail(struct req *r, enum kq_status s)
 	view_set_int(v, "error_status", kq_http_status(s));
 	page(r, kq_http_status(s), "error", v);
 }
+
+int
+attachment_line(void *arg, const char *line)
+{
+	struct attachment	*at = arg;
+	struct req		*r = at->req;
+
+	if (!r->sent) {
+		header_add(r, arena_printf(r->arena, "Content-Disposition: "
+		    "attachment; filename=\"%s\"", at->filename));
+		send_headers(r, 200, "text/plain; charset=utf-8");
+	}
+	if (FCGX_PutS(line, r->fcgx->out) < 0 ||
+	    FCGX_PutChar('\n', r->fcgx->out) < 0)
+		return -1;
+	return 0;
+}
