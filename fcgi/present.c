@@ -52,9 +52,15 @@ status_name(const char *code)
 static void
 set_pair(struct view *v, const char *key, const char *human, const char *machine)
 {
+	size_t	 len = strlen(key);
+	char	*vkey;
+
 	view_set(v, key, arena_strdup(v->arena, human));
-	view_set(v, arena_printf(v->arena, "%s_v", key),
-	    arena_strdup(v->arena, machine));
+	if ((vkey = arena_alloc(v->arena, len + 3)) == NULL)
+		return;
+	memcpy(vkey, key, len);
+	memcpy(vkey + len, "_v", 3);
+	view_set(v, vkey, arena_strdup(v->arena, machine));
 }
 
 void
