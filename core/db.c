@@ -465,6 +465,28 @@ out:
 	return s;
 }
 
+enum kq_status
+db_query_pairs(struct db *db, struct arena *a, const char *sql,
+    const char ***first, const char ***second, size_t *n)
+{
+	struct db_result r;
+	enum kq_status	 s;
+	size_t		 i;
+
+	if ((s = db_query(db, a, sql, NULL, 0, &r)) != KQ_OK)
+		return s;
+	*first = arena_zalloc(a, (r.nrows + 1) * sizeof(char *));
+	*second = arena_zalloc(a, (r.nrows + 1) * sizeof(char *));
+	if (*first == NULL || *second == NULL)
+		return KQ_UNAVAILABLE;
+	for (i = 0; i < r.nrows; i++) {
+		(*first)[i] = db_cell(&r, i, 0);
+		(*second)[i] = db_cell(&r, i, 1);
+	}
+	*n = r.nrows;
+	return KQ_OK;
+}
+
 const char *
 db_cell(const struct db_result *res, size_t row, size_t col)
 {

@@ -78,6 +78,9 @@ enum kq_status	 db_query(struct db *, struct arena *, const char *sql,
 enum kq_status	 db_each(struct db *, const char *sql, const struct db_arg *,
 		    size_t nargs, int (*fn)(void *ctx, const char **cells,
 		    size_t ncols), void *ctx);
+/* A two-column query without parameters (code, name) as two arrays. */
+enum kq_status	 db_query_pairs(struct db *, struct arena *, const char *sql,
+		    const char ***first, const char ***second, size_t *n);
 const char	*db_cell(const struct db_result *, size_t row, size_t col);
 long long	 db_cell_int(const struct db_result *, size_t row, size_t col);
 

@@ -532,22 +532,7 @@ enum kq_status
 lines_list(struct db *db, struct arena *a, const char ***codes,
     const char ***names, size_t *n)
 {
-	struct db_result r;
-	enum kq_status	 s;
-	size_t		 i;
-
-	if ((s = db_query(db, a, SQL_LINES, NULL, 0, &r)) != KQ_OK)
-		return s;
-	*codes = arena_zalloc(a, (r.nrows + 1) * sizeof(char *));
-	*names = arena_zalloc(a, (r.nrows + 1) * sizeof(char *));
-	if (*codes == NULL || *names == NULL)
-		return KQ_UNAVAILABLE;
-	for (i = 0; i < r.nrows; i++) {
-		(*codes)[i] = db_cell(&r, i, 0);
-		(*names)[i] = db_cell(&r, i, 1);
-	}
-	*n = r.nrows;
-	return KQ_OK;
+	return db_query_pairs(db, a, SQL_LINES, codes, names, n);
 }
 
 /* ------------------------------------------------------------ member */
