@@ -246,6 +246,19 @@ stmt_get(struct db *db, const char *sql)
 	return st;
 }
 
+void
+db_forget(struct db *db, const char *sql)
+{
+	size_t i;
+
+	for (i = 0; i < db->nstmts; i++)
+		if (db->stmts[i].sql == sql) {
+			mysql_stmt_close(db->stmts[i].stmt);
+			db->stmts[i] = db->stmts[--db->nstmts];
+			return;
+		}
+}
+
 /* Prepares (cached), binds and executes.  Multi-row inserts bind
  * thousands of parameters; those binds come from the heap. */
 static enum kq_status
@@ -423,9 +436,14 @@ db_each(struct db *db, const char *sql, const struct db_arg *args,
 	size_t		 c, ncols;
 	int		 rc;
 
-	if ((s = run_stored(db, &st, &meta, sql, args, nargs)) != KQ_OK ||
-	    meta == NULL)
+	/* rows are fetched one by one from the server, not stored: a
+	 * 100,000-row download must not pass through client memory */
+	if ((s = run(db, &st, sql, args, nargs)) != KQ_OK)
 		return s;
+	if ((meta = mysql_stmt_result_metadata(st)) == NULL) {
+		mysql_stmt_free_result(st);
+		return KQ_OK;
+	}
 	s = KQ_UNAVAILABLE;
 	ncols = mysql_num_fields(meta);
 	fields = mysql_fetch_fields(meta);
@@ -433,11 +451,14 @@ db_each(struct db *db, const char *sql, const struct db_arg *args,
 		abort();	/* programmer mistake: stream fewer columns */
 	memset(bind, 0, sizeof(bind));
 	for (c = 0; c < ncols; c++) {
-		if ((bufs[c] = malloc(fields[c].max_length + 1)) == NULL)
+		/* the column's declared size; a longer value is truncation,
+		 * reported as an error */
+		size_t len = fields[c].length < 65536 ? fields[c].length : 65536;
+		if ((bufs[c] = malloc(len + 1)) == NULL)
 			goto out;
 		bind[c].buffer_type = MYSQL_TYPE_STRING;
 		bind[c].buffer = bufs[c];
-		bind[c].buffer_length = fields[c].max_length + 1;
+		bind[c].buffer_length = len + 1;
 		bind[c].length = &lengths[c];
 		bind[c].is_null = &nulls[c];
 	}

@@ -70,6 +70,9 @@ struct db_arg	 db_str(const char *);
  * row does not exist; KQ_UNAVAILABLE otherwise. */
 enum kq_status	 db_exec(struct db *, const char *sql, const struct db_arg *,
 		    size_t nargs, uint64_t *affected, uint64_t *insert_id);
+/* Closes a cached statement: for the rare, large ones (thousands of
+ * placeholders) that should not hold memory between requests. */
+void		 db_forget(struct db *, const char *sql);
 /* Runs a query; the cells are copied into the arena. */
 enum kq_status	 db_query(struct db *, struct arena *, const char *sql,
 		    const struct db_arg *, size_t nargs, struct db_result *);

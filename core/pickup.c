@@ -281,6 +281,10 @@ batch_create(struct db *db, const struct principal *admin, const char *ip,
 		s = db_txn(db, create_txn, &c);
 	free(c.codes);
 	free(c.args);
+	/* a batch is rare and its statements big: do not keep them */
+	for (int lg = 0; lg <= CHUNK_MAX_LOG; lg++)
+		if (insert_sql[lg] != NULL)
+			db_forget(db, insert_sql[lg]);
 	*id = c.id;
 	*bad_field = c.bad_field;
 	return s;

@@ -10,6 +10,7 @@
  * the response is done, and the worker then leaves.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,6 +153,12 @@ worker_main(const char *config_path, int listen_fd)
 	int		 rc = 0;
 
 	signals_init();
+	/* SPEC §9: no RSS growth.  A fixed mmap threshold sends every large
+	 * buffer (a 100,000-code download, a batch's inserts) to mmap, so it
+	 * goes back to the kernel when freed instead of staying in the heap;
+	 * glibc would otherwise raise the threshold after the first one. */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 256 * 1024);
 	if (app_init(&app, config_path) < 0) {
 		app_free(&app);
 		return 78;	/* EX_CONFIG: the master backs off */

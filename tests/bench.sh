@@ -127,3 +127,12 @@ redeemed=$(q "SELECT COUNT(*) FROM voucher_ledger WHERE kind = 'activate'")
 double=$(q "SELECT COUNT(*) FROM (SELECT voucher_id FROM voucher_ledger WHERE kind = 'activate' GROUP BY voucher_id HAVING COUNT(*) > 1) d")
 awk -v n="$redeemed" -v s="$secs" 'BEGIN { printf "  redemptions of distinct codes over HTTP:    %.0f /s (%d in %ss)\n", n / s, n, s }'
 echo "  not 303: ${bad:-0}; codes redeemed twice: $double"
+echo
+
+echo "workers (SPEC §9: RSS <= 8 MiB after 100,000 requests)"
+master=$(cat "$KAQUAN_VAR/run/kaquan.pid")
+for pid in $(pgrep -P "$master"); do
+	awk -v pid="$pid" '/^VmRSS/ { printf "  worker %s: RSS %.1f MiB\n", pid, $2 / 1024 }' "/proc/$pid/status"
+done
+total=$(grep -vc ' /_' "$KAQUAN_VAR/log/access.log")
+echo "  after $total kaquan requests in this run, spread over $(pgrep -c -P "$master") workers"
