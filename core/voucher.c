@@ -590,7 +590,7 @@ voucher_issue(struct db *db, struct arena *a, const struct principal *admin,
 	if ((s = template_get(db, a, template_id, &t)) != KQ_OK)
 		return s;
 	if (!t.valid_days && t.valid_to <= time(NULL))
-		return KQ_CODE_EXPIRED;
+		return KQ_INVALID_FIELD;	/* the template's validity has passed */
 	c = (struct issue_ctx){ a, admin, ip, &t, mode, uins, nuins, count, paper, 0 };
 	if ((s = db_txn(db, issue_txn, &c)) != KQ_OK)
 		return s;

@@ -71,7 +71,8 @@ enum kq_status	template_get(struct db *, struct arena *, long long id,
 enum kq_status	template_list(struct db *, struct arena *, struct page_info *,
 		    struct vtemplate **, size_t *);
 
-/* Issue: mode "targeted" (uins) or "codes" (count, paper). */
+/* Issue: mode "targeted" (uins) or "codes" (count, paper).  KQ_INVALID_FIELD
+ * when the template's fixed validity has already ended. */
 enum kq_status	voucher_issue(struct db *, struct arena *, const struct principal *,
 		    const char *ip, long long template_id, const char *mode,
 		    const long long *uins, size_t nuins, int count, int paper,

@@ -402,7 +402,8 @@ h_template_issue(struct req *r)
 		    &issue_id);
 	if (s == KQ_INVALID_FIELD &&
 	    template_get(r->app->db, r->arena, r->id, &t) == KQ_OK) {
-		template_form(r, 422, "admin.voucher.template", &t, NULL, s, f.bad);
+		template_form(r, 422, "admin.voucher.template", &t, NULL, s,
+		    f.bad ? f.bad : "valid_to");
 		return;
 	}
 	if (s != KQ_OK) {

@@ -108,6 +108,13 @@ def test_targeted_issue_reports_unknown_uins():
     r = admin().post("/admin/vouchers/templates/%d/issue" % tid,
                      {"csrf": admin().csrf_of("/admin"), "mode": "targeted", "uins": "abc"})
     assert r.status == 422 and 'data-field="uins"' in r.text
+    # a template whose fixed validity has ended issues nothing
+    old = create_template(valid_days=None, valid_from="2026-01-01", valid_to="2099-01-01")
+    sql("UPDATE voucher_templates SET valid_to = UTC_TIMESTAMP() - INTERVAL 1 DAY"
+        " WHERE id = %d" % old)
+    r = admin().post("/admin/vouchers/templates/%d/issue" % old,
+                     {"csrf": admin().csrf_of("/admin"), "mode": "targeted", "uins": str(m.uin)})
+    assert r.status == 422 and 'data-field="valid_to"' in r.text, r
 
 
 def test_code_issue_download_and_redeem():
