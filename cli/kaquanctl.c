@@ -188,8 +188,7 @@ main(int argc, char *argv[])
 		options(&a, argv + i + 2, argc - i - 2, account_fields,
 		    NELEM(account_fields), &f);
 		check(db, account_add(db, form_get(&f, "uin")->i,
-		    form_get(&f, "name")->s, form_get(&f, "reseller")->present ?
-		    form_get(&f, "reseller")->i : 0), "account");
+		    form_get(&f, "name")->s, form_int(&f, "reseller", 0)), "account");
 		printf("%lld\n", form_get(&f, "uin")->i);
 	} else if (argc > i + 1 && strcmp(argv[i + 1], "add") == 0 &&
 	    strcmp(argv[i], "user") == 0) {

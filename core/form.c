@@ -286,6 +286,22 @@ form_get(const struct form *f, const char *name)
 	return NULL;
 }
 
+long long
+form_int(const struct form *f, const char *name, long long dflt)
+{
+	const struct fvalue *v = form_get(f, name);
+
+	return v != NULL && v->present ? v->i : dflt;
+}
+
+const char *
+form_str(const struct form *f, const char *name, const char *dflt)
+{
+	const struct fvalue *v = form_get(f, name);
+
+	return v != NULL && v->present ? v->s : dflt;
+}
+
 void
 params_init(struct params *p)
 {

@@ -74,6 +74,9 @@ int		 form_compile(const struct field *, size_t, char *err, size_t errsz);
 enum kq_status	 form_parse(struct arena *, const struct field *, size_t,
 		    const struct params *, struct form *out);
 const struct fvalue *form_get(const struct form *, const char *name);
+/* A field's typed value, or dflt when it was left empty. */
+long long	 form_int(const struct form *, const char *name, long long dflt);
+const char	*form_str(const struct form *, const char *name, const char *dflt);
 /* Frees compiled patterns at exit. */
 void		 form_cleanup(void);
 

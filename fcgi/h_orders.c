@@ -137,7 +137,7 @@ h_order_confirm(struct req *r)
 
 	if ((s = form_parse(r->arena, confirm_fields, 1, &r->body, &f)) == KQ_OK)
 		s = order_confirm(r->app->db, r->arena, r->me.uin, r->id,
-		    form_get(&f, "voucher")->present ? form_get(&f, "voucher")->i : 0);
+		    form_int(&f, "voucher", 0));
 	if (s != KQ_OK) {
 		fail(r, s);
 		return;

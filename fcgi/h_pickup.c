@@ -131,7 +131,7 @@ h_pickup_confirm(struct req *r)
 	s = form_parse(r->arena, card_fields, 2, &r->body, &f);
 	if (s == KQ_INVALID_FIELD)	/* the only other field is the OS */
 		s = KQ_OS_INVALID;
-	os = form_get(&f, "os")->present ? form_get(&f, "os")->s : NULL;
+	os = form_str(&f, "os", NULL);
 	if (s == KQ_OK)
 		s = pickup_confirm(r->app->db, r->arena, &r->me, r->remote_addr,
 		    form_get(&f, "card")->s, os, &order_id);

@@ -127,8 +127,8 @@ h_batches(struct req *r)
 		fail(r, s);
 		return;
 	}
-	type = form_get(&f, "type")->present ? form_get(&f, "type")->s : "";
-	status = form_get(&f, "status")->present ? form_get(&f, "status")->s : "";
+	type = form_str(&f, "type", "");
+	status = form_str(&f, "status", "");
 	pg.page = query_page(r);
 	if ((s = batch_list(r->app->db, r->arena, type, status, &pg, &rows, &n)) != KQ_OK) {
 		fail(r, s);
@@ -209,7 +209,7 @@ h_batch_create(struct req *r)
 		return;
 	}
 	memset(&sp, 0, sizeof(sp));
-	sp.label = form_get(&f, "label")->present ? form_get(&f, "label")->s : "";
+	sp.label = form_str(&f, "label", "");
 	sp.product = form_get(&f, "type")->s;
 	sp.name = form_get(&f, "name")->s;
 	sp.line = form_get(&f, "line")->s;
@@ -357,8 +357,8 @@ h_usage(struct req *r)
 		fail(r, s);
 		return;
 	}
-	uf.batch_id = form_get(&f, "batch")->present ? form_get(&f, "batch")->i : 0;
-	uf.uin = form_get(&f, "uin")->present ? form_get(&f, "uin")->i : 0;
+	uf.batch_id = form_int(&f, "batch", 0);
+	uf.uin = form_int(&f, "uin", 0);
 	/* from: the start of that day; to: its end, both in display_tz */
 	if (form_get(&f, "from")->present)
 		uf.from = clock_end_of_day(form_get(&f, "from")->i) - 86399;

@@ -84,8 +84,7 @@ h_vouchers(struct req *r)
 		return;
 	}
 	f.uin = r->me.uin;
-	f.status = form_get(&form, "status")->present ?
-	    form_get(&form, "status")->s : "available";
+	f.status = form_str(&form, "status", "available");
 	if (form_get(&form, "expires")->present)
 		f.valid_before = clock_end_of_day(form_get(&form, "expires")->i);
 	pg.page = query_page(r);

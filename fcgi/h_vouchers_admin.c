@@ -270,7 +270,7 @@ template_from_form(struct req *r, struct form *f, struct vtemplate *t)
 	t->products = join(r->arena, form_get(f, "products"));
 	t->scenarios = join(r->arena, form_get(f, "scenarios"));
 	t->billing = join(r->arena, form_get(f, "billing"));
-	t->min_amount = form_get(f, "min_amount")->present ? form_get(f, "min_amount")->i : 0;
+	t->min_amount = form_int(f, "min_amount", 0);
 	t->min_months = (int)form_get(f, "min_months")->i;
 	if (t->face <= 0) {
 		f->bad = "face";
@@ -489,9 +489,9 @@ h_admin_vouchers(struct req *r)
 		fail(r, s);
 		return;
 	}
-	vf.uin = form_get(&f, "uin")->present ? form_get(&f, "uin")->i : 0;
-	vf.status = form_get(&f, "status")->present ? form_get(&f, "status")->s : "";
-	vf.template_id = form_get(&f, "template")->present ? form_get(&f, "template")->i : 0;
+	vf.uin = form_int(&f, "uin", 0);
+	vf.status = form_str(&f, "status", "");
+	vf.template_id = form_int(&f, "template", 0);
 	pg.page = query_page(r);
 	if ((s = voucher_list(r->app->db, r->arena, &vf, &pg, &rows, &n)) != KQ_OK) {
 		fail(r, s);
