@@ -22,7 +22,7 @@ pickup_page(struct req *r, int status, const char *typed, enum kq_status err)
 {
 	struct page_info pg = { 0 };
 	struct usage	*rows;
-	struct view	*v, *u;
+	struct view	*v;
 	struct vlist	*l;
 	enum kq_status	 s;
 	size_t		 n, i;
@@ -39,17 +39,8 @@ pickup_page(struct req *r, int status, const char *typed, enum kq_status err)
 	if (err != KQ_OK)
 		flash_now(v, err, err == KQ_INVALID_FIELD ? "card" : NULL);
 	l = view_list(v, "pickups");
-	for (i = 0; i < n; i++) {
-		u = vlist_add(l);
-		view_set_int(u, "id", rows[i].id);
-		show_card(u, "card", rows[i].card_code);
-		view_set(u, "type", rows[i].product);
-		view_set(u, "type_text", product_name(rows[i].product));
-		view_set(u, "name", rows[i].card_name);
-		show_time(u, "time", rows[i].time);
-		view_set_int(u, "order", rows[i].order_id);
-		view_setf(u, "order_href", "/user/orders/%lld", rows[i].order_id);
-	}
+	for (i = 0; i < n; i++)
+		show_usage(vlist_add(l), &rows[i], "/user/orders");
 	show_pager(r, v, "/user/pickup", &pg);
 	page(r, status, "user.pickup", v);
 }

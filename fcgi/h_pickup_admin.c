@@ -348,7 +348,7 @@ h_usage(struct req *r)
 	struct page_info pg = { 0 };
 	struct usage	*rows;
 	struct form	 f;
-	struct view	*v, *u, *fv;
+	struct view	*v, *fv;
 	struct vlist	*l;
 	enum kq_status	 s;
 	size_t		 n, i;
@@ -374,20 +374,8 @@ h_usage(struct req *r)
 	for (i = 0; i < 4; i++)
 		view_set(fv, usage_fields[i].name, f.v[i].raw);
 	l = view_list(v, "usage");
-	for (i = 0; i < n; i++) {
-		u = vlist_add(l);
-		view_set_int(u, "id", rows[i].id);
-		view_set_int(u, "batch", rows[i].batch_id);
-		view_set(u, "batch_label", rows[i].batch_label);
-		show_card(u, "card", rows[i].card_code);
-		view_set_int(u, "uin", rows[i].uin);
-		view_set(u, "type", rows[i].product);
-		view_set(u, "type_text", product_name(rows[i].product));
-		view_set(u, "name", rows[i].card_name);
-		show_time(u, "time", rows[i].time);
-		view_set_int(u, "order", rows[i].order_id);
-		view_setf(u, "order_href", "/admin/orders/%lld", rows[i].order_id);
-	}
+	for (i = 0; i < n; i++)
+		show_usage(vlist_add(l), &rows[i], "/admin/orders");
 	show_pager(r, v, "/admin/pickup/usage", &pg);
 	page(r, 200, "admin.pickup.usage", v);
 }

@@ -106,6 +106,22 @@ show_card(struct view *v, const char *key, const char *code)
 	set_pair(v, key, shown, code);
 }
 
+void
+show_usage(struct view *u, const struct usage *row, const char *order_base)
+{
+	view_set_int(u, "id", row->id);
+	view_set_int(u, "batch", row->batch_id);
+	view_set(u, "batch_label", row->batch_label);
+	show_card(u, "card", row->card_code);
+	view_set_int(u, "uin", row->uin);
+	view_set(u, "type", row->product);
+	view_set(u, "type_text", product_name(row->product));
+	view_set(u, "name", row->card_name);
+	show_time(u, "time", row->time);
+	view_set_int(u, "order", row->order_id);
+	view_setf(u, "order_href", "%s/%lld", order_base, row->order_id);
+}
+
 char *
 url_encode(struct arena *a, const char *s)
 {

@@ -25,6 +25,9 @@ void		 show_pager(struct req *, struct view *, const char *path,
 		    const struct page_info *);
 /* The route's "page" query value, 1 when absent. */
 int		 query_page(struct req *);
+/* A pick-up's usage record; its order links under order_base ("/user/orders"
+ * for the member, "/admin/orders" for the backend). */
+void		 show_usage(struct view *, const struct usage *, const char *order_base);
 struct voucher;
 /* A voucher's fields for a list row or a details page. */
 void		 show_voucher(struct arena *, struct view *, const struct voucher *);
