@@ -142,6 +142,7 @@ template_form(struct req *r, int status, const char *page_name,
 	struct view	*v = page_view(r), *fv = view_map(v, "f");
 	const char	**codes, **names;
 	const char	*products = "", *scen = "", *bill = "prepaid";
+	const char	*mode = "single_use", *scope = "all";
 	size_t		 n, i;
 	enum kq_status	 s;
 	char		 buf[CLOCK_BUFSZ];
@@ -157,11 +158,11 @@ template_form(struct req *r, int status, const char *page_name,
 		products = join(r->arena, form_get(f, "products"));
 		scen = join(r->arena, form_get(f, "scenarios"));
 		bill = join(r->arena, form_get(f, "billing"));
+		mode = form_get(f, "balance_mode")->raw;
+		scope = form_get(f, "scope")->raw;
 	} else if (t != NULL) {
 		view_set(fv, "name", t->name);
 		view_setf(fv, "face", "%lld.%02lld", t->face / 100, t->face % 100);
-		view_set(fv, "balance_mode", t->balance_mode);
-		view_set(fv, "scope", t->scope);
 		view_setf(fv, "min_amount", "%lld.%02lld", t->min_amount / 100,
 		    t->min_amount % 100);
 		view_set_int(fv, "min_months", t->min_months);
@@ -176,24 +177,15 @@ template_form(struct req *r, int status, const char *page_name,
 		products = t->products;
 		scen = t->scenarios;
 		bill = t->billing;
-	} else {
-		view_set(fv, "balance_mode", "single_use");
-		view_set(fv, "scope", "all");
+		mode = t->balance_mode;
+		scope = t->scope;
+	} else
 		view_set(fv, "valid_days", "365");
-	}
-	{
-		const char *mode = view_find(fv, "balance_mode", 12) ?
-		    view_find(fv, "balance_mode", 12)->u.s : "";
-		const char *scope = view_find(fv, "scope", 5) ?
-		    view_find(fv, "scope", 5)->u.s : "";
-		if (strcmp(mode, "carry_over") == 0)
-			view_set(fv, "carry_over", "checked");
-		else
-			view_set(fv, "single_use", "checked");
-		view_set(fv, strcmp(scope, "include") == 0 ? "scope_include" :
-		    strcmp(scope, "exclude") == 0 ? "scope_exclude" : "scope_all",
-		    "checked");
-	}
+	/* the radio buttons: what was typed, stored, or the defaults */
+	view_set(fv, strcmp(mode, "carry_over") == 0 ? "carry_over" : "single_use",
+	    "checked");
+	view_set(fv, strcmp(scope, "include") == 0 ? "scope_include" :
+	    strcmp(scope, "exclude") == 0 ? "scope_exclude" : "scope_all", "checked");
 	if (err != KQ_OK)
 		flash_now(v, err, bad);
 	show_checks(v, "products", codes, names, n, products);
