@@ -21,48 +21,71 @@
 
 #include "account.h"
 #include "auth.h"
+#include "catalog.h"
 #include "config.h"
 #include "db.h"
 #include "form.h"
 #include "migrate.h"
 #include "order.h"
-#include "pickup.h"
+#include "provision.h"
 #include "voucher.h"
 
 #define PASSWORD_MIN	8
 
-static const struct field login_field =
-    { .name = "login", .type = FT_TEXT, .required = 1,
-      .pattern = "[A-Za-z0-9_.@-]{1,64}" };
-static const struct field admin_fields[] = {
-	login_field,
-	{ .name = "role", .type = FT_TEXT, .required = 1,
-	  .pattern = "admin|viewer" },
-};
-static const struct field account_fields[] = {
-	{ .name = "uin", .type = FT_INT, .required = 1, .min = 1,
-	  .max = 999999999999LL },
-	{ .name = "name", .type = FT_TEXT, .required = 1, .maxlen = 100 },
-	{ .name = "reseller", .type = FT_INT, .min = 1, .max = 999999999999LL },
-};
-static const struct field user_fields[] = {
-	{ .name = "uin", .type = FT_INT, .required = 1, .min = 1,
-	  .max = 999999999999LL },
-	login_field,
-	{ .name = "owner", .type = FT_TEXT, .pattern = "1" },
-	{ .name = "finance", .type = FT_TEXT, .pattern = "1" },
-};
+#define UIN_FIELD { .name = "uin", .type = FT_INT, .required = 1, .min = 1, \
+	.max = 999999999999LL }
+#define LOGIN_FIELD { .name = "login", .type = FT_TEXT, .required = 1, \
+	.pattern = "[A-Za-z0-9_.@-]{1,64}" }
 
-static const struct field order_fields[] = {
-	{ .name = "uin", .type = FT_INT, .required = 1, .min = 1,
+static const struct option opt_role[] = {
+	{ "admin", "admin" }, { "viewer", "viewer" }, { NULL, NULL }
+};
+enum { AD_LOGIN, AD_ROLE, AD__MAX };
+static const struct field admin_fields[AD__MAX] = {
+	[AD_LOGIN] = LOGIN_FIELD,
+	[AD_ROLE] = { .name = "role", .type = FT_OPTION, .required = 1,
+	  .options = opt_role },
+};
+static const struct form_def admin_form = FORM_DEF(admin_fields);
+
+enum { AC_UIN, AC_NAME, AC_RESELLER, AC__MAX };
+static const struct field account_fields[AC__MAX] = {
+	[AC_UIN] = UIN_FIELD,
+	[AC_NAME] = { .name = "name", .type = FT_TEXT, .required = 1, .maxlen = 100 },
+	[AC_RESELLER] = { .name = "reseller", .type = FT_INT, .min = 1,
 	  .max = 999999999999LL },
-	{ .name = "product", .type = FT_TEXT, .required = 1, .pattern = "[a-z_]{1,32}" },
-	{ .name = "billing", .type = FT_TEXT, .required = 1, .pattern = "prepaid|postpaid" },
-	{ .name = "scenario", .type = FT_TEXT, .required = 1,
+};
+static const struct form_def account_form = FORM_DEF(account_fields);
+
+enum { US_UIN, US_LOGIN, US_OWNER, US_FINANCE, US__MAX };
+static const struct field user_fields[US__MAX] = {
+	[US_UIN] = UIN_FIELD,
+	[US_LOGIN] = LOGIN_FIELD,
+	[US_OWNER] = { .name = "owner", .type = FT_TEXT, .pattern = "1" },
+	[US_FINANCE] = { .name = "finance", .type = FT_TEXT, .pattern = "1" },
+};
+static const struct form_def user_form = FORM_DEF(user_fields);
+
+enum { OR_UIN, OR_PRODUCT, OR_BILLING, OR_SCENARIO, OR_AMOUNT, OR_MONTHS, OR__MAX };
+static const struct option opt_billing[] = {
+	{ "prepaid", "" }, { "postpaid", "" }, { NULL, NULL }
+};
+static const struct field order_fields[OR__MAX] = {
+	[OR_UIN] = UIN_FIELD,
+	[OR_PRODUCT] = { .name = "product", .type = FT_TEXT, .required = 1,
+	  .pattern = "[a-z_]{1,32}" },
+	[OR_BILLING] = { .name = "billing", .type = FT_OPTION, .required = 1,
+	  .options = opt_billing },
+	[OR_SCENARIO] = { .name = "scenario", .type = FT_TEXT, .required = 1,
 	  .pattern = "purchase|renew|upgrade|bandwidth_upgrade|change_os|"
 	  "trial_convert|register|first_year|transfer_in" },
-	{ .name = "amount", .type = FT_MONEY, .required = 1 },
-	{ .name = "months", .type = FT_INT, .min = 0, .max = 1200 },
+	[OR_AMOUNT] = { .name = "amount", .type = FT_MONEY, .required = 1 },
+	[OR_MONTHS] = { .name = "months", .type = FT_INT, .min = 0, .max = 1200 },
+};
+static const struct form_def order_form = FORM_DEF(order_fields);
+
+static const struct form_def *const forms[] = {
+	&admin_form, &account_form, &user_form, &order_form
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -82,9 +105,11 @@ die(const char *fmt, ...)
 
 /* "--name value" and bare "--flag" (value "1") into params, then typed. */
 static void
-options(struct arena *a, char **argv, int argc, const struct field *t,
-    size_t n, struct form *f)
+options(struct arena *a, char **argv, int argc, const struct form_def *d,
+    struct form *f)
 {
+	const struct field *t = d->fields;
+	size_t n = d->n;
 	struct params	p;
 	enum kq_status	s;
 	int		i;
@@ -109,11 +134,12 @@ options(struct arena *a, char **argv, int argc, const struct field *t,
 		if (params_add(&p, a, name, value, strlen(value)) < 0)
 			die("out of memory");
 	}
-	if ((s = form_parse(a, t, n, &p, f)) == KQ_UNAVAILABLE)
+	if ((s = form_parse(a, d, &p, f)) == KQ_UNAVAILABLE)
 		die("out of memory");
-	if (s != KQ_OK)
-		die("--%s: %s", f->bad, *form_get(f, f->bad)->raw == '\0' ?
-		    "missing" : "invalid value");
+	for (j = 0; s != KQ_OK && j < n; j++)
+		if (t[j].name == f->bad)
+			die("--%s: %s", f->bad, *f->v[j].raw == '\0' ?
+			    "missing" : "invalid value");
 }
 
 static char *
@@ -173,43 +199,40 @@ main(int argc, char *argv[])
 		die("cannot connect to the database: %s", db ? db_error(db) : err);
 	arena_init(&a, 0, 0);
 
+	for (size_t j = 0; j < NELEM(forms); j++)
+		if (form_compile(forms[j], err, sizeof(err)) < 0)
+			die("%s", err);
+
 	if (strcmp(argv[i], "migrate") == 0 && argc == i + 1) {
 		check(db, migrate_run(db, cfg.sql_dir, stderr, &applied), "migrate");
 		printf("%d\n", applied);
 	} else if (argc > i + 1 && strcmp(argv[i + 1], "add") == 0 &&
 	    strcmp(argv[i], "admin") == 0) {
-		options(&a, argv + i + 2, argc - i - 2, admin_fields,
-		    NELEM(admin_fields), &f);
-		check(db, admin_add(db, form_get(&f, "login")->s, read_password(),
-		    form_get(&f, "role")->s, &id), "admin");
+		options(&a, argv + i + 2, argc - i - 2, &admin_form, &f);
+		check(db, admin_add(db, f.v[AD_LOGIN].s, read_password(),
+		    f.v[AD_ROLE].s, &id), "admin");
 		printf("%llu\n", id);
 	} else if (argc > i + 1 && strcmp(argv[i + 1], "add") == 0 &&
 	    strcmp(argv[i], "account") == 0) {
-		options(&a, argv + i + 2, argc - i - 2, account_fields,
-		    NELEM(account_fields), &f);
-		check(db, account_add(db, form_get(&f, "uin")->i,
-		    form_get(&f, "name")->s, form_int(&f, "reseller", 0)), "account");
-		printf("%lld\n", form_get(&f, "uin")->i);
+		options(&a, argv + i + 2, argc - i - 2, &account_form, &f);
+		check(db, account_add(db, f.v[AC_UIN].i, f.v[AC_NAME].s,
+		    form_int(&f, AC_RESELLER, 0)), "account");
+		printf("%lld\n", f.v[AC_UIN].i);
 	} else if (argc > i + 1 && strcmp(argv[i + 1], "add") == 0 &&
 	    strcmp(argv[i], "user") == 0) {
-		options(&a, argv + i + 2, argc - i - 2, user_fields,
-		    NELEM(user_fields), &f);
-		check(db, user_add(db, form_get(&f, "uin")->i,
-		    form_get(&f, "login")->s, read_password(),
-		    form_get(&f, "owner")->present, form_get(&f, "finance")->present,
-		    &id), "user");
+		options(&a, argv + i + 2, argc - i - 2, &user_form, &f);
+		check(db, user_add(db, f.v[US_UIN].i, f.v[US_LOGIN].s, read_password(),
+		    f.v[US_OWNER].present, f.v[US_FINANCE].present, &id), "user");
 		printf("%llu\n", id);
 	} else if (argc > i + 1 && strcmp(argv[i + 1], "create") == 0 &&
 	    strcmp(argv[i], "order") == 0) {
 		long long oid;
-		options(&a, argv + i + 2, argc - i - 2, order_fields,
-		    NELEM(order_fields), &f);
-		if (form_get(&f, "amount")->i <= 0)
+		options(&a, argv + i + 2, argc - i - 2, &order_form, &f);
+		if (f.v[OR_AMOUNT].i <= 0)
 			die("--amount: must be more than 0");
-		s = order_create(db, form_get(&f, "uin")->i,
-		    form_get(&f, "product")->s, form_get(&f, "billing")->s,
-		    form_get(&f, "scenario")->s, form_get(&f, "amount")->i,
-		    (int)form_get(&f, "months")->i, &oid);
+		s = order_create(db, f.v[OR_UIN].i, f.v[OR_PRODUCT].s,
+		    f.v[OR_BILLING].s, f.v[OR_SCENARIO].s, f.v[OR_AMOUNT].i,
+		    (int)form_int(&f, OR_MONTHS, 0), &oid);
 		if (s == KQ_INVALID_FIELD)
 			die("--product: no such product");
 		check(db, s, "order");
@@ -220,8 +243,8 @@ main(int argc, char *argv[])
 		    cfg.session_absolute_hours };
 		unsigned long long sessions;
 		int orders, vouchers;
-		check(db, orders_time_out(db, 0, &orders), "sweep");
-		check(db, vouchers_expire(db, &vouchers), "sweep");
+		check(db, orders_time_out(db, &a, 0, &orders), "sweep");
+		check(db, vouchers_expire(db, &a, &vouchers), "sweep");
 		check(db, session_sweep(db, &pol, &sessions), "sweep");
 		printf("%d orders timed out, %d vouchers expired, %llu sessions ended\n",
 		    orders, vouchers, sessions);
@@ -235,6 +258,8 @@ main(int argc, char *argv[])
 
 	arena_free(&a);
 	db_close(db);
+	db_cleanup();
+	catalog_free();
 	form_cleanup();
 	config_free(&cfg);
 	return 0;

@@ -30,38 +30,38 @@ audit_write(struct db *db, const struct principal *actor, const char *action,
 	return db_exec(db, SQL_AUDIT_INSERT, args, 7, NULL, NULL);
 }
 
-static int
-each_code(void *arg, const char **cells, size_t ncols)
-{
-	struct download	*d = arg;
-	char		 shown[64];
+const struct db_col code_cols[] = {
+	DB_COL(struct code_row, code, "code"),
+	DB_END
+};
 
-	(void)ncols;
-	d->show(cells[0], shown);
+static int
+each_code(void *arg, const void *row)
+{
+	const struct code_row	*r = row;
+	struct download		*d = arg;
+	char			 shown[64];
+
+	d->show(r->code, shown);
 	return d->fn(d->ctx, shown);
 }
 
 enum kq_status
 codes_download(struct db *db, const struct principal *actor, const char *ip,
-    const char *exists_sql, const char *codes_sql, long long id,
+    const char *exists_sql, struct db_sel *codes, long long id,
     const char *action, const char *target,
     void (*show)(const char *, char *), int (*fn)(void *, const char *),
     void *ctx)
 {
 	struct db_arg	 arg = DB_INT(id);
 	struct download	 d = { show, fn, ctx };
-	struct arena	 a;
-	struct db_result r;
+	struct code_row	 row;
+	long long	 one;
 	enum kq_status	 s;
 
-	arena_init(&a, 1024, 0);
-	s = db_query(db, &a, exists_sql, &arg, 1, &r);
-	arena_free(&a);
-	if (s != KQ_OK)
+	if ((s = db_scalar(db, exists_sql, &arg, 1, &one)) != KQ_OK)
 		return s;
-	if (r.nrows == 0)
-		return KQ_NOT_FOUND;
 	if ((s = audit_write(db, actor, action, target, NULL, ip)) != KQ_OK)
 		return s;
-	return db_each(db, codes_sql, &arg, 1, each_code, &d);
+	return db_select_each(db, codes, &arg, 1, &row, each_code, &d);
 }

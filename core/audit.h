@@ -15,12 +15,18 @@ enum kq_status	audit_write(struct db *, const struct principal *actor,
 		    const char *action, const char *target, const char *detail,
 		    const char *client_ip);
 
+/* One code of a download; a code query selects {cols} of code_cols. */
+struct code_row {
+	const char	*code;
+};
+extern const struct db_col code_cols[];
+
 /* A download of codes (pickup cards, voucher codes): KQ_NOT_FOUND when
  * exists_sql finds no row for id; else the download is audited as ACTION on
- * TARGET before a single code leaves, and each code of codes_sql goes to fn
- * in the form show() gives it. */
+ * TARGET before a single code leaves, and each code of codes (one argument,
+ * id) goes to fn in the form show() gives it. */
 enum kq_status	codes_download(struct db *, const struct principal *actor,
-		    const char *ip, const char *exists_sql, const char *codes_sql,
+		    const char *ip, const char *exists_sql, struct db_sel *codes,
 		    long long id, const char *action, const char *target,
 		    void (*show)(const char *code, char *out),
 		    int (*fn)(void *ctx, const char *code), void *ctx);

@@ -14,36 +14,67 @@
 #include "auth.h"
 #include "codes.h"
 
-/*
- * The login and session queries select two leading columns of their own
- * (password hash; CSRF token and seconds since last seen), then the
- * principal's columns in one order, read by principal_fill().
- */
-#define MEMBER_COLS	"u.id, u.uin, u.login, u.is_owner, u.finance, a.name"
-#define ADMIN_COLS	"a.id, a.login, a.role"
+/* What a login or session query reads: its own secret (the password hash;
+ * the session's CSRF token), seconds since the session was last seen, and
+ * the principal. */
+struct auth_row {
+	const char		*secret;
+	long long		 seen_ago;
+	struct principal	 p;
+};
 
-static const char SQL_MEMBER_BY_LOGIN[] =
-    "SELECT u.password_hash, NULL, " MEMBER_COLS
-    " FROM users u JOIN accounts a ON a.uin = u.uin WHERE u.login = ?";
-static const char SQL_ADMIN_BY_LOGIN[] =
-    "SELECT a.password_hash, NULL, " ADMIN_COLS " FROM admins a WHERE a.login = ?";
+static const struct db_col member_login_cols[] = {
+	DB_COL(struct auth_row, secret, "u.password_hash"),
+	DB_END
+};
+static const struct db_col admin_login_cols[] = {
+	DB_COL(struct auth_row, secret, "a.password_hash"),
+	DB_END
+};
+static const struct db_col session_cols[] = {
+	DB_COL(struct auth_row, secret, "s.csrf"),
+	DB_COL(struct auth_row, seen_ago,
+	    "TIMESTAMPDIFF(SECOND, s.last_seen_at, UTC_TIMESTAMP())"),
+	DB_END
+};
+static const struct db_col member_cols[] = {
+	DB_COL(struct principal, id, "u.id"),
+	DB_COL(struct principal, uin, "u.uin"),
+	DB_COL(struct principal, login, "u.login"),
+	DB_COL(struct principal, is_owner, "u.is_owner"),
+	DB_COL(struct principal, finance, "u.finance"),
+	DB_COL(struct principal, account_name, "a.name"),
+	DB_END
+};
+static const struct db_col admin_cols[] = {
+	DB_COL(struct principal, id, "a.id"),
+	DB_COL(struct principal, login, "a.login"),
+	DB_COL(struct principal, role, "a.role"),
+	DB_END
+};
+#define AUTH_PARTS(own, cols) DB_WHOLE(own), DB_PART(cols, struct auth_row, p)
+
+static struct db_sel SQL_MEMBER_BY_LOGIN = DB_SEL(
+    "SELECT {cols} FROM users u JOIN accounts a ON a.uin = u.uin"
+    " WHERE u.login = ?", AUTH_PARTS(member_login_cols, member_cols));
+static struct db_sel SQL_ADMIN_BY_LOGIN = DB_SEL(
+    "SELECT {cols} FROM admins a WHERE a.login = ?",
+    AUTH_PARTS(admin_login_cols, admin_cols));
 static const char SQL_SESSION_INSERT[] =
     "INSERT INTO sessions (token_hash, kind, principal_id, csrf, created_at,"
     " last_seen_at) VALUES (UNHEX(SHA2(?, 256)), ?, ?, ?, UTC_TIMESTAMP(),"
     " UTC_TIMESTAMP())";
-static const char SQL_MEMBER_SESSION[] =
-    "SELECT s.csrf, TIMESTAMPDIFF(SECOND, s.last_seen_at, UTC_TIMESTAMP()), "
-    MEMBER_COLS " FROM sessions s JOIN users u ON u.id = s.principal_id"
-    " JOIN accounts a ON a.uin = u.uin"
-    " WHERE s.token_hash = UNHEX(SHA2(?, 256)) AND s.kind = 'member'"
-    " AND s.last_seen_at > UTC_TIMESTAMP() - INTERVAL ? MINUTE"
-    " AND s.created_at > UTC_TIMESTAMP() - INTERVAL ? HOUR";
-static const char SQL_ADMIN_SESSION[] =
-    "SELECT s.csrf, TIMESTAMPDIFF(SECOND, s.last_seen_at, UTC_TIMESTAMP()), "
-    ADMIN_COLS " FROM sessions s JOIN admins a ON a.id = s.principal_id"
-    " WHERE s.token_hash = UNHEX(SHA2(?, 256)) AND s.kind = 'admin'"
-    " AND s.last_seen_at > UTC_TIMESTAMP() - INTERVAL ? MINUTE"
-    " AND s.created_at > UTC_TIMESTAMP() - INTERVAL ? HOUR";
+#define SESSION_WHERE \
+    " WHERE s.token_hash = UNHEX(SHA2(?, 256)) AND s.kind = ?" \
+    " AND s.last_seen_at > UTC_TIMESTAMP() - INTERVAL ? MINUTE" \
+    " AND s.created_at > UTC_TIMESTAMP() - INTERVAL ? HOUR"
+static struct db_sel SQL_MEMBER_SESSION = DB_SEL(
+    "SELECT {cols} FROM sessions s JOIN users u ON u.id = s.principal_id"
+    " JOIN accounts a ON a.uin = u.uin" SESSION_WHERE,
+    AUTH_PARTS(session_cols, member_cols));
+static struct db_sel SQL_ADMIN_SESSION = DB_SEL(
+    "SELECT {cols} FROM sessions s JOIN admins a ON a.id = s.principal_id"
+    SESSION_WHERE, AUTH_PARTS(session_cols, admin_cols));
 static const char SQL_SESSION_TOUCH[] =
     "UPDATE sessions SET last_seen_at = UTC_TIMESTAMP()"
     " WHERE token_hash = UNHEX(SHA2(?, 256))";
@@ -112,25 +143,24 @@ dummy_hash(void)
 	return h;
 }
 
-/* Reads the principal's columns, which start at column 2. */
+/* Completes a principal read by the queries above. */
 static void
-principal_fill(struct principal *p, enum principal_kind kind,
-    const struct db_result *r)
+principal_finish(struct principal *p, enum principal_kind kind)
 {
 	p->kind = kind;
-	p->id = db_cell_int(r, 0, 2);
-	if (kind == P_ADMIN) {
-		p->login = db_cell(r, 0, 3);
-		p->role = db_cell(r, 0, 4);
+	if (kind == P_ADMIN)
 		p->is_admin_role = strcmp(p->role, "admin") == 0;
-	} else {
-		p->uin = db_cell_int(r, 0, 3);
-		p->login = db_cell(r, 0, 4);
-		p->is_owner = db_cell_int(r, 0, 5) != 0;
-		p->finance = db_cell_int(r, 0, 6) != 0;
-		p->account_name = db_cell(r, 0, 7);
+	else
 		p->role = p->is_owner ? "owner" : "collaborator";
-	}
+}
+
+const char *
+principal_actor(struct arena *a, const struct principal *p)
+{
+	if (p == NULL)
+		return "kaquanctl";
+	return arena_printf(a, "%s:%s", p->kind == P_ADMIN ? "admin" : "member",
+	    p->login);
 }
 
 enum kq_status
@@ -138,21 +168,23 @@ auth_login(struct db *db, struct arena *a, enum principal_kind kind,
     const char *login, const char *password, struct principal *p)
 {
 	struct db_arg	 arg = DB_STR(login);
-	struct db_result r;
+	struct auth_row	 r;
 	enum kq_status	 s;
 
 	memset(p, 0, sizeof(*p));
-	s = db_query(db, a, kind == P_ADMIN ? SQL_ADMIN_BY_LOGIN :
-	    SQL_MEMBER_BY_LOGIN, &arg, 1, &r);
-	if (s != KQ_OK)
-		return s;
-	if (r.nrows == 0) {
+	memset(&r, 0, sizeof(r));
+	s = db_select_one(db, a, kind == P_ADMIN ? &SQL_ADMIN_BY_LOGIN :
+	    &SQL_MEMBER_BY_LOGIN, &arg, 1, &r, sizeof(r));
+	if (s == KQ_NOT_FOUND) {
 		(void)password_verify(password, dummy_hash());
 		return KQ_LOGIN_FAILED;
 	}
-	if (!password_verify(password, db_cell(&r, 0, 0)))
+	if (s != KQ_OK)
+		return s;
+	if (!password_verify(password, r.secret))
 		return KQ_LOGIN_FAILED;
-	principal_fill(p, kind, &r);
+	*p = r.p;
+	principal_finish(p, kind);
 	return KQ_OK;
 }
 
@@ -175,25 +207,25 @@ enum kq_status
 session_load(struct db *db, struct arena *a, enum principal_kind kind,
     const char *token, const struct session_policy *pol, struct principal *p)
 {
-	struct db_arg	 args[3];
-	struct db_result r;
+	struct db_arg	 args[4];
+	struct auth_row	 r;
 	enum kq_status	 s;
 
 	memset(p, 0, sizeof(*p));
 	if (token == NULL || strlen(token) != TOKEN_HEX)
 		return KQ_NOT_FOUND;
 	args[0] = DB_STR(token);
-	args[1] = DB_INT(pol->idle_minutes);
-	args[2] = DB_INT(pol->absolute_hours);
-	s = db_query(db, a, kind == P_ADMIN ? SQL_ADMIN_SESSION :
-	    SQL_MEMBER_SESSION, args, 3, &r);
-	if (s != KQ_OK)
+	args[1] = DB_STR(kind == P_ADMIN ? "admin" : "member");
+	args[2] = DB_INT(pol->idle_minutes);
+	args[3] = DB_INT(pol->absolute_hours);
+	memset(&r, 0, sizeof(r));
+	if ((s = db_select_one(db, a, kind == P_ADMIN ? &SQL_ADMIN_SESSION :
+	    &SQL_MEMBER_SESSION, args, 4, &r, sizeof(r))) != KQ_OK)
 		return s;
-	if (r.nrows == 0)
-		return KQ_NOT_FOUND;
-	snprintf(p->csrf, sizeof(p->csrf), "%s", db_cell(&r, 0, 0));
-	principal_fill(p, kind, &r);
-	if (db_cell_int(&r, 0, 1) >= TOUCH_SECONDS)
+	*p = r.p;
+	principal_finish(p, kind);
+	snprintf(p->csrf, sizeof(p->csrf), "%s", r.secret);
+	if (r.seen_ago >= TOUCH_SECONDS)
 		return db_exec(db, SQL_SESSION_TOUCH, args, 1, NULL, NULL);
 	return KQ_OK;
 }

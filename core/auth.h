@@ -45,6 +45,8 @@ int		 password_verify(const char *password, const char *hash);
  * KQ_LOGIN_FAILED for an unknown login or a wrong password. */
 enum kq_status	 auth_login(struct db *, struct arena *, enum principal_kind,
 		    const char *login, const char *password, struct principal *);
+/* "admin:LOGIN" or "member:LOGIN" (ledger rows); "kaquanctl" for NULL. */
+const char	*principal_actor(struct arena *, const struct principal *);
 /* Starts a session for *p: token_out gets the cookie value and p->csrf the
  * session's CSRF token. */
 enum kq_status	 session_create(struct db *, struct principal *,

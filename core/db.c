@@ -20,6 +20,8 @@
 #define IDLE_PING_SECONDS	30
 #define TXN_TRIES		3
 
+static void	time_to(time_t, MYSQL_TIME *);
+
 struct stmt_slot {
 	const char	*sql;		/* key: the constant's address */
 	MYSQL_STMT	*stmt;
@@ -266,6 +268,7 @@ run(struct db *db, MYSQL_STMT **out, const char *sql,
     const struct db_arg *args, size_t nargs)
 {
 	MYSQL_BIND	 small[32], *bind = small;
+	MYSQL_TIME	 times[32];
 	MYSQL_STMT	*st;
 	enum kq_status	 s = KQ_OK;
 	size_t		 i;
@@ -293,6 +296,13 @@ run(struct db *db, MYSQL_STMT **out, const char *sql,
 			bind[i].buffer_type = MYSQL_TYPE_STRING;
 			bind[i].buffer = (void *)args[i].s;
 			bind[i].buffer_length = args[i].len;
+			break;
+		case DBA_TIME:
+			if (i >= 32)
+				abort();	/* times only among the first 32 */
+			time_to((time_t)args[i].i, &times[i]);
+			bind[i].buffer_type = MYSQL_TYPE_DATETIME;
+			bind[i].buffer = &times[i];
 			break;
 		}
 	}
@@ -348,130 +358,334 @@ run_stored(struct db *db, MYSQL_STMT **st, MYSQL_RES **meta, const char *sql,
 	return KQ_OK;
 }
 
-enum kq_status
-db_query(struct db *db, struct arena *a, const char *sql,
-    const struct db_arg *args, size_t nargs, struct db_result *res)
+/* ------------------------------------------------------------ typed rows */
+
+#define MAX_COLS	64
+#define ENUM_BUFSZ	64
+
+struct db_flat {
+	const struct db_col	*col;
+	size_t			 off;	/* in the row: part base + member */
+};
+
+static struct db_sel *built;	/* every db_sel with SQL, for db_cleanup() */
+
+/* Writes the SELECT list into the text once and flattens the parts. */
+static int
+sel_build(struct db *db, struct db_sel *q)
 {
+	const struct db_col	*c;
+	const char		*mark;
+	size_t			 len, n = 0, i, j, k;
+	char			*p;
+
+	if (q->sql != NULL)
+		return 0;
+	if ((mark = strstr(q->text, "{cols}")) == NULL)
+		abort();	/* programmer mistake: no place for the list */
+	len = strlen(q->text);
+	for (i = 0; i < 4 && q->parts[i].cols != NULL; i++)
+		for (c = q->parts[i].cols; c->expr != NULL; c++) {
+			len += strlen(c->expr) + 2;
+			n++;
+		}
+	if (n == 0 || n > MAX_COLS)
+		abort();	/* programmer mistake */
+	if ((q->sql = malloc(len + 1)) == NULL ||
+	    (q->flat = calloc(n, sizeof(*q->flat))) == NULL) {
+		free(q->sql);
+		q->sql = NULL;
+		snprintf(db->err, sizeof(db->err), "out of memory");
+		return -1;
+	}
+	p = q->sql;
+	memcpy(p, q->text, (size_t)(mark - q->text));
+	p += mark - q->text;
+	for (i = 0, k = 0; i < 4 && q->parts[i].cols != NULL; i++)
+		for (j = 0, c = q->parts[i].cols; c->expr != NULL; c++, j++) {
+			if (k > 0) {
+				*p++ = ',';
+				*p++ = ' ';
+			}
+			p = stpcpy(p, c->expr);
+			q->flat[k].col = c;
+			q->flat[k].off = q->parts[i].base + c->off;
+			k++;
+		}
+	strcpy(p, mark + strlen("{cols}"));
+	q->ncols = n;
+	q->next = built;
+	built = q;
+	return 0;
+}
+
+void
+db_cleanup(void)
+{
+	struct db_sel *q, *next;
+
+	for (q = built; q != NULL; q = next) {
+		next = q->next;
+		free(q->sql);
+		free(q->flat);
+		q->sql = NULL;
+		q->flat = NULL;
+		q->next = NULL;
+	}
+	built = NULL;
+}
+
+/* Result buffers for one query, bound once; a fetch fills them and
+ * row_fill() copies them into a struct. */
+struct staging {
+	MYSQL_BIND	 bind[MAX_COLS];
+	long long	 ll[MAX_COLS];
+	MYSQL_TIME	 tm[MAX_COLS];
+	unsigned long	 len[MAX_COLS];
+	my_bool		 null[MAX_COLS];
+	char		*buf[MAX_COLS];
+};
+
+static time_t
+time_of(const MYSQL_TIME *t)
+{
+	struct tm tm;
+
+	if (t->year == 0)
+		return 0;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = (int)t->year - 1900;
+	tm.tm_mon = (int)t->month - 1;
+	tm.tm_mday = (int)t->day;
+	tm.tm_hour = (int)t->hour;
+	tm.tm_min = (int)t->minute;
+	tm.tm_sec = (int)t->second;
+	return timegm(&tm);
+}
+
+static void
+time_to(time_t t, MYSQL_TIME *out)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	memset(out, 0, sizeof(*out));
+	out->year = (unsigned)tm.tm_year + 1900;
+	out->month = (unsigned)tm.tm_mon + 1;
+	out->day = (unsigned)tm.tm_mday;
+	out->hour = (unsigned)tm.tm_hour;
+	out->minute = (unsigned)tm.tm_min;
+	out->second = (unsigned)tm.tm_sec;
+	out->time_type = MYSQL_TIMESTAMP_DATETIME;
+}
+
+/* Binds the staging buffers; text buffers of size[c] bytes come from the
+ * arena (stored results) or the heap (streamed: a != NULL is false). */
+static enum kq_status
+staging_bind(struct db *db, MYSQL_STMT *st, const struct db_sel *q,
+    struct staging *sg, struct arena *a, const size_t *size)
+{
+	size_t c;
+
+	memset(sg->bind, 0, q->ncols * sizeof(sg->bind[0]));
+	for (c = 0; c < q->ncols; c++) {
+		MYSQL_BIND *b = &sg->bind[c];
+
+		b->length = &sg->len[c];
+		b->is_null = &sg->null[c];
+		switch (q->flat[c].col->type) {
+		case DBT_LL:
+		case DBT_INT:
+			b->buffer_type = MYSQL_TYPE_LONGLONG;
+			b->buffer = &sg->ll[c];
+			break;
+		case DBT_TIME:
+			b->buffer_type = MYSQL_TYPE_DATETIME;
+			b->buffer = &sg->tm[c];
+			break;
+		case DBT_TEXT:
+		case DBT_ENUM:
+			b->buffer_type = MYSQL_TYPE_STRING;
+			b->buffer_length = q->flat[c].col->type == DBT_ENUM ?
+			    ENUM_BUFSZ : size[c] + 1;
+			sg->buf[c] = a != NULL ? arena_alloc(a, b->buffer_length) :
+			    malloc(b->buffer_length);
+			if (sg->buf[c] == NULL)
+				return KQ_UNAVAILABLE;
+			b->buffer = sg->buf[c];
+			break;
+		}
+	}
+	if (mysql_stmt_bind_result(st, sg->bind) != 0)
+		return fail(db, "bind", mysql_stmt_errno(st), mysql_stmt_error(st));
+	return KQ_OK;
+}
+
+static int
+enum_value(const char *const *names, const char *s)
+{
+	int i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+/* Copies the fetched values into row; text into the arena, or, streaming
+ * (a NULL), as pointers into the staging buffers. */
+static enum kq_status
+row_fill(struct db *db, const struct db_sel *q, struct staging *sg,
+    struct arena *a, char *row)
+{
+	size_t c;
+
+	for (c = 0; c < q->ncols; c++) {
+		const struct db_col	*col = q->flat[c].col;
+		void			*m = row + q->flat[c].off;
+		int			 v;
+
+		switch (col->type) {
+		case DBT_LL:
+			*(long long *)m = sg->null[c] ? 0 : sg->ll[c];
+			break;
+		case DBT_INT:
+			*(int *)m = sg->null[c] ? 0 : (int)sg->ll[c];
+			break;
+		case DBT_TIME:
+			*(time_t *)m = sg->null[c] ? 0 : time_of(&sg->tm[c]);
+			break;
+		case DBT_TEXT:
+			if (sg->null[c])
+				*(const char **)m = NULL;
+			else if (a == NULL) {
+				sg->buf[c][sg->len[c]] = '\0';
+				*(const char **)m = sg->buf[c];
+			} else if ((*(const char **)m = arena_strndup(a, sg->buf[c],
+			    sg->len[c])) == NULL)
+				return KQ_UNAVAILABLE;
+			break;
+		case DBT_ENUM:
+			/* NULL is -1 (the enum's "none"); an unknown name an error */
+			if (sg->null[c]) {
+				*(int *)m = -1;
+				break;
+			}
+			v = -1;
+			if (sg->len[c] < ENUM_BUFSZ) {
+				sg->buf[c][sg->len[c]] = '\0';
+				v = enum_value(col->names, sg->buf[c]);
+			}
+			if (v < 0) {
+				db_log(db, "fetch", "a state the code does not know", 0);
+				return KQ_UNAVAILABLE;
+			}
+			*(int *)m = v;
+			break;
+		}
+	}
+	return KQ_OK;
+}
+
+enum kq_status
+db_select(struct db *db, struct arena *a, struct db_sel *q,
+    const struct db_arg *args, size_t nargs, size_t rowsize, void *rowsp,
+    size_t *n)
+{
+	struct staging	*sg;
 	MYSQL_STMT	*st;
 	MYSQL_RES	*meta;
-	MYSQL_BIND	*bind = NULL;
 	MYSQL_FIELD	*fields;
-	unsigned long	*lengths = NULL;
-	my_bool		*nulls = NULL;
+	size_t		 size[MAX_COLS], c, r, nrows;
+	char		*rows;
 	enum kq_status	 s;
-	size_t		 c, r = 0;
 	int		 rc;
 
-	memset(res, 0, sizeof(*res));
-	if ((s = run_stored(db, &st, &meta, sql, args, nargs)) != KQ_OK ||
-	    meta == NULL)
+	*n = 0;
+	*(void **)rowsp = NULL;
+	if (sel_build(db, q) < 0)
+		return KQ_UNAVAILABLE;
+	if ((s = run_stored(db, &st, &meta, q->sql, args, nargs)) != KQ_OK)
 		return s;
-	res->ncols = mysql_num_fields(meta);
-	res->nrows = mysql_stmt_num_rows(st);
+	if (meta == NULL || mysql_num_fields(meta) != q->ncols)
+		abort();	/* programmer mistake: not the columns we wrote */
 	fields = mysql_fetch_fields(meta);
+	for (c = 0; c < q->ncols; c++)
+		size[c] = fields[c].max_length;
+	nrows = mysql_stmt_num_rows(st);
 	s = KQ_UNAVAILABLE;
-	if ((bind = arena_zalloc(a, res->ncols * sizeof(*bind))) == NULL ||
-	    (lengths = arena_zalloc(a, res->ncols * sizeof(*lengths))) == NULL ||
-	    (nulls = arena_zalloc(a, res->ncols * sizeof(*nulls))) == NULL ||
-	    (res->cells = arena_zalloc(a,
-	    (res->nrows * res->ncols + 1) * sizeof(char *))) == NULL)
+	if ((sg = arena_alloc(a, sizeof(*sg))) == NULL ||
+	    (rows = arena_zalloc(a, (nrows + 1) * rowsize)) == NULL)
 		goto out;
-	for (c = 0; c < res->ncols; c++) {
-		bind[c].buffer_type = MYSQL_TYPE_STRING;
-		bind[c].buffer_length = fields[c].max_length + 1;
-		bind[c].length = &lengths[c];
-		bind[c].is_null = &nulls[c];
+	if ((s = staging_bind(db, st, q, sg, a, size)) != KQ_OK)
+		goto out;
+	for (r = 0; r < nrows; r++) {
+		if ((rc = mysql_stmt_fetch(st)) != 0) {
+			s = rc == MYSQL_DATA_TRUNCATED ? KQ_UNAVAILABLE :
+			    fail(db, "fetch", mysql_stmt_errno(st), mysql_stmt_error(st));
+			if (rc == MYSQL_DATA_TRUNCATED)
+				db_log(db, "fetch", "data truncated", 0);
+			goto out;
+		}
+		if ((s = row_fill(db, q, sg, a, rows + r * rowsize)) != KQ_OK)
+			goto out;
 	}
-	for (r = 0; r < res->nrows; r++) {
-		for (c = 0; c < res->ncols; c++)
-			if ((bind[c].buffer = arena_alloc(a,
-			    bind[c].buffer_length)) == NULL)
-				goto out;
-		/* fresh buffers per row: the cells outlive the fetch */
-		if (mysql_stmt_bind_result(st, bind) != 0) {
-			s = fail(db, "bind", mysql_stmt_errno(st), mysql_stmt_error(st));
-			goto out;
-		}
-		rc = mysql_stmt_fetch(st);
-		if (rc == MYSQL_DATA_TRUNCATED) {
-			db_log(db, "fetch", "data truncated", 0);
-			goto out;
-		}
-		if (rc != 0) {
-			s = fail(db, "fetch", mysql_stmt_errno(st), mysql_stmt_error(st));
-			goto out;
-		}
-		for (c = 0; c < res->ncols; c++) {
-			char *cell = bind[c].buffer;
-			if (nulls[c]) {
-				res->cells[r * res->ncols + c] = NULL;
-				continue;
-			}
-			cell[lengths[c]] = '\0';
-			res->cells[r * res->ncols + c] = cell;
-		}
-	}
+	*(void **)rowsp = rows;
+	*n = nrows;
 	s = KQ_OK;
 out:
 	mysql_free_result(meta);
 	mysql_stmt_free_result(st);
-	if (s != KQ_OK)
-		memset(res, 0, sizeof(*res));
 	return s;
 }
 
 enum kq_status
-db_each(struct db *db, const char *sql, const struct db_arg *args,
-    size_t nargs, int (*fn)(void *, const char **, size_t), void *ctx)
+db_select_one(struct db *db, struct arena *a, struct db_sel *q,
+    const struct db_arg *args, size_t nargs, void *row, size_t rowsize)
 {
+	void		*rows;
+	size_t		 n;
+	enum kq_status	 s;
+
+	if ((s = db_select(db, a, q, args, nargs, rowsize, &rows, &n)) != KQ_OK)
+		return s;
+	if (n == 0)
+		return KQ_NOT_FOUND;
+	memcpy(row, rows, rowsize);
+	return KQ_OK;
+}
+
+enum kq_status
+db_select_each(struct db *db, struct db_sel *q, const struct db_arg *args,
+    size_t nargs, void *row, int (*fn)(void *, const void *), void *ctx)
+{
+	struct staging	 sg;
 	MYSQL_STMT	*st;
 	MYSQL_RES	*meta;
-	MYSQL_BIND	 bind[16];
 	MYSQL_FIELD	*fields;
-	unsigned long	 lengths[16];
-	my_bool		 nulls[16];
-	char		*bufs[16] = { 0 };
-	const char	*cells[16];
+	size_t		 size[MAX_COLS], c;
 	enum kq_status	 s;
-	size_t		 c, ncols;
 	int		 rc;
 
-	/* rows are fetched one by one from the server, not stored: a
-	 * 100,000-row download must not pass through client memory */
-	if ((s = run(db, &st, sql, args, nargs)) != KQ_OK)
+	if (sel_build(db, q) < 0)
+		return KQ_UNAVAILABLE;
+	/* rows are fetched one by one from the server, not stored */
+	if ((s = run(db, &st, q->sql, args, nargs)) != KQ_OK)
 		return s;
-	if ((meta = mysql_stmt_result_metadata(st)) == NULL) {
-		mysql_stmt_free_result(st);
-		return KQ_OK;
-	}
-	s = KQ_UNAVAILABLE;
-	ncols = mysql_num_fields(meta);
+	if ((meta = mysql_stmt_result_metadata(st)) == NULL ||
+	    mysql_num_fields(meta) != q->ncols)
+		abort();	/* programmer mistake */
 	fields = mysql_fetch_fields(meta);
-	if (ncols > 16)
-		abort();	/* programmer mistake: stream fewer columns */
-	memset(bind, 0, sizeof(bind));
-	for (c = 0; c < ncols; c++) {
-		/* the column's declared size; a longer value is truncation,
-		 * reported as an error */
-		size_t len = fields[c].length < 65536 ? fields[c].length : 65536;
-		if ((bufs[c] = malloc(len + 1)) == NULL)
-			goto out;
-		bind[c].buffer_type = MYSQL_TYPE_STRING;
-		bind[c].buffer = bufs[c];
-		bind[c].buffer_length = len + 1;
-		bind[c].length = &lengths[c];
-		bind[c].is_null = &nulls[c];
-	}
-	if (mysql_stmt_bind_result(st, bind) != 0) {
-		s = fail(db, "bind", mysql_stmt_errno(st), mysql_stmt_error(st));
+	memset(sg.buf, 0, sizeof(sg.buf));
+	/* the column's declared size; a longer value is truncation, an error */
+	for (c = 0; c < q->ncols; c++)
+		size[c] = fields[c].length < 65536 ? fields[c].length : 65536;
+	if ((s = staging_bind(db, st, q, &sg, NULL, size)) != KQ_OK)
 		goto out;
-	}
 	while ((rc = mysql_stmt_fetch(st)) == 0) {
-		for (c = 0; c < ncols; c++) {
-			bufs[c][lengths[c]] = '\0';
-			cells[c] = nulls[c] ? NULL : bufs[c];
-		}
-		if (fn(ctx, cells, ncols) < 0)
+		if ((s = row_fill(db, q, &sg, NULL, row)) != KQ_OK)
+			goto out;
+		if (fn(ctx, row) < 0)
 			break;
 	}
 	if (rc == 1)
@@ -479,49 +693,44 @@ db_each(struct db *db, const char *sql, const struct db_arg *args,
 	else
 		s = rc == MYSQL_DATA_TRUNCATED ? KQ_UNAVAILABLE : KQ_OK;
 out:
-	for (c = 0; c < 16; c++)
-		free(bufs[c]);
+	for (c = 0; c < q->ncols; c++)
+		free(sg.buf[c]);
 	mysql_free_result(meta);
 	mysql_stmt_free_result(st);
 	return s;
 }
 
 enum kq_status
-db_query_pairs(struct db *db, struct arena *a, const char *sql,
-    const char ***first, const char ***second, size_t *n)
+db_scalar(struct db *db, const char *sql, const struct db_arg *args,
+    size_t nargs, long long *out)
 {
-	struct db_result r;
+	MYSQL_STMT	*st;
+	MYSQL_RES	*meta;
+	MYSQL_BIND	 b;
+	my_bool		 null = 0;
 	enum kq_status	 s;
-	size_t		 i;
+	int		 rc;
 
-	if ((s = db_query(db, a, sql, NULL, 0, &r)) != KQ_OK)
+	*out = 0;
+	if ((s = run_stored(db, &st, &meta, sql, args, nargs)) != KQ_OK)
 		return s;
-	*first = arena_zalloc(a, (r.nrows + 1) * sizeof(char *));
-	*second = arena_zalloc(a, (r.nrows + 1) * sizeof(char *));
-	if (*first == NULL || *second == NULL)
-		return KQ_UNAVAILABLE;
-	for (i = 0; i < r.nrows; i++) {
-		(*first)[i] = db_cell(&r, i, 0);
-		(*second)[i] = db_cell(&r, i, 1);
-	}
-	*n = r.nrows;
-	return KQ_OK;
-}
-
-const char *
-db_cell(const struct db_result *res, size_t row, size_t col)
-{
-	if (row >= res->nrows || col >= res->ncols)
-		return NULL;
-	return res->cells[row * res->ncols + col];
-}
-
-long long
-db_cell_int(const struct db_result *res, size_t row, size_t col)
-{
-	const char *s = db_cell(res, row, col);
-
-	return s ? strtoll(s, NULL, 10) : 0;
+	if (meta == NULL)
+		abort();	/* programmer mistake: no rows to read */
+	memset(&b, 0, sizeof(b));
+	b.buffer_type = MYSQL_TYPE_LONGLONG;
+	b.buffer = out;
+	b.is_null = &null;
+	if (mysql_stmt_bind_result(st, &b) != 0)
+		s = fail(db, "bind", mysql_stmt_errno(st), mysql_stmt_error(st));
+	else if ((rc = mysql_stmt_fetch(st)) == MYSQL_NO_DATA)
+		s = KQ_NOT_FOUND;
+	else if (rc != 0 && rc != MYSQL_DATA_TRUNCATED)
+		s = fail(db, "fetch", mysql_stmt_errno(st), mysql_stmt_error(st));
+	if (null)
+		*out = 0;
+	mysql_free_result(meta);
+	mysql_stmt_free_result(st);
+	return s;
 }
 
 static enum kq_status
@@ -535,19 +744,19 @@ simple(struct db *db, const char *what, const char *sql)
 	return KQ_OK;
 }
 
-enum kq_status
+static enum kq_status
 db_begin(struct db *db)
 {
 	return simple(db, "begin", "START TRANSACTION");
 }
 
-enum kq_status
+static enum kq_status
 db_commit(struct db *db)
 {
 	return simple(db, "commit", "COMMIT");
 }
 
-void
+static void
 db_rollback(struct db *db)
 {
 	if (db->my != NULL && !db->broken)
@@ -555,7 +764,8 @@ db_rollback(struct db *db)
 }
 
 enum kq_status
-db_txn(struct db *db, enum kq_status (*fn)(struct db *, void *), void *arg)
+db_txn(struct db *db, struct arena *a,
+    enum kq_status (*fn)(struct db *, struct arena *, void *), void *arg)
 {
 	enum kq_status	s;
 	int		try;
@@ -564,7 +774,7 @@ db_txn(struct db *db, enum kq_status (*fn)(struct db *, void *), void *arg)
 		db->errnum = 0;
 		if ((s = db_begin(db)) != KQ_OK)
 			return s;
-		s = fn(db, arg);
+		s = fn(db, a, arg);
 		if (s == KQ_OK && (s = db_commit(db)) == KQ_OK)
 			return KQ_OK;
 		db_rollback(db);

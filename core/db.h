@@ -3,9 +3,17 @@
  *
  * Statements are named constants next to the code that uses them; db.c
  * prepares each once per connection (cached by the constant's address) and
- * binds every parameter.  Results come back as text cells in the request
- * arena.  A lost connection marks the handle broken: the request that saw it
- * gets KQ_UNAVAILABLE (503) and db_ready() reconnects before the next one.
+ * binds every parameter with its type (integers, text, times).
+ *
+ * Rows come back typed, by column tables (kcaldav's typed column reads, but
+ * by name): a table lists, for each member of a struct, the SQL expression
+ * that fills it.  A struct db_sel writes its SELECT list from its tables, so
+ * the list and the fill cannot disagree, and a member of the wrong C type is
+ * a compile error (DB_COL picks the column's type from the member's).  State
+ * columns are converted to their enum here, once, at the database edge.
+ *
+ * A lost connection marks the handle broken: the request that saw it gets
+ * KQ_UNAVAILABLE (503) and db_ready() reconnects before the next one.
  * MYSQL_OPT_RECONNECT stays off: a silent reconnect would roll back an open
  * transaction behind our back.
  */
@@ -15,6 +23,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "arena.h"
 #include "status.h"
@@ -28,23 +37,68 @@ struct db_config {
 	const char	*name;
 };
 
-enum db_arg_type { DBA_NULL, DBA_INT, DBA_STR };
+enum db_arg_type { DBA_NULL, DBA_INT, DBA_STR, DBA_TIME };
 
 struct db_arg {
 	enum db_arg_type type;
-	long long	 i;
+	long long	 i;		/* DBA_INT; DBA_TIME: a time_t */
 	const char	*s;
 	size_t		 len;
 };
 
 #define DB_INT(x)	((struct db_arg){ .type = DBA_INT, .i = (x) })
 #define DB_STR(x)	db_str(x)
+#define DB_TIME(t)	((struct db_arg){ .type = DBA_TIME, .i = (long long)(t) })
 #define DB_NULL		((struct db_arg){ .type = DBA_NULL })
 
-struct db_result {
-	size_t		 nrows, ncols;
-	char		**cells;	/* nrows * ncols; NULL for SQL NULL */
+/* ------------------------------------------------------------ typed rows */
+
+enum db_type { DBT_LL, DBT_INT, DBT_TIME, DBT_TEXT, DBT_ENUM };
+
+struct db_col {
+	const char		*expr;	/* NULL ends a table */
+	enum db_type		 type;
+	size_t			 off;	/* of the member in the row struct */
+	const char *const	*names;	/* DBT_ENUM: value names, NULL-ended */
 };
+
+/* A column of struct ST's member M, typed by the member: long long, int,
+ * time_t (NULL → 0) or const char * (NULL stays NULL). */
+#define DB_COL(st, m, expr) { (expr), _Generic(((st *)0)->m, \
+	long long: DBT_LL, int: DBT_INT, time_t: DBT_TIME, \
+	const char *: DBT_TEXT), offsetof(st, m), NULL }
+/* An enum member; the column's text must be one of NAMES (another is an
+ * error: the code does not know that state); NULL reads as -1. */
+#define DB_ENUM(st, m, expr, names) \
+	{ (expr), DBT_ENUM, offsetof(st, m) + 0 * sizeof(char[sizeof(((st *)0)->m) \
+	    == sizeof(int) ? 1 : -1]), (names) }
+#define DB_END	{ NULL, DBT_LL, 0, NULL }
+
+/* One table filling a struct that sits at BASE in the row. */
+struct db_part {
+	const struct db_col	*cols;
+	size_t			 base;
+};
+
+#define DB_PART(cols, st, member)	{ (cols), offsetof(st, member) }
+#define DB_WHOLE(cols)			{ (cols), 0 }
+
+struct db_flat;
+
+/*
+ * A query: TEXT holds "{cols}" where the SELECT list goes, written from the
+ * parts in order.  Kept in a static; the SQL is built on first use.
+ */
+struct db_sel {
+	const char		*text;
+	struct db_part		 parts[4];	/* ended by a NULL table */
+	char			*sql;
+	struct db_flat		*flat;
+	size_t			 ncols;
+	struct db_sel		*next;		/* built ones, for db_cleanup() */
+};
+
+#define DB_SEL(text, ...)	{ (text), { __VA_ARGS__ }, NULL, NULL, 0, NULL }
 
 struct db;
 
@@ -55,6 +109,8 @@ void		 db_set_log(FILE *);
  * db_ready() tries again); NULL only when out of memory. */
 struct db	*db_open(const struct db_config *, char *err, size_t errsz);
 void		 db_close(struct db *);
+/* Frees the SQL built for every db_sel (at exit). */
+void		 db_cleanup(void);
 /* Before each request: reconnects a broken or long-idle connection.
  * KQ_OK or KQ_UNAVAILABLE. */
 enum kq_status	 db_ready(struct db *);
@@ -73,28 +129,31 @@ enum kq_status	 db_exec(struct db *, const char *sql, const struct db_arg *,
 /* Closes a cached statement: for the rare, large ones (thousands of
  * placeholders) that should not hold memory between requests. */
 void		 db_forget(struct db *, const char *sql);
-/* Runs a query; the cells are copied into the arena. */
-enum kq_status	 db_query(struct db *, struct arena *, const char *sql,
-		    const struct db_arg *, size_t nargs, struct db_result *);
-/* Runs a query (at most 16 columns) and calls fn for each row without
- * keeping the rows; fn returns -1 to stop.  For downloads. */
-enum kq_status	 db_each(struct db *, const char *sql, const struct db_arg *,
-		    size_t nargs, int (*fn)(void *ctx, const char **cells,
-		    size_t ncols), void *ctx);
-/* A two-column query without parameters (code, name) as two arrays. */
-enum kq_status	 db_query_pairs(struct db *, struct arena *, const char *sql,
-		    const char ***first, const char ***second, size_t *n);
-const char	*db_cell(const struct db_result *, size_t row, size_t col);
-long long	 db_cell_int(const struct db_result *, size_t row, size_t col);
 
-enum kq_status	 db_begin(struct db *);
-enum kq_status	 db_commit(struct db *);
-void		 db_rollback(struct db *);
+/* Runs a query; *rows gets an arena array of *n structs of rowsize bytes
+ * (plus one zeroed), text copied into the arena. */
+enum kq_status	 db_select(struct db *, struct arena *, struct db_sel *,
+		    const struct db_arg *, size_t nargs, size_t rowsize,
+		    void *rows, size_t *n);
+/* The first row into *row; KQ_NOT_FOUND when there is none. */
+enum kq_status	 db_select_one(struct db *, struct arena *, struct db_sel *,
+		    const struct db_arg *, size_t nargs, void *row, size_t rowsize);
+/* Streams the rows one by one from the server (a 100,000-row download must
+ * not pass through client memory); text members point into a buffer that
+ * is valid only during fn.  fn returns -1 to stop. */
+enum kq_status	 db_select_each(struct db *, struct db_sel *,
+		    const struct db_arg *, size_t nargs, void *row,
+		    int (*fn)(void *ctx, const void *row), void *ctx);
+/* The first column of the first row as an integer (a count, a lock);
+ * KQ_NOT_FOUND when there is no row. */
+enum kq_status	 db_scalar(struct db *, const char *sql, const struct db_arg *,
+		    size_t nargs, long long *out);
 
 /* Runs fn inside a transaction, retrying it (up to 3 times) when the server
- * reports a deadlock or lock-wait timeout.  fn returns KQ_OK to commit; any
- * other status rolls back and is returned. */
-enum kq_status	 db_txn(struct db *, enum kq_status (*fn)(struct db *, void *),
+ * reports a deadlock or lock-wait timeout.  fn gets the caller's arena;
+ * it returns KQ_OK to commit; any other status rolls back and is returned. */
+enum kq_status	 db_txn(struct db *, struct arena *,
+		    enum kq_status (*fn)(struct db *, struct arena *, void *),
 		    void *arg);
 
 /* Runs SQL text with several statements (migrations only). */

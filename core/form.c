@@ -1,9 +1,10 @@
 /*
  * form.c - field tables to typed values, through pcre2.
  *
- * Every pattern is compiled once (anchored at both ends, UTF mode, JIT) and
- * cached by the address of the table entry's pattern string, so a handler's
- * table is compiled on first use and never again.  Matching runs with match
+ * Every pattern is compiled once, at start (anchored at both ends, UTF mode,
+ * JIT), and found again by the address of the field's pattern string or
+ * option table; parsing a form that was not compiled is a programmer
+ * mistake.  Matching runs with match
  * and depth limits: hitting a limit rejects the field, it does not crash.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -31,7 +32,8 @@ static const char pat_card[] = "[0-9A-Za-z \\-]{1,64}";
 static const char pat_text[] = "[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*";
 
 struct compiled {
-	const char		*pattern;	/* key: the string's address */
+	const void		*key;		/* the pattern's or options' address */
+	char			*owned;		/* a pattern built from options */
 	pcre2_code		*code;
 	pcre2_match_data	*md;
 };
@@ -40,9 +42,11 @@ static struct compiled	*cache;
 static size_t		 ncache, capcache;
 static pcre2_match_context *mctx;
 
-static const char *
-field_pattern(const struct field *f)
+static const void *
+field_key(const struct field *f)
 {
+	if (f->type == FT_OPTION)
+		return f->options;
 	if (f->pattern != NULL)
 		return f->pattern;
 	switch (f->type) {
@@ -56,16 +60,55 @@ field_pattern(const struct field *f)
 }
 
 static struct compiled *
-pattern_get(const char *pattern, char *err, size_t errsz)
+pattern_find(const void *key)
 {
+	size_t i;
+
+	for (i = 0; i < ncache; i++)
+		if (cache[i].key == key)
+			return &cache[i];
+	return NULL;
+}
+
+/* "a|b|c" from an option table, escaped where a value has a metacharacter */
+static char *
+options_pattern(const struct option *o)
+{
+	size_t	 len = 1, i;
+	char	*p, *s;
+
+	for (i = 0; o[i].value != NULL; i++)
+		len += 2 * strlen(o[i].value) + 1;
+	if ((s = p = malloc(len)) == NULL)
+		return NULL;
+	for (i = 0; o[i].value != NULL; i++) {
+		if (i > 0)
+			*p++ = '|';
+		for (const char *v = o[i].value; *v != '\0'; v++) {
+			if (strchr("\\^$.|?*+()[]{}", *v) != NULL)
+				*p++ = '\\';
+			*p++ = *v;
+		}
+	}
+	*p = '\0';
+	return s;
+}
+
+static int
+pattern_compile(const struct field *f, char *err, size_t errsz)
+{
+	const void	*key = field_key(f);
+	const char	*pattern = key;
 	struct compiled	*c;
 	int		 rc;
 	PCRE2_SIZE	 off;
-	size_t		 i;
 
-	for (i = 0; i < ncache; i++)
-		if (cache[i].pattern == pattern)
-			return &cache[i];
+	if (f->name == NULL || (f->type == FT_OPTION && f->options == NULL)) {
+		snprintf(err, errsz, "a form has a field without a name or options");
+		return -1;
+	}
+	if (pattern_find(key) != NULL)
+		return 0;
 	if (mctx == NULL) {
 		if ((mctx = pcre2_match_context_create(NULL)) == NULL)
 			goto nomem;
@@ -80,36 +123,42 @@ pattern_get(const char *pattern, char *err, size_t errsz)
 		capcache = cap;
 	}
 	c = &cache[ncache];
-	c->pattern = pattern;
+	memset(c, 0, sizeof(*c));
+	c->key = key;
+	if (f->type == FT_OPTION &&
+	    (pattern = c->owned = options_pattern(f->options)) == NULL)
+		goto nomem;
 	c->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
 	    PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED, &rc, &off, NULL);
 	if (c->code == NULL) {
 		PCRE2_UCHAR msg[120];
 		pcre2_get_error_message(rc, msg, sizeof(msg));
-		snprintf(err, errsz, "pattern /%s/ at %zu: %s", pattern,
-		    (size_t)off, (char *)msg);
-		return NULL;
+		snprintf(err, errsz, "field %s: pattern /%s/ at %zu: %s", f->name,
+		    pattern, (size_t)off, (char *)msg);
+		free(c->owned);
+		return -1;
 	}
 	/* JIT is an optimisation: without it matching still works. */
 	(void)pcre2_jit_compile(c->code, PCRE2_JIT_COMPLETE);
 	if ((c->md = pcre2_match_data_create_from_pattern(c->code, NULL)) == NULL) {
 		pcre2_code_free(c->code);
+		free(c->owned);
 		goto nomem;
 	}
 	ncache++;
-	return c;
+	return 0;
 nomem:
 	snprintf(err, errsz, "out of memory compiling patterns");
-	return NULL;
+	return -1;
 }
 
 int
-form_compile(const struct field *t, size_t n, char *err, size_t errsz)
+form_compile(const struct form_def *d, char *err, size_t errsz)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (pattern_get(field_pattern(&t[i]), err, errsz) == NULL)
+	for (i = 0; i < d->n; i++)
+		if (pattern_compile(&d->fields[i], err, errsz) < 0)
 			return -1;
 	return 0;
 }
@@ -122,6 +171,7 @@ form_cleanup(void)
 	for (i = 0; i < ncache; i++) {
 		pcre2_match_data_free(cache[i].md);
 		pcre2_code_free(cache[i].code);
+		free(cache[i].owned);
 	}
 	free(cache);
 	cache = NULL;
@@ -164,7 +214,7 @@ field_check(struct arena *a, const struct field *f, const char *raw,
     size_t len, struct fvalue *v)
 {
 	struct compiled	*c;
-	char		 err[200], code[CARD_LEN > VCODE_LEN ? CARD_LEN + 1 : VCODE_LEN + 1];
+	char		 code[CARD_LEN > VCODE_LEN ? CARD_LEN + 1 : VCODE_LEN + 1];
 	enum kq_status	 bad = f->type == FT_VCODE ? KQ_CODE_FORMAT :
 			    f->type == FT_CARD ? KQ_CARD_FORMAT : KQ_INVALID_FIELD;
 	int64_t		 cents;
@@ -172,8 +222,8 @@ field_check(struct arena *a, const struct field *f, const char *raw,
 
 	if (strlen(raw) != len || !utf8_text_valid(raw, len))
 		return bad;
-	if ((c = pattern_get(field_pattern(f), err, sizeof(err))) == NULL)
-		return KQ_UNAVAILABLE;
+	if ((c = pattern_find(field_key(f))) == NULL)
+		abort();	/* programmer mistake: the form was not compiled */
 	if (pcre2_match(c->code, (PCRE2_SPTR)raw, len, 0, 0, c->md, mctx) < 0)
 		return bad;	/* no match, or a limit was hit */
 
@@ -199,6 +249,10 @@ field_check(struct arena *a, const struct field *f, const char *raw,
 		if (!date_valid(raw, &v->i))
 			return bad;
 		break;
+	case FT_OPTION:
+		for (v->i = 0; strcmp(f->options[v->i].value, raw) != 0; v->i++)
+			;	/* the pattern matched: it is there */
+		break;
 	case FT_VCODE:
 		if (vcode_normalize(raw, code) < 0)
 			return bad;
@@ -216,15 +270,15 @@ field_check(struct arena *a, const struct field *f, const char *raw,
 }
 
 enum kq_status
-form_parse(struct arena *a, const struct field *t, size_t n,
-    const struct params *p, struct form *out)
+form_parse(struct arena *a, const struct form_def *d, const struct params *p,
+    struct form *out)
 {
+	const struct field *t = d->fields;
 	enum kq_status	 st, first = KQ_OK;
 	struct fvalue	*v;
-	size_t		 i, j, count;
+	size_t		 i, j, count, n = d->n;
 
-	out->fields = t;
-	out->n = n;
+	out->def = d;
 	out->bad = NULL;
 	if ((out->v = arena_zalloc(a, n * sizeof(*out->v))) == NULL)
 		return KQ_UNAVAILABLE;
@@ -275,31 +329,32 @@ form_parse(struct arena *a, const struct field *t, size_t n,
 	return first;
 }
 
-const struct fvalue *
-form_get(const struct form *f, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < f->n; i++)
-		if (strcmp(f->fields[i].name, name) == 0)
-			return &f->v[i];
-	return NULL;
-}
-
 long long
-form_int(const struct form *f, const char *name, long long dflt)
+form_int(const struct form *f, int field, long long dflt)
 {
-	const struct fvalue *v = form_get(f, name);
-
-	return v != NULL && v->present ? v->i : dflt;
+	return f->v[field].present ? f->v[field].i : dflt;
 }
 
 const char *
-form_str(const struct form *f, const char *name, const char *dflt)
+form_str(const struct form *f, int field, const char *dflt)
 {
-	const struct fvalue *v = form_get(f, name);
+	return f->v[field].present ? f->v[field].s : dflt;
+}
 
-	return v != NULL && v->present ? v->s : dflt;
+char *
+form_join(struct arena *a, const struct form *f, int field)
+{
+	const struct fvalue	*v = &f->v[field];
+	struct abuf		 b;
+	size_t			 i;
+
+	abuf_init(&b, a);
+	for (i = 0; i < v->nlist; i++) {
+		if (i)
+			abuf_putc(&b, ',');
+		abuf_puts(&b, v->list[i]);
+	}
+	return abuf_str(&b);
 }
 
 void

@@ -33,31 +33,48 @@ enum field_type {
 	FT_DATE,	/* YYYY-MM-DD, a real calendar date; value is yyyymmdd */
 	FT_VCODE,	/* 18-digit voucher code, normalised, check digit */
 	FT_CARD,	/* pickup-card code, normalised, check symbol */
+	FT_OPTION,	/* one of options[]; value is its index */
+};
+
+/* A value a field accepts and the words a person reads for it; a table of
+ * them gives a field its pattern and a page its <select> or checkboxes.
+ * Where the values name an enum's members, they are in the enum's order,
+ * so a parsed FT_OPTION's index is the enum value. */
+struct option {
+	const char	*value, *text;	/* value NULL ends a table */
 };
 
 struct field {
-	const char	*name;
-	enum field_type	 type;
-	int		 required;
-	int		 repeated;	/* may occur several times */
-	const char	*pattern;	/* NULL: the type's own */
-	long long	 min, max;	/* FT_INT (min == max == 0: any) */
-	size_t		 maxlen;	/* FT_TEXT characters; 0: 200 */
+	const char		*name;
+	enum field_type		 type;
+	int			 required;
+	int			 repeated;	/* may occur several times */
+	const char		*pattern;	/* NULL: the type's own */
+	long long		 min, max;	/* FT_INT (min == max == 0: any) */
+	size_t			 maxlen;	/* FT_TEXT characters; 0: 200 */
+	const struct option	*options;	/* FT_OPTION */
 };
+
+/* A form: its fields, indexed by the form's own enum (kcgi's fieldmap),
+ * so form.v[BF_COUNT] is checked by the compiler where a name is not. */
+struct form_def {
+	const struct field	*fields;
+	size_t			 n;
+};
+#define FORM_DEF(t)	{ (t), sizeof(t) / sizeof((t)[0]) }
 
 struct fvalue {
 	int		 present;
 	const char	*raw;		/* first value as typed (re-shown) */
 	const char	*s;		/* normalised text (codes, trimmed) */
-	long long	 i;		/* FT_INT, FT_MONEY cents, FT_DATE */
+	long long	 i;		/* FT_INT, FT_MONEY cents, FT_DATE, FT_OPTION */
 	const char	**list;		/* repeated fields: every value */
 	size_t		 nlist;
 };
 
 struct form {
-	const struct field	*fields;
-	size_t			 n;
-	struct fvalue		*v;
+	const struct form_def	*def;
+	struct fvalue		*v;	/* def->n values, by the form's enum */
 	const char		*bad;	/* first field that failed, or NULL */
 };
 
@@ -67,16 +84,19 @@ int		 params_add(struct params *, struct arena *, const char *name,
 /* First value of NAME, or NULL. */
 const char	*params_get(const struct params *, const char *name);
 
-/* Compiles (once) the patterns of a table; 0, or -1 with a message. */
-int		 form_compile(const struct field *, size_t, char *err, size_t errsz);
+/* Compiles the patterns of a form (options become an alternation); every
+ * form is compiled at start, so a bad pattern stops the start and parsing
+ * never compiles.  0, or -1 with a message. */
+int		 form_compile(const struct form_def *, char *err, size_t errsz);
 /* KQ_OK, KQ_INVALID_FIELD (out->bad names the field), KQ_CODE_FORMAT or
  * KQ_CARD_FORMAT for a code field, KQ_UNAVAILABLE when out of memory. */
-enum kq_status	 form_parse(struct arena *, const struct field *, size_t,
+enum kq_status	 form_parse(struct arena *, const struct form_def *,
 		    const struct params *, struct form *out);
-const struct fvalue *form_get(const struct form *, const char *name);
 /* A field's typed value, or dflt when it was left empty. */
-long long	 form_int(const struct form *, const char *name, long long dflt);
-const char	*form_str(const struct form *, const char *name, const char *dflt);
+long long	 form_int(const struct form *, int field, long long dflt);
+const char	*form_str(const struct form *, int field, const char *dflt);
+/* Every value of a repeated field, joined by commas. */
+char		*form_join(struct arena *, const struct form *, int field);
 /* Frees compiled patterns at exit. */
 void		 form_cleanup(void);
 

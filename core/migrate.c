@@ -56,8 +56,7 @@ slurp(const char *path)
 enum kq_status
 migrate_run(struct db *db, const char *dir, FILE *out, int *applied)
 {
-	struct arena	 a;
-	struct db_result r;
+	long long	 done;
 	struct dirent	*de;
 	DIR		*d;
 	char		**names = NULL, path[4096], *sql;
@@ -90,7 +89,6 @@ migrate_run(struct db *db, const char *dir, FILE *out, int *applied)
 	}
 	qsort(names, n, sizeof(*names), by_name);
 
-	arena_init(&a, 0, 0);
 	s = KQ_OK;
 	for (i = 0; i < n && s == KQ_OK; i++) {
 		struct db_arg args[2];
@@ -98,10 +96,11 @@ migrate_run(struct db *db, const char *dir, FILE *out, int *applied)
 		version = strtol(names[i], NULL, 10);
 		args[0] = DB_INT(version);
 		args[1] = DB_STR(names[i]);
-		if ((s = db_query(db, &a, SQL_MIGRATION_DONE, args, 1, &r)) != KQ_OK)
+		s = db_scalar(db, SQL_MIGRATION_DONE, args, 1, &done);
+		if (s == KQ_OK)
+			continue;	/* recorded: applied before */
+		if (s != KQ_NOT_FOUND)
 			break;
-		if (r.nrows > 0)
-			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		if ((sql = slurp(path)) == NULL) {
 			fprintf(out, "%s: cannot read\n", path);
@@ -119,7 +118,6 @@ migrate_run(struct db *db, const char *dir, FILE *out, int *applied)
 		fprintf(out, "applied %s\n", names[i]);
 		(*applied)++;
 	}
-	arena_free(&a);
 out:
 	for (i = 0; i < n; i++)
 		free(names[i]);

@@ -1,133 +1,194 @@
 /*
- * order.c - orders seen from the member's side.
+ * order.c - the orders table: creating, reading, and every change of an
+ * order's state, each in one transaction with what it does to the voucher
+ * (voucher.c), the card (pickup.c) and the provisioning request
+ * (provision.c).
  *
- * State changes are conditional UPDATEs on the current status, so two
- * racing requests cannot both pay, or pay and cancel, the same order.
+ * A change locks the order row first (SELECT ... FOR UPDATE), reads its
+ * effective status, and asks order_actions() whether it may happen: pay,
+ * cancel, time-out and refund of one order serialise on that row, and the
+ * rule is the one the pages show.
  */
+#include <stdio.h>
 #include <string.h>
 
-#include "clock.h"
 #include "order.h"
-#include "voucher.h"
+#include "pickup.h"
+#include "provision.h"
 
-#define ORDER_COLS \
-    "o.id, o.uin, IFNULL(o.card_id, 0), o.product, o.billing, o.scenario," \
-    " o.description, o.status, o.months, o.amount, o.card_amount," \
-    " o.voucher_amount, o.cash, o.created_at, o.paid_at, p.status, p.os, l.name," \
-    " c.code, o.pay_by, IFNULL(o.voucher_id, 0)"
+static const struct db_col order_cols[] = {
+	DB_COL(struct order, id, "o.id"),
+	DB_COL(struct order, uin, "o.uin"),
+	DB_COL(struct order, card_id, "o.card_id"),
+	DB_COL(struct order, voucher_id, "o.voucher_id"),
+	DB_COL(struct order, product, "o.product"),
+	DB_COL(struct order, billing, "o.billing"),
+	DB_COL(struct order, scenario, "o.scenario"),
+	DB_COL(struct order, description, "o.description"),
+	DB_ENUM(struct order, status, ORDER_STATUS("o"), order_status_names),
+	DB_ENUM(struct order, stored, "o.status", order_status_names),
+	DB_COL(struct order, months, "o.months"),
+	DB_COL(struct order, amount, "o.amount"),
+	DB_COL(struct order, card_amount, "o.card_amount"),
+	DB_COL(struct order, voucher_amount, "o.voucher_amount"),
+	DB_COL(struct order, cash, "o.cash"),
+	DB_COL(struct order, created_at, "o.created_at"),
+	DB_COL(struct order, paid_at, "o.paid_at"),
+	DB_COL(struct order, pay_by, "o.pay_by"),
+	DB_END
+};
+static const struct db_col instance_cols[] = {
+	DB_ENUM(struct order, instance, "p.status", instance_status_names),
+	DB_COL(struct order, os, "p.os"),
+	DB_COL(struct order, line_name, "l.name"),
+	DB_COL(struct order, card_code, "c.code"),
+	DB_END
+};
 #define ORDER_FROM \
     " FROM orders o LEFT JOIN provision_outbox p ON p.order_id = o.id" \
     " LEFT JOIN server_lines l ON l.code = p.line" \
     " LEFT JOIN pickup_cards c ON c.id = o.card_id"
 
-static const char SQL_ORDER_GET[] =
-    "SELECT " ORDER_COLS ORDER_FROM " WHERE o.id = ? AND (? = 0 OR o.uin = ?)";
-static const char SQL_ORDER_LIST[] =
-    "SELECT " ORDER_COLS ORDER_FROM " WHERE o.uin = ?"
-    " ORDER BY o.id DESC LIMIT ? OFFSET ?";
-static const char SQL_ORDER_COUNT[] =
-    "SELECT COUNT(*) FROM orders WHERE uin = ?";
-static const char SQL_ORDER_STATE[] =
-    "SELECT status, IFNULL(card_id, 0), IFNULL(voucher_id, 0), voucher_amount"
-    " FROM orders WHERE id = ? AND (? = 0 OR uin = ?) FOR UPDATE";
-/* Paying is refused once the payment window has passed, sweep or not. */
-static const char SQL_ORDER_PAY[] =
-    "UPDATE orders SET status = 'paid', paid_at = UTC_TIMESTAMP()"
-    " WHERE id = ? AND status IN ('confirmed', 'awaiting_payment')"
-    " AND (pay_by IS NULL OR pay_by >= UTC_TIMESTAMP())";
-static const char SQL_ORDER_CANCEL[] =
-    "UPDATE orders SET status = 'cancelled', closed_at = UTC_TIMESTAMP()"
-    " WHERE id = ? AND status IN ('pending', 'confirmed', 'awaiting_payment')";
-static const char SQL_ORDER_TIME_OUT[] =
-    "UPDATE orders SET status = 'cancelled', closed_at = UTC_TIMESTAMP()"
-    " WHERE id = ? AND status IN ('confirmed', 'awaiting_payment')"
-    " AND pay_by < UTC_TIMESTAMP()";
-static const char SQL_ORDER_REFUND[] =
-    "UPDATE orders SET status = 'refunded', closed_at = UTC_TIMESTAMP()"
-    " WHERE id = ? AND status = 'paid'";
+static struct db_sel SQL_ORDER_GET = DB_SEL(
+    "SELECT {cols}" ORDER_FROM " WHERE o.id = ? AND (? = 0 OR o.uin = ?)",
+    DB_WHOLE(order_cols), DB_WHOLE(instance_cols));
+static struct db_sel SQL_ORDER_LIST = DB_SEL(
+    "SELECT {cols}" ORDER_FROM " WHERE o.uin = ? ORDER BY o.id DESC LIMIT ? OFFSET ?",
+    DB_WHOLE(order_cols), DB_WHOLE(instance_cols));
+static const char SQL_ORDER_COUNT[] = "SELECT COUNT(*) FROM orders WHERE uin = ?";
+static struct db_sel SQL_ORDER_LOCK = DB_SEL(
+    "SELECT {cols} FROM orders o WHERE o.id = ? AND (? = 0 OR o.uin = ?) FOR UPDATE",
+    DB_WHOLE(order_cols));
 /* Two statements, not one with "(? = 0 OR uin = ?)": the per-account one
- * runs on every voucher page and must stay on its index. */
-static const char SQL_ORDERS_OVERDUE[] =
-    "SELECT id FROM orders WHERE status IN ('confirmed', 'awaiting_payment')"
-    " AND pay_by < UTC_TIMESTAMP() ORDER BY id LIMIT 500";
-static const char SQL_ORDERS_OVERDUE_OF[] =
-    "SELECT id FROM orders WHERE uin = ? AND status IN ('confirmed',"
-    " 'awaiting_payment') AND pay_by < UTC_TIMESTAMP() ORDER BY id LIMIT 500";
-static const char SQL_OUTBOX_REQUEST[] =
-    "UPDATE provision_outbox SET status = 'pending' WHERE order_id = ?"
-    " AND status = 'held'";
-static const char SQL_CARD_RELEASE[] =
-    "UPDATE pickup_cards SET status = 'unused', uin = NULL, used_at = NULL,"
-    " order_id = NULL WHERE id = ? AND order_id = ? AND status = 'used'";
-static const char SQL_OUTBOX_CANCEL[] =
-    "UPDATE provision_outbox SET status = 'cancelled' WHERE order_id = ?"
-    " AND status IN ('held', 'pending')";
+ * runs before every change of the account's orders and must stay on its
+ * index. */
+static struct db_sel SQL_ORDERS_OVERDUE = DB_SEL(
+    "SELECT {cols} FROM orders o WHERE " ORDER_OVERDUE("o")
+    " ORDER BY o.id LIMIT 500", DB_WHOLE(order_cols));
+static struct db_sel SQL_ORDERS_OVERDUE_OF = DB_SEL(
+    "SELECT {cols} FROM orders o WHERE o.uin = ? AND " ORDER_OVERDUE("o")
+    " ORDER BY o.id LIMIT 500", DB_WHOLE(order_cols));
 
-static void
-order_fill(struct order *o, const struct db_result *r, size_t i)
+static const char SQL_ORDER_NEW[] =
+    "INSERT INTO orders (uin, product, billing, scenario, months, amount, cash,"
+    " description, status) SELECT ?, p.code, ?, ?, ?, ?, ?, p.name, 'pending'"
+    " FROM products p WHERE p.code = ?";
+static const char SQL_PICKUP_ORDER_NEW[] =
+    "INSERT INTO orders (uin, product, billing, scenario, months, amount,"
+    " card_amount, cash, card_id, description, status, paid_at, pay_by)"
+    " VALUES (?, ?, 'prepaid', 'purchase', ?, ?, ?, ?, ?, ?, ?,"
+    " IF(? = 'paid', UTC_TIMESTAMP(), NULL),"
+    " IF(? = 'paid', NULL, " PAYMENT_DEADLINE_SQL "))";
+static const char SQL_ORDER_CONFIRM[] =
+    "UPDATE orders SET status = 'confirmed', voucher_id = ?, voucher_amount = ?,"
+    " cash = amount - card_amount - ?, pay_by = " PAYMENT_DEADLINE_SQL
+    " WHERE id = ?";
+static const char SQL_ORDER_PAID[] =
+    "UPDATE orders SET status = 'paid', paid_at = UTC_TIMESTAMP() WHERE id = ?";
+static const char SQL_ORDER_CLOSE[] =
+    "UPDATE orders SET status = ?, closed_at = UTC_TIMESTAMP() WHERE id = ?";
+
+enum kq_status
+order_create(struct db *db, long long uin, const char *product,
+    const char *billing, const char *scenario, long long amount, int months,
+    long long *id)
 {
-	o->id = db_cell_int(r, i, 0);
-	o->uin = db_cell_int(r, i, 1);
-	o->card_id = db_cell_int(r, i, 2);
-	o->product = db_cell(r, i, 3);
-	o->billing = db_cell(r, i, 4);
-	o->scenario = db_cell(r, i, 5);
-	o->description = db_cell(r, i, 6);
-	o->status = db_cell(r, i, 7);
-	o->months = (int)db_cell_int(r, i, 8);
-	o->amount = db_cell_int(r, i, 9);
-	o->card_amount = db_cell_int(r, i, 10);
-	o->voucher_amount = db_cell_int(r, i, 11);
-	o->cash = db_cell_int(r, i, 12);
-	o->created_at = clock_parse_utc(db_cell(r, i, 13));
-	o->paid_at = db_cell(r, i, 14) ? clock_parse_utc(db_cell(r, i, 14)) : 0;
-	o->instance_status = db_cell(r, i, 15);
-	o->os = db_cell(r, i, 16);
-	o->line_name = db_cell(r, i, 17);
-	o->card_code = db_cell(r, i, 18);
-	o->pay_by = db_cell(r, i, 19) ? clock_parse_utc(db_cell(r, i, 19)) : 0;
-	o->voucher_id = db_cell_int(r, i, 20);
+	struct db_arg	a[7] = { DB_INT(uin), DB_STR(billing), DB_STR(scenario),
+			    DB_INT(months), DB_INT(amount), DB_INT(amount),
+			    DB_STR(product) };
+	uint64_t	n, newid;
+	enum kq_status	s;
+
+	if ((s = db_exec(db, SQL_ORDER_NEW, a, 7, &n, &newid)) != KQ_OK)
+		return s;
+	if (n == 0)
+		return KQ_INVALID_FIELD;	/* no such product */
+	*id = (long long)newid;
+	return KQ_OK;
 }
 
 enum kq_status
 order_get(struct db *db, struct arena *a, long long uin, long long id,
     struct order *o)
 {
-	struct db_arg	 args[3] = { DB_INT(id), DB_INT(uin), DB_INT(uin) };
-	struct db_result r;
-	enum kq_status	 s;
+	struct db_arg args[3] = { DB_INT(id), DB_INT(uin), DB_INT(uin) };
 
-	/* an order past its payment window shows as cancelled, sweep or not */
-	if (uin && (s = orders_time_out(db, uin, NULL)) != KQ_OK)
-		return s;
-	if ((s = db_query(db, a, SQL_ORDER_GET, args, 3, &r)) != KQ_OK)
-		return s;
-	if (r.nrows == 0)
-		return KQ_NOT_FOUND;
-	order_fill(o, &r, 0);
-	return KQ_OK;
+	return db_select_one(db, a, &SQL_ORDER_GET, args, 3, o, sizeof(*o));
 }
 
 enum kq_status
 order_list(struct db *db, struct arena *a, long long uin, struct page_info *pg,
     struct order **out, size_t *n)
 {
-	struct db_arg	 args[3] = { DB_INT(uin) };
-	struct db_result r;
-	enum kq_status	 s;
-	size_t		 i;
+	struct db_arg args[3] = { DB_INT(uin) };
 
-	if ((s = orders_time_out(db, uin, NULL)) != KQ_OK)
+	return page_select(db, a, &SQL_ORDER_LIST, SQL_ORDER_COUNT, args, 1, pg,
+	    sizeof(**out), out, n);
+}
+
+static struct order_terms
+terms_of(const struct order *o)
+{
+	struct order_terms t = { o->product, o->billing, o->scenario, o->amount,
+	    o->amount - o->card_amount, o->months };
+
+	return t;
+}
+
+enum kq_status
+order_candidates(struct db *db, struct arena *a, const struct order *o,
+    struct voucher **out, size_t *n)
+{
+	struct order_terms t = terms_of(o);
+
+	*n = 0;
+	*out = NULL;
+	if (!(order_actions(o->status) & OA_CONFIRM))
+		return KQ_OK;	/* only a pending order chooses a voucher */
+	return voucher_match(db, a, o->uin, &t, 0, out, n);
+}
+
+/* Locks the order row; KQ_ORDER_STATE unless the action is allowed. */
+static enum kq_status
+order_lock(struct db *db, struct arena *a, long long uin, long long id,
+    unsigned action, struct order *o)
+{
+	struct db_arg	args[3] = { DB_INT(id), DB_INT(uin), DB_INT(uin) };
+	enum kq_status	s;
+
+	if ((s = db_select_one(db, a, &SQL_ORDER_LOCK, args, 3, o,
+	    sizeof(*o))) != KQ_OK)
 		return s;
-	if ((s = page_query(db, a, SQL_ORDER_COUNT, SQL_ORDER_LIST, args, 1, pg,
-	    &r)) != KQ_OK)
+	return order_actions(o->status) & action ? KQ_OK : KQ_ORDER_STATE;
+}
+
+static const char *
+actor_of(struct arena *a, long long uin)
+{
+	return uin ? arena_printf(a, "member:%lld", uin) : "kaquanctl sweep";
+}
+
+/* Gives back what an unpaid order held: its voucher, its card, its
+ * provisioning request. */
+static enum kq_status
+order_release(struct db *db, const struct order *o, const char *actor)
+{
+	enum kq_status s;
+
+	if (o->voucher_id && (s = voucher_release(db, o->voucher_id, o->id,
+	    actor)) != KQ_OK)
 		return s;
-	if ((*out = arena_zalloc(a, (r.nrows + 1) * sizeof(**out))) == NULL)
-		return KQ_UNAVAILABLE;
-	for (i = 0; i < r.nrows; i++)
-		order_fill(&(*out)[i], &r, i);
-	*n = r.nrows;
-	return KQ_OK;
+	if (o->card_id && (s = card_release(db, o->card_id, o->id)) != KQ_OK)
+		return s;
+	return provision_cancel(db, o->id);
+}
+
+static enum kq_status
+order_close(struct db *db, const struct order *o, enum order_status to)
+{
+	struct db_arg a[2] = { DB_STR(order_status_names[to]), DB_INT(o->id) };
+
+	return db_exec(db, SQL_ORDER_CLOSE, a, 2, NULL, NULL);
 }
 
 enum change { PAY, CANCEL, TIME_OUT, REFUND };
@@ -137,127 +198,208 @@ struct change_ctx {
 	enum change	 what;
 };
 
-static const char *change_sql[] = {
-	SQL_ORDER_PAY, SQL_ORDER_CANCEL, SQL_ORDER_TIME_OUT, SQL_ORDER_REFUND
-};
-
-/* Gives back what an unpaid order held: its voucher, its card, its
- * provisioning request. */
 static enum kq_status
-order_release(struct db *db, long long id, long long card_id,
-    long long voucher_id, const char *actor)
+change_txn(struct db *db, struct arena *a, void *arg)
 {
-	struct db_arg	a[2] = { DB_INT(id) };
-	enum kq_status	s;
-
-	if (voucher_id && (s = voucher_release(db, voucher_id, id, actor)) != KQ_OK)
-		return s;
-	if (card_id) {
-		struct db_arg ca[2] = { DB_INT(card_id), DB_INT(id) };
-		if ((s = db_exec(db, SQL_CARD_RELEASE, ca, 2, NULL, NULL)) != KQ_OK)
-			return s;
-	}
-	return db_exec(db, SQL_OUTBOX_CANCEL, a, 1, NULL, NULL);
-}
-
-static enum kq_status
-change_txn(struct db *db, void *arg)
-{
+	static const unsigned needs[] = { OA_PAY, OA_CANCEL, 0, OA_REFUND };
 	struct change_ctx	*c = arg;
-	struct db_arg		 args[3] = { DB_INT(c->id), DB_INT(c->uin), DB_INT(c->uin) };
-	struct db_result	 r;
-	struct arena		 a;
+	struct db_arg		 x = DB_INT(c->id);
+	const char		*actor = actor_of(a, c->uin);
+	struct order		 o;
 	enum kq_status		 s;
-	long long		 card_id = 0, voucher_id = 0, voucher_amount = 0;
-	uint64_t		 n;
-	char			 actor[64];
 
-	/* lock the order row first: pay, cancel and time-out serialise on it */
-	arena_init(&a, 1024, 0);
-	s = db_query(db, &a, SQL_ORDER_STATE, args, 3, &r);
-	if (s == KQ_OK && r.nrows == 0)
-		s = KQ_NOT_FOUND;
-	if (s == KQ_OK) {
-		card_id = db_cell_int(&r, 0, 1);
-		voucher_id = db_cell_int(&r, 0, 2);
-		voucher_amount = db_cell_int(&r, 0, 3);
-	}
-	arena_free(&a);
+	s = order_lock(db, a, c->uin, c->id, needs[c->what], &o);
+	if (c->what == TIME_OUT)	/* only what is effective, not yet written */
+		s = s == KQ_ORDER_STATE && o.status != o.stored ? KQ_OK :
+		    s == KQ_OK ? KQ_ORDER_STATE : s;
 	if (s != KQ_OK)
 		return s;
-	if ((s = db_exec(db, change_sql[c->what], args, 1, &n, NULL)) != KQ_OK)
-		return s;
-	if (n != 1)
-		return KQ_ORDER_STATE;
-	if (c->uin)
-		snprintf(actor, sizeof(actor), "member:%lld", c->uin);
-	else
-		snprintf(actor, sizeof(actor), "kaquanctl sweep");
 	switch (c->what) {
 	case PAY:
-		if (voucher_id && (s = voucher_deduct(db, voucher_id, c->id,
-		    voucher_amount, actor)) != KQ_OK)
+		if ((s = db_exec(db, SQL_ORDER_PAID, &x, 1, NULL, NULL)) != KQ_OK)
 			return s;
-		return db_exec(db, SQL_OUTBOX_REQUEST, args, 1, NULL, NULL);
+		if (o.voucher_id && (s = voucher_deduct(db, a, o.voucher_id, o.id,
+		    o.voucher_amount, actor)) != KQ_OK)
+			return s;
+		return provision_request(db, o.id);
 	case CANCEL:
 	case TIME_OUT:
-		return order_release(db, c->id, card_id, voucher_id, actor);
+		if ((s = order_close(db, &o, OS_CANCELLED)) != KQ_OK)
+			return s;
+		return order_release(db, &o, actor);
 	case REFUND:
 		/* SPEC §5: cash only; the voucher amount stays spent */
-		return KQ_OK;
+		return order_close(db, &o, OS_REFUNDED);
 	}
 	return KQ_OK;
 }
 
 static enum kq_status
-order_change(struct db *db, long long uin, long long id, enum change what)
+order_change(struct db *db, struct arena *a, long long uin, long long id,
+    enum change what)
 {
-	struct change_ctx c = { uin, id, what };
+	struct change_ctx	c = { uin, id, what };
+	enum kq_status		s;
 
-	return db_txn(db, change_txn, &c);
+	/* what the account's timed-out orders held is given back first */
+	if (what != TIME_OUT && (s = orders_time_out(db, a, uin, NULL)) != KQ_OK)
+		return s;
+	return db_txn(db, a, change_txn, &c);
 }
 
 enum kq_status
-order_pay(struct db *db, long long uin, long long id)
+order_pay(struct db *db, struct arena *a, long long uin, long long id)
 {
-	return order_change(db, uin, id, PAY);
+	return order_change(db, a, uin, id, PAY);
 }
 
 enum kq_status
-order_cancel(struct db *db, long long uin, long long id)
+order_cancel(struct db *db, struct arena *a, long long uin, long long id)
 {
-	return order_change(db, uin, id, CANCEL);
+	return order_change(db, a, uin, id, CANCEL);
 }
 
 enum kq_status
-order_refund(struct db *db, long long uin, long long id)
+order_refund(struct db *db, struct arena *a, long long uin, long long id)
 {
-	return order_change(db, uin, id, REFUND);
+	return order_change(db, a, uin, id, REFUND);
 }
 
 enum kq_status
-orders_time_out(struct db *db, long long uin, int *count)
+orders_time_out(struct db *db, struct arena *a, long long uin, int *count)
 {
 	struct db_arg	 arg = DB_INT(uin);
-	struct db_result r;
-	struct arena	 a;
+	struct order	*rows;
 	enum kq_status	 s;
-	size_t		 i;
-	int		 n = 0;
+	size_t		 i, n;
+	int		 done = 0;
 
-	arena_init(&a, 4096, 0);
-	s = uin ? db_query(db, &a, SQL_ORDERS_OVERDUE_OF, &arg, 1, &r) :
-	    db_query(db, &a, SQL_ORDERS_OVERDUE, NULL, 0, &r);
-	for (i = 0; s == KQ_OK && i < r.nrows; i++) {
-		s = order_change(db, 0, db_cell_int(&r, i, 0), TIME_OUT);
+	s = uin ? db_select(db, a, &SQL_ORDERS_OVERDUE_OF, &arg, 1, sizeof(*rows),
+	    &rows, &n) : db_select(db, a, &SQL_ORDERS_OVERDUE, NULL, 0,
+	    sizeof(*rows), &rows, &n);
+	for (i = 0; s == KQ_OK && i < n; i++) {
+		struct change_ctx c = { 0, rows[i].id, TIME_OUT };
+
+		s = db_txn(db, a, change_txn, &c);
 		if (s == KQ_ORDER_STATE) {	/* paid or cancelled meanwhile */
 			s = KQ_OK;
 			continue;
 		}
-		n += s == KQ_OK;
+		done += s == KQ_OK;
 	}
-	arena_free(&a);
 	if (count != NULL)
-		*count = n;
+		*count = done;
 	return s;
+}
+
+struct confirm_ctx {
+	long long	 uin, order_id, voucher_id;
+};
+
+static enum kq_status
+confirm_txn(struct db *db, struct arena *a, void *arg)
+{
+	struct confirm_ctx	*c = arg;
+	struct db_arg		 x[4];
+	struct order		 o;
+	struct order_terms	 t;
+	struct voucher		*v;
+	size_t			 n;
+	long long		 deduct = 0;
+	enum kq_status		 s;
+
+	/* the order row is locked first: two confirms of one order serialise */
+	if ((s = order_lock(db, a, c->uin, c->order_id, OA_CONFIRM, &o)) != KQ_OK)
+		return s;
+	if (c->voucher_id) {
+		t = terms_of(&o);
+		if ((s = voucher_match(db, a, c->uin, &t, c->voucher_id, &v,
+		    &n)) != KQ_OK)
+			return s;
+		if (n == 0)
+			return KQ_VOUCHER_NOT_APPLICABLE;
+		deduct = v[0].deduct;
+		if ((s = voucher_freeze(db, c->uin, c->voucher_id, c->order_id,
+		    actor_of(a, c->uin))) != KQ_OK)
+			return s;
+	}
+	x[0] = c->voucher_id ? DB_INT(c->voucher_id) : DB_NULL;
+	x[1] = DB_INT(deduct);
+	x[2] = DB_INT(deduct);
+	x[3] = DB_INT(c->order_id);
+	return db_exec(db, SQL_ORDER_CONFIRM, x, 4, NULL, NULL);
+}
+
+enum kq_status
+order_confirm(struct db *db, struct arena *a, long long uin, long long order_id,
+    long long voucher_id)
+{
+	struct confirm_ctx	c = { uin, order_id, voucher_id };
+	enum kq_status		s;
+
+	/* a voucher shown as back from a timed-out order must be back */
+	if ((s = orders_time_out(db, a, uin, NULL)) != KQ_OK)
+		return s;
+	return db_txn(db, a, confirm_txn, &c);
+}
+
+struct pickup_ctx {
+	const struct principal		*me;
+	const char			*code;
+	const struct pickup_claim	*claim;
+	long long			 order_id;
+};
+
+/*
+ * The order is written first so the claim can carry its id: the claim is
+ * the single-use check, and a request that loses it rolls the order back.
+ * Three statements in all, because pick-ups must sustain thousands a second.
+ */
+static enum kq_status
+pickup_txn(struct db *db, struct arena *ar, void *arg)
+{
+	struct pickup_ctx		*c = arg;
+	const struct pickup_claim	*k = c->claim;
+	const struct batch		*b = &k->batch;
+	struct db_arg			 a[11];
+	const char			*status = order_status_names[k->surcharge > 0 ?
+					    OS_AWAITING_PAYMENT : OS_PAID];
+	uint64_t			 id;
+	enum kq_status			 s;
+
+	a[0] = DB_INT(c->me->uin);
+	a[1] = DB_STR(pickup_product_names[b->product]);
+	a[2] = DB_INT(b->months);
+	a[3] = DB_INT(b->price + k->surcharge);
+	a[4] = DB_INT(b->price);
+	a[5] = DB_INT(k->surcharge);
+	a[6] = DB_INT(k->card_id);
+	a[7] = DB_STR(arena_printf(ar, "提货卡 %s", b->name));
+	a[8] = DB_STR(status);
+	a[9] = DB_STR(status);
+	a[10] = DB_STR(status);
+	if ((s = db_exec(db, SQL_PICKUP_ORDER_NEW, a, 11, NULL, &id)) != KQ_OK)
+		return s;
+	c->order_id = (long long)id;
+	if ((s = card_claim(db, c->code, c->me->uin, c->order_id)) != KQ_OK)
+		return s;
+	/* an order with cash due is provisioned when it is paid */
+	return provision_add(db, c->me->uin, c->order_id, b, k->os,
+	    k->surcharge > 0);
+}
+
+enum kq_status
+order_pickup(struct db *db, struct arena *a, const struct principal *me,
+    const char *ip, const char *code, const char *os, long long *order_id)
+{
+	struct pickup_claim	claim;
+	struct pickup_ctx	c = { me, code, &claim, 0 };
+	enum kq_status		s;
+
+	if ((s = pickup_check(db, a, me->uin, ip, code, os, &claim)) != KQ_OK)
+		return s;
+	if ((s = db_txn(db, a, pickup_txn, &c)) != KQ_OK)
+		return s;
+	*order_id = c.order_id;
+	return KQ_OK;
 }

@@ -1,9 +1,14 @@
 /*
- * order.h - a member's orders: reading, paying the cash part, cancelling.
+ * order.h - orders (SPEC §4, §5): the orders table, which this module
+ * alone writes.
  *
  * Orders come from the host billing system (kaquanctl order create) or from
- * a pick-up.  amount = card part + voucher part + cash; only the cash part
- * is invoiceable (SPEC §5).
+ * a pick-up, which this module creates with the card's claim and the
+ * provisioning request in one transaction.  An order is confirmed with one
+ * voucher or none (frozen), paid (deducted; only the cash part is
+ * invoiceable), cancelled or timed out past its payment window (what it
+ * held is given back), or refunded (cash only).  amount = card part +
+ * voucher part + cash.
  */
 #ifndef KQ_ORDER_H
 #define KQ_ORDER_H
@@ -11,38 +16,60 @@
 #include <time.h>
 
 #include "arena.h"
+#include "auth.h"
 #include "db.h"
-#include "pickup.h"
+#include "page.h"
+#include "state.h"
+#include "voucher.h"
 
 struct order {
-	long long	 id, uin, card_id;
-	const char	*product, *billing, *scenario, *description, *status;
-	int		 months;
-	long long	 amount, card_amount, voucher_amount, cash;
-	time_t		 created_at, paid_at, pay_by;
-	long long	 voucher_id;
-	/* the instance a pick-up provisions, if any */
-	const char	*instance_status, *os, *line_name;
-	const char	*card_code;
+	long long		 id, uin, card_id, voucher_id;
+	const char		*product, *billing, *scenario, *description;
+	enum order_status	 status;	/* effective */
+	enum order_status	 stored;
+	int			 months;
+	long long		 amount, card_amount, voucher_amount, cash;
+	time_t			 created_at, paid_at, pay_by;
+	/* what a pick-up provisions (IS_NONE: nothing) */
+	enum instance_status	 instance;
+	const char		*os, *line_name, *card_code;
 };
 
+/* As the host billing system creates one; KQ_INVALID_FIELD for an unknown
+ * product. */
+enum kq_status	order_create(struct db *, long long uin, const char *product,
+		    const char *billing, const char *scenario, long long amount,
+		    int months, long long *id);
 /* KQ_NOT_FOUND for an unknown id or another account's order; uin 0 (the
  * finance backend) reads any account's. */
 enum kq_status	order_get(struct db *, struct arena *, long long uin, long long id,
 		    struct order *);
 enum kq_status	order_list(struct db *, struct arena *, long long uin,
 		    struct page_info *, struct order **, size_t *);
-/* Pays a confirmed or awaiting_payment order inside its payment window:
- * the voucher is deducted, the cash is due (the demo has no payment
- * gateway: this is the gateway's callback).  KQ_ORDER_STATE otherwise. */
-enum kq_status	order_pay(struct db *, long long uin, long long id);
-/* Cancels an unpaid order; the voucher and pickup card it held become
- * usable again. */
-enum kq_status	order_cancel(struct db *, long long uin, long long id);
-/* Refunds the cash of a paid order; the voucher amount is not returned. */
-enum kq_status	order_refund(struct db *, long long uin, long long id);
-/* Cancels orders past their payment window (all accounts when uin is 0),
- * releasing what they held; *n (may be NULL) gets the count. */
-enum kq_status	orders_time_out(struct db *, long long uin, int *n);
+/* The account's vouchers that fit the order, best first (SPEC §5); none
+ * unless the order can still be confirmed. */
+enum kq_status	order_candidates(struct db *, struct arena *, const struct order *,
+		    struct voucher **, size_t *);
+/* Freezes voucher_id (0: none) for the order and confirms it. */
+enum kq_status	order_confirm(struct db *, struct arena *, long long uin,
+		    long long order_id, long long voucher_id);
+/* Each KQ_ORDER_STATE unless order_actions() allows it.  Paying deducts the
+ * voucher and requests what was held (the demo has no payment gateway:
+ * this is the gateway's callback); cancelling gives back the voucher and
+ * the card; a refund returns the cash only. */
+enum kq_status	order_pay(struct db *, struct arena *, long long uin, long long id);
+enum kq_status	order_cancel(struct db *, struct arena *, long long uin, long long id);
+enum kq_status	order_refund(struct db *, struct arena *, long long uin, long long id);
+/* Writes the time-out of orders past their payment window (all accounts
+ * when uin is 0), giving back what they held; *n (may be NULL) gets the
+ * count.  The sweep calls it, and every change of an account's orders
+ * first: pages show the effective status without it. */
+enum kq_status	orders_time_out(struct db *, struct arena *, long long uin, int *n);
+/* The pick-up (seed 004): claims the card (code normalised) and creates its
+ * order, paid by the card with a Windows surcharge due as cash, and the
+ * provisioning request. */
+enum kq_status	order_pickup(struct db *, struct arena *, const struct principal *,
+		    const char *ip, const char *code, const char *os,
+		    long long *order_id);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * page.c - one way to fetch a page of a list: count, clamp, fetch.
+ * page.c - one way to fetch a page of a list: fetch, count when needed,
+ * clamp.
  */
 #include "page.h"
 
@@ -15,13 +16,13 @@ page_clamp(struct page_info *pg, long long total)
 }
 
 enum kq_status
-page_query(struct db *db, struct arena *a, const char *count_sql,
-    const char *list_sql, struct db_arg *args, size_t n, struct page_info *pg,
-    struct db_result *rows)
+page_select(struct db *db, struct arena *a, struct db_sel *list,
+    const char *count_sql, struct db_arg *args, size_t n, struct page_info *pg,
+    size_t rowsize, void *rows, size_t *nrows)
 {
-	struct db_result	r;
-	enum kq_status		s;
-	int			asked;
+	enum kq_status	s;
+	long long	total;
+	int		asked;
 
 	if (pg->page < 1)
 		pg->page = 1;
@@ -29,21 +30,21 @@ page_query(struct db *db, struct arena *a, const char *count_sql,
 	/* one row more than a page tells whether the first page is all */
 	args[n] = DB_INT(PAGE_SIZE + 1);
 	args[n + 1] = DB_INT((long long)(pg->page - 1) * PAGE_SIZE);
-	if ((s = db_query(db, a, list_sql, args, n + 2, rows)) != KQ_OK)
+	if ((s = db_select(db, a, list, args, n + 2, rowsize, rows, nrows)) != KQ_OK)
 		return s;
-	if (pg->page == 1 && rows->nrows <= PAGE_SIZE) {
-		page_clamp(pg, (long long)rows->nrows);
+	if (pg->page == 1 && *nrows <= PAGE_SIZE) {
+		page_clamp(pg, (long long)*nrows);
 		return KQ_OK;
 	}
-	if (rows->nrows > PAGE_SIZE)
-		rows->nrows = PAGE_SIZE;
-	if ((s = db_query(db, a, count_sql, args, n, &r)) != KQ_OK)
+	if (*nrows > PAGE_SIZE)
+		*nrows = PAGE_SIZE;
+	if ((s = db_scalar(db, count_sql, args, n, &total)) != KQ_OK)
 		return s;
-	page_clamp(pg, db_cell_int(&r, 0, 0));
+	page_clamp(pg, total);
 	if (pg->page == asked)
 		return KQ_OK;
 	/* past the end: show the last page instead */
 	args[n] = DB_INT(PAGE_SIZE);
 	args[n + 1] = DB_INT((long long)(pg->page - 1) * PAGE_SIZE);
-	return db_query(db, a, list_sql, args, n + 2, rows);
+	return db_select(db, a, list, args, n + 2, rowsize, rows, nrows);
 }

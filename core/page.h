@@ -7,6 +7,7 @@
 #include "db.h"
 
 #define PAGE_SIZE	20
+#define PAGE_MAX	1000000
 
 struct page_info {
 	int		 page;		/* 1-based, clamped to 1..pages */
@@ -16,14 +17,14 @@ struct page_info {
 
 /* Fills in pages from total and clamps page. */
 void		page_clamp(struct page_info *, long long total);
-/* Runs list_sql (ending in LIMIT ? OFFSET ?) with args[0..n) and the page's
+/* Runs list (ending in LIMIT ? OFFSET ?) with args[0..n) and the page's
  * limit and offset: args has room for n + 2.  It asks for one row more than
  * a page, so a first page that holds the whole list needs no count_sql;
  * a page past the end is clamped to the last page.  (A COUNT(*) OVER () column
  * would save the count but makes the server build the whole list before
  * LIMIT: slower for the accounts with many rows.) */
-enum kq_status	page_query(struct db *, struct arena *, const char *count_sql,
-		    const char *list_sql, struct db_arg *args, size_t n,
-		    struct page_info *pg, struct db_result *rows);
+enum kq_status	page_select(struct db *, struct arena *, struct db_sel *list,
+		    const char *count_sql, struct db_arg *args, size_t n,
+		    struct page_info *pg, size_t rowsize, void *rows, size_t *nrows);
 
 #endif

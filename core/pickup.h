@@ -1,10 +1,11 @@
 /*
- * pickup.h - pickup cards (提货卡, seed 004, SPEC §4).
+ * pickup.h - pickup cards (提货卡, seed 004, SPEC §4): the pickup_cards
+ * table, which this module alone writes, and what a card's batch is.
  *
- * Admins create batches of cards that provision one product configuration;
- * a member enters a card's code, chooses an operating system, and confirming
- * claims the card, creates the order, the usage record, the instance and its
- * provisioning request in one transaction.
+ * Cards are added with their batch (pickup_batch.c), disabled by an admin,
+ * looked up and claimed in a member's pick-up (whose order order.c writes),
+ * and released when that order is cancelled.  A used card is the usage
+ * record of its pick-up.
  */
 #ifndef KQ_PICKUP_H
 #define KQ_PICKUP_H
@@ -15,48 +16,53 @@
 #include "auth.h"
 #include "db.h"
 #include "page.h"
+#include "state.h"
 
 #define BATCH_MAX	100000
 
-struct batch_spec {
-	const char	*label, *product, *name, *line;
-	int		 cpu, memory_gb, disk_gb, bandwidth_mbps, months;
-	long long	 price;		/* cents */
-	int		 count;
-	time_t		 valid_to;
-	int		 valid_months;	/* 0 when valid_to was given as a date */
+struct batch {
+	long long		 id;
+	const char		*label, *name, *line, *line_name, *created_by;
+	enum pickup_product	 product;
+	enum batch_status	 status;	/* effective */
+	int			 cpu, memory_gb, disk_gb, bandwidth_mbps, months;
+	long long		 price;		/* cents, the Linux price */
+	long long		 total, used;
+	int			 valid_months;	/* 0 when valid_to was a date */
+	time_t			 valid_to, created_at;
+	long long		 windows_surcharge;	/* the line's, per month */
 };
 
-struct batch {
-	long long	 id;
-	const char	*label, *product, *name, *line, *line_name, *status;
-	int		 cpu, memory_gb, disk_gb, bandwidth_mbps, months;
-	long long	 price;
-	long long	 total, used;
-	int		 valid_months;
-	time_t		 valid_to, created_at;
-	int		 expired;
-	const char	*created_by;
-};
+/* The columns of struct batch (but used), from BATCH_FROM. */
+extern const struct db_col batch_cols[];
+#define BATCH_FROM \
+    " FROM pickup_batches b JOIN server_lines l ON l.code = b.line" \
+    " JOIN admins ad ON ad.id = b.created_by"
 
 struct card {
-	long long	 id;
-	const char	*code;
-	const char	*status;	/* unused, used, disabled, expired */
-	long long	 uin;		/* 0: none */
-	time_t		 used_at;
-	long long	 order_id;
+	long long		 id, uin, order_id;	/* uin, order: 0 none */
+	const char		*code;
+	enum card_status	 status;	/* effective */
+	enum card_status	 stored;
+	time_t			 used_at;
 };
 
 struct usage {
-	long long	 id, batch_id, card_id, uin, order_id;
-	const char	*batch_label, *card_code, *product, *card_name;
-	time_t		 time;
+	long long		 id, batch_id, card_id, uin, order_id;
+	const char		*batch_label, *card_code, *card_name;
+	enum pickup_product	 product;
+	time_t			 time;
+};
+
+struct usage_filter {
+	long long	 batch_id, uin;		/* 0: any */
+	long long	 from_ymd, to_ymd;	/* 0: open; whole days in display_tz */
 };
 
 struct os_choice {
-	const char	*code, *name, *family;
-	long long	 surcharge;	/* cents for the whole term */
+	const char		*code, *name;
+	enum os_family		 family;
+	long long		 surcharge;	/* cents for the whole term */
 };
 
 /* What a card provisions, as the verify page shows it. */
@@ -67,42 +73,43 @@ struct pickup_offer {
 	size_t			 nos;
 };
 
-struct usage_filter {
-	long long	 batch_id, uin;		/* 0: any */
-	time_t		 from, to;		/* 0: open */
+/* A card that can be claimed now, with the OS chosen and what it costs. */
+struct pickup_claim {
+	struct batch		 batch;
+	long long		 card_id;
+	const char		*os;		/* NULL for a virtual host */
+	long long		 surcharge;	/* cash due on top of the card */
 };
 
-/* Admin side.  bad_field names the field of an invalid spec. */
-enum kq_status	batch_create(struct db *, const struct principal *, const char *ip,
-		    const struct batch_spec *, long long *id, const char **bad_field);
-enum kq_status	batch_list(struct db *, struct arena *, const char *product,
-		    const char *status, struct page_info *, struct batch **, size_t *);
-enum kq_status	batch_get(struct db *, struct arena *, long long id, struct batch *);
-enum kq_status	batch_cards(struct db *, struct arena *, long long batch_id,
-		    struct page_info *, struct card **, size_t *);
-enum kq_status	batch_set_status(struct db *, const struct principal *,
-		    const char *ip, long long id, int enable);
-/* Audits the download, then calls fn with each code (display form). */
-enum kq_status	batch_codes(struct db *, const struct principal *, const char *ip,
-		    long long id, int (*fn)(void *, const char *), void *ctx);
-/* KQ_CARD_USED for a used card; *batch_id gets the card's batch. */
-enum kq_status	card_disable(struct db *, const struct principal *, const char *ip,
-		    long long card_id, long long *batch_id);
+/* Admin side. */
+/* Inside batch creation's transaction: count new cards. */
+enum kq_status	cards_add(struct db *, long long batch_id, int count);
+/* Closes the big insert statements (after a batch). */
+void		cards_forget(struct db *);
+enum kq_status	cards_of_batch(struct db *, struct arena *, long long batch_id,
+		    long long total, struct page_info *, struct card **, size_t *);
+/* KQ_CARD_USED for a used card (SPEC §4); *batch_id gets its batch. */
+enum kq_status	card_disable(struct db *, struct arena *, const struct principal *,
+		    const char *ip, long long card_id, long long *batch_id);
 enum kq_status	usage_list(struct db *, struct arena *, const struct usage_filter *,
 		    struct page_info *, struct usage **, size_t *);
-/* The lines a batch may use: pairs of code and name. */
-enum kq_status	lines_list(struct db *, struct arena *, const char ***codes,
-		    const char ***names, size_t *);
 
-/* Member side.  code is normalised (card_normalize). */
+/* Member side; code is normalised (card_normalize). */
 enum kq_status	pickup_offer(struct db *, struct arena *, long long uin,
 		    const char *ip, const char *code, struct pickup_offer *);
-enum kq_status	pickup_confirm(struct db *, struct arena *, const struct principal *,
-		    const char *ip, const char *code, const char *os, long long *order_id);
+/* Checks the card and the OS (os NULL or ""; seed 004: none for a virtual
+ * host, else one the line offers) for a claim. */
+enum kq_status	pickup_check(struct db *, struct arena *, long long uin,
+		    const char *ip, const char *code, const char *os,
+		    struct pickup_claim *);
 enum kq_status	pickup_mine(struct db *, struct arena *, long long uin,
 		    struct page_info *, struct usage **, size_t *);
 
-/* The demo provisioner: activates pending instances; *n gets the count. */
-enum kq_status	provision_run(struct db *, struct arena *, int *n);
+/* Inside order.c's transactions. */
+/* KQ_CARD_USED when another request claimed it first. */
+enum kq_status	card_claim(struct db *, const char *code, long long uin,
+		    long long order_id);
+/* The order that held the card was cancelled: it is unused again. */
+enum kq_status	card_release(struct db *, long long card_id, long long order_id);
 
 #endif

@@ -2,16 +2,36 @@
  * ratelimit.c - counting failed attempts in the database.
  */
 #include "ratelimit.h"
+#include "state.h"
 
-static const char SQL_ATTEMPTS_COUNT[] = "SELECT " ATTEMPT_COUNTS;
+#define IN_WINDOW \
+    " AND created_at > UTC_TIMESTAMP() - INTERVAL " STR(RL_WINDOW_MIN) " MINUTE)"
+
+const struct db_col attempt_cols[] = {
+	DB_COL(struct attempts, account, "(SELECT COUNT(*) FROM failed_attempts"
+	    " WHERE uin = ? AND kind = ?" IN_WINDOW),
+	DB_COL(struct attempts, ip, "(SELECT COUNT(*) FROM failed_attempts"
+	    " WHERE client_ip = ? AND kind = ?" IN_WINDOW),
+	DB_END
+};
+static struct db_sel SQL_ATTEMPTS = DB_SEL("SELECT {cols}", DB_WHOLE(attempt_cols));
 static const char SQL_ATTEMPT_INSERT[] =
     "INSERT INTO failed_attempts (kind, uin, client_ip) VALUES (?, ?, ?)";
 
+void
+attempt_args(struct db_arg *a, const char *kind, long long uin, const char *ip)
+{
+	a[0] = DB_INT(uin);
+	a[1] = DB_STR(kind);
+	a[2] = DB_STR(ip);
+	a[3] = DB_STR(kind);
+}
+
 enum kq_status
-attempts_over(long long per_account, long long per_ip)
+attempts_over(const struct attempts *t)
 {
 	/* SPEC §2: over 5 per account or 20 per IP */
-	return per_account >= RL_PER_ACCOUNT || per_ip >= RL_PER_IP ?
+	return t->account >= RL_PER_ACCOUNT || t->ip >= RL_PER_IP ?
 	    KQ_RATE_LIMITED : KQ_OK;
 }
 
@@ -19,14 +39,15 @@ enum kq_status
 attempts_check(struct db *db, struct arena *a, const char *kind, long long uin,
     const char *ip)
 {
-	struct db_arg	 args[4] = { DB_INT(uin), DB_STR(kind), DB_STR(ip),
-			    DB_STR(kind) };
-	struct db_result r;
-	enum kq_status	 s;
+	struct db_arg	args[ATTEMPT_NARGS];
+	struct attempts	t;
+	enum kq_status	s;
 
-	if ((s = db_query(db, a, SQL_ATTEMPTS_COUNT, args, 4, &r)) != KQ_OK)
+	attempt_args(args, kind, uin, ip);
+	if ((s = db_select_one(db, a, &SQL_ATTEMPTS, args, ATTEMPT_NARGS, &t,
+	    sizeof(t))) != KQ_OK)
 		return s;
-	return attempts_over(db_cell_int(&r, 0, 0), db_cell_int(&r, 0, 1));
+	return attempts_over(&t);
 }
 
 enum kq_status

@@ -2,9 +2,14 @@
  * ratelimit.h - brute-force limits on code guessing (SPEC §2).
  *
  * Failed attempts with unknown codes are rows in the database, so every
- * worker on every host counts the same: more than 5 per account or 20 per
- * client IP in 15 minutes and further attempts get KQ_RATE_LIMITED until the
- * window has passed.
+ * worker on every host counts the same: more than RL_PER_ACCOUNT per account
+ * or RL_PER_IP per client IP in RL_WINDOW_MIN minutes and further attempts
+ * get KQ_RATE_LIMITED until the window has passed.
+ *
+ * A look-up that is checked on every attempt (a card, a code) reads the
+ * counts in its own query, saving a round trip: it adds attempt_cols as the
+ * *first* part of its db_sel (their placeholders then come first) and
+ * starts its arguments with attempt_args().
  */
 #ifndef KQ_RATELIMIT_H
 #define KQ_RATELIMIT_H
@@ -16,16 +21,18 @@
 #define RL_PER_IP	20
 #define RL_WINDOW_MIN	15
 
-/* Two columns, the account's and the IP's failures in the window, for a
- * query that wants them beside other columns; binds uin, kind, ip, kind. */
-#define ATTEMPT_COUNTS \
-    "(SELECT COUNT(*) FROM failed_attempts WHERE uin = ? AND kind = ?" \
-    "  AND created_at > UTC_TIMESTAMP() - INTERVAL 15 MINUTE)," \
-    " (SELECT COUNT(*) FROM failed_attempts WHERE client_ip = ? AND kind = ?" \
-    "  AND created_at > UTC_TIMESTAMP() - INTERVAL 15 MINUTE)"
+struct attempts {
+	long long	 account, ip;	/* failures in the window */
+};
+
+extern const struct db_col attempt_cols[];	/* fills a struct attempts */
+#define ATTEMPT_NARGS	4
+/* Fills the first ATTEMPT_NARGS arguments for attempt_cols. */
+void		attempt_args(struct db_arg *, const char *kind, long long uin,
+		    const char *ip);
 
 /* KQ_RATE_LIMITED when the counts are over the limits. */
-enum kq_status	attempts_over(long long per_account, long long per_ip);
+enum kq_status	attempts_over(const struct attempts *);
 /* kind: "pickup" or "redeem".  KQ_OK or KQ_RATE_LIMITED. */
 enum kq_status	attempts_check(struct db *, struct arena *, const char *kind,
 		    long long uin, const char *ip);

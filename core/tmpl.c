@@ -26,6 +26,7 @@
 
 #define K_NS		"urn:kaquan:template"
 #define MAX_DEPTH	8	/* nested k:each */
+#define MAX_INCLUDE	4	/* nested k:include */
 
 enum op_kind { OP_RAW, OP_TEXT, OP_ATTR, OP_IF, OP_EACH, OP_NEXT };
 
@@ -55,6 +56,8 @@ struct compiler {
 	const char	*file;		/* for errors */
 	xmlNodePtr	 page;		/* k:page root, inlined at k:slot */
 	const char	*page_file;
+	char		 dir[4096];	/* where partials are: DIR/_NAME.xhtml */
+	int		 includes;	/* k:include nesting */
 	int		 in_raw;	/* inside <script> or <style> */
 	size_t		 barrier;	/* ops before this are jump targets' past:
 					   static text may not merge into them */
@@ -441,6 +444,49 @@ close:
 	xmlFree(k_attrs);
 }
 
+static xmlDocPtr parse(const char *, char *, size_t);
+
+/* <k:include src="NAME"/>: the children of DIR/_NAME.xhtml's <k:partial>,
+ * compiled in place (a form two pages share, the CSRF input). */
+static void
+compile_include(struct compiler *c, xmlNodePtr n)
+{
+	char		*src = (char *)xmlGetProp(n, (const xmlChar *)"src");
+	char		 path[4200];
+	const char	*file = c->file;
+	xmlDocPtr	 doc;
+	xmlNodePtr	 root;
+
+	if (src == NULL || *src == '\0' || strspn(src, "abcdefghijklmnopqrstuvwxyz_")
+	    != strlen(src)) {
+		cerror(c, n, "k:include: src must name a partial ([a-z_]+)");
+		xmlFree(src);
+		return;
+	}
+	if (c->includes == MAX_INCLUDE) {
+		cerror(c, n, "k:include: nested too deep");
+		xmlFree(src);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/_%s.xhtml", c->dir, src);
+	xmlFree(src);
+	if ((doc = parse(path, c->err, c->errsz)) == NULL) {
+		c->failed = 1;
+		return;
+	}
+	root = xmlDocGetRootElement(doc);
+	c->file = path;
+	if (root == NULL || !is_k(root) || strcmp((const char *)root->name, "partial"))
+		cerror(c, root, "the root element must be <k:partial>");
+	else {
+		c->includes++;
+		compile_children(c, root);
+		c->includes--;
+	}
+	c->file = file;
+	xmlFreeDoc(doc);
+}
+
 static void
 compile_node(struct compiler *c, xmlNodePtr n)
 {
@@ -458,6 +504,10 @@ compile_node(struct compiler *c, xmlNodePtr n)
 			c->file = c->page_file;
 			compile_children(c, c->page);
 			c->file = file;
+			return;
+		}
+		if (is_k(n) && strcmp((const char *)n->name, "include") == 0) {
+			compile_include(c, n);
 			return;
 		}
 		compile_element(c, n);
@@ -552,6 +602,10 @@ tmpl_compile(const char *layout_path, const char *page_path, const char *name,
 	memset(&c, 0, sizeof(c));
 	c.err = err;
 	c.errsz = errsz;
+	/* partials sit beside the page */
+	snprintf(c.dir, sizeof(c.dir), "%.*s", (int)(strrchr(page_path, '/') ?
+	    strrchr(page_path, '/') - page_path : 1), strrchr(page_path, '/') ?
+	    page_path : ".");
 	if ((c.t = calloc(1, sizeof(*c.t))) == NULL ||
 	    (c.t->name = strdup(name)) == NULL) {
 		snprintf(err, errsz, "out of memory");
@@ -627,7 +681,7 @@ tmpl_set_load(const char *dir, char *err, size_t errsz)
 	}
 	while ((de = readdir(d)) != NULL) {
 		len = strlen(de->d_name);
-		if (len < 7 || len - 6 >= sizeof(name) ||
+		if (len < 7 || len - 6 >= sizeof(name) || de->d_name[0] == '_' ||
 		    strcmp(de->d_name + len - 6, ".xhtml") ||
 		    strcmp(de->d_name, "layout.xhtml") == 0)
 			continue;

@@ -11,6 +11,8 @@
  *   <k:block>                 an element that renders only its children
  *                             (or, with k:text, only the value)
  *   <k:slot/>                 (layout only) where the page's content goes
+ *   <k:include src="name"/>   the children of _name.xhtml's <k:partial>
+ *                             (a form two pages share, the CSRF input)
  *
  * A page file is <k:page title="..."> ... </k:page>; it is compiled into the
  * layout.  The renderer writes text nodes and attribute values escaped, so a
@@ -29,7 +31,8 @@ struct tmpl_set;
 
 typedef int (*tmpl_write_fn)(void *ctx, const char *, size_t);
 
-/* Loads DIR/layout.xhtml and every other DIR/NAME.xhtml as page NAME.
+/* Loads DIR/layout.xhtml and every other DIR/NAME.xhtml as page NAME
+ * (files starting with "_" are partials, not pages).
  * Returns NULL with "file:line: message" in err on any error. */
 struct tmpl_set		*tmpl_set_load(const char *dir, char *err, size_t errsz);
 void			 tmpl_set_free(struct tmpl_set *);

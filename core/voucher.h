@@ -1,10 +1,13 @@
 /*
- * voucher.h - vouchers (代金券, SPEC §3 and §5, seeds 000 and 001).
+ * voucher.h - vouchers (代金券, SPEC §5, seeds 000 and 001): the vouchers
+ * table and its ledger (收支明细), which this module alone writes.
  *
- * Admins write templates and issue them: straight into accounts (targeted)
- * or as 18-digit redemption codes.  Members redeem codes, see their
- * vouchers and pay orders with one voucher each.  Every change of a
- * voucher's balance or status writes a ledger row in the same transaction.
+ * Reads: lists with the effective status, one voucher, its ledger, and the
+ * vouchers that fit an order (the matching rules of SPEC §5).  Changes, each
+ * called inside its caller's transaction and each writing its ledger row:
+ * add (issue), activate (redeem), freeze / deduct / release (orders),
+ * invalidate, expire.  Templates, issues and redemption are their own
+ * modules on top of this one.
  */
 #ifndef KQ_VOUCHER_H
 #define KQ_VOUCHER_H
@@ -15,108 +18,97 @@
 #include "auth.h"
 #include "db.h"
 #include "page.h"
-
-#define ISSUE_CODES_MAX		100000
-#define ISSUE_UINS_MAX		1000
-#define PAYMENT_WINDOW_MIN	30
-
-struct vtemplate {
-	long long	 id;
-	const char	*name, *balance_mode, *scope;
-	const char	*products;	/* comma list of product codes */
-	const char	*scenarios;	/* comma list; "" = every eligible one */
-	const char	*billing;	/* comma list */
-	long long	 face, min_amount;
-	int		 min_months;
-	time_t		 valid_from, valid_to;	/* 0 with valid_days */
-	int		 valid_days;
-	int		 issued;
-	time_t		 created_at;
-};
+#include "state.h"
 
 struct voucher {
-	long long	 id, template_id, issue_id, uin, order_id;
-	const char	*name, *code, *status, *scope, *products, *balance_mode;
-	const char	*product_names;	/* of products, in words */
-	long long	 face, balance, deduct;	/* deduct: for a candidate */
-	time_t		 valid_from, valid_to, created_at;
+	long long		 id, template_id, issue_id, uin, order_id;
+	const char		*name, *code;
+	enum voucher_status	 status;	/* effective */
+	enum voucher_scope	 scope;
+	enum balance_mode	 mode;
+	const char		*products;	/* comma list of product codes */
+	const char		*product_names;	/* the same, in words */
+	long long		 face, balance;
+	time_t			 valid_from, valid_to, created_at;
+	long long		 deduct;	/* a candidate's, for its order */
 };
+
+/* The columns of struct voucher, from VOUCHER_FROM. */
+extern const struct db_col voucher_cols[];
+#define VOUCHER_FROM \
+    " FROM vouchers v JOIN voucher_templates t ON t.id = v.template_id" \
+    VOUCHER_FROZEN_JOIN
 
 struct ledger_row {
-	long long	 id, order_id, amount, balance;
-	const char	*kind, *status, *actor;
-	time_t		 time;
-};
-
-struct issue_outcome {
-	long long	 uin;
-	const char	*result;	/* "issued" or "unknown_uin" */
+	long long		 id, order_id, amount, balance;
+	enum ledger_kind	 kind;
+	const char		*actor;
+	time_t			 time;
 };
 
 struct vfilter {
 	long long	 uin;		/* 0: any (admin) */
-	const char	*status;	/* "" or "all": any */
+	int		 status;	/* an enum voucher_status, or -1: any */
 	long long	 template_id;	/* 0: any */
-	time_t		 valid_before;	/* 0: any; valid_to <= this */
+	long long	 expires_ymd;	/* 0: any; else valid_to by the end of it */
 };
 
-/* The product catalog: codes and names, in display order. */
-enum kq_status	catalog_products(struct db *, struct arena *, const char ***codes,
-		    const char ***names, size_t *);
-/* Templates.  bad_field names the field of a refused template. */
-enum kq_status	template_save(struct db *, const struct principal *, const char *ip,
-		    const struct vtemplate *, long long *id, const char **bad_field);
-enum kq_status	template_get(struct db *, struct arena *, long long id,
-		    struct vtemplate *);
-enum kq_status	template_list(struct db *, struct arena *, struct page_info *,
-		    struct vtemplate **, size_t *);
+/* What a voucher must fit to pay an order (SPEC §5). */
+struct order_terms {
+	const char	*product, *billing, *scenario;
+	long long	 amount;	/* the order's, for the minimum */
+	long long	 due;		/* what is left to pay after a card */
+	int		 months;
+};
 
-/* Issue: mode "targeted" (uins) or "codes" (count, paper).  KQ_INVALID_FIELD
- * when the template's fixed validity has already ended. */
-enum kq_status	voucher_issue(struct db *, struct arena *, const struct principal *,
-		    const char *ip, long long template_id, const char *mode,
-		    const long long *uins, size_t nuins, int count, int paper,
-		    long long *issue_id);
-enum kq_status	issue_get(struct db *, struct arena *, long long issue_id,
-		    long long *template_id, const char **mode, int *paper, int *count,
-		    struct issue_outcome **, size_t *);
-enum kq_status	issue_codes(struct db *, const struct principal *, const char *ip,
-		    long long issue_id, int (*fn)(void *, const char *), void *ctx);
+/* A voucher being issued. */
+struct voucher_new {
+	long long		 template_id, issue_id, uin;	/* uin 0: a code */
+	const char		*code;
+	long long		 face;
+	time_t			 valid_from, valid_to;
+};
 
-/* Lists and one voucher.  Statuses shown are effective: past valid_to is
- * expired whether or not a sweep has run. */
+/* Fills product_names of n vouchers from the catalog. */
+enum kq_status	vouchers_name_products(struct db *, struct arena *,
+		    struct voucher *, size_t n);
 enum kq_status	voucher_list(struct db *, struct arena *, const struct vfilter *,
 		    struct page_info *, struct voucher **, size_t *);
+/* uin 0 (the backend) reads any account's; else KQ_NOT_FOUND for another's. */
 enum kq_status	voucher_get(struct db *, struct arena *, long long uin,
 		    long long id, struct voucher *);
 enum kq_status	voucher_ledger(struct db *, struct arena *, long long id,
 		    struct ledger_row **, size_t *);
-enum kq_status	voucher_invalidate(struct db *, const struct principal *,
-		    const char *ip, long long id);
+/* The account's vouchers that fit the terms, best first: the largest
+ * deduction, then the earliest expiry; only_id (0: any) restricts to one. */
+enum kq_status	voucher_match(struct db *, struct arena *, long long uin,
+		    const struct order_terms *, long long only_id,
+		    struct voucher **, size_t *);
+/* KQ_ORDER_STATE unless voucher_can_invalidate(); audited. */
+enum kq_status	voucher_invalidate(struct db *, struct arena *,
+		    const struct principal *, const char *ip, long long id);
 
-/* Redemption of a normalised code. */
-enum kq_status	redeem_lookup(struct db *, struct arena *, long long uin,
-		    const char *ip, const char *code, struct voucher *);
-enum kq_status	redeem_confirm(struct db *, struct arena *, const struct principal *,
-		    const char *ip, const char *code, long long *voucher_id);
-
-/* Orders paid with vouchers. */
-enum kq_status	order_create(struct db *, long long uin, const char *product,
-		    const char *billing, const char *scenario, long long amount,
-		    int months, long long *id);
-/* The account's vouchers that fit the order, best first (SPEC §5). */
-enum kq_status	order_candidates(struct db *, struct arena *, long long uin,
-		    long long order_id, struct voucher **, size_t *);
-/* Freezes voucher_id (0: none) for the order and confirms it. */
-enum kq_status	order_confirm(struct db *, struct arena *, long long uin,
-		    long long order_id, long long voucher_id);
-/* Settlement, inside the order's transaction (order.c): the deduction at
- * payment, and the release when the order is cancelled or times out. */
-enum kq_status	voucher_deduct(struct db *, long long voucher_id, long long order_id,
-		    long long amount, const char *actor);
-enum kq_status	voucher_release(struct db *, long long voucher_id,
+/* Inside a caller's transaction. */
+/* KQ_CONFLICT when the code is taken. */
+enum kq_status	voucher_add(struct db *, const struct voucher_new *);
+/* The 'issue' ledger rows of every voucher of an issue. */
+enum kq_status	vouchers_ledger_issue(struct db *, long long issue_id,
+		    const char *actor);
+/* KQ_CODE_USED when another request activated it first. */
+enum kq_status	voucher_activate(struct db *, long long uin, long long id,
+		    const char *code, const char *actor);
+/* KQ_VOUCHER_NOT_APPLICABLE when it is no longer available. */
+enum kq_status	voucher_freeze(struct db *, long long uin, long long id,
 		    long long order_id, const char *actor);
+/* At payment: min(balance, amount) is deducted; a single-use voucher
+ * forfeits the rest (seed 000).  KQ_ORDER_STATE if not frozen for it. */
+enum kq_status	voucher_deduct(struct db *, struct arena *, long long id,
+		    long long order_id, long long amount, const char *actor);
+/* The order was cancelled or timed out: the voucher is available again. */
+enum kq_status	voucher_release(struct db *, long long id, long long order_id,
+		    const char *actor);
+
 /* Writes 'expired' on vouchers past valid_to; *n gets the count. */
-enum kq_status	vouchers_expire(struct db *, int *n);
+enum kq_status	vouchers_expire(struct db *, struct arena *, int *n);
 
 #endif

@@ -13,11 +13,14 @@
 #include "request.h"
 #include "routes.h"
 
-static const struct field login_fields[] = {
-	{ .name = "login", .type = FT_TEXT, .required = 1,
+enum { LF_LOGIN, LF_PASSWORD, LF__MAX };
+static const struct field login_fields[LF__MAX] = {
+	[LF_LOGIN] = { .name = "login", .type = FT_TEXT, .required = 1,
 	  .pattern = "[A-Za-z0-9_.@-]{1,64}" },
-	{ .name = "password", .type = FT_TEXT, .required = 1, .maxlen = 256 },
+	[LF_PASSWORD] = { .name = "password", .type = FT_TEXT, .required = 1,
+	  .maxlen = 256 },
 };
+const struct form_def login_form = FORM_DEF(login_fields);
 
 struct login_kind {
 	enum principal_kind	 kind;
@@ -66,7 +69,7 @@ login_page(struct req *r, const struct login_kind *k, int status,
 	view_set(v, "csrf", token);
 	view_set(v, "action", k->login_path);
 	if (f != NULL)
-		view_set(v, "login", form_get(f, "login")->raw);
+		view_set(v, "login", f->v[LF_LOGIN].raw);
 	if (error != KQ_OK)
 		flash_now(v, error, f != NULL ? f->bad : NULL);
 	page(r, status, k->page, v);
@@ -75,18 +78,16 @@ login_page(struct req *r, const struct login_kind *k, int status,
 static void
 login_post(struct req *r, const struct login_kind *k)
 {
-	struct form	 f;
 	struct principal p;
 	enum kq_status	 s;
 	char		 token[TOKEN_HEX + 1];
 	const char	*old;
 
-	s = form_parse(r->arena, login_fields, 2, &r->body, &f);
-	if (s == KQ_OK)
+	if ((s = r->fstatus) == KQ_OK)
 		s = auth_login(r->app->db, r->arena, k->kind,
-		    form_get(&f, "login")->s, form_get(&f, "password")->s, &p);
+		    r->f.v[LF_LOGIN].s, r->f.v[LF_PASSWORD].s, &p);
 	if (s == KQ_INVALID_FIELD || s == KQ_LOGIN_FAILED) {
-		login_page(r, k, kq_http_status(s), &f, s);
+		login_page(r, k, kq_http_status(s), &r->f, s);
 		return;
 	}
 	if (s != KQ_OK) {

@@ -12,9 +12,5 @@ h_user_home(struct req *r)
 void
 h_admin_home(struct req *r)
 {
-	struct view *v = page_view(r);
-
-	if (r->me.is_admin_role)
-		view_set(v, "can_write", "1");
-	page(r, 200, "admin.home", v);
+	page(r, 200, "admin.home", page_view(r));
 }

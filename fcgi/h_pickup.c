@@ -5,31 +5,31 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "codes.h"
+#include "order.h"
 #include "pickup.h"
 #include "present.h"
 #include "routes.h"
 
-static const struct field card_fields[] = {
-	{ .name = "card", .type = FT_CARD, .required = 1 },
-	{ .name = "os", .type = FT_TEXT, .pattern = "[a-z0-9_]{1,32}" },
+enum { KF_CARD, KF_OS, KF__MAX };
+static const struct field card_fields[KF__MAX] = {
+	[KF_CARD] = { .name = "card", .type = FT_CARD, .required = 1 },
+	[KF_OS] = { .name = "os", .type = FT_TEXT, .pattern = "[a-z0-9_]{1,32}" },
 };
+const struct form_def card_form = FORM_DEF(card_fields);
 
 /* The pick-up page: my picked-up cards and the form (with what was typed
  * and the outcome, when re-shown). */
 static void
 pickup_page(struct req *r, int status, const char *typed, enum kq_status err)
 {
-	struct page_info pg = { 0 };
+	struct page_info pg = { r->page, 0, 0 };
 	struct usage	*rows;
 	struct view	*v;
 	struct vlist	*l;
 	enum kq_status	 s;
 	size_t		 n, i;
 
-	pg.page = query_page(r);
-	s = pickup_mine(r->app->db, r->arena, r->me.uin, &pg, &rows, &n);
-	if (s != KQ_OK) {
+	if ((s = pickup_mine(r->app->db, r->arena, r->me.uin, &pg, &rows, &n)) != KQ_OK) {
 		fail(r, s);
 		return;
 	}
@@ -41,7 +41,7 @@ pickup_page(struct req *r, int status, const char *typed, enum kq_status err)
 	l = view_list(v, "pickups");
 	for (i = 0; i < n; i++)
 		show_usage(vlist_add(l), &rows[i], "/user/orders");
-	show_pager(r, v, "/user/pickup", &pg);
+	show_pager(r, v, &pg);
 	page(r, status, "user.pickup", v);
 }
 
@@ -62,8 +62,7 @@ verify_page(struct req *r, int status, const struct pickup_offer *o,
 	show_card(v, "card", o->code);
 	b = view_map(v, "offer");
 	view_set(b, "name", o->batch.name);
-	view_set(b, "type", o->batch.product);
-	view_set(b, "type_text", product_name(o->batch.product));
+	show_state(b, "type", opt_pickup_product, o->batch.product);
 	view_set(b, "line", o->batch.line_name);
 	view_set_int(b, "cpu", o->batch.cpu);
 	view_set_int(b, "memory_gb", o->batch.memory_gb);
@@ -77,7 +76,7 @@ verify_page(struct req *r, int status, const struct pickup_offer *o,
 		x = vlist_add(l);
 		view_set(x, "code", o->os[i].code);
 		view_set(x, "name", o->os[i].name);
-		view_set(x, "family", o->os[i].family);
+		view_set(x, "family", os_family_names[o->os[i].family]);
 		if (o->os[i].surcharge > 0)
 			show_money(x, "surcharge", o->os[i].surcharge);
 		if (os != NULL && strcmp(os, o->os[i].code) == 0)
@@ -92,40 +91,33 @@ void
 h_pickup_verify(struct req *r)
 {
 	struct pickup_offer o;
-	struct form	 f;
-	enum kq_status	 s;
+	enum kq_status	 s = r->fstatus;
 
-	s = form_parse(r->arena, card_fields, 2, &r->body, &f);
 	if (s == KQ_OK)
 		s = pickup_offer(r->app->db, r->arena, r->me.uin, r->remote_addr,
-		    form_get(&f, "card")->s, &o);
-	if (s == KQ_UNAVAILABLE) {
+		    r->f.v[KF_CARD].s, &o);
+	if (s == KQ_UNAVAILABLE)
 		fail(r, s);
-		return;
-	}
-	if (s != KQ_OK) {
-		pickup_page(r, kq_http_status(s), form_get(&f, "card")->raw, s);
-		return;
-	}
-	verify_page(r, 200, &o, NULL, KQ_OK);
+	else if (s != KQ_OK)
+		pickup_page(r, kq_http_status(s), r->f.v[KF_CARD].raw, s);
+	else
+		verify_page(r, 200, &o, NULL, KQ_OK);
 }
 
 void
 h_pickup_confirm(struct req *r)
 {
 	struct pickup_offer o;
-	struct form	 f;
-	enum kq_status	 s;
+	enum kq_status	 s = r->fstatus;
 	long long	 order_id;
-	const char	*os;
+	const char	*card = r->f.v[KF_CARD].s;
+	const char	*os = form_str(&r->f, KF_OS, NULL);
 
-	s = form_parse(r->arena, card_fields, 2, &r->body, &f);
 	if (s == KQ_INVALID_FIELD)	/* the only other field is the OS */
 		s = KQ_OS_INVALID;
-	os = form_str(&f, "os", NULL);
 	if (s == KQ_OK)
-		s = pickup_confirm(r->app->db, r->arena, &r->me, r->remote_addr,
-		    form_get(&f, "card")->s, os, &order_id);
+		s = order_pickup(r->app->db, r->arena, &r->me, r->remote_addr,
+		    card, os, &order_id);
 	if (s == KQ_OK) {
 		redirect(r, arena_printf(r->arena, "/user/orders/%lld", order_id));
 		return;
@@ -137,9 +129,9 @@ h_pickup_confirm(struct req *r)
 	/* an OS problem re-shows the choice; a card problem the code form */
 	if ((s == KQ_OS_REQUIRED || s == KQ_OS_INVALID) &&
 	    pickup_offer(r->app->db, r->arena, r->me.uin, r->remote_addr,
-	    form_get(&f, "card")->s, &o) == KQ_OK) {
+	    card, &o) == KQ_OK) {
 		verify_page(r, kq_http_status(s), &o, os, s);
 		return;
 	}
-	pickup_page(r, kq_http_status(s), form_get(&f, "card")->raw, s);
+	pickup_page(r, kq_http_status(s), r->f.v[KF_CARD].raw, s);
 }

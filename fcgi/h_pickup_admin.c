@@ -6,72 +6,59 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "clock.h"
-#include "codes.h"
-#include "pickup.h"
+#include "pickup_batch.h"
 #include "present.h"
 #include "routes.h"
 
-#define PRODUCT_PATTERN	"cvm|vhost|baremetal"
-
-static const struct field list_fields[] = {
-	{ .name = "type", .type = FT_TEXT, .pattern = PRODUCT_PATTERN },
-	{ .name = "status", .type = FT_TEXT, .pattern = "normal|disabled|expired" },
-	{ .name = "page", .type = FT_INT, .min = 1, .max = 1000000 },
+enum { BQ_TYPE, BQ_STATUS, BQ_PAGE, BQ__MAX };
+static const struct field batches_fields[BQ__MAX] = {
+	[BQ_TYPE] = { .name = "type", .type = FT_OPTION, .options = opt_pickup_product },
+	[BQ_STATUS] = { .name = "status", .type = FT_OPTION, .options = opt_batch_status },
+	[BQ_PAGE] = PAGE_FIELD,
 };
+const struct form_def batches_query = FORM_DEF(batches_fields);
 
-static const struct field batch_fields[] = {
-	{ .name = "label", .type = FT_TEXT, .maxlen = 100 },
-	{ .name = "type", .type = FT_TEXT, .required = 1, .pattern = PRODUCT_PATTERN },
-	{ .name = "name", .type = FT_TEXT, .required = 1, .maxlen = 100 },
-	{ .name = "line", .type = FT_TEXT, .required = 1, .pattern = "[a-z0-9_]{1,32}" },
-	{ .name = "cpu", .type = FT_INT, .required = 1, .min = 1, .max = 512 },
-	{ .name = "memory_gb", .type = FT_INT, .required = 1, .min = 1, .max = 8192 },
-	{ .name = "disk_gb", .type = FT_INT, .required = 1, .min = 1, .max = 1000000 },
-	{ .name = "bandwidth_mbps", .type = FT_INT, .required = 1, .min = 1, .max = 100000 },
-	{ .name = "months", .type = FT_INT, .required = 1, .min = 1, .max = 120 },
-	{ .name = "price", .type = FT_MONEY, .required = 1 },
-	{ .name = "count", .type = FT_INT, .required = 1, .min = 1, .max = BATCH_MAX },
-	{ .name = "valid_to", .type = FT_DATE },
-	{ .name = "valid_months", .type = FT_INT, .min = 1, .max = 120 },
+enum {
+	BF_LABEL, BF_TYPE, BF_NAME, BF_LINE, BF_CPU, BF_MEMORY, BF_DISK,
+	BF_BANDWIDTH, BF_MONTHS, BF_PRICE, BF_COUNT, BF_VALID_TO,
+	BF_VALID_MONTHS, BF__MAX
 };
-#define NBATCH (sizeof(batch_fields) / sizeof(batch_fields[0]))
-
-static const struct field usage_fields[] = {
-	{ .name = "batch", .type = FT_INT, .min = 1, .max = 999999999999LL },
-	{ .name = "uin", .type = FT_INT, .min = 1, .max = 999999999999LL },
-	{ .name = "from", .type = FT_DATE },
-	{ .name = "to", .type = FT_DATE },
-	{ .name = "page", .type = FT_INT, .min = 1, .max = 1000000 },
+static const struct field batch_fields[BF__MAX] = {
+	[BF_LABEL] = { .name = "label", .type = FT_TEXT, .maxlen = 100 },
+	[BF_TYPE] = { .name = "type", .type = FT_OPTION, .required = 1,
+	  .options = opt_pickup_product },
+	[BF_NAME] = { .name = "name", .type = FT_TEXT, .required = 1, .maxlen = 100 },
+	[BF_LINE] = { .name = "line", .type = FT_TEXT, .required = 1,
+	  .pattern = "[a-z0-9_]{1,32}" },
+	[BF_CPU] = { .name = "cpu", .type = FT_INT, .required = 1, .min = 1, .max = 512 },
+	[BF_MEMORY] = { .name = "memory_gb", .type = FT_INT, .required = 1, .min = 1,
+	  .max = 8192 },
+	[BF_DISK] = { .name = "disk_gb", .type = FT_INT, .required = 1, .min = 1,
+	  .max = 1000000 },
+	[BF_BANDWIDTH] = { .name = "bandwidth_mbps", .type = FT_INT, .required = 1,
+	  .min = 1, .max = 100000 },
+	[BF_MONTHS] = { .name = "months", .type = FT_INT, .required = 1, .min = 1,
+	  .max = 120 },
+	[BF_PRICE] = { .name = "price", .type = FT_MONEY, .required = 1 },
+	[BF_COUNT] = { .name = "count", .type = FT_INT, .required = 1, .min = 1,
+	  .max = BATCH_MAX },
+	[BF_VALID_TO] = { .name = "valid_to", .type = FT_DATE },
+	[BF_VALID_MONTHS] = { .name = "valid_months", .type = FT_INT, .min = 1,
+	  .max = 120 },
 };
+const struct form_def batch_form = FORM_DEF(batch_fields);
 
-static const char *products[] = { "cvm", "vhost", "baremetal", NULL };
-
-/* Options for a <select>: value, text and "selected" on the chosen one. */
-static void
-show_options(struct view *v, const char *key, const char **values,
-    const char **texts, size_t n, const char *chosen)
-{
-	struct vlist	*l = view_list(v, key);
-	struct view	*o;
-	size_t		 i;
-
-	for (i = 0; i < n; i++) {
-		o = vlist_add(l);
-		view_set(o, "value", values[i]);
-		view_set(o, "text", texts ? texts[i] : product_name(values[i]));
-		if (chosen != NULL && strcmp(chosen, values[i]) == 0)
-			view_set(o, "selected", "selected");
-	}
-}
-
-static const char *
-batch_state(const struct batch *b)
-{
-	if (strcmp(b->status, "disabled") == 0)
-		return "disabled";
-	return b->expired ? "expired" : "normal";
-}
+enum { UQ_BATCH, UQ_UIN, UQ_FROM, UQ_TO, UQ_PAGE, UQ__MAX };
+static const struct field usage_fields[UQ__MAX] = {
+	[UQ_BATCH] = { .name = "batch", .type = FT_INT, .min = 1, .max = 999999999999LL },
+	[UQ_UIN] = { .name = "uin", .type = FT_INT, .min = 1, .max = 999999999999LL },
+	[UQ_FROM] = { .name = "from", .type = FT_DATE },
+	[UQ_TO] = { .name = "to", .type = FT_DATE },
+	[UQ_PAGE] = PAGE_FIELD,
+};
+const struct form_def usage_query = FORM_DEF(usage_fields);
 
 static void
 show_batch(struct view *v, const struct batch *b)
@@ -80,8 +67,7 @@ show_batch(struct view *v, const struct batch *b)
 
 	view_set_int(v, "id", b->id);
 	view_set(v, "label", b->label);
-	view_set(v, "type", b->product);
-	view_set(v, "type_text", product_name(b->product));
+	show_state(v, "type", opt_pickup_product, b->product);
 	view_set(v, "name", b->name);
 	view_set(v, "line", b->line);
 	view_set(v, "line_name", b->line_name);
@@ -99,9 +85,8 @@ show_batch(struct view *v, const struct batch *b)
 		view_setf(v, "validity", "%d 个月(至 %s)", b->valid_months, date);
 	else
 		view_set(v, "validity", arena_strdup(v->arena, date));
-	view_set(v, "status", batch_state(b));
-	view_set(v, "status_text", status_name(batch_state(b)));
-	if (strcmp(b->status, "disabled") == 0)
+	show_state(v, "status", opt_batch_status, b->status);
+	if (b->status == BATCH_DISABLED)
 		view_set(v, "disabled", "1");
 	show_time(v, "created_at", b->created_at);
 	view_set(v, "created_by", b->created_by);
@@ -114,60 +99,49 @@ show_batch(struct view *v, const struct batch *b)
 void
 h_batches(struct req *r)
 {
-	struct form	 f;
-	struct page_info pg = { 0 };
+	struct page_info pg = { r->page, 0, 0 };
 	struct batch	*rows;
 	struct view	*v;
 	struct vlist	*l;
 	enum kq_status	 s;
 	size_t		 n, i;
-	const char	*type, *status;
 
-	if ((s = form_parse(r->arena, list_fields, 3, &r->query, &f)) != KQ_OK) {
-		fail(r, s);
-		return;
-	}
-	type = form_str(&f, "type", "");
-	status = form_str(&f, "status", "");
-	pg.page = query_page(r);
-	if ((s = batch_list(r->app->db, r->arena, type, status, &pg, &rows, &n)) != KQ_OK) {
+	if ((s = batch_list(r->app->db, r->arena, (int)form_int(&r->q, BQ_TYPE, -1),
+	    (int)form_int(&r->q, BQ_STATUS, -1), &pg, &rows, &n)) != KQ_OK) {
 		fail(r, s);
 		return;
 	}
 	v = page_view(r);
-	show_options(v, "types", products, NULL, 3, type);
-	{
-		static const char *st[] = { "normal", "disabled", "expired" };
-		static const char *stt[] = { "正常", "已禁用", "已过期" };
-		show_options(v, "statuses", st, stt, 3, status);
-	}
+	show_options(v, "types", opt_pickup_product, r->q.v[BQ_TYPE].raw);
+	show_options(v, "statuses", opt_batch_status, r->q.v[BQ_STATUS].raw);
 	l = view_list(v, "batches");
 	for (i = 0; i < n; i++)
 		show_batch(vlist_add(l), &rows[i]);
-	show_pager(r, v, "/admin/pickup/batches", &pg);
-	if (r->me.is_admin_role)
-		view_set(v, "can_write", "1");
+	show_pager(r, v, &pg);
 	page(r, 200, "admin.pickup.batches", v);
 }
 
+/* The create form: new (f NULL) or re-shown with what was typed. */
 static void
-batch_form(struct req *r, int status, const struct form *f, enum kq_status err)
+batch_page(struct req *r, int status, const struct form *f, enum kq_status err,
+    const char *bad)
 {
-	struct view	*v = page_view(r), *fv = view_map(v, "f");
-	const char	**codes, **names;
+	struct view	*v = page_view(r), *fv;
+	struct line	*lines;
+	struct vlist	*l;
+	struct view	*o;
 	size_t		 n, i;
 	enum kq_status	 s;
+	const char	*line = f ? f->v[BF_LINE].raw : NULL;
 
-	if ((s = lines_list(r->app->db, r->arena, &codes, &names, &n)) != KQ_OK) {
+	if ((s = catalog_lines(r->app->db, r->arena, &lines, &n)) != KQ_OK) {
 		fail(r, s);
 		return;
 	}
-	if (f != NULL) {
-		for (i = 0; i < NBATCH; i++)
-			view_set(fv, batch_fields[i].name, f->v[i].raw);
-		if (err != KQ_OK)
-			flash_now(v, err, f->bad);
-	} else {
+	if (f != NULL)
+		form_reshow(v, f, err, bad);
+	else {
+		fv = view_map(v, "f");
 		view_set(fv, "cpu", "2");
 		view_set(fv, "memory_gb", "4");
 		view_set(fv, "disk_gb", "50");
@@ -176,76 +150,63 @@ batch_form(struct req *r, int status, const struct form *f, enum kq_status err)
 		view_set(fv, "count", "100");
 		view_set(fv, "valid_months", "12");
 	}
-	show_options(v, "types", products, NULL, 3,
-	    f ? form_get(f, "type")->raw : "cvm");
-	show_options(v, "lines", codes, names, n, f ? form_get(f, "line")->raw : NULL);
+	show_options(v, "types", opt_pickup_product, f ? f->v[BF_TYPE].raw : "cvm");
+	l = view_list(v, "lines");
+	for (i = 0; i < n; i++) {
+		o = vlist_add(l);
+		view_set(o, "value", lines[i].code);
+		view_set(o, "text", lines[i].name);
+		if (line != NULL && strcmp(line, lines[i].code) == 0)
+			view_set(o, "selected", "selected");
+	}
 	page(r, status, "admin.pickup.batch.new", v);
 }
 
 void
 h_batch_new(struct req *r)
 {
-	batch_form(r, 200, NULL, KQ_OK);
+	batch_page(r, 200, NULL, KQ_OK, NULL);
 }
 
 void
 h_batch_create(struct req *r)
 {
-	struct batch_spec sp;
-	struct form	 f;
-	enum kq_status	 s;
-	const char	*bad = NULL;
-	long long	 id;
-	char		 loc[64];
+	const struct fvalue	*v = r->f.v;
+	struct batch_spec	 sp;
+	enum kq_status		 s;
+	const char		*bad = NULL;
+	long long		 id = 0;
 
-	s = form_parse(r->arena, batch_fields, NBATCH, &r->body, &f);
-	if (s == KQ_OK && !form_get(&f, "valid_to")->present &&
-	    !form_get(&f, "valid_months")->present) {
-		s = KQ_INVALID_FIELD;
-		f.bad = "valid_to";
+	if ((s = r->fstatus) == KQ_OK) {
+		memset(&sp, 0, sizeof(sp));
+		sp.label = form_str(&r->f, BF_LABEL, "");
+		sp.product = (enum pickup_product)v[BF_TYPE].i;
+		sp.name = v[BF_NAME].s;
+		sp.line = v[BF_LINE].s;
+		sp.cpu = (int)v[BF_CPU].i;
+		sp.memory_gb = (int)v[BF_MEMORY].i;
+		sp.disk_gb = (int)v[BF_DISK].i;
+		sp.bandwidth_mbps = (int)v[BF_BANDWIDTH].i;
+		sp.months = (int)v[BF_MONTHS].i;
+		sp.price = v[BF_PRICE].i;
+		sp.count = (int)v[BF_COUNT].i;
+		sp.valid_to_ymd = form_int(&r->f, BF_VALID_TO, 0);
+		sp.valid_months = (int)form_int(&r->f, BF_VALID_MONTHS, 0);
+		s = batch_create(r->app->db, r->arena, &r->me, r->remote_addr, &sp,
+		    &id, &bad);
 	}
-	if (s != KQ_OK) {
-		batch_form(r, kq_http_status(s), &f, s);
-		return;
-	}
-	memset(&sp, 0, sizeof(sp));
-	sp.label = form_str(&f, "label", "");
-	sp.product = form_get(&f, "type")->s;
-	sp.name = form_get(&f, "name")->s;
-	sp.line = form_get(&f, "line")->s;
-	sp.cpu = (int)form_get(&f, "cpu")->i;
-	sp.memory_gb = (int)form_get(&f, "memory_gb")->i;
-	sp.disk_gb = (int)form_get(&f, "disk_gb")->i;
-	sp.bandwidth_mbps = (int)form_get(&f, "bandwidth_mbps")->i;
-	sp.months = (int)form_get(&f, "months")->i;
-	sp.price = form_get(&f, "price")->i;
-	sp.count = (int)form_get(&f, "count")->i;
-	/* a date means the end of that day in display_tz (SPEC §2) */
-	if (form_get(&f, "valid_to")->present)
-		sp.valid_to = clock_end_of_day(form_get(&f, "valid_to")->i);
-	else {
-		sp.valid_months = (int)form_get(&f, "valid_months")->i;
-		sp.valid_to = clock_add_months(time(NULL), sp.valid_months);
-	}
-	s = batch_create(r->app->db, &r->me, r->remote_addr, &sp, &id, &bad);
 	if (s == KQ_INVALID_FIELD) {
-		f.bad = bad;
-		batch_form(r, 422, &f, s);
+		batch_page(r, 422, &r->f, s, bad);
 		return;
 	}
-	if (s != KQ_OK) {
-		fail(r, s);
-		return;
-	}
-	flash_set(r, "ok", "batch_created");
-	snprintf(loc, sizeof(loc), "/admin/pickup/batches/%lld", id);
-	redirect(r, loc);
+	done(r, s, "batch_created",
+	    arena_printf(r->arena, "/admin/pickup/batches/%lld", id));
 }
 
 void
 h_batch(struct req *r)
 {
-	struct page_info pg = { 0 };
+	struct page_info pg = { r->page, 0, 0 };
 	struct batch	 b;
 	struct card	*cards;
 	struct view	*v, *c;
@@ -253,9 +214,9 @@ h_batch(struct req *r)
 	enum kq_status	 s;
 	size_t		 n, i;
 
-	pg.page = query_page(r);
 	if ((s = batch_get(r->app->db, r->arena, r->id, &b)) != KQ_OK ||
-	    (s = batch_cards(r->app->db, r->arena, r->id, &pg, &cards, &n)) != KQ_OK) {
+	    (s = cards_of_batch(r->app->db, r->arena, r->id, b.total, &pg, &cards,
+	    &n)) != KQ_OK) {
 		fail(r, s);
 		return;
 	}
@@ -266,8 +227,7 @@ h_batch(struct req *r)
 		c = vlist_add(l);
 		view_set_int(c, "id", cards[i].id);
 		show_card(c, "code", cards[i].code);
-		view_set(c, "status", cards[i].status);
-		view_set(c, "status_text", status_name(cards[i].status));
+		show_state(c, "status", opt_card_status, cards[i].status);
 		if (cards[i].uin)
 			view_set_int(c, "uin", cards[i].uin);
 		show_time(c, "time", cards[i].used_at);
@@ -275,43 +235,29 @@ h_batch(struct req *r)
 			view_set_int(c, "order", cards[i].order_id);
 			view_setf(c, "order_href", "/admin/orders/%lld", cards[i].order_id);
 		}
-		if (r->me.is_admin_role && strcmp(cards[i].status, "unused") == 0) {
+		if (r->me.is_admin_role && card_can_disable(cards[i].stored)) {
 			view_set(c, "can_disable", "1");
 			view_setf(c, "disable_href", "/admin/pickup/cards/%lld/disable",
 			    cards[i].id);
 		}
 	}
-	show_pager(r, v, arena_printf(r->arena, "/admin/pickup/batches/%lld", r->id), &pg);
-	if (r->me.is_admin_role)
-		view_set(v, "can_write", "1");
+	show_pager(r, v, &pg);
 	page(r, 200, "admin.pickup.batch", v);
 }
 
 void
 h_batch_codes(struct req *r)
 {
-	struct attachment at = { r, arena_printf(r->arena,
-	    "pickup-batch-%lld.txt", r->id) };
-	enum kq_status	 s;
-
-	s = batch_codes(r->app->db, &r->me, r->remote_addr, r->id,
-	    attachment_line, &at);
-	if (s != KQ_OK && !r->sent)
-		fail(r, s);
+	download(r, arena_printf(r->arena, "pickup-batch-%lld.txt", r->id),
+	    batch_codes);
 }
 
 static void
 set_batch_status(struct req *r, int enable)
 {
-	enum kq_status s = batch_set_status(r->app->db, &r->me, r->remote_addr,
-	    r->id, enable);
-
-	if (s != KQ_OK) {
-		fail(r, s);
-		return;
-	}
-	flash_set(r, "ok", enable ? "batch_enabled" : "batch_disabled");
-	redirect(r, arena_printf(r->arena, "/admin/pickup/batches/%lld", r->id));
+	done(r, batch_set_status(r->app->db, r->arena, &r->me, r->remote_addr,
+	    r->id, enable), enable ? "batch_enabled" : "batch_disabled",
+	    arena_printf(r->arena, "/admin/pickup/batches/%lld", r->id));
 }
 
 void
@@ -329,53 +275,39 @@ h_batch_enable(struct req *r)
 void
 h_card_disable(struct req *r)
 {
-	long long	batch_id;
+	long long	batch_id = 0;
 	enum kq_status	s;
 
-	s = card_disable(r->app->db, &r->me, r->remote_addr, r->id, &batch_id);
-	if (s != KQ_OK) {
-		fail(r, s);
-		return;
-	}
-	flash_set(r, "ok", "card_disabled");
-	redirect(r, arena_printf(r->arena, "/admin/pickup/batches/%lld", batch_id));
+	s = card_disable(r->app->db, r->arena, &r->me, r->remote_addr, r->id,
+	    &batch_id);
+	done(r, s, "card_disabled",
+	    arena_printf(r->arena, "/admin/pickup/batches/%lld", batch_id));
 }
 
 void
 h_usage(struct req *r)
 {
 	struct usage_filter uf = { 0 };
-	struct page_info pg = { 0 };
+	struct page_info pg = { r->page, 0, 0 };
 	struct usage	*rows;
-	struct form	 f;
-	struct view	*v, *fv;
+	struct view	*v;
 	struct vlist	*l;
 	enum kq_status	 s;
 	size_t		 n, i;
 
-	if ((s = form_parse(r->arena, usage_fields, 5, &r->query, &f)) != KQ_OK) {
-		fail(r, s);
-		return;
-	}
-	uf.batch_id = form_int(&f, "batch", 0);
-	uf.uin = form_int(&f, "uin", 0);
-	/* from: the start of that day; to: its end, both in display_tz */
-	if (form_get(&f, "from")->present)
-		uf.from = clock_end_of_day(form_get(&f, "from")->i) - 86399;
-	if (form_get(&f, "to")->present)
-		uf.to = clock_end_of_day(form_get(&f, "to")->i);
-	pg.page = query_page(r);
+	uf.batch_id = form_int(&r->q, UQ_BATCH, 0);
+	uf.uin = form_int(&r->q, UQ_UIN, 0);
+	uf.from_ymd = form_int(&r->q, UQ_FROM, 0);
+	uf.to_ymd = form_int(&r->q, UQ_TO, 0);
 	if ((s = usage_list(r->app->db, r->arena, &uf, &pg, &rows, &n)) != KQ_OK) {
 		fail(r, s);
 		return;
 	}
 	v = page_view(r);
-	fv = view_map(v, "f");
-	for (i = 0; i < 4; i++)
-		view_set(fv, usage_fields[i].name, f.v[i].raw);
+	form_reshow(v, &r->q, KQ_OK, NULL);
 	l = view_list(v, "usage");
 	for (i = 0; i < n; i++)
 		show_usage(vlist_add(l), &rows[i], "/admin/orders");
-	show_pager(r, v, "/admin/pickup/usage", &pg);
+	show_pager(r, v, &pg);
 	page(r, 200, "admin.pickup.usage", v);
 }

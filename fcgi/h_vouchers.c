@@ -11,27 +11,36 @@
 #include "present.h"
 #include "routes.h"
 #include "voucher.h"
+#include "voucher_redeem.h"
 
-static const struct field list_fields[] = {
-	{ .name = "status", .type = FT_TEXT,
-	  .pattern = "available|frozen|used|expired|all" },
-	{ .name = "expires", .type = FT_DATE },
-	{ .name = "page", .type = FT_INT, .min = 1, .max = 1000000 },
+enum { VQ_STATUS, VQ_EXPIRES, VQ_PAGE, VQ__MAX };
+static const struct field vouchers_fields[VQ__MAX] = {
+	[VQ_STATUS] = { .name = "status", .type = FT_OPTION,
+	  .options = opt_my_voucher_tab },
+	[VQ_EXPIRES] = { .name = "expires", .type = FT_DATE },
+	[VQ_PAGE] = PAGE_FIELD,
 };
+const struct form_def vouchers_query = FORM_DEF(vouchers_fields);
 
-static const struct field code_fields[] = {
-	{ .name = "code", .type = FT_VCODE, .required = 1 },
+enum { RF_CODE, RF__MAX };
+static const struct field code_fields[RF__MAX] = {
+	[RF_CODE] = { .name = "code", .type = FT_VCODE, .required = 1 },
 };
+const struct form_def code_form = FORM_DEF(code_fields);
 
 /* "全部通用产品" / "仅限 云服务器、Redis" / "通用产品,不含 域名注册" */
 static const char *
 scope_words(struct arena *a, const struct voucher *v)
 {
-	if (strcmp(v->scope, "include") == 0)
+	switch (v->scope) {
+	case SCOPE_INCLUDE:
 		return arena_printf(a, "仅限 %s", v->product_names);
-	if (strcmp(v->scope, "exclude") == 0)
-		return arena_printf(a, "通用产品,不含 %s", v->product_names);
-	return "全部通用产品";
+	case SCOPE_EXCLUDE:
+		return arena_printf(a, "通用产品,不含 %s",
+		    v->product_names);
+	default:
+		return "全部通用产品";
+	}
 }
 
 void
@@ -44,15 +53,12 @@ show_voucher(struct arena *a, struct view *x, const struct voucher *v)
 	view_set(x, "name", v->name);
 	show_money(x, "face", v->face);
 	show_money(x, "balance", v->balance);
-	view_set(x, "status", v->status);
-	view_set(x, "status_text", status_name(v->status));
+	show_state(x, "status", opt_voucher_status, v->status);
 	show_date(x, "valid_from", v->valid_from);
 	show_date(x, "valid_to", v->valid_to);
-	view_set(x, "scope", v->scope);
+	view_set(x, "scope", voucher_scope_names[v->scope]);
 	view_set(x, "scope_text", scope_words(a, v));
-	view_set(x, "mode", v->balance_mode);
-	view_set(x, "mode_text", strcmp(v->balance_mode, "carry_over") == 0 ?
-	    "余额可多次使用" : "单次使用,余额不退");
+	show_state(x, "mode", opt_balance_mode, v->mode);
 	if (v->uin)
 		view_set_int(x, "uin", v->uin);
 	if (v->order_id)
@@ -68,62 +74,51 @@ show_voucher(struct arena *a, struct view *x, const struct voucher *v)
 void
 h_vouchers(struct req *r)
 {
-	static const char *tabs[] = { "available", "frozen", "used", "expired", "all" };
-	static const char *tab_text[] = { "可用", "已冻结", "已使用", "已过期", "全部" };
 	struct vfilter	 f = { 0 };
-	struct page_info pg = { 0 };
+	struct page_info pg = { r->page, 0, 0 };
 	struct voucher	*rows;
-	struct form	 form;
 	struct view	*v, *t;
 	struct vlist	*l;
 	enum kq_status	 s;
+	const char	*tab = form_str(&r->q, VQ_STATUS, "available");
 	size_t		 n, i;
 
-	if ((s = form_parse(r->arena, list_fields, 3, &r->query, &form)) != KQ_OK) {
-		fail(r, s);
-		return;
-	}
 	f.uin = r->me.uin;
-	f.status = form_str(&form, "status", "available");
-	if (form_get(&form, "expires")->present)
-		f.valid_before = clock_end_of_day(form_get(&form, "expires")->i);
-	pg.page = query_page(r);
+	f.status = state_index(voucher_status_names, tab);	/* all: -1 */
+	f.expires_ymd = form_int(&r->q, VQ_EXPIRES, 0);
 	if ((s = voucher_list(r->app->db, r->arena, &f, &pg, &rows, &n)) != KQ_OK) {
 		fail(r, s);
 		return;
 	}
 	v = page_view(r);
 	l = view_list(v, "tabs");
-	for (i = 0; i < 5; i++) {
+	for (i = 0; opt_my_voucher_tab[i].value != NULL; i++) {
 		t = vlist_add(l);
-		view_set(t, "text", tab_text[i]);
-		view_setf(t, "href", "/user/vouchers?status=%s", tabs[i]);
-		if (strcmp(f.status, tabs[i]) == 0)
+		view_set(t, "text", opt_my_voucher_tab[i].text);
+		view_setf(t, "href", "/user/vouchers?status=%s",
+		    opt_my_voucher_tab[i].value);
+		if (strcmp(tab, opt_my_voucher_tab[i].value) == 0)
 			view_set(t, "current", "page");
 	}
-	view_set(v, "status", f.status);
-	view_set(v, "expires", form_get(&form, "expires")->raw);
+	view_set(v, "status", tab);
+	view_set(v, "expires", r->q.v[VQ_EXPIRES].raw);
 	l = view_list(v, "vouchers");
 	for (i = 0; i < n; i++)
 		show_voucher(r->arena, vlist_add(l), &rows[i]);
-	show_pager(r, v, "/user/vouchers", &pg);
+	show_pager(r, v, &pg);
 	page(r, 200, "user.vouchers", v);
 }
 
-static const char *
-ledger_kind(const char *k)
+/* The voucher of this account and its ledger. */
+static enum kq_status
+voucher_and_ledger(struct req *r, struct voucher *vo, struct ledger_row **rows,
+    size_t *n)
 {
-	static const struct { const char *k, *t; } kinds[] = {
-		{ "issue", "发放" }, { "activate", "兑换" }, { "freeze", "冻结" },
-		{ "release", "解冻" }, { "deduct", "抵扣" }, { "forfeit", "余额作废" },
-		{ "expire", "过期" }, { "invalidate", "作废" },
-	};
-	size_t i;
+	enum kq_status s;
 
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (strcmp(kinds[i].k, k) == 0)
-			return kinds[i].t;
-	return k;
+	if ((s = voucher_get(r->app->db, r->arena, r->me.uin, r->id, vo)) != KQ_OK)
+		return s;
+	return voucher_ledger(r->app->db, r->arena, r->id, rows, n);
 }
 
 void
@@ -136,8 +131,7 @@ h_voucher(struct req *r)
 	enum kq_status	 s;
 	size_t		 n, i;
 
-	if ((s = voucher_get(r->app->db, r->arena, r->me.uin, r->id, &vo)) != KQ_OK ||
-	    (s = voucher_ledger(r->app->db, r->arena, r->id, &rows, &n)) != KQ_OK) {
+	if ((s = voucher_and_ledger(r, &vo, &rows, &n)) != KQ_OK) {
 		fail(r, s);
 		return;
 	}
@@ -148,8 +142,7 @@ h_voucher(struct req *r)
 		x = vlist_add(l);
 		view_set_int(x, "id", rows[i].id);
 		show_time(x, "time", rows[i].time);
-		view_set(x, "kind", rows[i].kind);
-		view_set(x, "kind_text", ledger_kind(rows[i].kind));
+		show_state(x, "kind", opt_ledger_kind, rows[i].kind);
 		if (rows[i].order_id) {
 			view_set_int(x, "order", rows[i].order_id);
 			view_setf(x, "order_href", "/user/orders/%lld", rows[i].order_id);
@@ -187,8 +180,7 @@ h_voucher_csv(struct req *r)
 	char		 t[CLOCK_BUFSZ], amount[32], balance[32], order[24];
 	FCGX_Stream	*out = r->fcgx->out;
 
-	if ((s = voucher_get(r->app->db, r->arena, r->me.uin, r->id, &vo)) != KQ_OK ||
-	    (s = voucher_ledger(r->app->db, r->arena, r->id, &rows, &n)) != KQ_OK) {
+	if ((s = voucher_and_ledger(r, &vo, &rows, &n)) != KQ_OK) {
 		fail(r, s);
 		return;
 	}
@@ -206,7 +198,7 @@ h_voucher_csv(struct req *r)
 		    rows[i].balance / 100, rows[i].balance % 100);
 		snprintf(order, sizeof(order), "%lld", rows[i].order_id);
 		csv_cell(out, t, 0);
-		csv_cell(out, ledger_kind(rows[i].kind), 0);
+		csv_cell(out, option_text(opt_ledger_kind, rows[i].kind), 0);
 		csv_cell(out, rows[i].order_id ? order : "", 0);
 		csv_cell(out, amount, 0);
 		csv_cell(out, balance, 1);
@@ -235,20 +227,18 @@ void
 h_redeem_verify(struct req *r)
 {
 	struct voucher	 vo;
-	struct form	 f;
 	struct view	*v;
-	enum kq_status	 s;
+	enum kq_status	 s = r->fstatus;
 
-	s = form_parse(r->arena, code_fields, 1, &r->body, &f);
 	if (s == KQ_OK)
 		s = redeem_lookup(r->app->db, r->arena, r->me.uin, r->remote_addr,
-		    form_get(&f, "code")->s, &vo);
+		    r->f.v[RF_CODE].s, &vo);
 	if (s == KQ_UNAVAILABLE) {
 		fail(r, s);
 		return;
 	}
 	if (s != KQ_OK) {
-		redeem_page(r, kq_http_status(s), form_get(&f, "code")->raw, s);
+		redeem_page(r, kq_http_status(s), r->f.v[RF_CODE].raw, s);
 		return;
 	}
 	v = page_view(r);
@@ -259,22 +249,16 @@ h_redeem_verify(struct req *r)
 void
 h_redeem_confirm(struct req *r)
 {
-	struct form	f;
-	enum kq_status	s;
+	enum kq_status	s = r->fstatus;
 	long long	id;
 
-	s = form_parse(r->arena, code_fields, 1, &r->body, &f);
 	if (s == KQ_OK)
 		s = redeem_confirm(r->app->db, r->arena, &r->me, r->remote_addr,
-		    form_get(&f, "code")->s, &id);
-	if (s == KQ_UNAVAILABLE) {
+		    r->f.v[RF_CODE].s, &id);
+	if (s == KQ_UNAVAILABLE)
 		fail(r, s);
-		return;
-	}
-	if (s != KQ_OK) {
-		redeem_page(r, kq_http_status(s), form_get(&f, "code")->raw, s);
-		return;
-	}
-	flash_set(r, "ok", "redeemed");
-	redirect(r, arena_printf(r->arena, "/user/vouchers/%lld", id));
+	else if (s != KQ_OK)
+		redeem_page(r, kq_http_status(s), r->f.v[RF_CODE].raw, s);
+	else
+		done(r, s, "redeemed", arena_printf(r->arena, "/user/vouchers/%lld", id));
 }

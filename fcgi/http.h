@@ -1,9 +1,10 @@
 /*
  * http.h - one request in flight, and the ways a handler answers it.
  *
- * A handler reads typed input (req->form after form_parse, req->id from the
- * route), calls one core function, fills a view and calls page(), redirect()
- * or fail().  Every response leaves through send_headers(), which adds the
+ * A handler reads typed input (req->q, the query; req->f, the body: both
+ * parsed by the front line with the route's forms; req->id from the route),
+ * calls one core function, fills a view and calls page(), redirect() or
+ * fail().  Every response leaves through send_headers(), which adds the
  * security headers, so no page can forget them.
  */
 #ifndef KQ_HTTP_H
@@ -16,6 +17,7 @@
 #include "config.h"
 #include "db.h"
 #include "form.h"
+#include "page.h"
 #include "status.h"
 #include "tmpl.h"
 #include "view.h"
@@ -47,6 +49,10 @@ struct req {
 	struct params		 query;
 	struct params		 body;
 	long long		 id;		/* the route's numeric capture */
+	struct form		 q;		/* the query, by the route's form */
+	int			 page;		/* its "page", 1 when absent */
+	struct form		 f;		/* the body, by the route's form */
+	enum kq_status		 fstatus;	/* KQ_OK, or why f failed */
 	struct principal	 me;		/* kind P_NONE on public pages */
 
 	struct abuf		 headers;	/* extra header lines */
@@ -67,6 +73,19 @@ void		 redirect(struct req *, const char *location);
 void		 fail(struct req *, enum kq_status);
 /* Shows an outcome on the page being rendered (a re-shown form). */
 void		 flash_now(struct view *, enum kq_status, const char *field);
+/* A re-shown form: map "f" gets what was typed in every single-valued
+ * field, and the flash names the failing field (bad; f->bad when NULL). */
+void		 form_reshow(struct view *, const struct form *, enum kq_status,
+		    const char *bad);
+/* The answer to a POST: 303 to location with an ok flash, or the error
+ * page for s. */
+void		 done(struct req *, enum kq_status s, const char *flash,
+		    const char *location);
+/* An audited download of codes as FILENAME: fn is batch_codes() or
+ * issue_codes(); an empty file when there are none. */
+void		 download(struct req *, const char *filename,
+		    enum kq_status (*fn)(struct db *, const struct principal *,
+		    const char *, long long, int (*)(void *, const char *), void *));
 /* Sets the flash shown by the next page: kind "ok" or "error". */
 void		 flash_set(struct req *, const char *kind, const char *code);
 /* Adds a Set-Cookie; max_age < 0 for a session cookie, 0 to delete. */
@@ -85,7 +104,7 @@ struct attachment {
 };
 int		 attachment_line(void *attachment, const char *line);
 
-/* Handlers (h_*.c). */
+/* Handlers (h_*.c) and the forms the route table gives them. */
 handler_fn	 h_login_form, h_login, h_logout;
 handler_fn	 h_admin_login_form, h_admin_login, h_admin_logout;
 handler_fn	 h_user_home, h_admin_home;
@@ -99,5 +118,16 @@ handler_fn	 h_redeem_form, h_redeem_verify, h_redeem_confirm;
 handler_fn	 h_templates, h_template_new, h_template_create, h_template,
 		 h_template_update, h_template_issue, h_issue, h_issue_codes,
 		 h_admin_vouchers, h_voucher_invalidate;
+
+/* The "page" of a list, the same field on every list. */
+#define PAGE_FIELD { .name = "page", .type = FT_INT, .min = 1, .max = PAGE_MAX }
+
+extern const struct form_def page_query;	/* just "page" */
+extern const struct form_def login_form;
+extern const struct form_def batches_query, batch_form, usage_query;
+extern const struct form_def card_form;
+extern const struct form_def confirm_form;
+extern const struct form_def vouchers_query, code_form;
+extern const struct form_def template_form, issue_form, admin_vouchers_query;
 
 #endif

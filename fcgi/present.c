@@ -8,45 +8,85 @@
 #include "clock.h"
 #include "codes.h"
 #include "money.h"
+#include "pickup.h"
 #include "present.h"
 
-static const struct {
-	const char *code, *name;
-} names[] = {
+const struct option opt_pickup_product[] = {
 	{ "cvm", "云服务器" }, { "vhost", "虚拟主机" }, { "baremetal", "裸金属" },
+	{ NULL, NULL }
+};
+const struct option opt_batch_status[] = {
 	{ "normal", "正常" }, { "disabled", "已禁用" }, { "expired", "已过期" },
-	{ "unused", "未使用" }, { "used", "已使用" },
+	{ NULL, NULL }
+};
+const struct option opt_card_status[] = {
+	{ "unused", "未使用" }, { "used", "已使用" }, { "disabled", "已禁用" },
+	{ "expired", "已过期" }, { NULL, NULL }
+};
+const struct option opt_order_status[] = {
 	{ "pending", "待确认" }, { "confirmed", "已确认" },
 	{ "awaiting_payment", "待支付" }, { "paid", "已支付" },
-	{ "cancelled", "已取消" }, { "refunded", "已退款" }, { "active", "运行中" },
-	{ "linux", "Linux" }, { "windows", "Windows" },
+	{ "cancelled", "已取消" }, { "refunded", "已退款" }, { NULL, NULL }
+};
+const struct option opt_voucher_status[] = {
 	{ "unactivated", "未兑换" }, { "available", "可用" }, { "frozen", "已冻结" },
-	{ "invalidated", "已作废" }, { "withdrawn", "已撤回" },
+	{ "used", "已使用" }, { "expired", "已过期" }, { "invalidated", "已作废" },
+	{ "withdrawn", "已撤回" }, { NULL, NULL }
+};
+const struct option opt_instance_status[] = {
+	{ "held", "待支付后开通" }, { "pending", "开通中" }, { "active", "运行中" },
+	{ "cancelled", "已取消" }, { NULL, NULL }
+};
+const struct option opt_balance_mode[] = {
+	{ "single_use", "单次使用,余额不退" }, { "carry_over", "余额可多次使用" },
+	{ NULL, NULL }
+};
+const struct option opt_scope[] = {
+	{ "all", "全部通用产品" }, { "include", "仅限所选产品" },
+	{ "exclude", "通用,但不含所选产品" }, { NULL, NULL }
+};
+const struct option opt_issue_mode[] = {
+	{ "targeted", "指定对象发放" }, { "codes", "兑换码" }, { NULL, NULL }
+};
+const struct option opt_billing[] = {
+	{ "prepaid", "预付费(包年包月)" }, { "postpaid", "后付费" }, { NULL, NULL }
+};
+const struct option opt_scenario[] = {
+	{ "purchase", "新购" }, { "renew", "续费" }, { "upgrade", "升级" },
+	{ "bandwidth_upgrade", "带宽升级" }, { "change_os", "重装系统" },
+	{ "trial_convert", "试用转正" }, { "register", "注册" },
+	{ "first_year", "首年注册" }, { "transfer_in", "转入" }, { NULL, NULL }
+};
+const struct option opt_ledger_kind[] = {
+	{ "issue", "发放" }, { "activate", "兑换" }, { "freeze", "冻结" },
+	{ "release", "解冻" }, { "deduct", "抵扣" }, { "forfeit", "余额作废" },
+	{ "expire", "过期" }, { "invalidate", "作废" }, { NULL, NULL }
+};
+/* My Vouchers' tabs: statuses, and all */
+const struct option opt_my_voucher_tab[] = {
+	{ "available", "可用" }, { "frozen", "已冻结" }, { "used", "已使用" },
+	{ "expired", "已过期" }, { "all", "全部" }, { NULL, NULL }
 };
 
-static const char *
-lookup(const char *code)
+const char *
+option_text(const struct option *o, int i)
 {
-	size_t i;
+	int n;
 
-	if (code == NULL)
+	for (n = 0; o[n].value != NULL && n < i; n++)
+		;
+	return i >= 0 && o[n].value != NULL ? o[n].text : "";
+}
+
+const char *
+option_text_of(const struct option *o, const char *value)
+{
+	if (value == NULL)
 		return "";
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(names[i].code, code) == 0)
-			return names[i].name;
-	return code;
-}
-
-const char *
-product_name(const char *code)
-{
-	return lookup(code);
-}
-
-const char *
-status_name(const char *code)
-{
-	return lookup(code);
+	for (; o->value != NULL; o++)
+		if (strcmp(o->value, value) == 0)
+			return o->text;
+	return value;
 }
 
 static void
@@ -98,6 +138,19 @@ show_date(struct view *v, const char *key, time_t t)
 }
 
 void
+show_state(struct view *v, const char *key, const struct option *o, int i)
+{
+	int n;
+
+	for (n = 0; o[n].value != NULL && n < i; n++)
+		;
+	if (i < 0 || o[n].value == NULL)
+		return;
+	view_set(v, key, o[n].value);
+	view_set(v, arena_printf(v->arena, "%s_text", key), o[n].text);
+}
+
+void
 show_card(struct view *v, const char *key, const char *code)
 {
 	char shown[CARD_LEN + 4];
@@ -107,19 +160,49 @@ show_card(struct view *v, const char *key, const char *code)
 }
 
 void
-show_usage(struct view *u, const struct usage *row, const char *order_base)
+show_options(struct view *v, const char *key, const struct option *opts,
+    const char *chosen)
 {
-	view_set_int(u, "id", row->id);
-	view_set_int(u, "batch", row->batch_id);
-	view_set(u, "batch_label", row->batch_label);
-	show_card(u, "card", row->card_code);
-	view_set_int(u, "uin", row->uin);
-	view_set(u, "type", row->product);
-	view_set(u, "type_text", product_name(row->product));
-	view_set(u, "name", row->card_name);
-	show_time(u, "time", row->time);
-	view_set_int(u, "order", row->order_id);
-	view_setf(u, "order_href", "%s/%lld", order_base, row->order_id);
+	struct vlist	*l = view_list(v, key);
+	struct view	*o;
+
+	for (; opts->value != NULL; opts++) {
+		o = vlist_add(l);
+		view_set(o, "value", opts->value);
+		view_set(o, "text", opts->text);
+		if (chosen != NULL && strcmp(chosen, opts->value) == 0)
+			view_set(o, "selected", "selected");
+	}
+}
+
+static int
+in_csv(const char *csv, const char *item)
+{
+	size_t len = strlen(item);
+
+	for (const char *p = csv; p != NULL && *p != '\0'; ) {
+		if (strncmp(p, item, len) == 0 && (p[len] == ',' || p[len] == '\0'))
+			return 1;
+		if ((p = strchr(p, ',')) != NULL)
+			p++;
+	}
+	return 0;
+}
+
+void
+show_checks(struct view *v, const char *key, const struct option *opts,
+    const char *chosen)
+{
+	struct vlist	*l = view_list(v, key);
+	struct view	*o;
+
+	for (; opts->value != NULL; opts++) {
+		o = vlist_add(l);
+		view_set(o, "value", opts->value);
+		view_set(o, "text", opts->text);
+		if (chosen != NULL && in_csv(chosen, opts->value))
+			view_set(o, "checked", "checked");
+	}
 }
 
 char *
@@ -143,27 +226,15 @@ url_encode(struct arena *a, const char *s)
 	return abuf_str(&b);
 }
 
-int
-query_page(struct req *r)
-{
-	const char	*p = params_get(&r->query, "page");
-	long		 n;
-
-	if (p == NULL)
-		return 1;
-	n = strtol(p, NULL, 10);
-	return n < 1 ? 1 : n > 1000000 ? 1000000 : (int)n;
-}
-
 /* path?<every query param but page>&page=N */
 static const char *
-page_link(struct req *r, const char *path, int page)
+page_link(struct req *r, int page)
 {
 	struct abuf	b;
 	size_t		i;
 
 	abuf_init(&b, r->arena);
-	abuf_puts(&b, path);
+	abuf_puts(&b, r->path);
 	abuf_putc(&b, '?');
 	for (i = 0; i < r->query.n; i++) {
 		if (strcmp(r->query.v[i].name, "page") == 0 ||
@@ -177,8 +248,7 @@ page_link(struct req *r, const char *path, int page)
 }
 
 void
-show_pager(struct req *r, struct view *v, const char *path,
-    const struct page_info *pg)
+show_pager(struct req *r, struct view *v, const struct page_info *pg)
 {
 	struct view *p = view_map(v, "pager");
 
@@ -186,7 +256,22 @@ show_pager(struct req *r, struct view *v, const char *path,
 	view_set_int(p, "pages", pg->pages);
 	view_set_int(p, "total", pg->total);
 	if (pg->page > 1)
-		view_set(p, "prev", page_link(r, path, pg->page - 1));
+		view_set(p, "prev", page_link(r, pg->page - 1));
 	if (pg->page < pg->pages)
-		view_set(p, "next", page_link(r, path, pg->page + 1));
+		view_set(p, "next", page_link(r, pg->page + 1));
+}
+
+void
+show_usage(struct view *u, const struct usage *row, const char *order_base)
+{
+	view_set_int(u, "id", row->id);
+	view_set_int(u, "batch", row->batch_id);
+	view_set(u, "batch_label", row->batch_label);
+	show_card(u, "card", row->card_code);
+	view_set_int(u, "uin", row->uin);
+	show_state(u, "type", opt_pickup_product, row->product);
+	view_set(u, "name", row->card_name);
+	show_time(u, "time", row->time);
+	view_set_int(u, "order", row->order_id);
+	view_setf(u, "order_href", "%s/%lld", order_base, row->order_id);
 }

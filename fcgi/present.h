@@ -1,35 +1,53 @@
 /*
- * present.h - how values look on a page: money, times, names of products
- * and statuses, pagers.  Each sets the human text under KEY and the machine
- * value (SPEC §8 data-value) under KEY_v.
+ * present.h - how values look on a page: money, times, codes, the words for
+ * every machine value (option tables, also the fields' allowed values),
+ * pagers.  Each show_* sets the human text under KEY and the machine value
+ * (SPEC §8 data-value) under KEY_v.
  */
 #ifndef KQ_PRESENT_H
 #define KQ_PRESENT_H
 
 #include <time.h>
 
+#include "form.h"
 #include "http.h"
-#include "pickup.h"
+#include "state.h"
+
+/* Option tables: machine values and their words, in their enum's order. */
+extern const struct option opt_pickup_product[], opt_batch_status[],
+	opt_card_status[], opt_order_status[], opt_voucher_status[],
+	opt_instance_status[], opt_balance_mode[], opt_scope[],
+	opt_issue_mode[], opt_billing[], opt_scenario[], opt_ledger_kind[],
+	opt_my_voucher_tab[];
+
+/* The words for option I (an enum value) of a table; "" out of range. */
+const char	*option_text(const struct option *, int i);
+/* The words for a machine value; the value itself when unknown. */
+const char	*option_text_of(const struct option *, const char *value);
 
 void		 show_money(struct view *, const char *key, long long cents);
 void		 show_time(struct view *, const char *key, time_t);
 void		 show_date(struct view *, const char *key, time_t);
+/* KEY = the machine value of option I, KEY_text = its words. */
+void		 show_state(struct view *, const char *key, const struct option *,
+		    int i);
 /* A pickup-card code as people read it (groups of four) and as stored. */
 void		 show_card(struct view *, const char *key, const char *code);
-/* code → words for products and statuses ("cvm" → "云服务器"). */
-const char	*product_name(const char *code);
-const char	*status_name(const char *code);
+/* A <select>: list KEY of value, text, "selected" on the chosen value. */
+void		 show_options(struct view *, const char *key, const struct option *,
+		    const char *chosen);
+/* Checkboxes: list KEY of value, text, "checked" when in the comma list. */
+void		 show_checks(struct view *, const char *key, const struct option *,
+		    const char *chosen);
 /* pager.page, pager.pages, pager.total, pager.prev, pager.next: links to
- * PATH with the request's query and another page. */
-void		 show_pager(struct req *, struct view *, const char *path,
-		    const struct page_info *);
-/* The route's "page" query value, 1 when absent. */
-int		 query_page(struct req *);
+ * the request's path with its query and another page. */
+void		 show_pager(struct req *, struct view *, const struct page_info *);
+struct usage;
+struct voucher;
 /* A pick-up's usage record; its order links under order_base ("/user/orders"
  * for the member, "/admin/orders" for the backend). */
 void		 show_usage(struct view *, const struct usage *, const char *order_base);
-struct voucher;
-/* A voucher's fields for a list row or a details page. */
+/* A voucher's fields for a list row or a details page (h_vouchers.c). */
 void		 show_voucher(struct arena *, struct view *, const struct voucher *);
 /* Percent-encodes s for a query string. */
 char		*url_encode(struct arena *, const char *);

@@ -143,6 +143,20 @@ flash_now(struct view *v, enum kq_status s, const char *field)
 		view_set(v, "flash_field", field);
 }
 
+void
+form_reshow(struct view *v, const struct form *f, enum kq_status err,
+    const char *bad)
+{
+	struct view	*fv = view_map(v, "f");
+	size_t		 i;
+
+	for (i = 0; i < f->def->n; i++)
+		if (!f->def->fields[i].repeated)
+			view_set(fv, f->def->fields[i].name, f->v[i].raw);
+	if (err != KQ_OK)
+		flash_now(v, err, bad != NULL ? bad : f->bad);
+}
+
 struct view *
 page_view(struct req *r)
 {
@@ -158,8 +172,12 @@ page_view(struct req *r)
 			view_set(me, "member", "1");
 			if (r->me.is_owner)
 				view_set(me, "role_owner", "1");
-		} else
+		} else {
 			view_set(me, "admin", "1");
+			/* viewers read; only role admin sees what changes things */
+			if (r->me.is_admin_role)
+				view_set(v, "can_write", "1");
+		}
 		view_set(v, "csrf", r->me.csrf);
 	}
 	flash_take(r, v);
@@ -215,4 +233,33 @@ attachment_line(void *arg, const char *line)
 	    FCGX_PutChar('\n', r->fcgx->out) < 0)
 		return -1;
 	return 0;
+}
+
+void
+done(struct req *r, enum kq_status s, const char *flash, const char *location)
+{
+	if (s != KQ_OK) {
+		fail(r, s);
+		return;
+	}
+	flash_set(r, "ok", flash);
+	redirect(r, location);
+}
+
+void
+download(struct req *r, const char *filename,
+    enum kq_status (*fn)(struct db *, const struct principal *, const char *,
+    long long, int (*)(void *, const char *), void *))
+{
+	struct attachment	at = { r, filename };
+	enum kq_status		s;
+
+	s = fn(r->app->db, &r->me, r->remote_addr, r->id, attachment_line, &at);
+	if (s != KQ_OK && !r->sent)
+		fail(r, s);
+	else if (!r->sent) {	/* no codes: an empty file */
+		header_add(r, arena_printf(r->arena, "Content-Disposition: "
+		    "attachment; filename=\"%s\"", filename));
+		send_headers(r, 200, "text/plain; charset=utf-8");
+	}
 }

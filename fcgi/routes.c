@@ -2,8 +2,10 @@
  * routes.c - the route table and the fixed front-line order:
  * method → route → query keys → body → session → CSRF → permission → handler.
  *
- * The query string is checked against the keys the route allows (bgplgd):
- * an unknown key is a 400 before any handler runs.
+ * The query string is checked against the keys the route's query form has
+ * (bgplgd): an unknown key is a 400, a bad value a 422, before any handler
+ * runs; the body is parsed by the route's body form.  Every form named here
+ * is compiled at worker start.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -15,53 +17,58 @@
 #include "request.h"
 #include "routes.h"
 
+#define ID	"([0-9]{1,18})"
+
+static const struct field page_fields[] = { PAGE_FIELD };
+const struct form_def page_query = FORM_DEF(page_fields);
+
 static const struct route routes[] = {
-	{ "GET",  "/login",		h_login_form,		A_PUBLIC,	NULL, 0 },
-	{ "POST", "/login",		h_login,		A_PUBLIC,	NULL, 0 },
-	{ "POST", "/logout",		h_logout,		A_MEMBER_ANY,	NULL, 0 },
-	{ "GET",  "/user",		h_user_home,		A_MEMBER,	NULL, 0 },
-	{ "GET",  "/admin/login",	h_admin_login_form,	A_PUBLIC,	NULL, 0 },
-	{ "POST", "/admin/login",	h_admin_login,		A_PUBLIC,	NULL, 0 },
-	{ "POST", "/admin/logout",	h_admin_logout,		A_ADMIN,	NULL, 0 },
-	{ "GET",  "/admin",		h_admin_home,		A_ADMIN,	NULL, 0 },
+	{ "GET",  "/login",		h_login_form,		A_PUBLIC,	NULL, NULL, 0 },
+	{ "POST", "/login",		h_login,		A_PUBLIC,	NULL, &login_form, 0 },
+	{ "POST", "/logout",		h_logout,		A_MEMBER_ANY,	NULL, NULL, 0 },
+	{ "GET",  "/user",		h_user_home,		A_MEMBER,	NULL, NULL, 0 },
+	{ "GET",  "/admin/login",	h_admin_login_form,	A_PUBLIC,	NULL, NULL, 0 },
+	{ "POST", "/admin/login",	h_admin_login,		A_PUBLIC,	NULL, &login_form, 0 },
+	{ "POST", "/admin/logout",	h_admin_logout,		A_ADMIN,	NULL, NULL, 0 },
+	{ "GET",  "/admin",		h_admin_home,		A_ADMIN,	NULL, NULL, 0 },
 
-	{ "GET",  "/admin/pickup/batches", h_batches,		A_ADMIN,	"type status page", 0 },
-	{ "GET",  "/admin/pickup/batches/new", h_batch_new,	A_ADMIN_WRITE,	NULL, 0 },
-	{ "POST", "/admin/pickup/batches", h_batch_create,	A_ADMIN_WRITE,	NULL, BODY_LARGE },
-	{ "GET",  "/admin/pickup/batches/([0-9]{1,18})", h_batch, A_ADMIN,	"page", 0 },
-	{ "GET",  "/admin/pickup/batches/([0-9]{1,18})/codes\\.txt", h_batch_codes, A_ADMIN_WRITE, NULL, 0 },
-	{ "POST", "/admin/pickup/batches/([0-9]{1,18})/disable", h_batch_disable, A_ADMIN_WRITE, NULL, 0 },
-	{ "POST", "/admin/pickup/batches/([0-9]{1,18})/enable", h_batch_enable, A_ADMIN_WRITE, NULL, 0 },
-	{ "POST", "/admin/pickup/cards/([0-9]{1,18})/disable", h_card_disable, A_ADMIN_WRITE, NULL, 0 },
-	{ "GET",  "/admin/pickup/usage",	h_usage,		A_ADMIN,	"batch uin from to page", 0 },
-	{ "GET",  "/admin/orders/([0-9]{1,18})", h_admin_order,	A_ADMIN,	NULL, 0 },
+	{ "GET",  "/admin/pickup/batches", h_batches,		A_ADMIN,	&batches_query, NULL, 0 },
+	{ "GET",  "/admin/pickup/batches/new", h_batch_new,	A_ADMIN_WRITE,	NULL, NULL, 0 },
+	{ "POST", "/admin/pickup/batches", h_batch_create,	A_ADMIN_WRITE,	NULL, &batch_form, BODY_LARGE },
+	{ "GET",  "/admin/pickup/batches/" ID, h_batch,		A_ADMIN,	&page_query, NULL, 0 },
+	{ "GET",  "/admin/pickup/batches/" ID "/codes\\.txt", h_batch_codes, A_ADMIN_WRITE, NULL, NULL, 0 },
+	{ "POST", "/admin/pickup/batches/" ID "/disable", h_batch_disable, A_ADMIN_WRITE, NULL, NULL, 0 },
+	{ "POST", "/admin/pickup/batches/" ID "/enable", h_batch_enable, A_ADMIN_WRITE, NULL, NULL, 0 },
+	{ "POST", "/admin/pickup/cards/" ID "/disable", h_card_disable, A_ADMIN_WRITE, NULL, NULL, 0 },
+	{ "GET",  "/admin/pickup/usage",	h_usage,		A_ADMIN,	&usage_query, NULL, 0 },
+	{ "GET",  "/admin/orders/" ID, h_admin_order,		A_ADMIN,	NULL, NULL, 0 },
 
-	{ "GET",  "/user/pickup",	h_pickup,		A_MEMBER,	"page", 0 },
-	{ "POST", "/user/pickup",	h_pickup_verify,	A_MEMBER,	NULL, 0 },
-	{ "POST", "/user/pickup/confirm", h_pickup_confirm,	A_MEMBER,	NULL, 0 },
-	{ "GET",  "/user/orders",	h_orders,		A_MEMBER,	"page", 0 },
-	{ "GET",  "/user/orders/([0-9]{1,18})", h_order,	A_MEMBER,	NULL, 0 },
-	{ "POST", "/user/orders/([0-9]{1,18})/pay", h_order_pay, A_MEMBER,	NULL, 0 },
-	{ "POST", "/user/orders/([0-9]{1,18})/cancel", h_order_cancel, A_MEMBER, NULL, 0 },
-	{ "POST", "/user/orders/([0-9]{1,18})/confirm", h_order_confirm, A_MEMBER, NULL, 0 },
-	{ "POST", "/user/orders/([0-9]{1,18})/refund", h_order_refund, A_MEMBER, NULL, 0 },
-	{ "GET",  "/user/vouchers",	h_vouchers,		A_MEMBER,	"status expires page", 0 },
-	{ "GET",  "/user/vouchers/([0-9]{1,18})", h_voucher,	A_MEMBER,	NULL, 0 },
-	{ "GET",  "/user/vouchers/([0-9]{1,18})/ledger\\.csv", h_voucher_csv, A_MEMBER, NULL, 0 },
-	{ "GET",  "/user/redeem",	h_redeem_form,		A_MEMBER,	NULL, 0 },
-	{ "POST", "/user/redeem",	h_redeem_verify,	A_MEMBER,	NULL, 0 },
-	{ "POST", "/user/redeem/confirm", h_redeem_confirm,	A_MEMBER,	NULL, 0 },
+	{ "GET",  "/user/pickup",	h_pickup,		A_MEMBER,	&page_query, NULL, 0 },
+	{ "POST", "/user/pickup",	h_pickup_verify,	A_MEMBER,	NULL, &card_form, 0 },
+	{ "POST", "/user/pickup/confirm", h_pickup_confirm,	A_MEMBER,	NULL, &card_form, 0 },
+	{ "GET",  "/user/orders",	h_orders,		A_MEMBER,	&page_query, NULL, 0 },
+	{ "GET",  "/user/orders/" ID,	h_order,		A_MEMBER,	NULL, NULL, 0 },
+	{ "POST", "/user/orders/" ID "/pay", h_order_pay,	A_MEMBER,	NULL, NULL, 0 },
+	{ "POST", "/user/orders/" ID "/cancel", h_order_cancel,	A_MEMBER,	NULL, NULL, 0 },
+	{ "POST", "/user/orders/" ID "/confirm", h_order_confirm, A_MEMBER,	NULL, &confirm_form, 0 },
+	{ "POST", "/user/orders/" ID "/refund", h_order_refund,	A_MEMBER,	NULL, NULL, 0 },
+	{ "GET",  "/user/vouchers",	h_vouchers,		A_MEMBER,	&vouchers_query, NULL, 0 },
+	{ "GET",  "/user/vouchers/" ID, h_voucher,		A_MEMBER,	NULL, NULL, 0 },
+	{ "GET",  "/user/vouchers/" ID "/ledger\\.csv", h_voucher_csv, A_MEMBER, NULL, NULL, 0 },
+	{ "GET",  "/user/redeem",	h_redeem_form,		A_MEMBER,	NULL, NULL, 0 },
+	{ "POST", "/user/redeem",	h_redeem_verify,	A_MEMBER,	NULL, &code_form, 0 },
+	{ "POST", "/user/redeem/confirm", h_redeem_confirm,	A_MEMBER,	NULL, &code_form, 0 },
 
-	{ "GET",  "/admin/vouchers/templates", h_templates,	A_ADMIN,	"page", 0 },
-	{ "GET",  "/admin/vouchers/templates/new", h_template_new, A_ADMIN_WRITE, NULL, 0 },
-	{ "POST", "/admin/vouchers/templates", h_template_create, A_ADMIN_WRITE, NULL, 0 },
-	{ "GET",  "/admin/vouchers/templates/([0-9]{1,18})", h_template, A_ADMIN, NULL, 0 },
-	{ "POST", "/admin/vouchers/templates/([0-9]{1,18})", h_template_update, A_ADMIN_WRITE, NULL, 0 },
-	{ "POST", "/admin/vouchers/templates/([0-9]{1,18})/issue", h_template_issue, A_ADMIN_WRITE, NULL, BODY_LARGE },
-	{ "GET",  "/admin/vouchers/issues/([0-9]{1,18})", h_issue, A_ADMIN, NULL, 0 },
-	{ "GET",  "/admin/vouchers/issues/([0-9]{1,18})/codes\\.txt", h_issue_codes, A_ADMIN_WRITE, NULL, 0 },
-	{ "GET",  "/admin/vouchers",	h_admin_vouchers,	A_ADMIN,	"uin status template page", 0 },
-	{ "POST", "/admin/vouchers/([0-9]{1,18})/invalidate", h_voucher_invalidate, A_ADMIN_WRITE, NULL, 0 },
+	{ "GET",  "/admin/vouchers/templates", h_templates,	A_ADMIN,	&page_query, NULL, 0 },
+	{ "GET",  "/admin/vouchers/templates/new", h_template_new, A_ADMIN_WRITE, NULL, NULL, 0 },
+	{ "POST", "/admin/vouchers/templates", h_template_create, A_ADMIN_WRITE, NULL, &template_form, 0 },
+	{ "GET",  "/admin/vouchers/templates/" ID, h_template,	A_ADMIN,	NULL, NULL, 0 },
+	{ "POST", "/admin/vouchers/templates/" ID, h_template_update, A_ADMIN_WRITE, NULL, &template_form, 0 },
+	{ "POST", "/admin/vouchers/templates/" ID "/issue", h_template_issue, A_ADMIN_WRITE, NULL, &issue_form, BODY_LARGE },
+	{ "GET",  "/admin/vouchers/issues/" ID, h_issue,	A_ADMIN,	NULL, NULL, 0 },
+	{ "GET",  "/admin/vouchers/issues/" ID "/codes\\.txt", h_issue_codes, A_ADMIN_WRITE, NULL, NULL, 0 },
+	{ "GET",  "/admin/vouchers",	h_admin_vouchers,	A_ADMIN,	&admin_vouchers_query, NULL, 0 },
+	{ "POST", "/admin/vouchers/" ID "/invalidate", h_voucher_invalidate, A_ADMIN_WRITE, NULL, NULL, 0 },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
@@ -91,6 +98,13 @@ routes_init(char *err, size_t errsz)
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
+	/* every form's patterns, now: a bad one stops the start */
+	for (i = 0; i < NROUTES; i++)
+		if ((routes[i].query != NULL &&
+		    form_compile(routes[i].query, err, errsz) < 0) ||
+		    (routes[i].body != NULL &&
+		    form_compile(routes[i].body, err, errsz) < 0))
+			return -1;
 	return 0;
 }
 
@@ -139,19 +153,16 @@ route_find(struct req *r)
 static int
 query_allowed(const struct route *rt, const char *key)
 {
-	const char	*p = rt->query;
-	size_t		 len = strlen(key);
+	size_t i;
 
-	while (p != NULL && *p != '\0') {
-		if (strncmp(p, key, len) == 0 && (p[len] == ' ' || p[len] == '\0'))
+	for (i = 0; rt->query != NULL && i < rt->query->n; i++)
+		if (strcmp(rt->query->fields[i].name, key) == 0)
 			return 1;
-		p = strchr(p, ' ');
-		if (p != NULL)
-			p++;
-	}
 	return 0;
 }
 
+/* The query string: only the route's keys, each once, then typed by the
+ * route's form (a bad value is a 422 before any handler runs). */
 static enum kq_status
 read_query(struct req *r)
 {
@@ -159,12 +170,12 @@ read_query(struct req *r)
 	enum kq_status	 s;
 	size_t		 i, j;
 
-	if (qs == NULL || *qs == '\0')
-		return KQ_OK;
-	if (strlen(qs) > MAX_QUERY)
-		return KQ_BAD_REQUEST;
-	if ((s = urlencoded_parse(r->arena, qs, strlen(qs), &r->query)) != KQ_OK)
-		return s == KQ_TOO_LARGE ? KQ_BAD_REQUEST : s;
+	if (qs != NULL && *qs != '\0') {
+		if (strlen(qs) > MAX_QUERY)
+			return KQ_BAD_REQUEST;
+		if ((s = urlencoded_parse(r->arena, qs, strlen(qs), &r->query)) != KQ_OK)
+			return s == KQ_TOO_LARGE ? KQ_BAD_REQUEST : s;
+	}
 	for (i = 0; i < r->query.n; i++) {
 		if (!query_allowed(r->route, r->query.v[i].name))
 			return KQ_BAD_REQUEST;
@@ -172,6 +183,14 @@ read_query(struct req *r)
 			if (strcmp(r->query.v[j].name, r->query.v[i].name) == 0)
 				return KQ_BAD_REQUEST;
 	}
+	r->page = 1;
+	if (r->route->query == NULL)
+		return KQ_OK;
+	if ((s = form_parse(r->arena, r->route->query, &r->query, &r->q)) != KQ_OK)
+		return s;
+	for (i = 0; i < r->route->query->n; i++)
+		if (strcmp(r->route->query->fields[i].name, "page") == 0)
+			r->page = (int)form_int(&r->q, (int)i, 1);
 	return KQ_OK;
 }
 
@@ -299,6 +318,13 @@ dispatch(struct req *r)
 		return;
 	if ((s = check_csrf(r)) != KQ_OK || (s = check_permission(r)) != KQ_OK) {
 		fail(r, s);
+		return;
+	}
+	/* the body by the route's form; the handler re-shows a bad one */
+	if (r->route->body != NULL &&
+	    (r->fstatus = form_parse(r->arena, r->route->body, &r->body,
+	    &r->f)) == KQ_UNAVAILABLE) {
+		fail(r, r->fstatus);
 		return;
 	}
 	r->route->handler(r);

@@ -19,11 +19,13 @@ struct route {
 	const char	*pattern;	/* pcre2, anchored; (\d+) captures req->id */
 	handler_fn	*handler;
 	enum access	 access;
-	const char	*query;		/* allowed query keys, space separated */
+	const struct form_def *query;	/* its fields are the allowed keys */
+	const struct form_def *body;	/* POST: parsed into req->f */
 	size_t		 max_body;	/* 0: BODY_SMALL */
 };
 
-/* Compiles the patterns; 0, or -1 with a message. */
+/* Compiles the route patterns and every form the routes name; 0, or -1
+ * with a message. */
 int	routes_init(char *err, size_t errsz);
 void	routes_free(void);
 /* Runs the request through method → route → session → CSRF → handler. */

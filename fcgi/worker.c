@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "catalog.h"
 #include "clock.h"
 #include "form.h"
 #include "request.h"
@@ -133,6 +134,8 @@ static void
 app_free(struct app *app)
 {
 	db_close(app->db);
+	db_cleanup();
+	catalog_free();
 	tmpl_set_free(app->tmpl);
 	routes_free();
 	form_cleanup();

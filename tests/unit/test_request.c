@@ -96,20 +96,33 @@ limits_hold(void **state)
 	assert_int_equal(parse(name, &p), KQ_OK);
 }
 
+/* Walks every allocation of a parse: allocation N fails, for N = 0, 1, ...
+ * until the parse needs no more than N.  Each failure must be reported as
+ * KQ_UNAVAILABLE (never a crash, never a half-filled success), and the walk
+ * must see failures before the first success. */
 static void
 out_of_memory_is_not_a_crash(void **state)
 {
 	struct params	p;
 	enum kq_status	s;
+	long		n, failures = 0;
 	(void)state;
 
-	for (long n = 0; n < 12; n++) {
+	for (n = 0; n < 1000; n++) {
 		arena_reset(&a);
 		a.fail_countdown = n;
 		s = parse("a=1&b=2&c=%41%42&d=4", &p);
-		assert_true(s == KQ_OK || s == KQ_UNAVAILABLE);
+		if (s == KQ_OK)
+			break;
+		assert_int_equal(s, KQ_UNAVAILABLE);
+		assert_int_equal(a.fail_countdown, 0);	/* it did fail */
+		failures++;
 	}
 	a.fail_countdown = -1;
+	assert_true(failures >= 5);	/* one per pair at least */
+	assert_int_equal(s, KQ_OK);
+	assert_int_equal(p.n, 4);
+	assert_string_equal(params_get(&p, "c"), "AB");
 }
 
 static void

@@ -1,0 +1,39 @@
+/*
+ * catalog.h - the product catalog (SPEC §3) and the server lines (seed 004).
+ *
+ * Both are data that only migrations change.  The products are read once
+ * per process and kept (a voucher list names the products of every row, and
+ * a template's products are checked against them), so pages do not join
+ * the catalog per row; a worker started after a migration sees the new
+ * catalog (SIGHUP starts new workers).
+ */
+#ifndef KQ_CATALOG_H
+#define KQ_CATALOG_H
+
+#include "arena.h"
+#include "db.h"
+
+struct product {
+	const char	*code, *name;
+	int		 general;	/* covered by 通用 vouchers */
+	int		 has_duration;	/* sold by months */
+};
+
+struct line {
+	const char	*code, *name;
+	long long	 windows_surcharge;	/* cents per month */
+};
+
+/* The products in display order; loaded on first use. */
+enum kq_status	 catalog_products(struct db *, const struct product **, size_t *);
+/* Whether every code of a comma list is a product; -1 when the catalog
+ * cannot be read. */
+int		 catalog_has_all(struct db *, const char *codes);
+/* The names of a comma list of codes, joined with "、" (the codes where
+ * the catalog is not loaded). */
+const char	*catalog_names(struct arena *, const char *codes);
+enum kq_status	 catalog_lines(struct db *, struct arena *, struct line **, size_t *);
+/* Frees the kept catalog (at exit). */
+void		 catalog_free(void);
+
+#endif

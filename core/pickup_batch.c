@@ -1,0 +1,190 @@
+/*
+ * pickup_batch.c - creating, listing, disabling batches; their codes.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+#include "clock.h"
+#include "codes.h"
+#include "pickup_batch.h"
+
+/* Counting used cards reads the batch's index range: lists and details
+ * want it, the pick-up path does not. */
+static const struct db_col used_cols[] = {
+	DB_COL(struct batch, used, "(SELECT COUNT(*) FROM pickup_cards u"
+	    " WHERE u.batch_id = b.id AND u.status = 'used')"),
+	DB_END
+};
+#define BATCH_WHERE \
+    " WHERE (? = '' OR b.product = ?) AND (? = '' OR " BATCH_STATUS("b") " = ?)"
+
+static struct db_sel SQL_BATCH_LIST = DB_SEL(
+    "SELECT {cols}" BATCH_FROM BATCH_WHERE " ORDER BY b.id DESC LIMIT ? OFFSET ?",
+    DB_WHOLE(batch_cols), DB_WHOLE(used_cols));
+static const char SQL_BATCH_COUNT[] =
+    "SELECT COUNT(*) FROM pickup_batches b" BATCH_WHERE;
+static struct db_sel SQL_BATCH_GET = DB_SEL(
+    "SELECT {cols}" BATCH_FROM " WHERE b.id = ?",
+    DB_WHOLE(batch_cols), DB_WHOLE(used_cols));
+static const char SQL_BATCH_INSERT[] =
+    "INSERT INTO pickup_batches (label, product, name, line, cpu, memory_gb,"
+    " disk_gb, bandwidth_mbps, months, price, total, valid_months, valid_to,"
+    " created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_BATCH_STATUS[] =
+    "UPDATE pickup_batches SET status = ? WHERE id = ?";
+static const char SQL_BATCH_EXISTS[] = "SELECT 1 FROM pickup_batches WHERE id = ?";
+static struct db_sel SQL_CODES_OF_BATCH = DB_SEL(
+    "SELECT {cols} FROM pickup_cards WHERE batch_id = ? ORDER BY id",
+    DB_WHOLE(code_cols));
+
+struct create_ctx {
+	const struct principal	*admin;
+	const char		*ip;
+	const struct batch_spec	*spec;
+	time_t			 valid_to;
+	long long		 id;
+	const char		*bad_field;
+};
+
+static enum kq_status
+create_txn(struct db *db, struct arena *ar, void *arg)
+{
+	struct create_ctx	*c = arg;
+	const struct batch_spec	*sp = c->spec;
+	struct db_arg		 a[14];
+	uint64_t		 id;
+	enum kq_status		 s;
+
+	a[0] = DB_STR(sp->label ? sp->label : "");
+	a[1] = DB_STR(pickup_product_names[sp->product]);
+	a[2] = DB_STR(sp->name);
+	a[3] = DB_STR(sp->line);
+	a[4] = DB_INT(sp->cpu);
+	a[5] = DB_INT(sp->memory_gb);
+	a[6] = DB_INT(sp->disk_gb);
+	a[7] = DB_INT(sp->bandwidth_mbps);
+	a[8] = DB_INT(sp->months);
+	a[9] = DB_INT(sp->price);
+	a[10] = DB_INT(sp->count);
+	a[11] = sp->valid_to_ymd ? DB_NULL : DB_INT(sp->valid_months);
+	a[12] = DB_TIME(c->valid_to);
+	a[13] = DB_INT(c->admin->id);
+	s = db_exec(db, SQL_BATCH_INSERT, a, 14, NULL, &id);
+	if (s == KQ_NOT_FOUND) {	/* no such line */
+		c->bad_field = "line";
+		return KQ_INVALID_FIELD;
+	}
+	if (s != KQ_OK)
+		return s;
+	c->id = (long long)id;
+	if ((s = cards_add(db, c->id, sp->count)) != KQ_OK)
+		return s;
+	return audit_write(db, c->admin, "pickup.batch.create",
+	    arena_printf(ar, "batch:%lld", c->id),
+	    arena_printf(ar, "count=%d", sp->count), c->ip);
+}
+
+enum kq_status
+batch_create(struct db *db, struct arena *a, const struct principal *admin,
+    const char *ip, const struct batch_spec *spec, long long *id,
+    const char **bad_field)
+{
+	struct create_ctx	c;
+	enum kq_status		s;
+
+	*bad_field = NULL;
+	memset(&c, 0, sizeof(c));
+	/* SPEC §2: a date means the end of that day in display_tz */
+	if (spec->valid_to_ymd)
+		c.valid_to = clock_end_of_day(spec->valid_to_ymd);
+	else if (spec->valid_months)
+		c.valid_to = clock_add_months(time(NULL), spec->valid_months);
+	if (spec->count < 1 || spec->count > BATCH_MAX)
+		*bad_field = "count";
+	else if (c.valid_to <= time(NULL))
+		*bad_field = spec->valid_to_ymd || !spec->valid_months ?
+		    "valid_to" : "valid_months";
+	if (*bad_field != NULL)
+		return KQ_INVALID_FIELD;
+	c.admin = admin;
+	c.ip = ip;
+	c.spec = spec;
+	s = db_txn(db, a, create_txn, &c);
+	cards_forget(db);
+	*id = c.id;
+	*bad_field = c.bad_field;
+	return s;
+}
+
+enum kq_status
+batch_list(struct db *db, struct arena *a, int product, int status,
+    struct page_info *pg, struct batch **out, size_t *n)
+{
+	struct db_arg args[6];
+
+	args[0] = args[1] = DB_STR(product >= 0 ? pickup_product_names[product] : "");
+	args[2] = args[3] = DB_STR(status >= 0 ? batch_status_names[status] : "");
+	return page_select(db, a, &SQL_BATCH_LIST, SQL_BATCH_COUNT, args, 4, pg,
+	    sizeof(**out), out, n);
+}
+
+enum kq_status
+batch_get(struct db *db, struct arena *a, long long id, struct batch *b)
+{
+	struct db_arg arg = DB_INT(id);
+
+	return db_select_one(db, a, &SQL_BATCH_GET, &arg, 1, b, sizeof(*b));
+}
+
+struct status_ctx {
+	const struct principal	*admin;
+	const char		*ip;
+	long long		 id;
+	int			 enable;
+};
+
+static enum kq_status
+status_txn(struct db *db, struct arena *a, void *arg)
+{
+	struct status_ctx	*c = arg;
+	struct db_arg		 args[2] = { DB_STR(batch_status_names[c->enable ?
+				    BATCH_NORMAL : BATCH_DISABLED]), DB_INT(c->id) };
+	uint64_t		 n;
+	enum kq_status		 s;
+
+	if ((s = db_exec(db, SQL_BATCH_STATUS, args, 2, &n, NULL)) != KQ_OK)
+		return s;
+	if (n == 0)
+		return KQ_NOT_FOUND;
+	return audit_write(db, c->admin, c->enable ? "pickup.batch.enable" :
+	    "pickup.batch.disable", arena_printf(a, "batch:%lld", c->id), NULL,
+	    c->ip);
+}
+
+enum kq_status
+batch_set_status(struct db *db, struct arena *a, const struct principal *admin,
+    const char *ip, long long id, int enable)
+{
+	struct status_ctx c = { admin, ip, id, enable };
+
+	return db_txn(db, a, status_txn, &c);
+}
+
+/* card_display with the signature codes_download() takes. */
+static void
+show_card_code(const char *code, char *out)
+{
+	card_display(code, out);
+}
+
+enum kq_status
+batch_codes(struct db *db, const struct principal *admin, const char *ip,
+    long long id, int (*fn)(void *, const char *), void *ctx)
+{
+	char target[32];
+
+	snprintf(target, sizeof(target), "batch:%lld", id);
+	return codes_download(db, admin, ip, SQL_BATCH_EXISTS, &SQL_CODES_OF_BATCH,
+	    id, "pickup.codes.download", target, show_card_code, fn, ctx);
+}

@@ -1,0 +1,101 @@
+/*
+ * provision.c - writing and taking provisioning requests.
+ */
+#include "provision.h"
+
+static const char SQL_OUTBOX_INSERT[] =
+    "INSERT INTO provision_outbox (uin, order_id, product, line, os, cpu,"
+    " memory_gb, disk_gb, bandwidth_mbps, months, status)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_OUTBOX_REQUEST[] =
+    "UPDATE provision_outbox SET status = 'pending' WHERE order_id = ?"
+    " AND status = 'held'";
+static const char SQL_OUTBOX_CANCEL[] =
+    "UPDATE provision_outbox SET status = 'cancelled' WHERE order_id = ?"
+    " AND status IN ('held', 'pending')";
+struct taken {
+	long long	 id;
+};
+static const struct db_col taken_cols[] = {
+	DB_COL(struct taken, id, "id"),
+	DB_END
+};
+static struct db_sel SQL_OUTBOX_TAKE = DB_SEL(
+    "SELECT {cols} FROM provision_outbox WHERE status = 'pending'"
+    " ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED", DB_WHOLE(taken_cols));
+static const char SQL_OUTBOX_ACTIVATE[] =
+    "UPDATE provision_outbox SET status = 'active', activated_at = UTC_TIMESTAMP()"
+    " WHERE id = ? AND status = 'pending'";
+
+enum kq_status
+provision_add(struct db *db, long long uin, long long order_id,
+    const struct batch *b, const char *os, int held)
+{
+	struct db_arg a[11];
+
+	a[0] = DB_INT(uin);
+	a[1] = DB_INT(order_id);
+	a[2] = DB_STR(pickup_product_names[b->product]);
+	a[3] = DB_STR(b->line);
+	a[4] = os ? DB_STR(os) : DB_NULL;
+	a[5] = DB_INT(b->cpu);
+	a[6] = DB_INT(b->memory_gb);
+	a[7] = DB_INT(b->disk_gb);
+	a[8] = DB_INT(b->bandwidth_mbps);
+	a[9] = DB_INT(b->months);
+	a[10] = DB_STR(instance_status_names[held ? IS_HELD : IS_PENDING]);
+	return db_exec(db, SQL_OUTBOX_INSERT, a, 11, NULL, NULL);
+}
+
+enum kq_status
+provision_request(struct db *db, long long order_id)
+{
+	struct db_arg a = DB_INT(order_id);
+
+	return db_exec(db, SQL_OUTBOX_REQUEST, &a, 1, NULL, NULL);
+}
+
+enum kq_status
+provision_cancel(struct db *db, long long order_id)
+{
+	struct db_arg a = DB_INT(order_id);
+
+	return db_exec(db, SQL_OUTBOX_CANCEL, &a, 1, NULL, NULL);
+}
+
+static enum kq_status
+provision_txn(struct db *db, struct arena *a, void *arg)
+{
+	int		*n = arg;
+	struct taken	*rows;
+	struct db_arg	 x;
+	enum kq_status	 s;
+	size_t		 i, nrows;
+
+	*n = 0;
+	if ((s = db_select(db, a, &SQL_OUTBOX_TAKE, NULL, 0, sizeof(*rows), &rows,
+	    &nrows)) != KQ_OK)
+		return s;
+	for (i = 0; i < nrows; i++) {
+		x = DB_INT(rows[i].id);
+		if ((s = db_exec(db, SQL_OUTBOX_ACTIVATE, &x, 1, NULL, NULL)) != KQ_OK)
+			return s;
+		(*n)++;
+	}
+	return KQ_OK;
+}
+
+enum kq_status
+provision_run(struct db *db, struct arena *a, int *n)
+{
+	enum kq_status	s;
+	int		batch;
+
+	*n = 0;
+	do {	/* 100 requests a transaction, until none is left */
+		if ((s = db_txn(db, a, provision_txn, &batch)) != KQ_OK)
+			return s;
+		*n += batch;
+	} while (batch > 0);
+	return KQ_OK;
+}

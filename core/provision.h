@@ -1,0 +1,23 @@
+/*
+ * provision.h - the provisioning outbox (SPEC §4): what a pick-up asks the
+ * host platform to boot, written in the pick-up's transaction.  This module
+ * alone writes provision_outbox.  A request is 'held' while its order has
+ * cash due, 'pending' once it may be taken, 'active' when the host platform
+ * (kaquanctl provision in the demo) has taken it, 'cancelled' with its order.
+ */
+#ifndef KQ_PROVISION_H
+#define KQ_PROVISION_H
+
+#include "pickup.h"
+
+/* Inside the pick-up's transaction: what batch b provisions, with os. */
+enum kq_status	provision_add(struct db *, long long uin, long long order_id,
+		    const struct batch *b, const char *os, int held);
+/* The order was paid: a held request may be taken. */
+enum kq_status	provision_request(struct db *, long long order_id);
+/* The order was cancelled: a request not yet active is cancelled. */
+enum kq_status	provision_cancel(struct db *, long long order_id);
+/* The demo provisioner: activates pending requests; *n gets the count. */
+enum kq_status	provision_run(struct db *, struct arena *, int *n);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * state.c - state names and the rules over states.
+ */
+#include <string.h>
+
+#include "state.h"
+
+const char *const order_status_names[] = {
+	"pending", "confirmed", "awaiting_payment", "paid", "cancelled",
+	"refunded", 0
+};
+const char *const voucher_status_names[] = {
+	"unactivated", "available", "frozen", "used", "expired", "invalidated",
+	"withdrawn", 0
+};
+const char *const balance_mode_names[] = { "single_use", "carry_over", 0 };
+const char *const voucher_scope_names[] = { "all", "include", "exclude", 0 };
+const char *const ledger_kind_names[] = {
+	"issue", "activate", "freeze", "release", "deduct", "forfeit", "expire",
+	"invalidate", 0
+};
+const char *const issue_mode_names[] = { "targeted", "codes", 0 };
+const char *const batch_status_names[] = { "normal", "disabled", "expired", 0 };
+const char *const card_status_names[] = {
+	"unused", "used", "disabled", "expired", 0
+};
+const char *const pickup_product_names[] = { "cvm", "vhost", "baremetal", 0 };
+const char *const os_family_names[] = { "linux", "windows", 0 };
+const char *const instance_status_names[] = {
+	"held", "pending", "active", "cancelled", 0
+};
+
+unsigned
+order_actions(enum order_status s)
+{
+	switch (s) {
+	case OS_PENDING:
+		return OA_CONFIRM | OA_CANCEL;
+	case OS_CONFIRMED:
+	case OS_AWAITING_PAYMENT:
+		return OA_PAY | OA_CANCEL;
+	case OS_PAID:
+		return OA_REFUND;	/* SPEC §5: cash only */
+	default:
+		return 0;
+	}
+}
+
+int
+voucher_can_invalidate(enum voucher_status s)
+{
+	return s == VS_UNACTIVATED || s == VS_AVAILABLE;
+}
+
+int
+card_can_disable(enum card_status stored)
+{
+	return stored == CARD_UNUSED;
+}
+
+int
+pickup_has_os(enum pickup_product p)
+{
+	return p != PP_VHOST;
+}
+
+int
+state_index(const char *const *names, const char *s)
+{
+	int i;
+
+	for (i = 0; s != NULL && names[i] != NULL; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}

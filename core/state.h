@@ -1,0 +1,131 @@
+/*
+ * state.h - the states of orders, vouchers, cards, batches and instances:
+ * enums, their names in the database, the one definition of each effective
+ * status, and the predicates pages and core functions both read.
+ *
+ * A state is an enum everywhere in C; the names arrays convert it at the
+ * database edge (db.h DB_ENUM).  What a person sees is the *effective*
+ * status: a voucher past valid_to is expired and an order past its payment
+ * window is cancelled whether or not a sweep has written it (SPEC §2, §5).
+ * Each effective status is one SQL expression below, used for the column
+ * that is read and for the filters of lists alike, so a GET computes it and
+ * never writes it.  This header knows no module, so every module may
+ * include it.
+ */
+#ifndef KQ_STATE_H
+#define KQ_STATE_H
+
+#define XSTR(x)	#x
+#define STR(x)	XSTR(x)
+
+/* The index of S in a names array, or -1. */
+int	state_index(const char *const *names, const char *s);
+
+/* ------------------------------------------------------------ orders */
+
+enum order_status {
+	OS_PENDING, OS_CONFIRMED, OS_AWAITING_PAYMENT, OS_PAID, OS_CANCELLED,
+	OS_REFUNDED, OS__MAX
+};
+extern const char *const order_status_names[];
+
+/* SPEC §5: an order confirmed (or awaiting a surcharge) is paid within
+ * this many minutes, or it is cancelled and gives back what it held. */
+#define PAYMENT_WINDOW_MIN	30
+#define PAYMENT_DEADLINE_SQL \
+	"UTC_TIMESTAMP() + INTERVAL " STR(PAYMENT_WINDOW_MIN) " MINUTE"
+
+/* Whether order O (an SQL alias) is unpaid past its payment window. */
+#define ORDER_OVERDUE(o) \
+	"(" o ".status IN ('confirmed', 'awaiting_payment')" \
+	" AND " o ".pay_by < UTC_TIMESTAMP())"
+/* The order's effective status. */
+#define ORDER_STATUS(o) \
+	"IF(" ORDER_OVERDUE(o) ", 'cancelled', " o ".status)"
+
+enum order_action {
+	OA_CONFIRM = 1 << 0,	/* choose a voucher (or none) */
+	OA_PAY = 1 << 1,
+	OA_CANCEL = 1 << 2,
+	OA_REFUND = 1 << 3,
+};
+/* What may be done to an order in this effective status. */
+unsigned	order_actions(enum order_status);
+
+/* ------------------------------------------------------------ vouchers */
+
+enum voucher_status {
+	VS_UNACTIVATED, VS_AVAILABLE, VS_FROZEN, VS_USED, VS_EXPIRED,
+	VS_INVALIDATED, VS_WITHDRAWN, VS__MAX
+};
+extern const char *const voucher_status_names[];
+
+/*
+ * The effective status of voucher v, whose freezing order is joined as fo
+ * (LEFT JOIN orders fo ON fo.id = v.order_id): past valid_to, an unused
+ * voucher is expired; frozen for an order past its payment window, it is
+ * back (or expired).
+ */
+#define VOUCHER_STATUS \
+	"CASE WHEN v.status IN ('available', 'unactivated')" \
+	" AND v.valid_to < UTC_TIMESTAMP() THEN 'expired'" \
+	" WHEN v.status = 'frozen' AND " ORDER_OVERDUE("fo") " THEN" \
+	" IF(v.valid_to < UTC_TIMESTAMP(), 'expired', 'available')" \
+	" ELSE v.status END"
+#define VOUCHER_FROZEN_JOIN	" LEFT JOIN orders fo ON fo.id = v.order_id"
+
+/* An admin may invalidate a voucher nobody has started to spend. */
+int		voucher_can_invalidate(enum voucher_status);
+
+enum balance_mode { BM_SINGLE_USE, BM_CARRY_OVER, BM__MAX };
+extern const char *const balance_mode_names[];
+enum voucher_scope { SCOPE_ALL, SCOPE_INCLUDE, SCOPE_EXCLUDE, SCOPE__MAX };
+extern const char *const voucher_scope_names[];
+
+enum ledger_kind {
+	LK_ISSUE, LK_ACTIVATE, LK_FREEZE, LK_RELEASE, LK_DEDUCT, LK_FORFEIT,
+	LK_EXPIRE, LK_INVALIDATE, LK__MAX
+};
+extern const char *const ledger_kind_names[];
+
+enum issue_mode { IM_TARGETED, IM_CODES, IM__MAX };
+extern const char *const issue_mode_names[];
+
+/* ------------------------------------------------------------ pickup cards */
+
+enum batch_status { BATCH_NORMAL, BATCH_DISABLED, BATCH_EXPIRED, BATCH__MAX };
+extern const char *const batch_status_names[];
+
+/* The effective status of batch B: disabled, or expired past valid_to. */
+#define BATCH_STATUS(b) \
+	"CASE WHEN " b ".status = 'disabled' THEN 'disabled'" \
+	" WHEN " b ".valid_to < UTC_TIMESTAMP() THEN 'expired' ELSE 'normal' END"
+
+enum card_status { CARD_UNUSED, CARD_USED, CARD_DISABLED, CARD_EXPIRED, CARD__MAX };
+extern const char *const card_status_names[];
+
+/* The effective status of card C of batch B (SPEC §4): a disabled or
+ * expired batch makes its unused cards unusable. */
+#define CARD_STATUS(c, b) \
+	"CASE WHEN " c ".status <> 'unused' THEN " c ".status" \
+	" WHEN " BATCH_STATUS(b) " = 'normal' THEN 'unused'" \
+	" ELSE " BATCH_STATUS(b) " END"
+
+/* SPEC §4: a used card cannot be disabled (stored status). */
+int		card_can_disable(enum card_status stored);
+
+enum pickup_product { PP_CVM, PP_VHOST, PP_BAREMETAL, PP__MAX };
+extern const char *const pickup_product_names[];
+/* seed 004: a virtual host comes with no operating system to choose. */
+int		pickup_has_os(enum pickup_product);
+
+enum os_family { OSF_NONE = -1, OSF_LINUX, OSF_WINDOWS, OSF__MAX };
+extern const char *const os_family_names[];
+
+/* ------------------------------------------------------------ provisioning */
+
+/* IS_NONE: an order that provisions nothing (a NULL state reads as -1) */
+enum instance_status { IS_NONE = -1, IS_HELD, IS_PENDING, IS_ACTIVE, IS_CANCELLED, IS__MAX };
+extern const char *const instance_status_names[];
+
+#endif

@@ -1,0 +1,248 @@
+/*
+ * voucher_issue.c - one issue in one transaction: the issue row, its
+ * vouchers (voucher.c writes them), their ledger rows, the per-UIN report,
+ * the template's issue count and the audit row.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "codes.h"
+#include "voucher.h"
+#include "voucher_issue.h"
+#include "voucher_template.h"
+
+const char *const issue_result_names[] = { "issued", "unknown_uin", 0 };
+
+static const struct db_col issue_cols[] = {
+	DB_COL(struct issue, id, "id"),
+	DB_COL(struct issue, template_id, "template_id"),
+	DB_ENUM(struct issue, mode, "mode", issue_mode_names),
+	DB_COL(struct issue, paper, "paper"),
+	DB_COL(struct issue, count, "count"),
+	DB_COL(struct issue, report, "report"),
+	DB_END
+};
+static struct db_sel SQL_ISSUE_GET = DB_SEL(
+    "SELECT {cols} FROM voucher_issues WHERE id = ?", DB_WHOLE(issue_cols));
+static const char SQL_ISSUE_EXISTS[] = "SELECT 1 FROM voucher_issues WHERE id = ?";
+static struct db_sel SQL_ISSUE_CODES = DB_SEL(
+    "SELECT {cols} FROM vouchers WHERE issue_id = ? AND code IS NOT NULL"
+    " ORDER BY id", DB_WHOLE(code_cols));
+static const char SQL_ISSUE_INSERT[] =
+    "INSERT INTO voucher_issues (template_id, mode, paper, count, report,"
+    " created_by) VALUES (?, ?, ?, ?, '', ?)";
+static const char SQL_ISSUE_REPORT[] =
+    "UPDATE voucher_issues SET report = ?, count = ? WHERE id = ?";
+static const char SQL_ACCOUNT_EXISTS[] = "SELECT 1 FROM accounts WHERE uin = ?";
+
+/* The UINs of a targeted issue, each once, in the order given; -1 when
+ * there is none, one is not a UIN, or there are too many. */
+static int
+uins_parse(struct arena *a, const char *s, long long **out, size_t *n)
+{
+	size_t		 cap = 16, j;
+	long long	 v, *bigger;
+	char		*end;
+
+	*n = 0;
+	if ((*out = arena_alloc(a, cap * sizeof(**out))) == NULL)
+		return -1;
+	while (*s != '\0') {
+		if (strchr(" ,;\r\n\t", *s) != NULL) {
+			s++;
+			continue;
+		}
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		v = strtoll(s, &end, 10);
+		if (end - s > 12 || v <= 0)
+			return -1;
+		s = end;
+		for (j = 0; j < *n && (*out)[j] != v; j++)
+			;
+		if (j < *n)
+			continue;
+		if (*n == ISSUE_UINS_MAX)
+			return -1;
+		if (*n == cap) {
+			if ((bigger = arena_alloc(a, 2 * cap * sizeof(*bigger))) == NULL)
+				return -1;
+			memcpy(bigger, *out, cap * sizeof(*bigger));
+			*out = bigger;
+			cap *= 2;
+		}
+		(*out)[(*n)++] = v;
+	}
+	return *n > 0 ? 0 : -1;
+}
+
+struct issue_ctx {
+	const struct principal	*admin;
+	const char		*ip;
+	const struct vtemplate	*t;
+	enum issue_mode		 mode;
+	const long long		*uins;
+	size_t			 nuins;
+	int			 count, paper;
+	time_t			 from, to;
+	long long		 id;
+};
+
+static enum kq_status
+issue_txn(struct db *db, struct arena *ar, void *arg)
+{
+	struct issue_ctx	*c = arg;
+	struct voucher_new	 v;
+	struct db_arg		 a[5];
+	struct abuf		 report;
+	char			 code[VCODE_LEN + 1];
+	long long		 one;
+	uint64_t		 id;
+	enum kq_status		 s;
+	int			 issued = 0, tries;
+	size_t			 i;
+
+	a[0] = DB_INT(c->t->id);
+	a[1] = DB_STR(issue_mode_names[c->mode]);
+	a[2] = DB_INT(c->paper);
+	a[3] = DB_INT(c->mode == IM_TARGETED ? (long long)c->nuins : c->count);
+	a[4] = DB_INT(c->admin->id);
+	if ((s = db_exec(db, SQL_ISSUE_INSERT, a, 5, NULL, &id)) != KQ_OK)
+		return s;
+	c->id = (long long)id;
+	abuf_init(&report, ar);
+	memset(&v, 0, sizeof(v));
+	v.template_id = c->t->id;
+	v.issue_id = c->id;
+	v.face = c->t->face;
+	v.valid_from = c->from;
+	v.valid_to = c->to;
+	for (i = 0; c->mode == IM_TARGETED && i < c->nuins; i++) {
+		a[0] = DB_INT(c->uins[i]);
+		s = db_scalar(db, SQL_ACCOUNT_EXISTS, a, 1, &one);
+		if (s == KQ_NOT_FOUND) {	/* reported, never silently skipped */
+			abuf_printf(&report, "%lld unknown_uin\n", c->uins[i]);
+			continue;
+		}
+		v.uin = c->uins[i];
+		if (s != KQ_OK || (s = voucher_add(db, &v)) != KQ_OK)
+			return s;
+		abuf_printf(&report, "%lld issued\n", c->uins[i]);
+		issued++;
+	}
+	for (i = 0; c->mode == IM_CODES && i < (size_t)c->count; i++) {
+		s = KQ_CONFLICT;
+		/* a colliding code is drawn again, never dropped */
+		for (tries = 0; tries < 5 && s == KQ_CONFLICT; tries++) {
+			if (vcode_generate(code) < 0)
+				return KQ_UNAVAILABLE;
+			v.code = code;
+			s = voucher_add(db, &v);
+		}
+		if (s != KQ_OK)
+			return s;
+		issued++;
+	}
+	if ((s = vouchers_ledger_issue(db, c->id, principal_actor(ar, c->admin))) != KQ_OK)
+		return s;
+	a[0] = DB_STR(abuf_str(&report) ? abuf_str(&report) : "");
+	a[1] = DB_INT(issued);
+	a[2] = DB_INT(c->id);
+	if ((s = db_exec(db, SQL_ISSUE_REPORT, a, 3, NULL, NULL)) != KQ_OK ||
+	    (s = template_count_issue(db, c->t->id)) != KQ_OK)
+		return s;
+	return audit_write(db, c->admin, "voucher.issue",
+	    arena_printf(ar, "template:%lld", c->t->id),
+	    arena_printf(ar, "issue:%lld %s %d", c->id, issue_mode_names[c->mode],
+	    issued), c->ip);
+}
+
+enum kq_status
+voucher_issue(struct db *db, struct arena *a, const struct principal *admin,
+    const char *ip, long long template_id, enum issue_mode mode,
+    const char *uins, int count, int paper, long long *issue_id,
+    const char **bad)
+{
+	struct vtemplate t;
+	struct issue_ctx c;
+	enum kq_status	 s;
+
+	*bad = NULL;
+	memset(&c, 0, sizeof(c));
+	if (mode == IM_TARGETED &&
+	    uins_parse(a, uins ? uins : "", (long long **)&c.uins, &c.nuins) < 0)
+		*bad = "uins";
+	else if (mode == IM_CODES && (count < 1 || count > ISSUE_CODES_MAX))
+		*bad = "count";
+	if (*bad != NULL)
+		return KQ_INVALID_FIELD;
+	if ((s = template_get(db, a, template_id, &t)) != KQ_OK)
+		return s;
+	if (template_validity(&t, time(NULL), &c.from, &c.to) != KQ_OK) {
+		*bad = "valid_to";
+		return KQ_INVALID_FIELD;
+	}
+	c.admin = admin;
+	c.ip = ip;
+	c.t = &t;
+	c.mode = mode;
+	c.count = count;
+	c.paper = paper;
+	if ((s = db_txn(db, a, issue_txn, &c)) != KQ_OK)
+		return s;
+	*issue_id = c.id;
+	return KQ_OK;
+}
+
+enum kq_status
+issue_get(struct db *db, struct arena *a, long long id, struct issue *is)
+{
+	struct db_arg	 arg = DB_INT(id);
+	enum kq_status	 s;
+	char		*report, *line, *save = NULL, *sp;
+	size_t		 cap = 1;
+	int		 r;
+
+	if ((s = db_select_one(db, a, &SQL_ISSUE_GET, &arg, 1, is,
+	    sizeof(*is))) != KQ_OK)
+		return s;
+	if ((report = arena_strdup(a, is->report)) == NULL)
+		return KQ_UNAVAILABLE;
+	for (line = report; *line; line++)
+		cap += *line == '\n';
+	if ((is->outcomes = arena_zalloc(a, cap * sizeof(*is->outcomes))) == NULL)
+		return KQ_UNAVAILABLE;
+	is->noutcomes = 0;
+	for (line = strtok_r(report, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if ((sp = strchr(line, ' ')) == NULL)
+			continue;
+		for (r = 0; r < IR__MAX && strcmp(sp + 1, issue_result_names[r]); r++)
+			;
+		if (r == IR__MAX)
+			continue;
+		is->outcomes[is->noutcomes].uin = strtoll(line, NULL, 10);
+		is->outcomes[is->noutcomes].result = (enum issue_result)r;
+		is->noutcomes++;
+	}
+	return KQ_OK;
+}
+
+static void
+show_vcode(const char *code, char *out)
+{
+	vcode_display(code, out);
+}
+
+enum kq_status
+issue_codes(struct db *db, const struct principal *admin, const char *ip,
+    long long issue_id, int (*fn)(void *, const char *), void *ctx)
+{
+	char target[32];
+
+	snprintf(target, sizeof(target), "issue:%lld", issue_id);
+	return codes_download(db, admin, ip, SQL_ISSUE_EXISTS, &SQL_ISSUE_CODES,
+	    issue_id, "voucher.codes.download", target, show_vcode, fn, ctx);
+}

@@ -1,0 +1,51 @@
+/*
+ * voucher_issue.h - issuing vouchers from a template (SPEC §5): targeted
+ * (指定对象发放, straight into a list of accounts) or as redemption codes
+ * (不指定对象, optionally paper).  This module alone writes voucher_issues.
+ */
+#ifndef KQ_VOUCHER_ISSUE_H
+#define KQ_VOUCHER_ISSUE_H
+
+#include "arena.h"
+#include "auth.h"
+#include "db.h"
+#include "state.h"
+
+#define ISSUE_CODES_MAX		100000
+#define ISSUE_UINS_MAX		1000
+
+enum issue_result { IR_ISSUED, IR_UNKNOWN_UIN, IR__MAX };
+extern const char *const issue_result_names[];
+
+struct issue_outcome {
+	long long		 uin;
+	enum issue_result	 result;
+};
+
+struct issue {
+	long long		 id, template_id;
+	enum issue_mode		 mode;
+	int			 paper, count;
+	const char		*report;	/* "UIN result" lines */
+	struct issue_outcome	*outcomes;	/* a targeted issue's, per UIN */
+	size_t			 noutcomes;
+};
+
+/*
+ * Issues template_id.  Targeted: uins is the text an admin typed (numbers
+ * separated by spaces, commas or lines; each once); an unknown UIN is
+ * reported, never silently skipped.  Codes: count codes.  KQ_INVALID_FIELD
+ * with *bad_field ("uins", "count", or "valid_to" when the template's fixed
+ * validity has ended).  Audited.
+ */
+enum kq_status	voucher_issue(struct db *, struct arena *, const struct principal *,
+		    const char *ip, long long template_id, enum issue_mode,
+		    const char *uins, int count, int paper, long long *issue_id,
+		    const char **bad_field);
+enum kq_status	issue_get(struct db *, struct arena *, long long id, struct issue *);
+/* Audits the download, then calls fn with each code (display form); a
+ * targeted issue has none. */
+enum kq_status	issue_codes(struct db *, const struct principal *, const char *ip,
+		    long long issue_id, int (*fn)(void *, const char *), void *ctx);
+
+#endif

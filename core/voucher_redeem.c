@@ -1,0 +1,93 @@
+/*
+ * voucher_redeem.c - the look-up (with the caller's failure counts in the
+ * same query) and the activation.
+ */
+#include "ratelimit.h"
+#include "voucher_redeem.h"
+
+struct redeem_row {
+	struct attempts	 att;
+	struct voucher	 v;
+};
+
+/* attempt_cols first: their placeholders come first */
+static struct db_sel SQL_VOUCHER_BY_CODE = DB_SEL(
+    "SELECT {cols}" VOUCHER_FROM " WHERE v.code = ?",
+    DB_PART(attempt_cols, struct redeem_row, att),
+    DB_PART(voucher_cols, struct redeem_row, v));
+
+/* Over the brute-force limits nothing else is told; an unknown code counts. */
+static enum kq_status
+redeemable(struct db *db, struct arena *a, long long uin, const char *ip,
+    const char *code, struct voucher *v)
+{
+	struct db_arg		 args[ATTEMPT_NARGS + 1];
+	struct redeem_row	 r;
+	enum kq_status		 s;
+
+	attempt_args(args, "redeem", uin, ip);
+	args[ATTEMPT_NARGS] = DB_STR(code);
+	s = db_select_one(db, a, &SQL_VOUCHER_BY_CODE, args, ATTEMPT_NARGS + 1,
+	    &r, sizeof(r));
+	if (s == KQ_NOT_FOUND) {
+		if ((s = attempts_check(db, a, "redeem", uin, ip)) != KQ_OK)
+			return s;
+		(void)attempts_fail(db, "redeem", uin, ip);
+		return KQ_CODE_UNKNOWN;
+	}
+	if (s != KQ_OK || (s = attempts_over(&r.att)) != KQ_OK)
+		return s;
+	*v = r.v;
+	if ((s = vouchers_name_products(db, a, v, 1)) != KQ_OK)
+		return s;
+	switch (v->status) {
+	case VS_UNACTIVATED:
+		return KQ_OK;
+	case VS_INVALIDATED:
+	case VS_WITHDRAWN:
+		return KQ_CODE_DISABLED;
+	case VS_EXPIRED:
+		return KQ_CODE_EXPIRED;
+	default:
+		return KQ_CODE_USED;
+	}
+}
+
+enum kq_status
+redeem_lookup(struct db *db, struct arena *a, long long uin, const char *ip,
+    const char *code, struct voucher *v)
+{
+	return redeemable(db, a, uin, ip, code, v);
+}
+
+struct redeem_ctx {
+	const struct principal	*me;
+	const char		*code;
+	long long		 id;
+};
+
+static enum kq_status
+redeem_txn(struct db *db, struct arena *a, void *arg)
+{
+	struct redeem_ctx *c = arg;
+
+	return voucher_activate(db, c->me->uin, c->id, c->code,
+	    principal_actor(a, c->me));
+}
+
+enum kq_status
+redeem_confirm(struct db *db, struct arena *a, const struct principal *me,
+    const char *ip, const char *code, long long *voucher_id)
+{
+	struct redeem_ctx	c = { me, code, 0 };
+	struct voucher		v;
+	enum kq_status		s;
+
+	if ((s = redeemable(db, a, me->uin, ip, code, &v)) != KQ_OK)
+		return s;
+	c.id = v.id;
+	if ((s = db_txn(db, a, redeem_txn, &c)) != KQ_OK)
+		return s;
+	*voucher_id = v.id;
+	return KQ_OK;
+}

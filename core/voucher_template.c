@@ -1,0 +1,186 @@
+/*
+ * voucher_template.c - creating, editing and reading voucher templates.
+ *
+ * Editing locks the row and checks the issue count in the same
+ * transaction, so an edit racing the first issue either lands before it or
+ * gets 409 template_locked.
+ */
+#include <string.h>
+
+#include "audit.h"
+#include "catalog.h"
+#include "clock.h"
+#include "voucher_template.h"
+
+static const struct db_col template_cols[] = {
+	DB_COL(struct vtemplate, id, "t.id"),
+	DB_COL(struct vtemplate, name, "t.name"),
+	DB_COL(struct vtemplate, face, "t.face"),
+	DB_ENUM(struct vtemplate, mode, "t.balance_mode", balance_mode_names),
+	DB_ENUM(struct vtemplate, scope, "t.scope", voucher_scope_names),
+	DB_COL(struct vtemplate, products, "t.products"),
+	DB_COL(struct vtemplate, scenarios, "t.scenarios"),
+	DB_COL(struct vtemplate, billing, "t.billing"),
+	DB_COL(struct vtemplate, min_amount, "t.min_amount"),
+	DB_COL(struct vtemplate, min_months, "t.min_months"),
+	DB_COL(struct vtemplate, valid_from, "t.valid_from"),
+	DB_COL(struct vtemplate, valid_to, "t.valid_to"),
+	DB_COL(struct vtemplate, valid_days, "t.valid_days"),
+	DB_COL(struct vtemplate, issued, "t.issued"),
+	DB_COL(struct vtemplate, created_at, "t.created_at"),
+	DB_END
+};
+
+static struct db_sel SQL_TEMPLATE_GET = DB_SEL(
+    "SELECT {cols} FROM voucher_templates t WHERE t.id = ?",
+    DB_WHOLE(template_cols));
+static struct db_sel SQL_TEMPLATE_LIST = DB_SEL(
+    "SELECT {cols} FROM voucher_templates t ORDER BY t.id DESC LIMIT ? OFFSET ?",
+    DB_WHOLE(template_cols));
+static const char SQL_TEMPLATE_COUNT[] = "SELECT COUNT(*) FROM voucher_templates";
+static const char SQL_TEMPLATE_LOCK[] =
+    "SELECT issued FROM voucher_templates WHERE id = ? FOR UPDATE";
+static const char SQL_TEMPLATE_INSERT[] =
+    "INSERT INTO voucher_templates (name, face, balance_mode, scope, products,"
+    " scenarios, billing, min_amount, min_months, valid_from, valid_to,"
+    " valid_days, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_TEMPLATE_UPDATE[] =
+    "UPDATE voucher_templates SET name = ?, face = ?, balance_mode = ?,"
+    " scope = ?, products = ?, scenarios = ?, billing = ?, min_amount = ?,"
+    " min_months = ?, valid_from = ?, valid_to = ?, valid_days = ?"
+    " WHERE id = ? AND issued = 0";
+static const char SQL_TEMPLATE_ISSUED[] =
+    "UPDATE voucher_templates SET issued = issued + 1 WHERE id = ?";
+
+enum kq_status
+template_get(struct db *db, struct arena *a, long long id, struct vtemplate *t)
+{
+	struct db_arg arg = DB_INT(id);
+
+	return db_select_one(db, a, &SQL_TEMPLATE_GET, &arg, 1, t, sizeof(*t));
+}
+
+enum kq_status
+template_list(struct db *db, struct arena *a, struct page_info *pg,
+    struct vtemplate **out, size_t *n)
+{
+	struct db_arg args[2];
+
+	return page_select(db, a, &SQL_TEMPLATE_LIST, SQL_TEMPLATE_COUNT, args, 0,
+	    pg, sizeof(**out), out, n);
+}
+
+enum kq_status
+template_validity(const struct vtemplate *t, time_t now, time_t *from,
+    time_t *to)
+{
+	/* SPEC §2: a duration counts from the moment of issue */
+	if (t->valid_days) {
+		*from = now;
+		*to = now + (time_t)t->valid_days * 86400;
+		return KQ_OK;
+	}
+	if (t->valid_to <= now)
+		return KQ_INVALID_FIELD;	/* the fixed validity has ended */
+	*from = t->valid_from;
+	*to = t->valid_to;
+	return KQ_OK;
+}
+
+enum kq_status
+template_count_issue(struct db *db, long long id)
+{
+	struct db_arg a = DB_INT(id);
+
+	return db_exec(db, SQL_TEMPLATE_ISSUED, &a, 1, NULL, NULL);
+}
+
+struct save_ctx {
+	const struct principal		*admin;
+	const char			*ip;
+	const struct template_spec	*t;
+	time_t				 from, to;
+	long long			 id;
+};
+
+static enum kq_status
+save_txn(struct db *db, struct arena *ar, void *arg)
+{
+	struct save_ctx			*c = arg;
+	const struct template_spec	*t = c->t;
+	struct db_arg			 a[13];
+	long long			 issued;
+	uint64_t			 id;
+	enum kq_status			 s;
+
+	a[0] = DB_STR(t->name);
+	a[1] = DB_INT(t->face);
+	a[2] = DB_STR(balance_mode_names[t->mode]);
+	a[3] = DB_STR(voucher_scope_names[t->scope]);
+	a[4] = DB_STR(t->products);
+	a[5] = DB_STR(t->scenarios);
+	a[6] = DB_STR(t->billing);
+	a[7] = DB_INT(t->min_amount);
+	a[8] = DB_INT(t->min_months);
+	a[9] = t->valid_days ? DB_NULL : DB_TIME(c->from);
+	a[10] = t->valid_days ? DB_NULL : DB_TIME(c->to);
+	a[11] = t->valid_days ? DB_INT(t->valid_days) : DB_NULL;
+	if (t->id == 0) {
+		a[12] = DB_INT(c->admin->id);
+		if ((s = db_exec(db, SQL_TEMPLATE_INSERT, a, 13, NULL, &id)) != KQ_OK)
+			return s;
+		c->id = (long long)id;
+	} else {
+		struct db_arg l = DB_INT(t->id);
+
+		if ((s = db_scalar(db, SQL_TEMPLATE_LOCK, &l, 1, &issued)) != KQ_OK)
+			return s;
+		if (issued > 0)	/* seed 003: editable until used to issue */
+			return KQ_TEMPLATE_LOCKED;
+		a[12] = DB_INT(t->id);
+		if ((s = db_exec(db, SQL_TEMPLATE_UPDATE, a, 13, NULL, NULL)) != KQ_OK)
+			return s;
+		c->id = t->id;
+	}
+	return audit_write(db, c->admin, t->id ? "voucher.template.edit" :
+	    "voucher.template.create", arena_printf(ar, "template:%lld", c->id),
+	    t->name, c->ip);
+}
+
+enum kq_status
+template_save(struct db *db, struct arena *a, const struct principal *admin,
+    const char *ip, const struct template_spec *t, long long *id,
+    const char **bad)
+{
+	struct save_ctx	c = { admin, ip, t, 0, 0, 0 };
+	enum kq_status	s;
+	int		known;
+
+	*bad = NULL;
+	*id = 0;
+	if (t->face <= 0)
+		*bad = "face";
+	else if (t->scope != SCOPE_ALL && *t->products == '\0')
+		*bad = "products";
+	else if (!t->valid_days) {
+		if (t->from_ymd == 0 || t->to_ymd == 0)
+			*bad = "valid_to";
+		else {
+			/* from the start of the first day to the end of the last */
+			c.from = clock_end_of_day(t->from_ymd) - 86399;
+			c.to = clock_end_of_day(t->to_ymd);
+			if (c.to <= c.from || c.to <= time(NULL))
+				*bad = "valid_to";
+		}
+	}
+	if (*bad == NULL && (known = catalog_has_all(db, t->products)) <= 0) {
+		if (known < 0)
+			return KQ_UNAVAILABLE;
+		*bad = "products";
+	}
+	if (*bad != NULL)
+		return KQ_INVALID_FIELD;
+	if ((s = db_txn(db, a, save_txn, &c)) == KQ_OK)
+		*id = c.id;
+	return s;
+}

@@ -1,0 +1,65 @@
+/*
+ * voucher_template.h - voucher templates (what is issued, SPEC §5): the
+ * voucher_templates table, which this module alone writes.
+ *
+ * A template can be edited until its first issue (seed 003); its validity
+ * is fixed dates or a number of days counted from each issue.
+ */
+#ifndef KQ_VOUCHER_TEMPLATE_H
+#define KQ_VOUCHER_TEMPLATE_H
+
+#include <time.h>
+
+#include "arena.h"
+#include "auth.h"
+#include "db.h"
+#include "page.h"
+#include "state.h"
+
+struct vtemplate {
+	long long		 id;
+	const char		*name;
+	long long		 face, min_amount;
+	enum balance_mode	 mode;
+	enum voucher_scope	 scope;
+	const char		*products;	/* comma list of product codes */
+	const char		*scenarios;	/* comma list; "" = every eligible one */
+	const char		*billing;	/* comma list */
+	int			 min_months;
+	time_t			 valid_from, valid_to;	/* 0 with valid_days */
+	int			 valid_days;
+	int			 issued;
+	time_t			 created_at;
+};
+
+/* What an admin enters: validity as two dates (yyyymmdd, in display_tz:
+ * from the start of the first day to the end of the last) or days. */
+struct template_spec {
+	long long		 id;		/* 0: a new template */
+	const char		*name;
+	long long		 face, min_amount;
+	enum balance_mode	 mode;
+	enum voucher_scope	 scope;
+	const char		*products, *scenarios, *billing;
+	int			 min_months;
+	long long		 from_ymd, to_ymd;
+	int			 valid_days;	/* 0: the dates */
+};
+
+/* KQ_INVALID_FIELD with *bad_field naming the field; KQ_TEMPLATE_LOCKED
+ * once issued.  Audited. */
+enum kq_status	template_save(struct db *, struct arena *, const struct principal *,
+		    const char *ip, const struct template_spec *, long long *id,
+		    const char **bad_field);
+enum kq_status	template_get(struct db *, struct arena *, long long id,
+		    struct vtemplate *);
+enum kq_status	template_list(struct db *, struct arena *, struct page_info *,
+		    struct vtemplate **, size_t *);
+/* The validity of a voucher issued now; KQ_INVALID_FIELD when the
+ * template's fixed validity has ended. */
+enum kq_status	template_validity(const struct vtemplate *, time_t now,
+		    time_t *from, time_t *to);
+/* Inside an issue's transaction: counts it (which locks editing). */
+enum kq_status	template_count_issue(struct db *, long long id);
+
+#endif
