@@ -39,7 +39,28 @@ struct db {
 	size_t		 nstmts, capstmts;
 	char		 err[512];
 	unsigned	 errnum;
+	long		 fail_countdown;	/* tests: see db_fail_after() */
 };
+
+/* Whether the test hook says this statement fails (as a lost server would:
+ * not sent, KQ_UNAVAILABLE, no retry). */
+static int
+injected(struct db *db)
+{
+	if (db->fail_countdown < 0)
+		return 0;
+	if (db->fail_countdown-- > 0)
+		return 0;
+	snprintf(db->err, sizeof(db->err), "injected failure");
+	db->errnum = 0;
+	return 1;
+}
+
+void
+db_fail_after(struct db *db, long n)
+{
+	db->fail_countdown = n;
+}
 
 static void
 db_log(struct db *db, const char *what, const char *msg, unsigned num)
@@ -145,6 +166,7 @@ db_open(const struct db_config *cfg, char *err, size_t errsz)
 		snprintf(err, errsz, "out of memory");
 		return NULL;
 	}
+	db->fail_countdown = -1;
 	db->cfg.host = dup_or_null(cfg->host);
 	db->cfg.port = cfg->port;
 	db->cfg.socket = dup_or_null(cfg->socket);
@@ -273,7 +295,7 @@ run(struct db *db, MYSQL_STMT **out, const char *sql,
 	enum kq_status	 s = KQ_OK;
 	size_t		 i;
 
-	if ((st = stmt_get(db, sql)) == NULL)
+	if (injected(db) || (st = stmt_get(db, sql)) == NULL)
 		return KQ_UNAVAILABLE;
 	if (nargs != mysql_stmt_param_count(st)) {
 		fprintf(stderr, "kaquan: db: %zu args for %lu placeholders in: %s\n",
@@ -747,13 +769,14 @@ simple(struct db *db, const char *what, const char *sql)
 static enum kq_status
 db_begin(struct db *db)
 {
-	return simple(db, "begin", "START TRANSACTION");
+	return injected(db) ? KQ_UNAVAILABLE :
+	    simple(db, "begin", "START TRANSACTION");
 }
 
 static enum kq_status
 db_commit(struct db *db)
 {
-	return simple(db, "commit", "COMMIT");
+	return injected(db) ? KQ_UNAVAILABLE : simple(db, "commit", "COMMIT");
 }
 
 static void

@@ -156,6 +156,11 @@ enum kq_status	 db_txn(struct db *, struct arena *,
 		    enum kq_status (*fn)(struct db *, struct arena *, void *),
 		    void *arg);
 
+/* Tests: statement N from now (0: the next; BEGIN and COMMIT count) fails
+ * as if the server were lost, without being sent; -1: off.  The arena's
+ * fail_countdown does the same for memory. */
+void		 db_fail_after(struct db *, long n);
+
 /* Runs SQL text with several statements (migrations only). */
 enum kq_status	 db_exec_script(struct db *, const char *sql);
 

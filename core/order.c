@@ -162,10 +162,16 @@ order_lock(struct db *db, struct arena *a, long long uin, long long id,
 	return order_actions(o->status) & action ? KQ_OK : KQ_ORDER_STATE;
 }
 
+#define ACTOR_BUFSZ	40
+
+/* Who changed it, for the voucher's ledger. */
 static const char *
-actor_of(struct arena *a, long long uin)
+actor_of(char buf[ACTOR_BUFSZ], long long uin)
 {
-	return uin ? arena_printf(a, "member:%lld", uin) : "kaquanctl sweep";
+	if (uin == 0)
+		return "kaquanctl sweep";
+	snprintf(buf, ACTOR_BUFSZ, "member:%lld", uin);
+	return buf;
 }
 
 /* Gives back what an unpaid order held: its voucher, its card, its
@@ -204,7 +210,8 @@ change_txn(struct db *db, struct arena *a, void *arg)
 	static const unsigned needs[] = { OA_PAY, OA_CANCEL, 0, OA_REFUND };
 	struct change_ctx	*c = arg;
 	struct db_arg		 x = DB_INT(c->id);
-	const char		*actor = actor_of(a, c->uin);
+	char			 buf[ACTOR_BUFSZ];
+	const char		*actor = actor_of(buf, c->uin);
 	struct order		 o;
 	enum kq_status		 s;
 
@@ -306,6 +313,7 @@ confirm_txn(struct db *db, struct arena *a, void *arg)
 	struct voucher		*v;
 	size_t			 n;
 	long long		 deduct = 0;
+	char			 buf[ACTOR_BUFSZ];
 	enum kq_status		 s;
 
 	/* the order row is locked first: two confirms of one order serialise */
@@ -320,7 +328,7 @@ confirm_txn(struct db *db, struct arena *a, void *arg)
 			return KQ_VOUCHER_NOT_APPLICABLE;
 		deduct = v[0].deduct;
 		if ((s = voucher_freeze(db, c->uin, c->voucher_id, c->order_id,
-		    actor_of(a, c->uin))) != KQ_OK)
+		    actor_of(buf, c->uin))) != KQ_OK)
 			return s;
 	}
 	x[0] = c->voucher_id ? DB_INT(c->voucher_id) : DB_NULL;
@@ -364,9 +372,11 @@ pickup_txn(struct db *db, struct arena *ar, void *arg)
 	struct db_arg			 a[11];
 	const char			*status = order_status_names[k->surcharge > 0 ?
 					    OS_AWAITING_PAYMENT : OS_PAID];
+	char				 desc[200];
 	uint64_t			 id;
 	enum kq_status			 s;
 
+	(void)ar;
 	a[0] = DB_INT(c->me->uin);
 	a[1] = DB_STR(pickup_product_names[b->product]);
 	a[2] = DB_INT(b->months);
@@ -374,7 +384,8 @@ pickup_txn(struct db *db, struct arena *ar, void *arg)
 	a[4] = DB_INT(b->price);
 	a[5] = DB_INT(k->surcharge);
 	a[6] = DB_INT(k->card_id);
-	a[7] = DB_STR(arena_printf(ar, "提货卡 %s", b->name));
+	snprintf(desc, sizeof(desc), "提货卡 %s", b->name);
+	a[7] = DB_STR(desc);
 	a[8] = DB_STR(status);
 	a[9] = DB_STR(status);
 	a[10] = DB_STR(status);

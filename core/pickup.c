@@ -239,6 +239,7 @@ disable_txn(struct db *db, struct arena *a, void *arg)
 	struct disable_ctx	*c = arg;
 	struct db_arg		 x = DB_INT(c->card_id);
 	struct card		 card;
+	char			 target[32];
 	enum kq_status		 s;
 
 	if ((s = db_select_one(db, a, &SQL_CARD_LOCK, &x, 1, &card,
@@ -250,8 +251,8 @@ disable_txn(struct db *db, struct arena *a, void *arg)
 		return KQ_OK;
 	if ((s = db_exec(db, SQL_CARD_DISABLE, &x, 1, NULL, NULL)) != KQ_OK)
 		return s;
-	return audit_write(db, c->admin, "pickup.card.disable",
-	    arena_printf(a, "card:%lld", c->card_id), NULL, c->ip);
+	snprintf(target, sizeof(target), "card:%lld", c->card_id);
+	return audit_write(db, c->admin, "pickup.card.disable", target, NULL, c->ip);
 }
 
 enum kq_status

@@ -53,6 +53,7 @@ create_txn(struct db *db, struct arena *ar, void *arg)
 	struct create_ctx	*c = arg;
 	const struct batch_spec	*sp = c->spec;
 	struct db_arg		 a[14];
+	char			 target[32], detail[32];
 	uint64_t		 id;
 	enum kq_status		 s;
 
@@ -80,9 +81,11 @@ create_txn(struct db *db, struct arena *ar, void *arg)
 	c->id = (long long)id;
 	if ((s = cards_add(db, c->id, sp->count)) != KQ_OK)
 		return s;
-	return audit_write(db, c->admin, "pickup.batch.create",
-	    arena_printf(ar, "batch:%lld", c->id),
-	    arena_printf(ar, "count=%d", sp->count), c->ip);
+	(void)ar;
+	snprintf(target, sizeof(target), "batch:%lld", c->id);
+	snprintf(detail, sizeof(detail), "count=%d", sp->count);
+	return audit_write(db, c->admin, "pickup.batch.create", target, detail,
+	    c->ip);
 }
 
 enum kq_status
@@ -151,15 +154,17 @@ status_txn(struct db *db, struct arena *a, void *arg)
 	struct db_arg		 args[2] = { DB_STR(batch_status_names[c->enable ?
 				    BATCH_NORMAL : BATCH_DISABLED]), DB_INT(c->id) };
 	uint64_t		 n;
+	char			 target[32];
 	enum kq_status		 s;
 
+	(void)a;
 	if ((s = db_exec(db, SQL_BATCH_STATUS, args, 2, &n, NULL)) != KQ_OK)
 		return s;
 	if (n == 0)
 		return KQ_NOT_FOUND;
+	snprintf(target, sizeof(target), "batch:%lld", c->id);
 	return audit_write(db, c->admin, c->enable ? "pickup.batch.enable" :
-	    "pickup.batch.disable", arena_printf(a, "batch:%lld", c->id), NULL,
-	    c->ip);
+	    "pickup.batch.disable", target, NULL, c->ip);
 }
 
 enum kq_status

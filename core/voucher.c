@@ -10,6 +10,7 @@
  * Every ledger row is written from the row's state after the change, so the
  * ledger cannot disagree with the voucher.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "audit.h"
@@ -370,6 +371,8 @@ invalidate_txn(struct db *db, struct arena *a, void *arg)
 	struct invalidate_ctx	*c = arg;
 	struct db_arg		 x = DB_INT(c->id);
 	struct voucher		 v;
+	const char		*actor;
+	char			 target[32];
 	enum kq_status		 s;
 
 	if ((s = db_select_one(db, a, &SQL_VOUCHER_LOCK, &x, 1, &v,
@@ -377,12 +380,13 @@ invalidate_txn(struct db *db, struct arena *a, void *arg)
 		return s;
 	if (!voucher_can_invalidate(v.status))
 		return KQ_ORDER_STATE;	/* frozen, used or already closed */
+	if ((actor = principal_actor(a, c->admin)) == NULL)
+		return KQ_UNAVAILABLE;
 	if ((s = db_exec(db, SQL_VOUCHER_INVALIDATE, &x, 1, NULL, NULL)) != KQ_OK ||
-	    (s = ledger_add(db, c->id, LK_INVALIDATE, 0, 0,
-	    principal_actor(a, c->admin))) != KQ_OK)
+	    (s = ledger_add(db, c->id, LK_INVALIDATE, 0, 0, actor)) != KQ_OK)
 		return s;
-	return audit_write(db, c->admin, "voucher.invalidate",
-	    arena_printf(a, "voucher:%lld", c->id), NULL, c->ip);
+	snprintf(target, sizeof(target), "voucher:%lld", c->id);
+	return audit_write(db, c->admin, "voucher.invalidate", target, NULL, c->ip);
 }
 
 enum kq_status

@@ -4,6 +4,7 @@
  * the template's issue count and the audit row.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,7 +98,8 @@ issue_txn(struct db *db, struct arena *ar, void *arg)
 	struct voucher_new	 v;
 	struct db_arg		 a[5];
 	struct abuf		 report;
-	char			 code[VCODE_LEN + 1];
+	char			 code[VCODE_LEN + 1], target[32], detail[64];
+	const char		*actor;
 	long long		 one;
 	uint64_t		 id;
 	enum kq_status		 s;
@@ -145,18 +147,21 @@ issue_txn(struct db *db, struct arena *ar, void *arg)
 			return s;
 		issued++;
 	}
-	if ((s = vouchers_ledger_issue(db, c->id, principal_actor(ar, c->admin))) != KQ_OK)
+	if ((actor = principal_actor(ar, c->admin)) == NULL ||
+	    abuf_str(&report) == NULL)
+		return KQ_UNAVAILABLE;
+	if ((s = vouchers_ledger_issue(db, c->id, actor)) != KQ_OK)
 		return s;
-	a[0] = DB_STR(abuf_str(&report) ? abuf_str(&report) : "");
+	a[0] = DB_STR(abuf_str(&report));
 	a[1] = DB_INT(issued);
 	a[2] = DB_INT(c->id);
 	if ((s = db_exec(db, SQL_ISSUE_REPORT, a, 3, NULL, NULL)) != KQ_OK ||
 	    (s = template_count_issue(db, c->t->id)) != KQ_OK)
 		return s;
-	return audit_write(db, c->admin, "voucher.issue",
-	    arena_printf(ar, "template:%lld", c->t->id),
-	    arena_printf(ar, "issue:%lld %s %d", c->id, issue_mode_names[c->mode],
-	    issued), c->ip);
+	snprintf(target, sizeof(target), "template:%lld", c->t->id);
+	snprintf(detail, sizeof(detail), "issue:%lld %s %d", c->id,
+	    issue_mode_names[c->mode], issued);
+	return audit_write(db, c->admin, "voucher.issue", target, detail, c->ip);
 }
 
 enum kq_status

@@ -69,10 +69,12 @@ struct redeem_ctx {
 static enum kq_status
 redeem_txn(struct db *db, struct arena *a, void *arg)
 {
-	struct redeem_ctx *c = arg;
+	struct redeem_ctx	*c = arg;
+	const char		*actor = principal_actor(a, c->me);
 
-	return voucher_activate(db, c->me->uin, c->id, c->code,
-	    principal_actor(a, c->me));
+	if (actor == NULL)
+		return KQ_UNAVAILABLE;
+	return voucher_activate(db, c->me->uin, c->id, c->code, actor);
 }
 
 enum kq_status

@@ -5,6 +5,7 @@
  * transaction, so an edit racing the first issue either lands before it or
  * gets 409 template_locked.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "audit.h"
@@ -110,6 +111,7 @@ save_txn(struct db *db, struct arena *ar, void *arg)
 	const struct template_spec	*t = c->t;
 	struct db_arg			 a[13];
 	long long			 issued;
+	char				 target[32];
 	uint64_t			 id;
 	enum kq_status			 s;
 
@@ -142,9 +144,10 @@ save_txn(struct db *db, struct arena *ar, void *arg)
 			return s;
 		c->id = t->id;
 	}
+	(void)ar;
+	snprintf(target, sizeof(target), "template:%lld", c->id);
 	return audit_write(db, c->admin, t->id ? "voucher.template.edit" :
-	    "voucher.template.create", arena_printf(ar, "template:%lld", c->id),
-	    t->name, c->ip);
+	    "voucher.template.create", target, t->name, c->ip);
 }
 
 enum kq_status
