@@ -24,7 +24,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # request parsing is pure and unit-tested without the worker
 FCGI_PURE = $(BUILD)/fcgi/request.o
 
-.PHONY: all deps run up down test unit bench clean asan
+.PHONY: all deps run up down test unit bench clean asan fuzz fuzz-build golden
 all: $(BUILD)/kaquan-fcgi $(BUILD)/kaquanctl
 
 $(BUILD)/%.o: %.c $(wildcard core/*.h fcgi/*.h)
@@ -50,6 +50,29 @@ unit: $(UNIT_BIN)
 asan:
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g $(SAN)" all unit
 
+# libFuzzer targets (clang): request parsing, forms, template compilation.
+# make test runs each for FUZZ_SECONDS (10); make fuzz for 300 by default.
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_SAN = -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer
+FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang \
+	    CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
+	    build/fuzz/libkaquan.a build/fuzz/fcgi/request.o
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/fcgi/request.o build/fuzz/libkaquan.a
+	clang $(CPPFLAGS) -Ifcgi $(FUZZ_SAN) -fsanitize=fuzzer $(WARN) -o $@ $^ $(LDLIBS)
+
+fuzz: deps fuzz-build
+	@sh tests/fuzz/run.sh $${FUZZ_SECONDS:-300}
+
+# Regenerates tests/golden/*.html from the templates and shows the change.
+golden: asan
+	@KAQUAN_GOLDEN_UPDATE=1 build/asan/tests/test_golden >/dev/null
+	@git --no-pager diff --stat -- tests/golden; git --no-pager diff -- tests/golden
+
 deps:
 	@sh conf/dev/deps.sh
 
@@ -63,7 +86,7 @@ down:
 	@sh conf/dev/stack.sh down
 
 test: deps
-	@$(MAKE) --no-print-directory asan
+	@$(MAKE) --no-print-directory asan fuzz-build
 	@sh tests/run.sh
 
 bench: deps all

@@ -774,8 +774,10 @@ truthy(const struct vnode *n)
 	}
 }
 
-int
-tmpl_render(const struct tmpl *t, struct view *v, tmpl_write_fn w, void *ctx)
+/* strict: a k:text or k:each path the view lacks is an error (err). */
+static int
+render(const struct tmpl *t, struct view *v, tmpl_write_fn w, void *ctx,
+    char *err, size_t errsz)
 {
 	struct scope		 sc[MAX_DEPTH];
 	const struct vnode	*n;
@@ -794,6 +796,10 @@ tmpl_render(const struct tmpl *t, struct view *v, tmpl_write_fn w, void *ctx)
 			break;
 		case OP_TEXT:
 			n = resolve(v, sc, depth, op->s);
+			if (err != NULL && (n == NULL || n->type != V_STR)) {
+				snprintf(err, errsz, "%s: no text at %s", t->name, op->s);
+				return -1;
+			}
 			if (n != NULL && n->type == V_STR &&
 			    tmpl_escape(n->u.s, ESC_TEXT, w, ctx) < 0)
 				return -1;
@@ -818,6 +824,10 @@ tmpl_render(const struct tmpl *t, struct view *v, tmpl_write_fn w, void *ctx)
 			break;
 		case OP_EACH:
 			n = resolve(v, sc, depth, op->s);
+			if (err != NULL && (n == NULL || n->type != V_LIST)) {
+				snprintf(err, errsz, "%s: no list at %s", t->name, op->s);
+				return -1;
+			}
 			if (n == NULL || n->type != V_LIST || n->u.l == NULL ||
 			    n->u.l->n == 0 || depth == MAX_DEPTH) {
 				pc = op->jump;
@@ -842,4 +852,18 @@ tmpl_render(const struct tmpl *t, struct view *v, tmpl_write_fn w, void *ctx)
 		pc++;
 	}
 	return 0;
+}
+
+int
+tmpl_render(const struct tmpl *t, struct view *v, tmpl_write_fn w, void *ctx)
+{
+	return render(t, v, w, ctx, NULL, 0);
+}
+
+int
+tmpl_render_strict(const struct tmpl *t, struct view *v, tmpl_write_fn w,
+    void *ctx, char *err, size_t errsz)
+{
+	err[0] = '\0';
+	return render(t, v, w, ctx, err, errsz);
 }

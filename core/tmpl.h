@@ -49,6 +49,11 @@ void			 tmpl_free(struct tmpl *);
 int			 tmpl_render(const struct tmpl *, struct view *,
 			    tmpl_write_fn, void *ctx);
 
+/* The same, for tests: a k:text or k:each whose path the view lacks is an
+ * error (-1, err says which), where the pages render nothing. */
+int			 tmpl_render_strict(const struct tmpl *, struct view *,
+			    tmpl_write_fn, void *ctx, char *err, size_t errsz);
+
 /* Escaping, exposed for the CSV writer and the tests. */
 enum esc_mode { ESC_TEXT, ESC_ATTR };
 int			 tmpl_escape(const char *s, enum esc_mode,

@@ -47,6 +47,15 @@ for t in "$BUILD"/tests/test_*; do
 	fi
 done
 
+echo "== fuzzers, ${FUZZ_SECONDS:-10} s each (make fuzz runs them longer)"
+for line in $(sh "$ROOT/tests/fuzz/run.sh" "${FUZZ_SECONDS:-10}" | tr ' ' '_'); do
+	echo "$line" | tr '_' ' '
+	case "$line" in
+	fuzz_*_ok*) passed=$((passed + 1)) ;;
+	fuzz_*) failed=$((failed + 1)) ;;
+	esac
+done
+
 echo "== http tests"
 if [ $stack = 1 ]; then
 	out=$(cd "$ROOT" && python3 tests/http/run.py 2>&1)

@@ -6,7 +6,8 @@ set -eu
 
 PKGS="build-essential pkg-config libfcgi-dev libmariadb-dev libxml2-dev
 libpcre2-dev libcrypt-dev libcmocka-dev mariadb-server mariadb-client
-nginx-light wrk curl python3 ca-certificates procps tzdata"
+nginx-light wrk curl python3 ca-certificates procps tzdata clang
+libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do
