@@ -224,9 +224,7 @@ issue_get(struct db *db, struct arena *a, long long id, struct issue *is)
 	    line = strtok_r(NULL, "\n", &save)) {
 		if ((sp = strchr(line, ' ')) == NULL)
 			continue;
-		for (r = 0; r < IR__MAX && strcmp(sp + 1, issue_result_names[r]); r++)
-			;
-		if (r == IR__MAX)
+		if ((r = state_index(issue_result_names, sp + 1)) < 0)
 			continue;
 		is->outcomes[is->noutcomes].uin = strtoll(line, NULL, 10);
 		is->outcomes[is->noutcomes].result = (enum issue_result)r;

@@ -112,8 +112,10 @@ h_batches(struct req *r)
 		return;
 	}
 	v = page_view(r);
-	show_options(v, "types", opt_pickup_product, r->q.v[BQ_TYPE].raw);
-	show_options(v, "statuses", opt_batch_status, r->q.v[BQ_STATUS].raw);
+	show_choices(v, "types", opt_pickup_product, r->q.v[BQ_TYPE].raw,
+	    "selected");
+	show_choices(v, "statuses", opt_batch_status, r->q.v[BQ_STATUS].raw,
+	    "selected");
 	l = view_list(v, "batches");
 	for (i = 0; i < n; i++)
 		show_batch(vlist_add(l), &rows[i]);
@@ -128,8 +130,7 @@ batch_page(struct req *r, int status, const struct form *f, enum kq_status err,
 {
 	struct view	*v = page_view(r), *fv;
 	struct line	*lines;
-	struct vlist	*l;
-	struct view	*o;
+	struct option	*opts;
 	size_t		 n, i;
 	enum kq_status	 s;
 	const char	*line = f ? f->v[BF_LINE].raw : NULL;
@@ -150,15 +151,18 @@ batch_page(struct req *r, int status, const struct form *f, enum kq_status err,
 		view_set(fv, "count", "100");
 		view_set(fv, "valid_months", "12");
 	}
-	show_options(v, "types", opt_pickup_product, f ? f->v[BF_TYPE].raw : "cvm");
-	l = view_list(v, "lines");
-	for (i = 0; i < n; i++) {
-		o = vlist_add(l);
-		view_set(o, "value", lines[i].code);
-		view_set(o, "text", lines[i].name);
-		if (line != NULL && strcmp(line, lines[i].code) == 0)
-			view_set(o, "selected", "selected");
+	show_choices(v, "types", opt_pickup_product, f ? f->v[BF_TYPE].raw :
+	    "cvm", "selected");
+	/* the lines, data, as an option table */
+	if ((opts = arena_zalloc(r->arena, (n + 1) * sizeof(*opts))) == NULL) {
+		fail(r, KQ_UNAVAILABLE);
+		return;
 	}
+	for (i = 0; i < n; i++) {
+		opts[i].value = lines[i].code;
+		opts[i].text = lines[i].name;
+	}
+	show_choices(v, "lines", opts, line, "selected");
 	page(r, status, "admin.pickup.batch.new", v);
 }
 

@@ -144,8 +144,10 @@ template_page(struct req *r, int status, const struct vtemplate *t,
 	if (err != KQ_OK && f == NULL)
 		flash_now(v, err, bad);
 	/* the radio buttons: what was typed, stored, or the defaults */
-	show_checks(v, "modes", opt_balance_mode, balance_mode_names[mode]);
-	show_checks(v, "scopes", opt_scope, voucher_scope_names[scope]);
+	show_choices(v, "modes", opt_balance_mode, balance_mode_names[mode],
+	    "checked");
+	show_choices(v, "scopes", opt_scope, voucher_scope_names[scope],
+	    "checked");
 	/* the catalog as an option table */
 	if ((opts = arena_zalloc(r->arena, (n + 1) * sizeof(*opts))) == NULL) {
 		fail(r, KQ_UNAVAILABLE);
@@ -155,9 +157,9 @@ template_page(struct req *r, int status, const struct vtemplate *t,
 		opts[i].value = p[i].code;
 		opts[i].text = p[i].name;
 	}
-	show_checks(v, "products", opts, products);
-	show_checks(v, "scenarios", opt_scenario, scen);
-	show_checks(v, "billings", opt_billing, bill);
+	show_choices(v, "products", opts, products, "checked");
+	show_choices(v, "scenarios", opt_scenario, scen, "checked");
+	show_choices(v, "billings", opt_billing, bill, "checked");
 	if (t != NULL) {
 		show_template(view_map(v, "template"), t);
 		view_setf(v, "action", "/admin/vouchers/templates/%lld", t->id);

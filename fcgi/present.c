@@ -159,22 +159,7 @@ show_card(struct view *v, const char *key, const char *code)
 	set_pair(v, key, shown, code);
 }
 
-void
-show_options(struct view *v, const char *key, const struct option *opts,
-    const char *chosen)
-{
-	struct vlist	*l = view_list(v, key);
-	struct view	*o;
-
-	for (; opts->value != NULL; opts++) {
-		o = vlist_add(l);
-		view_set(o, "value", opts->value);
-		view_set(o, "text", opts->text);
-		if (chosen != NULL && strcmp(chosen, opts->value) == 0)
-			view_set(o, "selected", "selected");
-	}
-}
-
+/* Whether item is one of the comma list csv. */
 static int
 in_csv(const char *csv, const char *item)
 {
@@ -190,8 +175,8 @@ in_csv(const char *csv, const char *item)
 }
 
 void
-show_checks(struct view *v, const char *key, const struct option *opts,
-    const char *chosen)
+show_choices(struct view *v, const char *key, const struct option *opts,
+    const char *chosen, const char *mark)
 {
 	struct vlist	*l = view_list(v, key);
 	struct view	*o;
@@ -201,7 +186,7 @@ show_checks(struct view *v, const char *key, const struct option *opts,
 		view_set(o, "value", opts->value);
 		view_set(o, "text", opts->text);
 		if (chosen != NULL && in_csv(chosen, opts->value))
-			view_set(o, "checked", "checked");
+			view_set(o, mark, mark);
 	}
 }
 

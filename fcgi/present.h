@@ -33,12 +33,11 @@ void		 show_state(struct view *, const char *key, const struct option *,
 		    int i);
 /* A pickup-card code as people read it (groups of four) and as stored. */
 void		 show_card(struct view *, const char *key, const char *code);
-/* A <select>: list KEY of value, text, "selected" on the chosen value. */
-void		 show_options(struct view *, const char *key, const struct option *,
-		    const char *chosen);
-/* Checkboxes: list KEY of value, text, "checked" when in the comma list. */
-void		 show_checks(struct view *, const char *key, const struct option *,
-		    const char *chosen);
+/* The choices of a <select>, radio buttons or checkboxes: list KEY of
+ * value and text, and MARK ("selected", "checked") set to itself on those
+ * in the comma list CHOSEN. */
+void		 show_choices(struct view *, const char *key, const struct option *,
+		    const char *chosen, const char *mark);
 /* pager.page, pager.pages, pager.total, pager.prev, pager.next: links to
  * the request's path with its query and another page. */
 void		 show_pager(struct req *, struct view *, const struct page_info *);

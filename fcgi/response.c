@@ -10,6 +10,7 @@
 
 #include "http.h"
 #include "request.h"
+#include "state.h"
 
 /* ok-flashes: code → message (error flashes use the status table). */
 static const struct {
@@ -23,7 +24,7 @@ static const struct {
 	{ "card_disabled", "提货卡已禁用。" },
 	{ "order_paid", "订单已支付。" },
 	{ "order_cancelled", "订单已取消。" },
-	{ "order_confirmed", "订单已确认,请在 30 分钟内支付。" },
+	{ "order_confirmed", "订单已确认,请在 " STR(PAYMENT_WINDOW_MIN) " 分钟内支付。" },
 	{ "order_refunded", "订单已退款:现金部分退回,代金券抵扣部分不退。" },
 	{ "redeemed", "兑换成功,代金券已放入您的账户。" },
 	{ "template_saved", "模板已保存。" },
