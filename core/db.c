@@ -458,15 +458,39 @@ db_cleanup(void)
 }
 
 /* Result buffers for one query, bound once; a fetch fills them and
- * row_fill() copies them into a struct. */
+ * row_fill() copies them into a struct.  Sized to the query's columns. */
 struct staging {
-	MYSQL_BIND	 bind[MAX_COLS];
-	long long	 ll[MAX_COLS];
-	MYSQL_TIME	 tm[MAX_COLS];
-	unsigned long	 len[MAX_COLS];
-	my_bool		 null[MAX_COLS];
-	char		*buf[MAX_COLS];
+	MYSQL_BIND	*bind;
+	long long	*ll;
+	MYSQL_TIME	*tm;
+	unsigned long	*len;
+	my_bool		*null;
+	char		**buf;
 };
+
+#define STAGING_SIZE(n) ((n) * (sizeof(MYSQL_BIND) + sizeof(long long) + \
+	sizeof(MYSQL_TIME) + sizeof(unsigned long) + sizeof(char *) + \
+	sizeof(my_bool)))
+
+/* Carves the arrays for n columns out of mem (STAGING_SIZE(n) bytes,
+ * zeroed, aligned as malloc's). */
+static void
+staging_carve(struct staging *sg, void *mem, size_t n)
+{
+	char *p = mem;
+
+	sg->bind = (MYSQL_BIND *)p;
+	p += n * sizeof(MYSQL_BIND);
+	sg->tm = (MYSQL_TIME *)p;
+	p += n * sizeof(MYSQL_TIME);
+	sg->ll = (long long *)p;
+	p += n * sizeof(long long);
+	sg->len = (unsigned long *)p;
+	p += n * sizeof(unsigned long);
+	sg->buf = (char **)p;
+	p += n * sizeof(char *);
+	sg->null = (my_bool *)p;
+}
 
 static time_t
 time_of(const MYSQL_TIME *t)
@@ -509,7 +533,6 @@ staging_bind(struct db *db, MYSQL_STMT *st, const struct db_sel *q,
 {
 	size_t c;
 
-	memset(sg->bind, 0, q->ncols * sizeof(sg->bind[0]));
 	for (c = 0; c < q->ncols; c++) {
 		MYSQL_BIND *b = &sg->bind[c];
 
@@ -614,7 +637,8 @@ db_select(struct db *db, struct arena *a, struct db_sel *q,
     const struct db_arg *args, size_t nargs, size_t rowsize, void *rowsp,
     size_t *n)
 {
-	struct staging	*sg;
+	struct staging	 sg;
+	void		*mem;
 	MYSQL_STMT	*st;
 	MYSQL_RES	*meta;
 	MYSQL_FIELD	*fields;
@@ -636,10 +660,11 @@ db_select(struct db *db, struct arena *a, struct db_sel *q,
 		size[c] = fields[c].max_length;
 	nrows = mysql_stmt_num_rows(st);
 	s = KQ_UNAVAILABLE;
-	if ((sg = arena_alloc(a, sizeof(*sg))) == NULL ||
+	if ((mem = arena_zalloc(a, STAGING_SIZE(q->ncols))) == NULL ||
 	    (rows = arena_zalloc(a, (nrows + 1) * rowsize)) == NULL)
 		goto out;
-	if ((s = staging_bind(db, st, q, sg, a, size)) != KQ_OK)
+	staging_carve(&sg, mem, q->ncols);
+	if ((s = staging_bind(db, st, q, &sg, a, size)) != KQ_OK)
 		goto out;
 	for (r = 0; r < nrows; r++) {
 		if ((rc = mysql_stmt_fetch(st)) != 0) {
@@ -649,7 +674,7 @@ db_select(struct db *db, struct arena *a, struct db_sel *q,
 				db_log(db, "fetch", "data truncated", 0);
 			goto out;
 		}
-		if ((s = row_fill(db, q, sg, a, rows + r * rowsize)) != KQ_OK)
+		if ((s = row_fill(db, q, &sg, a, rows + r * rowsize)) != KQ_OK)
 			goto out;
 	}
 	*(void **)rowsp = rows;
@@ -682,6 +707,7 @@ db_select_each(struct db *db, struct db_sel *q, const struct db_arg *args,
     size_t nargs, void *row, int (*fn)(void *, const void *), void *ctx)
 {
 	struct staging	 sg;
+	char		 mem[STAGING_SIZE(MAX_COLS)] __attribute__((aligned(16)));
 	MYSQL_STMT	*st;
 	MYSQL_RES	*meta;
 	MYSQL_FIELD	*fields;
@@ -691,6 +717,8 @@ db_select_each(struct db *db, struct db_sel *q, const struct db_arg *args,
 
 	if (sel_build(db, q) < 0)
 		return KQ_UNAVAILABLE;
+	memset(mem, 0, STAGING_SIZE(q->ncols));
+	staging_carve(&sg, mem, q->ncols);
 	/* rows are fetched one by one from the server, not stored */
 	if ((s = run(db, &st, q->sql, args, nargs)) != KQ_OK)
 		return s;
@@ -698,7 +726,6 @@ db_select_each(struct db *db, struct db_sel *q, const struct db_arg *args,
 	    mysql_num_fields(meta) != q->ncols)
 		abort();	/* programmer mistake */
 	fields = mysql_fetch_fields(meta);
-	memset(sg.buf, 0, sizeof(sg.buf));
 	/* the column's declared size; a longer value is truncation, an error */
 	for (c = 0; c < q->ncols; c++)
 		size[c] = fields[c].length < 65536 ? fields[c].length : 65536;

@@ -148,18 +148,14 @@ order_candidates(struct db *db, struct arena *a, const struct order *o,
 	return voucher_match(db, a, o->uin, &t, 0, out, n);
 }
 
-/* Locks the order row; KQ_ORDER_STATE unless the action is allowed. */
+/* Locks the order row (uin 0: any account's) and reads it. */
 static enum kq_status
 order_lock(struct db *db, struct arena *a, long long uin, long long id,
-    unsigned action, struct order *o)
+    struct order *o)
 {
-	struct db_arg	args[3] = { DB_INT(id), DB_INT(uin), DB_INT(uin) };
-	enum kq_status	s;
+	struct db_arg args[3] = { DB_INT(id), DB_INT(uin), DB_INT(uin) };
 
-	if ((s = db_select_one(db, a, &SQL_ORDER_LOCK, args, 3, o,
-	    sizeof(*o))) != KQ_OK)
-		return s;
-	return order_actions(o->status) & action ? KQ_OK : KQ_ORDER_STATE;
+	return db_select_one(db, a, &SQL_ORDER_LOCK, args, 3, o, sizeof(*o));
 }
 
 #define ACTOR_BUFSZ	40
@@ -215,12 +211,13 @@ change_txn(struct db *db, struct arena *a, void *arg)
 	struct order		 o;
 	enum kq_status		 s;
 
-	s = order_lock(db, a, c->uin, c->id, needs[c->what], &o);
-	if (c->what == TIME_OUT)	/* only what is effective, not yet written */
-		s = s == KQ_ORDER_STATE && o.status != o.stored ? KQ_OK :
-		    s == KQ_OK ? KQ_ORDER_STATE : s;
-	if (s != KQ_OK)
+	if ((s = order_lock(db, a, c->uin, c->id, &o)) != KQ_OK)
 		return s;
+	/* a time-out writes an effective status not yet written; the rest
+	 * are what order_actions() allows */
+	if (c->what == TIME_OUT ? o.status == o.stored :
+	    !(order_actions(o.status) & needs[c->what]))
+		return KQ_ORDER_STATE;
 	switch (c->what) {
 	case PAY:
 		if ((s = db_exec(db, SQL_ORDER_PAID, &x, 1, NULL, NULL)) != KQ_OK)
@@ -317,8 +314,10 @@ confirm_txn(struct db *db, struct arena *a, void *arg)
 	enum kq_status		 s;
 
 	/* the order row is locked first: two confirms of one order serialise */
-	if ((s = order_lock(db, a, c->uin, c->order_id, OA_CONFIRM, &o)) != KQ_OK)
+	if ((s = order_lock(db, a, c->uin, c->order_id, &o)) != KQ_OK)
 		return s;
+	if (!(order_actions(o.status) & OA_CONFIRM))
+		return KQ_ORDER_STATE;
 	if (c->voucher_id) {
 		t = terms_of(&o);
 		if ((s = voucher_match(db, a, c->uin, &t, c->voucher_id, &v,
