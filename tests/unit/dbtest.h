@@ -26,6 +26,7 @@
 #include "auth.h"
 #include "catalog.h"
 #include "clock.h"
+#include "codes.h"
 #include "config.h"
 #include "db.h"
 
@@ -73,15 +74,15 @@ db_teardown(void **state)
 	return 0;
 }
 
-/* A number no other run of the tests has used. */
+/* A number no other test (of any run, any binary) has used: 36 random
+ * bits, so a UIN made from it keeps 12 digits. */
 static inline long long
 unique(void)
 {
-	static long long n;
+	uint64_t r;
 
-	if (n == 0)
-		n = (long long)time(NULL) % 100000000 * 1000 + getpid() % 1000;
-	return ++n;
+	assert_int_equal(random_bytes(&r, sizeof(r)), 0);
+	return (long long)(r & 0xfffffffffULL);
 }
 
 /* A fresh member account with an owner; *p is its principal. */
