@@ -131,7 +131,7 @@ batch_page(struct req *r, int status, const struct form *f, enum kq_status err,
 	struct view	*v = page_view(r), *fv;
 	struct line	*lines;
 	struct option	*opts;
-	size_t		 n, i;
+	size_t		 n;
 	enum kq_status	 s;
 	const char	*line = f ? f->v[BF_LINE].raw : NULL;
 
@@ -153,14 +153,9 @@ batch_page(struct req *r, int status, const struct form *f, enum kq_status err,
 	}
 	show_choices(v, "types", opt_pickup_product, f ? f->v[BF_TYPE].raw :
 	    "cvm", "selected");
-	/* the lines, data, as an option table */
-	if ((opts = arena_zalloc(r->arena, (n + 1) * sizeof(*opts))) == NULL) {
+	if ((opts = OPTIONS_OF(r->arena, lines, n)) == NULL) {
 		fail(r, KQ_UNAVAILABLE);
 		return;
-	}
-	for (i = 0; i < n; i++) {
-		opts[i].value = lines[i].code;
-		opts[i].text = lines[i].name;
 	}
 	show_choices(v, "lines", opts, line, "selected");
 	page(r, status, "admin.pickup.batch.new", v);

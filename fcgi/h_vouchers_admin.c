@@ -104,7 +104,7 @@ template_page(struct req *r, int status, const struct vtemplate *t,
 	struct view		*v = page_view(r), *fv;
 	const char		*products = "", *scen = "", *bill = "prepaid";
 	int			 mode = BM_SINGLE_USE, scope = SCOPE_ALL;
-	size_t			 n, i;
+	size_t			 n;
 	enum kq_status		 s;
 	char			 buf[CLOCK_BUFSZ];
 
@@ -148,14 +148,9 @@ template_page(struct req *r, int status, const struct vtemplate *t,
 	    "checked");
 	show_choices(v, "scopes", opt_scope, voucher_scope_names[scope],
 	    "checked");
-	/* the catalog as an option table */
-	if ((opts = arena_zalloc(r->arena, (n + 1) * sizeof(*opts))) == NULL) {
+	if ((opts = OPTIONS_OF(r->arena, p, n)) == NULL) {
 		fail(r, KQ_UNAVAILABLE);
 		return;
-	}
-	for (i = 0; i < n; i++) {
-		opts[i].value = p[i].code;
-		opts[i].text = p[i].name;
 	}
 	show_choices(v, "products", opts, products, "checked");
 	show_choices(v, "scenarios", opt_scenario, scen, "checked");

@@ -159,6 +159,24 @@ show_card(struct view *v, const char *key, const char *code)
 	set_pair(v, key, shown, code);
 }
 
+struct option *
+options_of(struct arena *a, const void *rows, size_t n, size_t size,
+    size_t code_off, size_t name_off)
+{
+	struct option	*o;
+	const char	*row;
+	size_t		 i;
+
+	if ((o = arena_zalloc(a, (n + 1) * sizeof(*o))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		row = (const char *)rows + i * size;
+		o[i].value = *(const char *const *)(row + code_off);
+		o[i].text = *(const char *const *)(row + name_off);
+	}
+	return o;
+}
+
 /* Whether item is one of the comma list csv. */
 static int
 in_csv(const char *csv, const char *item)

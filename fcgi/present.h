@@ -7,6 +7,7 @@
 #ifndef KQ_PRESENT_H
 #define KQ_PRESENT_H
 
+#include <stddef.h>
 #include <time.h>
 
 #include "form.h"
@@ -33,6 +34,13 @@ void		 show_state(struct view *, const char *key, const struct option *,
 		    int i);
 /* A pickup-card code as people read it (groups of four) and as stored. */
 void		 show_card(struct view *, const char *key, const char *code);
+/* An option table of n rows (catalog data) whose members code and name
+ * are the values and the words; NULL when out of memory. */
+struct option	*options_of(struct arena *, const void *rows, size_t n,
+		    size_t size, size_t code_off, size_t name_off);
+#define OPTIONS_OF(a, rows, n) options_of((a), (rows), (n), sizeof(*(rows)), \
+	offsetof(__typeof__(*(rows)), code), offsetof(__typeof__(*(rows)), name))
+
 /* The choices of a <select>, radio buttons or checkboxes: list KEY of
  * value and text, and MARK ("selected", "checked") set to itself on those
  * in the comma list CHOSEN. */
