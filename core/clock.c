@@ -1,7 +1,6 @@
 /*
  * clock.c - time conversions between the database (UTC) and people.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,43 +15,6 @@ clock_init(const char *tz)
 		return -1;
 	tzset();
 	return 0;
-}
-
-/* Reads n digits at s; -1 if one is not a digit. */
-static int
-digits(const char *s, int n)
-{
-	int v = 0;
-
-	for (; n > 0; n--, s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
-}
-
-/* Parsed by hand: it runs for every time on every list page. */
-time_t
-clock_parse_utc(const char *s)
-{
-	struct tm tm;
-
-	if (s == NULL || strlen(s) < 10 || s[4] != '-' || s[7] != '-')
-		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = digits(s, 4) - 1900;
-	tm.tm_mon = digits(s + 5, 2) - 1;
-	tm.tm_mday = digits(s + 8, 2);
-	if (strlen(s) >= 19 && s[10] == ' ' && s[13] == ':' && s[16] == ':') {
-		tm.tm_hour = digits(s + 11, 2);
-		tm.tm_min = digits(s + 14, 2);
-		tm.tm_sec = digits(s + 17, 2);
-	}
-	if (tm.tm_year < 0 || tm.tm_mon < 0 || tm.tm_mday < 0 || tm.tm_hour < 0 ||
-	    tm.tm_min < 0 || tm.tm_sec < 0)
-		return -1;
-	return timegm(&tm);
 }
 
 void
@@ -80,15 +42,6 @@ clock_display_date(time_t t, char *buf, size_t n)
 
 	localtime_r(&t, &tm);
 	strftime(buf, n, "%Y-%m-%d", &tm);
-}
-
-void
-clock_sql(time_t t, char *buf, size_t n)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
 time_t

@@ -3,6 +3,8 @@
  *
  * clock_init() sets the process's zone to display_tz once at start; the
  * conversions then use localtime_r/mktime, which read the system tzdata.
+ * Times cross the database edge as typed values (db.h DB_TIME, DB_COL), so
+ * nothing here parses or formats the database's text.
  */
 #ifndef KQ_CLOCK_H
 #define KQ_CLOCK_H
@@ -13,16 +15,12 @@
 #define CLOCK_BUFSZ	32
 
 int	clock_init(const char *display_tz);
-/* "2026-11-22 23:16:00" (UTC, as the database gives it) → time_t; -1 if bad. */
-time_t	clock_parse_utc(const char *);
 /* time_t → "2026-11-22T23:16:00Z" (data-value). */
 void	clock_iso(time_t, char *buf, size_t);
 /* time_t → "2026-11-23 07:16" in display_tz (text). */
 void	clock_display(time_t, char *buf, size_t);
 /* time_t → "2026-11-23" in display_tz. */
 void	clock_display_date(time_t, char *buf, size_t);
-/* time_t → "2026-11-22 23:16:00" (UTC) for binding to SQL. */
-void	clock_sql(time_t, char *buf, size_t);
 /* yyyymmdd entered as an expiry → the end of that day in display_tz. */
 time_t	clock_end_of_day(long long yyyymmdd);
 /* t plus n calendar months, in display_tz. */

@@ -398,7 +398,7 @@ sel_build(struct db *db, struct db_sel *q)
 {
 	const struct db_col	*c;
 	const char		*mark;
-	size_t			 len, n = 0, i, j, k;
+	size_t			 len, n = 0, i, k;
 	char			*p;
 
 	if (q->sql != NULL)
@@ -424,7 +424,7 @@ sel_build(struct db *db, struct db_sel *q)
 	memcpy(p, q->text, (size_t)(mark - q->text));
 	p += mark - q->text;
 	for (i = 0, k = 0; i < 4 && q->parts[i].cols != NULL; i++)
-		for (j = 0, c = q->parts[i].cols; c->expr != NULL; c++, j++) {
+		for (c = q->parts[i].cols; c->expr != NULL; c++) {
 			if (k > 0) {
 				*p++ = ',';
 				*p++ = ' ';
@@ -525,8 +525,20 @@ time_to(time_t t, MYSQL_TIME *out)
 	out->time_type = MYSQL_TIMESTAMP_DATETIME;
 }
 
+/* The status of a fetch that returned rc (neither 0 nor MYSQL_NO_DATA):
+ * truncation is an error too (MYSQL_REPORT_DATA_TRUNCATION is set). */
+static enum kq_status
+fetch_failed(struct db *db, MYSQL_STMT *st, int rc)
+{
+	if (rc == MYSQL_DATA_TRUNCATED) {
+		db_log(db, "fetch", "data truncated", 0);
+		return KQ_UNAVAILABLE;
+	}
+	return fail(db, "fetch", mysql_stmt_errno(st), mysql_stmt_error(st));
+}
+
 /* Binds the staging buffers; text buffers of size[c] bytes come from the
- * arena (stored results) or the heap (streamed: a != NULL is false). */
+ * arena a (stored results) or, a NULL, the heap (streamed). */
 static enum kq_status
 staging_bind(struct db *db, MYSQL_STMT *st, const struct db_sel *q,
     struct staging *sg, struct arena *a, const size_t *size)
@@ -668,10 +680,7 @@ db_select(struct db *db, struct arena *a, struct db_sel *q,
 		goto out;
 	for (r = 0; r < nrows; r++) {
 		if ((rc = mysql_stmt_fetch(st)) != 0) {
-			s = rc == MYSQL_DATA_TRUNCATED ? KQ_UNAVAILABLE :
-			    fail(db, "fetch", mysql_stmt_errno(st), mysql_stmt_error(st));
-			if (rc == MYSQL_DATA_TRUNCATED)
-				db_log(db, "fetch", "data truncated", 0);
+			s = fetch_failed(db, st, rc);
 			goto out;
 		}
 		if ((s = row_fill(db, q, &sg, a, rows + r * rowsize)) != KQ_OK)
@@ -737,10 +746,7 @@ db_select_each(struct db *db, struct db_sel *q, const struct db_arg *args,
 		if (fn(ctx, row) < 0)
 			break;
 	}
-	if (rc == 1)
-		s = fail(db, "fetch", mysql_stmt_errno(st), mysql_stmt_error(st));
-	else
-		s = rc == MYSQL_DATA_TRUNCATED ? KQ_UNAVAILABLE : KQ_OK;
+	s = rc == 0 || rc == MYSQL_NO_DATA ? KQ_OK : fetch_failed(db, st, rc);
 out:
 	for (c = 0; c < q->ncols; c++)
 		free(sg.buf[c]);
@@ -773,8 +779,8 @@ db_scalar(struct db *db, const char *sql, const struct db_arg *args,
 		s = fail(db, "bind", mysql_stmt_errno(st), mysql_stmt_error(st));
 	else if ((rc = mysql_stmt_fetch(st)) == MYSQL_NO_DATA)
 		s = KQ_NOT_FOUND;
-	else if (rc != 0 && rc != MYSQL_DATA_TRUNCATED)
-		s = fail(db, "fetch", mysql_stmt_errno(st), mysql_stmt_error(st));
+	else if (rc != 0)
+		s = fetch_failed(db, st, rc);
 	if (null)
 		*out = 0;
 	mysql_free_result(meta);

@@ -68,14 +68,25 @@ const struct option opt_my_voucher_tab[] = {
 	{ "expired", "已过期" }, { "all", "全部" }, { NULL, NULL }
 };
 
-const char *
-option_text(const struct option *o, int i)
+/* Option i of a table, or NULL out of its range. */
+static const struct option *
+option_at(const struct option *o, int i)
 {
 	int n;
 
+	if (i < 0)
+		return NULL;
 	for (n = 0; o[n].value != NULL && n < i; n++)
 		;
-	return i >= 0 && o[n].value != NULL ? o[n].text : "";
+	return o[n].value != NULL ? &o[n] : NULL;
+}
+
+const char *
+option_text(const struct option *o, int i)
+{
+	const struct option *at = option_at(o, i);
+
+	return at != NULL ? at->text : "";
 }
 
 const char *
@@ -140,14 +151,12 @@ show_date(struct view *v, const char *key, time_t t)
 void
 show_state(struct view *v, const char *key, const struct option *o, int i)
 {
-	int n;
+	const struct option *at = option_at(o, i);
 
-	for (n = 0; o[n].value != NULL && n < i; n++)
-		;
-	if (i < 0 || o[n].value == NULL)
+	if (at == NULL)
 		return;
-	view_set(v, key, o[n].value);
-	view_set(v, arena_printf(v->arena, "%s_text", key), o[n].text);
+	view_set(v, key, at->value);
+	view_set(v, arena_printf(v->arena, "%s_text", key), at->text);
 }
 
 void

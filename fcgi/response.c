@@ -219,17 +219,24 @@ fail(struct req *r, enum kq_status s)
 	page(r, kq_http_status(s), "error", v);
 }
 
+/* The headers of a text/plain attachment, once. */
+static void
+attachment_start(struct req *r, const char *filename)
+{
+	if (r->sent)
+		return;
+	header_add(r, arena_printf(r->arena, "Content-Disposition: "
+	    "attachment; filename=\"%s\"", filename));
+	send_headers(r, 200, "text/plain; charset=utf-8");
+}
+
 int
 attachment_line(void *arg, const char *line)
 {
 	struct attachment	*at = arg;
 	struct req		*r = at->req;
 
-	if (!r->sent) {
-		header_add(r, arena_printf(r->arena, "Content-Disposition: "
-		    "attachment; filename=\"%s\"", at->filename));
-		send_headers(r, 200, "text/plain; charset=utf-8");
-	}
+	attachment_start(r, at->filename);
 	if (FCGX_PutS(line, r->fcgx->out) < 0 ||
 	    FCGX_PutChar('\n', r->fcgx->out) < 0)
 		return -1;
@@ -258,9 +265,6 @@ download(struct req *r, const char *filename,
 	s = fn(r->app->db, &r->me, r->remote_addr, r->id, attachment_line, &at);
 	if (s != KQ_OK && !r->sent)
 		fail(r, s);
-	else if (!r->sent) {	/* no codes: an empty file */
-		header_add(r, arena_printf(r->arena, "Content-Disposition: "
-		    "attachment; filename=\"%s\"", filename));
-		send_headers(r, 200, "text/plain; charset=utf-8");
-	}
+	else
+		attachment_start(r, filename);	/* no codes: an empty file */
 }

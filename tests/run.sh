@@ -48,13 +48,10 @@ for t in "$BUILD"/tests/test_*; do
 done
 
 echo "== fuzzers, ${FUZZ_SECONDS:-10} s each (make fuzz runs them longer)"
-for line in $(sh "$ROOT/tests/fuzz/run.sh" "${FUZZ_SECONDS:-10}" | tr ' ' '_'); do
-	echo "$line" | tr '_' ' '
-	case "$line" in
-	fuzz_*_ok*) passed=$((passed + 1)) ;;
-	fuzz_*) failed=$((failed + 1)) ;;
-	esac
-done
+out=$(sh "$ROOT/tests/fuzz/run.sh" "${FUZZ_SECONDS:-10}")
+echo "$out"
+passed=$((passed + $(echo "$out" | grep -c '^fuzz .* ok')))
+failed=$((failed + $(echo "$out" | grep -c '^fuzz .* FAILED')))
 
 echo "== http tests"
 if [ $stack = 1 ]; then

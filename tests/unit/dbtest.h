@@ -129,10 +129,10 @@ count(const char *sql, long long arg)
 	return n;
 }
 
-/* Runs fn(ctx) with allocation N failing, N = 0, 1, ... until it succeeds,
- * then again with statement N failing; each failing run must answer
- * KQ_UNAVAILABLE and must really have hit the failure.  Returns the number
- * of failing runs: at least one, since every path runs a statement. */
+/* The memory walk: fn(ctx) with allocation N of the arena failing, N = 0,
+ * 1, ... until it succeeds; each failing run must answer KQ_UNAVAILABLE and
+ * must really have hit the failure.  Returns the number of failing runs (0
+ * for a path that allocates nothing). */
 static inline int
 walk(enum kq_status (*fn)(void *), void *ctx)
 {
@@ -149,13 +149,12 @@ walk(enum kq_status (*fn)(void *), void *ctx)
 	}
 	ta.fail_countdown = -1;
 	assert_int_equal(s, KQ_OK);
-	/* the database: the call is made anew, so it must not depend on what
-	 * the first walk's success left (callers walk idempotent calls) */
 	return failures;
 }
 
-/* The database walk: statement N fails; what the call did must be rolled
- * back, which the caller checks after the successful run. */
+/* The database walk: the same with statement N failing (BEGIN and COMMIT
+ * count); every path runs one.  That each failing run committed nothing the
+ * caller checks after the successful one. */
 static inline int
 walk_db(enum kq_status (*fn)(void *), void *ctx)
 {

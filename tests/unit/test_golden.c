@@ -21,49 +21,41 @@
 static struct arena	 a;
 static struct tmpl_set	*set;
 
-/* The node at one path segment of v, made when missing: a map, or under a
- * list, the item of that index. */
-static struct view *
-step(struct view *v, const char *seg, int next_is_index)
-{
-	const struct vnode *n = view_find(v, seg, strlen(seg));
-
-	if (n != NULL)
-		return n->type == V_MAP ? n->u.m : (struct view *)n->u.l;
-	return next_is_index ? (struct view *)view_list(v, seg) : view_map(v, seg);
-}
-
-/* Sets "a.b.0.c" = value: numbers index a list, the rest are maps. */
+/* Sets "a.b.0.c" = value: a number indexes the list before it (its item
+ * made when missing), the other segments are maps; "[]" is an empty list. */
 static void
 set_path(struct view *root, char *path, const char *value)
 {
-	struct view	*v = root;
-	char		*seg, *next, *save = NULL;
-	int		 is_list = 0;
+	const struct vnode	*n;
+	struct view		*v = root;
+	struct vlist		*l = NULL;	/* set: the segment indexes it */
+	char			*seg, *next, *key, *save = NULL;
+	size_t			 i;
 
 	for (seg = strtok_r(path, ".", &save); seg != NULL; seg = next) {
 		next = strtok_r(NULL, ".", &save);
-		if (is_list) {
-			struct vlist *l = (struct vlist *)v;
-			size_t i = strtoul(seg, NULL, 10);
-			while (l->n <= i)
-				assert_non_null(vlist_add(l));
-			v = l->items[i];
-			is_list = 0;
+		if (l != NULL) {
 			if (next == NULL)
 				fail_msg("%s: a list item needs a key", path);
+			for (i = strtoul(seg, NULL, 10); l->n <= i; )
+				assert_non_null(vlist_add(l));
+			v = l->items[i];
+			l = NULL;
 			continue;
 		}
-		if (next == NULL && strcmp(value, "[]") == 0) {
-			view_list(v, arena_strdup(&a, seg));	/* an empty list */
-			return;
-		}
+		key = arena_strdup(&a, seg);
 		if (next == NULL) {
-			view_set(v, arena_strdup(&a, seg), arena_strdup(&a, value));
+			if (strcmp(value, "[]") == 0)
+				view_list(v, key);
+			else
+				view_set(v, key, arena_strdup(&a, value));
 			return;
 		}
-		is_list = next[0] >= '0' && next[0] <= '9';
-		v = step(v, arena_strdup(&a, seg), is_list);
+		n = view_find(v, key, strlen(key));
+		if (next[0] >= '0' && next[0] <= '9')
+			l = n != NULL && n->type == V_LIST ? n->u.l : view_list(v, key);
+		else
+			v = n != NULL && n->type == V_MAP ? n->u.m : view_map(v, key);
 	}
 }
 
