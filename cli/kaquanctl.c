@@ -3,7 +3,7 @@
  *
  *   kaquanctl [--config FILE] migrate
  *   kaquanctl [--config FILE] admin add --login L --role admin|viewer
- *   kaquanctl [--config FILE] account add --uin N --name S [--reseller UIN]
+ *   kaquanctl [--config FILE] account add --uin N --name S [--reseller UIN] [--partner]
  *   kaquanctl [--config FILE] user add --uin N --login L [--owner] [--finance]
  *   kaquanctl [--config FILE] order create --uin N --product P --billing B
  *                 --scenario S --amount A [--months M]
@@ -48,12 +48,13 @@ static const struct field admin_fields[AD__MAX] = {
 };
 static const struct form_def admin_form = FORM_DEF(admin_fields);
 
-enum { AC_UIN, AC_NAME, AC_RESELLER, AC__MAX };
+enum { AC_UIN, AC_NAME, AC_RESELLER, AC_PARTNER, AC__MAX };
 static const struct field account_fields[AC__MAX] = {
 	[AC_UIN] = UIN_FIELD,
 	[AC_NAME] = { .name = "name", .type = FT_TEXT, .required = 1, .maxlen = 100 },
 	[AC_RESELLER] = { .name = "reseller", .type = FT_INT, .min = 1,
 	  .max = 999999999999LL },
+	[AC_PARTNER] = { .name = "partner", .type = FT_TEXT, .pattern = "1" },
 };
 static const struct form_def account_form = FORM_DEF(account_fields);
 
@@ -215,8 +216,12 @@ main(int argc, char *argv[])
 	} else if (argc > i + 1 && strcmp(argv[i + 1], "add") == 0 &&
 	    strcmp(argv[i], "account") == 0) {
 		options(&a, argv + i + 2, argc - i - 2, &account_form, &f);
-		check(db, account_add(db, f.v[AC_UIN].i, f.v[AC_NAME].s,
-		    form_int(&f, AC_RESELLER, 0)), "account");
+		s = account_add(db, f.v[AC_UIN].i, f.v[AC_NAME].s,
+		    form_int(&f, AC_RESELLER, 0), f.v[AC_PARTNER].present);
+		if (s == KQ_INVALID_FIELD)
+			die("--reseller: account %lld is not a partner",
+			    form_int(&f, AC_RESELLER, 0));
+		check(db, s, "account");
 		printf("%lld\n", f.v[AC_UIN].i);
 	} else if (argc > i + 1 && strcmp(argv[i + 1], "add") == 0 &&
 	    strcmp(argv[i], "user") == 0) {

@@ -7,11 +7,17 @@
 #ifndef KQ_ACCOUNT_H
 #define KQ_ACCOUNT_H
 
-#include "db.h"
+#include <time.h>
 
-/* KQ_CONFLICT when the UIN exists, KQ_NOT_FOUND for an unknown reseller. */
+#include "arena.h"
+#include "auth.h"
+#include "db.h"
+#include "page.h"
+
+/* KQ_CONFLICT when the UIN exists; KQ_INVALID_FIELD when reseller_uin (0:
+ * none) is not a partner (SPEC §6). */
 enum kq_status	account_add(struct db *, long long uin, const char *name,
-		    long long reseller_uin);
+		    long long reseller_uin, int partner);
 /* KQ_CONFLICT when the login is taken, KQ_NOT_FOUND for an unknown UIN;
  * *id gets the new user's id. */
 enum kq_status	user_add(struct db *, long long uin, const char *login,
@@ -19,5 +25,28 @@ enum kq_status	user_add(struct db *, long long uin, const char *login,
 		    unsigned long long *id);
 enum kq_status	admin_add(struct db *, const char *login, const char *password,
 		    const char *role, unsigned long long *id);
+
+/* A partner (SPEC §6): its name, its number of customers, its switch. */
+struct partner {
+	long long	 uin, customers;
+	const char	*name;
+	int		 associated_first;
+};
+struct customer {
+	long long	 uin;
+	const char	*name;
+	time_t		 created_at;
+};
+/* KQ_NOT_FOUND unless uin is a partner. */
+enum kq_status	partner_get(struct db *, struct arena *, long long uin,
+		    struct partner *);
+enum kq_status	partner_customers(struct db *, struct arena *, long long partner,
+		    struct page_info *, struct customer **, size_t *);
+/* KQ_OK when uin is a customer of partner, else KQ_NOT_FOUND. */
+enum kq_status	partner_has_customer(struct db *, long long partner,
+		    long long uin);
+/* The "associated vouchers deducted first" switch; audited. */
+enum kq_status	partner_set_associated_first(struct db *, struct arena *,
+		    const struct principal *, const char *ip, int on);
 
 #endif

@@ -44,6 +44,7 @@ static const struct db_col member_cols[] = {
 	DB_COL(struct principal, is_owner, "u.is_owner"),
 	DB_COL(struct principal, finance, "u.finance"),
 	DB_COL(struct principal, account_name, "a.name"),
+	DB_COL(struct principal, is_partner, "a.partner"),
 	DB_END
 };
 static const struct db_col admin_cols[] = {

@@ -26,6 +26,7 @@ struct principal {
 	const char	*account_name;	/* members */
 	int		 is_owner;
 	int		 finance;
+	int		 is_partner;	/* members: the account is a partner */
 	int		 is_admin_role;	/* admins: role admin, not viewer */
 	const char	*role;		/* "admin" / "viewer" / "owner" / ... */
 	char		 csrf[TOKEN_HEX + 1];

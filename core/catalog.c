@@ -102,6 +102,28 @@ catalog_has_all(struct db *db, const char *codes)
 	return 1;
 }
 
+enum kq_status
+catalog_name_rows(struct db *db, struct arena *a, void *rows, size_t n,
+    size_t size, size_t codes_off, size_t names_off)
+{
+	const struct product	*p;
+	char			*row = rows;
+	size_t			 np, i;
+	enum kq_status		 s;
+
+	if (n > 0 && (s = catalog_products(db, &p, &np)) != KQ_OK)
+		return s;
+	for (i = 0; i < n; i++, row += size) {
+		const char *names = catalog_names(a,
+		    *(const char **)(void *)(row + codes_off));
+
+		if (names == NULL)
+			return KQ_UNAVAILABLE;
+		memcpy(row + names_off, &names, sizeof(names));
+	}
+	return KQ_OK;
+}
+
 const char *
 catalog_names(struct arena *a, const char *codes)
 {

@@ -10,6 +10,8 @@
 #ifndef KQ_CATALOG_H
 #define KQ_CATALOG_H
 
+#include <stddef.h>
+
 #include "arena.h"
 #include "db.h"
 
@@ -32,6 +34,13 @@ int		 catalog_has_all(struct db *, const char *codes);
 /* The names of a comma list of codes, joined with "、" (the codes where
  * the catalog is not loaded). */
 const char	*catalog_names(struct arena *, const char *codes);
+/* Sets the names member of n rows from their codes member (comma lists of
+ * products): CATALOG_NAME_ROWS(db, a, rows, n, products, product_names). */
+enum kq_status	 catalog_name_rows(struct db *, struct arena *, void *rows,
+		    size_t n, size_t size, size_t codes_off, size_t names_off);
+#define CATALOG_NAME_ROWS(db, a, rows, n, codes, names) \
+	catalog_name_rows((db), (a), (rows), (n), sizeof(*(rows)), \
+	offsetof(__typeof__(*(rows)), codes), offsetof(__typeof__(*(rows)), names))
 enum kq_status	 catalog_lines(struct db *, struct arena *, struct line **, size_t *);
 /* Frees the kept catalog (at exit). */
 void		 catalog_free(void);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "order.h"
+#include "partner_charge.h"
 #include "pickup.h"
 #include "provision.h"
 
@@ -225,6 +226,12 @@ change_txn(struct db *db, struct arena *a, void *arg)
 		if (o.voucher_id && (s = voucher_deduct(db, a, o.voucher_id, o.id,
 		    o.voucher_amount, actor)) != KQ_OK)
 			return s;
+		/* SPEC §6: a partner's customer makes the partner's charge; a
+		 * pick-up was paid to the platform by its card */
+		if (!o.card_id && (s = charge_write(db, a, &(struct charge_order){
+		    o.id, o.uin, o.amount, o.voucher_id, o.product, o.billing,
+		    o.scenario }, actor)) != KQ_OK)
+			return s;
 		return provision_request(db, o.id);
 	case CANCEL:
 	case TIME_OUT:
@@ -233,7 +240,9 @@ change_txn(struct db *db, struct arena *a, void *arg)
 		return order_release(db, &o, actor);
 	case REFUND:
 		/* SPEC §5: cash only; the voucher amount stays spent */
-		return order_close(db, &o, OS_REFUNDED);
+		if ((s = order_close(db, &o, OS_REFUNDED)) != KQ_OK)
+			return s;
+		return charge_refund(db, o.id);
 	}
 	return KQ_OK;
 }

@@ -17,7 +17,16 @@ const char *const balance_mode_names[] = { "single_use", "carry_over", 0 };
 const char *const voucher_scope_names[] = { "all", "include", "exclude", 0 };
 const char *const ledger_kind_names[] = {
 	"issue", "activate", "freeze", "release", "deduct", "forfeit", "expire",
-	"invalidate", 0
+	"invalidate", "withdraw", "apply", "approve", "reject", "cancel", 0
+};
+const char *const pv_type_names[] = { "partner_1", "partner_2", 0 };
+const char *const approval_names[] = {
+	"none", "pending_review", "approved", "rejected", "cancelled", 0
+};
+const char *const purpose_names[] = { "discount", "trial", 0 };
+const char *const charge_status_names[] = { "charged", "refunded", 0 };
+const char *const template_kind_names[] = {
+	"platform", "partner", "customer", 0
 };
 const char *const issue_mode_names[] = { "targeted", "codes", 0 };
 const char *const batch_status_names[] = { "normal", "disabled", "expired", 0 };
@@ -50,6 +59,26 @@ int
 voucher_can_invalidate(enum voucher_status s)
 {
 	return s == VS_UNACTIVATED || s == VS_AVAILABLE;
+}
+
+int
+pv_can_review(enum approval a)
+{
+	return a == AP_PENDING;
+}
+
+int
+pv_can_invalidate(enum voucher_status s)
+{
+	/* pending, rejected and cancelled ones stay unactivated */
+	return s == VS_AVAILABLE;
+}
+
+int
+voucher_can_withdraw(enum purpose p, enum voucher_status s, long long face,
+    long long balance)
+{
+	return p == PUR_DISCOUNT && s == VS_AVAILABLE && balance == face;
 }
 
 int

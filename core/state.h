@@ -84,12 +84,47 @@ extern const char *const voucher_scope_names[];
 
 enum ledger_kind {
 	LK_ISSUE, LK_ACTIVATE, LK_FREEZE, LK_RELEASE, LK_DEDUCT, LK_FORFEIT,
-	LK_EXPIRE, LK_INVALIDATE, LK__MAX
+	LK_EXPIRE, LK_INVALIDATE, LK_WITHDRAW, LK_APPLY, LK_APPROVE, LK_REJECT,
+	LK_CANCEL, LK__MAX
 };
 extern const char *const ledger_kind_names[];
 
+/* Whose template: the platform's (admins), or a partner's for its Type II
+ * applications or for its customers' discount vouchers (SPEC §6). */
+enum template_kind { TK_PLATFORM, TK_PARTNER, TK_CUSTOMER, TK__MAX };
+extern const char *const template_kind_names[];
+
 enum issue_mode { IM_TARGETED, IM_CODES, IM__MAX };
 extern const char *const issue_mode_names[];
+
+/* ------------------------------------------------------------ partner vouchers */
+
+/* SPEC §6: Type I (compensation, any customer) and Type II (one customer's
+ * product trial, by application and review). */
+enum pv_type { PVT_1, PVT_2, PVT__MAX };
+extern const char *const pv_type_names[];
+enum approval { AP_NONE, AP_PENDING, AP_APPROVED, AP_REJECTED, AP_CANCELLED,
+	AP__MAX };
+extern const char *const approval_names[];
+/* A customer voucher's purpose (Type III); -1 for the platform's own. */
+enum purpose { PUR_NONE = -1, PUR_DISCOUNT, PUR_TRIAL, PUR__MAX };
+extern const char *const purpose_names[];
+enum charge_status { CH_CHARGED, CH_REFUNDED, CH__MAX };
+extern const char *const charge_status_names[];
+
+/* The effective status of partner voucher pv (a voucher_status name). */
+#define PV_STATUS \
+	"IF(pv.status = 'available' AND pv.valid_to < UTC_TIMESTAMP()," \
+	" 'expired', pv.status)"
+
+/* Approve, reject and cancel need a pending application. */
+int		pv_can_review(enum approval);
+/* The partner or an admin may invalidate a Type I or an approved Type II
+ * that is still available (effective status). */
+int		pv_can_invalidate(enum voucher_status);
+/* seed 003: only an unused, unexpired discount voucher can be withdrawn. */
+int		voucher_can_withdraw(enum purpose, enum voucher_status,
+		    long long face, long long balance);
 
 /* ------------------------------------------------------------ pickup cards */
 

@@ -31,6 +31,8 @@ static const struct {
 	{ 409, "voucher_not_applicable", "该代金券不适用于此订单。" },		/* KQ_VOUCHER_NOT_APPLICABLE */
 	{ 409, "order_state",		"订单状态不允许此操作。" },		/* KQ_ORDER_STATE */
 	{ 422, "login_failed",		"用户名或密码错误。" },			/* KQ_LOGIN_FAILED */
+	{ 409, "review_state",		"该申请已不在待审核状态。" },		/* KQ_REVIEW_STATE */
+	{ 409, "voucher_state",		"代金券当前状态不允许此操作。" },	/* KQ_VOUCHER_STATE */
 	{ 404, "not_found",		"页面不存在。" },			/* KQ_NOT_FOUND */
 	{ 405, "method",		"不支持此请求方法。" },			/* KQ_METHOD */
 	{ 400, "bad_request",		"请求格式不正确。" },			/* KQ_BAD_REQUEST */

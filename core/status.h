@@ -31,6 +31,8 @@ enum kq_status {
 	KQ_VOUCHER_NOT_APPLICABLE,
 	KQ_ORDER_STATE,
 	KQ_LOGIN_FAILED,
+	KQ_REVIEW_STATE,	/* SPEC §6: the application is not pending */
+	KQ_VOUCHER_STATE,	/* SPEC §6: withdraw / invalidate refused */
 	KQ_NOT_FOUND,
 	KQ_METHOD,
 	KQ_BAD_REQUEST,

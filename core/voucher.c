@@ -35,6 +35,9 @@ const struct db_col voucher_cols[] = {
 	DB_COL(struct voucher, valid_from, "v.valid_from"),
 	DB_COL(struct voucher, valid_to, "v.valid_to"),
 	DB_COL(struct voucher, created_at, "v.created_at"),
+	DB_ENUM(struct voucher, purpose, "v.purpose", purpose_names),
+	DB_COL(struct voucher, partner_uin, "v.partner_uin"),
+	DB_COL(struct voucher, associated, "v.partner_voucher_id"),
 	DB_END
 };
 
@@ -63,6 +66,23 @@ static const char SQL_MY_VOUCHER_COUNT[] = "SELECT COUNT(*)" VOUCHER_MINE;
 static struct db_sel SQL_VOUCHER_GET = DB_SEL(
     "SELECT {cols}" VOUCHER_FROM " WHERE v.id = ? AND (? = 0 OR v.uin = ?)",
     DB_WHOLE(voucher_cols));
+/* A partner's customer vouchers: filters customer, purpose, status. */
+#define PARTNER_VOUCHERS \
+    VOUCHER_FROM " WHERE v.partner_uin = ? AND (? = 0 OR v.uin = ?)" \
+    " AND (? = '' OR v.purpose = ?) AND (? = '' OR " VOUCHER_STATUS " = ?)"
+static struct db_sel SQL_PARTNER_VOUCHER_LIST = DB_SEL(
+    "SELECT {cols}" PARTNER_VOUCHERS " ORDER BY v.id DESC LIMIT ? OFFSET ?",
+    DB_WHOLE(voucher_cols));
+static const char SQL_PARTNER_VOUCHER_COUNT[] = "SELECT COUNT(*)" PARTNER_VOUCHERS;
+static struct db_sel SQL_PARTNER_VOUCHER_GET = DB_SEL(
+    "SELECT {cols}" VOUCHER_FROM " WHERE v.id = ? AND v.partner_uin = ?",
+    DB_WHOLE(voucher_cols));
+static struct db_sel SQL_PARTNER_VOUCHER_LOCK = DB_SEL(
+    "SELECT {cols}" VOUCHER_FROM " WHERE v.id = ? AND v.partner_uin = ?"
+    " FOR UPDATE", DB_WHOLE(voucher_cols));
+static struct db_sel SQL_ASSOCIATED_LOCK = DB_SEL(
+    "SELECT {cols}" VOUCHER_FROM " WHERE v.partner_voucher_id = ?"
+    " ORDER BY v.id FOR UPDATE", DB_WHOLE(voucher_cols));
 static struct db_sel SQL_VOUCHER_LOCK = DB_SEL(
     "SELECT {cols}" VOUCHER_FROM " WHERE v.id = ? FOR UPDATE",
     DB_WHOLE(voucher_cols));
@@ -99,7 +119,11 @@ static struct db_sel SQL_CANDIDATES = DB_SEL(
     " AND t.min_amount <= ?"
     " AND (t.min_months = 0 OR (p.has_duration = 1 AND ? >= t.min_months))"
     " AND (? = 0 OR v.id = ?)"
-    " ORDER BY LEAST(v.balance, ?) DESC, v.valid_to, v.id",
+    /* SPEC §6: with its partner's switch on, an associated trial voucher
+     * is recommended before any other */
+    " ORDER BY IFNULL(v.purpose = 'trial' AND EXISTS (SELECT 1 FROM accounts pa"
+    "  WHERE pa.uin = v.partner_uin AND pa.associated_first = 1), 0) DESC,"
+    " LEAST(v.balance, ?) DESC, v.valid_to, v.id",
     DB_WHOLE(voucher_cols), DB_WHOLE(deduct_cols));
 
 static const struct db_col ledger_cols[] = {
@@ -125,7 +149,10 @@ static const char SQL_LEDGER_ADD_ISSUE[] =
 
 static const char SQL_VOUCHER_INSERT[] =
     "INSERT INTO vouchers (template_id, issue_id, code, uin, face, balance,"
-    " status, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    " status, valid_from, valid_to, purpose, partner_uin, partner_voucher_id)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_VOUCHER_WITHDRAW[] =
+    "UPDATE vouchers SET status = 'withdrawn', order_id = NULL WHERE id = ?";
 static const char SQL_VOUCHER_ACTIVATE[] =
     "UPDATE vouchers SET status = 'available', uin = ?, activated_at = UTC_TIMESTAMP()"
     " WHERE id = ? AND code = ? AND status = 'unactivated'"
@@ -161,16 +188,7 @@ enum kq_status
 vouchers_name_products(struct db *db, struct arena *a, struct voucher *v,
     size_t n)
 {
-	const struct product	*p;
-	size_t			 np, i;
-	enum kq_status		 s;
-
-	if (n > 0 && (s = catalog_products(db, &p, &np)) != KQ_OK)
-		return s;
-	for (i = 0; i < n; i++)
-		if ((v[i].product_names = catalog_names(a, v[i].products)) == NULL)
-			return KQ_UNAVAILABLE;
-	return KQ_OK;
+	return CATALOG_NAME_ROWS(db, a, v, n, products, product_names);
 }
 
 enum kq_status
@@ -187,7 +205,16 @@ voucher_list(struct db *db, struct arena *a, const struct vfilter *f,
 	    DB_TIME(clock_end_of_day(f->expires_ymd)) : DB_NULL;
 	enum kq_status	 s;
 
-	if (f->uin)	/* the same arguments less the first */
+	if (f->partner_uin) {
+		const char *purpose = f->purpose >= 0 ? purpose_names[f->purpose] : "";
+
+		args[0] = DB_INT(f->partner_uin);
+		args[1] = args[2] = DB_INT(f->uin);
+		args[3] = args[4] = DB_STR(purpose);
+		args[5] = args[6] = DB_STR(status);
+		s = page_select(db, a, &SQL_PARTNER_VOUCHER_LIST,
+		    SQL_PARTNER_VOUCHER_COUNT, args, 7, pg, sizeof(**out), out, n);
+	} else if (f->uin)	/* the same arguments less the first */
 		s = page_select(db, a, &SQL_MY_VOUCHER_LIST, SQL_MY_VOUCHER_COUNT,
 		    args + 1, 7, pg, sizeof(**out), out, n);
 	else
@@ -204,6 +231,19 @@ voucher_get(struct db *db, struct arena *a, long long uin, long long id,
 	enum kq_status	s;
 
 	if ((s = db_select_one(db, a, &SQL_VOUCHER_GET, args, 3, v,
+	    sizeof(*v))) != KQ_OK)
+		return s;
+	return vouchers_name_products(db, a, v, 1);
+}
+
+enum kq_status
+voucher_get_of_partner(struct db *db, struct arena *a, long long partner,
+    long long id, struct voucher *v)
+{
+	struct db_arg	args[2] = { DB_INT(id), DB_INT(partner) };
+	enum kq_status	s;
+
+	if ((s = db_select_one(db, a, &SQL_PARTNER_VOUCHER_GET, args, 2, v,
 	    sizeof(*v))) != KQ_OK)
 		return s;
 	return vouchers_name_products(db, a, v, 1);
@@ -258,9 +298,11 @@ ledger_add(struct db *db, long long id, enum ledger_kind kind,
 }
 
 enum kq_status
-voucher_add(struct db *db, const struct voucher_new *v)
+voucher_add(struct db *db, const struct voucher_new *v, long long *id)
 {
-	struct db_arg a[9];
+	struct db_arg	a[12];
+	uint64_t	newid;
+	enum kq_status	s;
 
 	a[0] = DB_INT(v->template_id);
 	a[1] = DB_INT(v->issue_id);
@@ -271,7 +313,63 @@ voucher_add(struct db *db, const struct voucher_new *v)
 	a[6] = DB_STR(voucher_status_names[v->uin ? VS_AVAILABLE : VS_UNACTIVATED]);
 	a[7] = DB_TIME(v->valid_from);
 	a[8] = DB_TIME(v->valid_to);
-	return db_exec(db, SQL_VOUCHER_INSERT, a, 9, NULL, NULL);
+	a[1] = v->issue_id ? DB_INT(v->issue_id) : DB_NULL;
+	a[9] = v->partner_uin ? DB_STR(purpose_names[v->purpose]) : DB_NULL;
+	a[10] = v->partner_uin ? DB_INT(v->partner_uin) : DB_NULL;
+	a[11] = v->associated ? DB_INT(v->associated) : DB_NULL;
+	if ((s = db_exec(db, SQL_VOUCHER_INSERT, a, 12, NULL, &newid)) != KQ_OK)
+		return s;
+	if (id != NULL)
+		*id = (long long)newid;
+	return KQ_OK;
+}
+
+enum kq_status
+voucher_add_one(struct db *db, const struct voucher_new *v, const char *actor,
+    long long *id)
+{
+	enum kq_status s;
+
+	if ((s = voucher_add(db, v, id)) != KQ_OK)
+		return s;
+	return ledger_add(db, *id, LK_ISSUE, 0, v->face, actor);
+}
+
+/* Withdrawn: no longer usable; what was deducted stays (seed 003). */
+static enum kq_status
+withdraw(struct db *db, long long id, const char *actor)
+{
+	struct db_arg	x = DB_INT(id);
+	enum kq_status	s;
+
+	if ((s = db_exec(db, SQL_VOUCHER_WITHDRAW, &x, 1, NULL, NULL)) != KQ_OK)
+		return s;
+	return ledger_add(db, id, LK_WITHDRAW, 0, 0, actor);
+}
+
+enum kq_status
+vouchers_withdraw_associated(struct db *db, struct arena *a,
+    long long pv_id, const char *actor, long long *order)
+{
+	struct db_arg	 x = DB_INT(pv_id);
+	struct voucher	*v;
+	enum kq_status	 s;
+	size_t		 n, i;
+
+	*order = 0;
+	if ((s = db_select(db, a, &SQL_ASSOCIATED_LOCK, &x, 1, sizeof(*v), &v,
+	    &n)) != KQ_OK)
+		return s;
+	for (i = 0; i < n; i++)
+		if (v[i].status == VS_FROZEN) {	/* seed 003: name the order */
+			*order = v[i].order_id;
+			return KQ_VOUCHER_STATE;
+		}
+	for (i = 0; i < n; i++)
+		if (v[i].status == VS_AVAILABLE &&
+		    (s = withdraw(db, v[i].id, actor)) != KQ_OK)
+			return s;
+	return KQ_OK;
 }
 
 enum kq_status
@@ -357,6 +455,45 @@ voucher_release(struct db *db, long long id, long long order_id,
 	if (n == 0)
 		return KQ_OK;	/* not frozen for this order: nothing to give back */
 	return ledger_add(db, id, LK_RELEASE, order_id, 0, actor);
+}
+
+struct withdraw_ctx {
+	const struct principal	*me;
+	const char		*ip;
+	long long		 id;
+};
+
+static enum kq_status
+withdraw_txn(struct db *db, struct arena *a, void *arg)
+{
+	struct withdraw_ctx	*c = arg;
+	struct db_arg		 x[2] = { DB_INT(c->id), DB_INT(c->me->uin) };
+	struct voucher		 v;
+	const char		*actor;
+	char			 target[32];
+	enum kq_status		 s;
+
+	if ((s = db_select_one(db, a, &SQL_PARTNER_VOUCHER_LOCK, x, 2, &v,
+	    sizeof(v))) != KQ_OK)
+		return s;
+	if (!voucher_can_withdraw(v.purpose, v.status, v.face, v.balance))
+		return KQ_VOUCHER_STATE;
+	if ((actor = principal_actor(a, c->me)) == NULL)
+		return KQ_UNAVAILABLE;
+	if ((s = withdraw(db, c->id, actor)) != KQ_OK)
+		return s;
+	snprintf(target, sizeof(target), "voucher:%lld", c->id);
+	return audit_write(db, c->me, "partner.voucher.withdraw", target, NULL,
+	    c->ip);
+}
+
+enum kq_status
+voucher_withdraw(struct db *db, struct arena *a, const struct principal *me,
+    const char *ip, long long id)
+{
+	struct withdraw_ctx c = { me, ip, id };
+
+	return db_txn(db, a, withdraw_txn, &c);
 }
 
 struct invalidate_ctx {

@@ -31,6 +31,10 @@ struct voucher {
 	long long		 face, balance;
 	time_t			 valid_from, valid_to, created_at;
 	long long		 deduct;	/* a candidate's, for its order */
+	/* a customer voucher (SPEC §6 Type III): PUR_NONE for the platform's */
+	enum purpose		 purpose;
+	long long		 partner_uin;
+	long long		 associated;	/* a trial's Type II */
 };
 
 /* The columns of struct voucher, from VOUCHER_FROM. */
@@ -41,16 +45,19 @@ extern const struct db_col voucher_cols[];
 
 struct ledger_row {
 	long long		 id, order_id, amount, balance;
+	long long		 customer;	/* a partner voucher's deduction */
 	enum ledger_kind	 kind;
 	const char		*actor;
 	time_t			 time;
 };
 
 struct vfilter {
-	long long	 uin;		/* 0: any (admin) */
+	long long	 uin;		/* 0: any (admin, partner) */
 	int		 status;	/* an enum voucher_status, or -1: any */
 	long long	 template_id;	/* 0: any */
 	long long	 expires_ymd;	/* 0: any; else valid_to by the end of it */
+	long long	 partner_uin;	/* a partner's customer vouchers; 0: not */
+	int		 purpose;	/* an enum purpose, or -1: any */
 };
 
 /* What a voucher must fit to pay an order (SPEC §5). */
@@ -67,6 +74,10 @@ struct voucher_new {
 	const char		*code;
 	long long		 face;
 	time_t			 valid_from, valid_to;
+	/* a customer voucher: issue_id 0, the partner, its purpose and (a
+	 * trial) its Type II */
+	long long		 partner_uin, associated;
+	enum purpose		 purpose;
 };
 
 /* Fills product_names of n vouchers from the catalog. */
@@ -84,13 +95,28 @@ enum kq_status	voucher_ledger(struct db *, struct arena *, long long id,
 enum kq_status	voucher_match(struct db *, struct arena *, long long uin,
 		    const struct order_terms *, long long only_id,
 		    struct voucher **, size_t *);
+/* A partner's customer voucher; another's is KQ_NOT_FOUND. */
+enum kq_status	voucher_get_of_partner(struct db *, struct arena *,
+		    long long partner, long long id, struct voucher *);
+/* The partner withdraws a customer voucher (seed 003): KQ_VOUCHER_STATE
+ * unless voucher_can_withdraw(); audited. */
+enum kq_status	voucher_withdraw(struct db *, struct arena *,
+		    const struct principal *, const char *ip, long long id);
 /* KQ_ORDER_STATE unless voucher_can_invalidate(); audited. */
 enum kq_status	voucher_invalidate(struct db *, struct arena *,
 		    const struct principal *, const char *ip, long long id);
 
 /* Inside a caller's transaction. */
-/* KQ_CONFLICT when the code is taken. */
-enum kq_status	voucher_add(struct db *, const struct voucher_new *);
+/* KQ_CONFLICT when the code is taken; *id (may be NULL) gets its id. */
+enum kq_status	voucher_add(struct db *, const struct voucher_new *, long long *id);
+/* One voucher into an account with its 'issue' ledger row (partners). */
+enum kq_status	voucher_add_one(struct db *, const struct voucher_new *,
+		    const char *actor, long long *id);
+/* A Type II is invalidated: its trial vouchers are withdrawn, or
+ * KQ_VOUCHER_STATE with *order the order one of them is frozen for. */
+enum kq_status	vouchers_withdraw_associated(struct db *, struct arena *,
+		    long long partner_voucher_id, const char *actor,
+		    long long *order);
 /* The 'issue' ledger rows of every voucher of an issue. */
 enum kq_status	vouchers_ledger_issue(struct db *, long long issue_id,
 		    const char *actor);

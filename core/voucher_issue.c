@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "account.h"
 #include "audit.h"
 #include "codes.h"
 #include "voucher.h"
@@ -129,7 +130,7 @@ issue_txn(struct db *db, struct arena *ar, void *arg)
 			continue;
 		}
 		v.uin = c->uins[i];
-		if (s != KQ_OK || (s = voucher_add(db, &v)) != KQ_OK)
+		if (s != KQ_OK || (s = voucher_add(db, &v, NULL)) != KQ_OK)
 			return s;
 		abuf_printf(&report, "%lld issued\n", c->uins[i]);
 		issued++;
@@ -141,7 +142,7 @@ issue_txn(struct db *db, struct arena *ar, void *arg)
 			if (vcode_generate(code) < 0)
 				return KQ_UNAVAILABLE;
 			v.code = code;
-			s = voucher_add(db, &v);
+			s = voucher_add(db, &v, NULL);
 		}
 		if (s != KQ_OK)
 			return s;
@@ -199,6 +200,77 @@ voucher_issue(struct db *db, struct arena *a, const struct principal *admin,
 		return s;
 	*issue_id = c.id;
 	return KQ_OK;
+}
+
+struct customer_ctx {
+	const struct principal	*me;
+	const char		*ip;
+	long long		 template_id, uin, amount, id;
+};
+
+static enum kq_status
+customer_txn(struct db *db, struct arena *a, void *arg)
+{
+	struct customer_ctx	*c = arg;
+	struct vtemplate	 t;
+	struct voucher_new	 v;
+	const char		*actor;
+	char			 target[32], detail[48];
+	enum kq_status		 s;
+
+	/* locks the template and counts the use: editing is over */
+	if ((s = template_use(db, a, TK_CUSTOMER, c->me->uin, c->template_id,
+	    &t)) != KQ_OK)
+		return s;
+	memset(&v, 0, sizeof(v));
+	if (template_validity(&t, time(NULL), &v.valid_from, &v.valid_to) != KQ_OK)
+		return KQ_INVALID_FIELD;
+	if ((actor = principal_actor(a, c->me)) == NULL)
+		return KQ_UNAVAILABLE;
+	v.template_id = t.id;
+	v.uin = c->uin;
+	v.face = c->amount ? c->amount : t.face;
+	v.partner_uin = c->me->uin;
+	v.purpose = PUR_DISCOUNT;
+	if ((s = voucher_add_one(db, &v, actor, &c->id)) != KQ_OK)
+		return s;
+	snprintf(target, sizeof(target), "voucher:%lld", c->id);
+	snprintf(detail, sizeof(detail), "template:%lld uin:%lld", t.id, c->uin);
+	return audit_write(db, c->me, "partner.customer_voucher.issue", target,
+	    detail, c->ip);
+}
+
+enum kq_status
+voucher_issue_customer(struct db *db, struct arena *a,
+    const struct principal *me, const char *ip, long long template_id,
+    long long uin, long long amount, long long *voucher_id, const char **bad)
+{
+	struct customer_ctx	c = { me, ip, template_id, uin, amount, 0 };
+	struct vtemplate	t;
+	enum kq_status		s;
+
+	*bad = NULL;
+	*voucher_id = 0;
+	/* another partner's template is not found, whoever is named */
+	if ((s = template_get_of(db, a, TK_CUSTOMER, me->uin, template_id,
+	    &t)) != KQ_OK)
+		return s;
+	if (amount < 0) {
+		*bad = "amount";
+		return KQ_INVALID_FIELD;
+	}
+	if ((s = partner_has_customer(db, me->uin, uin)) != KQ_OK) {
+		if (s != KQ_NOT_FOUND)
+			return s;
+		*bad = "uin";
+		return KQ_INVALID_FIELD;
+	}
+	s = db_txn(db, a, customer_txn, &c);
+	if (s == KQ_INVALID_FIELD)
+		*bad = "valid_to";	/* the template's dates have ended */
+	else if (s == KQ_OK)
+		*voucher_id = c.id;
+	return s;
 }
 
 enum kq_status

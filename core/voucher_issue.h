@@ -48,4 +48,12 @@ enum kq_status	issue_get(struct db *, struct arena *, long long id, struct issue
 enum kq_status	issue_codes(struct db *, const struct principal *, const char *ip,
 		    long long issue_id, int (*fn)(void *, const char *), void *ctx);
 
+/* A partner issues a discount voucher (Type III, seed 003) from its
+ * customer template to one of its customers (else KQ_INVALID_FIELD "uin";
+ * amount 0: the template's face).  No review; audited. */
+enum kq_status	voucher_issue_customer(struct db *, struct arena *,
+		    const struct principal *, const char *ip,
+		    long long template_id, long long uin, long long amount,
+		    long long *voucher_id, const char **bad);
+
 #endif

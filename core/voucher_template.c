@@ -32,19 +32,28 @@ static const struct db_col template_cols[] = {
 	DB_END
 };
 
+/* whose: kind, then owner (0 for the platform's) */
+#define TEMPLATE_OF " t.kind = ? AND IFNULL(t.owner_uin, 0) = ?"
 static struct db_sel SQL_TEMPLATE_GET = DB_SEL(
-    "SELECT {cols} FROM voucher_templates t WHERE t.id = ?",
+    "SELECT {cols} FROM voucher_templates t WHERE t.id = ? AND" TEMPLATE_OF,
     DB_WHOLE(template_cols));
+static struct db_sel SQL_TEMPLATE_USE = DB_SEL(
+    "SELECT {cols} FROM voucher_templates t WHERE t.id = ? AND" TEMPLATE_OF
+    " FOR UPDATE", DB_WHOLE(template_cols));
 static struct db_sel SQL_TEMPLATE_LIST = DB_SEL(
-    "SELECT {cols} FROM voucher_templates t ORDER BY t.id DESC LIMIT ? OFFSET ?",
+    "SELECT {cols} FROM voucher_templates t FORCE INDEX (k_templates_owner)"
+    " WHERE" TEMPLATE_OF " ORDER BY t.id DESC LIMIT ? OFFSET ?",
     DB_WHOLE(template_cols));
-static const char SQL_TEMPLATE_COUNT[] = "SELECT COUNT(*) FROM voucher_templates";
+static const char SQL_TEMPLATE_COUNT[] =
+    "SELECT COUNT(*) FROM voucher_templates t WHERE" TEMPLATE_OF;
 static const char SQL_TEMPLATE_LOCK[] =
-    "SELECT issued FROM voucher_templates WHERE id = ? FOR UPDATE";
+    "SELECT t.issued FROM voucher_templates t WHERE t.id = ? AND" TEMPLATE_OF
+    " FOR UPDATE";
 static const char SQL_TEMPLATE_INSERT[] =
     "INSERT INTO voucher_templates (name, face, balance_mode, scope, products,"
     " scenarios, billing, min_amount, min_months, valid_from, valid_to,"
-    " valid_days, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    " valid_days, kind, owner_uin, created_by)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_TEMPLATE_UPDATE[] =
     "UPDATE voucher_templates SET name = ?, face = ?, balance_mode = ?,"
     " scope = ?, products = ?, scenarios = ?, billing = ?, min_amount = ?,"
@@ -54,21 +63,51 @@ static const char SQL_TEMPLATE_ISSUED[] =
     "UPDATE voucher_templates SET issued = issued + 1 WHERE id = ?";
 
 enum kq_status
+template_get_of(struct db *db, struct arena *a, enum template_kind kind,
+    long long owner, long long id, struct vtemplate *t)
+{
+	struct db_arg args[3] = { DB_INT(id), DB_STR(template_kind_names[kind]),
+	    DB_INT(owner) };
+
+	return db_select_one(db, a, &SQL_TEMPLATE_GET, args, 3, t, sizeof(*t));
+}
+
+enum kq_status
 template_get(struct db *db, struct arena *a, long long id, struct vtemplate *t)
 {
-	struct db_arg arg = DB_INT(id);
+	return template_get_of(db, a, TK_PLATFORM, 0, id, t);
+}
 
-	return db_select_one(db, a, &SQL_TEMPLATE_GET, &arg, 1, t, sizeof(*t));
+enum kq_status
+template_list_of(struct db *db, struct arena *a, enum template_kind kind,
+    long long owner, struct page_info *pg, struct vtemplate **out, size_t *n)
+{
+	struct db_arg args[4] = { DB_STR(template_kind_names[kind]),
+	    DB_INT(owner) };
+
+	return page_select(db, a, &SQL_TEMPLATE_LIST, SQL_TEMPLATE_COUNT, args, 2,
+	    pg, sizeof(**out), out, n);
 }
 
 enum kq_status
 template_list(struct db *db, struct arena *a, struct page_info *pg,
     struct vtemplate **out, size_t *n)
 {
-	struct db_arg args[2];
+	return template_list_of(db, a, TK_PLATFORM, 0, pg, out, n);
+}
 
-	return page_select(db, a, &SQL_TEMPLATE_LIST, SQL_TEMPLATE_COUNT, args, 0,
-	    pg, sizeof(**out), out, n);
+enum kq_status
+template_use(struct db *db, struct arena *a, enum template_kind kind,
+    long long owner, long long id, struct vtemplate *t)
+{
+	struct db_arg	args[3] = { DB_INT(id), DB_STR(template_kind_names[kind]),
+			    DB_INT(owner) };
+	enum kq_status	s;
+
+	if ((s = db_select_one(db, a, &SQL_TEMPLATE_USE, args, 3, t,
+	    sizeof(*t))) != KQ_OK)
+		return s;
+	return template_count_issue(db, id);
 }
 
 enum kq_status
@@ -109,7 +148,7 @@ save_txn(struct db *db, struct arena *ar, void *arg)
 {
 	struct save_ctx			*c = arg;
 	const struct template_spec	*t = c->t;
-	struct db_arg			 a[13];
+	struct db_arg			 a[15];
 	long long			 issued;
 	char				 target[32];
 	uint64_t			 id;
@@ -128,14 +167,17 @@ save_txn(struct db *db, struct arena *ar, void *arg)
 	a[10] = t->valid_days ? DB_NULL : DB_TIME(c->to);
 	a[11] = t->valid_days ? DB_INT(t->valid_days) : DB_NULL;
 	if (t->id == 0) {
-		a[12] = DB_INT(c->admin->id);
-		if ((s = db_exec(db, SQL_TEMPLATE_INSERT, a, 13, NULL, &id)) != KQ_OK)
+		a[12] = DB_STR(template_kind_names[t->kind]);
+		a[13] = t->owner ? DB_INT(t->owner) : DB_NULL;
+		a[14] = DB_INT(c->admin->id);
+		if ((s = db_exec(db, SQL_TEMPLATE_INSERT, a, 15, NULL, &id)) != KQ_OK)
 			return s;
 		c->id = (long long)id;
 	} else {
-		struct db_arg l = DB_INT(t->id);
+		struct db_arg l[3] = { DB_INT(t->id),
+		    DB_STR(template_kind_names[t->kind]), DB_INT(t->owner) };
 
-		if ((s = db_scalar(db, SQL_TEMPLATE_LOCK, &l, 1, &issued)) != KQ_OK)
+		if ((s = db_scalar(db, SQL_TEMPLATE_LOCK, l, 3, &issued)) != KQ_OK)
 			return s;
 		if (issued > 0)	/* seed 003: editable until used to issue */
 			return KQ_TEMPLATE_LOCKED;
@@ -144,10 +186,10 @@ save_txn(struct db *db, struct arena *ar, void *arg)
 			return s;
 		c->id = t->id;
 	}
-	(void)ar;
 	snprintf(target, sizeof(target), "template:%lld", c->id);
-	return audit_write(db, c->admin, t->id ? "voucher.template.edit" :
-	    "voucher.template.create", target, t->name, c->ip);
+	return audit_write(db, c->admin, arena_printf(ar, "%s.template.%s",
+	    t->kind == TK_PLATFORM ? "voucher" : template_kind_names[t->kind],
+	    t->id ? "edit" : "create"), target, t->name, c->ip);
 }
 
 enum kq_status
@@ -163,8 +205,12 @@ template_save(struct db *db, struct arena *a, const struct principal *admin,
 	*id = 0;
 	if (t->face <= 0)
 		*bad = "face";
-	else if (t->scope != SCOPE_ALL && *t->products == '\0')
-		*bad = "products";
+	else if (t->kind == TK_PARTNER && t->scope == SCOPE_ALL)
+		*bad = "scope";		/* SPEC §6: include or exclude */
+	else if (t->kind == TK_PARTNER && !t->valid_days)
+		*bad = "valid_days";	/* counted from approval */
+	else if (t->scope == SCOPE_INCLUDE && *t->products == '\0')
+		*bad = "products";	/* an empty blocklist excludes nothing */
 	else if (!t->valid_days) {
 		if (t->from_ymd == 0 || t->to_ymd == 0)
 			*bad = "valid_to";

@@ -36,6 +36,8 @@ struct vtemplate {
  * from the start of the first day to the end of the last) or days. */
 struct template_spec {
 	long long		 id;		/* 0: a new template */
+	enum template_kind	 kind;		/* TK_PLATFORM: an admin's */
+	long long		 owner;		/* the partner, or 0 */
 	const char		*name;
 	long long		 face, min_amount;
 	enum balance_mode	 mode;
@@ -51,10 +53,21 @@ struct template_spec {
 enum kq_status	template_save(struct db *, struct arena *, const struct principal *,
 		    const char *ip, const struct template_spec *, long long *id,
 		    const char **bad_field);
+/* The platform's templates (the finance backend). */
 enum kq_status	template_get(struct db *, struct arena *, long long id,
 		    struct vtemplate *);
 enum kq_status	template_list(struct db *, struct arena *, struct page_info *,
 		    struct vtemplate **, size_t *);
+/* A partner's templates of a kind; another's id is KQ_NOT_FOUND. */
+enum kq_status	template_get_of(struct db *, struct arena *, enum template_kind,
+		    long long owner, long long id, struct vtemplate *);
+enum kq_status	template_list_of(struct db *, struct arena *, enum template_kind,
+		    long long owner, struct page_info *, struct vtemplate **,
+		    size_t *);
+/* Inside a transaction: locks the template and counts a use (which locks
+ * editing); KQ_NOT_FOUND for another owner's or kind's. */
+enum kq_status	template_use(struct db *, struct arena *, enum template_kind,
+		    long long owner, long long id, struct vtemplate *);
 /* The validity of a voucher issued now; KQ_INVALID_FIELD when the
  * template's fixed validity has ended. */
 enum kq_status	template_validity(const struct vtemplate *, time_t now,

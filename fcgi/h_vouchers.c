@@ -154,55 +154,20 @@ h_voucher(struct req *r)
 	page(r, 200, "user.voucher", v);
 }
 
-/* One CSV cell: quoted, quotes doubled, and a leading = + - @ or tab
- * neutralised with a ' so a spreadsheet never runs it (SPEC §7). */
-static void
-csv_cell(FCGX_Stream *out, const char *s, int last)
-{
-	FCGX_PutChar('"', out);
-	if (strchr("=+-@\t", *s) != NULL && *s != '\0')
-		FCGX_PutChar('\'', out);
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			FCGX_PutChar('"', out);
-		FCGX_PutChar(*s, out);
-	}
-	FCGX_PutS(last ? "\"\r\n" : "\",", out);
-}
-
 void
 h_voucher_csv(struct req *r)
 {
 	struct voucher	 vo;
 	struct ledger_row *rows;
 	enum kq_status	 s;
-	size_t		 n, i;
-	char		 t[CLOCK_BUFSZ], amount[32], balance[32], order[24];
-	FCGX_Stream	*out = r->fcgx->out;
+	size_t		 n;
 
 	if ((s = voucher_and_ledger(r, &vo, &rows, &n)) != KQ_OK) {
 		fail(r, s);
 		return;
 	}
-	header_add(r, arena_printf(r->arena, "Content-Disposition: attachment;"
-	    " filename=\"voucher-%lld-ledger.csv\"", r->id));
-	send_headers(r, 200, "text/csv; charset=utf-8");
-	FCGX_PutS("\xef\xbb\xbf", out);	/* BOM: spreadsheets read UTF-8 */
-	FCGX_PutS("\"时间(UTC)\",\"类型\",\"订单\",\"金额(元)\",\"余额(元)\"\r\n", out);
-	for (i = 0; i < n; i++) {
-		clock_iso(rows[i].time, t, sizeof(t));
-		snprintf(amount, sizeof(amount), "%s%lld.%02lld",
-		    rows[i].amount < 0 ? "-" : "", llabs(rows[i].amount) / 100,
-		    llabs(rows[i].amount) % 100);
-		snprintf(balance, sizeof(balance), "%lld.%02lld",
-		    rows[i].balance / 100, rows[i].balance % 100);
-		snprintf(order, sizeof(order), "%lld", rows[i].order_id);
-		csv_cell(out, t, 0);
-		csv_cell(out, option_text(opt_ledger_kind, rows[i].kind), 0);
-		csv_cell(out, rows[i].order_id ? order : "", 0);
-		csv_cell(out, amount, 0);
-		csv_cell(out, balance, 1);
-	}
+	ledger_csv(r, arena_printf(r->arena, "voucher-%lld-ledger.csv", r->id),
+	    rows, n, 0);
 }
 
 static void

@@ -71,6 +71,16 @@ void		 page(struct req *, int status, const char *name, struct view *);
 void		 redirect(struct req *, const char *location);
 /* The error page for a status (403, 404, 409, 413, 422, 429, 503 …). */
 void		 fail(struct req *, enum kq_status);
+/* The error page for s with its own words (e.g. naming an order). */
+void		 fail_msg(struct req *, enum kq_status, const char *message);
+/* One CSV cell, neutralised (SPEC §7); last ends the line. */
+void		 csv_cell(FCGX_Stream *, const char *, int last);
+/* The headers of a CSV attachment, with a BOM. */
+void		 csv_start(struct req *, const char *filename);
+struct ledger_row;
+/* A voucher's ledger as CSV (with_customer: a partner's usage details). */
+void		 ledger_csv(struct req *, const char *filename,
+		    const struct ledger_row *, size_t n, int with_customer);
 /* Shows an outcome on the page being rendered (a re-shown form). */
 void		 flash_now(struct view *, enum kq_status, const char *field);
 /* A re-shown form: map "f" gets what was typed in every single-valued
@@ -118,6 +128,19 @@ handler_fn	 h_redeem_form, h_redeem_verify, h_redeem_confirm;
 handler_fn	 h_templates, h_template_new, h_template_create, h_template,
 		 h_template_update, h_template_issue, h_issue, h_issue_codes,
 		 h_admin_vouchers, h_voucher_invalidate;
+handler_fn	 h_partner_home, h_partner_customers, h_ptemplates, h_ptemplate_new,
+		 h_ptemplate_create, h_ptemplate, h_ptemplate_update,
+		 h_ptemplate_apply, h_pvouchers, h_pvoucher, h_pvoucher_csv,
+		 h_pvoucher_cancel, h_pvoucher_invalidate, h_ctemplates,
+		 h_ctemplate_new, h_ctemplate_create, h_ctemplate,
+		 h_ctemplate_update, h_ctemplate_issue, h_cvouchers, h_cvoucher,
+		 h_cvoucher_csv, h_cvoucher_withdraw, h_charges, h_charges_csv,
+		 h_psettings, h_psettings_save;
+/* Invalidates partner voucher req->id (partner or admin) and answers. */
+void		 pv_invalidate_answer(struct req *, const char *back);
+handler_fn	 h_applications, h_application_approve, h_application_reject,
+		 h_admin_pvouchers, h_admin_pvoucher_new, h_admin_pvoucher_issue,
+		 h_admin_pvoucher_invalidate;
 
 /* The "page" of a list, the same field on every list. */
 #define PAGE_FIELD { .name = "page", .type = FT_INT, .min = 1, .max = PAGE_MAX }
@@ -129,5 +152,9 @@ extern const struct form_def card_form;
 extern const struct form_def confirm_form;
 extern const struct form_def vouchers_query, code_form;
 extern const struct form_def template_form, issue_form, admin_vouchers_query;
+extern const struct form_def ptemplate_form, ctemplate_form, grant_form,
+	pvouchers_query, cvouchers_query, charges_query, psettings_form;
+extern const struct form_def applications_query, reject_form,
+	admin_pvouchers_query, pv_issue_form;
 
 #endif

@@ -60,7 +60,36 @@ const struct option opt_scenario[] = {
 const struct option opt_ledger_kind[] = {
 	{ "issue", "发放" }, { "activate", "兑换" }, { "freeze", "冻结" },
 	{ "release", "解冻" }, { "deduct", "抵扣" }, { "forfeit", "余额作废" },
-	{ "expire", "过期" }, { "invalidate", "作废" }, { NULL, NULL }
+	{ "expire", "过期" }, { "invalidate", "作废" }, { "withdraw", "撤回" },
+	{ "apply", "申请" }, { "approve", "审核通过" }, { "reject", "审核驳回" },
+	{ "cancel", "取消审核" }, { NULL, NULL }
+};
+const struct option opt_pv_type[] = {
+	{ "partner_1", "一类(补偿)" }, { "partner_2", "二类(产品试用)" },
+	{ NULL, NULL }
+};
+const struct option opt_approval[] = {
+	{ "none", "无需审批" }, { "pending_review", "待审核" },
+	{ "approved", "已通过" }, { "rejected", "已驳回" },
+	{ "cancelled", "已取消审核" }, { NULL, NULL }
+};
+const struct option opt_purpose[] = {
+	{ "discount", "客户优惠" }, { "trial", "产品试用(关联)" }, { NULL, NULL }
+};
+const struct option opt_charge_status[] = {
+	{ "charged", "已出账" }, { "refunded", "已退款" }, { NULL, NULL }
+};
+/* SPEC §6: partner vouchers are specific or general-with-blocklist */
+const struct option opt_partner_scope[] = {
+	{ "include", "指定产品" }, { "exclude", "通用产品(黑名单除外)" },
+	{ NULL, NULL }
+};
+const struct option opt_balance_filter[] = {
+	{ "nonzero", "有余额" }, { "zero", "余额为 0" }, { NULL, NULL }
+};
+const struct option opt_pv_status[] = {
+	{ "unactivated", "未生效" }, { "available", "可用" }, { "used", "已用完" },
+	{ "expired", "已过期" }, { "invalidated", "已作废" }, { NULL, NULL }
 };
 /* My Vouchers' tabs: statuses, and all */
 const struct option opt_my_voucher_tab[] = {

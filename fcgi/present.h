@@ -19,7 +19,9 @@ extern const struct option opt_pickup_product[], opt_batch_status[],
 	opt_card_status[], opt_order_status[], opt_voucher_status[],
 	opt_instance_status[], opt_balance_mode[], opt_scope[],
 	opt_issue_mode[], opt_billing[], opt_scenario[], opt_ledger_kind[],
-	opt_my_voucher_tab[];
+	opt_my_voucher_tab[], opt_pv_type[], opt_approval[], opt_purpose[],
+	opt_charge_status[], opt_partner_scope[], opt_balance_filter[],
+	opt_pv_status[];
 
 /* The words for option I (an enum value) of a table; "" out of range. */
 const char	*option_text(const struct option *, int i);

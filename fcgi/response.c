@@ -6,9 +6,13 @@
  * to the FastCGI stream.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "http.h"
+#include "present.h"
+#include "voucher.h"
 #include "request.h"
 #include "state.h"
 
@@ -30,6 +34,12 @@ static const struct {
 	{ "template_saved", "模板已保存。" },
 	{ "issued", "已发放。" },
 	{ "voucher_invalidated", "代金券已作废。" },
+	{ "applied", "申请已提交,等待平台审核(约 1–3 个工作日)。" },
+	{ "review_cancelled", "已取消审核。" },
+	{ "approved", "已审核通过:经销商代金券已生效,关联的客户试用代金券已发放。" },
+	{ "rejected", "已驳回,原因已告知经销商。" },
+	{ "withdrawn", "代金券已撤回。" },
+	{ "settings_saved", "设置已保存。" },
 };
 
 static const char *
@@ -173,6 +183,8 @@ page_view(struct req *r)
 			view_set(me, "member", "1");
 			if (r->me.is_owner)
 				view_set(me, "role_owner", "1");
+			if (r->me.is_partner && (r->me.is_owner || r->me.finance))
+				view_set(me, "partner", "1");
 		} else {
 			view_set(me, "admin", "1");
 			/* viewers read; only role admin sees what changes things */
@@ -217,6 +229,72 @@ fail(struct req *r, enum kq_status s)
 	flash_now(v, s, NULL);
 	view_set_int(v, "error_status", kq_http_status(s));
 	page(r, kq_http_status(s), "error", v);
+}
+
+void
+fail_msg(struct req *r, enum kq_status s, const char *message)
+{
+	struct view *v = page_view(r);
+
+	flash_now(v, s, NULL);
+	view_set(v, "flash_text", message);
+	view_set_int(v, "error_status", kq_http_status(s));
+	page(r, kq_http_status(s), "error", v);
+}
+
+void
+csv_cell(FCGX_Stream *out, const char *s, int last)
+{
+	FCGX_PutChar('"', out);
+	/* a leading = + - @ or tab would be run by a spreadsheet (SPEC §7) */
+	if (*s != '\0' && strchr("=+-@\t", *s) != NULL)
+		FCGX_PutChar('\'', out);
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			FCGX_PutChar('"', out);
+		FCGX_PutChar(*s, out);
+	}
+	FCGX_PutS(last ? "\"\r\n" : "\",", out);
+}
+
+void
+csv_start(struct req *r, const char *filename)
+{
+	header_add(r, arena_printf(r->arena, "Content-Disposition: attachment;"
+	    " filename=\"%s\"", filename));
+	send_headers(r, 200, "text/csv; charset=utf-8");
+	FCGX_PutS("\xef\xbb\xbf", r->fcgx->out);	/* BOM: spreadsheets read UTF-8 */
+}
+
+void
+ledger_csv(struct req *r, const char *filename, const struct ledger_row *rows,
+    size_t n, int with_customer)
+{
+	FCGX_Stream	*out = r->fcgx->out;
+	char		 t[CLOCK_BUFSZ], amount[32], balance[32], order[24], uin[24];
+	size_t		 i;
+
+	csv_start(r, filename);
+	FCGX_PutS(with_customer ? "\"时间(UTC)\",\"类型\",\"订单\",\"客户 UIN\","
+	    "\"金额(元)\",\"余额(元)\"\r\n" : "\"时间(UTC)\",\"类型\",\"订单\","
+	    "\"金额(元)\",\"余额(元)\"\r\n", out);
+	for (i = 0; i < n; i++) {
+		clock_iso(rows[i].time, t, sizeof(t));
+		snprintf(amount, sizeof(amount), "%s%lld.%02lld",
+		    rows[i].amount < 0 ? "-" : "", llabs(rows[i].amount) / 100,
+		    llabs(rows[i].amount) % 100);
+		snprintf(balance, sizeof(balance), "%lld.%02lld",
+		    rows[i].balance / 100, rows[i].balance % 100);
+		snprintf(order, sizeof(order), "%lld", rows[i].order_id);
+		snprintf(uin, sizeof(uin), "%lld", rows[i].customer);
+		csv_cell(out, t, 0);
+		csv_cell(out, option_text(opt_ledger_kind, rows[i].kind), 0);
+		csv_cell(out, rows[i].order_id ? order : "", 0);
+		if (with_customer)
+			csv_cell(out, rows[i].customer ? uin : "", 0);
+		csv_cell(out, amount, 0);
+		csv_cell(out, balance, 1);
+	}
 }
 
 /* The headers of a text/plain attachment, once. */

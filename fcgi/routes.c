@@ -69,6 +69,42 @@ static const struct route routes[] = {
 	{ "GET",  "/admin/vouchers/issues/" ID "/codes\\.txt", h_issue_codes, A_ADMIN_WRITE, NULL, NULL, 0 },
 	{ "GET",  "/admin/vouchers",	h_admin_vouchers,	A_ADMIN,	&admin_vouchers_query, NULL, 0 },
 	{ "POST", "/admin/vouchers/" ID "/invalidate", h_voucher_invalidate, A_ADMIN_WRITE, NULL, NULL, 0 },
+
+	{ "GET",  "/partner",		h_partner_home,		A_PARTNER,	NULL, NULL, 0 },
+	{ "GET",  "/partner/customers",	h_partner_customers,	A_PARTNER,	&page_query, NULL, 0 },
+	{ "GET",  "/partner/templates",	h_ptemplates,		A_PARTNER,	&page_query, NULL, 0 },
+	{ "GET",  "/partner/templates/new", h_ptemplate_new,	A_PARTNER,	NULL, NULL, 0 },
+	{ "POST", "/partner/templates",	h_ptemplate_create,	A_PARTNER,	NULL, &ptemplate_form, 0 },
+	{ "GET",  "/partner/templates/" ID, h_ptemplate,	A_PARTNER,	NULL, NULL, 0 },
+	{ "POST", "/partner/templates/" ID, h_ptemplate_update,	A_PARTNER,	NULL, &ptemplate_form, 0 },
+	{ "POST", "/partner/templates/" ID "/apply", h_ptemplate_apply, A_PARTNER, NULL, &grant_form, 0 },
+	{ "GET",  "/partner/vouchers",	h_pvouchers,		A_PARTNER,	&pvouchers_query, NULL, 0 },
+	{ "GET",  "/partner/vouchers/" ID, h_pvoucher,		A_PARTNER,	NULL, NULL, 0 },
+	{ "GET",  "/partner/vouchers/" ID "/ledger\\.csv", h_pvoucher_csv, A_PARTNER, NULL, NULL, 0 },
+	{ "POST", "/partner/vouchers/" ID "/cancel", h_pvoucher_cancel, A_PARTNER, NULL, NULL, 0 },
+	{ "POST", "/partner/vouchers/" ID "/invalidate", h_pvoucher_invalidate, A_PARTNER, NULL, NULL, 0 },
+	{ "GET",  "/partner/customer-templates", h_ctemplates,	A_PARTNER,	&page_query, NULL, 0 },
+	{ "GET",  "/partner/customer-templates/new", h_ctemplate_new, A_PARTNER, NULL, NULL, 0 },
+	{ "POST", "/partner/customer-templates", h_ctemplate_create, A_PARTNER, NULL, &ctemplate_form, 0 },
+	{ "GET",  "/partner/customer-templates/" ID, h_ctemplate, A_PARTNER,	NULL, NULL, 0 },
+	{ "POST", "/partner/customer-templates/" ID, h_ctemplate_update, A_PARTNER, NULL, &ctemplate_form, 0 },
+	{ "POST", "/partner/customer-templates/" ID "/issue", h_ctemplate_issue, A_PARTNER, NULL, &grant_form, 0 },
+	{ "GET",  "/partner/customer-vouchers", h_cvouchers,	A_PARTNER,	&cvouchers_query, NULL, 0 },
+	{ "GET",  "/partner/customer-vouchers/" ID, h_cvoucher,	A_PARTNER,	NULL, NULL, 0 },
+	{ "GET",  "/partner/customer-vouchers/" ID "/ledger\\.csv", h_cvoucher_csv, A_PARTNER, NULL, NULL, 0 },
+	{ "POST", "/partner/customer-vouchers/" ID "/withdraw", h_cvoucher_withdraw, A_PARTNER, NULL, NULL, 0 },
+	{ "GET",  "/partner/charges",	h_charges,		A_PARTNER,	&charges_query, NULL, 0 },
+	{ "GET",  "/partner/charges\\.csv", h_charges_csv,	A_PARTNER,	&charges_query, NULL, 0 },
+	{ "GET",  "/partner/settings",	h_psettings,		A_PARTNER,	NULL, NULL, 0 },
+	{ "POST", "/partner/settings",	h_psettings_save,	A_PARTNER,	NULL, &psettings_form, 0 },
+
+	{ "GET",  "/admin/partner/applications", h_applications, A_ADMIN,	&applications_query, NULL, 0 },
+	{ "POST", "/admin/partner/applications/" ID "/approve", h_application_approve, A_ADMIN_WRITE, NULL, NULL, 0 },
+	{ "POST", "/admin/partner/applications/" ID "/reject", h_application_reject, A_ADMIN_WRITE, NULL, &reject_form, 0 },
+	{ "GET",  "/admin/partner/vouchers", h_admin_pvouchers,	A_ADMIN,	&admin_pvouchers_query, NULL, 0 },
+	{ "GET",  "/admin/partner/vouchers/new", h_admin_pvoucher_new, A_ADMIN_WRITE, NULL, NULL, 0 },
+	{ "POST", "/admin/partner/vouchers", h_admin_pvoucher_issue, A_ADMIN_WRITE, NULL, &pv_issue_form, 0 },
+	{ "POST", "/admin/partner/vouchers/" ID "/invalidate", h_admin_pvoucher_invalidate, A_ADMIN_WRITE, NULL, NULL, 0 },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
@@ -273,6 +309,9 @@ check_permission(const struct req *r)
 	case A_MEMBER:
 		/* SPEC §2: only the owner and finance collaborators */
 		return r->me.is_owner || r->me.finance ? KQ_OK : KQ_FORBIDDEN;
+	case A_PARTNER:
+		return (r->me.is_owner || r->me.finance) && r->me.is_partner ?
+		    KQ_OK : KQ_FORBIDDEN;
 	case A_ADMIN_WRITE:
 		return r->me.is_admin_role ? KQ_OK : KQ_FORBIDDEN;
 	default:

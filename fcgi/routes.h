@@ -10,6 +10,7 @@ enum access {
 	A_PUBLIC,	/* anyone */
 	A_MEMBER,	/* account owner or collaborator with finance */
 	A_MEMBER_ANY,	/* any logged-in member login (logout) */
+	A_PARTNER,	/* as A_MEMBER, of a partner account (SPEC §6) */
 	A_ADMIN,	/* admin or viewer: reads */
 	A_ADMIN_WRITE,	/* role admin: changes, downloads */
 };

@@ -94,6 +94,66 @@ demo_data() {
 	touch "$VAR/.demo"
 }
 
+# The partner demo (SPEC §6), made through the pages as people would: a
+# partner with two customers, a Type II applied for and approved (with its
+# trial voucher), a Type I, a discount voucher, paid orders and charges.
+demo_partner() {
+	[ "$DEMO" = 1 ] && [ ! -f "$VAR/.demo-partner" ] || return 0
+	U="http://127.0.0.1:$PORT"
+	ctl() { "$BUILD/kaquanctl" --config "$CONF" "$@"; }
+	ctl account add --uin 200001 --name "云途科技(经销商)" --partner > /dev/null
+	echo "demo1234" | ctl user add --uin 200001 --login partner --owner > /dev/null
+	ctl account add --uin 200101 --name "客户甲公司" --reseller 200001 > /dev/null
+	echo "demo1234" | ctl user add --uin 200101 --login customer-a --owner > /dev/null
+	ctl account add --uin 200102 --name "客户乙工作室" --reseller 200001 > /dev/null
+	echo "demo1234" | ctl user add --uin 200102 --login customer-b --owner > /dev/null
+	csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1; }
+	# login JAR LOGINPATH HOMEPATH LOGIN: a session, its CSRF token in $TOKEN
+	login() {
+		rm -f "$1"
+		t=$(curl -sf -b "$1" -c "$1" "$U$2" | csrf_of)
+		curl -sf -o /dev/null -b "$1" -c "$1" --data-urlencode "csrf=$t" \
+		    --data-urlencode "login=$4" --data-urlencode "password=${5:-demo1234}" "$U$2"
+		TOKEN=$(curl -sf -b "$1" -c "$1" "$U$3" | csrf_of)
+	}
+	# post JAR PATH FIELDS...: the id at the end of where it redirects
+	post() {
+		j=$1 p=$2; shift 2
+		curl -s -o /dev/null -w '%{redirect_url}' -b "$j" -c "$j" \
+		    --data-urlencode "csrf=$TOKEN" "$@" "$U$p" | sed 's/.*[^0-9]\([0-9]*\)$/\1/'
+	}
+	P=$VAR/demo-partner.jar A=$VAR/demo-admin.jar C=$VAR/demo-customer.jar
+	login "$P" /login /partner partner; PT=$TOKEN
+	tid=$(post "$P" /partner/templates -d name=云服务器试用 -d face=500 \
+	    -d scope=exclude -d billing=prepaid -d valid_days=90)
+	pv=$(post "$P" /partner/templates/$tid/apply -d uin=200101)
+	login "$A" /admin/login /admin admin admin1234
+	post "$A" /admin/partner/applications/$pv/approve > /dev/null
+	post "$A" /admin/partner/vouchers -d partner=200001 -d amount=1000 \
+	    -d scope=exclude -d billing=prepaid -d valid_days=365 > /dev/null
+	TOKEN=$PT
+	ctid=$(post "$P" /partner/customer-templates -d name=新客优惠 -d face=100 \
+	    -d scope=all -d billing=prepaid -d valid_days=180)
+	post "$P" /partner/customer-templates/$ctid/issue -d uin=200102 > /dev/null
+	trial=$(curl -sf -b "$P" "$U/partner/vouchers/$pv" |
+	    sed -n 's|.*href="/partner/customer-vouchers/\([0-9]*\)".*|\1|p' | head -1)
+	# customer A pays with the trial voucher, customer B in cash
+	o=$(ctl order create --uin 200101 --product cvm --billing prepaid \
+	    --scenario purchase --amount 300 --months 1)
+	login "$C" /login /user customer-a
+	post "$C" /user/orders/$o/confirm -d voucher=$trial > /dev/null
+	post "$C" /user/orders/$o/pay > /dev/null
+	o=$(ctl order create --uin 200102 --product redis --billing prepaid \
+	    --scenario purchase --amount 250 --months 1)
+	login "$C" /login /user customer-b
+	post "$C" /user/orders/$o/confirm -d voucher= > /dev/null
+	post "$C" /user/orders/$o/pay > /dev/null
+	ctl order create --uin 200102 --product cvm --billing prepaid \
+	    --scenario purchase --amount 120 --months 1 > /dev/null
+	rm -f "$P" "$A" "$C"
+	touch "$VAR/.demo-partner"
+}
+
 fcgi_up() {
 	if alive "$VAR/run/kaquan.pid"; then
 		return 0
@@ -157,6 +217,7 @@ up() {
 	printf 'KAQUAN_URL=http://127.0.0.1:%s\nKAQUAN_CONF=%s\n' "$PORT" "$CONF" > "$VAR/kaquan.env"
 	wait_for 20 page curl -sf -o /dev/null "http://127.0.0.1:$PORT/login" ||
 	    die "http://127.0.0.1:$PORT/login does not answer: see $VAR/log/"
+	demo_partner
 }
 
 stop_pid() {	# stop_pid PIDFILE NAME
@@ -193,6 +254,8 @@ run)
   member (no finance)   demo-dev      / demo1234   (gets 403 in the user center)
   admin                 admin         / admin1234   at /admin/login
   viewer (read-only)    viewer        / viewer1234  at /admin/login
+  partner (reseller)    partner       / demo1234    partner center at /partner
+  partner's customers   customer-a, customer-b / demo1234
 
   logs in $VAR/log/ — press Ctrl-C to stop.
 MSG

@@ -85,15 +85,16 @@ unique(void)
 	return (long long)(r & 0xfffffffffULL);
 }
 
-/* A fresh member account with an owner; *p is its principal. */
+/* A fresh account with an owner, a partner's customer (reseller 0: none)
+ * or a partner; *p is its principal. */
 static inline void
-new_member(struct principal *p)
+new_account(struct principal *p, long long reseller, int partner)
 {
 	unsigned long long id;
 	long long uin = 500000000000LL + unique();
 
 	memset(p, 0, sizeof(*p));
-	assert_int_equal(account_add(tdb, uin, "测试", 0), KQ_OK);
+	assert_int_equal(account_add(tdb, uin, "测试", reseller, partner), KQ_OK);
 	assert_int_equal(user_add(tdb, uin, arena_printf(&tf, "t%lld", uin),
 	    "secret-pass", 1, 1, &id), KQ_OK);
 	p->kind = P_MEMBER;
@@ -101,6 +102,13 @@ new_member(struct principal *p)
 	p->uin = uin;
 	p->login = arena_printf(&tf, "t%lld", uin);
 	p->is_owner = 1;
+	p->is_partner = partner;
+}
+
+static inline void
+new_member(struct principal *p)
+{
+	new_account(p, 0, 0);
 }
 
 static inline void

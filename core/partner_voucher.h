@@ -1,0 +1,103 @@
+/*
+ * partner_voucher.h - partner vouchers (SPEC §6, seeds 002 and 003): the
+ * partner_vouchers table and its ledger, which this module alone writes.
+ *
+ * Type I is issued to a partner by an admin; Type II is applied for by the
+ * partner for one customer, from its partner template, and reviewed by an
+ * admin: approval makes it available from that moment for the template's
+ * days and issues the associated Type III (trial) into the customer's
+ * account, in one transaction.  Both offset the partner's charges, picked
+ * and deducted inside the customer's payment (partner_charge.c).  Neither
+ * is ever shown to a customer.
+ */
+#ifndef KQ_PARTNER_VOUCHER_H
+#define KQ_PARTNER_VOUCHER_H
+
+#include <time.h>
+
+#include "arena.h"
+#include "auth.h"
+#include "db.h"
+#include "page.h"
+#include "state.h"
+#include "voucher.h"
+
+struct pvoucher {
+	long long		 id, partner_uin, customer_uin, template_id;
+	long long		 face, balance, min_amount;
+	long long		 associated;	/* Type II: its trial voucher */
+	enum pv_type		 type;
+	enum approval		 approval;
+	enum voucher_status	 status;	/* effective */
+	enum voucher_scope	 scope;
+	const char		*name, *products, *billing, *reason;
+	const char		*partner_name, *product_names;
+	int			 valid_days;
+	time_t			 valid_from, valid_to, created_at, reviewed_at;
+};
+
+struct pvfilter {
+	long long	 partner;	/* 0: any (admin) */
+	long long	 customer;	/* 0: any */
+	int		 type;		/* an enum pv_type, or -1 */
+	int		 approval;	/* an enum approval, or -1 */
+	int		 status;	/* an enum voucher_status, or -1 */
+	int		 balance;	/* 1 nonzero, 0 zero, -1 any */
+	int		 review;	/* the review queue: pending first */
+};
+
+/* What an admin issues as a Type I. */
+struct pv_spec {
+	long long		 partner, amount;
+	enum voucher_scope	 scope;		/* include or exclude */
+	const char		*products, *billing;
+	int			 valid_days;
+};
+
+/* An order to offset, inside its payment's transaction. */
+struct pv_terms {
+	long long	 partner, customer, order_id, amount;
+	const char	*product, *billing;
+	long long	 prefer;	/* an associated Type II to take first, or 0 */
+};
+
+enum kq_status	pv_list(struct db *, struct arena *, const struct pvfilter *,
+		    struct page_info *, struct pvoucher **, size_t *);
+/* partner 0 (the backend) reads any partner's; else another's is
+ * KQ_NOT_FOUND. */
+enum kq_status	pv_get(struct db *, struct arena *, long long partner,
+		    long long id, struct pvoucher *);
+enum kq_status	pv_ledger(struct db *, struct arena *, long long id,
+		    struct ledger_row **, size_t *);
+
+/* The partner applies for a Type II from its template for one of its
+ * customers (KQ_INVALID_FIELD "uin" otherwise; amount 0: the template's
+ * face); pending review.  Audited. */
+enum kq_status	pv_apply(struct db *, struct arena *, const struct principal *,
+		    const char *ip, long long template_id, long long customer,
+		    long long amount, long long *id, const char **bad);
+/* KQ_REVIEW_STATE unless pending.  Audited. */
+enum kq_status	pv_cancel(struct db *, struct arena *, const struct principal *,
+		    const char *ip, long long id);
+enum kq_status	pv_approve(struct db *, struct arena *, const struct principal *,
+		    const char *ip, long long id);
+/* reason is required (KQ_INVALID_FIELD) and shown to the partner. */
+enum kq_status	pv_reject(struct db *, struct arena *, const struct principal *,
+		    const char *ip, long long id, const char *reason);
+/* An admin issues a Type I; KQ_INVALID_FIELD with *bad. */
+enum kq_status	pv_issue(struct db *, struct arena *, const struct principal *,
+		    const char *ip, const struct pv_spec *, long long *id,
+		    const char **bad);
+/* The partner (me a member: its own) or an admin invalidates a Type I or an
+ * approved Type II; a Type II's trial vouchers are withdrawn with it, or
+ * KQ_VOUCHER_STATE with *order the unpaid order one is frozen for. */
+enum kq_status	pv_invalidate(struct db *, struct arena *, const struct principal *,
+		    const char *ip, long long id, long long *order);
+
+/* Inside a payment's transaction: picks the partner voucher that offsets
+ * the order (SPEC §6) and deducts min(balance, amount) from it; *id 0 and
+ * *deducted 0 when none fits. */
+enum kq_status	pv_deduct(struct db *, struct arena *, const struct pv_terms *,
+		    const char *actor, long long *id, long long *deducted);
+
+#endif
