@@ -35,9 +35,9 @@ scope_words(struct arena *a, const struct voucher *v)
 	switch (v->scope) {
 	case SCOPE_INCLUDE:
 		return arena_printf(a, "仅限 %s", v->product_names);
-	case SCOPE_EXCLUDE:
-		return arena_printf(a, "通用产品,不含 %s",
-		    v->product_names);
+	case SCOPE_EXCLUDE:	/* an empty blocklist excludes nothing */
+		return *v->product_names ? arena_printf(a, "通用产品,不含 %s",
+		    v->product_names) : "全部通用产品";
 	default:
 		return "全部通用产品";
 	}
