@@ -82,3 +82,12 @@ money_format(int64_t cents, char *buf, size_t bufsz)
 	snprintf(buf, bufsz, "%s¥%s.%02llu", sign, grouped,
 	    (unsigned long long)(v % 100));
 }
+
+void
+money_plain(int64_t cents, char *buf, size_t bufsz)
+{
+	uint64_t v = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
+
+	snprintf(buf, bufsz, "%s%llu.%02llu", cents < 0 ? "-" : "",
+	    (unsigned long long)(v / 100), (unsigned long long)(v % 100));
+}

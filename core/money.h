@@ -15,6 +15,10 @@ int	money_parse(const char *, int64_t *cents);
 /* Writes "¥1,000.00" into buf (at least MONEY_BUFSZ bytes). */
 void	money_format(int64_t cents, char *buf, size_t bufsz);
 
+/* Writes "-1000.00": yuan without sign or grouping, as a form takes it
+ * back and a spreadsheet reads it. */
+void	money_plain(int64_t cents, char *buf, size_t bufsz);
+
 #define MONEY_BUFSZ	32
 
 #endif

@@ -244,10 +244,14 @@ apply_txn(struct db *db, struct arena *a, void *arg)
 	const char		*actor;
 	enum kq_status		 s;
 
-	/* locks the template and counts the use: editing is over (seed 002) */
+	/* locks the template and counts the use: editing is over (seed 002);
+	 * another partner's template is not found, whoever is named */
 	if ((s = template_use(db, a, TK_PARTNER, c->me->uin, c->template_id,
 	    &t)) != KQ_OK)
 		return s;
+	/* SPEC §6: a customer of this partner, else 422 on uin */
+	if ((s = partner_has_customer(db, c->me->uin, c->customer)) != KQ_OK)
+		return s == KQ_NOT_FOUND ? KQ_INVALID_FIELD : s;
 	if ((actor = principal_actor(a, c->me)) == NULL)
 		return KQ_UNAVAILABLE;
 	memset(&v, 0, sizeof(v));
@@ -275,27 +279,18 @@ pv_apply(struct db *db, struct arena *a, const struct principal *me,
     long long amount, long long *id, const char **bad)
 {
 	struct apply_ctx	c = { me, ip, template_id, customer, amount, 0 };
-	struct vtemplate	t;
 	enum kq_status		s;
 
 	*bad = NULL;
 	*id = 0;
-	/* another partner's template is not found, whoever is named */
-	if ((s = template_get_of(db, a, TK_PARTNER, me->uin, template_id,
-	    &t)) != KQ_OK)
-		return s;
 	if (amount < 0) {
 		*bad = "amount";
 		return KQ_INVALID_FIELD;
 	}
-	/* SPEC §6: a customer of this partner, else 422 on uin */
-	if ((s = partner_has_customer(db, me->uin, customer)) != KQ_OK) {
-		if (s != KQ_NOT_FOUND)
-			return s;
+	s = db_txn(db, a, apply_txn, &c);
+	if (s == KQ_INVALID_FIELD)
 		*bad = "uin";
-		return KQ_INVALID_FIELD;
-	}
-	if ((s = db_txn(db, a, apply_txn, &c)) == KQ_OK)
+	else if (s == KQ_OK)
 		*id = c.id;
 	return s;
 }

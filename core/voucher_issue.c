@@ -206,6 +206,7 @@ struct customer_ctx {
 	const struct principal	*me;
 	const char		*ip;
 	long long		 template_id, uin, amount, id;
+	const char		*bad;
 };
 
 static enum kq_status
@@ -218,10 +219,15 @@ customer_txn(struct db *db, struct arena *a, void *arg)
 	char			 target[32], detail[48];
 	enum kq_status		 s;
 
-	/* locks the template and counts the use: editing is over */
+	/* locks the template and counts the use: editing is over; another
+	 * partner's template is not found, whoever is named */
 	if ((s = template_use(db, a, TK_CUSTOMER, c->me->uin, c->template_id,
 	    &t)) != KQ_OK)
 		return s;
+	c->bad = "uin";		/* SPEC §6: a customer of this partner */
+	if ((s = partner_has_customer(db, c->me->uin, c->uin)) != KQ_OK)
+		return s == KQ_NOT_FOUND ? KQ_INVALID_FIELD : s;
+	c->bad = "valid_to";	/* the template's dates have ended */
 	memset(&v, 0, sizeof(v));
 	if (template_validity(&t, time(NULL), &v.valid_from, &v.valid_to) != KQ_OK)
 		return KQ_INVALID_FIELD;
@@ -245,29 +251,18 @@ voucher_issue_customer(struct db *db, struct arena *a,
     const struct principal *me, const char *ip, long long template_id,
     long long uin, long long amount, long long *voucher_id, const char **bad)
 {
-	struct customer_ctx	c = { me, ip, template_id, uin, amount, 0 };
-	struct vtemplate	t;
+	struct customer_ctx	c = { me, ip, template_id, uin, amount, 0, NULL };
 	enum kq_status		s;
 
 	*bad = NULL;
 	*voucher_id = 0;
-	/* another partner's template is not found, whoever is named */
-	if ((s = template_get_of(db, a, TK_CUSTOMER, me->uin, template_id,
-	    &t)) != KQ_OK)
-		return s;
 	if (amount < 0) {
 		*bad = "amount";
 		return KQ_INVALID_FIELD;
 	}
-	if ((s = partner_has_customer(db, me->uin, uin)) != KQ_OK) {
-		if (s != KQ_NOT_FOUND)
-			return s;
-		*bad = "uin";
-		return KQ_INVALID_FIELD;
-	}
 	s = db_txn(db, a, customer_txn, &c);
 	if (s == KQ_INVALID_FIELD)
-		*bad = "valid_to";	/* the template's dates have ended */
+		*bad = c.bad;
 	else if (s == KQ_OK)
 		*voucher_id = c.id;
 	return s;

@@ -12,6 +12,7 @@
 #include "account.h"
 #include "catalog.h"
 #include "clock.h"
+#include "money.h"
 #include "partner_charge.h"
 #include "partner_voucher.h"
 #include "present.h"
@@ -105,28 +106,12 @@ const struct form_def psettings_form = FORM_DEF(psettings_fields);
 
 /* ------------------------------------------------------------ shared */
 
-/* "仅限 云服务器、Redis" / "通用产品,不含 域名注册" / "全部通用产品" */
-static const char *
-scope_text(struct arena *a, enum voucher_scope scope, const char *names)
-{
-	switch (scope) {
-	case SCOPE_INCLUDE:
-		return arena_printf(a, "仅限 %s", names);
-	case SCOPE_EXCLUDE:
-		return *names ? arena_printf(a, "通用产品,不含 %s", names) :
-		    "全部通用产品";
-	default:
-		return "全部通用产品";
-	}
-}
-
-/* A partner voucher's row or details; links under base. */
+/* A partner voucher's row or details, with what the partner may do. */
 static void
-show_pvoucher(struct arena *a, struct view *x, const struct pvoucher *v,
-    const char *base)
+show_pvoucher(struct arena *a, struct view *x, const struct pvoucher *v)
 {
 	view_set_int(x, "id", v->id);
-	view_setf(x, "href", "%s/%lld", base, v->id);
+	view_setf(x, "href", "/partner/vouchers/%lld", v->id);
 	view_set(x, "name", v->name);
 	show_state(x, "type", opt_pv_type, v->type);
 	view_set_int(x, "partner", v->partner_uin);
@@ -152,12 +137,16 @@ show_pvoucher(struct arena *a, struct view *x, const struct pvoucher *v,
 		view_setf(x, "associated_href", "/partner/customer-vouchers/%lld",
 		    v->associated);
 	}
+	if (pv_can_review(v->approval))
+		view_setf(x, "cancel_href", "/partner/vouchers/%lld/cancel", v->id);
+	if (pv_can_invalidate(v->status))
+		view_setf(x, "invalidate_href", "/partner/vouchers/%lld/invalidate",
+		    v->id);
 }
 
 /* A usage-details table: list "ledger" with the customer of each row. */
 static void
-show_ledger(struct view *v, const struct ledger_row *rows, size_t n,
-    long long customer)
+show_ledger(struct view *v, const struct ledger_row *rows, size_t n)
 {
 	struct vlist	*l = view_list(v, "ledger");
 	struct view	*x;
@@ -170,9 +159,8 @@ show_ledger(struct view *v, const struct ledger_row *rows, size_t n,
 		show_state(x, "kind", opt_ledger_kind, rows[i].kind);
 		if (rows[i].order_id)
 			view_set_int(x, "order", rows[i].order_id);
-		if (rows[i].customer || (customer && rows[i].order_id))
-			view_set_int(x, "customer", rows[i].customer ?
-			    rows[i].customer : customer);
+		if (rows[i].customer)
+			view_set_int(x, "customer", rows[i].customer);
 		show_money(x, "amount", rows[i].amount);
 		show_money(x, "balance", rows[i].balance);
 	}
@@ -338,12 +326,11 @@ ptemplate_page(struct req *r, const struct tdesc *d, int status,
 {
 	const struct product	*p;
 	struct option		*opts;
-	struct view		*v = page_view(r), *fv;
+	struct view		*v = page_view(r);
 	const char		*products = "", *bill = "prepaid";
 	const char		*scope = d->scopes[0].value;
 	size_t			 n;
 	enum kq_status		 s;
-	char			 buf[CLOCK_BUFSZ];
 
 	if ((s = catalog_products(r->app->db, &p, &n)) != KQ_OK ||
 	    (s = show_customers(r, v)) != KQ_OK) {
@@ -357,19 +344,7 @@ ptemplate_page(struct req *r, const struct tdesc *d, int status,
 		bill = form_join(r->arena, f, PT_BILLING);
 		scope = f->v[PT_SCOPE].raw;
 	} else if (t != NULL) {
-		fv = view_map(v, "f");
-		view_set(fv, "name", t->name);
-		view_setf(fv, "face", "%lld.%02lld", t->face / 100, t->face % 100);
-		view_setf(fv, "min_amount", "%lld.%02lld", t->min_amount / 100,
-		    t->min_amount % 100);
-		if (t->valid_days)
-			view_set_int(fv, "valid_days", t->valid_days);
-		else {
-			clock_display_date(t->valid_from, buf, sizeof(buf));
-			view_set(fv, "valid_from", arena_strdup(r->arena, buf));
-			clock_display_date(t->valid_to, buf, sizeof(buf));
-			view_set(fv, "valid_to", arena_strdup(r->arena, buf));
-		}
+		show_template_form(r->arena, view_map(v, "f"), t);
 		products = t->products;
 		bill = t->billing;
 		scope = voucher_scope_names[t->scope];
@@ -514,7 +489,7 @@ h_pvouchers(struct req *r)
 	struct pvfilter	 f;
 	struct page_info pg = { r->page, 0, 0 };
 	struct pvoucher	*rows;
-	struct view	*v, *x;
+	struct view	*v;
 	struct vlist	*l;
 	enum kq_status	 s;
 	size_t		 n, i;
@@ -541,18 +516,22 @@ h_pvouchers(struct req *r)
 	show_choices(v, "balances", opt_balance_filter,
 	    form_str(&r->q, PQ_BALANCE, ""), "selected");
 	l = view_list(v, "vouchers");
-	for (i = 0; i < n; i++) {
-		x = vlist_add(l);
-		show_pvoucher(r->arena, x, &rows[i], "/partner/vouchers");
-		if (pv_can_review(rows[i].approval))
-			view_setf(x, "cancel_href", "/partner/vouchers/%lld/cancel",
-			    rows[i].id);
-		if (pv_can_invalidate(rows[i].status))
-			view_setf(x, "invalidate_href",
-			    "/partner/vouchers/%lld/invalidate", rows[i].id);
-	}
+	for (i = 0; i < n; i++)
+		show_pvoucher(r->arena, vlist_add(l), &rows[i]);
 	show_pager(r, v, &pg);
 	page(r, 200, "partner.vouchers", v);
+}
+
+/* The partner's voucher r->id and its ledger. */
+static enum kq_status
+pvoucher_and_ledger(struct req *r, struct pvoucher *pv, struct ledger_row **rows,
+    size_t *n)
+{
+	enum kq_status s;
+
+	if ((s = pv_get(r->app->db, r->arena, r->me.uin, r->id, pv)) != KQ_OK)
+		return s;
+	return pv_ledger(r->app->db, r->arena, r->id, rows, n);
 }
 
 void
@@ -560,24 +539,17 @@ h_pvoucher(struct req *r)
 {
 	struct pvoucher	 pv;
 	struct ledger_row *rows;
-	struct view	*v, *x;
+	struct view	*v;
 	enum kq_status	 s;
 	size_t		 n;
 
-	if ((s = pv_get(r->app->db, r->arena, r->me.uin, r->id, &pv)) != KQ_OK ||
-	    (s = pv_ledger(r->app->db, r->arena, r->id, &rows, &n)) != KQ_OK) {
+	if ((s = pvoucher_and_ledger(r, &pv, &rows, &n)) != KQ_OK) {
 		fail(r, s);
 		return;
 	}
 	v = page_view(r);
-	x = view_map(v, "voucher");
-	show_pvoucher(r->arena, x, &pv, "/partner/vouchers");
-	if (pv_can_review(pv.approval))
-		view_setf(x, "cancel_href", "/partner/vouchers/%lld/cancel", pv.id);
-	if (pv_can_invalidate(pv.status))
-		view_setf(x, "invalidate_href", "/partner/vouchers/%lld/invalidate",
-		    pv.id);
-	show_ledger(v, rows, n, 0);
+	show_pvoucher(r->arena, view_map(v, "voucher"), &pv);
+	show_ledger(v, rows, n);
 	view_setf(v, "csv_href", "/partner/vouchers/%lld/ledger.csv", r->id);
 	page(r, 200, "partner.voucher", v);
 }
@@ -590,8 +562,7 @@ h_pvoucher_csv(struct req *r)
 	enum kq_status	 s;
 	size_t		 n;
 
-	if ((s = pv_get(r->app->db, r->arena, r->me.uin, r->id, &pv)) != KQ_OK ||
-	    (s = pv_ledger(r->app->db, r->arena, r->id, &rows, &n)) != KQ_OK) {
+	if ((s = pvoucher_and_ledger(r, &pv, &rows, &n)) != KQ_OK) {
 		fail(r, s);
 		return;
 	}
@@ -618,7 +589,7 @@ pv_invalidate_answer(struct req *r, const char *back)
 	s = pv_invalidate(r->app->db, r->arena, &r->me, r->remote_addr, r->id,
 	    &order);
 	if (s == KQ_VOUCHER_STATE && order)
-		fail_msg(r, s, arena_printf(r->arena, "关联的客户代金券已冻结在未支付的"
+		fail_at(r, s, NULL, arena_printf(r->arena, "关联的客户代金券已冻结在未支付的"
 		    "订单 #%lld 上,请在该订单支付或取消后再作废。", order));
 	else
 		done(r, s, "voucher_invalidated", back);
@@ -683,6 +654,25 @@ h_cvouchers(struct req *r)
 	page(r, 200, "partner.customer_vouchers", v);
 }
 
+/* The partner's customer voucher r->id and its ledger, each use with the
+ * customer (the voucher's account) as a partner voucher's has. */
+static enum kq_status
+cvoucher_and_ledger(struct req *r, struct voucher *vo, struct ledger_row **rows,
+    size_t *n)
+{
+	enum kq_status	s;
+	size_t		i;
+
+	if ((s = voucher_get_of_partner(r->app->db, r->arena, r->me.uin, r->id,
+	    vo)) != KQ_OK ||
+	    (s = voucher_ledger(r->app->db, r->arena, r->id, rows, n)) != KQ_OK)
+		return s;
+	for (i = 0; i < *n; i++)
+		if ((*rows)[i].order_id)
+			(*rows)[i].customer = vo->uin;
+	return KQ_OK;
+}
+
 void
 h_cvoucher(struct req *r)
 {
@@ -692,15 +682,13 @@ h_cvoucher(struct req *r)
 	enum kq_status	 s;
 	size_t		 n;
 
-	if ((s = voucher_get_of_partner(r->app->db, r->arena, r->me.uin, r->id,
-	    &vo)) != KQ_OK ||
-	    (s = voucher_ledger(r->app->db, r->arena, r->id, &rows, &n)) != KQ_OK) {
+	if ((s = cvoucher_and_ledger(r, &vo, &rows, &n)) != KQ_OK) {
 		fail(r, s);
 		return;
 	}
 	v = page_view(r);
 	show_cvoucher(r->arena, view_map(v, "voucher"), &vo);
-	show_ledger(v, rows, n, vo.uin);
+	show_ledger(v, rows, n);
 	view_setf(v, "csv_href", "/partner/customer-vouchers/%lld/ledger.csv", r->id);
 	page(r, 200, "partner.customer_voucher", v);
 }
@@ -711,17 +699,12 @@ h_cvoucher_csv(struct req *r)
 	struct voucher	 vo;
 	struct ledger_row *rows;
 	enum kq_status	 s;
-	size_t		 n, i;
+	size_t		 n;
 
-	if ((s = voucher_get_of_partner(r->app->db, r->arena, r->me.uin, r->id,
-	    &vo)) != KQ_OK ||
-	    (s = voucher_ledger(r->app->db, r->arena, r->id, &rows, &n)) != KQ_OK) {
+	if ((s = cvoucher_and_ledger(r, &vo, &rows, &n)) != KQ_OK) {
 		fail(r, s);
 		return;
 	}
-	for (i = 0; i < n; i++)
-		if (rows[i].order_id)
-			rows[i].customer = vo.uin;
 	ledger_csv(r, arena_printf(r->arena, "customer-voucher-%lld-ledger.csv",
 	    r->id), rows, n, 1);
 }
@@ -796,16 +779,14 @@ static int
 charge_line(void *arg, const struct charge *c)
 {
 	FCGX_Stream	*out = arg;
-	char		 t[CLOCK_BUFSZ], cells[6][32];
-	const long long	 money[3] = { c->amount, c->voucher_amount, c->cash };
-	int		 i;
+	char		 t[CLOCK_BUFSZ], cells[6][MONEY_BUFSZ];
 
 	clock_iso(c->created_at, t, sizeof(t));
 	snprintf(cells[0], sizeof(cells[0]), "%lld", c->customer_uin);
 	snprintf(cells[1], sizeof(cells[1]), "%lld", c->order_id);
-	for (i = 0; i < 3; i++)
-		snprintf(cells[2 + i], sizeof(cells[2 + i]), "%lld.%02lld",
-		    money[i] / 100, money[i] % 100);
+	money_plain(c->amount, cells[2], sizeof(cells[2]));
+	money_plain(c->voucher_amount, cells[3], sizeof(cells[3]));
+	money_plain(c->cash, cells[4], sizeof(cells[4]));
 	snprintf(cells[5], sizeof(cells[5]), "%lld", c->voucher_id);
 	csv_cell(out, t, 0);
 	csv_cell(out, cells[0], 0);

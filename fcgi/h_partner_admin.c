@@ -154,15 +154,10 @@ h_application_reject(struct req *r)
 	if (s == KQ_OK)
 		s = pv_reject(r->app->db, r->arena, &r->me, r->remote_addr, r->id,
 		    r->f.v[RJ_REASON].s);
-	if (s == KQ_INVALID_FIELD) {
-		struct view *v = page_view(r);
-
-		flash_now(v, s, "reason");
-		view_set_int(v, "error_status", 422);
-		page(r, 422, "error", v);
-		return;
-	}
-	done(r, s, "rejected", "/admin/partner/applications");
+	if (s == KQ_INVALID_FIELD)
+		fail_at(r, s, "reason", NULL);
+	else
+		done(r, s, "rejected", "/admin/partner/applications");
 }
 
 void

@@ -28,21 +28,6 @@ static const struct field code_fields[RF__MAX] = {
 };
 const struct form_def code_form = FORM_DEF(code_fields);
 
-/* "全部通用产品" / "仅限 云服务器、Redis" / "通用产品,不含 域名注册" */
-static const char *
-scope_words(struct arena *a, const struct voucher *v)
-{
-	switch (v->scope) {
-	case SCOPE_INCLUDE:
-		return arena_printf(a, "仅限 %s", v->product_names);
-	case SCOPE_EXCLUDE:	/* an empty blocklist excludes nothing */
-		return *v->product_names ? arena_printf(a, "通用产品,不含 %s",
-		    v->product_names) : "全部通用产品";
-	default:
-		return "全部通用产品";
-	}
-}
-
 void
 show_voucher(struct arena *a, struct view *x, const struct voucher *v)
 {
@@ -57,7 +42,7 @@ show_voucher(struct arena *a, struct view *x, const struct voucher *v)
 	show_date(x, "valid_from", v->valid_from);
 	show_date(x, "valid_to", v->valid_to);
 	view_set(x, "scope", voucher_scope_names[v->scope]);
-	view_set(x, "scope_text", scope_words(a, v));
+	view_set(x, "scope_text", scope_text(a, v->scope, v->product_names));
 	show_state(x, "mode", opt_balance_mode, v->mode);
 	if (v->uin)
 		view_set_int(x, "uin", v->uin);

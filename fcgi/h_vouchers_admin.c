@@ -101,12 +101,11 @@ template_page(struct req *r, int status, const struct vtemplate *t,
 {
 	const struct product	*p;
 	struct option		*opts;
-	struct view		*v = page_view(r), *fv;
+	struct view		*v = page_view(r);
 	const char		*products = "", *scen = "", *bill = "prepaid";
 	int			 mode = BM_SINGLE_USE, scope = SCOPE_ALL;
 	size_t			 n;
 	enum kq_status		 s;
-	char			 buf[CLOCK_BUFSZ];
 
 	if ((s = catalog_products(r->app->db, &p, &n)) != KQ_OK) {
 		fail(r, s);
@@ -120,20 +119,7 @@ template_page(struct req *r, int status, const struct vtemplate *t,
 		mode = (int)form_int(f, TF_MODE, BM_SINGLE_USE);
 		scope = (int)form_int(f, TF_SCOPE, SCOPE_ALL);
 	} else if (t != NULL) {
-		fv = view_map(v, "f");
-		view_set(fv, "name", t->name);
-		view_setf(fv, "face", "%lld.%02lld", t->face / 100, t->face % 100);
-		view_setf(fv, "min_amount", "%lld.%02lld", t->min_amount / 100,
-		    t->min_amount % 100);
-		view_set_int(fv, "min_months", t->min_months);
-		if (t->valid_days)
-			view_set_int(fv, "valid_days", t->valid_days);
-		else {
-			clock_display_date(t->valid_from, buf, sizeof(buf));
-			view_set(fv, "valid_from", arena_strdup(r->arena, buf));
-			clock_display_date(t->valid_to, buf, sizeof(buf));
-			view_set(fv, "valid_to", arena_strdup(r->arena, buf));
-		}
+		show_template_form(r->arena, view_map(v, "f"), t);
 		products = t->products;
 		scen = t->scenarios;
 		bill = t->billing;

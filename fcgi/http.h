@@ -71,8 +71,10 @@ void		 page(struct req *, int status, const char *name, struct view *);
 void		 redirect(struct req *, const char *location);
 /* The error page for a status (403, 404, 409, 413, 422, 429, 503 …). */
 void		 fail(struct req *, enum kq_status);
-/* The error page for s with its own words (e.g. naming an order). */
-void		 fail_msg(struct req *, enum kq_status, const char *message);
+/* The same naming the failing field and, with its own words (e.g. naming
+ * an order), the message; either may be NULL. */
+void		 fail_at(struct req *, enum kq_status, const char *field,
+		    const char *message);
 /* One CSV cell, neutralised (SPEC §7); last ends the line. */
 void		 csv_cell(FCGX_Stream *, const char *, int last);
 /* The headers of a CSV attachment, with a BOM. */

@@ -10,6 +10,7 @@
 #include "money.h"
 #include "pickup.h"
 #include "present.h"
+#include "voucher_template.h"
 
 const struct option opt_pickup_product[] = {
 	{ "cvm", "云服务器" }, { "vhost", "虚拟主机" }, { "baremetal", "裸金属" },
@@ -141,6 +142,41 @@ set_pair(struct view *v, const char *key, const char *human, const char *machine
 	memcpy(vkey, key, len);
 	memcpy(vkey + len, "_v", 3);
 	view_set(v, vkey, arena_strdup(v->arena, machine));
+}
+
+void
+show_template_form(struct arena *a, struct view *fv, const struct vtemplate *t)
+{
+	char buf[CLOCK_BUFSZ > MONEY_BUFSZ ? CLOCK_BUFSZ : MONEY_BUFSZ];
+
+	view_set(fv, "name", t->name);
+	money_plain(t->face, buf, sizeof(buf));
+	view_set(fv, "face", arena_strdup(a, buf));
+	money_plain(t->min_amount, buf, sizeof(buf));
+	view_set(fv, "min_amount", arena_strdup(a, buf));
+	view_set_int(fv, "min_months", t->min_months);
+	if (t->valid_days) {
+		view_set_int(fv, "valid_days", t->valid_days);
+		return;
+	}
+	clock_display_date(t->valid_from, buf, sizeof(buf));
+	view_set(fv, "valid_from", arena_strdup(a, buf));
+	clock_display_date(t->valid_to, buf, sizeof(buf));
+	view_set(fv, "valid_to", arena_strdup(a, buf));
+}
+
+const char *
+scope_text(struct arena *a, enum voucher_scope scope, const char *names)
+{
+	switch (scope) {
+	case SCOPE_INCLUDE:
+		return arena_printf(a, "仅限 %s", names);
+	case SCOPE_EXCLUDE:	/* an empty blocklist excludes nothing */
+		return *names ? arena_printf(a, "通用产品,不含 %s", names) :
+		    "全部通用产品";
+	default:
+		return "全部通用产品";
+	}
 }
 
 void

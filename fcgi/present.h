@@ -34,6 +34,9 @@ void		 show_date(struct view *, const char *key, time_t);
 /* KEY = the machine value of option I, KEY_text = its words. */
 void		 show_state(struct view *, const char *key, const struct option *,
 		    int i);
+/* A scope in words for the names of its products: "全部通用产品",
+ * "仅限 云服务器、Redis", "通用产品,不含 域名注册". */
+const char	*scope_text(struct arena *, enum voucher_scope, const char *names);
 /* A pickup-card code as people read it (groups of four) and as stored. */
 void		 show_card(struct view *, const char *key, const char *code);
 /* An option table of n rows (catalog data) whose members code and name
@@ -53,6 +56,11 @@ void		 show_choices(struct view *, const char *key, const struct option *,
 void		 show_pager(struct req *, struct view *, const struct page_info *);
 struct usage;
 struct voucher;
+struct vtemplate;
+/* A stored template as its form shows it again (map "f"): amounts in yuan,
+ * days, or the dates in display_tz. */
+void		 show_template_form(struct arena *, struct view *f,
+		    const struct vtemplate *);
 /* A pick-up's usage record; its order links under order_base ("/user/orders"
  * for the member, "/admin/orders" for the backend). */
 void		 show_usage(struct view *, const struct usage *, const char *order_base);

@@ -6,11 +6,11 @@
  * to the FastCGI stream.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
 #include "http.h"
+#include "money.h"
 #include "present.h"
 #include "voucher.h"
 #include "request.h"
@@ -221,25 +221,22 @@ redirect(struct req *r, const char *location)
 }
 
 void
-fail(struct req *r, enum kq_status s)
+fail_at(struct req *r, enum kq_status s, const char *field, const char *message)
 {
 	struct view *v = page_view(r);
 
 	/* the error is the page's one flash, over any left by a redirect */
-	flash_now(v, s, NULL);
+	flash_now(v, s, field);
+	if (message != NULL)
+		view_set(v, "flash_text", message);
 	view_set_int(v, "error_status", kq_http_status(s));
 	page(r, kq_http_status(s), "error", v);
 }
 
 void
-fail_msg(struct req *r, enum kq_status s, const char *message)
+fail(struct req *r, enum kq_status s)
 {
-	struct view *v = page_view(r);
-
-	flash_now(v, s, NULL);
-	view_set(v, "flash_text", message);
-	view_set_int(v, "error_status", kq_http_status(s));
-	page(r, kq_http_status(s), "error", v);
+	fail_at(r, s, NULL, NULL);
 }
 
 void
@@ -271,7 +268,8 @@ ledger_csv(struct req *r, const char *filename, const struct ledger_row *rows,
     size_t n, int with_customer)
 {
 	FCGX_Stream	*out = r->fcgx->out;
-	char		 t[CLOCK_BUFSZ], amount[32], balance[32], order[24], uin[24];
+	char		 t[CLOCK_BUFSZ], amount[MONEY_BUFSZ], balance[MONEY_BUFSZ];
+	char		 order[24], uin[24];
 	size_t		 i;
 
 	csv_start(r, filename);
@@ -280,11 +278,8 @@ ledger_csv(struct req *r, const char *filename, const struct ledger_row *rows,
 	    "\"金额(元)\",\"余额(元)\"\r\n", out);
 	for (i = 0; i < n; i++) {
 		clock_iso(rows[i].time, t, sizeof(t));
-		snprintf(amount, sizeof(amount), "%s%lld.%02lld",
-		    rows[i].amount < 0 ? "-" : "", llabs(rows[i].amount) / 100,
-		    llabs(rows[i].amount) % 100);
-		snprintf(balance, sizeof(balance), "%lld.%02lld",
-		    rows[i].balance / 100, rows[i].balance % 100);
+		money_plain(rows[i].amount, amount, sizeof(amount));
+		money_plain(rows[i].balance, balance, sizeof(balance));
 		snprintf(order, sizeof(order), "%lld", rows[i].order_id);
 		snprintf(uin, sizeof(uin), "%lld", rows[i].customer);
 		csv_cell(out, t, 0);
