@@ -5,7 +5,7 @@ import threading
 
 from kq import Client, ctl, ctl_fails, new_admin, sql
 from test_pickup import admin
-from test_vouchers import candidates, give, order
+from test_vouchers import candidates, give, order, run_shoppers
 
 _next = [0]
 
@@ -427,37 +427,9 @@ def test_randomized_partner_workload_keeps_both_books():
     for c in cs:
         type2(p, c, amount=str(random.choice([80, 150])))
         post(p, "/partner/customer-templates/%d/issue" % ctid, uin=str(c.uin))
-    errors = []
-
-    def worker(m, seed):
-        r = random.Random(seed)
-        c = Client()
-        c.cookies = dict(m.cookies)
-        tok = c.csrf_of("/user")
-        for _ in range(10):
-            oid = order(m, r.choice(["cvm", "redis", "domain"]),
-                        str(r.choice([20, 45.5, 90, 200])),
-                        scenario="purchase")
-            ids, _ = candidates(c, oid)
-            choice = r.choice(ids + [None]) if ids else None
-            s = c.post("/user/orders/%d/confirm" % oid,
-                       {"csrf": tok, "voucher": str(choice) if choice else ""}).status
-            if s not in (303, 409, 422):
-                errors.append(("confirm", s))
-                continue
-            action = r.choice(["pay", "pay", "cancel", "refund"])
-            if action == "refund":
-                c.post("/user/orders/%d/pay" % oid, {"csrf": tok})
-            s = c.post("/user/orders/%d/%s" % (oid, action), {"csrf": tok}).status
-            if s >= 500:
-                errors.append((action, s))
-
-    threads = [threading.Thread(target=worker, args=(c, random.random()))
-               for c in cs for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = run_shoppers([(c, random.random()) for c in cs for _ in range(2)],
+                          ["cvm", "redis", "domain"], [20, 45.5, 90, 200], 10,
+                          (303, 409, 422))
     assert not errors, errors
     uins = ",".join(str(c.uin) for c in cs)
     # partner vouchers: face - deductions = balance, the ledger ends at it

@@ -373,40 +373,52 @@ def test_thirty_racing_redemptions_from_two_accounts():
                " WHERE v.code = '%s' AND l.kind = 'activate'" % code)[0][0] == "1"
 
 
+def shop(m, seed, errors, products, amounts, rounds, confirm_ok):
+    """One racer of a randomized workload: orders of m, each confirmed with
+    a random candidate or none, then paid, cancelled or paid and refunded;
+    unexpected statuses go to errors."""
+    r = random.Random(seed)
+    c = Client()
+    c.cookies = dict(m.cookies)
+    tok = c.csrf_of("/user")
+    for _ in range(rounds):
+        oid = order(m, r.choice(products), str(r.choice(amounts)))
+        ids, _ = candidates(c, oid)
+        choice = r.choice(ids + [None]) if ids else None
+        s = c.post("/user/orders/%d/confirm" % oid,
+                   {"csrf": tok, "voucher": str(choice) if choice else ""}).status
+        if s not in confirm_ok:
+            errors.append(("confirm", s))
+            continue
+        action = r.choice(["pay", "pay", "cancel", "refund"])
+        if action == "refund":
+            c.post("/user/orders/%d/pay" % oid, {"csrf": tok})
+        s = c.post("/user/orders/%d/%s" % (oid, action), {"csrf": tok}).status
+        if s >= 500:
+            errors.append((action, s))
+
+
+def run_shoppers(racers, products, amounts, rounds, confirm_ok):
+    """Runs shop() for each (member, seed) at once; the errors."""
+    errors = []
+    threads = [threading.Thread(target=shop, args=(m, seed, errors, products,
+                                                   amounts, rounds, confirm_ok))
+               for m, seed in racers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
 def test_randomized_concurrent_workload_keeps_the_books():
     ms = [member() for _ in range(4)]
     for m in ms:
         give(m, name="结转", face="300", balance_mode="carry_over")
         give(m, name="单次", face="120")
     rng = random.Random(4)
-    errors = []
-
-    def worker(m, seed):
-        r = random.Random(seed)
-        c = Client()
-        c.cookies = dict(m.cookies)
-        tok = c.csrf_of("/user")
-        for _ in range(12):
-            oid = order(m, "cvm", str(r.choice([20, 50, 99.5, 130, 400])))
-            ids, _ = candidates(c, oid)
-            choice = r.choice(ids + [None]) if ids else None
-            s = c.post("/user/orders/%d/confirm" % oid,
-                       {"csrf": tok, "voucher": str(choice) if choice else ""}).status
-            if s not in (303, 409):
-                errors.append(("confirm", s))
-                continue
-            action = r.choice(["pay", "pay", "cancel", "refund"])
-            if action == "refund":
-                c.post("/user/orders/%d/pay" % oid, {"csrf": tok})
-            s = c.post("/user/orders/%d/%s" % (oid, action), {"csrf": tok}).status
-            if s >= 500:
-                errors.append((action, s))
-
-    threads = [threading.Thread(target=worker, args=(m, rng.random())) for m in ms for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = run_shoppers([(m, rng.random()) for m in ms for _ in range(2)],
+                          ["cvm"], [20, 50, 99.5, 130, 400], 12, (303, 409))
     assert not errors, errors
     uins = ",".join(str(m.uin) for m in ms)
     # every voucher: face - deductions = balance, and the ledger ends at it
