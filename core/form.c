@@ -305,6 +305,7 @@ form_parse(struct arena *a, const struct form_def *d, const struct params *p,
 			if (st == KQ_UNAVAILABLE)
 				return st;
 			if (st != KQ_OK) {
+				v->err = st;
 				if (first == KQ_OK) {
 					first = st;
 					out->bad = t[i].name;
@@ -320,10 +321,14 @@ form_parse(struct arena *a, const struct form_def *d, const struct params *p,
 		}
 		if (v->raw == NULL)
 			v->raw = "";
-		if (!v->present && t[i].required && first == KQ_OK) {
-			first = t[i].type == FT_VCODE ? KQ_CODE_FORMAT :
+		if (!v->present && t[i].required && v->err == KQ_OK) {
+			v->err = t[i].type == FT_VCODE ? KQ_CODE_FORMAT :
 			    t[i].type == FT_CARD ? KQ_CARD_FORMAT : KQ_INVALID_FIELD;
-			out->bad = t[i].name;
+			v->missing = 1;
+			if (first == KQ_OK) {
+				first = v->err;
+				out->bad = t[i].name;
+			}
 		}
 	}
 	return first;

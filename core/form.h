@@ -70,12 +70,15 @@ struct fvalue {
 	long long	 i;		/* FT_INT, FT_MONEY cents, FT_DATE, FT_OPTION */
 	const char	**list;		/* repeated fields: every value */
 	size_t		 nlist;
+	enum kq_status	 err;		/* why this field failed, or KQ_OK */
+	int		 missing;	/* it failed by being left empty */
 };
 
 struct form {
 	const struct form_def	*def;
 	struct fvalue		*v;	/* def->n values, by the form's enum */
-	const char		*bad;	/* first field that failed, or NULL */
+	const char		*bad;	/* first field that failed, or NULL;
+					   every failed field has its err */
 };
 
 void		 params_init(struct params *);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit.h"
 #include "order.h"
 #include "partner_charge.h"
 #include "pickup.h"
@@ -28,6 +29,10 @@ static const struct db_col order_cols[] = {
 	DB_COL(struct order, description, "o.description"),
 	DB_ENUM(struct order, status, ORDER_STATUS("o"), order_status_names),
 	DB_ENUM(struct order, stored, "o.status", order_status_names),
+	DB_ENUM(struct order, refund, "o.refund", refund_state_names),
+	DB_COL(struct order, refund_reason, "o.refund_reason"),
+	DB_COL(struct order, refund_note, "o.refund_note"),
+	DB_COL(struct order, refund_requested_at, "o.refund_requested_at"),
 	DB_COL(struct order, months, "o.months"),
 	DB_COL(struct order, amount, "o.amount"),
 	DB_COL(struct order, card_amount, "o.card_amount"),
@@ -57,6 +62,14 @@ static struct db_sel SQL_ORDER_LIST = DB_SEL(
     "SELECT {cols}" ORDER_FROM " WHERE o.uin = ? ORDER BY o.id DESC LIMIT ? OFFSET ?",
     DB_WHOLE(order_cols), DB_WHOLE(instance_cols));
 static const char SQL_ORDER_COUNT[] = "SELECT COUNT(*) FROM orders WHERE uin = ?";
+#define ORDER_FILTER \
+    " WHERE (? = 0 OR o.uin = ?) AND (? = '' OR o.status = ?)" \
+    " AND (? = '' OR o.refund = ?)"
+static struct db_sel SQL_ORDER_LIST_ALL = DB_SEL(
+    "SELECT {cols}" ORDER_FROM ORDER_FILTER " ORDER BY o.id DESC LIMIT ? OFFSET ?",
+    DB_WHOLE(order_cols), DB_WHOLE(instance_cols));
+static const char SQL_ORDER_COUNT_ALL[] =
+    "SELECT COUNT(*) FROM orders o" ORDER_FILTER;
 static struct db_sel SQL_ORDER_LOCK = DB_SEL(
     "SELECT {cols} FROM orders o WHERE o.id = ? AND (? = 0 OR o.uin = ?) FOR UPDATE",
     DB_WHOLE(order_cols));
@@ -88,6 +101,11 @@ static const char SQL_ORDER_PAID[] =
     "UPDATE orders SET status = 'paid', paid_at = UTC_TIMESTAMP() WHERE id = ?";
 static const char SQL_ORDER_CLOSE[] =
     "UPDATE orders SET status = ?, closed_at = UTC_TIMESTAMP() WHERE id = ?";
+static const char SQL_REFUND_REQUEST[] =
+    "UPDATE orders SET refund = 'requested', refund_reason = ?, refund_note = '',"
+    " refund_requested_at = UTC_TIMESTAMP() WHERE id = ?";
+static const char SQL_REFUND_DECIDE[] =
+    "UPDATE orders SET refund = ?, refund_note = ? WHERE id = ?";
 
 enum kq_status
 order_create(struct db *db, long long uin, const char *product,
@@ -127,6 +145,19 @@ order_list(struct db *db, struct arena *a, long long uin, struct page_info *pg,
 	    sizeof(**out), out, n);
 }
 
+enum kq_status
+order_list_all(struct db *db, struct arena *a, const struct order_filter *f,
+    struct page_info *pg, struct order **out, size_t *n)
+{
+	const char	*st = f->status >= 0 ? order_status_names[f->status] : "";
+	const char	*rf = f->refund >= 0 ? refund_state_names[f->refund] : "";
+	struct db_arg	 args[8] = { DB_INT(f->uin), DB_INT(f->uin), DB_STR(st),
+			    DB_STR(st), DB_STR(rf), DB_STR(rf) };
+
+	return page_select(db, a, &SQL_ORDER_LIST_ALL, SQL_ORDER_COUNT_ALL, args,
+	    6, pg, sizeof(**out), out, n);
+}
+
 static struct order_terms
 terms_of(const struct order *o)
 {
@@ -147,6 +178,19 @@ order_candidates(struct db *db, struct arena *a, const struct order *o,
 	if (!(order_actions(o->status) & OA_CONFIRM))
 		return KQ_OK;	/* only a pending order chooses a voucher */
 	return voucher_match(db, a, o->uin, &t, 0, out, n);
+}
+
+enum kq_status
+order_unfit(struct db *db, struct arena *a, const struct order *o,
+    struct voucher **out, size_t *n)
+{
+	struct order_terms t = terms_of(o);
+
+	*n = 0;
+	*out = NULL;
+	if (!(order_actions(o->status) & OA_CONFIRM))
+		return KQ_OK;
+	return voucher_unfit(db, a, o->uin, &t, out, n);
 }
 
 /* Locks the order row (uin 0: any account's) and reads it. */
@@ -194,17 +238,55 @@ order_close(struct db *db, const struct order *o, enum order_status to)
 	return db_exec(db, SQL_ORDER_CLOSE, a, 2, NULL, NULL);
 }
 
-enum change { PAY, CANCEL, TIME_OUT, REFUND };
+enum change { PAY, CANCEL, TIME_OUT, REFUND, REFUND_REQUEST, REFUND_REJECT };
 
 struct change_ctx {
-	long long	 uin, id;	/* uin 0: the system (sweep) */
-	enum change	 what;
+	long long		 uin, id;	/* uin 0: the system or finance */
+	enum change		 what;
+	const struct principal	*admin;		/* REFUND, REFUND_REJECT */
+	const char		*ip, *text;	/* the reason or note */
 };
+
+/* Whether the change may happen to order o now. */
+static int
+change_allowed(const struct change_ctx *c, const struct order *o)
+{
+	switch (c->what) {
+	case PAY:
+		return order_actions(o->status) & OA_PAY;
+	case CANCEL:
+		return order_actions(o->status) & OA_CANCEL;
+	case TIME_OUT:	/* an effective status not yet written */
+		return o->status != o->stored;
+	case REFUND:
+		return order_actions(o->status) & OA_REFUND;
+	case REFUND_REQUEST:
+		return order_can_request_refund(o->status, o->refund, o->cash);
+	case REFUND_REJECT:
+		return order_can_reject_refund(o->status, o->refund);
+	}
+	return 0;
+}
+
+/* Finance's refund decision, written and audited. */
+static enum kq_status
+refund_decide(struct db *db, const struct change_ctx *c, enum refund_state to)
+{
+	struct db_arg	a[3] = { DB_STR(refund_state_names[to]),
+			    DB_STR(c->text ? c->text : ""), DB_INT(c->id) };
+	char		target[32];
+	enum kq_status	s;
+
+	if ((s = db_exec(db, SQL_REFUND_DECIDE, a, 3, NULL, NULL)) != KQ_OK)
+		return s;
+	snprintf(target, sizeof(target), "order:%lld", c->id);
+	return audit_write(db, c->admin, to == RF_APPROVED ? "order.refund" :
+	    "order.refund.reject", target, c->text, c->ip);
+}
 
 static enum kq_status
 change_txn(struct db *db, struct arena *a, void *arg)
 {
-	static const unsigned needs[] = { OA_PAY, OA_CANCEL, 0, OA_REFUND };
 	struct change_ctx	*c = arg;
 	struct db_arg		 x = DB_INT(c->id);
 	char			 buf[ACTOR_BUFSZ];
@@ -214,10 +296,7 @@ change_txn(struct db *db, struct arena *a, void *arg)
 
 	if ((s = order_lock(db, a, c->uin, c->id, &o)) != KQ_OK)
 		return s;
-	/* a time-out writes an effective status not yet written; the rest
-	 * are what order_actions() allows */
-	if (c->what == TIME_OUT ? o.status == o.stored :
-	    !(order_actions(o.status) & needs[c->what]))
+	if (!change_allowed(c, &o))
 		return KQ_ORDER_STATE;
 	switch (c->what) {
 	case PAY:
@@ -240,24 +319,39 @@ change_txn(struct db *db, struct arena *a, void *arg)
 		return order_release(db, &o, actor);
 	case REFUND:
 		/* SPEC §5: cash only; the voucher amount stays spent */
-		if ((s = order_close(db, &o, OS_REFUNDED)) != KQ_OK)
+		if ((s = order_close(db, &o, OS_REFUNDED)) != KQ_OK ||
+		    (s = charge_refund(db, o.id)) != KQ_OK)
 			return s;
-		return charge_refund(db, o.id);
+		return refund_decide(db, c, RF_APPROVED);
+	case REFUND_REJECT:
+		return refund_decide(db, c, RF_REJECTED);
+	case REFUND_REQUEST: {
+		struct db_arg r[2] = { DB_STR(c->text), DB_INT(o.id) };
+
+		return db_exec(db, SQL_REFUND_REQUEST, r, 2, NULL, NULL);
+	}
 	}
 	return KQ_OK;
+}
+
+static enum kq_status
+order_change_ctx(struct db *db, struct arena *a, struct change_ctx *c)
+{
+	enum kq_status s;
+
+	/* what the account's timed-out orders held is given back first */
+	if (c->uin != 0 && (s = orders_time_out(db, a, c->uin, NULL)) != KQ_OK)
+		return s;
+	return db_txn(db, a, change_txn, c);
 }
 
 static enum kq_status
 order_change(struct db *db, struct arena *a, long long uin, long long id,
     enum change what)
 {
-	struct change_ctx	c = { uin, id, what };
-	enum kq_status		s;
+	struct change_ctx c = { uin, id, what, NULL, NULL, NULL };
 
-	/* what the account's timed-out orders held is given back first */
-	if (what != TIME_OUT && (s = orders_time_out(db, a, uin, NULL)) != KQ_OK)
-		return s;
-	return db_txn(db, a, change_txn, &c);
+	return order_change_ctx(db, a, &c);
 }
 
 enum kq_status
@@ -273,9 +367,35 @@ order_cancel(struct db *db, struct arena *a, long long uin, long long id)
 }
 
 enum kq_status
-order_refund(struct db *db, struct arena *a, long long uin, long long id)
+order_refund_request(struct db *db, struct arena *a, long long uin,
+    long long id, const char *reason)
 {
-	return order_change(db, a, uin, id, REFUND);
+	struct change_ctx c = { uin, id, REFUND_REQUEST, NULL, NULL, reason };
+
+	if (reason == NULL || *reason == '\0')
+		return KQ_INVALID_FIELD;
+	return order_change_ctx(db, a, &c);
+}
+
+enum kq_status
+order_refund(struct db *db, struct arena *a, const struct principal *admin,
+    const char *ip, long long id, const char *note)
+{
+	struct change_ctx c = { 0, id, REFUND, admin, ip, note };
+
+	return order_change_ctx(db, a, &c);
+}
+
+enum kq_status
+order_refund_reject(struct db *db, struct arena *a,
+    const struct principal *admin, const char *ip, long long id,
+    const char *reason)
+{
+	struct change_ctx c = { 0, id, REFUND_REJECT, admin, ip, reason };
+
+	if (reason == NULL || *reason == '\0')
+		return KQ_INVALID_FIELD;
+	return order_change_ctx(db, a, &c);
 }
 
 enum kq_status

@@ -27,6 +27,9 @@ struct order {
 	const char		*product, *billing, *scenario, *description;
 	enum order_status	 status;	/* effective */
 	enum order_status	 stored;
+	enum refund_state	 refund;
+	const char		*refund_reason, *refund_note;
+	time_t			 refund_requested_at;
 	int			 months;
 	long long		 amount, card_amount, voucher_amount, cash;
 	time_t			 created_at, paid_at, pay_by;
@@ -46,9 +49,22 @@ enum kq_status	order_get(struct db *, struct arena *, long long uin, long long i
 		    struct order *);
 enum kq_status	order_list(struct db *, struct arena *, long long uin,
 		    struct page_info *, struct order **, size_t *);
+/* The finance backend's list: every account's orders, newest first. */
+struct order_filter {
+	long long		 uin;		/* 0: any */
+	int			 status;	/* enum order_status (stored), -1: any */
+	int			 refund;	/* enum refund_state, -1: any */
+};
+enum kq_status	order_list_all(struct db *, struct arena *,
+		    const struct order_filter *, struct page_info *,
+		    struct order **, size_t *);
 /* The account's vouchers that fit the order, best first (SPEC §5); none
  * unless the order can still be confirmed. */
 enum kq_status	order_candidates(struct db *, struct arena *, const struct order *,
+		    struct voucher **, size_t *);
+/* The account's vouchers that do not fit, with why (voucher.unfit); none
+ * unless the order can still be confirmed. */
+enum kq_status	order_unfit(struct db *, struct arena *, const struct order *,
 		    struct voucher **, size_t *);
 /* Freezes voucher_id (0: none) for the order and confirms it. */
 enum kq_status	order_confirm(struct db *, struct arena *, long long uin,
@@ -56,10 +72,22 @@ enum kq_status	order_confirm(struct db *, struct arena *, long long uin,
 /* Each KQ_ORDER_STATE unless order_actions() allows it.  Paying deducts the
  * voucher and requests what was held (the demo has no payment gateway:
  * this is the gateway's callback); cancelling gives back the voucher and
- * the card; a refund returns the cash only. */
+ * the card. */
 enum kq_status	order_pay(struct db *, struct arena *, long long uin, long long id);
 enum kq_status	order_cancel(struct db *, struct arena *, long long uin, long long id);
-enum kq_status	order_refund(struct db *, struct arena *, long long uin, long long id);
+/* The member asks for a refund (order_can_request_refund(), else
+ * KQ_ORDER_STATE); reason is required (KQ_INVALID_FIELD). */
+enum kq_status	order_refund_request(struct db *, struct arena *, long long uin,
+		    long long id, const char *reason);
+/* Finance refunds a paid order, asked for or not (SPEC §5: the cash only;
+ * the voucher amount stays spent; the partner charge is marked refunded),
+ * or rejects an open request with a reason; both audited. */
+enum kq_status	order_refund(struct db *, struct arena *,
+		    const struct principal *admin, const char *ip, long long id,
+		    const char *note);
+enum kq_status	order_refund_reject(struct db *, struct arena *,
+		    const struct principal *admin, const char *ip, long long id,
+		    const char *reason);
 /* Writes the time-out of orders past their payment window (all accounts
  * when uin is 0), giving back what they held; *n (may be NULL) gets the
  * count.  The sweep calls it, and every change of an account's orders

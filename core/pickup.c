@@ -61,6 +61,8 @@ static struct db_sel SQL_CARD_LOCK = DB_SEL(
     "SELECT {cols} FROM pickup_cards c JOIN pickup_batches b ON b.id = c.batch_id"
     " WHERE c.id = ? FOR UPDATE", DB_WHOLE(card_cols));
 static const char SQL_CARD_BATCH[] = "SELECT batch_id FROM pickup_cards WHERE id = ?";
+static const char SQL_CARD_ENABLE[] =
+    "UPDATE pickup_cards SET status = 'unused' WHERE id = ?";
 static const char SQL_CARD_DISABLE[] =
     "UPDATE pickup_cards SET status = 'disabled' WHERE id = ?";
 static const char SQL_CARD_CLAIM[] =
@@ -215,24 +217,49 @@ cards_forget(struct db *db)
 /* ------------------------------------------------------------ admin */
 
 enum kq_status
-cards_of_batch(struct db *db, struct arena *a, long long batch_id,
-    long long total, struct page_info *pg, struct card **out, size_t *n)
+cards_of_batch(struct db *db, struct arena *a, const struct principal *me,
+    const char *ip, int full, long long batch_id, long long total,
+    struct page_info *pg, struct card **out, size_t *n)
 {
-	struct db_arg args[3];
+	struct db_arg	 args[3];
+	char		 target[32], detail[32], *masked;
+	enum kq_status	 s;
+	size_t		 i, len;
 
+	if (full && !me->is_admin_role)
+		return KQ_FORBIDDEN;
 	page_clamp(pg, total);
 	args[0] = DB_INT(batch_id);
 	args[1] = DB_INT(PAGE_SIZE);
 	args[2] = DB_INT((long long)(pg->page - 1) * PAGE_SIZE);
-	return db_select(db, a, &SQL_CARDS_OF_BATCH, args, 3, sizeof(**out), out, n);
+	if ((s = db_select(db, a, &SQL_CARDS_OF_BATCH, args, 3, sizeof(**out),
+	    out, n)) != KQ_OK)
+		return s;
+	if (full) {
+		snprintf(target, sizeof(target), "batch:%lld", batch_id);
+		snprintf(detail, sizeof(detail), "page %d, %zu codes", pg->page, *n);
+		return audit_write(db, me, "pickup.batch.codes.view", target,
+		    detail, ip);
+	}
+	for (i = 0; i < *n; i++) {	/* the last four only */
+		len = strlen((*out)[i].code);
+		if ((masked = arena_strdup(a, (*out)[i].code)) == NULL)
+			return KQ_UNAVAILABLE;
+		memset(masked, '*', len > 4 ? len - 4 : 0);
+		(*out)[i].code = masked;
+	}
+	return KQ_OK;
 }
 
 struct disable_ctx {
 	const struct principal	*admin;
 	const char		*ip;
 	long long		 card_id;
+	int			 enable;
 };
 
+/* Disables an unused card, or makes a disabled one unused again; doing
+ * what is already done changes nothing. */
 static enum kq_status
 disable_txn(struct db *db, struct arena *a, void *arg)
 {
@@ -247,23 +274,33 @@ disable_txn(struct db *db, struct arena *a, void *arg)
 		return s;
 	if (card.stored == CARD_USED)
 		return KQ_CARD_USED;
-	if (!card_can_disable(card.stored))	/* already disabled */
+	if (c->enable ? card.stored != CARD_DISABLED :
+	    !card_can_disable(card.stored))
 		return KQ_OK;
-	if ((s = db_exec(db, SQL_CARD_DISABLE, &x, 1, NULL, NULL)) != KQ_OK)
+	if ((s = db_exec(db, c->enable ? SQL_CARD_ENABLE : SQL_CARD_DISABLE,
+	    &x, 1, NULL, NULL)) != KQ_OK)
 		return s;
 	snprintf(target, sizeof(target), "card:%lld", c->card_id);
-	return audit_write(db, c->admin, "pickup.card.disable", target, NULL, c->ip);
+	return audit_write(db, c->admin, c->enable ? "pickup.card.enable" :
+	    "pickup.card.disable", target, NULL, c->ip);
+}
+
+enum kq_status
+card_batch(struct db *db, long long card_id, long long *batch_id)
+{
+	struct db_arg x = DB_INT(card_id);
+
+	return db_scalar(db, SQL_CARD_BATCH, &x, 1, batch_id);
 }
 
 enum kq_status
 card_disable(struct db *db, struct arena *a, const struct principal *admin,
-    const char *ip, long long card_id, long long *batch_id)
+    const char *ip, long long card_id, int enable, long long *batch_id)
 {
-	struct disable_ctx	c = { admin, ip, card_id };
-	struct db_arg		x = DB_INT(card_id);
+	struct disable_ctx	c = { admin, ip, card_id, enable };
 	enum kq_status		s;
 
-	if ((s = db_scalar(db, SQL_CARD_BATCH, &x, 1, batch_id)) != KQ_OK)
+	if ((s = card_batch(db, card_id, batch_id)) != KQ_OK)
 		return s;
 	return db_txn(db, a, disable_txn, &c);
 }

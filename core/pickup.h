@@ -86,11 +86,20 @@ struct pickup_claim {
 enum kq_status	cards_add(struct db *, long long batch_id, int count);
 /* Closes the big insert statements (after a batch). */
 void		cards_forget(struct db *);
-enum kq_status	cards_of_batch(struct db *, struct arena *, long long batch_id,
-		    long long total, struct page_info *, struct card **, size_t *);
-/* KQ_CARD_USED for a used card (SPEC §4); *batch_id gets its batch. */
+/* A page of a batch's cards.  Codes are masked to their last four unless
+ * full: only role admin sees full codes (else KQ_FORBIDDEN), and that view
+ * is audited like a download (issue 9, 10). */
+enum kq_status	cards_of_batch(struct db *, struct arena *,
+		    const struct principal *, const char *ip, int full,
+		    long long batch_id, long long total, struct page_info *,
+		    struct card **, size_t *);
+/* Disables a card, or (enable) makes a disabled one usable again;
+ * KQ_CARD_USED for a used card (SPEC §4); *batch_id gets its batch. */
 enum kq_status	card_disable(struct db *, struct arena *, const struct principal *,
-		    const char *ip, long long card_id, long long *batch_id);
+		    const char *ip, long long card_id, int enable,
+		    long long *batch_id);
+/* The batch of a card; KQ_NOT_FOUND for an unknown card. */
+enum kq_status	card_batch(struct db *, long long card_id, long long *batch_id);
 enum kq_status	usage_list(struct db *, struct arena *, const struct usage_filter *,
 		    struct page_info *, struct usage **, size_t *);
 

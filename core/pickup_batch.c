@@ -94,10 +94,25 @@ batch_create(struct db *db, struct arena *a, const struct principal *admin,
     const char **bad_field)
 {
 	struct create_ctx	c;
+	struct batch_spec	sp = *spec;
 	enum kq_status		s;
 
 	*bad_field = NULL;
 	memset(&c, 0, sizeof(c));
+	/* a date or a number of months, the one chosen (issue 9) */
+	switch (validity_pick(spec->validity_by, spec->valid_to_ymd != 0,
+	    spec->valid_months != 0)) {
+	case VB_DATES:
+		sp.valid_months = 0;
+		break;
+	case VB_DURATION:
+		sp.valid_to_ymd = 0;
+		break;
+	default:
+		*bad_field = "validity";
+		return KQ_INVALID_FIELD;
+	}
+	spec = &sp;
 	/* SPEC §2: a date means the end of that day in display_tz */
 	if (spec->valid_to_ymd)
 		c.valid_to = clock_end_of_day(spec->valid_to_ymd);

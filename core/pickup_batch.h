@@ -18,7 +18,8 @@ struct batch_spec {
 	long long		 price;		/* cents */
 	int			 count;
 	long long		 valid_to_ymd;
-	int			 valid_months;	/* used when valid_to_ymd is 0 */
+	int			 valid_months;
+	enum validity_by	 validity_by;	/* validity_pick() */
 };
 
 /* KQ_INVALID_FIELD with *bad_field naming the field.  Audited. */

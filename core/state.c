@@ -9,9 +9,16 @@ const char *const order_status_names[] = {
 	"pending", "confirmed", "awaiting_payment", "paid", "cancelled",
 	"refunded", 0
 };
+const char *const refund_state_names[] = {
+	"none", "requested", "approved", "rejected", 0
+};
 const char *const voucher_status_names[] = {
 	"unactivated", "available", "frozen", "used", "expired", "invalidated",
 	"withdrawn", 0
+};
+const char *const unfit_names[] = {
+	"expired", "frozen", "not_yet", "product", "scenario", "billing",
+	"min_amount", "months", 0
 };
 const char *const balance_mode_names[] = { "single_use", "carry_over", 0 };
 const char *const voucher_scope_names[] = { "all", "include", "exclude", 0 };
@@ -53,6 +60,31 @@ order_actions(enum order_status s)
 	default:
 		return 0;
 	}
+}
+
+const char *const validity_by_names[] = { "dates", "duration", 0 };
+
+enum validity_by
+validity_pick(enum validity_by chosen, int has_dates, int has_duration)
+{
+	if (chosen != VB_UNSET)
+		return chosen;
+	if (has_dates && has_duration)
+		return VB_UNSET;
+	return has_duration ? VB_DURATION : VB_DATES;
+}
+
+int
+order_can_request_refund(enum order_status s, enum refund_state r,
+    long long cash)
+{
+	return s == OS_PAID && cash > 0 && (r == RF_NONE || r == RF_REJECTED);
+}
+
+int
+order_can_reject_refund(enum order_status s, enum refund_state r)
+{
+	return s == OS_PAID && r == RF_REQUESTED;
 }
 
 int

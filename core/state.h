@@ -49,8 +49,31 @@ enum order_action {
 	OA_CANCEL = 1 << 2,
 	OA_REFUND = 1 << 3,
 };
-/* What may be done to an order in this effective status. */
+/* What may be done to an order in this effective status.  OA_REFUND is
+ * finance's (SPEC §5): a member only asks for one. */
 unsigned	order_actions(enum order_status);
+
+/* A refund is asked for by the member and decided by finance. */
+enum refund_state { RF_NONE, RF_REQUESTED, RF_APPROVED, RF_REJECTED, RF__MAX };
+extern const char *const refund_state_names[];
+/* SPEC §5: a member asks, with a reason, on a paid order that had cash and
+ * no open request (after a rejection they may ask again). */
+int		order_can_request_refund(enum order_status, enum refund_state,
+		    long long cash);
+/* Finance rejects an open request of a paid order. */
+int		order_can_reject_refund(enum order_status, enum refund_state);
+
+/* ------------------------------------------------------------ validity */
+
+/* A validity is given as dates or as a duration (SPEC §2); the form says
+ * which (issue 9).  VB_UNSET (0) when it did not. */
+enum validity_by { VB_UNSET, VB_DATES, VB_DURATION, VB__MAX };
+extern const char *const validity_by_names[];	/* from VB_DATES */
+/* The one rule for every form: the chosen kind is used and the other
+ * ignored; without a choice, the kind that was filled in; both filled and
+ * nothing chosen: VB_UNSET (422 on "validity"). */
+enum validity_by validity_pick(enum validity_by chosen, int has_dates,
+		    int has_duration);
 
 /* ------------------------------------------------------------ vouchers */
 
@@ -73,6 +96,12 @@ extern const char *const voucher_status_names[];
 	" IF(v.valid_to < UTC_TIMESTAMP(), 'expired', 'available')" \
 	" ELSE v.status END"
 #define VOUCHER_FROZEN_JOIN	" LEFT JOIN orders fo ON fo.id = v.order_id"
+
+/* Why a voucher of the account does not fit an order (SPEC §5), the
+ * first rule it fails in this order; UF_FITS when it fits. */
+enum unfit { UF_FITS = -1, UF_EXPIRED, UF_FROZEN, UF_NOT_YET, UF_PRODUCT,
+	UF_SCENARIO, UF_BILLING, UF_MIN_AMOUNT, UF_MONTHS, UF__MAX };
+extern const char *const unfit_names[];
 
 /* An admin may invalidate a voucher nobody has started to spend. */
 int		voucher_can_invalidate(enum voucher_status);

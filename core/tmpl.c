@@ -325,27 +325,118 @@ compile_attr_bindings(struct compiler *c, xmlNodePtr n, const char *spec)
 	free(copy);
 }
 
+/*
+ * Field errors (issue 9): an <input>, <select> or <textarea> with a static
+ * name N gets aria-invalid and aria-describedby from the view's _err.N, and
+ * after it the message, so every form marks its failing fields without a
+ * line in its template.  A radio button or checkbox is marked but carries
+ * no message (a group would repeat it): its group's element names it with
+ * k:error="N".
+ */
+static char *
+field_name(xmlNodePtr n, const char *tag, int *with_message)
+{
+	char	*name, *type;
+
+	*with_message = 0;
+	if (strcmp(tag, "input") && strcmp(tag, "select") && strcmp(tag, "textarea"))
+		return NULL;
+	if ((name = (char *)xmlGetNoNsProp(n, (const xmlChar *)"name")) == NULL)
+		return NULL;
+	if (!path_valid(name) || strchr(name, '.') || strlen(name) > 64) {
+		xmlFree(name);
+		return NULL;
+	}
+	type = (char *)xmlGetNoNsProp(n, (const xmlChar *)"type");
+	if (type != NULL && strcmp(type, "hidden") == 0) {
+		xmlFree(type);
+		xmlFree(name);
+		return NULL;
+	}
+	*with_message = type == NULL || (strcmp(type, "radio") &&
+	    strcmp(type, "checkbox"));
+	xmlFree(type);
+	return name;
+}
+
+static void
+emit_field_attrs(struct compiler *c, xmlNodePtr n, const char *name)
+{
+	static const char *const attrs[][2] = {
+		{ "aria-invalid", "invalid" }, { "aria-describedby", "id" },
+	};
+	struct op	*op;
+	char		 path[96];
+	size_t		 i;
+
+	for (i = 0; i < 2; i++) {
+		if ((op = emit(c, OP_ATTR)) == NULL)
+			return;
+		snprintf(path, sizeof(path), "_err.%s.%s", name, attrs[i][1]);
+		op->name = strdup(attrs[i][0]);
+		op->s = strdup(path);
+		if (op->name == NULL || op->s == NULL)
+			cerror(c, n, "out of memory");
+	}
+}
+
+/* <span class="field-error" id="err-N">message</span> when _err.N is set. */
+#define FIELD_ERROR_OPEN	"<span class=\"field-error\" id=\"err-"
+static void
+emit_field_message(struct compiler *c, xmlNodePtr n, const char *name)
+{
+	struct op	*op;
+	size_t		 at;
+	char		 path[96];
+
+	snprintf(path, sizeof(path), "_err.%s", name);
+	if ((op = emit(c, OP_IF)) == NULL || (op->s = strdup(path)) == NULL) {
+		cerror(c, n, "out of memory");
+		return;
+	}
+	at = c->t->nops - 1;
+	emit_raw(c, FIELD_ERROR_OPEN, sizeof(FIELD_ERROR_OPEN) - 1);
+	emit_raw(c, name, strlen(name));
+	emit_raw(c, "\">", 2);
+	snprintf(path, sizeof(path), "_err.%s.msg", name);
+	if ((op = emit(c, OP_TEXT)) == NULL || (op->s = strdup(path)) == NULL) {
+		cerror(c, n, "out of memory");
+		return;
+	}
+	emit_raw(c, "</span>", 7);
+	if (!c->failed) {
+		c->t->ops[at].jump = c->t->nops;
+		c->barrier = c->t->nops;
+	}
+}
+
 static void
 compile_element(struct compiler *c, xmlNodePtr n)
 {
 	const char	*tag = (const char *)n->name;
-	char		*k_if, *k_each, *k_text, *k_attrs;
+	char		*k_if, *k_each, *k_text, *k_attrs, *k_error, *field;
 	size_t		 if_at = 0, each_at = 0;
 	xmlAttrPtr	 a;
 	struct op	*op;
-	int		 is_void, was_raw = c->in_raw;
+	int		 is_void, was_raw = c->in_raw, with_message;
 
 	k_if = k_attr(n, "if");
 	k_each = k_attr(n, "each");
 	k_text = k_attr(n, "text");
 	k_attrs = k_attr(n, "attr");
+	k_error = k_attr(n, "error");
+	field = is_k(n) ? NULL : field_name(n, tag, &with_message);
 
 	for (a = n->properties; a != NULL; a = a->next)
 		if (attr_is_k(a) && strcmp((const char *)a->name, "if") &&
 		    strcmp((const char *)a->name, "each") &&
 		    strcmp((const char *)a->name, "text") &&
-		    strcmp((const char *)a->name, "attr"))
+		    strcmp((const char *)a->name, "attr") &&
+		    strcmp((const char *)a->name, "error"))
 			cerror(c, n, "unknown attribute k:%s", a->name);
+	if (k_error != NULL && (!path_valid(k_error) || strchr(k_error, '.') ||
+	    strlen(k_error) > 64))
+		cerror(c, n, "k:error: bad field name \"%s\"", k_error);
 	if ((c->in_raw || strcmp(tag, "script") == 0 || strcmp(tag, "style") == 0)
 	    && (k_if || k_each || k_text || k_attrs))
 		cerror(c, n, "no values inside <script> or <style>");
@@ -411,6 +502,8 @@ compile_element(struct compiler *c, xmlNodePtr n)
 	}
 	if (k_attrs != NULL)
 		compile_attr_bindings(c, n, k_attrs);
+	if (field != NULL)
+		emit_field_attrs(c, n, field);
 	emit_raw(c, ">", 1);
 	if (is_void) {
 		if (n->children != NULL || k_text != NULL)
@@ -430,6 +523,10 @@ compile_element(struct compiler *c, xmlNodePtr n)
 
 close:
 	c->in_raw = was_raw;
+	if (field != NULL && with_message)
+		emit_field_message(c, n, field);
+	else if (k_error != NULL && !c->failed)
+		emit_field_message(c, n, k_error);
 	if (!c->failed && k_if != NULL) {
 		c->t->ops[if_at].jump = c->t->nops;
 		c->barrier = c->t->nops;
@@ -442,6 +539,8 @@ close:
 	xmlFree(k_each);
 	xmlFree(k_text);
 	xmlFree(k_attrs);
+	xmlFree(k_error);
+	xmlFree(field);
 }
 
 static xmlDocPtr parse(const char *, char *, size_t);

@@ -35,6 +35,10 @@ const struct db_col voucher_cols[] = {
 	DB_COL(struct voucher, valid_from, "v.valid_from"),
 	DB_COL(struct voucher, valid_to, "v.valid_to"),
 	DB_COL(struct voucher, created_at, "v.created_at"),
+	DB_COL(struct voucher, scenarios, "t.scenarios"),
+	DB_COL(struct voucher, billing, "t.billing"),
+	DB_COL(struct voucher, min_amount, "t.min_amount"),
+	DB_COL(struct voucher, min_months, "t.min_months"),
 	DB_ENUM(struct voucher, purpose, "v.purpose", purpose_names),
 	DB_COL(struct voucher, partner_uin, "v.partner_uin"),
 	DB_COL(struct voucher, associated, "v.partner_voucher_id"),
@@ -105,26 +109,42 @@ static const struct db_col deduct_cols[] = {
  * product sold by months and an order that long.  Best first: the largest
  * deduction, then the earliest expiry.
  */
+/* The first rule a voucher fails for an order, NULL when it fits; its
+ * arguments: scenario, billing, scenario, billing, amount, months. */
+#define VOUCHER_UNFIT \
+    "CASE WHEN " VOUCHER_STATUS " IN ('expired', 'frozen') THEN " VOUCHER_STATUS \
+    " WHEN v.valid_from > UTC_TIMESTAMP() THEN 'not_yet'" \
+    " WHEN NOT ((t.scope = 'all' AND p.general = 1)" \
+    "  OR (t.scope = 'include' AND FIND_IN_SET(p.code, t.products))" \
+    "  OR (t.scope = 'exclude' AND p.general = 1" \
+    "  AND NOT FIND_IN_SET(p.code, t.products))) THEN 'product'" \
+    " WHEN NOT EXISTS (SELECT 1 FROM product_scenarios ps" \
+    "  WHERE ps.product = p.code AND ps.scenario = ? AND ps.billing = ?)" \
+    "  OR NOT (t.scenarios = '' OR FIND_IN_SET(?, t.scenarios)) THEN 'scenario'" \
+    " WHEN NOT FIND_IN_SET(?, t.billing) THEN 'billing'" \
+    " WHEN t.min_amount > ? THEN 'min_amount'" \
+    " WHEN NOT (t.min_months = 0 OR (p.has_duration = 1 AND ? >= t.min_months))" \
+    "  THEN 'months' END"
+static const struct db_col unfit_cols[] = {
+	DB_ENUM(struct voucher, unfit, VOUCHER_UNFIT " AS unfit", unfit_names),
+	DB_END
+};
 static struct db_sel SQL_CANDIDATES = DB_SEL(
     "SELECT {cols}" VOUCHER_FROM " JOIN products p ON p.code = ?"
     " WHERE v.uin = ? AND v.status IN ('available', 'frozen')"
-    " AND " VOUCHER_STATUS " = 'available' AND v.valid_from <= UTC_TIMESTAMP()"
-    " AND EXISTS (SELECT 1 FROM product_scenarios ps WHERE ps.product = p.code"
-    "  AND ps.scenario = ? AND ps.billing = ?)"
-    " AND FIND_IN_SET(?, t.billing)"
-    " AND (t.scenarios = '' OR FIND_IN_SET(?, t.scenarios))"
-    " AND ((t.scope = 'all' AND p.general = 1)"
-    "  OR (t.scope = 'include' AND FIND_IN_SET(p.code, t.products))"
-    "  OR (t.scope = 'exclude' AND p.general = 1 AND NOT FIND_IN_SET(p.code, t.products)))"
-    " AND t.min_amount <= ?"
-    " AND (t.min_months = 0 OR (p.has_duration = 1 AND ? >= t.min_months))"
-    " AND (? = 0 OR v.id = ?)"
+    " AND (? = 0 OR v.id = ?) HAVING unfit IS NULL"
     /* SPEC §6: with its partner's switch on, an associated trial voucher
      * is recommended before any other */
     " ORDER BY IFNULL(v.purpose = 'trial' AND EXISTS (SELECT 1 FROM accounts pa"
     "  WHERE pa.uin = v.partner_uin AND pa.associated_first = 1), 0) DESC,"
     " LEAST(v.balance, ?) DESC, v.valid_to, v.id",
-    DB_WHOLE(voucher_cols), DB_WHOLE(deduct_cols));
+    DB_WHOLE(voucher_cols), DB_WHOLE(unfit_cols), DB_WHOLE(deduct_cols));
+static struct db_sel SQL_UNFIT = DB_SEL(
+    "SELECT {cols}" VOUCHER_FROM " JOIN products p ON p.code = ?"
+    " WHERE v.uin = ? AND v.status IN ('available', 'frozen', 'expired')"
+    " AND v.valid_to > UTC_TIMESTAMP() - INTERVAL 30 DAY"
+    " HAVING unfit IS NOT NULL ORDER BY v.valid_to DESC, v.id LIMIT 50",
+    DB_WHOLE(voucher_cols), DB_WHOLE(unfit_cols));
 
 static const struct db_col ledger_cols[] = {
 	DB_COL(struct ledger_row, id, "id"),
@@ -258,6 +278,18 @@ voucher_ledger(struct db *db, struct arena *a, long long id,
 	return db_select(db, a, &SQL_LEDGER_LIST, &arg, 1, sizeof(**out), out, n);
 }
 
+/* The six arguments of VOUCHER_UNFIT. */
+static void
+unfit_args(struct db_arg *args, const struct order_terms *o)
+{
+	args[0] = DB_STR(o->scenario);
+	args[1] = DB_STR(o->billing);
+	args[2] = DB_STR(o->scenario);
+	args[3] = DB_STR(o->billing);
+	args[4] = DB_INT(o->amount);
+	args[5] = DB_INT(o->months);
+}
+
 enum kq_status
 voucher_match(struct db *db, struct arena *a, long long uin,
     const struct order_terms *o, long long only_id, struct voucher **out,
@@ -266,18 +298,29 @@ voucher_match(struct db *db, struct arena *a, long long uin,
 	struct db_arg	args[13];
 	enum kq_status	s;
 
-	args[0] = DB_INT(o->due);
-	args[1] = DB_STR(o->product);
-	args[2] = DB_INT(uin);
-	args[3] = DB_STR(o->scenario);
-	args[4] = DB_STR(o->billing);
-	args[5] = DB_STR(o->billing);
-	args[6] = DB_STR(o->scenario);
-	args[7] = DB_INT(o->amount);
-	args[8] = DB_INT(o->months);
+	unfit_args(args, o);
+	args[6] = DB_INT(o->due);
+	args[7] = DB_STR(o->product);
+	args[8] = DB_INT(uin);
 	args[9] = args[10] = DB_INT(only_id);
 	args[11] = DB_INT(o->due);
 	if ((s = db_select(db, a, &SQL_CANDIDATES, args, 12, sizeof(**out), out,
+	    n)) != KQ_OK)
+		return s;
+	return vouchers_name_products(db, a, *out, *n);
+}
+
+enum kq_status
+voucher_unfit(struct db *db, struct arena *a, long long uin,
+    const struct order_terms *o, struct voucher **out, size_t *n)
+{
+	struct db_arg	args[8];
+	enum kq_status	s;
+
+	unfit_args(args, o);
+	args[6] = DB_STR(o->product);
+	args[7] = DB_INT(uin);
+	if ((s = db_select(db, a, &SQL_UNFIT, args, 8, sizeof(**out), out,
 	    n)) != KQ_OK)
 		return s;
 	return vouchers_name_products(db, a, *out, *n);

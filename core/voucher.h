@@ -30,7 +30,12 @@ struct voucher {
 	const char		*product_names;	/* the same, in words */
 	long long		 face, balance;
 	time_t			 valid_from, valid_to, created_at;
+	/* the template's conditions (SPEC §5) */
+	const char		*scenarios, *billing;	/* comma lists */
+	long long		 min_amount;
+	int			 min_months;
 	long long		 deduct;	/* a candidate's, for its order */
+	enum unfit		 unfit;		/* why it does not fit the order */
 	/* a customer voucher (SPEC §6 Type III): PUR_NONE for the platform's */
 	enum purpose		 purpose;
 	long long		 partner_uin;
@@ -96,6 +101,10 @@ enum kq_status	voucher_match(struct db *, struct arena *, long long uin,
 		    const struct order_terms *, long long only_id,
 		    struct voucher **, size_t *);
 /* A partner's customer voucher; another's is KQ_NOT_FOUND. */
+/* The account's other vouchers (available, frozen, expired within 30
+ * days) that do not fit the terms, each with the first rule it fails. */
+enum kq_status	voucher_unfit(struct db *, struct arena *, long long uin,
+		    const struct order_terms *, struct voucher **, size_t *);
 enum kq_status	voucher_get_of_partner(struct db *, struct arena *,
 		    long long partner, long long id, struct voucher *);
 /* The partner withdraws a customer voucher (seed 003): KQ_VOUCHER_STATE

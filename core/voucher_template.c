@@ -197,9 +197,26 @@ template_save(struct db *db, struct arena *a, const struct principal *admin,
     const char *ip, const struct template_spec *t, long long *id,
     const char **bad)
 {
-	struct save_ctx	c = { admin, ip, t, 0, 0, 0 };
-	enum kq_status	s;
-	int		known;
+	struct template_spec	tt = *t;
+	struct save_ctx		c = { admin, ip, &tt, 0, 0, 0 };
+	enum kq_status		s;
+	int			known;
+
+	/* dates or a duration, the one chosen (issue 9) */
+	switch (validity_pick(t->validity_by, t->from_ymd || t->to_ymd,
+	    t->valid_days != 0)) {
+	case VB_DATES:
+		tt.valid_days = 0;
+		break;
+	case VB_DURATION:
+		tt.from_ymd = tt.to_ymd = 0;
+		break;
+	default:
+		*bad = "validity";
+		*id = 0;
+		return KQ_INVALID_FIELD;
+	}
+	t = &tt;
 
 	*bad = NULL;
 	*id = 0;

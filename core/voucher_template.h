@@ -46,6 +46,7 @@ struct template_spec {
 	int			 min_months;
 	long long		 from_ymd, to_ymd;
 	int			 valid_days;	/* 0: the dates */
+	enum validity_by	 validity_by;	/* validity_pick() */
 };
 
 /* KQ_INVALID_FIELD with *bad_field naming the field; KQ_TEMPLATE_LOCKED

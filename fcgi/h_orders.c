@@ -1,6 +1,7 @@
 /*
  * h_orders.c - the member's orders: list, one order with its candidates,
- * confirm, pay the cash due, cancel, refund; the backend's order page.
+ * confirm, pay the cash due, cancel, ask for a refund; the backend's
+ * orders: list, one order, refund or reject a request (SPEC §5).
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,31 @@ static const struct field confirm_fields[CF__MAX] = {
 };
 const struct form_def confirm_form = FORM_DEF(confirm_fields);
 
+/* The member's reason (required) or finance's note (optional: a refund
+ * nobody asked for may say why; a rejection needs one, reject_form). */
+enum { RR_REASON, RR__MAX };
+static const struct field refund_fields[RR__MAX] = {
+	[RR_REASON] = { .name = "reason", .type = FT_TEXT, .required = 1,
+	  .maxlen = 200 },
+};
+const struct form_def refund_form = FORM_DEF(refund_fields);
+static const struct field note_fields[RR__MAX] = {
+	[RR_REASON] = { .name = "reason", .type = FT_TEXT, .maxlen = 200 },
+};
+const struct form_def note_form = FORM_DEF(note_fields);
+
+enum { AO_UIN, AO_STATUS, AO_REFUND, AO_PAGE, AO__MAX };
+static const struct field admin_orders_fields[AO__MAX] = {
+	[AO_UIN] = { .name = "uin", .type = FT_INT, .min = 1,
+	  .max = 999999999999LL },
+	[AO_STATUS] = { .name = "status", .type = FT_OPTION,
+	  .options = opt_order_status },
+	[AO_REFUND] = { .name = "refund", .type = FT_OPTION,
+	  .options = opt_refund_state },
+	[AO_PAGE] = PAGE_FIELD,
+};
+const struct form_def admin_orders_query = FORM_DEF(admin_orders_fields);
+
 static void
 show_order(struct view *v, const struct order *o)
 {
@@ -27,17 +53,35 @@ show_order(struct view *v, const struct order *o)
 	view_setf(v, "cancel_href", "/user/orders/%lld/cancel", o->id);
 	view_setf(v, "confirm_href", "/user/orders/%lld/confirm", o->id);
 	view_setf(v, "refund_href", "/user/orders/%lld/refund", o->id);
+	view_setf(v, "admin_refund_href", "/admin/orders/%lld/refund", o->id);
+	view_setf(v, "admin_reject_href", "/admin/orders/%lld/refund-reject", o->id);
+	view_set_int(v, "uin", o->uin);
+	view_setf(v, "admin_href", "/admin/orders/%lld", o->id);
 	view_set(v, "product", o->product);
 	view_set(v, "product_text", option_text_of(opt_pickup_product, o->product));
 	view_set(v, "description", o->description);
 	show_state(v, "status", opt_order_status, o->status);
 	view_set_int(v, "months", o->months);
+	if (o->months > 0)
+		view_setf(v, "months_text", "%d 个月", o->months);
+	view_setf(v, "uin_href", "/admin/orders?uin=%lld", o->uin);
 	show_money(v, "amount", o->amount);
 	show_money(v, "card_amount", o->card_amount);
-	show_money(v, "voucher_amount", o->voucher_amount);
+	/* a cancelled order deducted nothing: what it froze went back */
+	show_money(v, "voucher_amount", o->status == OS_CANCELLED ? 0 :
+	    o->voucher_amount);
 	show_money(v, "cash", o->cash);
-	/* SPEC §5: only the cash part is invoiceable */
-	show_money(v, "invoiceable", o->cash);
+	/* SPEC §5: only the cash part is invoiceable, and nothing once it
+	 * is refunded or cancelled */
+	show_money(v, "invoiceable", o->status == OS_REFUNDED ||
+	    o->status == OS_CANCELLED ? 0 : o->cash);
+	show_state(v, "refund", opt_refund_state, o->refund);
+	if (*o->refund_reason)
+		view_set(v, "refund_reason", o->refund_reason);
+	if (*o->refund_note)
+		view_set(v, "refund_note", o->refund_note);
+	if (o->refund_requested_at)
+		show_time(v, "refund_requested_at", o->refund_requested_at);
 	show_time(v, "created_at", o->created_at);
 	show_time(v, "paid_at", o->paid_at);
 	if (can & OA_PAY)
@@ -53,8 +97,12 @@ show_order(struct view *v, const struct order *o)
 	}
 	if (can & OA_PAY)
 		view_set(v, "can_pay", "1");
+	if (order_can_request_refund(o->status, o->refund, o->cash))
+		view_set(v, "can_request_refund", "1");
 	if (can & OA_REFUND)
 		view_set(v, "can_refund", "1");
+	if (order_can_reject_refund(o->status, o->refund))
+		view_set(v, "can_reject_refund", "1");
 	if (can & OA_CANCEL)
 		view_set(v, "can_cancel", "1");
 }
@@ -85,14 +133,15 @@ void
 h_order(struct req *r)
 {
 	struct order	 o;
-	struct voucher	*c;
+	struct voucher	*c, *u;
 	struct vlist	*l;
 	struct view	*v, *x;
 	enum kq_status	 s;
-	size_t		 n, i;
+	size_t		 n, nu, i;
 
 	if ((s = order_get(r->app->db, r->arena, r->me.uin, r->id, &o)) != KQ_OK ||
-	    (s = order_candidates(r->app->db, r->arena, &o, &c, &n)) != KQ_OK) {
+	    (s = order_candidates(r->app->db, r->arena, &o, &c, &n)) != KQ_OK ||
+	    (s = order_unfit(r->app->db, r->arena, &o, &u, &nu)) != KQ_OK) {
 		fail(r, s);
 		return;
 	}
@@ -104,6 +153,7 @@ h_order(struct req *r)
 		for (i = 0; i < n; i++) {
 			x = vlist_add(l);
 			show_voucher(r->arena, x, &c[i]);
+			view_setf(x, "radio_id", "voucher-%lld", c[i].id);
 			/* SPEC §5: the largest deduction, then the earliest expiry */
 			if (i == 0) {
 				view_set(x, "recommended", "recommended");
@@ -112,6 +162,13 @@ h_order(struct req *r)
 		}
 		if (n == 0)
 			view_set(v, "none_checked", "checked");
+		/* SPEC §5 in words: why each other voucher does not apply */
+		l = nu ? view_list(v, "unfit") : NULL;
+		for (i = 0; i < nu; i++) {
+			x = vlist_add(l);
+			show_voucher(r->arena, x, &u[i]);
+			show_state(x, "reason", opt_unfit, u[i].unfit);
+		}
 	}
 	page(r, 200, "user.order", v);
 }
@@ -128,8 +185,38 @@ h_order_confirm(struct req *r)
 	    arena_printf(r->arena, "/user/orders/%lld", r->id));
 }
 
-/* The finance backend's view of any order (the "order" links of the
- * pickup records). */
+void
+h_admin_orders(struct req *r)
+{
+	struct page_info	 pg = { r->page, 0, 0 };
+	struct order_filter	 f;
+	struct order		*rows;
+	struct view		*v;
+	struct vlist		*l;
+	enum kq_status		 s;
+	size_t			 n, i;
+
+	f.uin = form_int(&r->q, AO_UIN, 0);
+	f.status = (int)form_int(&r->q, AO_STATUS, -1);
+	f.refund = (int)form_int(&r->q, AO_REFUND, -1);
+	if ((s = order_list_all(r->app->db, r->arena, &f, &pg, &rows, &n)) != KQ_OK) {
+		fail(r, s);
+		return;
+	}
+	v = page_view(r);
+	l = view_list(v, "orders");
+	for (i = 0; i < n; i++)
+		show_order(vlist_add(l), &rows[i]);
+	form_reshow(v, &r->q, KQ_OK, NULL);
+	show_choices(v, "statuses", opt_order_status,
+	    form_str(&r->q, AO_STATUS, ""), "selected");
+	show_choices(v, "refunds", opt_refund_state,
+	    form_str(&r->q, AO_REFUND, ""), "selected");
+	show_pager(r, v, &pg);
+	page(r, 200, "admin.orders", v);
+}
+
+/* The finance backend's view of any order. */
 void
 h_admin_order(struct req *r)
 {
@@ -144,7 +231,6 @@ h_admin_order(struct req *r)
 	v = page_view(r);
 	ov = view_map(v, "order");
 	show_order(ov, &o);
-	view_set_int(ov, "uin", o.uin);
 	page(r, 200, "admin.order", v);
 }
 
@@ -171,5 +257,44 @@ h_order_cancel(struct req *r)
 void
 h_order_refund(struct req *r)
 {
-	order_action(r, order_refund, "order_refunded");
+	enum kq_status s = r->fstatus;
+
+	if (s == KQ_OK)
+		s = order_refund_request(r->app->db, r->arena, r->me.uin, r->id,
+		    r->f.v[RR_REASON].s);
+	if (s == KQ_INVALID_FIELD)
+		confirm_again(r, s, "reason");
+	else
+		done(r, s, "refund_requested",
+		    arena_printf(r->arena, "/user/orders/%lld", r->id));
+}
+
+void
+h_admin_refund(struct req *r)
+{
+	enum kq_status s = r->fstatus;
+
+	if (s == KQ_OK)
+		s = order_refund(r->app->db, r->arena, &r->me, r->remote_addr,
+		    r->id, form_str(&r->f, RR_REASON, ""));
+	if (s == KQ_INVALID_FIELD)
+		confirm_again(r, s, "reason");
+	else
+		done(r, s, "order_refunded",
+		    arena_printf(r->arena, "/admin/orders/%lld", r->id));
+}
+
+void
+h_admin_refund_reject(struct req *r)
+{
+	enum kq_status s = r->fstatus;
+
+	if (s == KQ_OK)
+		s = order_refund_reject(r->app->db, r->arena, &r->me,
+		    r->remote_addr, r->id, form_str(&r->f, RR_REASON, ""));
+	if (s == KQ_INVALID_FIELD)
+		confirm_again(r, s, "reason");
+	else
+		done(r, s, "refund_rejected",
+		    arena_printf(r->arena, "/admin/orders/%lld", r->id));
 }

@@ -27,7 +27,7 @@
  * from approval), so its form ends before PT_VALID_FROM. */
 enum {
 	PT_NAME, PT_FACE, PT_SCOPE, PT_PRODUCTS, PT_BILLING, PT_MIN_AMOUNT,
-	PT_VALID_DAYS, PT_VALID_FROM, PT_VALID_TO, PT__MAX
+	PT_VALID_DAYS, PT_VALID_FROM, PT_VALID_TO, PT_VALIDITY, PT__MAX
 };
 #define TEMPLATE_FIELDS(scopes) \
 	[PT_NAME] = { .name = "name", .type = FT_TEXT, .required = 1, .maxlen = 100 }, \
@@ -51,6 +51,7 @@ static const struct field ctemplate_fields[PT__MAX] = {
 	  .max = 3650 },
 	[PT_VALID_FROM] = { .name = "valid_from", .type = FT_DATE },
 	[PT_VALID_TO] = { .name = "valid_to", .type = FT_DATE },
+	[PT_VALIDITY] = VALIDITY_FIELD,
 };
 const struct form_def ctemplate_form = FORM_DEF(ctemplate_fields);
 
@@ -348,8 +349,10 @@ ptemplate_page(struct req *r, const struct tdesc *d, int status,
 		products = t->products;
 		bill = t->billing;
 		scope = voucher_scope_names[t->scope];
-	} else
+	} else if (d->kind == TK_PARTNER)
 		view_set(view_map(v, "f"), "valid_days", "90");
+	show_validity(v, f != NULL && f->def == &ctemplate_form ? f : NULL,
+	    PT_VALIDITY);
 	if (err != KQ_OK && (f == NULL || f->def == &grant_form))
 		flash_now(v, err, bad);
 	if (f != NULL && f->def == &grant_form)
@@ -413,9 +416,10 @@ ptemplate_post(struct req *r, const struct tdesc *d, long long id)
 		t.billing = form_join(r->arena, f, PT_BILLING);
 		t.min_amount = form_int(f, PT_MIN_AMOUNT, 0);
 		t.valid_days = (int)form_int(f, PT_VALID_DAYS, 0);
-		if (d->kind == TK_CUSTOMER && !t.valid_days) {
+		if (d->kind == TK_CUSTOMER) {
 			t.from_ymd = form_int(f, PT_VALID_FROM, 0);
 			t.to_ymd = form_int(f, PT_VALID_TO, 0);
+			t.validity_by = validity_of(f, PT_VALIDITY);
 		}
 		s = template_save(r->app->db, r->arena, &r->me, r->remote_addr, &t,
 		    &saved, &bad);

@@ -37,7 +37,7 @@ pickup_page(struct req *r, int status, const char *typed, enum kq_status err)
 	if (typed != NULL)
 		view_set(v, "card", typed);
 	if (err != KQ_OK)
-		flash_now(v, err, err == KQ_INVALID_FIELD ? "card" : NULL);
+		code_failed(v, err, "card", typed);
 	l = view_list(v, "pickups");
 	for (i = 0; i < n; i++)
 		show_usage(vlist_add(l), &rows[i], "/user/orders");
@@ -82,8 +82,10 @@ verify_page(struct req *r, int status, const struct pickup_offer *o,
 		if (os != NULL && strcmp(os, o->os[i].code) == 0)
 			view_set(x, "checked", "checked");
 	}
-	if (err != KQ_OK)
+	if (err != KQ_OK) {
 		flash_now(v, err, "os");
+		mark_field(r->arena, v, "os", kq_message(err));
+	}
 	page(r, status, "user.pickup.verify", v);
 }
 
@@ -119,6 +121,7 @@ h_pickup_confirm(struct req *r)
 		s = order_pickup(r->app->db, r->arena, &r->me, r->remote_addr,
 		    card, os, &order_id);
 	if (s == KQ_OK) {
+		flash_set(r, "ok", "picked_up");
 		redirect(r, arena_printf(r->arena, "/user/orders/%lld", order_id));
 		return;
 	}

@@ -20,10 +20,18 @@ static const struct field batches_fields[BQ__MAX] = {
 };
 const struct form_def batches_query = FORM_DEF(batches_fields);
 
+static const struct option opt_codes[] = { { "full", "完整卡号" }, { NULL, NULL } };
+enum { BQ_CODES = 1, BQ1__MAX };
+static const struct field batch_fields_q[BQ1__MAX] = {
+	PAGE_FIELD,
+	[BQ_CODES] = { .name = "codes", .type = FT_OPTION, .options = opt_codes },
+};
+const struct form_def batch_query = FORM_DEF(batch_fields_q);
+
 enum {
 	BF_LABEL, BF_TYPE, BF_NAME, BF_LINE, BF_CPU, BF_MEMORY, BF_DISK,
 	BF_BANDWIDTH, BF_MONTHS, BF_PRICE, BF_COUNT, BF_VALID_TO,
-	BF_VALID_MONTHS, BF__MAX
+	BF_VALID_MONTHS, BF_VALIDITY, BF__MAX
 };
 static const struct field batch_fields[BF__MAX] = {
 	[BF_LABEL] = { .name = "label", .type = FT_TEXT, .maxlen = 100 },
@@ -47,6 +55,7 @@ static const struct field batch_fields[BF__MAX] = {
 	[BF_VALID_TO] = { .name = "valid_to", .type = FT_DATE },
 	[BF_VALID_MONTHS] = { .name = "valid_months", .type = FT_INT, .min = 1,
 	  .max = 120 },
+	[BF_VALIDITY] = VALIDITY_FIELD,
 };
 const struct form_def batch_form = FORM_DEF(batch_fields);
 
@@ -149,8 +158,8 @@ batch_page(struct req *r, int status, const struct form *f, enum kq_status err,
 		view_set(fv, "bandwidth_mbps", "5");
 		view_set(fv, "months", "1");
 		view_set(fv, "count", "100");
-		view_set(fv, "valid_months", "12");
 	}
+	show_validity(v, f, BF_VALIDITY);
 	show_choices(v, "types", opt_pickup_product, f ? f->v[BF_TYPE].raw :
 	    "cvm", "selected");
 	if ((opts = OPTIONS_OF(r->arena, lines, n)) == NULL) {
@@ -191,6 +200,7 @@ h_batch_create(struct req *r)
 		sp.count = (int)v[BF_COUNT].i;
 		sp.valid_to_ymd = form_int(&r->f, BF_VALID_TO, 0);
 		sp.valid_months = (int)form_int(&r->f, BF_VALID_MONTHS, 0);
+		sp.validity_by = validity_of(&r->f, BF_VALIDITY);
 		s = batch_create(r->app->db, r->arena, &r->me, r->remote_addr, &sp,
 		    &id, &bad);
 	}
@@ -213,18 +223,26 @@ h_batch(struct req *r)
 	enum kq_status	 s;
 	size_t		 n, i;
 
+	int		 full = r->q.v[BQ_CODES].present;
+
 	if ((s = batch_get(r->app->db, r->arena, r->id, &b)) != KQ_OK ||
-	    (s = cards_of_batch(r->app->db, r->arena, r->id, b.total, &pg, &cards,
-	    &n)) != KQ_OK) {
+	    (s = cards_of_batch(r->app->db, r->arena, &r->me, r->remote_addr,
+	    full, r->id, b.total, &pg, &cards, &n)) != KQ_OK) {
 		fail(r, s);
 		return;
 	}
 	v = page_view(r);
 	show_batch(view_map(v, "batch"), &b);
+	if (full)
+		view_set(v, "codes_full", "1");
+	else if (r->me.is_admin_role)
+		view_setf(v, "full_href", "/admin/pickup/batches/%lld?codes=full&page=%d",
+		    r->id, pg.page);
 	l = view_list(v, "cards");
 	for (i = 0; i < n; i++) {
 		c = vlist_add(l);
 		view_set_int(c, "id", cards[i].id);
+		view_setf(c, "anchor", "card-%lld", cards[i].id);
 		show_card(c, "code", cards[i].code);
 		show_state(c, "status", opt_card_status, cards[i].status);
 		if (cards[i].uin)
@@ -237,6 +255,11 @@ h_batch(struct req *r)
 		if (r->me.is_admin_role && card_can_disable(cards[i].stored)) {
 			view_set(c, "can_disable", "1");
 			view_setf(c, "disable_href", "/admin/pickup/cards/%lld/disable",
+			    cards[i].id);
+		}
+		if (r->me.is_admin_role && cards[i].stored == CARD_DISABLED) {
+			view_set(c, "can_enable", "1");
+			view_setf(c, "enable_href", "/admin/pickup/cards/%lld/enable",
 			    cards[i].id);
 		}
 	}
@@ -278,9 +301,35 @@ h_card_disable(struct req *r)
 	enum kq_status	s;
 
 	s = card_disable(r->app->db, r->arena, &r->me, r->remote_addr, r->id,
-	    &batch_id);
+	    0, &batch_id);
 	done(r, s, "card_disabled",
 	    arena_printf(r->arena, "/admin/pickup/batches/%lld", batch_id));
+}
+
+void
+h_card_enable(struct req *r)
+{
+	long long	batch_id = 0;
+	enum kq_status	s;
+
+	s = card_disable(r->app->db, r->arena, &r->me, r->remote_addr, r->id,
+	    1, &batch_id);
+	done(r, s, "card_enabled",
+	    arena_printf(r->arena, "/admin/pickup/batches/%lld", batch_id));
+}
+
+/* A card's place is its batch's page. */
+void
+h_card(struct req *r)
+{
+	long long	batch_id;
+	enum kq_status	s;
+
+	if ((s = card_batch(r->app->db, r->id, &batch_id)) != KQ_OK)
+		fail(r, s);
+	else
+		redirect(r, arena_printf(r->arena,
+		    "/admin/pickup/batches/%lld#card-%lld", batch_id, r->id));
 }
 
 void

@@ -22,9 +22,9 @@ static const struct field vouchers_fields[VQ__MAX] = {
 };
 const struct form_def vouchers_query = FORM_DEF(vouchers_fields);
 
-enum { RF_CODE, RF__MAX };
-static const struct field code_fields[RF__MAX] = {
-	[RF_CODE] = { .name = "code", .type = FT_VCODE, .required = 1 },
+enum { CF_CODE, CODE__MAX };
+static const struct field code_fields[CODE__MAX] = {
+	[CF_CODE] = { .name = "code", .type = FT_VCODE, .required = 1 },
 };
 const struct form_def code_form = FORM_DEF(code_fields);
 
@@ -44,10 +44,22 @@ show_voucher(struct arena *a, struct view *x, const struct voucher *v)
 	view_set(x, "scope", voucher_scope_names[v->scope]);
 	view_set(x, "scope_text", scope_text(a, v->scope, v->product_names));
 	show_state(x, "mode", opt_balance_mode, v->mode);
+	view_set(x, "conditions", conditions_text(a, v->scenarios, v->billing,
+	    v->min_amount, v->min_months));
+	view_set(x, "billing", v->billing);
+	view_set(x, "scenarios", v->scenarios);
+	show_money(x, "min_amount", v->min_amount);
+	view_set_int(x, "min_months", v->min_months);
+	view_set_int(x, "template", v->template_id);
+	view_setf(x, "admin_href", "/admin/vouchers/%lld", v->id);
+	view_setf(x, "template_href", "/admin/vouchers/templates/%lld",
+	    v->template_id);
 	if (v->uin)
 		view_set_int(x, "uin", v->uin);
-	if (v->order_id)
+	if (v->order_id) {
 		view_set_int(x, "order", v->order_id);
+		view_setf(x, "order_href", "/admin/orders/%lld", v->order_id);
+	}
 	if (v->code != NULL) {
 		vcode_display(v->code, shown);
 		view_set(x, "code", arena_strdup(a, shown));
@@ -94,20 +106,21 @@ h_vouchers(struct req *r)
 	page(r, 200, "user.vouchers", v);
 }
 
-/* The voucher of this account and its ledger. */
+/* The voucher of this account (the backend: any) and its ledger. */
 static enum kq_status
 voucher_and_ledger(struct req *r, struct voucher *vo, struct ledger_row **rows,
     size_t *n)
 {
 	enum kq_status s;
 
-	if ((s = voucher_get(r->app->db, r->arena, r->me.uin, r->id, vo)) != KQ_OK)
+	if ((s = voucher_get(r->app->db, r->arena,
+	    r->me.kind == P_MEMBER ? r->me.uin : 0, r->id, vo)) != KQ_OK)
 		return s;
 	return voucher_ledger(r->app->db, r->arena, r->id, rows, n);
 }
 
-void
-h_voucher(struct req *r)
+static void
+voucher_page(struct req *r, const char *order_base, const char *name)
 {
 	struct voucher	 vo;
 	struct ledger_row *rows;
@@ -130,13 +143,30 @@ h_voucher(struct req *r)
 		show_state(x, "kind", opt_ledger_kind, rows[i].kind);
 		if (rows[i].order_id) {
 			view_set_int(x, "order", rows[i].order_id);
-			view_setf(x, "order_href", "/user/orders/%lld", rows[i].order_id);
+			view_setf(x, "order_href", "%s/%lld", order_base,
+			    rows[i].order_id);
 		}
 		show_money(x, "amount", rows[i].amount);
 		show_money(x, "balance", rows[i].balance);
 	}
-	view_setf(v, "csv_href", "/user/vouchers/%lld/ledger.csv", r->id);
-	page(r, 200, "user.voucher", v);
+	view_setf(v, "csv_href", "%s/%lld/ledger.csv", r->me.kind == P_MEMBER ?
+	    "/user/vouchers" : "/admin/vouchers", r->id);
+	if (voucher_can_invalidate(vo.status))
+		view_setf(v, "invalidate_href", "/admin/vouchers/%lld/invalidate",
+		    r->id);
+	page(r, 200, name, v);
+}
+
+void
+h_voucher(struct req *r)
+{
+	voucher_page(r, "/user/orders", "user.voucher");
+}
+
+void
+h_admin_voucher(struct req *r)
+{
+	voucher_page(r, "/admin/orders", "admin.voucher");
 }
 
 void
@@ -163,7 +193,7 @@ redeem_page(struct req *r, int status, const char *typed, enum kq_status err)
 	if (typed != NULL)
 		view_set(v, "code", typed);
 	if (err != KQ_OK)
-		flash_now(v, err, NULL);
+		code_failed(v, err, "code", typed);
 	page(r, status, "user.redeem", v);
 }
 
@@ -182,13 +212,13 @@ h_redeem_verify(struct req *r)
 
 	if (s == KQ_OK)
 		s = redeem_lookup(r->app->db, r->arena, r->me.uin, r->remote_addr,
-		    r->f.v[RF_CODE].s, &vo);
+		    r->f.v[CF_CODE].s, &vo);
 	if (s == KQ_UNAVAILABLE) {
 		fail(r, s);
 		return;
 	}
 	if (s != KQ_OK) {
-		redeem_page(r, kq_http_status(s), r->f.v[RF_CODE].raw, s);
+		redeem_page(r, kq_http_status(s), r->f.v[CF_CODE].raw, s);
 		return;
 	}
 	v = page_view(r);
@@ -204,11 +234,11 @@ h_redeem_confirm(struct req *r)
 
 	if (s == KQ_OK)
 		s = redeem_confirm(r->app->db, r->arena, &r->me, r->remote_addr,
-		    r->f.v[RF_CODE].s, &id);
+		    r->f.v[CF_CODE].s, &id);
 	if (s == KQ_UNAVAILABLE)
 		fail(r, s);
 	else if (s != KQ_OK)
-		redeem_page(r, kq_http_status(s), r->f.v[RF_CODE].raw, s);
+		redeem_page(r, kq_http_status(s), r->f.v[CF_CODE].raw, s);
 	else
 		done(r, s, "redeemed", arena_printf(r->arena, "/user/vouchers/%lld", id));
 }

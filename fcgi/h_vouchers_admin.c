@@ -17,7 +17,7 @@
 enum {
 	TF_NAME, TF_FACE, TF_MODE, TF_SCOPE, TF_PRODUCTS, TF_SCENARIOS,
 	TF_BILLING, TF_MIN_AMOUNT, TF_MIN_MONTHS, TF_VALID_FROM, TF_VALID_TO,
-	TF_VALID_DAYS, TF__MAX
+	TF_VALID_DAYS, TF_VALIDITY, TF__MAX
 };
 static const struct field template_fields[TF__MAX] = {
 	[TF_NAME] = { .name = "name", .type = FT_TEXT, .required = 1, .maxlen = 100 },
@@ -37,6 +37,7 @@ static const struct field template_fields[TF__MAX] = {
 	[TF_VALID_FROM] = { .name = "valid_from", .type = FT_DATE },
 	[TF_VALID_TO] = { .name = "valid_to", .type = FT_DATE },
 	[TF_VALID_DAYS] = { .name = "valid_days", .type = FT_INT, .min = 1, .max = 3650 },
+	[TF_VALIDITY] = VALIDITY_FIELD,
 };
 const struct form_def template_form = FORM_DEF(template_fields);
 
@@ -125,8 +126,8 @@ template_page(struct req *r, int status, const struct vtemplate *t,
 		bill = t->billing;
 		mode = t->mode;
 		scope = t->scope;
-	} else
-		view_set(view_map(v, "f"), "valid_days", "365");
+	}
+	show_validity(v, f, TF_VALIDITY);
 	if (err != KQ_OK && f == NULL)
 		flash_now(v, err, bad);
 	/* the radio buttons: what was typed, stored, or the defaults */
@@ -216,6 +217,7 @@ template_post(struct req *r, long long id)
 		t.from_ymd = form_int(f, TF_VALID_FROM, 0);
 		t.to_ymd = form_int(f, TF_VALID_TO, 0);
 		t.valid_days = (int)form_int(f, TF_VALID_DAYS, 0);
+		t.validity_by = validity_of(f, TF_VALIDITY);
 		s = template_save(r->app->db, r->arena, &r->me, r->remote_addr, &t,
 		    &saved, &bad);
 	}

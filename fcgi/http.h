@@ -89,6 +89,10 @@ void		 flash_now(struct view *, enum kq_status, const char *field);
  * field, and the flash names the failing field (bad; f->bad when NULL). */
 void		 form_reshow(struct view *, const struct form *, enum kq_status,
 		    const char *bad);
+/* A code or card the member typed failed (its field marked; a code of
+ * the right length that fails its check digit reads as a typo). */
+void		 code_failed(struct view *, enum kq_status, const char *field,
+		    const char *typed);
 /* The answer to a POST: 303 to location with an ok flash, or the error
  * page for s. */
 void		 done(struct req *, enum kq_status s, const char *flash,
@@ -121,15 +125,21 @@ handler_fn	 h_login_form, h_login, h_logout;
 handler_fn	 h_admin_login_form, h_admin_login, h_admin_logout;
 handler_fn	 h_user_home, h_admin_home;
 handler_fn	 h_batches, h_batch_new, h_batch_create, h_batch, h_batch_codes;
-handler_fn	 h_batch_disable, h_batch_enable, h_card_disable, h_usage;
+handler_fn	 h_batch_disable, h_batch_enable, h_card_disable, h_card_enable,
+		 h_card, h_usage;
 handler_fn	 h_pickup, h_pickup_verify, h_pickup_confirm;
 handler_fn	 h_orders, h_order, h_order_pay, h_order_cancel, h_admin_order;
-handler_fn	 h_order_confirm, h_order_refund;
+handler_fn	 h_order_confirm, h_order_refund, h_admin_orders, h_admin_refund,
+		 h_admin_refund_reject;
+/* The confirmation page of an irreversible POST, at the same path (GET);
+ * confirm_again() shows it again with a field's error. */
+handler_fn	 h_confirm;
+void		 confirm_again(struct req *, enum kq_status, const char *field);
 handler_fn	 h_vouchers, h_voucher, h_voucher_csv;
 handler_fn	 h_redeem_form, h_redeem_verify, h_redeem_confirm;
 handler_fn	 h_templates, h_template_new, h_template_create, h_template,
 		 h_template_update, h_template_issue, h_issue, h_issue_codes,
-		 h_admin_vouchers, h_voucher_invalidate;
+		 h_admin_vouchers, h_admin_voucher, h_voucher_invalidate;
 handler_fn	 h_partner_home, h_partner_customers, h_ptemplates, h_ptemplate_new,
 		 h_ptemplate_create, h_ptemplate, h_ptemplate_update,
 		 h_ptemplate_apply, h_pvouchers, h_pvoucher, h_pvoucher_csv,
@@ -149,9 +159,10 @@ handler_fn	 h_applications, h_application_approve, h_application_reject,
 
 extern const struct form_def page_query;	/* just "page" */
 extern const struct form_def login_form;
-extern const struct form_def batches_query, batch_form, usage_query;
+extern const struct form_def batches_query, batch_query, batch_form, usage_query;
 extern const struct form_def card_form;
-extern const struct form_def confirm_form;
+extern const struct form_def confirm_form, refund_form, note_form,
+			      admin_orders_query;
 extern const struct form_def vouchers_query, code_form;
 extern const struct form_def template_form, issue_form, admin_vouchers_query;
 extern const struct form_def ptemplate_form, ctemplate_form, grant_form,

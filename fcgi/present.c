@@ -29,6 +29,20 @@ const struct option opt_order_status[] = {
 	{ "awaiting_payment", "待支付" }, { "paid", "已支付" },
 	{ "cancelled", "已取消" }, { "refunded", "已退款" }, { NULL, NULL }
 };
+const struct option opt_validity_by[] = {
+	{ "dates", "按日期" }, { "duration", "按时长" }, { NULL, NULL }
+};
+const struct option opt_refund_state[] = {
+	{ "none", "无" }, { "requested", "待审核" }, { "approved", "已退款" },
+	{ "rejected", "已驳回" }, { NULL, NULL }
+};
+const struct option opt_unfit[] = {
+	{ "expired", "已过期" }, { "frozen", "已冻结在另一笔订单" },
+	{ "not_yet", "尚未生效" }, { "product", "产品不在适用范围" },
+	{ "scenario", "购买场景不适用" }, { "billing", "计费方式不适用" },
+	{ "min_amount", "订单金额未达到使用门槛" },
+	{ "months", "购买时长不足" }, { NULL, NULL }
+};
 const struct option opt_voucher_status[] = {
 	{ "unactivated", "未兑换" }, { "available", "可用" }, { "frozen", "已冻结" },
 	{ "used", "已使用" }, { "expired", "已过期" }, { "invalidated", "已作废" },
@@ -177,6 +191,152 @@ scope_text(struct arena *a, enum voucher_scope scope, const char *names)
 	default:
 		return "全部通用产品";
 	}
+}
+
+char *
+list_text(struct arena *a, const struct option *opt, const char *values)
+{
+	const char	*p = values, *e;
+	char		*out = "", *one;
+
+	while (p != NULL && *p != '\0') {
+		e = strchr(p, ',');
+		one = arena_strndup(a, p, e ? (size_t)(e - p) : strlen(p));
+		if (one == NULL)
+			return "";
+		out = arena_printf(a, "%s%s%s", out, *out ? "、" : "",
+		    option_text_of(opt, one));
+		p = e ? e + 1 : NULL;
+	}
+	return out;
+}
+
+const char *
+conditions_text(struct arena *a, const char *scenarios, const char *billing,
+    long long min_amount, int min_months)
+{
+	char	 m[MONEY_BUFSZ];
+	char	*out;
+
+	out = arena_printf(a, "场景:%s;计费:%s", *scenarios ?
+	    list_text(a, opt_scenario, scenarios) : "所有可用场景",
+	    list_text(a, opt_billing, billing));
+	if (min_amount > 0) {
+		money_format(min_amount, m, sizeof(m));
+		out = arena_printf(a, "%s;订单满 %s", out, m);
+	}
+	if (min_months > 0)
+		out = arena_printf(a, "%s;购买时长至少 %d 个月", out, min_months);
+	return out;
+}
+
+/* How many code symbols were typed (spaces and dashes are ignored), so a
+ * code of the right length that fails its check reads as a typo. */
+static size_t
+code_symbols(const char *raw)
+{
+	size_t n = 0;
+
+	for (; raw != NULL && *raw != '\0'; raw++)
+		if (*raw != ' ' && *raw != '-')
+			n++;
+	return n;
+}
+
+const char *
+code_error_text(enum kq_status s, const char *raw)
+{
+	if (s == KQ_CODE_FORMAT)
+		return code_symbols(raw) == VCODE_LEN ?
+		    "兑换码有误:校验位不符,可能有输错的数字,请核对后重新输入。" :
+		    "兑换码应为 18 位数字。";
+	return code_symbols(raw) == CARD_LEN ?
+	    "卡号有误:校验位不符,可能有输错的字符,请核对后重新输入。" :
+	    "卡号应为 16 位字母或数字(如 7KQ2-M9XD-4H0T-ZC8P)。";
+}
+
+/* The words of a rule core/ checks beyond a field's own format. */
+static const struct {
+	const char *field, *text;
+} rule_texts[] = {
+	{ "face", "请输入大于 0 的金额。" },
+	{ "amount", "请输入大于 0 的金额。" },
+	{ "scope", "经销商代金券只能选“仅限所选产品”或“通用,但不含所选产品”。" },
+	{ "valid_days", "请填写有效天数。" },
+	{ "products", "请选择有效的产品(“仅限所选产品”至少选一个)。" },
+	{ "valid_to", "有效期的结束日期须晚于开始日期,也须晚于今天。" },
+	{ "valid_choice", "请选择有效期按日期还是按时长计算。" },
+	{ "uin", "这个 UIN 不是您的客户。" },
+	{ "uins", "请输入一个或多个 UIN(数字),以逗号、空格或换行分隔。" },
+	{ "count", "数量须在 1 到 100,000 之间。" },
+	{ "partner", "这个 UIN 不是经销商账户。" },
+	{ "reason", "请填写原因。" },
+};
+
+const char *
+field_error_text(const struct field *f, const struct fvalue *v)
+{
+	size_t i;
+
+	if (f != NULL && v != NULL && v->err != KQ_OK) {
+		if (v->missing)
+			return f->type == FT_VCODE ? "请输入兑换码。" :
+			    f->type == FT_CARD ? "请输入提货卡卡号。" :
+			    f->type == FT_OPTION ? "请选择一项。" : "此项必填。";
+		switch (f->type) {
+		case FT_VCODE:
+		case FT_CARD:
+			return code_error_text(v->err, v->raw);
+		case FT_MONEY:
+			return "请输入金额,如 1000 或 1,000.50(最多两位小数,"
+			    "不超过 ¥100,000,000)。";
+		case FT_DATE:
+			return "请输入有效日期,如 2027-06-30。";
+		case FT_OPTION:
+			return "请从列表中选择。";
+		case FT_INT:
+			if (f->min || f->max)
+				return NULL;	/* the caller says the range */
+			return "请输入整数。";
+		case FT_TEXT:
+			if (f->pattern != NULL)
+				return "格式不正确。";
+			return "内容过长,或含有控制字符、不可见字符。";
+		}
+	}
+	for (i = 0; f != NULL && i < sizeof(rule_texts) / sizeof(rule_texts[0]); i++)
+		if (strcmp(rule_texts[i].field, f->name) == 0)
+			return rule_texts[i].text;
+	return "此项不符合要求。";
+}
+
+void
+mark_field(struct arena *a, struct view *v, const char *name, const char *msg)
+{
+	const struct vnode	*n = view_find(v, "_err", 4);
+	struct view		*e;
+
+	/* one _err map (a second would shadow the first) */
+	e = view_map(n != NULL && n->type == V_MAP ? n->u.m : view_map(v, "_err"),
+	    name);
+
+	view_set(e, "msg", msg);
+	view_set(e, "invalid", "true");
+	view_set(e, "id", arena_printf(a, "err-%s", name));
+}
+
+enum validity_by
+validity_of(const struct form *f, int field)
+{
+	return f->v[field].present ? (enum validity_by)(f->v[field].i + 1) :
+	    VB_UNSET;
+}
+
+void
+show_validity(struct view *v, const struct form *f, int field)
+{
+	show_choices(v, "validities", opt_validity_by, f ? f->v[field].raw : "",
+	    "checked");
 }
 
 void

@@ -21,7 +21,7 @@ extern const struct option opt_pickup_product[], opt_batch_status[],
 	opt_issue_mode[], opt_billing[], opt_scenario[], opt_ledger_kind[],
 	opt_my_voucher_tab[], opt_pv_type[], opt_approval[], opt_purpose[],
 	opt_charge_status[], opt_partner_scope[], opt_balance_filter[],
-	opt_pv_status[];
+	opt_pv_status[], opt_refund_state[], opt_unfit[], opt_validity_by[];
 
 /* The words for option I (an enum value) of a table; "" out of range. */
 const char	*option_text(const struct option *, int i);
@@ -37,6 +37,19 @@ void		 show_state(struct view *, const char *key, const struct option *,
 /* A scope in words for the names of its products: "全部通用产品",
  * "仅限 云服务器、Redis", "通用产品,不含 域名注册". */
 const char	*scope_text(struct arena *, enum voucher_scope, const char *names);
+/* Field errors (issue 9): the words for what is wrong with a field (its
+ * own format, or the rule core/ checks: f may have v NULL), and the mark
+ * the templates show at the field (_err.NAME). */
+const char	*field_error_text(const struct field *, const struct fvalue *);
+const char	*code_error_text(enum kq_status, const char *raw);
+void		 mark_field(struct arena *, struct view *, const char *name,
+		    const char *msg);
+/* The words for a comma list of option values, joined by "、". */
+char		*list_text(struct arena *, const struct option *, const char *values);
+/* A voucher's conditions beyond its scope (SPEC §5): scenarios, billing
+ * modes, minimum amount, minimum months. */
+const char	*conditions_text(struct arena *, const char *scenarios,
+		    const char *billing, long long min_amount, int min_months);
 /* A pickup-card code as people read it (groups of four) and as stored. */
 void		 show_card(struct view *, const char *key, const char *code);
 /* An option table of n rows (catalog data) whose members code and name
@@ -46,6 +59,12 @@ struct option	*options_of(struct arena *, const void *rows, size_t n,
 #define OPTIONS_OF(a, rows, n) options_of((a), (rows), (n), sizeof(*(rows)), \
 	offsetof(__typeof__(*(rows)), code), offsetof(__typeof__(*(rows)), name))
 
+/* The validity choice a form sent (VB_UNSET when none); validities, the
+ * radio buttons with it checked. */
+#define VALIDITY_FIELD { .name = "validity", .type = FT_OPTION, \
+	.options = opt_validity_by }
+enum validity_by validity_of(const struct form *, int field);
+void		 show_validity(struct view *, const struct form *, int field);
 /* The choices of a <select>, radio buttons or checkboxes: list KEY of
  * value and text, and MARK ("selected", "checked") set to itself on those
  * in the comma list CHOSEN. */

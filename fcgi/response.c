@@ -30,7 +30,11 @@ static const struct {
 	{ "order_cancelled", "订单已取消。" },
 	{ "order_confirmed", "订单已确认,请在 " STR(PAYMENT_WINDOW_MIN) " 分钟内支付。" },
 	{ "order_refunded", "订单已退款:现金部分退回,代金券抵扣部分不退。" },
+	{ "refund_requested", "退款申请已提交,财务审核后会在此显示结果。" },
+	{ "refund_rejected", "已驳回退款申请,原因会显示给会员。" },
+	{ "card_enabled", "提货卡已重新启用。" },
 	{ "redeemed", "兑换成功,代金券已放入您的账户。" },
+	{ "picked_up", "提货成功:订单已生成,服务器开通后状态会在此更新。" },
 	{ "template_saved", "模板已保存。" },
 	{ "issued", "已发放。" },
 	{ "voucher_invalidated", "代金券已作废。" },
@@ -155,17 +159,53 @@ flash_now(struct view *v, enum kq_status s, const char *field)
 }
 
 void
+code_failed(struct view *v, enum kq_status err, const char *field,
+    const char *typed)
+{
+	const char *msg = kq_message(err);
+
+	if (err == KQ_CODE_FORMAT || err == KQ_CARD_FORMAT)
+		msg = code_error_text(err, typed);
+	flash_now(v, err, field);
+	view_set(v, "flash_text", msg);
+	mark_field(v->arena, v, field, msg);
+}
+
+void
 form_reshow(struct view *v, const struct form *f, enum kq_status err,
     const char *bad)
 {
-	struct view	*fv = view_map(v, "f");
-	size_t		 i;
+	const struct field	*fd;
+	struct view		*fv = view_map(v, "f");
+	struct arena		*a = v->arena;
+	const char		*msg;
+	char			 range[96];
+	size_t			 i;
 
-	for (i = 0; i < f->def->n; i++)
-		if (!f->def->fields[i].repeated)
-			view_set(fv, f->def->fields[i].name, f->v[i].raw);
-	if (err != KQ_OK)
-		flash_now(v, err, bad != NULL ? bad : f->bad);
+	for (i = 0; i < f->def->n; i++) {
+		fd = &f->def->fields[i];
+		if (!fd->repeated)
+			view_set(fv, fd->name, f->v[i].raw);
+		if (err == KQ_OK || f->v[i].err == KQ_OK)
+			continue;
+		/* every field that failed its format, marked where it is */
+		if ((msg = field_error_text(fd, &f->v[i])) == NULL) {
+			snprintf(range, sizeof(range), "请输入 %lld 到 %lld 之间的整数。",
+			    fd->min, fd->max);
+			msg = arena_strdup(a, range);
+		}
+		mark_field(a, v, fd->name, msg);
+	}
+	if (err == KQ_OK)
+		return;
+	/* a rule core/ checked: the field it names */
+	if (bad != NULL && (f->bad == NULL || strcmp(bad, f->bad))) {
+		struct field rule = { .name = bad };
+
+		mark_field(a, v, bad, err == KQ_INVALID_FIELD ?
+		    field_error_text(&rule, NULL) : kq_message(err));
+	}
+	flash_now(v, err, bad != NULL ? bad : f->bad);
 }
 
 struct view *

@@ -127,7 +127,18 @@ def test_codes_download_is_audited_and_viewer_refused():
     v = Client()
     assert v.login(vlogin, vpw, admin=True).status == 303
     assert v.get("/admin/pickup/batches").status == 200
-    assert v.get("/admin/pickup/batches/%d" % bid).status == 200
+    # viewers see the last four of each code only, and no full view
+    page = v.get("/admin/pickup/batches/%d" % bid)
+    assert page.status == 200
+    shown = re.findall(r'data-field="code" class="mono" data-value="([^"]+)"', page.text)
+    assert shown and all(c.startswith("************") for c in shown), shown
+    assert "codes=full" not in page.text
+    assert v.get("/admin/pickup/batches/%d?codes=full" % bid).status == 403
+    # an admin's full view is audited like a download
+    full = admin().get("/admin/pickup/batches/%d?codes=full" % bid)
+    assert re.findall(r'data-field="code" class="mono" data-value="([0-9A-Z]{16})"', full.text)
+    assert sql("SELECT COUNT(*) FROM audit_log WHERE action = 'pickup.batch.codes.view'"
+               " AND target = 'batch:%d'" % bid) == [["1"]]
     assert v.get("/admin/pickup/usage").status == 200
     r = v.get("/admin/pickup/batches/%d/codes.txt" % bid)
     assert r.status == 403 and r.flash() == ("error", "forbidden"), r
@@ -167,9 +178,9 @@ def test_pick_up_cvm_end_to_end_and_used_card():
     r = verify(member(), card)
     assert r.status == 409 and r.flash() == ("error", "card_used"), r
     # the batch counts it
-    page = admin().get("/admin/pickup/batches/%d" % bid)
+    page = admin().get("/admin/pickup/batches/%d?codes=full" % bid)
     assert 'data-field="used" data-value="1"' in page.text
-    row = re.search(r'<tr data-id="\d+">\s*<td data-field="code" class="mono" data-value="%s".*?</tr>'
+    row = re.search(r'<tr data-id="\d+"[^>]*>\s*<td data-field="code" class="mono" data-value="%s".*?</tr>'
                     % card.replace("-", ""), page.text, re.S).group(0)
     assert 'data-value="used"' in row and 'data-field="uin" data-value="%d"' % m.uin in row
 
@@ -263,14 +274,21 @@ def test_expired_batch():
 
 def test_disable_single_card_and_used_card_refused():
     bid = create_batch(count="2")
-    page = admin().get("/admin/pickup/batches/%d" % bid)
-    ids = re.findall(r'<tr data-id="(\d+)">\s*<td data-field="code" class="mono" data-value="([0-9A-Z]+)"', page.text)
+    page = admin().get("/admin/pickup/batches/%d?codes=full" % bid)
+    ids = re.findall(r'<tr data-id="(\d+)"[^>]*>\s*<td data-field="code" class="mono" data-value="([0-9A-Z]+)"', page.text)
     (id1, code1), (id2, code2) = ids
     tok = page.csrf()
     r = admin().post("/admin/pickup/cards/%s/disable" % id1, {"csrf": tok})
     assert r.status == 303
     r = verify(member(), code1)
     assert r.status == 409 and r.flash() == ("error", "card_disabled"), r
+    # the confirmation page comes first in a browser; a disabled card can
+    # be enabled again
+    c = admin().get("/admin/pickup/cards/%s/disable" % id1)
+    assert c.status == 200 and c.page() == "confirm" and 'class="danger"' in c.text, c
+    assert admin().post("/admin/pickup/cards/%s/enable" % id1, {"csrf": tok}).status == 303
+    assert verify(member(), code1).status == 200
+    assert admin().post("/admin/pickup/cards/%s/disable" % id1, {"csrf": tok}).status == 303
     m = member()
     assert confirm(m, code2, "debian12").status == 303
     r = admin().post("/admin/pickup/cards/%s/disable" % id2, {"csrf": tok})

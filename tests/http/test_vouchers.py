@@ -273,12 +273,68 @@ def test_single_use_forfeits_and_carry_over_keeps_the_rest():
     assert post(m, "/user/orders/%d/pay" % oid).status == 303
     assert field(m.get("/user/vouchers/%d" % carry), "status") == "used"
     # a refund returns cash only; the voucher stays spent
-    assert post(m, "/user/orders/%d/refund" % oid).status == 303
+    refund(m, oid)
     o = m.get("/user/orders/%d" % oid)
     assert field(o, "status") == "refunded" and field(o, "voucher_amount") == "4000"
+    assert field(o, "invoiceable") == "0"
     v = m.get("/user/vouchers/%d" % carry)
     assert field(v, "status") == "used" and field(v, "balance") == "0"
-    assert post(m, "/user/orders/%d/refund" % oid).status == 409
+    assert post(m, "/user/orders/%d/refund" % oid, reason="again").status == 409
+
+
+def refund(m, oid):
+    """The member asks, finance approves (SPEC §5)."""
+    assert post(m, "/user/orders/%d/refund" % oid, reason="不需要了").status == 303
+    a = admin()
+    r = a.post("/admin/orders/%d/refund" % oid, {"csrf": a.csrf_of("/admin")})
+    assert r.status == 303, (r, r.flash())
+
+
+def test_refund_is_requested_then_decided_by_finance():
+    m = member()
+    oid = order(m, "cvm", "80")
+    # nothing to refund before payment
+    assert post(m, "/user/orders/%d/refund" % oid, reason="x").status == 409
+    assert post(m, "/user/orders/%d/confirm" % oid, voucher="").status == 303
+    assert post(m, "/user/orders/%d/pay" % oid).status == 303
+    # the request page asks for a reason; without one: 422 at the field
+    page = m.get("/user/orders/%d/refund" % oid)
+    assert page.status == 200 and page.page() == "confirm", page
+    assert 'name="reason"' in page.text and "required" in page.text
+    r = post(m, "/user/orders/%d/refund" % oid, reason="")
+    assert r.status == 422 and r.page() == "confirm", r
+    assert re.search(r'<textarea[^>]*name="reason"[^>]*aria-invalid="true"', r.text), r.text
+    assert post(m, "/user/orders/%d/refund" % oid, reason="买错了").status == 303
+    o = m.get("/user/orders/%d" % oid)
+    assert field(o, "status") == "paid" and field(o, "refund") == "requested"
+    assert post(m, "/user/orders/%d/refund" % oid, reason="again").status == 409
+    # a member cannot decide
+    assert m.post("/admin/orders/%d/refund" % oid,
+                  {"csrf": m.csrf_of("/user")}).status in (303, 403)
+    assert field(m.get("/user/orders/%d" % oid), "status") == "paid"
+    # finance sees the request in its list; a viewer cannot decide
+    a = admin()
+    lst = a.get("/admin/orders?refund=requested&uin=%d" % m.uin)
+    assert lst.page() == "admin.orders" and 'data-id="%d"' % oid in lst.text, lst
+    v = Client()
+    v.login(*new_admin(role="viewer"), admin=True)
+    assert v.post("/admin/orders/%d/refund" % oid, {"csrf": v.csrf_of("/admin")}).status == 403
+    # a rejection needs a reason, which the member sees; they may ask again
+    tok = a.csrf_of("/admin")
+    assert a.post("/admin/orders/%d/refund-reject" % oid, {"csrf": tok}).status == 422
+    assert a.post("/admin/orders/%d/refund-reject" % oid,
+                  {"csrf": tok, "reason": "已开通使用"}).status == 303
+    o = m.get("/user/orders/%d" % oid)
+    assert field(o, "refund") == "rejected" and "已开通使用" in o.text
+    assert a.post("/admin/orders/%d/refund-reject" % oid,
+                  {"csrf": tok, "reason": "again"}).status == 409
+    refund(m, oid)
+    o = m.get("/user/orders/%d" % oid)
+    assert field(o, "status") == "refunded" and field(o, "refund") == "approved"
+    assert field(o, "invoiceable") == "0" and field(o, "cash") == "8000"
+    assert a.post("/admin/orders/%d/refund" % oid, {"csrf": tok}).status == 409
+    assert sql("SELECT COUNT(*) FROM audit_log WHERE target = 'order:%d'"
+               " AND action IN ('order.refund', 'order.refund.reject')" % oid) == [["2"]]
 
 
 def test_cancel_and_payment_window_release_the_voucher():

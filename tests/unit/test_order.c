@@ -71,7 +71,7 @@ actions_by_state(void **state)
 static void
 confirm_pay_and_single_use_forfeits(void **state)
 {
-	struct principal m;
+	struct principal m, adm;
 	struct order	 o;
 	struct voucher	*c, v;
 	long long	 vid, oid;
@@ -104,7 +104,15 @@ confirm_pay_and_single_use_forfeits(void **state)
 	assert_int_equal(voucher_get(tdb, &ta, m.uin, vid, &v), KQ_OK);
 	assert_int_equal(v.status, VS_USED);
 	assert_int_equal(v.balance, 0);
-	assert_int_equal(order_refund(tdb, &ta, m.uin, oid), KQ_OK);
+	/* no cash paid: nothing for the member to ask back */
+	assert_int_equal(order_refund_request(tdb, &ta, m.uin, oid, "x"),
+	    KQ_ORDER_STATE);
+	new_admin(&adm);
+	assert_int_equal(order_refund_reject(tdb, &ta, &adm, "", oid, "no"),
+	    KQ_ORDER_STATE);	/* nothing was asked */
+	assert_int_equal(order_refund(tdb, &ta, &adm, "", oid, ""), KQ_OK);
+	assert_int_equal(order_refund(tdb, &ta, &adm, "", oid, ""),
+	    KQ_ORDER_STATE);
 	assert_int_equal(voucher_get(tdb, &ta, m.uin, vid, &v), KQ_OK);
 	assert_int_equal(v.balance, 0);		/* cash only (SPEC §5) */
 }

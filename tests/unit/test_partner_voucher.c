@@ -223,7 +223,7 @@ the_pick_and_the_pay_walk(void **state)
 	assert_int_equal(v.balance, 0);
 	assert_int_equal(v.status, VS_USED);
 	/* refund: the charge too, cash only */
-	assert_int_equal(order_refund(tdb, &ta, a.uin, x.order), KQ_OK);
+	assert_int_equal(order_refund(tdb, &ta, &admin, "", x.order, ""), KQ_OK);
 	assert_int_equal(count("SELECT status = 'refunded' FROM partner_charges"
 	    " WHERE order_id = ?", x.order), 1);
 	assert_int_equal(pv_get(tdb, &ta, p.uin, t2, &v), KQ_OK);

@@ -107,7 +107,7 @@ claim_once_cancel_gives_back(void **state)
 	assert_int_equal(o.instance, IS_PENDING);
 	assert_int_equal(order_pickup(tdb, &ta, &other, "", c.code[0], "debian12",
 	    &oid2), KQ_CARD_USED);
-	assert_int_equal(card_disable(tdb, &ta, &admin, "", o.card_id, &batch),
+	assert_int_equal(card_disable(tdb, &ta, &admin, "", o.card_id, 0, &batch),
 	    KQ_CARD_USED);
 	assert_int_equal(pickup_mine(tdb, &ta, m.uin, &pg, &u, &n), KQ_OK);
 	assert_int_equal(n, 1);

@@ -91,7 +91,7 @@ create_list_disable_download(void **state)
 	assert_int_equal(b.status, BATCH_NORMAL);
 	assert_int_equal(b.product, PP_CVM);
 	assert_string_equal(b.line_name, "上海");
-	assert_int_equal(cards_of_batch(tdb, &ta, id, b.total, &pg, &cards, &n), KQ_OK);
+	assert_int_equal(cards_of_batch(tdb, &ta, &admin, "", 1, id, b.total, &pg, &cards, &n), KQ_OK);
 	assert_int_equal(n, PAGE_SIZE);
 	assert_int_equal(pg.pages, 2);
 	assert_int_equal(cards[0].status, CARD_UNUSED);
@@ -100,7 +100,7 @@ create_list_disable_download(void **state)
 	assert_int_equal(batch_get(tdb, &ta, id, &b), KQ_OK);
 	assert_int_equal(b.status, BATCH_DISABLED);
 	pg.page = 1;
-	assert_int_equal(cards_of_batch(tdb, &ta, id, b.total, &pg, &cards, &n), KQ_OK);
+	assert_int_equal(cards_of_batch(tdb, &ta, &admin, "", 1, id, b.total, &pg, &cards, &n), KQ_OK);
 	assert_int_equal(cards[0].status, CARD_DISABLED);	/* effective */
 	assert_int_equal(cards[0].stored, CARD_UNUSED);
 	pg.page = 1;
