@@ -339,6 +339,25 @@ check_permission(const struct req *r)
 	}
 }
 
+/* What a 403 says: which permission the page needs. */
+static const char *
+forbidden_why(const struct req *r)
+{
+	switch (r->route->access) {
+	case A_MEMBER:
+		return "此页面需要账户创建者,或有“财务”权限的协作者。"
+		    "请联系账户创建者为您开通财务权限。";
+	case A_PARTNER:
+		return r->me.is_partner ? "经销商中心需要账户创建者,或有“财务”"
+		    "权限的协作者。" : "经销商中心只对经销商账户开放。";
+	case A_ADMIN_WRITE:
+		return "此操作需要管理员(admin)角色;查看者(viewer)只能查看列表"
+		    "和记录,不能修改,也不能下载卡密。";
+	default:
+		return NULL;
+	}
+}
+
 void
 dispatch(struct req *r)
 {
@@ -375,8 +394,12 @@ dispatch(struct req *r)
 	}
 	if (redirected)
 		return;
-	if ((s = check_csrf(r)) != KQ_OK || (s = check_permission(r)) != KQ_OK) {
+	if ((s = check_csrf(r)) != KQ_OK) {
 		fail(r, s);
+		return;
+	}
+	if ((s = check_permission(r)) != KQ_OK) {
+		fail_at(r, s, NULL, forbidden_why(r));
 		return;
 	}
 	/* the body by the route's form; the handler re-shows a bad one */

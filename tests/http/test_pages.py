@@ -111,7 +111,9 @@ def test_irreversible_actions_ask_first():
     v = Client()
     v.login(*new_admin(role="viewer"), admin=True)
     bid = create_batch(count="1")
-    assert v.get("/admin/pickup/batches/%d/disable" % bid).status == 403
+    r = v.get("/admin/pickup/batches/%d/disable" % bid)
+    assert r.status == 403 and "管理员(admin)" in r.text, r	# says why
+    assert 'href="/admin/orders"' in r.text	# and offers the backend's links
     page = admin().get("/admin/pickup/batches/%d/disable" % bid)
     assert page.status == 200 and page.page() == "confirm"
     assert 'href="/admin/pickup/batches/%d"' % bid in page.text
