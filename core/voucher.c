@@ -101,16 +101,17 @@ static const struct db_col deduct_cols[] = {
 	DB_END
 };
 /*
- * The matching rules of SPEC §5 in one query: available (effective status)
- * and within its validity; the product allows vouchers in this scenario and
- * billing mode; the template's scenarios and billing modes fit; its scope
- * takes the product (general products only for 'all' and 'exclude', seed
- * 000); the order reaches the minimum amount; a minimum duration needs a
- * product sold by months and an order that long.  Best first: the largest
- * deduction, then the earliest expiry.
+ * The matching rules of SPEC §5 in one expression: the first rule a voucher
+ * fails for an order, NULL when it fits.  Available (effective status) and
+ * within its validity; its scope takes the product (general products only
+ * for 'all' and 'exclude', seed 000); the product allows vouchers in this
+ * scenario and billing mode and the template's scenarios and billing modes
+ * fit; the order reaches the minimum amount; a minimum duration needs a
+ * product sold by months and an order that long.  The candidates are the
+ * vouchers it passes, best first (the largest deduction, then the earliest
+ * expiry); the order page names the rule each other voucher fails.  Its
+ * arguments: scenario, billing, scenario, billing, amount, months.
  */
-/* The first rule a voucher fails for an order, NULL when it fits; its
- * arguments: scenario, billing, scenario, billing, amount, months. */
 #define VOUCHER_UNFIT \
     "CASE WHEN " VOUCHER_STATUS " IN ('expired', 'frozen') THEN " VOUCHER_STATUS \
     " WHEN v.valid_from > UTC_TIMESTAMP() THEN 'not_yet'" \

@@ -92,6 +92,7 @@ def_of(const struct req *r)
 	return NULL;
 }
 
+/* The page, or again with err at field (a re-shown form). */
 static void
 confirm_page(struct req *r, enum kq_status err, const char *field)
 {
@@ -147,7 +148,11 @@ h_confirm(struct req *r)
 }
 
 void
-confirm_again(struct req *r, enum kq_status err, const char *field)
+done_with_reason(struct req *r, enum kq_status s, const char *flash,
+    const char *location)
 {
-	confirm_page(r, err, field);
+	if (s == KQ_INVALID_FIELD)
+		confirm_page(r, s, "reason");
+	else
+		done(r, s, flash, location);
 }

@@ -153,6 +153,7 @@ h_order(struct req *r)
 		for (i = 0; i < n; i++) {
 			x = vlist_add(l);
 			show_voucher(r->arena, x, &c[i]);
+			show_voucher_terms(r->arena, x, &c[i]);
 			view_setf(x, "radio_id", "voucher-%lld", c[i].id);
 			/* SPEC §5: the largest deduction, then the earliest expiry */
 			if (i == 0) {
@@ -262,11 +263,8 @@ h_order_refund(struct req *r)
 	if (s == KQ_OK)
 		s = order_refund_request(r->app->db, r->arena, r->me.uin, r->id,
 		    r->f.v[RR_REASON].s);
-	if (s == KQ_INVALID_FIELD)
-		confirm_again(r, s, "reason");
-	else
-		done(r, s, "refund_requested",
-		    arena_printf(r->arena, "/user/orders/%lld", r->id));
+	done_with_reason(r, s, "refund_requested",
+	    arena_printf(r->arena, "/user/orders/%lld", r->id));
 }
 
 void
@@ -277,11 +275,8 @@ h_admin_refund(struct req *r)
 	if (s == KQ_OK)
 		s = order_refund(r->app->db, r->arena, &r->me, r->remote_addr,
 		    r->id, form_str(&r->f, RR_REASON, ""));
-	if (s == KQ_INVALID_FIELD)
-		confirm_again(r, s, "reason");
-	else
-		done(r, s, "order_refunded",
-		    arena_printf(r->arena, "/admin/orders/%lld", r->id));
+	done_with_reason(r, s, "order_refunded",
+	    arena_printf(r->arena, "/admin/orders/%lld", r->id));
 }
 
 void
@@ -292,9 +287,6 @@ h_admin_refund_reject(struct req *r)
 	if (s == KQ_OK)
 		s = order_refund_reject(r->app->db, r->arena, &r->me,
 		    r->remote_addr, r->id, form_str(&r->f, RR_REASON, ""));
-	if (s == KQ_INVALID_FIELD)
-		confirm_again(r, s, "reason");
-	else
-		done(r, s, "refund_rejected",
-		    arena_printf(r->arena, "/admin/orders/%lld", r->id));
+	done_with_reason(r, s, "refund_rejected",
+	    arena_printf(r->arena, "/admin/orders/%lld", r->id));
 }

@@ -154,10 +154,7 @@ h_application_reject(struct req *r)
 	if (s == KQ_OK)
 		s = pv_reject(r->app->db, r->arena, &r->me, r->remote_addr, r->id,
 		    r->f.v[RJ_REASON].s);
-	if (s == KQ_INVALID_FIELD)
-		fail_at(r, s, "reason", NULL);
-	else
-		done(r, s, "rejected", "/admin/partner/applications");
+	done_with_reason(r, s, "rejected", "/admin/partner/applications");
 }
 
 void

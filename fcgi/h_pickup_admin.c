@@ -294,28 +294,28 @@ h_batch_enable(struct req *r)
 	set_batch_status(r, 1);
 }
 
-void
-h_card_disable(struct req *r)
+static void
+set_card_status(struct req *r, int enable)
 {
 	long long	batch_id = 0;
 	enum kq_status	s;
 
 	s = card_disable(r->app->db, r->arena, &r->me, r->remote_addr, r->id,
-	    0, &batch_id);
-	done(r, s, "card_disabled",
+	    enable, &batch_id);
+	done(r, s, enable ? "card_enabled" : "card_disabled",
 	    arena_printf(r->arena, "/admin/pickup/batches/%lld", batch_id));
+}
+
+void
+h_card_disable(struct req *r)
+{
+	set_card_status(r, 0);
 }
 
 void
 h_card_enable(struct req *r)
 {
-	long long	batch_id = 0;
-	enum kq_status	s;
-
-	s = card_disable(r->app->db, r->arena, &r->me, r->remote_addr, r->id,
-	    1, &batch_id);
-	done(r, s, "card_enabled",
-	    arena_printf(r->arena, "/admin/pickup/batches/%lld", batch_id));
+	set_card_status(r, 1);
 }
 
 /* A card's place is its batch's page. */

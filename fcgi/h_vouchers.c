@@ -44,22 +44,10 @@ show_voucher(struct arena *a, struct view *x, const struct voucher *v)
 	view_set(x, "scope", voucher_scope_names[v->scope]);
 	view_set(x, "scope_text", scope_text(a, v->scope, v->product_names));
 	show_state(x, "mode", opt_balance_mode, v->mode);
-	view_set(x, "conditions", conditions_text(a, v->scenarios, v->billing,
-	    v->min_amount, v->min_months));
-	view_set(x, "billing", v->billing);
-	view_set(x, "scenarios", v->scenarios);
-	show_money(x, "min_amount", v->min_amount);
-	view_set_int(x, "min_months", v->min_months);
-	view_set_int(x, "template", v->template_id);
-	view_setf(x, "admin_href", "/admin/vouchers/%lld", v->id);
-	view_setf(x, "template_href", "/admin/vouchers/templates/%lld",
-	    v->template_id);
 	if (v->uin)
 		view_set_int(x, "uin", v->uin);
-	if (v->order_id) {
+	if (v->order_id)
 		view_set_int(x, "order", v->order_id);
-		view_setf(x, "order_href", "/admin/orders/%lld", v->order_id);
-	}
 	if (v->code != NULL) {
 		vcode_display(v->code, shown);
 		view_set(x, "code", arena_strdup(a, shown));
@@ -119,6 +107,24 @@ voucher_and_ledger(struct req *r, struct voucher *vo, struct ledger_row **rows,
 	return voucher_ledger(r->app->db, r->arena, r->id, rows, n);
 }
 
+void
+show_voucher_terms(struct arena *a, struct view *x, const struct voucher *v)
+{
+	view_set(x, "conditions", conditions_text(a, v->scenarios, v->billing,
+	    v->min_amount, v->min_months));
+}
+
+void
+show_voucher_admin(struct view *x, const struct voucher *v)
+{
+	view_setf(x, "admin_href", "/admin/vouchers/%lld", v->id);
+	view_set_int(x, "template", v->template_id);
+	view_setf(x, "template_href", "/admin/vouchers/templates/%lld",
+	    v->template_id);
+	if (v->order_id)
+		view_setf(x, "order_href", "/admin/orders/%lld", v->order_id);
+}
+
 static void
 voucher_page(struct req *r, const char *order_base, const char *name)
 {
@@ -134,7 +140,11 @@ voucher_page(struct req *r, const char *order_base, const char *name)
 		return;
 	}
 	v = page_view(r);
-	show_voucher(r->arena, view_map(v, "voucher"), &vo);
+	x = view_map(v, "voucher");
+	show_voucher(r->arena, x, &vo);
+	show_voucher_terms(r->arena, x, &vo);
+	if (r->me.kind != P_MEMBER)
+		show_voucher_admin(x, &vo);
 	l = view_list(v, "ledger");
 	for (i = 0; i < n; i++) {
 		x = vlist_add(l);

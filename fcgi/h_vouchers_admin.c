@@ -333,7 +333,7 @@ h_admin_vouchers(struct req *r)
 	for (i = 0; i < n; i++) {
 		x = vlist_add(l);
 		show_voucher(r->arena, x, &rows[i]);
-		view_set_int(x, "template", rows[i].template_id);
+		show_voucher_admin(x, &rows[i]);
 		if (r->me.is_admin_role && voucher_can_invalidate(rows[i].status))
 			view_setf(x, "invalidate_href", "/admin/vouchers/%lld/invalidate",
 			    rows[i].id);

@@ -131,10 +131,12 @@ handler_fn	 h_pickup, h_pickup_verify, h_pickup_confirm;
 handler_fn	 h_orders, h_order, h_order_pay, h_order_cancel, h_admin_order;
 handler_fn	 h_order_confirm, h_order_refund, h_admin_orders, h_admin_refund,
 		 h_admin_refund_reject;
-/* The confirmation page of an irreversible POST, at the same path (GET);
- * confirm_again() shows it again with a field's error. */
+/* The confirmation page of an irreversible POST, at the same path (GET). */
 handler_fn	 h_confirm;
-void		 confirm_again(struct req *, enum kq_status, const char *field);
+/* done() for a POST with a reason: a missing or bad reason shows its
+ * confirmation page again (422) with the field marked. */
+void		 done_with_reason(struct req *, enum kq_status s,
+		    const char *flash, const char *location);
 handler_fn	 h_vouchers, h_voucher, h_voucher_csv;
 handler_fn	 h_redeem_form, h_redeem_verify, h_redeem_confirm;
 handler_fn	 h_templates, h_template_new, h_template_create, h_template,

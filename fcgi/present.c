@@ -274,7 +274,8 @@ static const struct {
 };
 
 const char *
-field_error_text(const struct field *f, const struct fvalue *v)
+field_error_text(struct arena *a, const struct field *f,
+    const struct fvalue *v)
 {
 	size_t i;
 
@@ -296,7 +297,8 @@ field_error_text(const struct field *f, const struct fvalue *v)
 			return "请从列表中选择。";
 		case FT_INT:
 			if (f->min || f->max)
-				return NULL;	/* the caller says the range */
+				return arena_printf(a, "请输入 %lld 到 %lld 之间的整数。",
+				    f->min, f->max);
 			return "请输入整数。";
 		case FT_TEXT:
 			if (f->pattern != NULL)

@@ -40,7 +40,8 @@ const char	*scope_text(struct arena *, enum voucher_scope, const char *names);
 /* Field errors (issue 9): the words for what is wrong with a field (its
  * own format, or the rule core/ checks: f may have v NULL), and the mark
  * the templates show at the field (_err.NAME). */
-const char	*field_error_text(const struct field *, const struct fvalue *);
+const char	*field_error_text(struct arena *, const struct field *,
+		    const struct fvalue *);
 const char	*code_error_text(enum kq_status, const char *raw);
 void		 mark_field(struct arena *, struct view *, const char *name,
 		    const char *msg);
@@ -85,6 +86,11 @@ void		 show_template_form(struct arena *, struct view *f,
 void		 show_usage(struct view *, const struct usage *, const char *order_base);
 /* A voucher's fields for a list row or a details page (h_vouchers.c). */
 void		 show_voucher(struct arena *, struct view *, const struct voucher *);
+/* Its conditions in words (its page, an order's candidates), and the
+ * backend's links (its page, the template, the freezing order). */
+void		 show_voucher_terms(struct arena *, struct view *,
+		    const struct voucher *);
+void		 show_voucher_admin(struct view *, const struct voucher *);
 /* Percent-encodes s for a query string. */
 char		*url_encode(struct arena *, const char *);
 

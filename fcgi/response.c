@@ -178,8 +178,6 @@ form_reshow(struct view *v, const struct form *f, enum kq_status err,
 	const struct field	*fd;
 	struct view		*fv = view_map(v, "f");
 	struct arena		*a = v->arena;
-	const char		*msg;
-	char			 range[96];
 	size_t			 i;
 
 	for (i = 0; i < f->def->n; i++) {
@@ -189,12 +187,7 @@ form_reshow(struct view *v, const struct form *f, enum kq_status err,
 		if (err == KQ_OK || f->v[i].err == KQ_OK)
 			continue;
 		/* every field that failed its format, marked where it is */
-		if ((msg = field_error_text(fd, &f->v[i])) == NULL) {
-			snprintf(range, sizeof(range), "请输入 %lld 到 %lld 之间的整数。",
-			    fd->min, fd->max);
-			msg = arena_strdup(a, range);
-		}
-		mark_field(a, v, fd->name, msg);
+		mark_field(a, v, fd->name, field_error_text(a, fd, &f->v[i]));
 	}
 	if (err == KQ_OK)
 		return;
@@ -203,7 +196,7 @@ form_reshow(struct view *v, const struct form *f, enum kq_status err,
 		struct field rule = { .name = bad };
 
 		mark_field(a, v, bad, err == KQ_INVALID_FIELD ?
-		    field_error_text(&rule, NULL) : kq_message(err));
+		    field_error_text(a, &rule, NULL) : kq_message(err));
 	}
 	flash_now(v, err, bad != NULL ? bad : f->bad);
 }
