@@ -12,7 +12,9 @@
  *
  * Passwords are read from standard input (one line).  Ids go to stdout;
  * errors are one line on stderr and a non-zero exit.  Options are checked
- * by the same field tables the web forms use.
+ * by the same field tables the web forms use, and "kaquanctl --help" and
+ * "kaquanctl COMMAND --help" are written from the command table below and
+ * those field tables, so the help cannot list what does not exist.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -85,11 +87,35 @@ static const struct field order_fields[OR__MAX] = {
 };
 static const struct form_def order_form = FORM_DEF(order_fields);
 
-static const struct form_def *const forms[] = {
-	&admin_form, &account_form, &user_form, &order_form
+enum cmd { C_MIGRATE, C_ADMIN_ADD, C_ACCOUNT_ADD, C_USER_ADD, C_ORDER_CREATE,
+	C_SWEEP, C_PROVISION };
+static const struct command {
+	const char		*name;		/* one or two words */
+	enum cmd		 cmd;
+	const struct form_def	*form;		/* its options; NULL: none */
+	int			 password;	/* reads one from stdin */
+	const char		*what;
+} commands[] = {
+	{ "migrate", C_MIGRATE, NULL, 0,
+	  "applies the sql/ migrations not yet applied; prints how many" },
+	{ "admin add", C_ADMIN_ADD, &admin_form, 1,
+	  "adds a backend login (role admin: changes; viewer: reads only)" },
+	{ "account add", C_ACCOUNT_ADD, &account_form, 0,
+	  "adds an account (--partner: a reseller; --reseller: its customer)" },
+	{ "user add", C_USER_ADD, &user_form, 1,
+	  "adds a member login to an account (--finance: may use the voucher pages)" },
+	{ "order create", C_ORDER_CREATE, &order_form, 0,
+	  "creates a pending order for an account, as the billing platform does" },
+	{ "sweep", C_SWEEP, NULL, 0,
+	  "times out unpaid orders, expires vouchers, ends old sessions (run from cron)" },
+	{ "provision", C_PROVISION, NULL, 0,
+	  "the demo provisioner: marks pending pick-up servers active" },
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The connection, where die()'s exit still finds it. */
+static struct db *db;
 
 static void __attribute__((noreturn))
 die(const char *fmt, ...)
@@ -143,6 +169,94 @@ options(struct arena *a, char **argv, int argc, const struct form_def *d,
 			    "missing" : "invalid value");
 }
 
+/* A command's words from argv[i]: its entry, and how many words it took. */
+static const struct command *
+command_of(char **argv, int argc, int i, int *words)
+{
+	char	name[64];
+	size_t	j;
+
+	for (j = 0; j < NELEM(commands); j++) {
+		if (i + 1 < argc)
+			snprintf(name, sizeof(name), "%s %s", argv[i], argv[i + 1]);
+		if (i + 1 < argc && strcmp(commands[j].name, name) == 0) {
+			*words = 2;
+			return &commands[j];
+		}
+		if (strcmp(commands[j].name, argv[i]) == 0) {
+			*words = 1;
+			return &commands[j];
+		}
+	}
+	return NULL;
+}
+
+static void
+help_all(FILE *out)
+{
+	size_t j;
+
+	fputs("usage: kaquanctl [--config FILE] COMMAND [OPTIONS]\n"
+	    "       kaquanctl COMMAND --help\n\n"
+	    "The configuration is --config FILE, else $KAQUAN_CONF.\n\n"
+	    "Commands:\n", out);
+	for (j = 0; j < NELEM(commands); j++)
+		fprintf(out, "  %-14s %s\n", commands[j].name, commands[j].what);
+}
+
+/* One option of a command, from the field its value is checked by. */
+static void
+help_option(FILE *out, const struct field *f)
+{
+	const struct option	*o;
+	int			 flag = f->pattern != NULL && strcmp(f->pattern, "1") == 0;
+
+	fprintf(out, "  --%s", f->name);
+	if (!flag)
+		fprintf(out, " %s", f->type == FT_MONEY ? "YUAN" :
+		    f->type == FT_INT ? "N" : f->type == FT_OPTION ? "CHOICE" :
+		    "TEXT");
+	fputs(f->required ? "   (required)" : flag ? "   (a flag)" : "   (optional)",
+	    out);
+	if (f->type == FT_OPTION) {
+		fputs(" one of:", out);
+		for (o = f->options; o->value != NULL; o++)
+			fprintf(out, " %s", o->value);
+	} else if (f->type == FT_INT && (f->min || f->max))
+		fprintf(out, " %lld to %lld", f->min, f->max);
+	else if (!flag && f->pattern != NULL && strchr(f->pattern, '|') != NULL) {
+		fputs(" one of: ", out);
+		for (const char *p = f->pattern; *p != '\0'; p++)
+			fputc(*p == '|' ? ' ' : *p, out);
+	}
+	fputc('\n', out);
+}
+
+static void
+help_command(FILE *out, const struct command *c)
+{
+	size_t j;
+
+	fprintf(out, "usage: kaquanctl [--config FILE] %s%s%s\n\n%s.\n",
+	    c->name, c->form ? " OPTIONS" : "",
+	    c->password ? " < password" : "", c->what);
+	if (c->password)
+		fprintf(out, "The password is one line on standard input"
+		    " (at least %d characters).\n", PASSWORD_MIN);
+	if (c->form == NULL)
+		return;
+	fputs("\nOptions:\n", out);
+	for (j = 0; j < c->form->n; j++)
+		help_option(out, &c->form->fields[j]);
+}
+
+static int
+is_help(const char *arg)
+{
+	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0 ||
+	    strcmp(arg, "help") == 0;
+}
+
 static char *
 read_password(void)
 {
@@ -159,7 +273,7 @@ read_password(void)
 }
 
 static void
-check(struct db *db, enum kq_status s, const char *what)
+check(struct db *h, enum kq_status s, const char *what)
 {
 	if (s == KQ_OK)
 		return;
@@ -167,29 +281,49 @@ check(struct db *db, enum kq_status s, const char *what)
 		die("%s already exists", what);
 	if (s == KQ_NOT_FOUND)
 		die("%s: a referenced account does not exist", what);
-	die("%s: %s", what, db_error(db));
+	die("%s: %s", what, db_error(h));
 }
 
 int
 main(int argc, char *argv[])
 {
-	const char	*config_path = getenv("KAQUAN_CONF");
-	struct config	 cfg;
-	struct arena	 a;
-	struct form	 f;
-	struct db	*db;
-	char		 err[1024];
-	unsigned long long id;
-	enum kq_status	 s;
-	int		 i = 1, applied;
+	const char		*config_path = getenv("KAQUAN_CONF");
+	const struct command	*c;
+	struct config		 cfg;
+	struct arena		 a;
+	struct form		 f;
+	char			 err[1024];
+	unsigned long long	 id;
+	enum kq_status		 s;
+	int			 i = 1, words, applied;
+	size_t			 j;
 
 	if (argc > 2 && strcmp(argv[1], "--config") == 0) {
 		config_path = argv[2];
 		i = 3;
 	}
 	if (i >= argc)
-		die("usage: kaquanctl [--config FILE] migrate | admin add | "
-		    "account add | user add | order create | sweep | provision");
+		die("no command (kaquanctl --help lists them)");
+	if (is_help(argv[i])) {
+		help_all(stdout);
+		return 0;
+	}
+	if ((c = command_of(argv, argc, i, &words)) == NULL)
+		die("unknown command \"%s\" (kaquanctl --help lists them)", argv[i]);
+	i += words;
+	if (i < argc && is_help(argv[i])) {
+		help_command(stdout, c);
+		return 0;
+	}
+	if (c->form == NULL && i < argc)
+		die("%s takes no options (kaquanctl %s --help)", c->name, c->name);
+	for (j = 0; j < NELEM(commands); j++)
+		if (commands[j].form != NULL &&
+		    form_compile(commands[j].form, err, sizeof(err)) < 0)
+			die("%s", err);
+	arena_init(&a, 0, 0);
+	if (c->form != NULL)	/* checked before any connection is made */
+		options(&a, argv + i, argc - i, c->form, &f);
 	if (config_path == NULL)
 		die("no configuration: pass --config FILE or set KAQUAN_CONF");
 	if (config_load(config_path, &cfg, err, sizeof(err)) < 0)
@@ -198,24 +332,18 @@ main(int argc, char *argv[])
 	if ((db = db_open(&cfg.db, err, sizeof(err))) == NULL ||
 	    db_ready(db) != KQ_OK)
 		die("cannot connect to the database: %s", db ? db_error(db) : err);
-	arena_init(&a, 0, 0);
 
-	for (size_t j = 0; j < NELEM(forms); j++)
-		if (form_compile(forms[j], err, sizeof(err)) < 0)
-			die("%s", err);
-
-	if (strcmp(argv[i], "migrate") == 0 && argc == i + 1) {
+	switch (c->cmd) {
+	case C_MIGRATE:
 		check(db, migrate_run(db, cfg.sql_dir, stderr, &applied), "migrate");
 		printf("%d\n", applied);
-	} else if (argc > i + 1 && strcmp(argv[i + 1], "add") == 0 &&
-	    strcmp(argv[i], "admin") == 0) {
-		options(&a, argv + i + 2, argc - i - 2, &admin_form, &f);
+		break;
+	case C_ADMIN_ADD:
 		check(db, admin_add(db, f.v[AD_LOGIN].s, read_password(),
 		    f.v[AD_ROLE].s, &id), "admin");
 		printf("%llu\n", id);
-	} else if (argc > i + 1 && strcmp(argv[i + 1], "add") == 0 &&
-	    strcmp(argv[i], "account") == 0) {
-		options(&a, argv + i + 2, argc - i - 2, &account_form, &f);
+		break;
+	case C_ACCOUNT_ADD:
 		s = account_add(db, f.v[AC_UIN].i, f.v[AC_NAME].s,
 		    form_int(&f, AC_RESELLER, 0), f.v[AC_PARTNER].present);
 		if (s == KQ_INVALID_FIELD)
@@ -223,16 +351,15 @@ main(int argc, char *argv[])
 			    form_int(&f, AC_RESELLER, 0));
 		check(db, s, "account");
 		printf("%lld\n", f.v[AC_UIN].i);
-	} else if (argc > i + 1 && strcmp(argv[i + 1], "add") == 0 &&
-	    strcmp(argv[i], "user") == 0) {
-		options(&a, argv + i + 2, argc - i - 2, &user_form, &f);
+		break;
+	case C_USER_ADD:
 		check(db, user_add(db, f.v[US_UIN].i, f.v[US_LOGIN].s, read_password(),
 		    f.v[US_OWNER].present, f.v[US_FINANCE].present, &id), "user");
 		printf("%llu\n", id);
-	} else if (argc > i + 1 && strcmp(argv[i + 1], "create") == 0 &&
-	    strcmp(argv[i], "order") == 0) {
+		break;
+	case C_ORDER_CREATE: {
 		long long oid;
-		options(&a, argv + i + 2, argc - i - 2, &order_form, &f);
+
 		if (f.v[OR_AMOUNT].i <= 0)
 			die("--amount: must be more than 0");
 		s = order_create(db, f.v[OR_UIN].i, f.v[OR_PRODUCT].s,
@@ -242,24 +369,31 @@ main(int argc, char *argv[])
 			die("--product: no such product");
 		check(db, s, "order");
 		printf("%lld\n", oid);
-	} else if (strcmp(argv[i], "sweep") == 0 && argc == i + 1) {
+		break;
+	}
+	case C_SWEEP: {
 		/* orders past their payment window, expired vouchers, sessions */
 		struct session_policy pol = { cfg.session_idle_minutes,
 		    cfg.session_absolute_hours };
 		unsigned long long sessions;
 		int orders, vouchers;
+
 		check(db, orders_time_out(db, &a, 0, &orders), "sweep");
 		check(db, vouchers_expire(db, &a, &vouchers), "sweep");
 		check(db, session_sweep(db, &pol, &sessions), "sweep");
 		printf("%d orders timed out, %d vouchers expired, %llu sessions ended\n",
 		    orders, vouchers, sessions);
-	} else if (strcmp(argv[i], "provision") == 0 && argc == i + 1) {
+		break;
+	}
+	case C_PROVISION: {
 		/* the demo provisioner: the host platform does this for real */
 		int n;
+
 		check(db, provision_run(db, &a, &n), "provision");
 		printf("%d\n", n);
-	} else
-		die("unknown command \"%s\"", argv[i]);
+		break;
+	}
+	}
 
 	arena_free(&a);
 	db_close(db);

@@ -2,6 +2,7 @@
  * audit.c - one helper to write the audit log.
  */
 #include "audit.h"
+#include "clock.h"
 
 struct download {
 	void	(*show)(const char *, char *);
@@ -12,6 +13,43 @@ struct download {
 static const char SQL_AUDIT_INSERT[] =
     "INSERT INTO audit_log (actor_kind, actor_id, actor_login, action, target,"
     " detail, client_ip) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+static const struct db_col audit_cols[] = {
+	DB_COL(struct audit_row, id, "id"),
+	DB_COL(struct audit_row, actor_kind, "actor_kind"),
+	DB_COL(struct audit_row, actor, "actor_login"),
+	DB_COL(struct audit_row, action, "action"),
+	DB_COL(struct audit_row, target, "target"),
+	DB_COL(struct audit_row, detail, "detail"),
+	DB_COL(struct audit_row, ip, "client_ip"),
+	DB_COL(struct audit_row, time, "created_at"),
+	DB_END
+};
+#define AUDIT_WHERE \
+    " WHERE (? = '' OR actor_login = ?) AND (? = '' OR action = ?)" \
+    " AND (? = '' OR target = ?)" \
+    " AND (? IS NULL OR created_at >= ?) AND (? IS NULL OR created_at <= ?)"
+static struct db_sel SQL_AUDIT_LIST = DB_SEL(
+    "SELECT {cols} FROM audit_log" AUDIT_WHERE " ORDER BY id DESC LIMIT ? OFFSET ?",
+    DB_WHOLE(audit_cols));
+static const char SQL_AUDIT_COUNT[] = "SELECT COUNT(*) FROM audit_log" AUDIT_WHERE;
+
+enum kq_status
+audit_list(struct db *db, struct arena *a, const struct audit_filter *f,
+    struct page_info *pg, struct audit_row **out, size_t *n)
+{
+	struct db_arg args[12];
+
+	args[0] = args[1] = DB_STR(f->actor);
+	args[2] = args[3] = DB_STR(f->action);
+	args[4] = args[5] = DB_STR(f->target);
+	args[6] = args[7] = f->from_ymd ?
+	    DB_TIME(clock_end_of_day(f->from_ymd) - 86399) : DB_NULL;
+	args[8] = args[9] = f->to_ymd ?
+	    DB_TIME(clock_end_of_day(f->to_ymd)) : DB_NULL;
+	return page_select(db, a, &SQL_AUDIT_LIST, SQL_AUDIT_COUNT, args, 10, pg,
+	    sizeof(**out), out, n);
+}
 
 enum kq_status
 audit_write(struct db *db, const struct principal *actor, const char *action,

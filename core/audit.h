@@ -7,8 +7,11 @@
 #ifndef KQ_AUDIT_H
 #define KQ_AUDIT_H
 
+#include <time.h>
+
 #include "auth.h"
 #include "db.h"
+#include "page.h"
 
 /* actor NULL: the system (kaquanctl). */
 enum kq_status	audit_write(struct db *, const struct principal *actor,
@@ -16,6 +19,23 @@ enum kq_status	audit_write(struct db *, const struct principal *actor,
 		    const char *client_ip);
 
 /* One code of a download; a code query selects {cols} of code_cols. */
+struct audit_row {
+	long long	 id;
+	const char	*actor_kind, *actor, *action, *target, *detail, *ip;
+	time_t		 time;
+};
+
+struct audit_filter {
+	const char	*actor;		/* a login; "" any */
+	const char	*action;	/* "" any */
+	const char	*target;	/* "batch:12"; "" any */
+	long long	 from_ymd, to_ymd;	/* 0: open; whole days in display_tz */
+};
+
+/* The audit log, newest first (pg->each: all of it, for the export). */
+enum kq_status	audit_list(struct db *, struct arena *, const struct audit_filter *,
+		    struct page_info *, struct audit_row **, size_t *);
+
 struct code_row {
 	const char	*code;
 };

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "i18n.h"
 
 static const struct db_col product_cols[] = {
 	DB_COL(struct product, code, "code"),
@@ -135,9 +136,9 @@ catalog_names(struct arena *a, const char *codes)
 	for (; codes != NULL && *codes != '\0'; codes += len + (codes[len] == ',')) {
 		len = strcspn(codes, ",");
 		if (b.len > 0)
-			abuf_puts(&b, "、");
+			abuf_puts(&b, L("、"));
 		if ((p = find(codes, len)) != NULL)
-			abuf_puts(&b, p->name);
+			abuf_puts(&b, L(p->name));
 		else
 			abuf_add(&b, codes, len);
 	}

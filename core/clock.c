@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "i18n.h"
 
 int
 clock_init(const char *tz)
@@ -33,6 +34,19 @@ clock_display(time_t t, char *buf, size_t n)
 
 	localtime_r(&t, &tm);
 	strftime(buf, n, "%Y-%m-%d %H:%M", &tm);
+}
+
+void
+clock_words(time_t t, int with_time, char *buf, size_t n)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	/* the C locale's month names: the workers never call setlocale() */
+	if (i18n_current() == LANG_EN)
+		strftime(buf, n, with_time ? "%d %b %Y %H:%M" : "%d %b %Y", &tm);
+	else
+		strftime(buf, n, with_time ? "%Y-%m-%d %H:%M" : "%Y-%m-%d", &tm);
 }
 
 void

@@ -19,6 +19,10 @@ int	clock_init(const char *display_tz);
 void	clock_iso(time_t, char *buf, size_t);
 /* time_t → "2026-11-23 07:16" in display_tz (text). */
 void	clock_display(time_t, char *buf, size_t);
+/* time_t as people read it in the request's language (issue 9), in
+ * display_tz: "2026-11-23 07:16" or "23 Nov 2026 07:16" (with_time 0: the
+ * day).  Forms and CSV cells keep clock_display*(). */
+void	clock_words(time_t, int with_time, char *buf, size_t);
 /* time_t → "2026-11-23" in display_tz. */
 void	clock_display_date(time_t, char *buf, size_t);
 /* yyyymmdd entered as an expiry → the end of that day in display_tz. */

@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -240,4 +241,14 @@ card_display(const char *code, char out[CARD_LEN + 4])
 		out[o++] = code[i];
 	}
 	out[o] = '\0';
+}
+
+void
+code_mask(const char *code, char *out, size_t outsz)
+{
+	size_t len;
+
+	snprintf(out, outsz, "%s", code);
+	len = strlen(out);
+	memset(out, '*', len > 4 ? len - 4 : 0);
 }

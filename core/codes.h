@@ -28,6 +28,9 @@ int	vcode_normalize(const char *in, char out[VCODE_LEN + 1]);
 /* "123456 789012 345678" */
 void	vcode_display(const char *code, char out[VCODE_LEN + 3]);
 int	damm_digit(const char *digits, size_t n);
+/* A code as the backend shows it without an audited full view: the last
+ * four symbols, the rest starred (issue 9). */
+void	code_mask(const char *code, char *out, size_t outsz);
 
 int	card_generate(char out[CARD_LEN + 1]);
 int	card_normalize(const char *in, char out[CARD_LEN + 1]);

@@ -10,12 +10,14 @@
 #include <errmsg.h>
 #include <mysqld_error.h>
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "db.h"
+#include "log.h"
 
 #define IDLE_PING_SECONDS	30
 #define TXN_TRIES		3
@@ -28,6 +30,17 @@ struct stmt_slot {
 };
 
 static FILE *log_to;	/* NULL until db_set_log(); see db_log() */
+
+static void __attribute__((format(printf, 2, 3)))
+log_to_stream(FILE *out, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kq_vlog(out, fmt, ap);
+	va_end(ap);
+}
+
 static int log_set;
 
 struct db {
@@ -70,7 +83,7 @@ db_log(struct db *db, const char *what, const char *msg, unsigned num)
 	if (!log_set)
 		log_to = stderr;
 	if (log_to != NULL)
-		fprintf(log_to, "kaquan: db: %s (%u)\n", db->err, num);
+		log_to_stream(log_to, "db: %s (%u)", db->err, num);
 }
 
 void
@@ -260,7 +273,7 @@ stmt_get(struct db *db, const char *sql)
 	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
 		fail(db, "prepare", mysql_stmt_errno(st), mysql_stmt_error(st));
 		if (log_to != NULL)
-			fprintf(log_to, "kaquan: db: in: %s\n", sql);
+			log_to_stream(log_to, "db: in: %s", sql);
 		mysql_stmt_close(st);
 		return NULL;
 	}
@@ -298,7 +311,7 @@ run(struct db *db, MYSQL_STMT **out, const char *sql,
 	if (injected(db) || (st = stmt_get(db, sql)) == NULL)
 		return KQ_UNAVAILABLE;
 	if (nargs != mysql_stmt_param_count(st)) {
-		fprintf(stderr, "kaquan: db: %zu args for %lu placeholders in: %s\n",
+		kq_log("db: %zu args for %lu placeholders in: %s",
 		    nargs, mysql_stmt_param_count(st), sql);
 		abort();	/* programmer mistake */
 	}

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "money.h"
 
 int
@@ -79,7 +80,9 @@ money_format(int64_t cents, char *buf, size_t bufsz)
 		grouped[o++] = digits[i];
 	}
 	grouped[o] = '\0';
-	snprintf(buf, bufsz, "%s¥%s.%02llu", sign, grouped,
+	/* per language (issue 9): ¥1,234.50 in Chinese, CNY 1,234.50 in English */
+	snprintf(buf, bufsz, "%s%s%s.%02llu", sign,
+	    i18n_current() == LANG_EN ? "CNY " : "¥", grouped,
 	    (unsigned long long)(v % 100));
 }
 

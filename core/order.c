@@ -46,6 +46,7 @@ static const struct db_col order_cols[] = {
 static const struct db_col instance_cols[] = {
 	DB_ENUM(struct order, instance, "p.status", instance_status_names),
 	DB_COL(struct order, os, "p.os"),
+	DB_COL(struct order, os_name, "COALESCE(lo.name, p.os)"),
 	DB_COL(struct order, line_name, "l.name"),
 	DB_COL(struct order, card_code, "c.code"),
 	DB_END
@@ -53,6 +54,7 @@ static const struct db_col instance_cols[] = {
 #define ORDER_FROM \
     " FROM orders o LEFT JOIN provision_outbox p ON p.order_id = o.id" \
     " LEFT JOIN server_lines l ON l.code = p.line" \
+    " LEFT JOIN line_os lo ON lo.line = p.line AND lo.code = p.os" \
     " LEFT JOIN pickup_cards c ON c.id = o.card_id"
 
 static struct db_sel SQL_ORDER_GET = DB_SEL(

@@ -35,7 +35,7 @@ struct order {
 	time_t			 created_at, paid_at, pay_by;
 	/* what a pick-up provisions (IS_NONE: nothing) */
 	enum instance_status	 instance;
-	const char		*os, *line_name, *card_code;
+	const char		*os, *os_name, *line_name, *card_code;
 };
 
 /* As the host billing system creates one; KQ_INVALID_FIELD for an unknown

@@ -2,6 +2,8 @@
  * page.c - one way to fetch a page of a list: fetch, count when needed,
  * clamp.
  */
+#include <limits.h>
+
 #include "page.h"
 
 void
@@ -24,6 +26,16 @@ page_select(struct db *db, struct arena *a, struct db_sel *list,
 	long long	total;
 	int		asked;
 
+	*nrows = 0;
+	if (pg->each != NULL) {
+		void *row = arena_zalloc(a, rowsize);
+
+		if (row == NULL)
+			return KQ_UNAVAILABLE;
+		args[n] = DB_INT(LLONG_MAX);
+		args[n + 1] = DB_INT(0);
+		return db_select_each(db, list, args, n + 2, row, pg->each, pg->ctx);
+	}
 	if (pg->page < 1)
 		pg->page = 1;
 	asked = pg->page;

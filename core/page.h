@@ -13,6 +13,10 @@ struct page_info {
 	int		 page;		/* 1-based, clamped to 1..pages */
 	int		 pages;
 	long long	 total;
+	/* An export: when each is set, page_select streams every row of the
+	 * list (no page, no count) to each(ctx, row) and returns no rows. */
+	int		(*each)(void *ctx, const void *row);
+	void		*ctx;
 };
 
 /* Fills in pages from total and clamps page. */
@@ -22,7 +26,8 @@ void		page_clamp(struct page_info *, long long total);
  * a page, so a first page that holds the whole list needs no count_sql;
  * a page past the end is clamped to the last page.  (A COUNT(*) OVER () column
  * would save the count but makes the server build the whole list before
- * LIMIT: slower for the accounts with many rows.) */
+ * LIMIT: slower for the accounts with many rows.)  With pg->each set, the
+ * same statement runs unlimited through db_select_each. */
 enum kq_status	page_select(struct db *, struct arena *, struct db_sel *list,
 		    const char *count_sql, struct db_arg *args, size_t n,
 		    struct page_info *pg, size_t rowsize, void *rows, size_t *nrows);

@@ -61,6 +61,10 @@ static struct db_sel SQL_CARD_LOCK = DB_SEL(
     "SELECT {cols} FROM pickup_cards c JOIN pickup_batches b ON b.id = c.batch_id"
     " WHERE c.id = ? FOR UPDATE", DB_WHOLE(card_cols));
 static const char SQL_CARD_BATCH[] = "SELECT batch_id FROM pickup_cards WHERE id = ?";
+/* how many cards of its batch come before it: its page there */
+static const char SQL_CARD_PLACE[] =
+    "SELECT COUNT(*) FROM pickup_cards c JOIN pickup_cards me"
+    " ON me.batch_id = c.batch_id AND c.id < me.id WHERE me.id = ?";
 static const char SQL_CARD_ENABLE[] =
     "UPDATE pickup_cards SET status = 'unused' WHERE id = ?";
 static const char SQL_CARD_DISABLE[] =
@@ -216,36 +220,65 @@ cards_forget(struct db *db)
 
 /* ------------------------------------------------------------ admin */
 
+struct mask_each {
+	int	(*fn)(void *, const void *);
+	void	*ctx;
+};
+
+static int
+card_masked(void *arg, const void *row)
+{
+	const struct mask_each	*m = arg;
+	struct card		 c = *(const struct card *)row;
+	char			 code[CARD_LEN + 1];
+
+	code_mask(c.code, code, sizeof(code));
+	c.code = code;
+	return m->fn(m->ctx, &c);
+}
+
 enum kq_status
 cards_of_batch(struct db *db, struct arena *a, const struct principal *me,
     const char *ip, int full, long long batch_id, long long total,
     struct page_info *pg, struct card **out, size_t *n)
 {
+	struct mask_each m = { pg->each, pg->ctx };
 	struct db_arg	 args[3];
-	char		 target[32], detail[32], *masked;
+	char		 target[32], detail[40], *masked;
 	enum kq_status	 s;
-	size_t		 i, len;
+	size_t		 i;
 
 	if (full && !me->is_admin_role)
 		return KQ_FORBIDDEN;
-	page_clamp(pg, total);
 	args[0] = DB_INT(batch_id);
+	if (full) {
+		snprintf(target, sizeof(target), "batch:%lld", batch_id);
+		if (pg->each != NULL)
+			snprintf(detail, sizeof(detail), "all codes, as a file");
+		else
+			snprintf(detail, sizeof(detail), "page %d", pg->page);
+		if ((s = audit_write(db, me, "pickup.batch.codes.view", target,
+		    detail, ip)) != KQ_OK)
+			return s;
+	}
+	if (pg->each != NULL) {	/* an export: every card */
+		if (!full) {
+			pg->each = card_masked;
+			pg->ctx = &m;
+		}
+		return page_select(db, a, &SQL_CARDS_OF_BATCH, NULL, args, 1, pg,
+		    sizeof(**out), out, n);
+	}
+	page_clamp(pg, total);
 	args[1] = DB_INT(PAGE_SIZE);
 	args[2] = DB_INT((long long)(pg->page - 1) * PAGE_SIZE);
 	if ((s = db_select(db, a, &SQL_CARDS_OF_BATCH, args, 3, sizeof(**out),
-	    out, n)) != KQ_OK)
+	    out, n)) != KQ_OK || full)
 		return s;
-	if (full) {
-		snprintf(target, sizeof(target), "batch:%lld", batch_id);
-		snprintf(detail, sizeof(detail), "page %d, %zu codes", pg->page, *n);
-		return audit_write(db, me, "pickup.batch.codes.view", target,
-		    detail, ip);
-	}
-	for (i = 0; i < *n; i++) {	/* the last four only */
-		len = strlen((*out)[i].code);
-		if ((masked = arena_strdup(a, (*out)[i].code)) == NULL)
+	for (i = 0; i < *n; i++) {
+		if ((masked = arena_alloc(a, CARD_LEN + 1)) == NULL)
 			return KQ_UNAVAILABLE;
-		memset(masked, '*', len > 4 ? len - 4 : 0);
+		code_mask((*out)[i].code, masked, CARD_LEN + 1);
 		(*out)[i].code = masked;
 	}
 	return KQ_OK;
@@ -291,6 +324,20 @@ card_batch(struct db *db, long long card_id, long long *batch_id)
 	struct db_arg x = DB_INT(card_id);
 
 	return db_scalar(db, SQL_CARD_BATCH, &x, 1, batch_id);
+}
+
+enum kq_status
+card_place(struct db *db, long long card_id, long long *batch_id, int *page)
+{
+	struct db_arg	x = DB_INT(card_id);
+	long long	before;
+	enum kq_status	s;
+
+	if ((s = card_batch(db, card_id, batch_id)) != KQ_OK ||
+	    (s = db_scalar(db, SQL_CARD_PLACE, &x, 1, &before)) != KQ_OK)
+		return s;
+	*page = (int)(before / PAGE_SIZE) + 1;
+	return KQ_OK;
 }
 
 enum kq_status

@@ -100,6 +100,9 @@ enum kq_status	card_disable(struct db *, struct arena *, const struct principal 
 		    long long *batch_id);
 /* The batch of a card; KQ_NOT_FOUND for an unknown card. */
 enum kq_status	card_batch(struct db *, long long card_id, long long *batch_id);
+/* Its batch and the page of the batch's card list it is on. */
+enum kq_status	card_place(struct db *, long long card_id, long long *batch_id,
+		    int *page);
 enum kq_status	usage_list(struct db *, struct arena *, const struct usage_filter *,
 		    struct page_info *, struct usage **, size_t *);
 

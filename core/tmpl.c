@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "tmpl.h"
 #include "utf8.h"
 
@@ -47,7 +48,7 @@ struct tmpl {
 };
 
 struct tmpl_set {
-	struct tmpl	**v;
+	struct tmpl	**v[LANG__MAX];	/* each page in each language */
 	size_t		  n;
 };
 
@@ -64,6 +65,7 @@ struct compiler {
 	char		*err;
 	size_t		 errsz;
 	int		 failed;
+	enum lang	 lang;		/* the texts are put in this language */
 };
 
 static const char *void_elements[] = {
@@ -171,6 +173,62 @@ cerror(struct compiler *c, xmlNodePtr node, const char *fmt, ...)
 	vsnprintf(c->err + n, c->errsz - (size_t)n, fmt, ap);
 	va_end(ap);
 }
+
+/* Whether s has Chinese (CJK ideographs, CJK punctuation, full-width
+ * forms): the texts a catalog translates. */
+static int
+has_cjk(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if ((*p >= 0xe3 && *p <= 0xe9) || (*p == 0xef && p[1] >= 0xbc &&
+		    p[1] <= 0xbf))
+			return 1;
+	return 0;
+}
+
+/* s in the compiler's language: a text of the template with Chinese is
+ * looked up trimmed, its surrounding whitespace kept; a text the catalog
+ * lacks stops the compile.  NULL after an error; else s, or a string the
+ * caller frees (*owned). */
+static const char *
+translate(struct compiler *c, xmlNodePtr n, const char *s, char **owned)
+{
+	const char	*t;
+	char		*key;
+	size_t		 lead, len;
+
+	*owned = NULL;
+	if (c->lang == LANG_ZH || !has_cjk(s))
+		return s;
+	lead = strspn(s, " \t\r\n");
+	len = strlen(s + lead);
+	while (len > 0 && strchr(" \t\r\n", s[lead + len - 1]) != NULL)
+		len--;
+	if ((key = strndup(s + lead, len)) == NULL) {
+		cerror(c, n, "out of memory");
+		return NULL;
+	}
+	if ((t = i18n_find(c->lang, key)) == NULL) {
+		cerror(c, n, "no %s text in i18n/%s.tsv for \"%s\"",
+		    lang_names[c->lang], lang_names[c->lang], key);
+		free(key);
+		return NULL;
+	}
+	free(key);
+	if (asprintf(owned, "%.*s%s%s", (int)lead, s, t, s + lead + len) < 0) {
+		*owned = NULL;
+		cerror(c, n, "out of memory");
+		return NULL;
+	}
+	return *owned;
+}
+
+/* The attributes whose static values are words to translate. */
+static const char *word_attrs[] = {
+	"title", "placeholder", "aria-label", "alt", NULL
+};
 
 static struct op *
 emit(struct compiler *c, enum op_kind kind)
@@ -486,18 +544,26 @@ compile_element(struct compiler *c, xmlNodePtr n)
 	emit_raw(c, "<", 1);
 	emit_raw(c, tag, strlen(tag));
 	for (a = n->properties; a != NULL; a = a->next) {
-		char *val;
+		char		*val, *owned = NULL;
+		const char	*words;
 
 		/* a bound attribute replaces the mock-up's static one */
 		if (attr_is_k(a) || (k_attrs != NULL &&
 		    attr_bound(k_attrs, (const char *)a->name)))
 			continue;
 		val = (char *)xmlNodeListGetString(n->doc, a->children, 1);
+		words = val ? val : "";
+		if (in_list(word_attrs, (const char *)a->name) &&
+		    (words = translate(c, n, words, &owned)) == NULL) {
+			xmlFree(val);
+			break;
+		}
 		emit_raw(c, " ", 1);
 		emit_raw(c, (const char *)a->name, strlen((const char *)a->name));
 		emit_raw(c, "=\"", 2);
-		emit_escaped(c, val ? val : "", ESC_ATTR);
+		emit_escaped(c, words, ESC_ATTR);
 		emit_raw(c, "\"", 1);
+		free(owned);
 		xmlFree(val);
 	}
 	if (k_attrs != NULL)
@@ -591,6 +657,7 @@ compile_node(struct compiler *c, xmlNodePtr n)
 {
 	const char	*s;
 	const char	*file;
+	char		*owned;
 
 	switch (n->type) {
 	case XML_ELEMENT_NODE:
@@ -626,8 +693,10 @@ compile_node(struct compiler *c, xmlNodePtr n)
 		}
 		if (c->in_raw)
 			emit_raw(c, s, strlen(s));	/* our own script/style */
-		else
+		else if ((s = translate(c, n, s, &owned)) != NULL) {
 			emit_escaped(c, s, ESC_TEXT);
+			free(owned);
+		}
 		break;
 	case XML_ENTITY_REF_NODE:
 		cerror(c, n, "entity &%s; is not allowed (use a character reference)",
@@ -693,14 +762,23 @@ struct tmpl *
 tmpl_compile(const char *layout_path, const char *page_path, const char *name,
     char *err, size_t errsz)
 {
+	return tmpl_compile_lang(layout_path, page_path, name, LANG_ZH, err, errsz);
+}
+
+struct tmpl *
+tmpl_compile_lang(const char *layout_path, const char *page_path,
+    const char *name, enum lang lang, char *err, size_t errsz)
+{
 	struct compiler	 c;
 	xmlDocPtr	 layout = NULL, page = NULL;
 	xmlNodePtr	 root;
-	char		*title;
+	char		*title, *owned;
+	const char	*words;
 
 	memset(&c, 0, sizeof(c));
 	c.err = err;
 	c.errsz = errsz;
+	c.lang = lang;
 	/* partials sit beside the page */
 	snprintf(c.dir, sizeof(c.dir), "%.*s", (int)(strrchr(page_path, '/') ?
 	    strrchr(page_path, '/') - page_path : 1), strrchr(page_path, '/') ?
@@ -721,8 +799,15 @@ tmpl_compile(const char *layout_path, const char *page_path, const char *name,
 		goto fail;
 	}
 	title = (char *)xmlGetProp(root, (const xmlChar *)"title");
-	c.t->title = strdup(title ? title : "");
+	words = translate(&c, root, title ? title : "", &owned);
+	c.t->title = words ? strdup(words) : NULL;
+	free(owned);
 	xmlFree(title);
+	if (c.t->title == NULL) {
+		if (!c.failed)
+			snprintf(err, errsz, "out of memory");
+		goto fail;
+	}
 	c.page = root;
 	c.page_file = page_path;
 
@@ -748,14 +833,46 @@ fail:
 void
 tmpl_set_free(struct tmpl_set *s)
 {
-	size_t i;
+	size_t	i;
+	int	l;
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->n; i++)
-		tmpl_free(s->v[i]);
-	free(s->v);
+	for (l = 0; l < LANG__MAX; l++) {
+		for (i = 0; i < s->n && s->v[l] != NULL; i++)
+			tmpl_free(s->v[l][i]);
+		free(s->v[l]);
+	}
 	free(s);
+}
+
+/* One page in every language, added to the set. */
+static int
+set_add(struct tmpl_set *s, const char *layout, const char *page,
+    const char *name, char *err, size_t errsz)
+{
+	struct tmpl	*t[LANG__MAX] = { NULL }, **v;
+	int		 l;
+
+	for (l = 0; l < LANG__MAX; l++)
+		if ((t[l] = tmpl_compile_lang(layout, page, name, (enum lang)l, err,
+		    errsz)) == NULL)
+			goto fail;
+	for (l = 0; l < LANG__MAX; l++) {
+		if ((v = realloc(s->v[l], (s->n + 1) * sizeof(*v))) == NULL) {
+			snprintf(err, errsz, "out of memory");
+			goto fail;
+		}
+		s->v[l] = v;
+	}
+	for (l = 0; l < LANG__MAX; l++)
+		s->v[l][s->n] = t[l];
+	s->n++;
+	return 0;
+fail:
+	for (l = 0; l < LANG__MAX; l++)
+		tmpl_free(t[l]);
+	return -1;
 }
 
 struct tmpl_set *
@@ -766,8 +883,9 @@ tmpl_set_load(const char *dir, char *err, size_t errsz)
 	DIR		*d;
 	char		 layout[4096], page[4096], name[256];
 	size_t		 len;
-	struct tmpl	*t, **v;
 
+	if (i18n_load(dir, err, errsz) < 0)
+		return NULL;
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		snprintf(err, errsz, "out of memory");
 		return NULL;
@@ -787,15 +905,8 @@ tmpl_set_load(const char *dir, char *err, size_t errsz)
 		memcpy(name, de->d_name, len - 6);
 		name[len - 6] = '\0';
 		snprintf(page, sizeof(page), "%s/%s", dir, de->d_name);
-		if ((t = tmpl_compile(layout, page, name, err, errsz)) == NULL)
+		if (set_add(s, layout, page, name, err, errsz) < 0)
 			goto fail;
-		if ((v = realloc(s->v, (s->n + 1) * sizeof(*v))) == NULL) {
-			tmpl_free(t);
-			snprintf(err, errsz, "out of memory");
-			goto fail;
-		}
-		s->v = v;
-		s->v[s->n++] = t;
 	}
 	closedir(d);
 	return s;
@@ -808,11 +919,12 @@ fail:
 const struct tmpl *
 tmpl_get(const struct tmpl_set *s, const char *page)
 {
-	size_t i;
+	size_t		i;
+	enum lang	l = i18n_current();
 
 	for (i = 0; s != NULL && i < s->n; i++)
-		if (strcmp(s->v[i]->name, page) == 0)
-			return s->v[i];
+		if (strcmp(s->v[l][i]->name, page) == 0)
+			return s->v[l][i];
 	return NULL;
 }
 
@@ -886,6 +998,7 @@ render(const struct tmpl *t, struct view *v, tmpl_write_fn w, void *ctx,
 
 	view_set(v, "_page", t->name);
 	view_set(v, "_title", t->title);
+	view_set(v, "_lang", lang_names[i18n_current()]);
 	while (pc < t->nops) {
 		op = &t->ops[pc];
 		switch (op->kind) {

@@ -24,6 +24,7 @@
 
 #include <stddef.h>
 
+#include "i18n.h"
 #include "view.h"
 
 struct tmpl;
@@ -32,16 +33,22 @@ struct tmpl_set;
 typedef int (*tmpl_write_fn)(void *ctx, const char *, size_t);
 
 /* Loads DIR/layout.xhtml and every other DIR/NAME.xhtml as page NAME
- * (files starting with "_" are partials, not pages).
- * Returns NULL with "file:line: message" in err on any error. */
+ * (files starting with "_" are partials, not pages), each compiled in
+ * every language with the catalog DIR/i18n (i18n.h): a text without its
+ * English is an error.  Returns NULL with "file:line: message" in err on
+ * any error. */
 struct tmpl_set		*tmpl_set_load(const char *dir, char *err, size_t errsz);
 void			 tmpl_set_free(struct tmpl_set *);
+/* Page NAME in the current request's language (i18n_current()). */
 const struct tmpl	*tmpl_get(const struct tmpl_set *, const char *page);
 size_t			 tmpl_count(const struct tmpl_set *);
 
 /* Compiles one page against a layout file (for tests). */
 struct tmpl		*tmpl_compile(const char *layout_path, const char *page_path,
 			    const char *name, char *err, size_t errsz);
+struct tmpl		*tmpl_compile_lang(const char *layout_path,
+			    const char *page_path, const char *name, enum lang,
+			    char *err, size_t errsz);
 void			 tmpl_free(struct tmpl *);
 
 /* Renders; the view gets "_page" and "_title".  Returns 0, or -1 when the

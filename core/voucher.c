@@ -35,6 +35,7 @@ const struct db_col voucher_cols[] = {
 	DB_COL(struct voucher, valid_from, "v.valid_from"),
 	DB_COL(struct voucher, valid_to, "v.valid_to"),
 	DB_COL(struct voucher, created_at, "v.created_at"),
+	DB_COL(struct voucher, activated_at, "v.activated_at"),
 	DB_COL(struct voucher, scenarios, "t.scenarios"),
 	DB_COL(struct voucher, billing, "t.billing"),
 	DB_COL(struct voucher, min_amount, "t.min_amount"),
@@ -52,9 +53,11 @@ const struct db_col voucher_cols[] = {
 
 static struct db_sel SQL_VOUCHER_LIST = DB_SEL(
     "SELECT {cols}" VOUCHER_FROM " WHERE (? = 0 OR v.uin = ?)" VOUCHER_FILTERS
-    " ORDER BY v.id DESC LIMIT ? OFFSET ?", DB_WHOLE(voucher_cols));
+    " AND (? = 0 OR v.issue_id = ?) ORDER BY v.id DESC LIMIT ? OFFSET ?",
+    DB_WHOLE(voucher_cols));
 static const char SQL_VOUCHER_COUNT[] =
-    "SELECT COUNT(*)" VOUCHER_FROM " WHERE (? = 0 OR v.uin = ?)" VOUCHER_FILTERS;
+    "SELECT COUNT(*)" VOUCHER_FROM " WHERE (? = 0 OR v.uin = ?)" VOUCHER_FILTERS
+    " AND (? = 0 OR v.issue_id = ?)";
 /* My Vouchers is the hot page: read the account's (uin, id) index newest
  * first and stop at a page (STRAIGHT_JOIN keeps vouchers the driving table);
  * left to itself the optimizer starts from the one template and sorts
@@ -216,7 +219,7 @@ enum kq_status
 voucher_list(struct db *db, struct arena *a, const struct vfilter *f,
     struct page_info *pg, struct voucher **out, size_t *n)
 {
-	struct db_arg	 args[10];
+	struct db_arg	 args[12];
 	const char	*status = f->status >= 0 ? voucher_status_names[f->status] : "";
 
 	args[0] = args[1] = DB_INT(f->uin);
@@ -238,9 +241,11 @@ voucher_list(struct db *db, struct arena *a, const struct vfilter *f,
 	} else if (f->uin)	/* the same arguments less the first */
 		s = page_select(db, a, &SQL_MY_VOUCHER_LIST, SQL_MY_VOUCHER_COUNT,
 		    args + 1, 7, pg, sizeof(**out), out, n);
-	else
+	else {
+		args[8] = args[9] = DB_INT(f->issue_id);
 		s = page_select(db, a, &SQL_VOUCHER_LIST, SQL_VOUCHER_COUNT, args,
-		    8, pg, sizeof(**out), out, n);
+		    10, pg, sizeof(**out), out, n);
+	}
 	return s != KQ_OK ? s : vouchers_name_products(db, a, *out, *n);
 }
 

@@ -30,6 +30,7 @@ struct voucher {
 	const char		*product_names;	/* the same, in words */
 	long long		 face, balance;
 	time_t			 valid_from, valid_to, created_at;
+	time_t			 activated_at;	/* a code's redemption; 0 none */
 	/* the template's conditions (SPEC §5) */
 	const char		*scenarios, *billing;	/* comma lists */
 	long long		 min_amount;
@@ -60,6 +61,7 @@ struct vfilter {
 	long long	 uin;		/* 0: any (admin, partner) */
 	int		 status;	/* an enum voucher_status, or -1: any */
 	long long	 template_id;	/* 0: any */
+	long long	 issue_id;	/* 0: any (the backend's list only) */
 	long long	 expires_ymd;	/* 0: any; else valid_to by the end of it */
 	long long	 partner_uin;	/* a partner's customer vouchers; 0: not */
 	int		 purpose;	/* an enum purpose, or -1: any */

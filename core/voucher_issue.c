@@ -26,6 +26,29 @@ static const struct db_col issue_cols[] = {
 	DB_COL(struct issue, report, "report"),
 	DB_END
 };
+static const struct db_col issue_list_cols[] = {
+	DB_COL(struct issue, id, "i.id"),
+	DB_COL(struct issue, template_id, "i.template_id"),
+	DB_ENUM(struct issue, mode, "i.mode", issue_mode_names),
+	DB_COL(struct issue, paper, "i.paper"),
+	DB_COL(struct issue, count, "i.count"),
+	DB_COL(struct issue, template_name, "t.name"),
+	DB_COL(struct issue, created_by, "COALESCE(a.login, '')"),
+	DB_COL(struct issue, created_at, "i.created_at"),
+	DB_COL(struct issue, redeemed, "(SELECT COUNT(*) FROM vouchers v"
+	    " WHERE v.issue_id = i.id AND v.activated_at IS NOT NULL)"),
+	DB_COL(struct issue, used, "(SELECT COUNT(*) FROM vouchers v"
+	    " WHERE v.issue_id = i.id AND v.status = 'used')"),
+	DB_END
+};
+#define ISSUE_WHERE " WHERE (? = 0 OR i.template_id = ?)"
+static struct db_sel SQL_ISSUE_LIST = DB_SEL(
+    "SELECT {cols} FROM voucher_issues i"
+    " JOIN voucher_templates t ON t.id = i.template_id"
+    " LEFT JOIN admins a ON a.id = i.created_by" ISSUE_WHERE
+    " ORDER BY i.id DESC LIMIT ? OFFSET ?", DB_WHOLE(issue_list_cols));
+static const char SQL_ISSUE_COUNT[] =
+    "SELECT COUNT(*) FROM voucher_issues i" ISSUE_WHERE;
 static struct db_sel SQL_ISSUE_GET = DB_SEL(
     "SELECT {cols} FROM voucher_issues WHERE id = ?", DB_WHOLE(issue_cols));
 static const char SQL_ISSUE_EXISTS[] = "SELECT 1 FROM voucher_issues WHERE id = ?";
@@ -266,6 +289,16 @@ voucher_issue_customer(struct db *db, struct arena *a,
 	else if (s == KQ_OK)
 		*voucher_id = c.id;
 	return s;
+}
+
+enum kq_status
+issue_list(struct db *db, struct arena *a, long long template_id,
+    struct page_info *pg, struct issue **out, size_t *n)
+{
+	struct db_arg args[4] = { DB_INT(template_id), DB_INT(template_id) };
+
+	return page_select(db, a, &SQL_ISSUE_LIST, SQL_ISSUE_COUNT, args, 2, pg,
+	    sizeof(**out), out, n);
 }
 
 enum kq_status

@@ -9,6 +9,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "db.h"
+#include "page.h"
 #include "state.h"
 
 #define ISSUE_CODES_MAX		100000
@@ -29,6 +30,11 @@ struct issue {
 	const char		*report;	/* "UIN result" lines */
 	struct issue_outcome	*outcomes;	/* a targeted issue's, per UIN */
 	size_t			 noutcomes;
+	/* issue_list's: the template, who and when, and how many of its
+	 * vouchers were redeemed (codes) and used up */
+	const char		*template_name, *created_by;
+	time_t			 created_at;
+	long long		 redeemed, used;
 };
 
 /*
@@ -43,6 +49,9 @@ enum kq_status	voucher_issue(struct db *, struct arena *, const struct principal
 		    const char *uins, int count, int paper, long long *issue_id,
 		    const char **bad_field);
 enum kq_status	issue_get(struct db *, struct arena *, long long id, struct issue *);
+/* The issues, newest first, of one template (0: of all). */
+enum kq_status	issue_list(struct db *, struct arena *, long long template_id,
+		    struct page_info *, struct issue **, size_t *);
 /* Audits the download, then calls fn with each code (display form); a
  * targeted issue has none. */
 enum kq_status	issue_codes(struct db *, const struct principal *, const char *ip,

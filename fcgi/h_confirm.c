@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "i18n.h"
 #include "order.h"
 #include "present.h"
 #include "routes.h"
@@ -112,15 +113,15 @@ confirm_page(struct req *r, enum kq_status err, const char *field)
 	}
 	v = page_view(r);
 	c = view_map(v, "c");
-	view_set(c, "title", d->title);
-	view_set(c, "what", d->what);
-	view_set(c, "after", d->after);
-	view_set(c, "button", d->button);
+	view_set(c, "title", L(d->title));
+	view_set(c, "what", L(d->what));
+	view_set(c, "after", L(d->after));
+	view_set(c, "button", L(d->button));
 	view_set(c, "action", r->path);
 	view_setf(c, "back", d->back, r->id);
 	view_set_int(c, "id", r->id);
 	if (d->reason != R_NONE) {
-		view_set(c, "reason", d->reason_label);
+		view_set(c, "reason", L(d->reason_label));
 		if (d->reason == R_REQUIRED)
 			view_set(c, "reason_required", "required");
 	}
@@ -129,7 +130,7 @@ confirm_page(struct req *r, enum kq_status err, const char *field)
 
 		view_set_int(ov, "id", o.id);
 		view_set_int(ov, "uin", o.uin);
-		view_set(ov, "description", o.description);
+		view_set(ov, "description", L(o.description));
 		show_money(ov, "amount", o.amount);
 		show_money(ov, "cash", o.cash);
 		show_money(ov, "deducted", o.card_amount + o.voucher_amount);

@@ -1,16 +1,239 @@
 /*
- * h_home.c - /user and /admin: who is logged in, and where to go.
+ * h_home.c - /user and /admin: who is logged in, what waits for them, and
+ * where to go; the backend's search box and its audit log.
  */
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "clock.h"
+#include "lookup.h"
+#include "overview.h"
+#include "i18n.h"
+#include "present.h"
 #include "routes.h"
+
+static const struct option opt_lang[] = {
+	{ "zh-CN", "中文" }, { "en", "English" }, { NULL, NULL }
+};
+enum { GQ_TO, GQ_BACK, GQ__MAX };
+static const struct field lang_fields[GQ__MAX] = {
+	[GQ_TO] = { .name = "to", .type = FT_OPTION, .required = 1,
+	  .options = opt_lang },
+	/* a path of this site only: "/", then not a second "/" or "\" */
+	[GQ_BACK] = { .name = "back", .type = FT_TEXT, .maxlen = 1000,
+	  .pattern = "/(?![/\\\\])[^\\x00-\\x1f\\x7f]*" },
+};
+const struct form_def lang_query = FORM_DEF(lang_fields);
+
+/* The language switch: a cookie for a year, then back where it was. */
+void
+h_lang(struct req *r)
+{
+	cookie_set(r, COOKIE_LANG, form_str(&r->q, GQ_TO, "zh-CN"), "/",
+	    365L * 86400);
+	redirect(r, form_str(&r->q, GQ_BACK, "/login"));
+}
+
+enum { SQ_Q, SQ__MAX };
+static const struct field search_fields[SQ__MAX] = {
+	[SQ_Q] = { .name = "q", .type = FT_TEXT, .maxlen = 64 },
+};
+const struct form_def search_query = FORM_DEF(search_fields);
+
+enum { LQ_ACTOR, LQ_ACTION, LQ_TARGET, LQ_FROM, LQ_TO, LQ_PAGE, LQ__MAX };
+static const struct field audit_fields[LQ__MAX] = {
+	[LQ_ACTOR] = { .name = "actor", .type = FT_TEXT, .maxlen = 64 },
+	[LQ_ACTION] = { .name = "action", .type = FT_OPTION,
+	  .options = opt_audit_action },
+	[LQ_TARGET] = { .name = "target", .type = FT_TEXT, .maxlen = 200 },
+	[LQ_FROM] = { .name = "from", .type = FT_DATE },
+	[LQ_TO] = { .name = "to", .type = FT_DATE },
+	[LQ_PAGE] = PAGE_FIELD,
+};
+const struct form_def audit_query = FORM_DEF(audit_fields);
 
 void
 h_user_home(struct req *r)
 {
-	page(r, 200, "user.home", page_view(r));
+	struct member_overview	 o;
+	struct view		*v, *x;
+	enum kq_status		 s;
+	char			 day[CLOCK_BUFSZ];
+
+	if ((s = member_overview(r->app->db, r->arena, r->me.uin, &o)) != KQ_OK) {
+		fail(r, s);
+		return;
+	}
+	v = page_view(r);
+	x = view_map(v, "overview");
+	view_set_int(x, "vouchers", o.vouchers);
+	show_money(x, "balance", o.balance);
+	view_set_int(x, "expiring", o.expiring);
+	view_set_int(x, "orders_open", o.orders_open);
+	view_set_int(x, "soon_days", OVERVIEW_SOON_DAYS);
+	clock_display_date(time(NULL) + OVERVIEW_SOON_DAYS * 86400, day, sizeof(day));
+	view_setf(x, "expiring_href", "/user/vouchers?status=available&expires=%s",
+	    day);
+	page(r, 200, "user.home", v);
 }
 
 void
 h_admin_home(struct req *r)
 {
-	page(r, 200, "admin.home", page_view(r));
+	struct admin_overview	 o;
+	struct view		*v, *x;
+	enum kq_status		 s;
+
+	if ((s = admin_overview(r->app->db, r->arena, &o)) != KQ_OK) {
+		fail(r, s);
+		return;
+	}
+	v = page_view(r);
+	x = view_map(v, "overview");
+	view_set_int(x, "reviews", o.reviews);
+	view_set_int(x, "refunds", o.refunds);
+	view_set_int(x, "batches_ending", o.batches_ending);
+	view_set_int(x, "cards_unused", o.cards_unused);
+	view_set_int(x, "soon_days", OVERVIEW_SOON_DAYS);
+	page(r, 200, "admin.home", v);
+}
+
+/* One hit of a search: its words and where it leads (returned). */
+static const char *
+hit(struct vlist *l, const char *kind, const char *text, const char *href)
+{
+	struct view *x = vlist_add(l);
+
+	if (x != NULL) {
+		view_set(x, "kind", kind);
+		view_set(x, "text", text);
+		view_set(x, "href", href);
+	}
+	return href;
+}
+
+/* A code, a number or a UIN: the one thing it names opens at once;
+ * several (a number that is an order and an account) are listed. */
+void
+h_search(struct req *r)
+{
+	struct arena	*a = r->arena;
+	struct lookup	 l;
+	struct view	*v;
+	struct vlist	*l_hits;
+	const char	*q = form_str(&r->q, SQ_Q, ""), *href = NULL;
+	enum kq_status	 s;
+
+	if (*q != '\0' && (s = lookup(r->app->db, q, &l)) != KQ_OK) {
+		fail(r, s);
+		return;
+	}
+	v = page_view(r);
+	form_reshow(v, &r->q, KQ_OK, NULL);
+	if (*q == '\0') {
+		page(r, 200, "admin.search", v);
+		return;
+	}
+	l_hits = view_list(v, "hits");
+	if (l.voucher_id)
+		href = hit(l_hits, "voucher", arena_printf(a, L("代金券 #%lld"), l.voucher_id),
+		    arena_printf(a, "/admin/vouchers/%lld", l.voucher_id));
+	if (l.card_id)
+		href = hit(l_hits, "card", arena_printf(a, L("提货卡 #%lld"), l.card_id),
+		    arena_printf(a, "/admin/pickup/cards/%lld", l.card_id));
+	if (l.order_id)
+		href = hit(l_hits, "order", arena_printf(a, L("订单 #%lld"), l.order_id),
+		    arena_printf(a, "/admin/orders/%lld", l.order_id));
+	if (l.uin) {
+		hit(l_hits, "account", arena_printf(a, L("账号 %lld 的代金券"), l.uin),
+		    arena_printf(a, "/admin/vouchers?uin=%lld&status=all", l.uin));
+		hit(l_hits, "account", arena_printf(a, L("账号 %lld 的订单"), l.uin),
+		    arena_printf(a, "/admin/orders?uin=%lld", l.uin));
+		hit(l_hits, "account", arena_printf(a, L("账号 %lld 的提货记录"), l.uin),
+		    arena_printf(a, "/admin/pickup/usage?uin=%lld", l.uin));
+	}
+	if (l.hits == 1 && href != NULL) {
+		redirect(r, href);
+		return;
+	}
+	view_set_int(v, "hit_count", l.hits);
+	page(r, 200, "admin.search", v);
+}
+
+static void
+show_audit_row(struct req *r, struct view *x, const void *row)
+{
+	const struct audit_row *e = row;
+
+	(void)r;
+	view_set_int(x, "id", e->id);
+	show_time(x, "time", e->time);
+	view_set(x, "actor", e->actor);
+	view_set(x, "actor_kind", e->actor_kind);
+	view_set(x, "action", e->action);
+	view_set(x, "action_text", option_text_of(opt_audit_action, e->action));
+	view_set(x, "target", e->target);
+	view_set(x, "detail", e->detail);
+	view_set(x, "ip", e->ip);
+}
+
+static const struct csv_col audit_csv[] = {
+	{ "时间", "time", CSV_TIME }, { "操作人", "actor", CSV_TEXT },
+	{ "操作", "action_text", CSV_TEXT }, { "对象", "target", CSV_TEXT },
+	{ "说明", "detail", CSV_TEXT }, { "IP", "ip", CSV_TEXT },
+	{ NULL, NULL, CSV_TEXT }
+};
+
+/* The audit log, filtered, or (csv) all that match as audit.csv. */
+static void
+audit_page(struct req *r, int csv)
+{
+	struct audit_filter f;
+	struct page_info pg = { .page = r->page };
+	struct export	 ex;
+	struct audit_row *rows;
+	struct view	*v;
+	struct vlist	*l;
+	enum kq_status	 s;
+	size_t		 n, i;
+
+	f.actor = form_str(&r->q, LQ_ACTOR, "");
+	f.action = form_str(&r->q, LQ_ACTION, "");
+	f.target = form_str(&r->q, LQ_TARGET, "");
+	f.from_ymd = form_int(&r->q, LQ_FROM, 0);
+	f.to_ymd = form_int(&r->q, LQ_TO, 0);
+	if (csv)
+		export_begin(r, &ex, &pg, "audit-log.csv", audit_csv,
+		    show_audit_row);
+	s = audit_list(r->app->db, r->arena, &f, &pg, &rows, &n);
+	if (csv) {
+		export_end(&ex, s);
+		return;
+	}
+	if (s != KQ_OK) {
+		fail(r, s);
+		return;
+	}
+	v = page_view(r);
+	form_reshow(v, &r->q, KQ_OK, NULL);
+	l = view_list(v, "entries");
+	for (i = 0; i < n; i++)
+		show_audit_row(r, vlist_add(l), &rows[i]);
+	show_choices(v, "actions", opt_audit_action, f.action, "selected");
+	view_set(v, "csv_href", query_href(r, "/admin/audit.csv"));
+	show_pager(r, v, &pg);
+	page(r, 200, "admin.audit", v);
+}
+
+void
+h_audit(struct req *r)
+{
+	audit_page(r, 0);
+}
+
+void
+h_audit_csv(struct req *r)
+{
+	audit_page(r, 1);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "order.h"
+#include "i18n.h"
 #include "present.h"
 #include "routes.h"
 
@@ -58,12 +59,14 @@ show_order(struct view *v, const struct order *o)
 	view_set_int(v, "uin", o->uin);
 	view_setf(v, "admin_href", "/admin/orders/%lld", o->id);
 	view_set(v, "product", o->product);
-	view_set(v, "product_text", option_text_of(opt_pickup_product, o->product));
-	view_set(v, "description", o->description);
+	/* a pick-up's product in words; others carry their product's name */
+	view_set(v, "product_text", o->card_id ?
+	    option_text_of(opt_pickup_product, o->product) : L(o->description));
+	view_set(v, "description", L(o->description));
 	show_state(v, "status", opt_order_status, o->status);
 	view_set_int(v, "months", o->months);
 	if (o->months > 0)
-		view_setf(v, "months_text", "%d 个月", o->months);
+		view_setf(v, "months_text", L("%d 个月"), o->months);
 	view_setf(v, "uin_href", "/admin/orders?uin=%lld", o->uin);
 	show_money(v, "amount", o->amount);
 	show_money(v, "card_amount", o->card_amount);
@@ -93,7 +96,8 @@ show_order(struct view *v, const struct order *o)
 	if (o->instance != IS_NONE) {
 		show_state(v, "instance", opt_instance_status, o->instance);
 		view_set(v, "os", o->os ? o->os : "");
-		view_set(v, "line", o->line_name ? o->line_name : "");
+		view_set(v, "os_text", o->os_name ? o->os_name : "");
+		view_set(v, "line", o->line_name ? L(o->line_name) : "");
 	}
 	if (can & OA_PAY)
 		view_set(v, "can_pay", "1");
@@ -110,7 +114,7 @@ show_order(struct view *v, const struct order *o)
 void
 h_orders(struct req *r)
 {
-	struct page_info pg = { r->page, 0, 0 };
+	struct page_info pg = { .page = r->page };
 	struct order	*rows;
 	struct view	*v;
 	struct vlist	*l;
@@ -189,7 +193,7 @@ h_order_confirm(struct req *r)
 void
 h_admin_orders(struct req *r)
 {
-	struct page_info	 pg = { r->page, 0, 0 };
+	struct page_info	 pg = { .page = r->page };
 	struct order_filter	 f;
 	struct order		*rows;
 	struct view		*v;

@@ -12,9 +12,11 @@
 #include "account.h"
 #include "catalog.h"
 #include "clock.h"
+#include "log.h"
 #include "money.h"
 #include "partner_charge.h"
 #include "partner_voucher.h"
+#include "i18n.h"
 #include "present.h"
 #include "routes.h"
 #include "voucher.h"
@@ -126,7 +128,7 @@ show_pvoucher(struct arena *a, struct view *x, const struct pvoucher *v)
 	show_money(x, "min_amount", v->min_amount);
 	show_date(x, "valid_from", v->valid_from);
 	show_date(x, "valid_to", v->valid_to);
-	view_setf(x, "validity_days", "审核通过后 %d 天", v->valid_days);
+	view_setf(x, "validity_days", L("审核通过后 %d 天"), v->valid_days);
 	view_set(x, "scope", voucher_scope_names[v->scope]);
 	view_set(x, "scope_text", scope_text(a, v->scope, v->product_names));
 	view_set(x, "billing", v->billing);
@@ -171,7 +173,7 @@ show_ledger(struct view *v, const struct ledger_row *rows, size_t n)
 static enum kq_status
 show_customers(struct req *r, struct view *v)
 {
-	struct page_info pg = { 1, 0, 0 };
+	struct page_info pg = { .page = 1 };
 	struct customer	*rows;
 	struct view	*x;
 	struct vlist	*l;
@@ -217,7 +219,7 @@ h_partner_home(struct req *r)
 void
 h_partner_customers(struct req *r)
 {
-	struct page_info pg = { r->page, 0, 0 };
+	struct page_info pg = { .page = r->page };
 	struct customer	*rows;
 	struct view	*v, *x;
 	struct vlist	*l;
@@ -281,11 +283,11 @@ show_ptemplate(struct arena *a, struct view *x, const struct tdesc *d,
 	show_money(x, "min_amount", t->min_amount);
 	if (t->valid_days)
 		view_setf(x, "validity", d->kind == TK_PARTNER ?
-		    "审核通过后 %d 天" : "发放后 %d 天", t->valid_days);
+		    L("审核通过后 %d 天") : L("发放后 %d 天"), t->valid_days);
 	else {
 		clock_display_date(t->valid_from, f, sizeof(f));
 		clock_display_date(t->valid_to, to, sizeof(to));
-		view_setf(x, "validity", "%s 至 %s", f, to);
+		view_setf(x, "validity", L("%s 至 %s"), f, to);
 	}
 	view_set_int(x, "issued", t->issued);
 	if (t->issued)
@@ -295,7 +297,7 @@ show_ptemplate(struct arena *a, struct view *x, const struct tdesc *d,
 static void
 ptemplates(struct req *r, const struct tdesc *d)
 {
-	struct page_info pg = { r->page, 0, 0 };
+	struct page_info pg = { .page = r->page };
 	const struct product *p;
 	struct vtemplate *rows;
 	struct view	*v;
@@ -491,7 +493,7 @@ void
 h_pvouchers(struct req *r)
 {
 	struct pvfilter	 f;
-	struct page_info pg = { r->page, 0, 0 };
+	struct page_info pg = { .page = r->page };
 	struct pvoucher	*rows;
 	struct view	*v;
 	struct vlist	*l;
@@ -593,8 +595,8 @@ pv_invalidate_answer(struct req *r, const char *back)
 	s = pv_invalidate(r->app->db, r->arena, &r->me, r->remote_addr, r->id,
 	    &order);
 	if (s == KQ_VOUCHER_STATE && order)
-		fail_at(r, s, NULL, arena_printf(r->arena, "关联的客户代金券已冻结在未支付的"
-		    "订单 #%lld 上,请在该订单支付或取消后再作废。", order));
+		fail_at(r, s, NULL, arena_printf(r->arena, L("关联的客户代金券已冻结在未支付的"
+		    "订单 #%lld 上,请在该订单支付或取消后再作废。"), order));
 	else
 		done(r, s, "voucher_invalidated", back);
 }
@@ -629,7 +631,7 @@ void
 h_cvouchers(struct req *r)
 {
 	struct vfilter	 f;
-	struct page_info pg = { r->page, 0, 0 };
+	struct page_info pg = { .page = r->page };
 	struct voucher	*rows;
 	struct view	*v;
 	struct vlist	*l;
@@ -736,7 +738,7 @@ void
 h_charges(struct req *r)
 {
 	struct cfilter	 f;
-	struct page_info pg = { r->page, 0, 0 };
+	struct page_info pg = { .page = r->page };
 	struct charge	*rows;
 	struct view	*v, *x;
 	struct vlist	*l;
@@ -769,12 +771,7 @@ h_charges(struct req *r)
 		show_state(x, "status", opt_charge_status, rows[i].status);
 		show_time(x, "time", rows[i].created_at);
 	}
-	{	/* the same filters for the download */
-		const char *qs = FCGX_GetParam("QUERY_STRING", r->fcgx->envp);
-
-		view_setf(v, "csv_href", "/partner/charges.csv%s%s",
-		    qs && *qs ? "?" : "", qs ? qs : "");
-	}
+	view_set(v, "csv_href", query_href(r, "/partner/charges.csv"));
 	show_pager(r, v, &pg);
 	page(r, 200, "partner.charges", v);
 }
@@ -785,7 +782,7 @@ charge_line(void *arg, const struct charge *c)
 	FCGX_Stream	*out = arg;
 	char		 t[CLOCK_BUFSZ], cells[6][MONEY_BUFSZ];
 
-	clock_iso(c->created_at, t, sizeof(t));
+	clock_display(c->created_at, t, sizeof(t));
 	snprintf(cells[0], sizeof(cells[0]), "%lld", c->customer_uin);
 	snprintf(cells[1], sizeof(cells[1]), "%lld", c->order_id);
 	money_plain(c->amount, cells[2], sizeof(cells[2]));
@@ -806,6 +803,11 @@ charge_line(void *arg, const struct charge *c)
 	return 0;
 }
 
+static const char *const charge_heads[] = {
+	"客户 UIN", "订单", "产品", "计费模式", "场景", "金额(元)",
+	"经销商代金券", "代金券抵扣(元)", "现金(元)", "状态", NULL
+};
+
 void
 h_charges_csv(struct req *r)
 {
@@ -814,12 +816,11 @@ h_charges_csv(struct req *r)
 
 	charge_filter(r, &f);
 	csv_start(r, "charges.csv");
-	FCGX_PutS("\"时间(UTC)\",\"客户 UIN\",\"订单\",\"产品\",\"计费模式\",\"场景\","
-	    "\"金额(元)\",\"经销商代金券\",\"代金券抵扣(元)\",\"现金(元)\",\"状态\"\r\n",
-	    r->fcgx->out);
+	csv_cell(r->fcgx->out, csv_time_head(r, "时间"), 0);
+	csv_heads(r->fcgx->out, charge_heads);
 	/* the headers are out: a failure now can only cut the file short */
 	if ((s = charge_each(r->app->db, &f, charge_line, r->fcgx->out)) != KQ_OK)
-		fprintf(stderr, "kaquan: charges.csv: %s\n", kq_code(s));
+		kq_log("charges.csv: %s", kq_code(s));
 }
 
 /* ------------------------------------------------------------ settings */

@@ -99,7 +99,7 @@ static void
 list_page(struct req *r, const struct pvfilter *f, const char *list,
     const char *name)
 {
-	struct page_info pg = { r->page, 0, 0 };
+	struct page_info pg = { .page = r->page };
 	struct pvoucher	*rows;
 	struct view	*v;
 	struct vlist	*l;

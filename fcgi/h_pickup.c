@@ -7,6 +7,7 @@
 
 #include "order.h"
 #include "pickup.h"
+#include "i18n.h"
 #include "present.h"
 #include "routes.h"
 
@@ -22,7 +23,7 @@ const struct form_def card_form = FORM_DEF(card_fields);
 static void
 pickup_page(struct req *r, int status, const char *typed, enum kq_status err)
 {
-	struct page_info pg = { r->page, 0, 0 };
+	struct page_info pg = { .page = r->page };
 	struct usage	*rows;
 	struct view	*v;
 	struct vlist	*l;
@@ -63,7 +64,7 @@ verify_page(struct req *r, int status, const struct pickup_offer *o,
 	b = view_map(v, "offer");
 	view_set(b, "name", o->batch.name);
 	show_state(b, "type", opt_pickup_product, o->batch.product);
-	view_set(b, "line", o->batch.line_name);
+	view_set(b, "line", L(o->batch.line_name));
 	view_set_int(b, "cpu", o->batch.cpu);
 	view_set_int(b, "memory_gb", o->batch.memory_gb);
 	view_set_int(b, "disk_gb", o->batch.disk_gb);

@@ -9,6 +9,7 @@
 #include "catalog.h"
 #include "clock.h"
 #include "pickup_batch.h"
+#include "i18n.h"
 #include "present.h"
 #include "routes.h"
 
@@ -79,7 +80,7 @@ show_batch(struct view *v, const struct batch *b)
 	show_state(v, "type", opt_pickup_product, b->product);
 	view_set(v, "name", b->name);
 	view_set(v, "line", b->line);
-	view_set(v, "line_name", b->line_name);
+	view_set(v, "line_name", L(b->line_name));
 	view_set_int(v, "cpu", b->cpu);
 	view_set_int(v, "memory_gb", b->memory_gb);
 	view_set_int(v, "disk_gb", b->disk_gb);
@@ -91,7 +92,7 @@ show_batch(struct view *v, const struct batch *b)
 	show_date(v, "valid_to", b->valid_to);
 	clock_display_date(b->valid_to, date, sizeof(date));
 	if (b->valid_months)
-		view_setf(v, "validity", "%d 个月(至 %s)", b->valid_months, date);
+		view_setf(v, "validity", L("%d 个月(至 %s)"), b->valid_months, date);
 	else
 		view_set(v, "validity", arena_strdup(v->arena, date));
 	show_state(v, "status", opt_batch_status, b->status);
@@ -108,7 +109,7 @@ show_batch(struct view *v, const struct batch *b)
 void
 h_batches(struct req *r)
 {
-	struct page_info pg = { r->page, 0, 0 };
+	struct page_info pg = { .page = r->page };
 	struct batch	*rows;
 	struct view	*v;
 	struct vlist	*l;
@@ -212,22 +213,69 @@ h_batch_create(struct req *r)
 	    arena_printf(r->arena, "/admin/pickup/batches/%lld", id));
 }
 
-void
-h_batch(struct req *r)
+/* One card of a batch's list (r: whether the viewer may change it). */
+static void
+show_card_row(struct req *r, struct view *c, const void *row)
 {
-	struct page_info pg = { r->page, 0, 0 };
+	const struct card *card = row;
+
+	view_set_int(c, "id", card->id);
+	view_setf(c, "anchor", "card-%lld", card->id);
+	show_card(c, "code", card->code);
+	show_state(c, "status", opt_card_status, card->status);
+	if (card->uin)
+		view_set_int(c, "uin", card->uin);
+	show_time(c, "time", card->used_at);
+	if (card->order_id) {
+		view_set_int(c, "order", card->order_id);
+		view_setf(c, "order_href", "/admin/orders/%lld", card->order_id);
+	}
+	if (r->me.is_admin_role && card_can_disable(card->stored)) {
+		view_set(c, "can_disable", "1");
+		view_setf(c, "disable_href", "/admin/pickup/cards/%lld/disable",
+		    card->id);
+	}
+	if (r->me.is_admin_role && card->stored == CARD_DISABLED) {
+		view_set(c, "can_enable", "1");
+		view_setf(c, "enable_href", "/admin/pickup/cards/%lld/enable",
+		    card->id);
+	}
+}
+
+static const struct csv_col card_csv[] = {
+	{ "卡号", "code", CSV_TEXT }, { "状态", "status_text", CSV_TEXT },
+	{ "提货 UIN", "uin", CSV_TEXT }, { "提货时间", "time", CSV_TIME },
+	{ "订单", "order", CSV_TEXT }, { NULL, NULL, CSV_TEXT }
+};
+
+/* A batch's page, or (csv) all its cards as cards.csv. */
+static void
+batch_cards(struct req *r, int csv)
+{
+	struct page_info pg = { .page = r->page };
+	struct export	 ex;
 	struct batch	 b;
 	struct card	*cards;
-	struct view	*v, *c;
+	struct view	*v;
 	struct vlist	*l;
 	enum kq_status	 s;
 	size_t		 n, i;
-
 	int		 full = r->q.v[BQ_CODES].present;
 
-	if ((s = batch_get(r->app->db, r->arena, r->id, &b)) != KQ_OK ||
-	    (s = cards_of_batch(r->app->db, r->arena, &r->me, r->remote_addr,
-	    full, r->id, b.total, &pg, &cards, &n)) != KQ_OK) {
+	if ((s = batch_get(r->app->db, r->arena, r->id, &b)) != KQ_OK) {
+		fail(r, s);
+		return;
+	}
+	if (csv)
+		export_begin(r, &ex, &pg, arena_printf(r->arena,
+		    "pickup-batch-%lld-cards.csv", r->id), card_csv, show_card_row);
+	s = cards_of_batch(r->app->db, r->arena, &r->me, r->remote_addr, full,
+	    r->id, b.total, &pg, &cards, &n);
+	if (csv) {
+		export_end(&ex, s);
+		return;
+	}
+	if (s != KQ_OK) {
 		fail(r, s);
 		return;
 	}
@@ -238,33 +286,25 @@ h_batch(struct req *r)
 	else if (r->me.is_admin_role)
 		view_setf(v, "full_href", "/admin/pickup/batches/%lld?codes=full&page=%d",
 		    r->id, pg.page);
+	view_setf(v, "csv_href", "/admin/pickup/batches/%lld/cards.csv%s", r->id,
+	    full ? "?codes=full" : "");
 	l = view_list(v, "cards");
-	for (i = 0; i < n; i++) {
-		c = vlist_add(l);
-		view_set_int(c, "id", cards[i].id);
-		view_setf(c, "anchor", "card-%lld", cards[i].id);
-		show_card(c, "code", cards[i].code);
-		show_state(c, "status", opt_card_status, cards[i].status);
-		if (cards[i].uin)
-			view_set_int(c, "uin", cards[i].uin);
-		show_time(c, "time", cards[i].used_at);
-		if (cards[i].order_id) {
-			view_set_int(c, "order", cards[i].order_id);
-			view_setf(c, "order_href", "/admin/orders/%lld", cards[i].order_id);
-		}
-		if (r->me.is_admin_role && card_can_disable(cards[i].stored)) {
-			view_set(c, "can_disable", "1");
-			view_setf(c, "disable_href", "/admin/pickup/cards/%lld/disable",
-			    cards[i].id);
-		}
-		if (r->me.is_admin_role && cards[i].stored == CARD_DISABLED) {
-			view_set(c, "can_enable", "1");
-			view_setf(c, "enable_href", "/admin/pickup/cards/%lld/enable",
-			    cards[i].id);
-		}
-	}
+	for (i = 0; i < n; i++)
+		show_card_row(r, vlist_add(l), &cards[i]);
 	show_pager(r, v, &pg);
 	page(r, 200, "admin.pickup.batch", v);
+}
+
+void
+h_batch(struct req *r)
+{
+	batch_cards(r, 0);
+}
+
+void
+h_batch_cards_csv(struct req *r)
+{
+	batch_cards(r, 1);
 }
 
 void
@@ -318,25 +358,43 @@ h_card_enable(struct req *r)
 	set_card_status(r, 1);
 }
 
-/* A card's place is its batch's page. */
+/* A card's place is its batch's page, the page of the list it is on. */
 void
 h_card(struct req *r)
 {
 	long long	batch_id;
+	int		pageno;
 	enum kq_status	s;
 
-	if ((s = card_batch(r->app->db, r->id, &batch_id)) != KQ_OK)
+	if ((s = card_place(r->app->db, r->id, &batch_id, &pageno)) != KQ_OK)
 		fail(r, s);
 	else
 		redirect(r, arena_printf(r->arena,
-		    "/admin/pickup/batches/%lld#card-%lld", batch_id, r->id));
+		    "/admin/pickup/batches/%lld?page=%d#card-%lld", batch_id,
+		    pageno, r->id));
 }
 
-void
-h_usage(struct req *r)
+static void
+show_usage_row(struct req *r, struct view *v, const void *row)
+{
+	(void)r;
+	show_usage(v, row, "/admin/orders");
+}
+
+static const struct csv_col usage_csv[] = {
+	{ "批次", "batch_label", CSV_TEXT }, { "卡号", "card", CSV_TEXT },
+	{ "UIN", "uin", CSV_TEXT }, { "类型", "type_text", CSV_TEXT },
+	{ "名称", "name", CSV_TEXT }, { "提货时间", "time", CSV_TIME },
+	{ "订单", "order", CSV_TEXT }, { NULL, NULL, CSV_TEXT }
+};
+
+/* The usage records, or (csv) all that match as usage.csv. */
+static void
+usage_page(struct req *r, int csv)
 {
 	struct usage_filter uf = { 0 };
-	struct page_info pg = { r->page, 0, 0 };
+	struct page_info pg = { .page = r->page };
+	struct export	 ex;
 	struct usage	*rows;
 	struct view	*v;
 	struct vlist	*l;
@@ -347,7 +405,15 @@ h_usage(struct req *r)
 	uf.uin = form_int(&r->q, UQ_UIN, 0);
 	uf.from_ymd = form_int(&r->q, UQ_FROM, 0);
 	uf.to_ymd = form_int(&r->q, UQ_TO, 0);
-	if ((s = usage_list(r->app->db, r->arena, &uf, &pg, &rows, &n)) != KQ_OK) {
+	if (csv)
+		export_begin(r, &ex, &pg, "pickup-usage.csv", usage_csv,
+		    show_usage_row);
+	s = usage_list(r->app->db, r->arena, &uf, &pg, &rows, &n);
+	if (csv) {
+		export_end(&ex, s);
+		return;
+	}
+	if (s != KQ_OK) {
 		fail(r, s);
 		return;
 	}
@@ -356,6 +422,19 @@ h_usage(struct req *r)
 	l = view_list(v, "usage");
 	for (i = 0; i < n; i++)
 		show_usage(vlist_add(l), &rows[i], "/admin/orders");
+	view_set(v, "csv_href", query_href(r, "/admin/pickup/usage.csv"));
 	show_pager(r, v, &pg);
 	page(r, 200, "admin.pickup.usage", v);
+}
+
+void
+h_usage(struct req *r)
+{
+	usage_page(r, 0);
+}
+
+void
+h_usage_csv(struct req *r)
+{
+	usage_page(r, 1);
 }

@@ -60,7 +60,7 @@ void
 h_vouchers(struct req *r)
 {
 	struct vfilter	 f = { 0 };
-	struct page_info pg = { r->page, 0, 0 };
+	struct page_info pg = { .page = r->page };
 	struct voucher	*rows;
 	struct view	*v, *t;
 	struct vlist	*l;
@@ -79,7 +79,7 @@ h_vouchers(struct req *r)
 	l = view_list(v, "tabs");
 	for (i = 0; opt_my_voucher_tab[i].value != NULL; i++) {
 		t = vlist_add(l);
-		view_set(t, "text", opt_my_voucher_tab[i].text);
+		view_set(t, "text", L(opt_my_voucher_tab[i].text));
 		view_setf(t, "href", "/user/vouchers?status=%s",
 		    opt_my_voucher_tab[i].value);
 		if (strcmp(tab, opt_my_voucher_tab[i].value) == 0)
@@ -117,6 +117,12 @@ show_voucher_terms(struct arena *a, struct view *x, const struct voucher *v)
 void
 show_voucher_admin(struct view *x, const struct voucher *v)
 {
+	char masked[VCODE_LEN + 1];
+
+	if (v->code != NULL) {	/* full codes only through codes.txt, audited */
+		code_mask(v->code, masked, sizeof(masked));
+		view_set(x, "code", arena_strdup(x->arena, masked));
+	}
 	view_setf(x, "admin_href", "/admin/vouchers/%lld", v->id);
 	view_set_int(x, "template", v->template_id);
 	view_setf(x, "template_href", "/admin/vouchers/templates/%lld",

@@ -8,6 +8,7 @@
 
 #include "catalog.h"
 #include "clock.h"
+#include "i18n.h"
 #include "present.h"
 #include "routes.h"
 #include "voucher.h"
@@ -52,47 +53,174 @@ static const struct field issue_fields[IF__MAX] = {
 };
 const struct form_def issue_form = FORM_DEF(issue_fields);
 
+/* the statuses in enum voucher_status order (their words: opt_voucher_status),
+ * then "all", no filter */
 static const struct option opt_admin_voucher_status[] = {
 	{ "unactivated", "" }, { "available", "" }, { "frozen", "" }, { "used", "" },
 	{ "expired", "" }, { "invalidated", "" }, { "withdrawn", "" }, { "all", "" },
 	{ NULL, NULL }
 };
-enum { AQ_UIN, AQ_STATUS, AQ_TEMPLATE, AQ_PAGE, AQ__MAX };
+enum { AQ_UIN, AQ_STATUS, AQ_TEMPLATE, AQ_ISSUE, AQ_PAGE, AQ__MAX };
 static const struct field admin_vouchers_fields[AQ__MAX] = {
 	[AQ_UIN] = { .name = "uin", .type = FT_INT, .min = 1, .max = 999999999999LL },
 	[AQ_STATUS] = { .name = "status", .type = FT_OPTION,
 	  .options = opt_admin_voucher_status },
 	[AQ_TEMPLATE] = { .name = "template", .type = FT_INT, .min = 1,
 	  .max = 999999999999LL },
+	[AQ_ISSUE] = { .name = "issue", .type = FT_INT, .min = 1,
+	  .max = 999999999999LL },
 	[AQ_PAGE] = PAGE_FIELD,
 };
 const struct form_def admin_vouchers_query = FORM_DEF(admin_vouchers_fields);
 
+enum { IQ_TEMPLATE, IQ_PAGE, IQ__MAX };
+static const struct field issues_fields[IQ__MAX] = {
+	[IQ_TEMPLATE] = { .name = "template", .type = FT_INT, .min = 1,
+	  .max = 999999999999LL },
+	[IQ_PAGE] = PAGE_FIELD,
+};
+const struct form_def issues_query = FORM_DEF(issues_fields);
+
 static void
-show_template(struct view *x, const struct vtemplate *t)
+show_template(struct arena *a, struct view *x, const struct vtemplate *t)
 {
 	view_set_int(x, "id", t->id);
 	view_setf(x, "href", "/admin/vouchers/templates/%lld", t->id);
 	view_set(x, "name", t->name);
 	show_money(x, "face", t->face);
-	view_set(x, "balance_mode", balance_mode_names[t->mode]);
-	view_set(x, "scope", voucher_scope_names[t->scope]);
+	show_state(x, "balance_mode", opt_balance_mode, t->mode);
+	show_state(x, "scope", opt_scope, t->scope);
 	view_set(x, "products", t->products);
-	view_set(x, "scenarios", *t->scenarios ? t->scenarios : "全部适用场景");
+	view_set(x, "scope_text", scope_text(a, t->scope,
+	    catalog_names(a, t->products)));
+	view_set(x, "scenarios", t->scenarios);
+	view_set(x, "scenarios_text", *t->scenarios ?
+	    list_text(a, opt_scenario, t->scenarios) : L("全部适用场景"));
 	view_set(x, "billing", t->billing);
+	view_set(x, "billing_text", list_text(a, opt_billing, t->billing));
 	show_money(x, "min_amount", t->min_amount);
 	view_set_int(x, "min_months", t->min_months);
+	if (t->min_months)
+		view_setf(x, "min_months_text", L("至少 %d 个月"), t->min_months);
+	else
+		view_set(x, "min_months_text", L("不限"));
 	if (t->valid_days)
-		view_setf(x, "validity", "发放后 %d 天", t->valid_days);
+		view_setf(x, "validity", L("发放后 %d 天"), t->valid_days);
 	else {
 		char f[CLOCK_BUFSZ], to[CLOCK_BUFSZ];
 		clock_display_date(t->valid_from, f, sizeof(f));
 		clock_display_date(t->valid_to, to, sizeof(to));
-		view_setf(x, "validity", "%s 至 %s", f, to);
+		view_setf(x, "validity", L("%s 至 %s"), f, to);
 	}
 	view_set_int(x, "issued", t->issued);
+	view_setf(x, "issues_href", "/admin/vouchers/issues?template=%lld", t->id);
 	if (t->issued)
 		view_set(x, "locked", "1");
+}
+
+/* A voucher in the backend's lists; a row streamed for an export has no
+ * product names yet. */
+static void
+show_admin_voucher(struct req *r, struct view *x, const void *row)
+{
+	struct voucher vo = *(const struct voucher *)row;
+
+	if (vo.product_names == NULL)
+		vo.product_names = catalog_names(x->arena, vo.products);
+	show_voucher(x->arena, x, &vo);
+	show_voucher_admin(x, &vo);
+	show_time(x, "redeemed_at", vo.activated_at);
+	if (r->me.is_admin_role && voucher_can_invalidate(vo.status))
+		view_setf(x, "invalidate_href", "/admin/vouchers/%lld/invalidate",
+		    vo.id);
+}
+
+static const struct csv_col voucher_csv[] = {
+	{ "ID", "id", CSV_TEXT }, { "名称", "name", CSV_TEXT },
+	{ "模板", "template", CSV_TEXT }, { "UIN", "uin", CSV_TEXT },
+	{ "面额(元)", "face", CSV_MONEY }, { "余额(元)", "balance", CSV_MONEY },
+	{ "状态", "status_text", CSV_TEXT }, { "适用范围", "scope_text", CSV_TEXT },
+	{ "生效", "valid_from", CSV_TIME }, { "到期", "valid_to", CSV_TIME },
+	{ "兑换时间", "redeemed_at", CSV_TIME }, { NULL, NULL, CSV_TEXT }
+};
+
+/* An issue in a list: what, how many, who, when, how many redeemed. */
+static void
+show_issue_row(struct req *r, struct view *x, const void *row)
+{
+	const struct issue *is = row;
+
+	(void)r;
+	view_set_int(x, "id", is->id);
+	view_setf(x, "href", "/admin/vouchers/issues/%lld", is->id);
+	view_set_int(x, "template", is->template_id);
+	view_set(x, "template_name", is->template_name);
+	view_setf(x, "template_href", "/admin/vouchers/templates/%lld",
+	    is->template_id);
+	view_set(x, "mode", issue_mode_names[is->mode]);
+	view_set(x, "mode_text", is->mode == IM_CODES ?
+	    (is->paper ? L("兑换码(纸质)") : L("兑换码")) : L("指定对象发放"));
+	view_set_int(x, "count", is->count);
+	view_set_int(x, "redeemed", is->redeemed);
+	view_set_int(x, "used", is->used);
+	view_set(x, "created_by", is->created_by);
+	show_time(x, "time", is->created_at);
+	view_setf(x, "vouchers_href", "/admin/vouchers?issue=%lld", is->id);
+}
+
+static const struct csv_col issue_csv[] = {
+	{ "发放", "id", CSV_TEXT }, { "模板", "template", CSV_TEXT },
+	{ "模板名称", "template_name", CSV_TEXT }, { "方式", "mode_text", CSV_TEXT },
+	{ "数量", "count", CSV_TEXT }, { "已兑换", "redeemed", CSV_TEXT },
+	{ "已用完", "used", CSV_TEXT }, { "操作人", "created_by", CSV_TEXT },
+	{ "时间", "time", CSV_TIME }, { NULL, NULL, CSV_TEXT }
+};
+
+/* The issues (of one template), or (csv) all of them as issues.csv. */
+static void
+issues_page(struct req *r, int csv)
+{
+	struct page_info pg = { .page = r->page };
+	struct export	 ex;
+	struct issue	*rows;
+	struct view	*v;
+	struct vlist	*l;
+	enum kq_status	 s;
+	size_t		 n, i;
+
+	if (csv)
+		export_begin(r, &ex, &pg, "voucher-issues.csv", issue_csv,
+		    show_issue_row);
+	s = issue_list(r->app->db, r->arena, form_int(&r->q, IQ_TEMPLATE, 0),
+	    &pg, &rows, &n);
+	if (csv) {
+		export_end(&ex, s);
+		return;
+	}
+	if (s != KQ_OK) {
+		fail(r, s);
+		return;
+	}
+	v = page_view(r);
+	form_reshow(v, &r->q, KQ_OK, NULL);
+	l = view_list(v, "issues");
+	for (i = 0; i < n; i++)
+		show_issue_row(r, vlist_add(l), &rows[i]);
+	view_set(v, "csv_href", query_href(r, "/admin/vouchers/issues.csv"));
+	show_pager(r, v, &pg);
+	page(r, 200, "admin.voucher.issues", v);
+}
+
+void
+h_issues(struct req *r)
+{
+	issues_page(r, 0);
+}
+
+void
+h_issues_csv(struct req *r)
+{
+	issues_page(r, 1);
 }
 
 /* The template form: new (t NULL), existing (t), or re-shown (f). */
@@ -143,7 +271,7 @@ template_page(struct req *r, int status, const struct vtemplate *t,
 	show_choices(v, "scenarios", opt_scenario, scen, "checked");
 	show_choices(v, "billings", opt_billing, bill, "checked");
 	if (t != NULL) {
-		show_template(view_map(v, "template"), t);
+		show_template(r->arena, view_map(v, "template"), t);
 		view_setf(v, "action", "/admin/vouchers/templates/%lld", t->id);
 		view_setf(v, "issue_action", "/admin/vouchers/templates/%lld/issue", t->id);
 	} else
@@ -154,7 +282,7 @@ template_page(struct req *r, int status, const struct vtemplate *t,
 void
 h_templates(struct req *r)
 {
-	struct page_info pg = { r->page, 0, 0 };
+	struct page_info pg = { .page = r->page };
 	struct vtemplate *rows;
 	struct view	*v;
 	struct vlist	*l;
@@ -168,7 +296,7 @@ h_templates(struct req *r)
 	v = page_view(r);
 	l = view_list(v, "templates");
 	for (i = 0; i < n; i++)
-		show_template(vlist_add(l), &rows[i]);
+		show_template(r->arena, vlist_add(l), &rows[i]);
 	show_pager(r, v, &pg);
 	page(r, 200, "admin.voucher.templates", v);
 }
@@ -242,6 +370,22 @@ h_template_update(struct req *r)
 	template_post(r, r->id);
 }
 
+/* Whether some UINs of a targeted issue got nothing: a warning, not a
+ * plain success. */
+static int
+issue_partly(struct req *r, enum kq_status s, long long issue_id)
+{
+	struct issue	is;
+	size_t		i;
+
+	if (s != KQ_OK || issue_get(r->app->db, r->arena, issue_id, &is) != KQ_OK)
+		return 0;
+	for (i = 0; i < is.noutcomes; i++)
+		if (is.outcomes[i].result != IR_ISSUED)
+			return 1;
+	return 0;
+}
+
 void
 h_template_issue(struct req *r)
 {
@@ -260,44 +404,61 @@ h_template_issue(struct req *r)
 		template_page(r, 422, &t, NULL, s, bad);
 		return;
 	}
-	done(r, s, "issued", arena_printf(r->arena, "/admin/vouchers/issues/%lld",
-	    issue_id));
+	done(r, s, issue_partly(r, s, issue_id) ? "issued_partly" : "issued",
+	    arena_printf(r->arena, "/admin/vouchers/issues/%lld", issue_id));
 }
 
 void
 h_issue(struct req *r)
 {
+	struct vfilter	 vf = { 0 };
+	struct page_info pg = { .page = r->page };
 	struct issue	 is;
 	struct vtemplate t;
+	struct voucher	*rows;
+	const struct product *p;
 	struct view	*v, *x, *o;
 	struct vlist	*l;
 	enum kq_status	 s;
-	size_t		 i;
+	size_t		 i, n;
 
-	if ((s = issue_get(r->app->db, r->arena, r->id, &is)) != KQ_OK ||
+	vf.status = -1;
+	if ((s = catalog_products(r->app->db, &p, &n)) != KQ_OK ||
+	    (s = issue_get(r->app->db, r->arena, r->id, &is)) != KQ_OK ||
 	    (s = template_get(r->app->db, r->arena, is.template_id, &t)) != KQ_OK) {
 		fail(r, s);
 		return;
 	}
 	v = page_view(r);
-	show_template(view_map(v, "template"), &t);
+	show_template(r->arena, view_map(v, "template"), &t);
 	x = view_map(v, "issue");
 	view_set_int(x, "id", r->id);
 	view_set(x, "mode", issue_mode_names[is.mode]);
 	view_set(x, "mode_text", is.mode == IM_CODES ?
-	    (is.paper ? "兑换码(纸质)" : "兑换码") : "指定对象发放");
+	    (is.paper ? L("兑换码(纸质)") : L("兑换码")) : L("指定对象发放"));
 	view_set_int(x, "count", is.count);
 	if (is.mode == IM_CODES) {
 		view_set(x, "codes", "1");
 		view_setf(x, "codes_href", "/admin/vouchers/issues/%lld/codes.txt", r->id);
 	}
+	vf.issue_id = r->id;
+	if ((s = voucher_list(r->app->db, r->arena, &vf, &pg, &rows, &n)) != KQ_OK) {
+		fail(r, s);
+		return;
+	}
+	l = view_list(v, "vouchers");
+	for (i = 0; i < n; i++)
+		show_admin_voucher(r, vlist_add(l), &rows[i]);
+	view_setf(v, "vouchers_href", "/admin/vouchers?issue=%lld", r->id);
+	view_setf(v, "csv_href", "/admin/vouchers.csv?issue=%lld", r->id);
+	show_pager(r, v, &pg);
 	l = view_list(v, "results");
 	for (i = 0; i < is.noutcomes; i++) {
 		o = vlist_add(l);
 		view_set_int(o, "uin", is.outcomes[i].uin);
 		view_set(o, "result", issue_result_names[is.outcomes[i].result]);
 		view_set(o, "result_text", is.outcomes[i].result == IR_ISSUED ?
-		    "已发放" : "账号不存在,未发放");
+		    L("已发放") : L("账号不存在,未发放"));
 	}
 	page(r, 200, "admin.voucher.issue", v);
 }
@@ -309,37 +470,99 @@ h_issue_codes(struct req *r)
 	    issue_codes);
 }
 
-void
-h_admin_vouchers(struct req *r)
+/* The templates as the choices of a select. */
+struct template_choices {
+	struct arena	*a;
+	struct option	*opts;
+	size_t		 n, cap;
+};
+
+static int
+template_choice(void *arg, const void *row)
+{
+	const struct vtemplate	*t = row;
+	struct template_choices	*c = arg;
+	struct option		*o;
+
+	if (c->n + 1 >= c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 32;
+		if ((o = arena_zalloc(c->a, c->cap * sizeof(*o))) == NULL)
+			return -1;
+		if (c->n)
+			memcpy(o, c->opts, c->n * sizeof(*o));
+		c->opts = o;
+	}
+	c->opts[c->n].value = arena_printf(c->a, "%lld", t->id);
+	c->opts[c->n].text = arena_printf(c->a, "#%lld %s", t->id, t->name);
+	c->n++;
+	return 0;
+}
+
+/* Every voucher, filtered, or (csv) all that match as vouchers.csv. */
+static void
+admin_vouchers(struct req *r, int csv)
 {
 	struct vfilter	 vf = { 0 };
-	struct page_info pg = { r->page, 0, 0 };
+	struct page_info pg = { .page = r->page }, all = { .page = 1 };
+	struct template_choices tc = { r->arena, NULL, 0, 0 };
+	struct export	 ex;
 	struct voucher	*rows;
-	struct view	*v, *x;
+	struct vtemplate *trows;
+	const struct product *p;
+	struct view	*v;
 	struct vlist	*l;
 	enum kq_status	 s;
 	size_t		 n, i;
 
 	vf.uin = form_int(&r->q, AQ_UIN, 0);
-	vf.status = state_index(voucher_status_names, form_str(&r->q, AQ_STATUS, ""));
+	vf.status = (int)form_int(&r->q, AQ_STATUS, -1);
+	if (vf.status >= VS__MAX)
+		vf.status = -1;	/* all */
 	vf.template_id = form_int(&r->q, AQ_TEMPLATE, 0);
-	if ((s = voucher_list(r->app->db, r->arena, &vf, &pg, &rows, &n)) != KQ_OK) {
+	vf.issue_id = form_int(&r->q, AQ_ISSUE, 0);
+	if ((s = catalog_products(r->app->db, &p, &n)) != KQ_OK) {
 		fail(r, s);
+		return;
+	}
+	if (csv)
+		export_begin(r, &ex, &pg, "vouchers.csv", voucher_csv,
+		    show_admin_voucher);
+	s = voucher_list(r->app->db, r->arena, &vf, &pg, &rows, &n);
+	if (csv) {
+		export_end(&ex, s);
+		return;
+	}
+	all.each = template_choice;
+	all.ctx = &tc;
+	if (s != KQ_OK || (s = template_list(r->app->db, r->arena, &all, &trows,
+	    &i)) != KQ_OK || (tc.n == 0 && (tc.opts = arena_zalloc(r->arena,
+	    sizeof(*tc.opts))) == NULL)) {
+		fail(r, s != KQ_OK ? s : KQ_UNAVAILABLE);
 		return;
 	}
 	v = page_view(r);
 	form_reshow(v, &r->q, KQ_OK, NULL);
+	show_choices(v, "statuses", opt_voucher_status,
+	    form_str(&r->q, AQ_STATUS, ""), "selected");
+	show_choices(v, "templates", tc.opts, r->q.v[AQ_TEMPLATE].raw, "selected");
 	l = view_list(v, "vouchers");
-	for (i = 0; i < n; i++) {
-		x = vlist_add(l);
-		show_voucher(r->arena, x, &rows[i]);
-		show_voucher_admin(x, &rows[i]);
-		if (r->me.is_admin_role && voucher_can_invalidate(rows[i].status))
-			view_setf(x, "invalidate_href", "/admin/vouchers/%lld/invalidate",
-			    rows[i].id);
-	}
+	for (i = 0; i < n; i++)
+		show_admin_voucher(r, vlist_add(l), &rows[i]);
+	view_set(v, "csv_href", query_href(r, "/admin/vouchers.csv"));
 	show_pager(r, v, &pg);
 	page(r, 200, "admin.vouchers", v);
+}
+
+void
+h_admin_vouchers(struct req *r)
+{
+	admin_vouchers(r, 0);
+}
+
+void
+h_admin_vouchers_csv(struct req *r)
+{
+	admin_vouchers(r, 1);
 }
 
 void

@@ -26,6 +26,7 @@
 #define COOKIE_ADMIN	"kq_admin"
 #define COOKIE_PRE	"kq_pre"	/* login-form CSRF before a session */
 #define COOKIE_FLASH	"kq_flash"
+#define COOKIE_LANG	"kq_lang"	/* zh-CN or en (issue 9) */
 
 struct app {
 	struct config		*cfg;
@@ -79,6 +80,39 @@ void		 fail_at(struct req *, enum kq_status, const char *field,
 void		 csv_cell(FCGX_Stream *, const char *, int last);
 /* The headers of a CSV attachment, with a BOM. */
 void		 csv_start(struct req *, const char *filename);
+/* path with the request's query string: a list's download with its filters. */
+const char	*query_href(struct req *, const char *path);
+/* The heading of a time column: the words and the zone times are shown in. */
+const char	*csv_time_head(struct req *, const char *words);
+/* A heading row: the words of each, in the request's language. */
+void		 csv_heads(FCGX_Stream *, const char *const *heads);
+
+/* An export: every row of a list (the page's own core call, with pg->each
+ * set by export_begin) as CSV, each row shown by the page's own show
+ * function into a view and written by its columns.  The headers go out
+ * with the first row, so a failure before it still gets its error page. */
+enum csv_kind {
+	CSV_TEXT,	/* the view's KEY, the words the page shows */
+	CSV_MONEY,	/* KEY_v in cents, written in yuan for a spreadsheet */
+	CSV_TIME	/* KEY, shown in display_tz; the heading names the zone */
+};
+struct csv_col {
+	const char	*head, *key;
+	enum csv_kind	 kind;
+};
+struct export {
+	struct req		*req;
+	const char		*filename;
+	const struct csv_col	*cols;
+	void			(*show)(struct req *, struct view *, const void *row);
+	struct arena		 scratch;	/* one row's, reset per row */
+	int			 started;
+};
+void		 export_begin(struct req *, struct export *, struct page_info *,
+		    const char *filename, const struct csv_col *,
+		    void (*show)(struct req *, struct view *, const void *));
+/* After the list call: its status; the error page if nothing went out. */
+void		 export_end(struct export *, enum kq_status);
 struct ledger_row;
 /* A voucher's ledger as CSV (with_customer: a partner's usage details). */
 void		 ledger_csv(struct req *, const char *filename,
@@ -123,10 +157,10 @@ int		 attachment_line(void *attachment, const char *line);
 /* Handlers (h_*.c) and the forms the route table gives them. */
 handler_fn	 h_login_form, h_login, h_logout;
 handler_fn	 h_admin_login_form, h_admin_login, h_admin_logout;
-handler_fn	 h_user_home, h_admin_home;
+handler_fn	 h_user_home, h_admin_home, h_search, h_audit, h_audit_csv, h_lang;
 handler_fn	 h_batches, h_batch_new, h_batch_create, h_batch, h_batch_codes;
 handler_fn	 h_batch_disable, h_batch_enable, h_card_disable, h_card_enable,
-		 h_card, h_usage;
+		 h_card, h_usage, h_usage_csv, h_batch_cards_csv;
 handler_fn	 h_pickup, h_pickup_verify, h_pickup_confirm;
 handler_fn	 h_orders, h_order, h_order_pay, h_order_cancel, h_admin_order;
 handler_fn	 h_order_confirm, h_order_refund, h_admin_orders, h_admin_refund,
@@ -141,7 +175,8 @@ handler_fn	 h_vouchers, h_voucher, h_voucher_csv;
 handler_fn	 h_redeem_form, h_redeem_verify, h_redeem_confirm;
 handler_fn	 h_templates, h_template_new, h_template_create, h_template,
 		 h_template_update, h_template_issue, h_issue, h_issue_codes,
-		 h_admin_vouchers, h_admin_voucher, h_voucher_invalidate;
+		 h_admin_vouchers, h_admin_vouchers_csv, h_admin_voucher,
+		 h_voucher_invalidate, h_issues, h_issues_csv;
 handler_fn	 h_partner_home, h_partner_customers, h_ptemplates, h_ptemplate_new,
 		 h_ptemplate_create, h_ptemplate, h_ptemplate_update,
 		 h_ptemplate_apply, h_pvouchers, h_pvoucher, h_pvoucher_csv,
@@ -160,13 +195,14 @@ handler_fn	 h_applications, h_application_approve, h_application_reject,
 #define PAGE_FIELD { .name = "page", .type = FT_INT, .min = 1, .max = PAGE_MAX }
 
 extern const struct form_def page_query;	/* just "page" */
-extern const struct form_def login_form;
+extern const struct form_def login_form, search_query, audit_query, lang_query;
 extern const struct form_def batches_query, batch_query, batch_form, usage_query;
 extern const struct form_def card_form;
 extern const struct form_def confirm_form, refund_form, note_form,
 			      admin_orders_query;
 extern const struct form_def vouchers_query, code_form;
-extern const struct form_def template_form, issue_form, admin_vouchers_query;
+extern const struct form_def template_form, issue_form, admin_vouchers_query,
+	issues_query;
 extern const struct form_def ptemplate_form, ctemplate_form, grant_form,
 	pvouchers_query, cvouchers_query, charges_query, psettings_form;
 extern const struct form_def applications_query, reject_form,

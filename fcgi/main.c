@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "log.h"
 #include "tmpl.h"
 #include "worker.h"
 
@@ -63,11 +64,11 @@ check(struct config *cfg)
 	char		 err[1024];
 
 	if (config_load(config_path, cfg, err, sizeof(err)) < 0) {
-		fprintf(stderr, "kaquan: %s\n", err);
+		kq_log("%s", err);
 		return -1;
 	}
 	if ((t = tmpl_set_load(cfg->templates, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "kaquan: %s\n", err);
+		kq_log("%s", err);
 		config_free(cfg);
 		return -1;
 	}
@@ -88,7 +89,7 @@ open_socket(const struct config *cfg)
 		return 3;
 	if (cfg->listen != NULL && *cfg->listen != '\0') {
 		if ((fd = FCGX_OpenSocket(cfg->listen, cfg->backlog)) < 0) {
-			fprintf(stderr, "kaquan: cannot listen on %s: %s\n",
+			kq_log("cannot listen on %s: %s",
 			    cfg->listen, strerror(errno));
 			return -1;
 		}
@@ -98,8 +99,8 @@ open_socket(const struct config *cfg)
 	}
 	if (getsockname(0, (struct sockaddr *)&ss, &len) == 0)
 		return 0;
-	fprintf(stderr, "kaquan: no \"listen\" in the configuration and fd 0 "
-	    "is not a socket (spawn-fcgi passes one)\n");
+	kq_log("no \"listen\" in the configuration and fd 0 "
+	    "is not a socket (spawn-fcgi passes one)");
 	return -1;
 }
 
@@ -110,7 +111,7 @@ spawn(int i)
 	pid_t		pid;
 
 	if ((pid = fork()) < 0) {
-		fprintf(stderr, "kaquan: fork: %s\n", strerror(errno));
+		kq_log("fork: %s", strerror(errno));
 		return -1;
 	}
 	if (pid == 0) {
@@ -148,10 +149,10 @@ reap(int respawn)
 		if ((i = find_slot(pid)) < 0)
 			continue;	/* an old generation's worker */
 		if (WIFSIGNALED(status))
-			fprintf(stderr, "kaquan: worker %d killed by signal %d\n",
+			kq_log("worker %d killed by signal %d",
 			    (int)pid, WTERMSIG(status));
 		else if (WEXITSTATUS(status) != 0)
-			fprintf(stderr, "kaquan: worker %d exited with %d\n",
+			kq_log("worker %d exited with %d",
 			    (int)pid, WEXITSTATUS(status));
 		slots[i].pid = 0;
 		if (!respawn)
@@ -201,9 +202,9 @@ reload(void)
 	struct slot	old[MAX_WORKERS];
 	int		nold = nslots, i;
 
-	fprintf(stderr, "kaquan: reloading\n");
+	kq_log("reloading");
 	if (check(&cfg) < 0) {
-		fprintf(stderr, "kaquan: reload refused; old workers keep running\n");
+		kq_log("reload refused; old workers keep running");
 		return;
 	}
 	memcpy(old, slots, sizeof(old));
@@ -268,7 +269,7 @@ main(int argc, char *argv[])
 	sigaddset(&block, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &block, &old);
 
-	fprintf(stderr, "kaquan: master %d starting %d workers\n",
+	kq_log("master %d starting %d workers",
 	    (int)getpid(), nslots);
 	for (i = 0; i < nslots; i++)
 		spawn(i);
@@ -283,8 +284,8 @@ main(int argc, char *argv[])
 			reload();
 		}
 	}
-	fprintf(stderr, "kaquan: draining\n");
+	kq_log("draining");
 	drain();
-	fprintf(stderr, "kaquan: stopped\n");
+	kq_log("stopped");
 	return 0;
 }

@@ -7,6 +7,7 @@
 
 #include "clock.h"
 #include "codes.h"
+#include "i18n.h"
 #include "money.h"
 #include "pickup.h"
 #include "present.h"
@@ -106,6 +107,37 @@ const struct option opt_pv_status[] = {
 	{ "unactivated", "未生效" }, { "available", "可用" }, { "used", "已用完" },
 	{ "expired", "已过期" }, { "invalidated", "已作废" }, { NULL, NULL }
 };
+/* What the audit log records (core/ passes these to audit_write()) */
+const struct option opt_audit_action[] = {
+	{ "voucher.template.create", "新建代金券模板" },
+	{ "voucher.template.edit", "修改代金券模板" },
+	{ "voucher.issue", "发放代金券" },
+	{ "voucher.codes.download", "下载兑换码" },
+	{ "voucher.invalidate", "作废代金券" },
+	{ "pickup.batch.create", "生成提货卡批次" },
+	{ "pickup.batch.disable", "禁用提货卡批次" },
+	{ "pickup.batch.enable", "启用提货卡批次" },
+	{ "pickup.card.disable", "禁用提货卡" },
+	{ "pickup.card.enable", "启用提货卡" },
+	{ "pickup.codes.download", "下载提货卡卡号" },
+	{ "pickup.batch.codes.view", "查看完整卡号" },
+	{ "order.refund", "退款" },
+	{ "order.refund.reject", "驳回退款申请" },
+	{ "partner.voucher.apply", "申请经销商代金券" },
+	{ "partner.voucher.approve", "审核通过经销商代金券" },
+	{ "partner.voucher.reject", "驳回经销商代金券" },
+	{ "partner.voucher.cancel", "取消审核" },
+	{ "partner.voucher.issue", "发放一类经销商代金券" },
+	{ "partner.voucher.invalidate", "作废经销商代金券" },
+	{ "partner.voucher.withdraw", "撤回客户代金券" },
+	{ "partner.template.create", "新建客户代金券模板" },
+	{ "partner.template.edit", "修改客户代金券模板" },
+	{ "customer.template.create", "新建客户代金券模板" },
+	{ "customer.template.edit", "修改客户代金券模板" },
+	{ "partner.customer_voucher.issue", "发放客户代金券" },
+	{ "partner.associated_first", "修改优先使用关联券设置" },
+	{ NULL, NULL }
+};
 /* My Vouchers' tabs: statuses, and all */
 const struct option opt_my_voucher_tab[] = {
 	{ "available", "可用" }, { "frozen", "已冻结" }, { "used", "已使用" },
@@ -130,7 +162,7 @@ option_text(const struct option *o, int i)
 {
 	const struct option *at = option_at(o, i);
 
-	return at != NULL ? at->text : "";
+	return at != NULL ? L(at->text) : "";
 }
 
 const char *
@@ -140,7 +172,7 @@ option_text_of(const struct option *o, const char *value)
 		return "";
 	for (; o->value != NULL; o++)
 		if (strcmp(o->value, value) == 0)
-			return o->text;
+			return L(o->text);
 	return value;
 }
 
@@ -184,12 +216,12 @@ scope_text(struct arena *a, enum voucher_scope scope, const char *names)
 {
 	switch (scope) {
 	case SCOPE_INCLUDE:
-		return arena_printf(a, "仅限 %s", names);
+		return arena_printf(a, L("仅限 %s"), names);
 	case SCOPE_EXCLUDE:	/* an empty blocklist excludes nothing */
-		return *names ? arena_printf(a, "通用产品,不含 %s", names) :
-		    "全部通用产品";
+		return *names ? arena_printf(a, L("通用产品,不含 %s"), names) :
+		    L("全部通用产品");
 	default:
-		return "全部通用产品";
+		return L("全部通用产品");
 	}
 }
 
@@ -204,7 +236,7 @@ list_text(struct arena *a, const struct option *opt, const char *values)
 		one = arena_strndup(a, p, e ? (size_t)(e - p) : strlen(p));
 		if (one == NULL)
 			return "";
-		out = arena_printf(a, "%s%s%s", out, *out ? "、" : "",
+		out = arena_printf(a, "%s%s%s", out, *out ? L("、") : "",
 		    option_text_of(opt, one));
 		p = e ? e + 1 : NULL;
 	}
@@ -218,15 +250,15 @@ conditions_text(struct arena *a, const char *scenarios, const char *billing,
 	char	 m[MONEY_BUFSZ];
 	char	*out;
 
-	out = arena_printf(a, "场景:%s;计费:%s", *scenarios ?
-	    list_text(a, opt_scenario, scenarios) : "所有可用场景",
+	out = arena_printf(a, L("场景:%s;计费:%s"), *scenarios ?
+	    list_text(a, opt_scenario, scenarios) : L("所有可用场景"),
 	    list_text(a, opt_billing, billing));
 	if (min_amount > 0) {
 		money_format(min_amount, m, sizeof(m));
-		out = arena_printf(a, "%s;订单满 %s", out, m);
+		out = arena_printf(a, L("%s;订单满 %s"), out, m);
 	}
 	if (min_months > 0)
-		out = arena_printf(a, "%s;购买时长至少 %d 个月", out, min_months);
+		out = arena_printf(a, L("%s;购买时长至少 %d 个月"), out, min_months);
 	return out;
 }
 
@@ -248,11 +280,11 @@ code_error_text(enum kq_status s, const char *raw)
 {
 	if (s == KQ_CODE_FORMAT)
 		return code_symbols(raw) == VCODE_LEN ?
-		    "兑换码有误:校验位不符,可能有输错的数字,请核对后重新输入。" :
-		    "兑换码应为 18 位数字。";
+		    L("兑换码有误:校验位不符,可能有输错的数字,请核对后重新输入。") :
+		    L("兑换码应为 18 位数字。");
 	return code_symbols(raw) == CARD_LEN ?
-	    "卡号有误:校验位不符,可能有输错的字符,请核对后重新输入。" :
-	    "卡号应为 16 位字母或数字(如 7KQ2-M9XD-4H0T-ZC8P)。";
+	    L("卡号有误:校验位不符,可能有输错的字符,请核对后重新输入。") :
+	    L("卡号应为 16 位字母或数字(如 7KQ2-M9XD-4H0T-ZC8P)。");
 }
 
 /* The words of a rule core/ checks beyond a field's own format. */
@@ -281,35 +313,35 @@ field_error_text(struct arena *a, const struct field *f,
 
 	if (f != NULL && v != NULL && v->err != KQ_OK) {
 		if (v->missing)
-			return f->type == FT_VCODE ? "请输入兑换码。" :
-			    f->type == FT_CARD ? "请输入提货卡卡号。" :
-			    f->type == FT_OPTION ? "请选择一项。" : "此项必填。";
+			return f->type == FT_VCODE ? L("请输入兑换码。") :
+			    f->type == FT_CARD ? L("请输入提货卡卡号。") :
+			    f->type == FT_OPTION ? L("请选择一项。") : L("此项必填。");
 		switch (f->type) {
 		case FT_VCODE:
 		case FT_CARD:
 			return code_error_text(v->err, v->raw);
 		case FT_MONEY:
-			return "请输入金额,如 1000 或 1,000.50(最多两位小数,"
-			    "不超过 ¥100,000,000)。";
+			return L("请输入金额,如 1000 或 1,000.50(最多两位小数,"
+			    "不超过 ¥100,000,000)。");
 		case FT_DATE:
-			return "请输入有效日期,如 2027-06-30。";
+			return L("请输入有效日期,如 2027-06-30。");
 		case FT_OPTION:
-			return "请从列表中选择。";
+			return L("请从列表中选择。");
 		case FT_INT:
 			if (f->min || f->max)
-				return arena_printf(a, "请输入 %lld 到 %lld 之间的整数。",
+				return arena_printf(a, L("请输入 %lld 到 %lld 之间的整数。"),
 				    f->min, f->max);
-			return "请输入整数。";
+			return L("请输入整数。");
 		case FT_TEXT:
 			if (f->pattern != NULL)
-				return "格式不正确。";
-			return "内容过长,或含有控制字符、不可见字符。";
+				return L("格式不正确。");
+			return L("内容过长,或含有控制字符、不可见字符。");
 		}
 	}
 	for (i = 0; f != NULL && i < sizeof(rule_texts) / sizeof(rule_texts[0]); i++)
 		if (strcmp(rule_texts[i].field, f->name) == 0)
-			return rule_texts[i].text;
-	return "此项不符合要求。";
+			return L(rule_texts[i].text);
+	return L("此项不符合要求。");
 }
 
 void
@@ -358,7 +390,7 @@ show_time(struct view *v, const char *key, time_t t)
 
 	if (t <= 0)
 		return;
-	clock_display(t, human, sizeof(human));
+	clock_words(t, 1, human, sizeof(human));
 	clock_iso(t, machine, sizeof(machine));
 	set_pair(v, key, human, machine);
 }
@@ -370,7 +402,7 @@ show_date(struct view *v, const char *key, time_t t)
 
 	if (t <= 0)
 		return;
-	clock_display_date(t, human, sizeof(human));
+	clock_words(t, 0, human, sizeof(human));
 	clock_iso(t, machine, sizeof(machine));
 	set_pair(v, key, human, machine);
 }
@@ -383,7 +415,7 @@ show_state(struct view *v, const char *key, const struct option *o, int i)
 	if (at == NULL)
 		return;
 	view_set(v, key, at->value);
-	view_set(v, arena_printf(v->arena, "%s_text", key), at->text);
+	view_set(v, arena_printf(v->arena, "%s_text", key), L(at->text));
 }
 
 void
@@ -438,7 +470,7 @@ show_choices(struct view *v, const char *key, const struct option *opts,
 	for (; opts->value != NULL; opts++) {
 		o = vlist_add(l);
 		view_set(o, "value", opts->value);
-		view_set(o, "text", opts->text);
+		view_set(o, "text", L(opts->text));
 		if (chosen != NULL && in_csv(chosen, opts->value))
 			view_set(o, mark, mark);
 	}

@@ -6,10 +6,13 @@
  * to the FastCGI stream.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
 #include "http.h"
+#include "i18n.h"
+#include "log.h"
 #include "money.h"
 #include "present.h"
 #include "voucher.h"
@@ -37,6 +40,7 @@ static const struct {
 	{ "picked_up", "提货成功:订单已生成,服务器开通后状态会在此更新。" },
 	{ "template_saved", "模板已保存。" },
 	{ "issued", "已发放。" },
+	{ "issued_partly", "已发放,但部分 UIN 未发放(账号不存在),见下表。" },
 	{ "voucher_invalidated", "代金券已作废。" },
 	{ "applied", "申请已提交,等待平台审核(约 1–3 个工作日)。" },
 	{ "review_cancelled", "已取消审核。" },
@@ -137,10 +141,10 @@ flash_take(struct req *r, struct view *v)
 	if (strncmp(c, "ok.", 3) == 0) {
 		for (i = 0; i < sizeof(ok_flashes) / sizeof(ok_flashes[0]); i++)
 			if (strcmp(ok_flashes[i].code, c + 3) == 0)
-				msg = ok_flashes[i].message;
+				msg = L(ok_flashes[i].message);
 	} else if (strncmp(c, "error.", 6) == 0 &&
 	    (st = kq_status_from_code(c + 6)) != KQ_STATUS__MAX)
-		msg = kq_message(st);
+		msg = L(kq_message(st));
 	if (msg == NULL)
 		return;
 	view_set(v, "flash_kind", c[0] == 'o' ? "ok" : "error");
@@ -153,7 +157,7 @@ flash_now(struct view *v, enum kq_status s, const char *field)
 {
 	view_set(v, "flash_kind", s == KQ_OK ? "ok" : "error");
 	view_set(v, "flash_code", kq_code(s));
-	view_set(v, "flash_text", kq_message(s));
+	view_set(v, "flash_text", L(kq_message(s)));
 	if (field != NULL)
 		view_set(v, "flash_field", field);
 }
@@ -162,7 +166,7 @@ void
 code_failed(struct view *v, enum kq_status err, const char *field,
     const char *typed)
 {
-	const char *msg = kq_message(err);
+	const char *msg = L(kq_message(err));
 
 	if (err == KQ_CODE_FORMAT || err == KQ_CARD_FORMAT)
 		msg = code_error_text(err, typed);
@@ -196,9 +200,29 @@ form_reshow(struct view *v, const struct form *f, enum kq_status err,
 		struct field rule = { .name = bad };
 
 		mark_field(a, v, bad, err == KQ_INVALID_FIELD ?
-		    field_error_text(a, &rule, NULL) : kq_message(err));
+		    field_error_text(a, &rule, NULL) : L(kq_message(err)));
 	}
 	flash_now(v, err, bad != NULL ? bad : f->bad);
+}
+
+/* The link to the other language, back to this page (a GET; after a
+ * POST, the side's home). */
+static void
+lang_switch(struct req *r, struct view *v)
+{
+	const char	*qs = FCGX_GetParam("QUERY_STRING", r->fcgx->envp);
+	const char	*back = r->path;
+	enum lang	 to = i18n_current() == LANG_ZH ? LANG_EN : LANG_ZH;
+
+	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
+		back = r->me.kind == P_MEMBER ? "/user" :
+		    r->me.kind == P_ADMIN ? "/admin" : "/login";
+	else if (qs != NULL && *qs != '\0')
+		back = arena_printf(r->arena, "%s?%s", r->path, qs);
+	view_setf(v, "lang_href", "/lang?to=%s&back=%s", lang_names[to],
+	    url_encode(r->arena, back));
+	view_set(v, "lang_to", lang_names[to]);
+	view_set(v, "lang_text", to == LANG_EN ? "English" : "中文");
 }
 
 struct view *
@@ -226,6 +250,7 @@ page_view(struct req *r)
 		}
 		view_set(v, "csrf", r->me.csrf);
 	}
+	lang_switch(r, v);
 	flash_take(r, v);
 	return v;
 }
@@ -236,7 +261,7 @@ page(struct req *r, int status, const char *name, struct view *v)
 	const struct tmpl *t = tmpl_get(r->app->tmpl, name);
 
 	if (t == NULL || v == NULL) {
-		fprintf(stderr, "kaquan: page %s: %s\n", name,
+		kq_log("page %s: %s", name,
 		    t ? "out of memory" : "no such template");
 		send_headers(r, 500, "text/plain; charset=utf-8");
 		FCGX_PutS("internal error\n", r->fcgx->out);
@@ -296,22 +321,123 @@ csv_start(struct req *r, const char *filename)
 	FCGX_PutS("\xef\xbb\xbf", r->fcgx->out);	/* BOM: spreadsheets read UTF-8 */
 }
 
+const char *
+query_href(struct req *r, const char *path)
+{
+	const char *qs = FCGX_GetParam("QUERY_STRING", r->fcgx->envp);
+
+	return arena_printf(r->arena, "%s%s%s", path, qs && *qs ? "?" : "",
+	    qs && *qs ? qs : "");
+}
+
+const char *
+csv_time_head(struct req *r, const char *words)
+{
+	return arena_printf(r->arena, "%s(%s)", L(words), r->app->cfg->display_tz);
+}
+
+void
+csv_heads(FCGX_Stream *out, const char *const *heads)
+{
+	for (; *heads != NULL; heads++)
+		csv_cell(out, L(*heads), heads[1] == NULL);
+}
+
+static void
+export_start(struct export *ex)
+{
+	struct req		*r = ex->req;
+	const struct csv_col	*c;
+
+	if (ex->started++)
+		return;
+	csv_start(r, ex->filename);
+	for (c = ex->cols; c->head != NULL; c++)
+		csv_cell(r->fcgx->out, c->kind == CSV_TIME ?
+		    csv_time_head(r, c->head) : L(c->head), c[1].head == NULL);
+}
+
+static int
+export_row(void *arg, const void *row)
+{
+	struct export		*ex = arg;
+	FCGX_Stream		*out = ex->req->fcgx->out;
+	const struct csv_col	*c;
+	const struct vnode	*n;
+	struct view		*v;
+	char			 key[64], yuan[MONEY_BUFSZ];
+	const char		*cell;
+
+	export_start(ex);
+	arena_reset(&ex->scratch);
+	if ((v = view_new(&ex->scratch)) == NULL)
+		return -1;
+	ex->show(ex->req, v, row);
+	for (c = ex->cols; c->head != NULL; c++) {
+		snprintf(key, sizeof(key), "%s%s", c->key,
+		    c->kind == CSV_MONEY ? "_v" : "");
+		n = view_find(v, key, strlen(key));
+		cell = n != NULL && n->type == V_STR ? n->u.s : "";
+		if (c->kind == CSV_MONEY && *cell != '\0') {
+			money_plain(strtoll(cell, NULL, 10), yuan, sizeof(yuan));
+			cell = yuan;
+		}
+		csv_cell(out, cell, c[1].head == NULL);
+	}
+	return FCGX_GetError(out) != 0 ? -1 : 0;
+}
+
+void
+export_begin(struct req *r, struct export *ex, struct page_info *pg,
+    const char *filename, const struct csv_col *cols,
+    void (*show)(struct req *, struct view *, const void *))
+{
+	memset(ex, 0, sizeof(*ex));
+	ex->req = r;
+	ex->filename = filename;
+	ex->cols = cols;
+	ex->show = show;
+	arena_init(&ex->scratch, 8192, 1 << 20);
+	pg->each = export_row;
+	pg->ctx = ex;
+}
+
+void
+export_end(struct export *ex, enum kq_status s)
+{
+	arena_free(&ex->scratch);
+	if (s != KQ_OK && !ex->started) {
+		fail(ex->req, s);
+		return;
+	}
+	if (s != KQ_OK)	/* the rows are out: it can only end short */
+		kq_log("%s: %s", ex->filename, kq_code(s));
+	export_start(ex);	/* no rows: the headings alone */
+}
+
+/* A ledger as CSV.  An amount is written as a plain number in one of two
+ * columns, what came in and what went out, so that a spreadsheet sums
+ * them and no cell starts with a minus (SPEC §7 neutralises those). */
 void
 ledger_csv(struct req *r, const char *filename, const struct ledger_row *rows,
     size_t n, int with_customer)
 {
+	static const char *const heads[] = { "类型", "订单", "增加(元)",
+	    "减少(元)", "余额(元)", NULL };
+	static const char *const heads_customer[] = { "类型", "订单", "客户 UIN",
+	    "增加(元)", "减少(元)", "余额(元)", NULL };
 	FCGX_Stream	*out = r->fcgx->out;
 	char		 t[CLOCK_BUFSZ], amount[MONEY_BUFSZ], balance[MONEY_BUFSZ];
 	char		 order[24], uin[24];
 	size_t		 i;
 
 	csv_start(r, filename);
-	FCGX_PutS(with_customer ? "\"时间(UTC)\",\"类型\",\"订单\",\"客户 UIN\","
-	    "\"金额(元)\",\"余额(元)\"\r\n" : "\"时间(UTC)\",\"类型\",\"订单\","
-	    "\"金额(元)\",\"余额(元)\"\r\n", out);
+	csv_cell(out, csv_time_head(r, "时间"), 0);
+	csv_heads(out, with_customer ? heads_customer : heads);
 	for (i = 0; i < n; i++) {
-		clock_iso(rows[i].time, t, sizeof(t));
-		money_plain(rows[i].amount, amount, sizeof(amount));
+		clock_display(rows[i].time, t, sizeof(t));
+		money_plain(rows[i].amount < 0 ? -rows[i].amount : rows[i].amount,
+		    amount, sizeof(amount));
 		money_plain(rows[i].balance, balance, sizeof(balance));
 		snprintf(order, sizeof(order), "%lld", rows[i].order_id);
 		snprintf(uin, sizeof(uin), "%lld", rows[i].customer);
@@ -320,7 +446,8 @@ ledger_csv(struct req *r, const char *filename, const struct ledger_row *rows,
 		csv_cell(out, rows[i].order_id ? order : "", 0);
 		if (with_customer)
 			csv_cell(out, rows[i].customer ? uin : "", 0);
-		csv_cell(out, amount, 0);
+		csv_cell(out, rows[i].amount > 0 ? amount : "", 0);
+		csv_cell(out, rows[i].amount < 0 ? amount : "", 0);
 		csv_cell(out, balance, 1);
 	}
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "request.h"
 #include "routes.h"
 
@@ -24,6 +25,7 @@ const struct form_def page_query = FORM_DEF(page_fields);
 
 static const struct route routes[] = {
 	{ "GET",  "/login",		h_login_form,		A_PUBLIC,	NULL, NULL, 0 },
+	{ "GET",  "/lang",		h_lang,			A_PUBLIC,	&lang_query, NULL, 0 },
 	{ "POST", "/login",		h_login,		A_PUBLIC,	NULL, &login_form, 0 },
 	{ "POST", "/logout",		h_logout,		A_MEMBER_ANY,	NULL, NULL, 0 },
 	{ "GET",  "/user",		h_user_home,		A_MEMBER,	NULL, NULL, 0 },
@@ -31,12 +33,16 @@ static const struct route routes[] = {
 	{ "POST", "/admin/login",	h_admin_login,		A_PUBLIC,	NULL, &login_form, 0 },
 	{ "POST", "/admin/logout",	h_admin_logout,		A_ADMIN,	NULL, NULL, 0 },
 	{ "GET",  "/admin",		h_admin_home,		A_ADMIN,	NULL, NULL, 0 },
+	{ "GET",  "/admin/search",	h_search,		A_ADMIN,	&search_query, NULL, 0 },
+	{ "GET",  "/admin/audit",	h_audit,		A_ADMIN,	&audit_query, NULL, 0 },
+	{ "GET",  "/admin/audit\\.csv",	h_audit_csv,		A_ADMIN,	&audit_query, NULL, 0 },
 
 	{ "GET",  "/admin/pickup/batches", h_batches,		A_ADMIN,	&batches_query, NULL, 0 },
 	{ "GET",  "/admin/pickup/batches/new", h_batch_new,	A_ADMIN_WRITE,	NULL, NULL, 0 },
 	{ "POST", "/admin/pickup/batches", h_batch_create,	A_ADMIN_WRITE,	NULL, &batch_form, BODY_LARGE },
 	{ "GET",  "/admin/pickup/batches/" ID, h_batch,		A_ADMIN,	&batch_query, NULL, 0 },
 	{ "GET",  "/admin/pickup/batches/" ID "/codes\\.txt", h_batch_codes, A_ADMIN_WRITE, NULL, NULL, 0 },
+	{ "GET",  "/admin/pickup/batches/" ID "/cards\\.csv", h_batch_cards_csv, A_ADMIN, &batch_query, NULL, 0 },
 	{ "GET",  "/admin/pickup/batches/" ID "/disable", h_confirm,	A_ADMIN_WRITE,	NULL, NULL, 0 },
 	{ "POST", "/admin/pickup/batches/" ID "/disable", h_batch_disable, A_ADMIN_WRITE, NULL, NULL, 0 },
 	{ "POST", "/admin/pickup/batches/" ID "/enable", h_batch_enable, A_ADMIN_WRITE, NULL, NULL, 0 },
@@ -45,6 +51,7 @@ static const struct route routes[] = {
 	{ "POST", "/admin/pickup/cards/" ID "/disable", h_card_disable, A_ADMIN_WRITE, NULL, NULL, 0 },
 	{ "POST", "/admin/pickup/cards/" ID "/enable", h_card_enable, A_ADMIN_WRITE, NULL, NULL, 0 },
 	{ "GET",  "/admin/pickup/usage",	h_usage,		A_ADMIN,	&usage_query, NULL, 0 },
+	{ "GET",  "/admin/pickup/usage\\.csv", h_usage_csv,	A_ADMIN,	&usage_query, NULL, 0 },
 	{ "GET",  "/admin/orders",	h_admin_orders,		A_ADMIN,	&admin_orders_query, NULL, 0 },
 	{ "GET",  "/admin/orders/" ID, h_admin_order,		A_ADMIN,	NULL, NULL, 0 },
 	{ "GET",  "/admin/orders/" ID "/refund", h_confirm,	A_ADMIN_WRITE,	NULL, NULL, 0 },
@@ -76,9 +83,12 @@ static const struct route routes[] = {
 	{ "GET",  "/admin/vouchers/templates/" ID, h_template,	A_ADMIN,	NULL, NULL, 0 },
 	{ "POST", "/admin/vouchers/templates/" ID, h_template_update, A_ADMIN_WRITE, NULL, &template_form, 0 },
 	{ "POST", "/admin/vouchers/templates/" ID "/issue", h_template_issue, A_ADMIN_WRITE, NULL, &issue_form, BODY_LARGE },
-	{ "GET",  "/admin/vouchers/issues/" ID, h_issue,	A_ADMIN,	NULL, NULL, 0 },
+	{ "GET",  "/admin/vouchers/issues",	h_issues,		A_ADMIN,	&issues_query, NULL, 0 },
+	{ "GET",  "/admin/vouchers/issues\\.csv", h_issues_csv,	A_ADMIN,	&issues_query, NULL, 0 },
+	{ "GET",  "/admin/vouchers/issues/" ID, h_issue,	A_ADMIN,	&page_query, NULL, 0 },
 	{ "GET",  "/admin/vouchers/issues/" ID "/codes\\.txt", h_issue_codes, A_ADMIN_WRITE, NULL, NULL, 0 },
 	{ "GET",  "/admin/vouchers",	h_admin_vouchers,	A_ADMIN,	&admin_vouchers_query, NULL, 0 },
+	{ "GET",  "/admin/vouchers\\.csv", h_admin_vouchers_csv,	A_ADMIN,	&admin_vouchers_query, NULL, 0 },
 	{ "GET",  "/admin/vouchers/" ID, h_admin_voucher,	A_ADMIN,	NULL, NULL, 0 },
 	{ "GET",  "/admin/vouchers/" ID "/ledger\\.csv", h_voucher_csv, A_ADMIN, NULL, NULL, 0 },
 	{ "GET",  "/admin/vouchers/" ID "/invalidate", h_confirm, A_ADMIN_WRITE,	NULL, NULL, 0 },
@@ -345,14 +355,14 @@ forbidden_why(const struct req *r)
 {
 	switch (r->route->access) {
 	case A_MEMBER:
-		return "此页面需要账户创建者,或有“财务”权限的协作者。"
-		    "请联系账户创建者为您开通财务权限。";
+		return L("此页面需要账户创建者,或有“财务”权限的协作者。"
+		    "请联系账户创建者为您开通财务权限。");
 	case A_PARTNER:
-		return r->me.is_partner ? "经销商中心需要账户创建者,或有“财务”"
-		    "权限的协作者。" : "经销商中心只对经销商账户开放。";
+		return r->me.is_partner ? L("经销商中心需要账户创建者,或有“财务”"
+		    "权限的协作者。") : L("经销商中心只对经销商账户开放。");
 	case A_ADMIN_WRITE:
-		return "此操作需要管理员(admin)角色;查看者(viewer)只能查看列表"
-		    "和记录,不能修改,也不能下载卡密。";
+		return L("此操作需要管理员(admin)角色;查看者(viewer)只能查看列表"
+		    "和记录,不能修改,也不能下载卡密。");
 	default:
 		return NULL;
 	}

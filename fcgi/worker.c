@@ -19,6 +19,8 @@
 
 #include "catalog.h"
 #include "clock.h"
+#include "i18n.h"
+#include "log.h"
 #include "form.h"
 #include "request.h"
 #include "routes.h"
@@ -74,6 +76,24 @@ request_path(struct req *r)
 	return p != NULL ? p : "/";
 }
 
+/* The request's id for the log and the X-Request-Id header: nginx's
+ * $request_id (passed as REQUEST_ID by the site snippet), else our own. */
+static void
+request_id(struct req *r)
+{
+	static unsigned long	 seq;
+	const char		*id = FCGX_GetParam("REQUEST_ID", r->fcgx->envp);
+	char			 own[40];
+
+	if (id == NULL || *id == '\0' || strlen(id) > 40 ||
+	    strspn(id, "0123456789abcdefABCDEF-") != strlen(id)) {
+		snprintf(own, sizeof(own), "%x-%lu", (unsigned)getpid(), ++seq);
+		id = own;
+	}
+	log_request(id);
+	header_add(r, arena_printf(r->arena, "X-Request-Id: %s", log_request_id()));
+}
+
 static void
 serve(struct app *app, FCGX_Request *f, struct arena *a)
 {
@@ -90,11 +110,14 @@ serve(struct app *app, FCGX_Request *f, struct arena *a)
 	params_init(&r.query);
 	params_init(&r.body);
 	abuf_init(&r.headers, a);
+	request_id(&r);
 	if (r.cookies != NULL && strlen(r.cookies) > MAX_COOKIE) {
 		r.cookies = NULL;
 		fail(&r, KQ_BAD_REQUEST);
 		return;
 	}
+	i18n_set(lang_choose(r.cookies ? cookie_get(a, r.cookies, COOKIE_LANG) :
+	    NULL, FCGX_GetParam("HTTP_ACCEPT_LANGUAGE", f->envp)));
 	dispatch(&r);
 	if (!r.sent)	/* a handler that forgot to answer is a bug */
 		fail(&r, KQ_UNAVAILABLE);
@@ -110,12 +133,12 @@ app_init(struct app *app, const char *config_path)
 	    config_load(config_path, app->cfg, err, sizeof(err)) < 0 ||
 	    (app->tmpl = tmpl_set_load(app->cfg->templates, err, sizeof(err))) == NULL ||
 	    routes_init(err, sizeof(err)) < 0) {
-		fprintf(stderr, "kaquan: worker %d: %s\n", (int)getpid(),
+		kq_log("worker %d: %s", (int)getpid(),
 		    app->cfg ? err : "out of memory");
 		return -1;
 	}
 	if (clock_init(app->cfg->display_tz) < 0) {
-		fprintf(stderr, "kaquan: worker: bad display_tz\n");
+		kq_log("worker: bad display_tz");
 		return -1;
 	}
 	app->policy.idle_minutes = app->cfg->session_idle_minutes;
@@ -124,7 +147,7 @@ app_init(struct app *app, const char *config_path)
 	 * and db_ready() keeps trying. */
 	err[0] = '\0';
 	if ((app->db = db_open(&app->cfg->db, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "kaquan: worker: out of memory\n");
+		kq_log("worker: out of memory");
 		return -1;
 	}
 	return 0;
@@ -168,7 +191,7 @@ worker_main(const char *config_path, int listen_fd)
 	}
 	FCGX_Init();
 	if (FCGX_InitRequest(&f, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
-		fprintf(stderr, "kaquan: worker: FCGX_InitRequest failed\n");
+		kq_log("worker: FCGX_InitRequest failed");
 		app_free(&app);
 		return 1;
 	}
@@ -180,7 +203,7 @@ worker_main(const char *config_path, int listen_fd)
 		if (FCGX_Accept_r(&f) < 0) {
 			if (stopping || errno == EINTR)
 				continue;
-			fprintf(stderr, "kaquan: worker: accept failed: %s\n",
+			kq_log("worker: accept failed: %s",
 			    strerror(errno));
 			rc = 1;
 			break;
@@ -188,6 +211,8 @@ worker_main(const char *config_path, int listen_fd)
 		sigprocmask(SIG_BLOCK, &term, NULL);
 		serve(&app, &f, &a);
 		FCGX_Finish_r(&f);
+		log_request(NULL);
+		i18n_set(LANG_ZH);
 		arena_reset(&a);
 		sigprocmask(SIG_UNBLOCK, &term, NULL);	/* a pending TERM lands here */
 		if (app.cfg->max_requests && ++served >= app.cfg->max_requests)

@@ -53,7 +53,12 @@ echo "$out"
 passed=$((passed + $(echo "$out" | grep -c '^fuzz .* ok')))
 failed=$((failed + $(echo "$out" | grep -c '^fuzz .* FAILED')))
 
-echo "== http tests"
+echo "== http tests (and the browser journeys)"
+# puppeteer-core for tests/browser, at the version package-lock.json pins
+if [ ! -d "$ROOT/tests/browser/node_modules/puppeteer-core" ]; then
+	(cd "$ROOT/tests/browser" && npm ci --no-audit --no-fund --loglevel=error) ||
+	    echo "kaquan: npm ci failed: the browser test will fail"
+fi
 if [ $stack = 1 ]; then
 	out=$(cd "$ROOT" && python3 tests/http/run.py 2>&1)
 	echo "$out"

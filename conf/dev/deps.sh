@@ -7,7 +7,7 @@ set -eu
 PKGS="build-essential pkg-config libfcgi-dev libmariadb-dev libxml2-dev
 libpcre2-dev libcrypt-dev libcmocka-dev mariadb-server mariadb-client
 nginx-light wrk curl python3 ca-certificates procps tzdata clang
-libclang-rt-14-dev"
+libclang-rt-14-dev chromium fonts-noto-cjk"
 
 missing=""
 for p in $PKGS; do
@@ -15,6 +15,14 @@ for p in $PKGS; do
 		missing="$missing $p"
 	fi
 done
+# the browser tests drive chromium with puppeteer-core (tests/browser):
+# any node >= 18 with its npm will do
+for c in node npm; do
+	command -v $c >/dev/null 2>&1 || missing="$missing nodejs npm"
+done
+missing=$(echo "$missing" | tr ' ' '\n' | sort -u | tr '\n' ' ')
+missing=${missing# }
+[ -n "$missing" ] && missing=" $missing"
 # nginx-light or any other nginx flavour will do
 if echo "$missing" | grep -q nginx-light && command -v nginx >/dev/null 2>&1; then
 	missing=$(echo "$missing" | sed 's/ nginx-light//')

@@ -94,6 +94,24 @@ demo_data() {
 	touch "$VAR/.demo"
 }
 
+# The demo is made through the pages as people would (curl with a cookie
+# jar): csrf_of reads a form's token from a page.
+csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1; }
+# login JAR LOGINPATH HOMEPATH LOGIN [PASSWORD]: a session, its CSRF token in $TOKEN
+login() {
+	rm -f "$1"
+	t=$(curl -sf -b "$1" -c "$1" "$U$2" | csrf_of)
+	curl -sf -o /dev/null -b "$1" -c "$1" --data-urlencode "csrf=$t" \
+	    --data-urlencode "login=$4" --data-urlencode "password=${5:-demo1234}" "$U$2"
+	TOKEN=$(curl -sf -b "$1" -c "$1" "$U$3" | csrf_of)
+}
+# post JAR PATH FIELDS...: the id at the end of where it redirects
+post() {
+	j=$1 p=$2; shift 2
+	curl -s -o /dev/null -w '%{redirect_url}' -b "$j" -c "$j" \
+	    --data-urlencode "csrf=$TOKEN" "$@" "$U$p" | sed 's/.*[^0-9]\([0-9]*\)$/\1/'
+}
+
 # The partner demo (SPEC §6), made through the pages as people would: a
 # partner with two customers, a Type II applied for and approved (with its
 # trial voucher), a Type I, a discount voucher, paid orders and charges.
@@ -107,21 +125,6 @@ demo_partner() {
 	echo "demo1234" | ctl user add --uin 200101 --login customer-a --owner > /dev/null
 	ctl account add --uin 200102 --name "客户乙工作室" --reseller 200001 > /dev/null
 	echo "demo1234" | ctl user add --uin 200102 --login customer-b --owner > /dev/null
-	csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1; }
-	# login JAR LOGINPATH HOMEPATH LOGIN: a session, its CSRF token in $TOKEN
-	login() {
-		rm -f "$1"
-		t=$(curl -sf -b "$1" -c "$1" "$U$2" | csrf_of)
-		curl -sf -o /dev/null -b "$1" -c "$1" --data-urlencode "csrf=$t" \
-		    --data-urlencode "login=$4" --data-urlencode "password=${5:-demo1234}" "$U$2"
-		TOKEN=$(curl -sf -b "$1" -c "$1" "$U$3" | csrf_of)
-	}
-	# post JAR PATH FIELDS...: the id at the end of where it redirects
-	post() {
-		j=$1 p=$2; shift 2
-		curl -s -o /dev/null -w '%{redirect_url}' -b "$j" -c "$j" \
-		    --data-urlencode "csrf=$TOKEN" "$@" "$U$p" | sed 's/.*[^0-9]\([0-9]*\)$/\1/'
-	}
 	P=$VAR/demo-partner.jar A=$VAR/demo-admin.jar C=$VAR/demo-customer.jar
 	login "$P" /login /partner partner; PT=$TOKEN
 	tid=$(post "$P" /partner/templates -d name=云服务器试用 -d face=500 \
@@ -152,6 +155,79 @@ demo_partner() {
 	    --scenario purchase --amount 120 --months 1 > /dev/null
 	rm -f "$P" "$A" "$C"
 	touch "$VAR/.demo-partner"
+}
+
+# The member demo (issue 9): account 100001 with vouchers in each status,
+# orders in each state, a batch with used and unused cards and their usage
+# records, so that a newcomer sees filled pages.
+demo_member() {
+	[ "$DEMO" = 1 ] && [ ! -f "$VAR/.demo-member" ] || return 0
+	U="http://127.0.0.1:$PORT"
+	ctl() { "$BUILD/kaquanctl" --config "$CONF" "$@"; }
+	A=$VAR/demo-admin.jar M=$VAR/demo-member.jar
+	login "$A" /admin/login /admin admin admin1234; AT=$TOKEN
+	soon=$(date -u -d '+20 days' +%Y-%m-%d) today=$(date -u +%Y-%m-%d)
+	t1=$(post "$A" /admin/vouchers/templates -d name=新用户专享券 -d face=100 \
+	    -d balance_mode=single_use -d scope=all -d billing=prepaid -d valid_days=365)
+	t2=$(post "$A" /admin/vouchers/templates -d name=云服务器续费券 -d face=300 \
+	    -d balance_mode=carry_over -d scope=include -d products=cvm \
+	    -d scenarios=renew -d billing=prepaid -d valid_days=180)
+	t3=$(post "$A" /admin/vouchers/templates -d name=双十一限时券 -d face=50 \
+	    -d balance_mode=single_use -d scope=exclude -d products=domain \
+	    -d billing=prepaid -d min_amount=200 -d validity=dates \
+	    -d valid_from="$today" -d valid_to="$soon")
+	t4=$(post "$A" /admin/vouchers/templates -d name=纸质兑换券 -d face=80 \
+	    -d balance_mode=carry_over -d scope=all -d billing=prepaid -d valid_days=90)
+	for t in $t1 $t1 $t1 $t1 $t2 $t3; do
+		post "$A" /admin/vouchers/templates/$t/issue -d mode=targeted \
+		    -d uins=100001 > /dev/null
+	done
+	post "$A" /admin/vouchers/templates/$t2/issue -d mode=targeted \
+	    -d uins="100001 999999" > /dev/null
+	iss=$(post "$A" /admin/vouchers/templates/$t4/issue -d mode=codes -d count=10 -d paper=1)
+	code=$(curl -sf -b "$A" "$U/admin/vouchers/issues/$iss/codes.txt" | head -1)
+	b=$(post "$A" /admin/pickup/batches -d label=双十一活动 -d type=cvm \
+	    -d name=云服务器-香港 -d line=hk -d cpu=2 -d memory_gb=4 -d disk_gb=50 \
+	    -d bandwidth_mbps=5 -d months=3 -d price=1000 -d count=20 -d valid_months=12)
+	cards=$(curl -sf -b "$A" "$U/admin/pickup/batches/$b/codes.txt")
+	# the member: one code redeemed, two cards picked up, orders in each state
+	login "$M" /login /user demo
+	post "$M" /user/redeem/confirm --data-urlencode "code=$code" > /dev/null
+	set -- $cards
+	post "$M" /user/pickup/confirm -d card="$1" -d os=debian12 > /dev/null
+	post "$M" /user/pickup/confirm -d card="$2" -d os=ubuntu2204 > /dev/null
+	v() { mariadb --no-defaults --socket="$MYSOCK" -uroot -N -B kaquan -e "$1"; }
+	first=$(v "SELECT MIN(id) FROM vouchers WHERE uin = 100001 AND template_id = $t1")
+	renew=$(v "SELECT MIN(id) FROM vouchers WHERE uin = 100001 AND template_id = $t2")
+	order() { ctl order create --uin 100001 --product "$1" --billing prepaid \
+	    --scenario "$2" --amount "$3" --months "${4:-1}"; }
+	o=$(order cvm purchase 500 12)		# paid with a voucher: used up
+	post "$M" /user/orders/$o/confirm -d voucher=$first > /dev/null
+	post "$M" /user/orders/$o/pay > /dev/null
+	o=$(order cvm renew 120 3)		# confirmed: its voucher frozen
+	post "$M" /user/orders/$o/confirm -d voucher=$renew > /dev/null
+	o=$(order redis purchase 260)		# paid in cash, refund asked
+	post "$M" /user/orders/$o/confirm -d voucher= > /dev/null
+	post "$M" /user/orders/$o/pay > /dev/null
+	post "$M" /user/orders/$o/refund -d reason=重复购买 > /dev/null
+	o=$(order cbs purchase 90)		# paid, then refunded by finance
+	post "$M" /user/orders/$o/confirm -d voucher= > /dev/null
+	post "$M" /user/orders/$o/pay > /dev/null
+	post "$M" /user/orders/$o/refund -d reason=配置选错 > /dev/null
+	TOKEN=$AT
+	post "$A" /admin/orders/$o/refund -d reason=同意退款 > /dev/null
+	login "$M" /login /user demo
+	o=$(order cdb_mysql purchase 300)	# cancelled
+	post "$M" /user/orders/$o/cancel > /dev/null
+	order cvm purchase 880 6 > /dev/null	# pending: choose a voucher
+	# one voucher that has expired: the demo ages it (nothing else may
+	# write vouchers; this is seed data, not a path of the application)
+	v "UPDATE vouchers SET valid_to = UTC_TIMESTAMP() - INTERVAL 3 DAY,
+	    valid_from = UTC_TIMESTAMP() - INTERVAL 40 DAY
+	    WHERE uin = 100001 AND template_id = $t1 AND status = 'available'
+	    ORDER BY id DESC LIMIT 1"
+	rm -f "$A" "$M"
+	touch "$VAR/.demo-member"
 }
 
 fcgi_up() {
@@ -218,6 +294,7 @@ up() {
 	wait_for 20 page curl -sf -o /dev/null "http://127.0.0.1:$PORT/login" ||
 	    die "http://127.0.0.1:$PORT/login does not answer: see $VAR/log/"
 	demo_partner
+	demo_member
 }
 
 stop_pid() {	# stop_pid PIDFILE NAME

@@ -1,12 +1,13 @@
 """test_platform.py - login, sessions, CSRF, separation, headers, limits and
 a worker killed under load: issue 2's platform against the real stack."""
 import os
+import re
 import signal
 import subprocess
 import threading
 import time
 
-from kq import Client, ctl_fails, new_admin, new_member, sha256_hex, sql, VAR
+from kq import BUILD, Client, ctl_fails, new_admin, new_member, sha256_hex, sql, VAR
 
 
 def check_html_headers(r, behind_login=True):
@@ -301,3 +302,42 @@ def test_kaquanctl_errors_are_one_line():
     assert rc != 0 and "8 characters" in err, err
     rc, err = ctl_fails("frobnicate")
     assert rc != 0 and err.count("\n") == 1, err
+
+
+def test_request_ids_and_log_lines_for_operators():
+    # nginx's $request_id reaches the worker and comes back, one id for
+    # both logs; a forged one from the client is not taken
+    r = Client().get("/login", headers={"X-Request-Id": "forged"})
+    rid = r.header("X-Request-Id")
+    assert rid and re.fullmatch(r"[0-9a-f]{32}", rid), rid
+    assert Client().get("/login").header("X-Request-Id") != rid
+    # every line the master and workers wrote has a UTC time and a process
+    with open(os.path.join(VAR, "log", "kaquan.log"), encoding="utf-8") as f:
+        lines = [l for l in f.read().splitlines() if l.strip()]
+    assert lines
+    bad = [l for l in lines if not re.match(
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ kaquan\[\d+\]( req=[0-9a-f-]+)?: ", l)
+        and not l.startswith(("=", "    #", "SUMMARY", "Direct leak", "Indirect leak"))]
+    assert not bad, bad[:5]
+
+
+def test_kaquanctl_help_lists_what_exists():
+    run = lambda *a: subprocess.run([os.path.join(BUILD, "kaquanctl")] + list(a),
+                                    capture_output=True, text=True, timeout=30)
+    r = run("--help")
+    assert r.returncode == 0
+    for cmd in ("migrate", "admin add", "account add", "user add", "order create",
+                "sweep", "provision"):
+        assert "\n  %s " % cmd in r.stdout, (cmd, r.stdout)
+    r = run("user", "add", "--help")
+    assert r.returncode == 0
+    for opt in ("--uin N", "--login TEXT", "--owner", "--finance"):
+        assert opt in r.stdout, (opt, r.stdout)
+    assert "standard input" in r.stdout
+    r = run("order", "create", "--help")
+    assert "one of: prepaid postpaid" in r.stdout and "renew" in r.stdout
+    # no configuration is needed for help; an unknown command lists them
+    r = run("frobnicate")
+    assert r.returncode != 0 and "unknown command" in r.stderr and "--help" in r.stderr
+    r = run("sweep", "--now")
+    assert r.returncode != 0 and "takes no options" in r.stderr

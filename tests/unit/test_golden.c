@@ -160,6 +160,7 @@ strict_mode_names_a_missing_key(void **state)
 	(void)state;
 
 	/* the layout's flash needs flash_text once flash_kind is set */
+	view_set(v, "lang_text", "English");
 	view_set(v, "flash_kind", "error");
 	abuf_init(&out, &a);
 	assert_int_equal(tmpl_render_strict(t, v, collect, &out, err, sizeof(err)), -1);

@@ -89,7 +89,7 @@ claim_once_cancel_gives_back(void **state)
 	struct principal	 m, other, admin;
 	struct order		 o;
 	struct usage		*u;
-	struct page_info	 pg = { 1, 0, 0 };
+	struct page_info	 pg = { .page = 1 };
 	struct cards		 c;
 	long long		 oid, oid2, batch;
 	size_t			 n;

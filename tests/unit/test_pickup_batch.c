@@ -74,7 +74,7 @@ create_list_disable_download(void **state)
 {
 	struct principal	 admin;
 	struct batch_spec	 sp = spec(37);
-	struct page_info	 pg = { 1, 0, 0 };
+	struct page_info	 pg = { .page = 1 };
 	struct batch		 b, *rows;
 	struct card		*cards;
 	const char		*bad;

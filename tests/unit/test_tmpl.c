@@ -224,6 +224,51 @@ compile_errors_name_file_and_line(void **state)
 	}
 }
 
+/* Issue 9: a page compiles in English from the catalog; a text the
+ * catalog lacks stops the compile and says which. */
+static void
+pages_compile_in_english(void **state)
+{
+	char		 lp[128], pp[128], err[512], cat[160];
+	struct tmpl	*t;
+	struct abuf	 b;
+	struct view	*v = view_new(&a);
+	(void)state;
+
+	snprintf(cat, sizeof(cat), "mkdir -p %s/i18n", dir);
+	assert_int_equal(system(cat), 0);
+	put("i18n/en.tsv", "# test\n我的代金券\tMy Vouchers\n搜索\tSearch\n"
+	    "页面\tPage\n");
+	assert_int_equal(i18n_load(dir, err, sizeof(err)), 0);
+	put("page.xhtml", HEAD "<k:page " NS " title=\"页面\"><h1> 我的代金券 </h1>"
+	    "<input name=\"q\" placeholder=\"搜索\"/><p k:text=\"x\">样例</p>"
+	    "<p>UIN</p></k:page>");
+	snprintf(lp, sizeof(lp), "%s/layout.xhtml", dir);
+	snprintf(pp, sizeof(pp), "%s/page.xhtml", dir);
+	t = tmpl_compile_lang(lp, pp, "p", LANG_EN, err, sizeof(err));
+	if (t == NULL)
+		fail_msg("%s", err);
+	abuf_init(&b, &a);
+	view_set(v, "x", "值");
+	assert_int_equal(tmpl_render(t, v, collect, &b), 0);
+	tmpl_free(t);
+	/* the words translated with their spacing; values and ASCII as they are */
+	assert_non_null(strstr(abuf_str(&b), "<title>Page</title>"));
+	assert_non_null(strstr(abuf_str(&b), "<h1> My Vouchers </h1>"));
+	assert_non_null(strstr(abuf_str(&b), "placeholder=\"Search\""));
+	assert_non_null(strstr(abuf_str(&b), "<p>值</p>"));
+	assert_non_null(strstr(abuf_str(&b), "<p>UIN</p>"));
+	put("page.xhtml", HEAD "<k:page " NS " title=\"页面\"><p>没有翻译</p></k:page>");
+	assert_null(tmpl_compile_lang(lp, pp, "p", LANG_EN, err, sizeof(err)));
+	assert_non_null(strstr(err, "没有翻译"));
+	assert_non_null(strstr(err, "page.xhtml:"));
+	/* Chinese needs no catalog */
+	t = tmpl_compile_lang(lp, pp, "p", LANG_ZH, err, sizeof(err));
+	assert_non_null(t);
+	tmpl_free(t);
+	i18n_free();
+}
+
 static void
 project_templates_compile(void **state)
 {
@@ -250,6 +295,7 @@ main(void)
 		cmocka_unit_test(url_attributes),
 		cmocka_unit_test(loops_and_conditions),
 		cmocka_unit_test(compile_errors_name_file_and_line),
+		cmocka_unit_test(pages_compile_in_english),
 		cmocka_unit_test(project_templates_compile),
 	};
 	return cmocka_run_group_tests_name("tmpl", tests, setup, teardown);

@@ -31,7 +31,7 @@ targeted_reports_every_uin(void **state)
 	struct issue	 is;
 	struct voucher	*v;
 	struct vfilter	 f = { 0, -1, 0, 0 };
-	struct page_info pg = { 1, 0, 0 };
+	struct page_info pg = { .page = 1 };
 	const char	*bad;
 	long long	 tid, id;
 	size_t		 n;

@@ -1,0 +1,72 @@
+/*
+ * lookup.c - reads only; each table is written by its own module.
+ *
+ * A code is tried only when it is well formed (its check holds), so a
+ * search costs at most one indexed read per kind.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "codes.h"
+#include "lookup.h"
+
+static const char SQL_VOUCHER_BY_CODE[] = "SELECT id FROM vouchers WHERE code = ?";
+static const char SQL_VOUCHER_BY_ID[] = "SELECT id FROM vouchers WHERE id = ?";
+static const char SQL_CARD_BY_CODE[] = "SELECT id FROM pickup_cards WHERE code = ?";
+static const char SQL_ORDER_BY_ID[] = "SELECT id FROM orders WHERE id = ?";
+static const char SQL_ACCOUNT[] = "SELECT uin FROM accounts WHERE uin = ?";
+
+/* One indexed read; *out stays 0 when there is no row. */
+static enum kq_status
+find(struct db *db, const char *sql, struct db_arg arg, long long *out,
+    int *hits)
+{
+	enum kq_status s = db_scalar(db, sql, &arg, 1, out);
+
+	if (s == KQ_NOT_FOUND) {
+		*out = 0;
+		return KQ_OK;
+	}
+	if (s == KQ_OK)
+		(*hits)++;
+	return s;
+}
+
+/* A number of 1 to 18 digits ("#12" and spaces allowed); 0 otherwise. */
+static long long
+number_of(const char *q)
+{
+	char		*end;
+	long long	 n;
+
+	while (*q == ' ' || *q == '#')
+		q++;
+	if (*q < '0' || *q > '9' || strlen(q) > 18)
+		return 0;
+	n = strtoll(q, &end, 10);
+	while (*end == ' ')
+		end++;
+	return *end == '\0' && n > 0 ? n : 0;
+}
+
+enum kq_status
+lookup(struct db *db, const char *q, struct lookup *l)
+{
+	char		 vcode[VCODE_LEN + 1], card[CARD_LEN + 1];
+	long long	 n = number_of(q);
+	enum kq_status	 s = KQ_OK;
+
+	memset(l, 0, sizeof(*l));
+	if (vcode_normalize(q, vcode) == 0)
+		s = find(db, SQL_VOUCHER_BY_CODE, DB_STR(vcode), &l->voucher_id,
+		    &l->hits);
+	else if (n > 0)
+		s = find(db, SQL_VOUCHER_BY_ID, DB_INT(n), &l->voucher_id, &l->hits);
+	if (s == KQ_OK && card_normalize(q, card) == 0)
+		s = find(db, SQL_CARD_BY_CODE, DB_STR(card), &l->card_id, &l->hits);
+	if (s == KQ_OK && n > 0)
+		s = find(db, SQL_ORDER_BY_ID, DB_INT(n), &l->order_id, &l->hits);
+	if (s == KQ_OK && n > 0)
+		s = find(db, SQL_ACCOUNT, DB_INT(n), &l->uin, &l->hits);
+	return s;
+}

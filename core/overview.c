@@ -1,0 +1,54 @@
+/*
+ * overview.c - one statement per home page.
+ */
+#include "overview.h"
+#include "state.h"
+
+#define SOON	" UTC_TIMESTAMP() + INTERVAL 30 DAY"
+
+static const struct db_col member_cols[] = {
+	DB_COL(struct member_overview, vouchers, "COUNT(*)"),
+	DB_COL(struct member_overview, balance, "COALESCE(SUM(v.balance), 0)"),
+	DB_COL(struct member_overview, expiring,
+	    "COALESCE(SUM(v.valid_to <=" SOON "), 0)"),
+	DB_COL(struct member_overview, orders_open,
+	    "(SELECT COUNT(*) FROM orders o WHERE o.uin = ?"
+	    " AND o.status IN ('pending', 'confirmed', 'awaiting_payment')"
+	    " AND NOT " ORDER_OVERDUE("o") ")"),
+	DB_END
+};
+/* stored available and not past valid_to: what the member can spend */
+static struct db_sel SQL_MEMBER = DB_SEL(
+    "SELECT {cols} FROM vouchers v WHERE v.uin = ? AND v.status = 'available'"
+    " AND v.valid_to >= UTC_TIMESTAMP()", DB_WHOLE(member_cols));
+
+static const struct db_col admin_cols[] = {
+	DB_COL(struct admin_overview, reviews,
+	    "(SELECT COUNT(*) FROM partner_vouchers WHERE approval = 'pending_review')"),
+	DB_COL(struct admin_overview, refunds,
+	    "(SELECT COUNT(*) FROM orders WHERE refund = 'requested')"),
+	DB_COL(struct admin_overview, batches_ending,
+	    "(SELECT COUNT(*) FROM pickup_batches WHERE status = 'normal'"
+	    " AND valid_to >= UTC_TIMESTAMP() AND valid_to <=" SOON ")"),
+	DB_COL(struct admin_overview, cards_unused,
+	    "(SELECT COUNT(*) FROM pickup_cards c JOIN pickup_batches b"
+	    " ON b.id = c.batch_id WHERE c.status = 'unused' AND b.status = 'normal'"
+	    " AND b.valid_to >= UTC_TIMESTAMP())"),
+	DB_END
+};
+static struct db_sel SQL_ADMIN = DB_SEL("SELECT {cols}", DB_WHOLE(admin_cols));
+
+enum kq_status
+member_overview(struct db *db, struct arena *a, long long uin,
+    struct member_overview *o)
+{
+	struct db_arg args[2] = { DB_INT(uin), DB_INT(uin) };
+
+	return db_select_one(db, a, &SQL_MEMBER, args, 2, o, sizeof(*o));
+}
+
+enum kq_status
+admin_overview(struct db *db, struct arena *a, struct admin_overview *o)
+{
+	return db_select_one(db, a, &SQL_ADMIN, NULL, 0, o, sizeof(*o));
+}

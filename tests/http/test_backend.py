@@ -1,0 +1,220 @@
+"""test_backend.py - the finance backend as finance staff use it (issue 9):
+one search box, exports as CSV a spreadsheet can sum, the audit log, the
+issues of a template and who redeemed them, the two home pages' counts."""
+import csv
+import datetime
+import io
+import re
+
+from kq import Client, new_admin, sql
+from test_pickup import admin, codes, confirm, create_batch, member
+from test_vouchers import codes_of, create_template, give, issue, order, post
+
+
+def rows_of(r):
+    """A CSV download's rows (BOM dropped), after checking it is one."""
+    assert r.status == 200, r
+    assert r.header("Content-Type").startswith("text/csv"), r.header("Content-Type")
+    assert "attachment" in r.header("Content-Disposition")
+    assert r.text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(r.text[1:])))
+
+
+def viewer():
+    login, pw = new_admin("viewer")
+    v = Client()
+    assert v.login(login, pw, admin=True).status == 303
+    return v
+
+
+def test_one_search_box_finds_codes_cards_orders_and_accounts():
+    a = admin()
+    m = member()
+    tid = create_template(name="搜索券")
+    iid = issue(tid, mode="codes", count="1")
+    code = codes_of(iid)[0]
+    vid = int(sql("SELECT id FROM vouchers WHERE code = '%s'" % code)[0][0])
+    # a code typed the way it is printed opens its voucher
+    r = a.get("/admin/search?q=" + "%s+%s-%s" % (code[:6], code[6:12], code[12:]))
+    assert r.status == 303 and r.header("Location") == "/admin/vouchers/%d" % vid, r
+    # a card's code opens its batch at the page the card is on
+    bid = create_batch(count="25")
+    card = codes(bid)[-1]
+    r = a.get("/admin/search?q=" + card.lower())
+    assert r.status == 303, r
+    r = a.get(r.header("Location"))
+    assert r.status == 303 and r.header("Location").startswith(
+        "/admin/pickup/batches/%d?page=2#card-" % bid), r.header("Location")
+    # an order number opens the order; a UIN lists the account's pages
+    oid = order(m)
+    r = a.get("/admin/search?q=%23" + str(oid))
+    assert r.status in (200, 303)
+    if r.status == 303:
+        assert r.header("Location") == "/admin/orders/%d" % oid
+    else:
+        assert 'href="/admin/orders/%d"' % oid in r.text
+    r = a.get("/admin/search?q=%d" % m.uin)
+    assert r.status == 200 and r.page() == "admin.search", r
+    assert 'href="/admin/orders?uin=%d"' % m.uin in r.text
+    assert 'data-kind="account"' in r.text
+    # nothing found says what can be searched; the box is on every page
+    r = a.get("/admin/search?q=nothing-here")
+    assert r.status == 200 and "没有找到" in r.text and "18 位数字" in r.text
+    assert 'action="/admin/search"' in a.get("/admin").text
+    assert 'action="/admin/search"' not in m.get("/user").text
+    assert m.get("/admin/search?q=1").status in (303, 403)
+    # a viewer may search too (reads only)
+    assert viewer().get("/admin/search?q=%d" % m.uin).status == 200
+
+
+def test_exports_are_csv_a_spreadsheet_can_sum():
+    a = admin()
+    m = member()
+    vid = give(m, name="=HYPERLINK(\"x\")")
+    rows = rows_of(a.get("/admin/vouchers.csv?uin=%d" % m.uin))
+    head, body = rows[0], rows[1:]
+    assert "面额(元)" in head and any(h.startswith("到期(") for h in head), head
+    assert len(body) == 1 and body[0][0] == str(vid), body
+    # names that look like formulas are neutralised; amounts stay numbers
+    assert body[0][head.index("名称")].startswith("'="), body
+    face = body[0][head.index("面额(元)")]
+    assert re.fullmatch(r"\d+\.\d\d", face), face
+    # the time zone the times are in is named in the heading
+    assert "(Asia/Shanghai)" in ",".join(head), head
+    # the page links its download with its filters
+    page = a.get("/admin/vouchers?uin=%d" % m.uin)
+    assert 'href="/admin/vouchers.csv?uin=%d"' % m.uin in page.text
+    # usage records, a batch's cards (masked for a viewer), issues, audit
+    bid = create_batch(count="3")
+    card = codes(bid)[0]
+    assert confirm(m, card, os="debian12").status == 303
+    usage = rows_of(a.get("/admin/pickup/usage.csv?batch=%d" % bid))
+    assert len(usage) == 2 and usage[1][2] == str(m.uin), usage
+    v = viewer()
+    cards = rows_of(v.get("/admin/pickup/batches/%d/cards.csv" % bid))
+    assert len(cards) == 4 and all(c[0].startswith("****") for c in cards[1:]), cards
+    assert v.get("/admin/pickup/batches/%d/cards.csv?codes=full" % bid).status == 403
+    before = int(sql("SELECT COUNT(*) FROM audit_log WHERE action ="
+                     " 'pickup.batch.codes.view' AND target = 'batch:%d'" % bid)[0][0])
+    full = rows_of(a.get("/admin/pickup/batches/%d/cards.csv?codes=full" % bid))
+    assert sorted(c[0] for c in full[1:]) == sorted(codes(bid)), full
+    after = int(sql("SELECT COUNT(*) FROM audit_log WHERE action ="
+                    " 'pickup.batch.codes.view' AND target = 'batch:%d'" % bid)[0][0])
+    assert after == before + 1
+    issues = rows_of(a.get("/admin/vouchers/issues.csv"))
+    assert issues[0][0] == "发放" and len(issues) > 1
+    audit = rows_of(a.get("/admin/audit.csv?target=batch:%d" % bid))
+    assert {"生成提货卡批次", "查看完整卡号"} <= {r[2] for r in audit[1:]}, audit
+    # an empty result is the headings alone; a bad filter is the error page
+    assert len(rows_of(a.get("/admin/vouchers.csv?uin=1"))) == 1
+    assert a.get("/admin/vouchers.csv?status=bogus").status == 422
+
+
+def test_ledger_amounts_are_numbers():
+    m = member()
+    vid = give(m, face="100")
+    oid = order(m, amount="30")
+    assert post(m, "/user/orders/%d/confirm" % oid, voucher=str(vid)).status == 303
+    assert post(m, "/user/orders/%d/pay" % oid).status == 303
+    rows = rows_of(m.get("/user/vouchers/%d/ledger.csv" % vid))
+    head = rows[0]
+    assert head[0] == "时间(Asia/Shanghai)", head
+    ins = [r[head.index("增加(元)")] for r in rows[1:]]
+    outs = [r[head.index("减少(元)")] for r in rows[1:]]
+    # what came in and what went out sum in a spreadsheet: plain numbers
+    assert "100.00" in ins and "30.00" in outs, rows
+    assert all(re.fullmatch(r"(\d+\.\d\d)?", c) for c in ins + outs), rows
+
+
+def test_audit_log_page_filters_and_pages():
+    a = admin()
+    bid = create_batch(count="1")
+    a.post("/admin/pickup/batches/%d/disable" % bid, {"csrf": a.csrf_of("/admin")})
+    r = a.get("/admin/audit?target=batch:%d" % bid)
+    assert r.status == 200 and r.page() == "admin.audit", r
+    actions = re.findall(r'data-field="action" data-value="([a-z_.]+)">([^<]+)<', r.text)
+    assert ("pickup.batch.disable", "禁用提货卡批次") in actions, actions
+    assert ("pickup.batch.create", "生成提货卡批次") in actions
+    only = a.get("/admin/audit?target=batch:%d&action=pickup.batch.disable" % bid)
+    assert re.findall(r'data-field="action" data-value="([a-z_.]+)"', only.text) == \
+        ["pickup.batch.disable"]
+    assert '<option value="pickup.batch.disable" selected="selected">' in only.text
+    # dates: nothing before the first day there is
+    none = a.get("/admin/audit?target=batch:%d&to=2020-01-01" % bid)
+    assert "没有记录" in none.text
+    assert a.get("/admin/audit?action=drop.tables").status == 422
+    assert a.get("/admin/audit?page=2").status == 200
+    assert viewer().get("/admin/audit").status == 200
+    assert member().get("/admin/audit").status in (303, 403)
+
+
+def test_issues_of_a_template_and_who_redeemed():
+    a = admin()
+    tid = create_template(name="发放记录券")
+    iid = issue(tid, mode="codes", count="3")
+    code = codes_of(iid)[0]
+    m = member()
+    assert post(m, "/user/redeem/confirm", code=code).status == 303
+    t = a.get("/admin/vouchers/templates/%d" % tid)
+    assert 'href="/admin/vouchers/issues?template=%d"' % tid in t.text
+    # no machine values as words on the template page
+    for raw in (">single_use<", ">prepaid<", ">all<", "409"):
+        assert raw not in t.text, raw
+    lst = a.get("/admin/vouchers/issues?template=%d" % tid)
+    assert lst.page() == "admin.voucher.issues"
+    assert re.findall(r'<tr data-id="(\d+)"', lst.text) == [str(iid)]
+    assert 'data-field="redeemed" data-value="1"' in lst.text
+    page = a.get("/admin/vouchers/issues/%d" % iid)
+    assert 'data-field="uin" data-value="%d"' % m.uin in page.text
+    # codes are bearer secrets: the backend shows their last four only
+    # (full codes through the audited codes.txt)
+    others = codes_of(iid)[1:]
+    shown = re.findall(r'data-field="code" class="mono">([^<]*)<', page.text)
+    assert len(shown) == 3 and all(c.startswith("*" * 14) for c in shown), shown
+    assert not any(c in page.text or c[:6] + " " + c[6:12] in page.text for c in others)
+    vid = int(sql("SELECT id FROM vouchers WHERE code = '%s'" % others[0])[0][0])
+    assert others[0] not in a.get("/admin/vouchers/%d" % vid).text
+    assert 'data-field="redeemed_at" data-value="20' in page.text
+    # the vouchers list filtered to the issue, with selects for its filters
+    vs = a.get("/admin/vouchers?issue=%d&status=all" % iid)
+    assert len(re.findall(r'<tr data-id=', vs.text)) == 3
+    assert '<select name="status">' in vs.text and '<select name="template">' in vs.text
+    assert '<option value="%d">' % tid in vs.text or \
+        '<option value="%d" ' % tid in vs.text
+    one = a.get("/admin/vouchers?template=%d&status=available" % tid)
+    assert len(re.findall(r'<tr data-id=', one.text)) == 1
+    # a targeted issue where some UINs had no account warns
+    r = a.post("/admin/vouchers/templates/%d/issue" % tid,
+               {"csrf": a.csrf_of("/admin"), "mode": "targeted",
+                "uins": "%d 999999999998" % m.uin})
+    assert r.status == 303
+    warned = a.get(r.header("Location"))
+    assert warned.flash() == ("ok", "issued_partly"), warned
+    r = a.post("/admin/vouchers/templates/%d/issue" % tid,
+               {"csrf": a.csrf_of("/admin"), "mode": "targeted", "uins": str(m.uin)})
+    assert a.get(r.header("Location")).flash() == ("ok", "issued")
+
+
+def test_home_pages_open_with_counts():
+    m = member()
+    give(m, face="100")
+    give(m, face="50.5", valid_days="10")
+    home = m.get("/user")
+    assert 'data-field="vouchers" data-value="2"' in home.text, home.text
+    assert 'data-field="balance" data-value="15050"' in home.text
+    assert 'data-field="expiring" data-value="2"' in home.text
+    order(m)
+    assert 'data-field="orders_open" data-value="1"' in m.get("/user").text
+    a = admin()
+    soon = (datetime.date.today() + datetime.timedelta(days=10)).isoformat()
+    bid = create_batch(count="4", valid_months="", valid_to=soon, validity="dates")
+    home = a.get("/admin")
+    unused = int(re.search(r'data-field="cards_unused" data-value="(\d+)"', home.text).group(1))
+    ending = int(re.search(r'data-field="batches_ending" data-value="(\d+)"', home.text).group(1))
+    assert unused >= 4 and ending >= 1
+    a.post("/admin/pickup/batches/%d/disable" % bid, {"csrf": a.csrf_of("/admin")})
+    home = a.get("/admin")
+    assert int(re.search(r'data-field="cards_unused" data-value="(\d+)"',
+                         home.text).group(1)) == unused - 4
+    assert re.search(r'data-field="reviews" data-value="\d+"', home.text)
+    assert re.search(r'data-field="refunds" data-value="\d+"', home.text)

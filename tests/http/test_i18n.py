@@ -1,0 +1,135 @@
+"""test_i18n.py - two languages (issue 9): zh-CN by default, en by a switch
+kept in a cookie, then by Accept-Language; every text of every page in
+English from the catalog, money and dates per language."""
+import html
+import re
+
+from kq import Client
+from test_pickup import admin, confirm, codes, create_batch, member
+from test_vouchers import give, order, post
+
+CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+DATA_FIELDS = ("name", "label", "batch_label", "template", "template_name", "detail",
+               "account", "description", "reason", "note", "target")
+
+
+def visible(page, data=()):
+    """The text a person sees: no tags, no attribute values except the
+    words ones, the language switch (it names the other language in that
+    language) and the given data (names people typed) taken out."""
+    t = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", page, flags=re.S)
+    t = re.sub(r'<a class="lang"[^>]*>[^<]*</a>', " ", t)
+    # cells that show what people typed (names, notes, reasons, the audit
+    # log's details), whatever the language
+    t = re.sub(r'<(td|dd|span)[^>]*data-field="(%s)"[^>]*>.*?</\1>' % "|".join(DATA_FIELDS),
+               " ", t, flags=re.S)
+    t = re.sub(r'<option value="\d+"[^>]*>[^<]*</option>', " ", t)   # templates by name
+    t = re.sub(r"<small>[^<]*</small>", " ", t)                       # account names
+    words = " ".join(re.findall(r'(?:title|placeholder|aria-label)="([^"]*)"', t))
+    t = html.unescape(re.sub(r"<[^>]+>", " ", t)) + " " + html.unescape(words)
+    for d in data:
+        t = t.replace(d, " ")
+    return t
+
+
+def english(c):
+    """c switched to English through the switch, as a person does."""
+    r = c.get("/lang?to=en&back=/login")
+    assert r.status == 303 and r.header("Location") == "/login", r
+    assert c.cookies.get("kq_lang") == "en"
+    return c
+
+
+def test_chinese_by_default_english_by_header_or_switch():
+    c = Client()
+    r = c.get("/login")
+    assert '<html lang="zh-CN">' in r.text and "会员登录" in r.text
+    assert 'href="/lang?to=en&amp;back=%2Flogin"' in r.text
+    r = c.get("/login", headers={"Accept-Language": "en-GB,en;q=0.9,zh-CN;q=0.5"})
+    assert '<html lang="en">' in r.text and "Member login" in r.text, r.text[:400]
+    assert not CJK.search(visible(r.text)), visible(r.text)
+    # zh wins when it is preferred; an unknown language is the default
+    assert '<html lang="zh-CN">' in c.get(
+        "/login", headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}).text
+    assert '<html lang="zh-CN">' in c.get(
+        "/login", headers={"Accept-Language": "fr-FR"}).text
+    # the switch is a cookie, and it wins over the header
+    r = c.get("/lang?to=en&back=/login")
+    assert r.status == 303 and r.header("Location") == "/login"
+    cookie = [v for k, v in r.headers if k.lower() == "set-cookie"][0]
+    assert cookie.startswith("kq_lang=en;") and "Max-Age=31536000" in cookie, cookie
+    r = c.get("/login", headers={"Accept-Language": "zh-CN"})
+    assert '<html lang="en">' in r.text
+    r = c.get("/lang?to=zh-CN&back=/login")
+    assert '<html lang="zh-CN">' in c.get("/login").text
+    # the switch goes back only to a page of this site
+    for bad in ("//evil.example/", "/\\evil.example", "https://evil.example/",
+                "/login%0d%0aSet-Cookie:x=1"):
+        assert c.get("/lang?to=en&back=" + bad).status in (400, 422), bad
+    assert c.get("/lang?to=de&back=/login").status == 422
+
+
+def test_member_pages_in_english_with_money_and_dates():
+    m = english(member())
+    vid = give(m, name="Welcome voucher", face="1234.5")
+    oid = order(m, amount="150")
+    names = ("Welcome voucher", "测试账号 %d" % m.uin, "云服务器")
+    for path in ("/user", "/user/vouchers", "/user/vouchers/%d" % vid, "/user/redeem",
+                 "/user/orders", "/user/orders/%d" % oid, "/user/pickup",
+                 "/user/orders/%d/cancel" % oid):
+        r = m.get(path)
+        assert r.status == 200 and '<html lang="en">' in r.text, (path, r)
+        assert not CJK.search(visible(r.text, names)), (path, CJK.findall(visible(r.text, names)))
+    page = m.get("/user/vouchers")
+    assert "CNY 1,234.50" in page.text and "¥" not in visible(page.text)
+    # a date in words, the machine value unchanged
+    assert re.search(r'data-field="valid_to" data-value="\d{4}-\d\d-\d\dT[^"]+Z">\d\d [A-Z][a-z]{2} \d{4}<', page.text), page.text
+    # errors at the field, in English
+    r = post(m, "/user/redeem", code="123456789012345678")
+    assert r.status == 422 and "typo" in r.text, r
+    # the same pages in Chinese for another member: nothing leaks between
+    zh = member()
+    assert "¥" in zh.get("/user").text and '<html lang="zh-CN">' in zh.get("/user").text
+
+
+def test_backend_pages_in_english():
+    a = Client()
+    from kq import new_admin
+    login, pw = new_admin()
+    assert a.login(login, pw, admin=True).status == 303
+    english(a)
+    bid = create_batch(count="2", name="HK cloud server")
+    m = member()
+    assert confirm(m, codes(bid)[0], "debian12").status == 303
+    paths = ["/admin", "/admin/orders", "/admin/pickup/batches", "/admin/pickup/batches/new",
+             "/admin/pickup/batches/%d" % bid, "/admin/pickup/usage",
+             "/admin/vouchers/templates", "/admin/vouchers/templates/new", "/admin/vouchers",
+             "/admin/vouchers/issues", "/admin/audit", "/admin/partner/applications",
+             "/admin/partner/vouchers", "/admin/partner/vouchers/new",
+             "/admin/search?q=%d" % m.uin, "/admin/pickup/batches/%d/disable" % bid,
+             "/admin/nowhere"]
+    for path in paths:
+        r = a.get(path)
+        assert r.status in (200, 404), (path, r)
+        assert not CJK.search(visible(r.text, ("HK cloud server",))), \
+            (path, CJK.findall(visible(r.text, ("HK cloud server",))))
+    # the CSV headings too
+    assert a.get("/admin/pickup/usage.csv").text.startswith(
+        "\ufeff\"Batch\",\"Card code\",\"UIN\"")
+
+
+def test_partner_pages_in_english():
+    from test_partner import account, ptemplate, type2
+    p = account(partner=True)
+    c = account(reseller=p.uin)
+    pv, trial = type2(p, c)
+    english(p)
+    names = ("经销商测试 %d" % p.uin, "经销商测试 %d" % c.uin, "试用模板")
+    for path in ("/partner", "/partner/customers", "/partner/templates",
+                 "/partner/templates/new", "/partner/vouchers", "/partner/vouchers/%d" % pv,
+                 "/partner/customer-templates", "/partner/customer-templates/new",
+                 "/partner/customer-vouchers", "/partner/customer-vouchers/%d" % trial,
+                 "/partner/charges", "/partner/settings", "/partner/vouchers/%d/invalidate" % pv):
+        r = p.get(path)
+        assert r.status == 200 and '<html lang="en">' in r.text, (path, r)
+        assert not CJK.search(visible(r.text, names)), (path, CJK.findall(visible(r.text, names)))
