@@ -29,7 +29,7 @@
 #define MAX_DEPTH	8	/* nested k:each */
 #define MAX_INCLUDE	4	/* nested k:include */
 
-enum op_kind { OP_RAW, OP_TEXT, OP_ATTR, OP_IF, OP_EACH, OP_NEXT };
+enum op_kind { OP_RAW, OP_TEXT, OP_ATTR, OP_IF, OP_EACH, OP_NEXT, OP_SLOT };
 
 struct op {
 	enum op_kind	 kind;
@@ -40,14 +40,20 @@ struct op {
 	size_t		 jump;		/* IF/EACH: op after the block; NEXT: its EACH */
 };
 
+/* A page holds its own ops; the layout around it is compiled once per
+ * language and shared by every page (its OP_SLOT renders the page), so a
+ * worker keeps one copy of the layout's markup, not one per page. */
 struct tmpl {
 	char		*name;
 	char		*title;
 	struct op	*ops;
 	size_t		 nops, cap;
+	const struct tmpl *layout;	/* NULL: this is a layout */
+	struct tmpl	*own_layout;	/* tmpl_compile()'s, freed with it */
 };
 
 struct tmpl_set {
+	struct tmpl	 *layout[LANG__MAX];
 	struct tmpl	**v[LANG__MAX];	/* each page in each language */
 	size_t		  n;
 };
@@ -55,8 +61,8 @@ struct tmpl_set {
 struct compiler {
 	struct tmpl	*t;
 	const char	*file;		/* for errors */
-	xmlNodePtr	 page;		/* k:page root, inlined at k:slot */
-	const char	*page_file;
+	int		 layout;	/* compiling the layout: k:slot allowed */
+	int		 slots;
 	char		 dir[4096];	/* where partials are: DIR/_NAME.xhtml */
 	int		 includes;	/* k:include nesting */
 	int		 in_raw;	/* inside <script> or <style> */
@@ -656,20 +662,17 @@ static void
 compile_node(struct compiler *c, xmlNodePtr n)
 {
 	const char	*s;
-	const char	*file;
 	char		*owned;
 
 	switch (n->type) {
 	case XML_ELEMENT_NODE:
 		if (is_k(n) && strcmp((const char *)n->name, "slot") == 0) {
-			if (c->page == NULL) {
-				cerror(c, n, "k:slot outside the layout");
+			if (!c->layout || c->slots++ > 0) {
+				cerror(c, n, "k:slot: one, in the layout only");
 				return;
 			}
-			file = c->file;
-			c->file = c->page_file;
-			compile_children(c, c->page);
-			c->file = file;
+			if (emit(c, OP_SLOT) != NULL)
+				c->barrier = c->t->nops;
 			return;
 		}
 		if (is_k(n) && strcmp((const char *)n->name, "include") == 0) {
@@ -755,45 +758,88 @@ tmpl_free(struct tmpl *t)
 	free(t->ops);
 	free(t->name);
 	free(t->title);
+	tmpl_free(t->own_layout);
 	free(t);
 }
 
-struct tmpl *
-tmpl_compile(const char *layout_path, const char *page_path, const char *name,
-    char *err, size_t errsz)
+static void
+compiler_init(struct compiler *c, const char *path, const char *name,
+    enum lang lang, char *err, size_t errsz)
 {
-	return tmpl_compile_lang(layout_path, page_path, name, LANG_ZH, err, errsz);
+	memset(c, 0, sizeof(*c));
+	c->err = err;
+	c->errsz = errsz;
+	c->lang = lang;
+	c->file = path;
+	/* partials sit beside the file */
+	snprintf(c->dir, sizeof(c->dir), "%.*s", (int)(strrchr(path, '/') ?
+	    strrchr(path, '/') - path : 1), strrchr(path, '/') ? path : ".");
+	if ((c->t = calloc(1, sizeof(*c->t))) == NULL ||
+	    (c->t->name = strdup(name)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		c->failed = 1;
+	}
 }
 
-struct tmpl *
-tmpl_compile_lang(const char *layout_path, const char *page_path,
+/* The compiled ops at their final size: no growth room kept per page. */
+static void
+compiler_done(struct compiler *c)
+{
+	struct op *ops;
+
+	if (c->t->nops > 0 && c->t->nops < c->t->cap &&
+	    (ops = realloc(c->t->ops, c->t->nops * sizeof(*ops))) != NULL) {
+		c->t->ops = ops;
+		c->t->cap = c->t->nops;
+	}
+}
+
+/* The layout in one language, its k:slot where a page goes. */
+static struct tmpl *
+layout_compile(const char *path, enum lang lang, char *err, size_t errsz)
+{
+	struct compiler	 c;
+	xmlDocPtr	 doc;
+	xmlNodePtr	 root;
+
+	compiler_init(&c, path, "layout", lang, err, errsz);
+	c.layout = 1;
+	if (c.failed || (doc = parse(path, err, errsz)) == NULL) {
+		tmpl_free(c.t);
+		return NULL;
+	}
+	emit_raw(&c, "<!DOCTYPE html>\n", 16);
+	if ((root = xmlDocGetRootElement(doc)) != NULL)
+		compile_node(&c, root);
+	if (!c.failed && c.slots != 1)
+		cerror(&c, root, "the layout needs its <k:slot/>");
+	xmlFreeDoc(doc);
+	if (c.failed) {
+		tmpl_free(c.t);
+		return NULL;
+	}
+	compiler_done(&c);
+	return c.t;
+}
+
+/* A page in one language, to be rendered inside layout. */
+static struct tmpl *
+page_compile(const struct tmpl *layout, const char *page_path,
     const char *name, enum lang lang, char *err, size_t errsz)
 {
 	struct compiler	 c;
-	xmlDocPtr	 layout = NULL, page = NULL;
+	xmlDocPtr	 page;
 	xmlNodePtr	 root;
 	char		*title, *owned;
 	const char	*words;
 
-	memset(&c, 0, sizeof(c));
-	c.err = err;
-	c.errsz = errsz;
-	c.lang = lang;
-	/* partials sit beside the page */
-	snprintf(c.dir, sizeof(c.dir), "%.*s", (int)(strrchr(page_path, '/') ?
-	    strrchr(page_path, '/') - page_path : 1), strrchr(page_path, '/') ?
-	    page_path : ".");
-	if ((c.t = calloc(1, sizeof(*c.t))) == NULL ||
-	    (c.t->name = strdup(name)) == NULL) {
-		snprintf(err, errsz, "out of memory");
-		goto fail;
+	compiler_init(&c, page_path, name, lang, err, errsz);
+	if (c.failed || (page = parse(page_path, err, errsz)) == NULL) {
+		tmpl_free(c.t);
+		return NULL;
 	}
-	if ((page = parse(page_path, err, errsz)) == NULL ||
-	    (layout = parse(layout_path, err, errsz)) == NULL)
-		goto fail;
-
+	c.t->layout = layout;
 	root = xmlDocGetRootElement(page);
-	c.file = page_path;
 	if (root == NULL || !is_k(root) || strcmp((const char *)root->name, "page")) {
 		cerror(&c, root, "the root element must be <k:page>");
 		goto fail;
@@ -808,24 +854,39 @@ tmpl_compile_lang(const char *layout_path, const char *page_path,
 			snprintf(err, errsz, "out of memory");
 		goto fail;
 	}
-	c.page = root;
-	c.page_file = page_path;
-
-	c.file = layout_path;
-	emit_raw(&c, "<!DOCTYPE html>\n", 16);
-	root = xmlDocGetRootElement(layout);
-	if (root != NULL)
-		compile_node(&c, root);
+	compile_children(&c, root);
 	if (c.failed)
 		goto fail;
-	xmlFreeDoc(layout);
 	xmlFreeDoc(page);
+	compiler_done(&c);
 	return c.t;
 fail:
-	xmlFreeDoc(layout);
 	xmlFreeDoc(page);
 	tmpl_free(c.t);
 	return NULL;
+}
+
+struct tmpl *
+tmpl_compile(const char *layout_path, const char *page_path, const char *name,
+    char *err, size_t errsz)
+{
+	return tmpl_compile_lang(layout_path, page_path, name, LANG_ZH, err, errsz);
+}
+
+struct tmpl *
+tmpl_compile_lang(const char *layout_path, const char *page_path,
+    const char *name, enum lang lang, char *err, size_t errsz)
+{
+	struct tmpl *layout, *t;
+
+	if ((layout = layout_compile(layout_path, lang, err, errsz)) == NULL)
+		return NULL;
+	if ((t = page_compile(layout, page_path, name, lang, err, errsz)) == NULL) {
+		tmpl_free(layout);
+		return NULL;
+	}
+	t->own_layout = layout;
+	return t;
 }
 
 /* --------------------------------------------------------------- template sets */
@@ -842,21 +903,22 @@ tmpl_set_free(struct tmpl_set *s)
 		for (i = 0; i < s->n && s->v[l] != NULL; i++)
 			tmpl_free(s->v[l][i]);
 		free(s->v[l]);
+		tmpl_free(s->layout[l]);
 	}
 	free(s);
 }
 
 /* One page in every language, added to the set. */
 static int
-set_add(struct tmpl_set *s, const char *layout, const char *page,
-    const char *name, char *err, size_t errsz)
+set_add(struct tmpl_set *s, const char *page, const char *name, char *err,
+    size_t errsz)
 {
 	struct tmpl	*t[LANG__MAX] = { NULL }, **v;
 	int		 l;
 
 	for (l = 0; l < LANG__MAX; l++)
-		if ((t[l] = tmpl_compile_lang(layout, page, name, (enum lang)l, err,
-		    errsz)) == NULL)
+		if ((t[l] = page_compile(s->layout[l], page, name, (enum lang)l,
+		    err, errsz)) == NULL)
 			goto fail;
 	for (l = 0; l < LANG__MAX; l++) {
 		if ((v = realloc(s->v[l], (s->n + 1) * sizeof(*v))) == NULL) {
@@ -883,6 +945,7 @@ tmpl_set_load(const char *dir, char *err, size_t errsz)
 	DIR		*d;
 	char		 layout[4096], page[4096], name[256];
 	size_t		 len;
+	int		 l;
 
 	if (i18n_load(dir, err, errsz) < 0)
 		return NULL;
@@ -891,9 +954,15 @@ tmpl_set_load(const char *dir, char *err, size_t errsz)
 		return NULL;
 	}
 	snprintf(layout, sizeof(layout), "%s/layout.xhtml", dir);
+	for (l = 0; l < LANG__MAX; l++)
+		if ((s->layout[l] = layout_compile(layout, (enum lang)l, err,
+		    errsz)) == NULL) {
+			tmpl_set_free(s);
+			return NULL;
+		}
 	if ((d = opendir(dir)) == NULL) {
 		snprintf(err, errsz, "%s: cannot open template directory", dir);
-		free(s);
+		tmpl_set_free(s);
 		return NULL;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -905,7 +974,7 @@ tmpl_set_load(const char *dir, char *err, size_t errsz)
 		memcpy(name, de->d_name, len - 6);
 		name[len - 6] = '\0';
 		snprintf(page, sizeof(page), "%s/%s", dir, de->d_name);
-		if (set_add(s, layout, page, name, err, errsz) < 0)
+		if (set_add(s, page, name, err, errsz) < 0)
 			goto fail;
 	}
 	closedir(d);
@@ -985,10 +1054,11 @@ truthy(const struct vnode *n)
 	}
 }
 
-/* strict: a k:text or k:each path the view lacks is an error (err). */
+/* The ops of t; the layout's OP_SLOT renders page.  strict: a k:text or
+ * k:each path the view lacks is an error (err). */
 static int
-render(const struct tmpl *t, struct view *v, tmpl_write_fn w, void *ctx,
-    char *err, size_t errsz)
+render_ops(const struct tmpl *t, const struct tmpl *page, struct view *v,
+    tmpl_write_fn w, void *ctx, char *err, size_t errsz)
 {
 	struct scope		 sc[MAX_DEPTH];
 	const struct vnode	*n;
@@ -996,9 +1066,6 @@ render(const struct tmpl *t, struct view *v, tmpl_write_fn w, void *ctx,
 	int			 depth = 0;
 	size_t			 pc = 0;
 
-	view_set(v, "_page", t->name);
-	view_set(v, "_title", t->title);
-	view_set(v, "_lang", lang_names[i18n_current()]);
 	while (pc < t->nops) {
 		op = &t->ops[pc];
 		switch (op->kind) {
@@ -1009,7 +1076,8 @@ render(const struct tmpl *t, struct view *v, tmpl_write_fn w, void *ctx,
 		case OP_TEXT:
 			n = resolve(v, sc, depth, op->s);
 			if (err != NULL && (n == NULL || n->type != V_STR)) {
-				snprintf(err, errsz, "%s: no text at %s", t->name, op->s);
+				snprintf(err, errsz, "%s: no text at %s",
+				    page ? page->name : t->name, op->s);
 				return -1;
 			}
 			if (n != NULL && n->type == V_STR &&
@@ -1037,7 +1105,8 @@ render(const struct tmpl *t, struct view *v, tmpl_write_fn w, void *ctx,
 		case OP_EACH:
 			n = resolve(v, sc, depth, op->s);
 			if (err != NULL && (n == NULL || n->type != V_LIST)) {
-				snprintf(err, errsz, "%s: no list at %s", t->name, op->s);
+				snprintf(err, errsz, "%s: no list at %s",
+				    page ? page->name : t->name, op->s);
 				return -1;
 			}
 			if (n == NULL || n->type != V_LIST || n->u.l == NULL ||
@@ -1060,10 +1129,27 @@ render(const struct tmpl *t, struct view *v, tmpl_write_fn w, void *ctx,
 			}
 			depth--;
 			break;
+		case OP_SLOT:
+			if (page != NULL &&
+			    render_ops(page, NULL, v, w, ctx, err, errsz) < 0)
+				return -1;
+			break;
 		}
 		pc++;
 	}
 	return 0;
+}
+
+static int
+render(const struct tmpl *t, struct view *v, tmpl_write_fn w, void *ctx,
+    char *err, size_t errsz)
+{
+	view_set(v, "_page", t->name);
+	view_set(v, "_title", t->title);
+	view_set(v, "_lang", lang_names[i18n_current()]);
+	if (t->layout == NULL)
+		return render_ops(t, NULL, v, w, ctx, err, errsz);
+	return render_ops(t->layout, t, v, w, ctx, err, errsz);
 }
 
 int

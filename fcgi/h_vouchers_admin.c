@@ -144,6 +144,15 @@ static const struct csv_col voucher_csv[] = {
 	{ "兑换时间", "redeemed_at", CSV_TIME }, { NULL, NULL, CSV_TEXT }
 };
 
+/* How an issue was made, in words. */
+static const char *
+issue_mode_text(const struct issue *is)
+{
+	if (is->mode != IM_CODES)
+		return L("指定对象发放");
+	return is->paper ? L("兑换码(纸质)") : L("兑换码");
+}
+
 /* An issue in a list: what, how many, who, when, how many redeemed. */
 static void
 show_issue_row(struct req *r, struct view *x, const void *row)
@@ -158,8 +167,7 @@ show_issue_row(struct req *r, struct view *x, const void *row)
 	view_setf(x, "template_href", "/admin/vouchers/templates/%lld",
 	    is->template_id);
 	view_set(x, "mode", issue_mode_names[is->mode]);
-	view_set(x, "mode_text", is->mode == IM_CODES ?
-	    (is->paper ? L("兑换码(纸质)") : L("兑换码")) : L("指定对象发放"));
+	view_set(x, "mode_text", issue_mode_text(is));
 	view_set_int(x, "count", is->count);
 	view_set_int(x, "redeemed", is->redeemed);
 	view_set_int(x, "used", is->used);
@@ -434,8 +442,7 @@ h_issue(struct req *r)
 	x = view_map(v, "issue");
 	view_set_int(x, "id", r->id);
 	view_set(x, "mode", issue_mode_names[is.mode]);
-	view_set(x, "mode_text", is.mode == IM_CODES ?
-	    (is.paper ? L("兑换码(纸质)") : L("兑换码")) : L("指定对象发放"));
+	view_set(x, "mode_text", issue_mode_text(&is));
 	view_set_int(x, "count", is.count);
 	if (is.mode == IM_CODES) {
 		view_set(x, "codes", "1");

@@ -189,6 +189,9 @@ worker_main(const char *config_path, int listen_fd)
 		app_free(&app);
 		return 78;	/* EX_CONFIG: the master backs off */
 	}
+	/* compiling the templates (both languages) leaves libxml2's parse
+	 * memory free between the pages it kept: give those pages back */
+	malloc_trim(0);
 	FCGX_Init();
 	if (FCGX_InitRequest(&f, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		kq_log("worker: FCGX_InitRequest failed");
