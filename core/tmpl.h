@@ -14,8 +14,9 @@
  *   <k:include src="name"/>   the children of _name.xhtml's <k:partial>
  *                             (a form two pages share, the CSRF input)
  *
- * A page file is <k:page title="..."> ... </k:page>; it is compiled into the
- * layout.  The renderer writes text nodes and attribute values escaped, so a
+ * A page file is <k:page title="..."> ... </k:page>; it is rendered inside
+ * the layout, which is compiled once per language and shared by every page
+ * (its <k:slot/> renders the page).  The renderer writes text nodes and attribute values escaped, so a
  * value can never become markup; URL attributes accept only relative and
  * http(s) URLs.
  */
