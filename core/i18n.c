@@ -1,12 +1,14 @@
 /*
  * i18n.c - the catalog in a hash table (hsearch_r), read once per worker.
  */
+#include <errno.h>
 #include <search.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "file.h"
 #include "i18n.h"
 
 const char *const lang_names[] = { "zh-CN", "en", NULL };
@@ -24,35 +26,6 @@ i18n_free(void)
 	loaded = 0;
 	free(text);
 	text = NULL;
-}
-
-/* The catalog file into memory, NUL-terminated. */
-static char *
-slurp(const char *path, char *err, size_t errsz)
-{
-	FILE	*f;
-	char	*buf;
-	long	 len;
-
-	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, errsz, "%s: cannot open", path);
-		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) < 0 || (len = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) < 0 || (buf = malloc((size_t)len + 1)) == NULL) {
-		snprintf(err, errsz, "%s: cannot read", path);
-		fclose(f);
-		return NULL;
-	}
-	if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
-		snprintf(err, errsz, "%s: cannot read", path);
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	buf[len] = '\0';
-	return buf;
 }
 
 /* The printf conversions of s in order ("%lld%s"); 0, or -1 when too many. */
@@ -83,8 +56,10 @@ i18n_load(const char *dir, char *err, size_t errsz)
 
 	i18n_free();
 	snprintf(path, sizeof(path), "%s/i18n/en.tsv", dir);
-	if ((text = slurp(path, err, errsz)) == NULL)
+	if ((text = file_read(path)) == NULL) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		return -1;
+	}
 	for (line = text; *line != '\0'; line++)
 		n += *line == '\n';
 	memset(&table, 0, sizeof(table));

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "file.h"
 #include "migrate.h"
 
 static const char SQL_MIGRATIONS_TABLE[] =
@@ -27,30 +28,6 @@ static int
 by_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static char *
-slurp(const char *path)
-{
-	FILE	*f;
-	long	 n;
-	char	*s;
-
-	if ((f = fopen(path, "rb")) == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0 || (s = malloc((size_t)n + 1)) == NULL) {
-		fclose(f);
-		return NULL;
-	}
-	if (fread(s, 1, (size_t)n, f) != (size_t)n) {
-		free(s);
-		fclose(f);
-		return NULL;
-	}
-	s[n] = '\0';
-	fclose(f);
-	return s;
 }
 
 enum kq_status
@@ -102,7 +79,7 @@ migrate_run(struct db *db, const char *dir, FILE *out, int *applied)
 		if (s != KQ_NOT_FOUND)
 			break;
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		if ((sql = slurp(path)) == NULL) {
+		if ((sql = file_read(path)) == NULL) {
 			fprintf(out, "%s: cannot read\n", path);
 			s = KQ_NOT_FOUND;
 			break;
