@@ -191,7 +191,7 @@ audit_page(struct req *r, int csv)
 {
 	struct audit_filter f;
 	struct page_info pg = { .page = r->page };
-	struct export	 ex;
+	struct export	 ex = { .req = NULL };
 	struct audit_row *rows;
 	struct view	*v;
 	struct vlist	*l;
@@ -207,14 +207,8 @@ audit_page(struct req *r, int csv)
 		export_begin(r, &ex, &pg, "audit-log.csv", audit_csv,
 		    show_audit_row);
 	s = audit_list(r->app->db, r->arena, &f, &pg, &rows, &n);
-	if (csv) {
-		export_end(&ex, s);
+	if (list_answered(r, &ex, s))
 		return;
-	}
-	if (s != KQ_OK) {
-		fail(r, s);
-		return;
-	}
 	v = page_view(r);
 	form_reshow(v, &r->q, KQ_OK, NULL);
 	l = view_list(v, "entries");

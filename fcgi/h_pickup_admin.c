@@ -253,7 +253,7 @@ static void
 batch_cards(struct req *r, int csv)
 {
 	struct page_info pg = { .page = r->page };
-	struct export	 ex;
+	struct export	 ex = { .req = NULL };
 	struct batch	 b;
 	struct card	*cards;
 	struct view	*v;
@@ -271,14 +271,8 @@ batch_cards(struct req *r, int csv)
 		    "pickup-batch-%lld-cards.csv", r->id), card_csv, show_card_row);
 	s = cards_of_batch(r->app->db, r->arena, &r->me, r->remote_addr, full,
 	    r->id, b.total, &pg, &cards, &n);
-	if (csv) {
-		export_end(&ex, s);
+	if (list_answered(r, &ex, s))
 		return;
-	}
-	if (s != KQ_OK) {
-		fail(r, s);
-		return;
-	}
 	v = page_view(r);
 	show_batch(view_map(v, "batch"), &b);
 	if (full)
@@ -394,7 +388,7 @@ usage_page(struct req *r, int csv)
 {
 	struct usage_filter uf = { 0 };
 	struct page_info pg = { .page = r->page };
-	struct export	 ex;
+	struct export	 ex = { .req = NULL };
 	struct usage	*rows;
 	struct view	*v;
 	struct vlist	*l;
@@ -409,19 +403,13 @@ usage_page(struct req *r, int csv)
 		export_begin(r, &ex, &pg, "pickup-usage.csv", usage_csv,
 		    show_usage_row);
 	s = usage_list(r->app->db, r->arena, &uf, &pg, &rows, &n);
-	if (csv) {
-		export_end(&ex, s);
+	if (list_answered(r, &ex, s))
 		return;
-	}
-	if (s != KQ_OK) {
-		fail(r, s);
-		return;
-	}
 	v = page_view(r);
 	form_reshow(v, &r->q, KQ_OK, NULL);
 	l = view_list(v, "usage");
 	for (i = 0; i < n; i++)
-		show_usage(vlist_add(l), &rows[i], "/admin/orders");
+		show_usage_row(r, vlist_add(l), &rows[i]);
 	view_set(v, "csv_href", query_href(r, "/admin/pickup/usage.csv"));
 	show_pager(r, v, &pg);
 	page(r, 200, "admin.pickup.usage", v);

@@ -189,7 +189,7 @@ static void
 issues_page(struct req *r, int csv)
 {
 	struct page_info pg = { .page = r->page };
-	struct export	 ex;
+	struct export	 ex = { .req = NULL };
 	struct issue	*rows;
 	struct view	*v;
 	struct vlist	*l;
@@ -201,14 +201,8 @@ issues_page(struct req *r, int csv)
 		    show_issue_row);
 	s = issue_list(r->app->db, r->arena, form_int(&r->q, IQ_TEMPLATE, 0),
 	    &pg, &rows, &n);
-	if (csv) {
-		export_end(&ex, s);
+	if (list_answered(r, &ex, s))
 		return;
-	}
-	if (s != KQ_OK) {
-		fail(r, s);
-		return;
-	}
 	v = page_view(r);
 	form_reshow(v, &r->q, KQ_OK, NULL);
 	l = view_list(v, "issues");
@@ -477,31 +471,18 @@ h_issue_codes(struct req *r)
 	    issue_codes);
 }
 
-/* The templates as the choices of a select. */
-struct template_choices {
-	struct arena	*a;
-	struct option	*opts;
-	size_t		 n, cap;
-};
-
+/* The templates as the choices of a select: struct options, appended to
+ * an abuf (arena memory, aligned). */
 static int
 template_choice(void *arg, const void *row)
 {
 	const struct vtemplate	*t = row;
-	struct template_choices	*c = arg;
-	struct option		*o;
+	struct abuf		*b = arg;
+	struct option		 o;
 
-	if (c->n + 1 >= c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 32;
-		if ((o = arena_zalloc(c->a, c->cap * sizeof(*o))) == NULL)
-			return -1;
-		if (c->n)
-			memcpy(o, c->opts, c->n * sizeof(*o));
-		c->opts = o;
-	}
-	c->opts[c->n].value = arena_printf(c->a, "%lld", t->id);
-	c->opts[c->n].text = arena_printf(c->a, "#%lld %s", t->id, t->name);
-	c->n++;
+	o.value = arena_printf(b->arena, "%lld", t->id);
+	o.text = arena_printf(b->arena, "#%lld %s", t->id, t->name);
+	abuf_add(b, &o, sizeof(o));
 	return 0;
 }
 
@@ -511,8 +492,9 @@ admin_vouchers(struct req *r, int csv)
 {
 	struct vfilter	 vf = { 0 };
 	struct page_info pg = { .page = r->page }, all = { .page = 1 };
-	struct template_choices tc = { r->arena, NULL, 0, 0 };
-	struct export	 ex;
+	struct export	 ex = { .req = NULL };
+	struct option	 end = { NULL, NULL }, *templates;
+	struct abuf	 choices;
 	struct voucher	*rows;
 	struct vtemplate *trows;
 	const struct product *p;
@@ -535,23 +517,23 @@ admin_vouchers(struct req *r, int csv)
 		export_begin(r, &ex, &pg, "vouchers.csv", voucher_csv,
 		    show_admin_voucher);
 	s = voucher_list(r->app->db, r->arena, &vf, &pg, &rows, &n);
-	if (csv) {
-		export_end(&ex, s);
+	if (list_answered(r, &ex, s))
 		return;
-	}
+	abuf_init(&choices, r->arena);
 	all.each = template_choice;
-	all.ctx = &tc;
-	if (s != KQ_OK || (s = template_list(r->app->db, r->arena, &all, &trows,
-	    &i)) != KQ_OK || (tc.n == 0 && (tc.opts = arena_zalloc(r->arena,
-	    sizeof(*tc.opts))) == NULL)) {
-		fail(r, s != KQ_OK ? s : KQ_UNAVAILABLE);
+	all.ctx = &choices;
+	s = template_list(r->app->db, r->arena, &all, &trows, &i);
+	abuf_add(&choices, &end, sizeof(end));
+	templates = (struct option *)(void *)abuf_str(&choices);
+	if (s == KQ_OK && templates == NULL)
+		s = KQ_UNAVAILABLE;
+	if (list_answered(r, &ex, s))
 		return;
-	}
 	v = page_view(r);
 	form_reshow(v, &r->q, KQ_OK, NULL);
 	show_choices(v, "statuses", opt_voucher_status,
 	    form_str(&r->q, AQ_STATUS, ""), "selected");
-	show_choices(v, "templates", tc.opts, r->q.v[AQ_TEMPLATE].raw, "selected");
+	show_choices(v, "templates", templates, r->q.v[AQ_TEMPLATE].raw, "selected");
 	l = view_list(v, "vouchers");
 	for (i = 0; i < n; i++)
 		show_admin_voucher(r, vlist_add(l), &rows[i]);

@@ -90,7 +90,9 @@ void		 csv_heads(FCGX_Stream *, const char *const *heads);
 /* An export: every row of a list (the page's own core call, with pg->each
  * set by export_begin) as CSV, each row shown by the page's own show
  * function into a view and written by its columns.  The headers go out
- * with the first row, so a failure before it still gets its error page. */
+ * with the first row, so a failure before it still gets its error page.
+ * A page that may be either declares its export zeroed and calls
+ * export_begin() only for the file. */
 enum csv_kind {
 	CSV_TEXT,	/* the view's KEY, the words the page shows */
 	CSV_MONEY,	/* KEY_v in cents, written in yuan for a spreadsheet */
@@ -101,7 +103,7 @@ struct csv_col {
 	enum csv_kind	 kind;
 };
 struct export {
-	struct req		*req;
+	struct req		*req;		/* NULL: not exporting */
 	const char		*filename;
 	const struct csv_col	*cols;
 	void			(*show)(struct req *, struct view *, const void *row);
@@ -111,8 +113,9 @@ struct export {
 void		 export_begin(struct req *, struct export *, struct page_info *,
 		    const char *filename, const struct csv_col *,
 		    void (*show)(struct req *, struct view *, const void *));
-/* After the list call: its status; the error page if nothing went out. */
-void		 export_end(struct export *, enum kq_status);
+/* After a list's core call with status s: 1 when the request is answered
+ * (the export ended, or the error page for s), 0 to render the page. */
+int		 list_answered(struct req *, struct export *, enum kq_status s);
 struct ledger_row;
 /* A voucher's ledger as CSV (with_customer: a partner's usage details). */
 void		 ledger_csv(struct req *, const char *filename,

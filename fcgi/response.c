@@ -402,17 +402,23 @@ export_begin(struct req *r, struct export *ex, struct page_info *pg,
 	pg->ctx = ex;
 }
 
-void
-export_end(struct export *ex, enum kq_status s)
+int
+list_answered(struct req *r, struct export *ex, enum kq_status s)
 {
+	if (ex->req == NULL) {	/* the page */
+		if (s != KQ_OK)
+			fail(r, s);
+		return s != KQ_OK;
+	}
 	arena_free(&ex->scratch);
 	if (s != KQ_OK && !ex->started) {
-		fail(ex->req, s);
-		return;
+		fail(r, s);
+		return 1;
 	}
 	if (s != KQ_OK)	/* the rows are out: it can only end short */
 		kq_log("%s: %s", ex->filename, kq_code(s));
 	export_start(ex);	/* no rows: the headings alone */
+	return 1;
 }
 
 /* A ledger as CSV.  An amount is written as a plain number in one of two
