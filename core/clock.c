@@ -27,6 +27,18 @@ clock_iso(time_t t, char *buf, size_t n)
 	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+time_t
+clock_parse_iso(const char *s)
+{
+	struct tm	 tm;
+	const char	*end;
+
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) == NULL || *end != '\0')
+		return -1;
+	return timegm(&tm);
+}
+
 void
 clock_display(time_t t, char *buf, size_t n)
 {

@@ -17,6 +17,8 @@
 int	clock_init(const char *display_tz);
 /* time_t → "2026-11-22T23:16:00Z" (data-value). */
 void	clock_iso(time_t, char *buf, size_t);
+/* The same back to time_t; -1 when s is not one. */
+time_t	clock_parse_iso(const char *s);
 /* time_t → "2026-11-23 07:16" in display_tz (text). */
 void	clock_display(time_t, char *buf, size_t);
 /* time_t as people read it in the request's language (issue 9), in

@@ -96,7 +96,8 @@ void		 csv_heads(FCGX_Stream *, const char *const *heads);
 enum csv_kind {
 	CSV_TEXT,	/* the view's KEY, the words the page shows */
 	CSV_MONEY,	/* KEY_v in cents, written in yuan for a spreadsheet */
-	CSV_TIME	/* KEY, shown in display_tz; the heading names the zone */
+	CSV_TIME	/* KEY_v (ISO UTC) as "2026-11-23 07:16" in display_tz,
+			   as the ledgers write it; the heading names the zone */
 };
 struct csv_col {
 	const char	*head, *key;

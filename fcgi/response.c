@@ -365,8 +365,9 @@ export_row(void *arg, const void *row)
 	const struct csv_col	*c;
 	const struct vnode	*n;
 	struct view		*v;
-	char			 key[64], yuan[MONEY_BUFSZ];
+	char			 key[64], yuan[MONEY_BUFSZ], when[CLOCK_BUFSZ];
 	const char		*cell;
+	time_t			 t;
 
 	export_start(ex);
 	arena_reset(&ex->scratch);
@@ -374,13 +375,18 @@ export_row(void *arg, const void *row)
 		return -1;
 	ex->show(ex->req, v, row);
 	for (c = ex->cols; c->head != NULL; c++) {
+		/* money and times from their machine values: a spreadsheet
+		 * reads them the same whatever the page's language */
 		snprintf(key, sizeof(key), "%s%s", c->key,
-		    c->kind == CSV_MONEY ? "_v" : "");
+		    c->kind == CSV_TEXT ? "" : "_v");
 		n = view_find(v, key, strlen(key));
 		cell = n != NULL && n->type == V_STR ? n->u.s : "";
 		if (c->kind == CSV_MONEY && *cell != '\0') {
 			money_plain(strtoll(cell, NULL, 10), yuan, sizeof(yuan));
 			cell = yuan;
+		} else if (c->kind == CSV_TIME && (t = clock_parse_iso(cell)) > 0) {
+			clock_display(t, when, sizeof(when));
+			cell = when;
 		}
 		csv_cell(out, cell, c[1].head == NULL);
 	}

@@ -113,9 +113,10 @@ def test_backend_pages_in_english():
         assert r.status in (200, 404), (path, r)
         assert not CJK.search(visible(r.text, ("HK cloud server",))), \
             (path, CJK.findall(visible(r.text, ("HK cloud server",))))
-    # the CSV headings too
-    assert a.get("/admin/pickup/usage.csv").text.startswith(
-        "\ufeff\"Batch\",\"Card code\",\"UIN\"")
+    # the CSV headings too; its times are the spreadsheet's, in any language
+    usage = a.get("/admin/pickup/usage.csv?batch=%d" % bid).text
+    assert usage.startswith("\ufeff\"Batch\",\"Card code\",\"UIN\""), usage[:80]
+    assert re.search(r'"\d{4}-\d\d-\d\d \d\d:\d\d"', usage.splitlines()[1]), usage
 
 
 def test_partner_pages_in_english():

@@ -35,12 +35,27 @@ months_keep_the_end_of_month(void **state)
 	assert_string_equal(buf, "2029-01-15 10:00");
 }
 
+static void
+iso_round_trip(void **state)
+{
+	char buf[CLOCK_BUFSZ];
+	(void)state;
+
+	clock_iso(1795389360, buf, sizeof(buf));
+	assert_string_equal(buf, "2026-11-22T23:16:00Z");
+	assert_int_equal(clock_parse_iso(buf), 1795389360);
+	assert_int_equal(clock_parse_iso("2026-11-22 23:16"), -1);
+	assert_int_equal(clock_parse_iso("2026-11-22T23:16:00Zx"), -1);
+	assert_int_equal(clock_parse_iso(""), -1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(expiry_is_end_of_day_in_display_zone),
 		cmocka_unit_test(months_keep_the_end_of_month),
+		cmocka_unit_test(iso_round_trip),
 	};
 	clock_init("Asia/Shanghai");
 	return cmocka_run_group_tests_name("clock", tests, NULL, NULL);
