@@ -109,7 +109,7 @@ static const struct command {
 	{ "sweep", C_SWEEP, NULL, 0,
 	  "times out unpaid orders, expires vouchers, ends old sessions (run from cron)" },
 	{ "provision", C_PROVISION, NULL, 0,
-	  "the demo provisioner: marks pending pick-up servers active" },
+	  "the demo provisioner: boots pending pick-up servers, releases refunded ones" },
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

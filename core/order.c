@@ -49,6 +49,7 @@ static const struct db_col instance_cols[] = {
 	DB_COL(struct order, os_name, "COALESCE(lo.name, p.os)"),
 	DB_COL(struct order, line_name, "l.name"),
 	DB_COL(struct order, card_code, "c.code"),
+	DB_COL(struct order, instance_ended, "p.ended_at"),
 	DB_END
 };
 #define ORDER_FROM \
@@ -229,7 +230,7 @@ order_release(struct db *db, const struct order *o, const char *actor)
 		return s;
 	if (o->card_id && (s = card_release(db, o->card_id, o->id)) != KQ_OK)
 		return s;
-	return provision_cancel(db, o->id);
+	return provision_end(db, o->id);
 }
 
 static enum kq_status
@@ -320,9 +321,11 @@ change_txn(struct db *db, struct arena *a, void *arg)
 			return s;
 		return order_release(db, &o, actor);
 	case REFUND:
-		/* SPEC §5: cash only; the voucher amount stays spent */
+		/* SPEC §5: cash only; the voucher amount stays spent, the card
+		 * stays used, and what the order provisioned ends */
 		if ((s = order_close(db, &o, OS_REFUNDED)) != KQ_OK ||
-		    (s = charge_refund(db, o.id)) != KQ_OK)
+		    (s = charge_refund(db, o.id)) != KQ_OK ||
+		    (s = provision_end(db, o.id)) != KQ_OK)
 			return s;
 		return refund_decide(db, c, RF_APPROVED);
 	case REFUND_REJECT:

@@ -36,6 +36,7 @@ struct order {
 	/* what a pick-up provisions (IS_NONE: nothing) */
 	enum instance_status	 instance;
 	const char		*os, *os_name, *line_name, *card_code;
+	time_t			 instance_ended;	/* ended or cancelled */
 };
 
 /* As the host billing system creates one; KQ_INVALID_FIELD for an unknown

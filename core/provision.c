@@ -10,9 +10,13 @@ static const char SQL_OUTBOX_INSERT[] =
 static const char SQL_OUTBOX_REQUEST[] =
     "UPDATE provision_outbox SET status = 'pending' WHERE order_id = ?"
     " AND status = 'held'";
-static const char SQL_OUTBOX_CANCEL[] =
-    "UPDATE provision_outbox SET status = 'cancelled' WHERE order_id = ?"
-    " AND status IN ('held', 'pending')";
+/* ended_at first: MariaDB assigns left to right, so a later expression
+ * would see the new status */
+static const char SQL_OUTBOX_END[] =
+    "UPDATE provision_outbox"
+    " SET ended_at = IF(status = 'active', NULL, UTC_TIMESTAMP()),"
+    " status = IF(status = 'active', 'stopping', 'cancelled')"
+    " WHERE order_id = ? AND status IN ('held', 'pending', 'active')";
 struct taken {
 	long long	 id;
 };
@@ -21,11 +25,15 @@ static const struct db_col taken_cols[] = {
 	DB_END
 };
 static struct db_sel SQL_OUTBOX_TAKE = DB_SEL(
-    "SELECT {cols} FROM provision_outbox WHERE status = 'pending'"
+    "SELECT {cols} FROM provision_outbox WHERE status IN ('pending', 'stopping')"
     " ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED", DB_WHOLE(taken_cols));
-static const char SQL_OUTBOX_ACTIVATE[] =
-    "UPDATE provision_outbox SET status = 'active', activated_at = UTC_TIMESTAMP()"
-    " WHERE id = ? AND status = 'pending'";
+/* the host platform boots what is pending and stops what is stopping */
+static const char SQL_OUTBOX_TAKEN[] =
+    "UPDATE provision_outbox"
+    " SET activated_at = IF(status = 'pending', UTC_TIMESTAMP(), activated_at),"
+    " ended_at = IF(status = 'stopping', UTC_TIMESTAMP(), ended_at),"
+    " status = IF(status = 'pending', 'active', 'ended')"
+    " WHERE id = ? AND status IN ('pending', 'stopping')";
 
 enum kq_status
 provision_add(struct db *db, long long uin, long long order_id,
@@ -56,11 +64,11 @@ provision_request(struct db *db, long long order_id)
 }
 
 enum kq_status
-provision_cancel(struct db *db, long long order_id)
+provision_end(struct db *db, long long order_id)
 {
 	struct db_arg a = DB_INT(order_id);
 
-	return db_exec(db, SQL_OUTBOX_CANCEL, &a, 1, NULL, NULL);
+	return db_exec(db, SQL_OUTBOX_END, &a, 1, NULL, NULL);
 }
 
 static enum kq_status
@@ -78,7 +86,7 @@ provision_txn(struct db *db, struct arena *a, void *arg)
 		return s;
 	for (i = 0; i < nrows; i++) {
 		x = DB_INT(rows[i].id);
-		if ((s = db_exec(db, SQL_OUTBOX_ACTIVATE, &x, 1, NULL, NULL)) != KQ_OK)
+		if ((s = db_exec(db, SQL_OUTBOX_TAKEN, &x, 1, NULL, NULL)) != KQ_OK)
 			return s;
 		(*n)++;
 	}

@@ -3,7 +3,10 @@
  * host platform to boot, written in the pick-up's transaction.  This module
  * alone writes provision_outbox.  A request is 'held' while its order has
  * cash due, 'pending' once it may be taken, 'active' when the host platform
- * (kaquanctl provision in the demo) has taken it, 'cancelled' with its order.
+ * (kaquanctl provision in the demo) has taken it, 'cancelled' with its
+ * unpaid or refunded order.  Refunding an active instance's order writes a
+ * deprovision request ('stopping'); the host platform takes it as it takes
+ * the others, and the instance has 'ended'.
  */
 #ifndef KQ_PROVISION_H
 #define KQ_PROVISION_H
@@ -15,9 +18,11 @@ enum kq_status	provision_add(struct db *, long long uin, long long order_id,
 		    const struct batch *b, const char *os, int held);
 /* The order was paid: a held request may be taken. */
 enum kq_status	provision_request(struct db *, long long order_id);
-/* The order was cancelled: a request not yet active is cancelled. */
-enum kq_status	provision_cancel(struct db *, long long order_id);
-/* The demo provisioner: activates pending requests; *n gets the count. */
+/* The order was cancelled or refunded, in its transaction: a request not
+ * yet taken is cancelled, an active instance is to be stopped. */
+enum kq_status	provision_end(struct db *, long long order_id);
+/* The demo provisioner: activates pending requests and ends stopping
+ * instances; *n gets how many it took. */
 enum kq_status	provision_run(struct db *, struct arena *, int *n);
 
 #endif

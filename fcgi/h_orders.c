@@ -98,6 +98,8 @@ show_order(struct view *v, const struct order *o)
 		view_set(v, "os", o->os ? o->os : "");
 		view_set(v, "os_text", o->os_name ? o->os_name : "");
 		view_set(v, "line", o->line_name ? L(o->line_name) : "");
+		if (o->instance_ended)
+			show_time(v, "instance_ended", o->instance_ended);
 	}
 	if (can & OA_PAY)
 		view_set(v, "can_pay", "1");

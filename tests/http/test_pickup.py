@@ -431,3 +431,52 @@ def test_full_size_batch_keeps_every_code():
     cs = codes(bid)
     assert len(cs) == 100000 and len(set(cs)) == 100000
     assert sql("SELECT COUNT(*) FROM pickup_cards WHERE batch_id = %d" % bid)[0][0] == "100000"
+
+
+def test_refund_ends_what_the_pick_up_provisioned():
+    """Issue 10.1: a refunded pick-up order keeps no server.  A request not
+    yet taken is cancelled; an active instance gets a deprovision request
+    the provisioner takes; the card stays used, its value is not returned."""
+    bid = create_batch(count="2", months="3")
+    c1, c2 = codes(bid)
+    m, a = member(), admin()
+
+    def refund(path):
+        oid = int(path.rsplit("/", 1)[1])
+        r = a.post("/admin/orders/%d/refund" % oid,
+                   {"csrf": a.csrf_of("/admin"), "note": "退款"})
+        assert r.status == 303, (r, r.flash())
+        return oid
+
+    def instance(oid):
+        return sql("SELECT status FROM provision_outbox WHERE order_id = %d" % oid)[0][0]
+
+    # Windows: the surcharge paid, refunded before the provisioner ran
+    o = order_of(m, confirm(m, c1, "win2022"))
+    path = o_path(o)
+    assert m.post(path + "/pay", {"csrf": o.csrf()}).status == 303
+    oid = refund(path)
+    page = m.get(path)
+    assert 'data-field="status" data-value="refunded"' in page.text
+    assert 'data-field="instance" data-value="cancelled"' in page.text
+    assert 'data-field="instance_ended"' in page.text
+    ctl("provision")
+    assert instance(oid) == "cancelled", "a refunded order's server must not boot"
+    assert sql("SELECT status FROM pickup_cards WHERE code = '%s'"
+               % c1.replace("-", "")) == [["used"]]
+
+    # all-card: provisioned, then refunded: stopping, then ended
+    o = order_of(m, confirm(m, c2, "debian12"))
+    path = o_path(o)
+    ctl("provision")
+    assert 'data-field="instance" data-value="active"' in m.get(path).text
+    oid = refund(path)
+    assert instance(oid) == "stopping"
+    assert 'data-field="instance" data-value="stopping"' in m.get(path).text
+    assert int(ctl("provision")) >= 1
+    assert instance(oid) == "ended"
+    page = a.get("/admin/orders/%d" % oid)
+    assert 'data-field="instance" data-value="ended"' in page.text
+    assert 'data-field="instance_ended"' in page.text
+    assert sql("SELECT status FROM pickup_cards WHERE code = '%s'"
+               % c2.replace("-", "")) == [["used"]]
