@@ -328,6 +328,7 @@ main(int argc, char *argv[])
 		die("no configuration: pass --config FILE or set KAQUAN_CONF");
 	if (config_load(config_path, &cfg, err, sizeof(err)) < 0)
 		die("%s", err);
+	cfg.db.timeout = 0;	/* db_timeout is the workers': a migration may run long */
 	db_set_log(NULL);	/* errors are reported once, by die() */
 	if ((db = db_open(&cfg.db, err, sizeof(err))) == NULL ||
 	    db_ready(db) != KQ_OK)

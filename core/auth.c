@@ -11,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "codes.h"
+#include "ratelimit.h"
+#include "shared.h"
 
 /* What a login or session query reads: its own secret (the password hash;
  * the session's CSRF token), seconds since the session was last seen, and
@@ -164,26 +167,53 @@ principal_actor(struct arena *a, const struct principal *p)
 	    p->login);
 }
 
+/* The password check, inside a slot of the hash gate. */
+static enum kq_status
+verify_gated(const char *password, const char *hash)
+{
+	int slot, ok;
+
+	if ((slot = gate_enter()) < 0)
+		return KQ_BUSY;
+	ok = password_verify(password, hash);
+	gate_leave(slot);
+	return ok ? KQ_OK : KQ_LOGIN_FAILED;
+}
+
 enum kq_status
 auth_login(struct db *db, struct arena *a, enum principal_kind kind,
-    const char *login, const char *password, struct principal *p)
+    const char *login, const char *password, const char *ip,
+    struct principal *p)
 {
+	const char	*realm = kind == P_ADMIN ? "admin" : "member";
 	struct db_arg	 arg = DB_STR(login);
 	struct auth_row	 r;
 	enum kq_status	 s;
 
 	memset(p, 0, sizeof(*p));
 	memset(&r, 0, sizeof(r));
+	if ((s = login_attempts_check(db, a, realm, login, ip)) != KQ_OK)
+		return s;
 	s = db_select_one(db, a, kind == P_ADMIN ? &SQL_ADMIN_BY_LOGIN :
 	    &SQL_MEMBER_BY_LOGIN, &arg, 1, &r, sizeof(r));
-	if (s == KQ_NOT_FOUND) {
-		(void)password_verify(password, dummy_hash());
-		return KQ_LOGIN_FAILED;
-	}
-	if (s != KQ_OK)
+	if (s != KQ_OK && s != KQ_NOT_FOUND)
 		return s;
-	if (!password_verify(password, r.secret))
-		return KQ_LOGIN_FAILED;
+	/* an unknown login costs the same hash as a wrong password */
+	s = verify_gated(password, s == KQ_OK ? r.secret : dummy_hash());
+	if (s == KQ_OK && r.secret == NULL)
+		s = KQ_LOGIN_FAILED;
+	if (s == KQ_LOGIN_FAILED) {
+		struct principal tried = { .kind = kind, .id = r.p.id,
+		    .login = login };
+
+		if ((s = login_attempts_fail(db, realm, login, ip)) == KQ_OK &&
+		    kind == P_ADMIN)
+			s = audit_write(db, &tried, "admin.login.failed", login,
+			    NULL, ip);
+		return s == KQ_OK ? KQ_LOGIN_FAILED : s;
+	}
+	if (s != KQ_OK || (s = login_attempts_clear(db, realm, login)) != KQ_OK)
+		return s;
 	*p = r.p;
 	principal_finish(p, kind);
 	return KQ_OK;

@@ -42,10 +42,14 @@ int		 password_hash(const char *password, char *out, size_t outsz);
 /* 1 when the password matches, 0 otherwise (constant time in the hash). */
 int		 password_verify(const char *password, const char *hash);
 
-/* Checks a login and password; KQ_OK fills *p (without csrf),
- * KQ_LOGIN_FAILED for an unknown login or a wrong password. */
+/* Checks a login and password from client ip; KQ_OK fills *p (without
+ * csrf).  KQ_LOGIN_FAILED for an unknown login or a wrong password (counted,
+ * and audited for the backend); KQ_RATE_LIMITED past the failed-login
+ * limits, before any hashing; KQ_BUSY when every hash slot of the worker
+ * set is taken (shared.h). */
 enum kq_status	 auth_login(struct db *, struct arena *, enum principal_kind,
-		    const char *login, const char *password, struct principal *);
+		    const char *login, const char *password, const char *ip,
+		    struct principal *);
 /* "admin:LOGIN" or "member:LOGIN" (ledger rows); "kaquanctl" for NULL. */
 const char	*principal_actor(struct arena *, const struct principal *);
 /* Starts a session for *p: token_out gets the cookie value and p->csrf the

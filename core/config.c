@@ -40,6 +40,8 @@ static const struct ckey keys[] = {
 	S("db_user", db.user),
 	S("db_password", db.password),
 	S("db_name", db.name),
+	I("db_timeout", db.timeout, 1, 3600),
+	I("hash_concurrency", hash_concurrency, 0, 64),
 };
 
 static void
@@ -55,6 +57,8 @@ defaults(struct config *c)
 	c->display_tz = strdup("Asia/Shanghai");
 	c->db.user = strdup("kaquan");
 	c->db.name = strdup("kaquan");
+	c->db.timeout = 5;
+	c->hash_concurrency = -1;	/* half the workers, at least one */
 }
 
 static char *
@@ -120,12 +124,14 @@ config_load(const char *path, struct config *c, char *err, size_t errsz)
 			    path, lineno, k, keys[i].min, keys[i].max);
 			goto fail;
 		}
-		if (strcmp(k, "db_port") == 0)
-			c->db.port = (unsigned)n;
+		if (strcmp(k, "db_port") == 0 || strcmp(k, "db_timeout") == 0)
+			*(unsigned *)((char *)c + keys[i].off) = (unsigned)n;
 		else
 			*(int *)((char *)c + keys[i].off) = (int)n;
 	}
 	fclose(f);
+	if (c->hash_concurrency < 0)
+		c->hash_concurrency = c->workers > 1 ? c->workers / 2 : 1;
 	return 0;
 fail:
 	fclose(f);

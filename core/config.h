@@ -20,6 +20,8 @@ struct config {
 	int		 session_idle_minutes;
 	int		 session_absolute_hours;
 	int		 max_requests;	/* a worker re-execs after N; 0: never */
+	int		 hash_concurrency;	/* password hashes at once in the
+						   worker set; -1: workers / 2 */
 	struct db_config db;
 };
 

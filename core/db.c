@@ -18,8 +18,10 @@
 
 #include "db.h"
 #include "log.h"
+#include "shared.h"
 
 #define IDLE_PING_SECONDS	30
+#define CONNECT_SECONDS		2	/* with a timeout: a socket or a LAN */
 #define TXN_TRIES		3
 
 static void	time_to(time_t, MYSQL_TIME *);
@@ -53,6 +55,7 @@ struct db {
 	char		 err[512];
 	unsigned	 errnum;
 	long		 fail_countdown;	/* tests: see db_fail_after() */
+	time_t		 began;		/* the statement running now */
 };
 
 /* Whether the test hook says this statement fails (as a lost server would:
@@ -117,10 +120,34 @@ fail(struct db *db, const char *what, unsigned e, const char *msg)
 		db->errnum = e;
 		return KQ_UNAVAILABLE;
 	}
-	db_log(db, what, msg, e);
-	if (is_connection_error(e))
-		db->broken = 1;
+	if (!is_connection_error(e)) {
+		db_log(db, what, msg, e);
+		return KQ_UNAVAILABLE;
+	}
+	db->broken = 1;
+	/* a statement that ran out its timeout: the server has stopped
+	 * answering (stalled, frozen, unreachable), not just dropped us;
+	 * that is an outage, logged once (shared.h) */
+	if (db->cfg.timeout && time(NULL) - db->began + 1 >= (time_t)db->cfg.timeout) {
+		if (outage_begin())
+			db_log(db, "timed out (requests get 503 until it is back)",
+			    msg, e);
+	} else
+		db_log(db, what, msg, e);
 	return KQ_UNAVAILABLE;
+}
+
+/* The end of an outage, logged by the process that saw it. */
+static void
+outage_over(void)
+{
+	double		down;
+	long long	refused;
+	FILE		*out = log_set ? log_to : stderr;
+
+	if (outage_end(&down, &refused) && out != NULL)
+		log_to_stream(out, "db: back after %.1f s; %lld requests got 503"
+		    " meanwhile", down, refused);
 }
 
 static void
@@ -133,12 +160,27 @@ stmts_close(struct db *db)
 	db->nstmts = 0;
 }
 
+/* The statement limit, where the server has one (MariaDB): the server
+ * stops what the client has stopped waiting for, and the locks it held. */
+static int
+limit_statements(struct db *db)
+{
+	char sql[64];
+
+	if (db->cfg.timeout == 0 ||
+	    strstr(mysql_get_server_info(db->my), "MariaDB") == NULL)
+		return 0;
+	snprintf(sql, sizeof(sql), "SET SESSION max_statement_time = %u",
+	    db->cfg.timeout);
+	return mysql_query(db->my, sql);
+}
+
 static int
 connect_now(struct db *db)
 {
 	const struct db_config *c = &db->cfg;
 	my_bool	 off = 0, on = 1;
-	unsigned timeout = 5;
+	unsigned connect_timeout = c->timeout ? CONNECT_SECONDS : 5;
 
 	if ((db->my = mysql_init(NULL)) == NULL) {
 		snprintf(db->err, sizeof(db->err), "mysql_init: out of memory");
@@ -146,19 +188,31 @@ connect_now(struct db *db)
 	}
 	mysql_options(db->my, MYSQL_OPT_RECONNECT, &off);
 	mysql_options(db->my, MYSQL_REPORT_DATA_TRUNCATION, &on);
-	mysql_options(db->my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_options(db->my, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
+	if (c->timeout) {
+		mysql_options(db->my, MYSQL_OPT_READ_TIMEOUT, &c->timeout);
+		mysql_options(db->my, MYSQL_OPT_WRITE_TIMEOUT, &c->timeout);
+	}
 	mysql_options(db->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(db->my, MYSQL_INIT_COMMAND,
 	    "SET time_zone = '+00:00'");
 	if (mysql_real_connect(db->my,
 	    c->host && *c->host ? c->host : NULL, c->user, c->password, c->name,
 	    c->port, c->host && *c->host ? NULL : c->socket,
-	    CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS) == NULL) {
-		db_log(db, "connect", mysql_error(db->my), mysql_errno(db->my));
+	    CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS) == NULL ||
+	    limit_statements(db) != 0) {
+		/* once per outage, not once per request (shared.h) */
+		if (outage_begin())
+			db_log(db, "connect (requests get 503 until it is back)",
+			    mysql_error(db->my), mysql_errno(db->my));
+		else
+			snprintf(db->err, sizeof(db->err), "connect: %s",
+			    mysql_error(db->my));
 		mysql_close(db->my);
 		db->my = NULL;
 		return -1;
 	}
+	outage_over();
 	db->broken = 0;
 	db->last_used = time(NULL);
 	return 0;
@@ -186,6 +240,7 @@ db_open(const struct db_config *cfg, char *err, size_t errsz)
 	db->cfg.user = dup_or_null(cfg->user);
 	db->cfg.password = dup_or_null(cfg->password);
 	db->cfg.name = dup_or_null(cfg->name);
+	db->cfg.timeout = cfg->timeout;
 	if (connect_now(db) < 0)
 		snprintf(err, errsz, "%s", db->err);
 	return db;
@@ -211,13 +266,21 @@ db_close(struct db *db)
 enum kq_status
 db_ready(struct db *db)
 {
-	time_t now = time(NULL);
+	time_t	now = time(NULL);
+	int	probe;
 
-	if (db->my != NULL && !db->broken &&
+	/* while the database is down one process a second tries it; the
+	 * others answer at once */
+	if (outage_active(&probe) && !probe) {
+		outage_refused();
+		return KQ_UNAVAILABLE;
+	}
+	if (!probe && db->my != NULL && !db->broken &&
 	    now - db->last_used < IDLE_PING_SECONDS)
 		return KQ_OK;
 	if (db->my != NULL && !db->broken && mysql_ping(db->my) == 0) {
 		db->last_used = now;
+		outage_over();
 		return KQ_OK;
 	}
 	stmts_close(db);
@@ -341,6 +404,7 @@ run(struct db *db, MYSQL_STMT **out, const char *sql,
 			break;
 		}
 	}
+	db->began = time(NULL);
 	if ((nargs && mysql_stmt_bind_param(st, bind)) || mysql_stmt_execute(st))
 		s = fail(db, "execute", mysql_stmt_errno(st), mysql_stmt_error(st));
 	if (bind != small)
@@ -806,6 +870,7 @@ simple(struct db *db, const char *what, const char *sql)
 {
 	if (db->my == NULL || db->broken)
 		return KQ_UNAVAILABLE;
+	db->began = time(NULL);
 	if (mysql_real_query(db->my, sql, strlen(sql)) != 0)
 		return fail(db, what, mysql_errno(db->my), mysql_error(db->my));
 	db->last_used = time(NULL);

@@ -35,6 +35,8 @@ struct db_config {
 	const char	*user;
 	const char	*password;
 	const char	*name;
+	unsigned	 timeout;	/* seconds a read, write or statement may
+					   take; 0: none (kaquanctl) */
 };
 
 enum db_arg_type { DBA_NULL, DBA_INT, DBA_STR, DBA_TIME };

@@ -28,8 +28,13 @@ static const char pat_money[] = "[0-9][0-9,]{0,15}(?:\\.[0-9]{1,2})?";
 static const char pat_date[] = "[0-9]{4}-[0-9]{2}-[0-9]{2}";
 static const char pat_vcode[] = "[0-9 \\-]{1,64}";
 static const char pat_card[] = "[0-9A-Za-z \\-]{1,64}";
-/* Printable text: no C0 controls but tab/newline, no DEL. */
-static const char pat_text[] = "[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*";
+/* Printable text (SPEC §2): no C0 controls but tab and newline, no DEL or
+ * C1 controls, and no invisible format characters (\p{Cf}: the bidi
+ * embeddings, overrides and isolates U+202A-U+202E, U+2066-U+2069, the zero
+ * widths U+200B-U+200F, U+FEFF ...) or line and paragraph separators, with
+ * which a name could show in the backend as something it is not. */
+static const char pat_text[] =
+    "[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x{9f}\\p{Cf}\\p{Zl}\\p{Zp}]*";
 
 struct compiled {
 	const void		*key;		/* the pattern's or options' address */

@@ -4,7 +4,14 @@
  * Failed attempts with unknown codes are rows in the database, so every
  * worker on every host counts the same: more than RL_PER_ACCOUNT per account
  * or RL_PER_IP per client IP in RL_WINDOW_MIN minutes and further attempts
- * get KQ_RATE_LIMITED until the window has passed.
+ * get KQ_RATE_LIMITED until the window has passed.  The IP limit is
+ * RL_PER_IP_CLEAN for an account with no failure of its own in the window:
+ * many customers share an office's or a carrier's NAT address.
+ *
+ * Failed logins are counted the same way (per login and per IP, the same
+ * limits, table failed_logins), checked before any password is hashed.
+ * There the login takes the account's place: a login with no failure of
+ * its own is held back by its IP only at RL_PER_IP_CLEAN.
  *
  * A look-up that is checked on every attempt (a card, a code) reads the
  * counts in its own query, saving a round trip: it adds attempt_cols as the
@@ -19,7 +26,9 @@
 
 #define RL_PER_ACCOUNT	5
 #define RL_PER_IP	20
+#define RL_PER_IP_CLEAN	100
 #define RL_WINDOW_MIN	15
+#define RL_WINDOW_SECONDS 900	/* the same, for Retry-After */
 
 struct attempts {
 	long long	 account, ip;	/* failures in the window */
@@ -38,5 +47,14 @@ enum kq_status	attempts_check(struct db *, struct arena *, const char *kind,
 		    long long uin, const char *ip);
 enum kq_status	attempts_fail(struct db *, const char *kind, long long uin,
 		    const char *ip);
+
+/* realm: "member" or "admin".  KQ_OK or KQ_RATE_LIMITED. */
+enum kq_status	login_attempts_check(struct db *, struct arena *,
+		    const char *realm, const char *login, const char *ip);
+enum kq_status	login_attempts_fail(struct db *, const char *realm,
+		    const char *login, const char *ip);
+/* A login succeeded: its own failures are forgotten (its IP's are not). */
+enum kq_status	login_attempts_clear(struct db *, const char *realm,
+		    const char *login);
 
 #endif

@@ -39,6 +39,7 @@ static const struct {
 	{ 413, "too_large",		"请求内容过大。" },			/* KQ_TOO_LARGE */
 	{ 409, "conflict",		"已存在。" },				/* KQ_CONFLICT */
 	{ 503, "unavailable",		"服务暂时不可用,请稍后重试。" },	/* KQ_UNAVAILABLE */
+	{ 503, "busy",			"正在登录的人较多,请几秒后重试。" },	/* KQ_BUSY */
 };
 
 int

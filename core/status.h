@@ -39,6 +39,7 @@ enum kq_status {
 	KQ_TOO_LARGE,
 	KQ_CONFLICT,		/* a unique key already taken (CLI, admin forms) */
 	KQ_UNAVAILABLE,		/* database down, out of memory: try again */
+	KQ_BUSY,		/* every password-hash slot taken: try again */
 	KQ_STATUS__MAX
 };
 

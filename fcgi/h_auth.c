@@ -85,8 +85,9 @@ login_post(struct req *r, const struct login_kind *k)
 
 	if ((s = r->fstatus) == KQ_OK)
 		s = auth_login(r->app->db, r->arena, k->kind,
-		    r->f.v[LF_LOGIN].s, r->f.v[LF_PASSWORD].s, &p);
-	if (s == KQ_INVALID_FIELD || s == KQ_LOGIN_FAILED) {
+		    r->f.v[LF_LOGIN].s, r->f.v[LF_PASSWORD].s, r->remote_addr, &p);
+	if (s == KQ_INVALID_FIELD || s == KQ_LOGIN_FAILED ||
+	    s == KQ_RATE_LIMITED || s == KQ_BUSY) {
 		login_page(r, k, kq_http_status(s), &r->f, s);
 		return;
 	}

@@ -27,6 +27,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "shared.h"
 #include "tmpl.h"
 #include "worker.h"
 
@@ -251,6 +252,10 @@ main(int argc, char *argv[])
 	}
 	if ((listen_fd = open_socket(&cfg)) < 0)
 		return 1;
+	/* the hash gate and the database's state, shared by every worker of
+	 * every generation */
+	if (shared_init() < 0)
+		kq_log("cannot map the shared page: each worker on its own");
 	nslots = cfg.workers;
 	config_free(&cfg);
 

@@ -122,6 +122,8 @@ const struct option opt_audit_action[] = {
 	{ "pickup.card.enable", "启用提货卡" },
 	{ "pickup.codes.download", "下载提货卡卡号" },
 	{ "pickup.batch.codes.view", "查看完整卡号" },
+	{ "admin.login", "管理员登录" },
+	{ "admin.login.failed", "管理员登录失败" },
 	{ "order.refund", "退款" },
 	{ "order.refund.reject", "驳回退款申请" },
 	{ "partner.voucher.apply", "申请经销商代金券" },

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "money.h"
 #include "present.h"
+#include "ratelimit.h"
 #include "voucher.h"
 #include "request.h"
 #include "state.h"
@@ -103,6 +104,12 @@ send_headers(struct req *r, int status, const char *content_type)
 	if (r->sent)
 		return;
 	r->sent = 1;
+	/* when to come back: a busy or lost database is seconds, a rate
+	 * limit its window (SPEC §2) */
+	if (status == 503)
+		header_add(r, "Retry-After: 5");
+	else if (status == 429)
+		header_add(r, "Retry-After: " STR(RL_WINDOW_SECONDS));
 	extra = abuf_str(&r->headers);
 	FCGX_FPrintF(out,
 	    "Status: %d %s\r\n"

@@ -24,6 +24,7 @@
 #include "form.h"
 #include "request.h"
 #include "routes.h"
+#include "shared.h"
 #include "worker.h"
 
 #define ARENA_CHUNK	(64 * 1024)
@@ -141,6 +142,7 @@ app_init(struct app *app, const char *config_path)
 		kq_log("worker: bad display_tz");
 		return -1;
 	}
+	gate_width(app->cfg->hash_concurrency);
 	app->policy.idle_minutes = app->cfg->session_idle_minutes;
 	app->policy.absolute_hours = app->cfg->session_absolute_hours;
 	/* A database that is down at start is not fatal: requests get 503

@@ -341,3 +341,113 @@ def test_kaquanctl_help_lists_what_exists():
     assert r.returncode != 0 and "unknown command" in r.stderr and "--help" in r.stderr
     r = run("sweep", "--now")
     assert r.returncode != 0 and "takes no options" in r.stderr
+
+
+def test_failed_logins_are_throttled_per_login_before_hashing():
+    """Issue 10.3: five failures of one login in 15 minutes, and the next
+    attempt is 429 rate_limited even with the right password."""
+    _, login, pw = new_member()
+    c = Client()
+    for _ in range(5):
+        r = c.login(login, "wrong-password")
+        assert r.status == 422 and r.flash() == ("error", "login_failed"), r
+    r = c.login(login, pw)
+    assert r.status == 429 and r.flash() == ("error", "rate_limited"), r
+    assert r.page() == "login" and r.header("Retry-After") == "900"
+    assert 'value="%s"' % login in r.text
+    # the window passing (its rows gone), the right password logs in
+    sql("DELETE FROM failed_logins WHERE login = '%s'" % login)
+    assert c.login(login, pw).status == 303
+    # a success forgets the login's own failures
+    _, other, pw2 = new_member()
+    for _ in range(3):
+        assert Client().login(other, "nope-nope").status == 422
+    assert Client().login(other, pw2).status == 303
+    assert sql("SELECT COUNT(*) FROM failed_logins WHERE login = '%s'" % other) == [["0"]]
+
+
+def test_failed_admin_logins_are_audited_and_throttled():
+    login, pw = new_admin()
+    c = Client()
+    r = c.login(login, "wrong-password", admin=True)
+    assert r.status == 422 and r.flash() == ("error", "login_failed"), r
+    rows = sql("SELECT actor_login, target, client_ip FROM audit_log WHERE action ="
+               " 'admin.login.failed' AND target = '%s'" % login)
+    assert rows == [[login, login, "127.0.0.1"]], rows
+    # an unknown admin login is counted and audited too
+    ghost = "ghost%d" % (hash(login) % 10**6)
+    assert c.login(ghost, "x", admin=True).status == 422
+    assert sql("SELECT COUNT(*) FROM audit_log WHERE action = 'admin.login.failed'"
+               " AND target = '%s'" % ghost) == [["1"]]
+    for _ in range(4):
+        assert c.login(login, "wrong-password", admin=True).status == 422
+    r = c.login(login, pw, admin=True)
+    assert r.status == 429 and r.flash() == ("error", "rate_limited"), r
+    # the member realm is another: a member login of that name is not held
+    assert sql("SELECT COUNT(*) FROM failed_logins WHERE login = '%s'"
+               " AND realm = 'member'" % login) == [["0"]]
+    sql("DELETE FROM failed_logins WHERE login IN ('%s', '%s')" % (login, ghost))
+    assert c.login(login, pw, admin=True).status == 303
+
+
+def test_one_address_failing_does_not_lock_out_its_neighbours():
+    """Issues 10.3 and 10.10: per IP, 20 failures hold back logins that have
+    failed themselves; a login with no failure of its own waits for 100."""
+    _, clean, pw = new_member()
+    _, failing, pw2 = new_member()
+    try:
+        sql("INSERT INTO failed_logins (realm, login, client_ip)"
+            " SELECT 'member', CONCAT('guess', seq), '127.0.0.1' FROM seq_1_to_20")
+        r = Client().login(failing, "wrong-one")
+        assert r.status == 422, (r, r.flash())
+        r = Client().login(failing, pw2)
+        assert r.status == 429 and r.flash() == ("error", "rate_limited"), r
+        assert Client().login(clean, pw).status == 303
+        sql("INSERT INTO failed_logins (realm, login, client_ip)"
+            " SELECT 'member', CONCAT('more', seq), '127.0.0.1' FROM seq_1_to_80")
+        r = Client().login(clean, pw)
+        assert r.status == 429 and r.flash() == ("error", "rate_limited"), r
+    finally:
+        sql("DELETE FROM failed_logins WHERE client_ip = '127.0.0.1'")
+
+
+def _log_since(offset):
+    with open(os.path.join(VAR, "log", "kaquan.log"), "rb") as f:
+        f.seek(offset)
+        return f.read().decode("utf-8", "replace")
+
+
+def test_a_hung_database_costs_seconds_not_the_service():
+    """Issue 10.4: mariadbd frozen (SIGSTOP).  A request that meets it gets
+    503 within the read timeout; then every page that needs the database
+    answers 503 at once, the login form keeps answering, the outage is
+    logged once with a count, and service is back within seconds."""
+    _, login, pw = new_member()
+    c = Client()
+    assert c.login(login, pw).status == 303
+    with open(os.path.join(VAR, "run", "mariadb.pid")) as f:
+        pid = int(f.read())
+    mark = os.path.getsize(os.path.join(VAR, "log", "kaquan.log"))
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        t = time.time()
+        r = c.get("/user")
+        first = time.time() - t
+        assert r.status == 503 and r.header("Retry-After"), r
+        assert first < 12, first
+        t = time.time()
+        seen = [c.get("/user/vouchers").status for _ in range(20)]
+        assert seen == [503] * 20, seen
+        assert Client().get("/login").status == 200
+        assert Client().get("/admin/login").status == 200
+        assert time.time() - t < 4, time.time() - t
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    t = time.time()
+    while c.get("/user").status != 200:
+        assert time.time() - t < 10, "still down"
+        time.sleep(0.2)
+    log = _log_since(mark)
+    assert log.count("requests get 503 until it is back") == 1, log
+    assert len(re.findall(r"back after [0-9.]+ s; [0-9]+ requests got 503", log)) == 1, log
+    assert log.count("db: ") <= 5, log

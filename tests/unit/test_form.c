@@ -65,6 +65,39 @@ typed_values(void **state)
 	assert_int_equal(form_int(&f, F_COLOUR, -1), -1);
 }
 
+/* SPEC §2: no bidi overrides, isolates, zero widths or other invisible
+ * format characters, and no C1 controls, in any text field */
+static void
+text_refuses_invisible_format_characters(void **state)
+{
+	static const char *bad[] = {
+		"%E2%80%AE",		/* U+202E RIGHT-TO-LEFT OVERRIDE */
+		"%E2%80%AA",		/* U+202A LEFT-TO-RIGHT EMBEDDING */
+		"%E2%81%A6",		/* U+2066 LEFT-TO-RIGHT ISOLATE */
+		"%E2%81%A9",		/* U+2069 POP DIRECTIONAL ISOLATE */
+		"%E2%80%8B",		/* U+200B ZERO WIDTH SPACE */
+		"%E2%80%8F",		/* U+200F RIGHT-TO-LEFT MARK */
+		"%EF%BB%BF",		/* U+FEFF BOM */
+		"%E2%80%A8",		/* U+2028 LINE SEPARATOR */
+		"%C2%85",		/* U+0085 NEXT LINE (C1) */
+		"%C2%AD",		/* U+00AD SOFT HYPHEN */
+		"%F3%A0%80%81",		/* U+E0001 LANGUAGE TAG */
+	};
+	char		body[128];
+	struct form	f;
+	size_t		i;
+	(void)state;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(body, sizeof(body), "count=1&price=1&label=ab%scd", bad[i]);
+		assert_int_equal(run(body, &f), KQ_INVALID_FIELD);
+		assert_string_equal(f.bad, "label");
+	}
+	/* what names are made of passes: CJK, accents, punctuation, emoji */
+	assert_int_equal(run("count=1&price=1&label=%E4%BA%91%C3%A9%EF%BC%88%F0%9F%9A%80%EF%BC%89",
+	    &f), KQ_OK);
+}
+
 static void
 options_are_the_values_and_give_the_index(void **state)
 {
@@ -212,6 +245,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(typed_values),
+		cmocka_unit_test(text_refuses_invisible_format_characters),
 		cmocka_unit_test(options_are_the_values_and_give_the_index),
 		cmocka_unit_test(names_the_bad_field_and_keeps_raw),
 		cmocka_unit_test(codes_fail_with_their_own_status),
