@@ -278,9 +278,10 @@ db_ready(struct db *db)
 	if (!probe && db->my != NULL && !db->broken &&
 	    now - db->last_used < IDLE_PING_SECONDS)
 		return KQ_OK;
-	if (db->my != NULL && !db->broken && mysql_ping(db->my) == 0) {
+	/* a probe connects afresh: CONNECT_SECONDS bound it, where a ping
+	 * on the old connection would wait out the read timeout */
+	if (!probe && db->my != NULL && !db->broken && mysql_ping(db->my) == 0) {
 		db->last_used = now;
-		outage_over();
 		return KQ_OK;
 	}
 	stmts_close(db);
@@ -371,6 +372,7 @@ run(struct db *db, MYSQL_STMT **out, const char *sql,
 	enum kq_status	 s = KQ_OK;
 	size_t		 i;
 
+	db->began = time(NULL);
 	if (injected(db) || (st = stmt_get(db, sql)) == NULL)
 		return KQ_UNAVAILABLE;
 	if (nargs != mysql_stmt_param_count(st)) {
@@ -404,7 +406,6 @@ run(struct db *db, MYSQL_STMT **out, const char *sql,
 			break;
 		}
 	}
-	db->began = time(NULL);
 	if ((nargs && mysql_stmt_bind_param(st, bind)) || mysql_stmt_execute(st))
 		s = fail(db, "execute", mysql_stmt_errno(st), mysql_stmt_error(st));
 	if (bind != small)

@@ -135,3 +135,93 @@ path_acceptable(const char *p)
 			return 0;
 	return 1;
 }
+
+/* One name or value length of a PARAMS pair: 1 byte, or 4 with the top bit
+ * set.  0 with *len, or -1 past the end. */
+static int
+pair_len(const unsigned char *p, size_t avail, size_t *used, size_t *len)
+{
+	if (avail < 1)
+		return -1;
+	if ((p[0] & 0x80) == 0) {
+		*len = p[0];
+		*used = 1;
+		return 0;
+	}
+	if (avail < 4)
+		return -1;
+	*len = ((size_t)(p[0] & 0x7f) << 24) | ((size_t)p[1] << 16) |
+	    ((size_t)p[2] << 8) | p[3];
+	*used = 4;
+	return 0;
+}
+
+/* Whether the PARAMS stream's content (the records' contents joined, read
+ * in place through the records) is whole name-value pairs. */
+static int
+pairs_fit(const unsigned char *buf, size_t end)
+{
+	unsigned char	 flat[FCGI_PARAMS_MAX];
+	size_t		 n = 0, pos = 0, clen, i, u, nl, vl;
+
+	while (pos + 8 <= end) {	/* gather the PARAMS contents */
+		clen = ((size_t)buf[pos + 4] << 8) | buf[pos + 5];
+		if (buf[pos + 1] == 4) {
+			if (n + clen > sizeof(flat))
+				return 0;
+			memcpy(flat + n, buf + pos + 8, clen);
+			n += clen;
+		}
+		pos += 8 + clen + buf[pos + 6];
+	}
+	for (i = 0; i < n;) {
+		if (pair_len(flat + i, n - i, &u, &nl) < 0)
+			return 0;
+		i += u;
+		if (pair_len(flat + i, n - i, &u, &vl) < 0)
+			return 0;
+		i += u;
+		if (nl > n - i || vl > n - i - nl)
+			return 0;
+		i += nl + vl;
+	}
+	return 1;
+}
+
+enum fcgi_screen
+fcgi_screen(const unsigned char *buf, size_t have)
+{
+	size_t	pos = 0, clen, len, params = 0;
+	int	begun = 0;
+
+	for (;;) {
+		if (have - pos < 8)
+			return pos + 8 > FCGI_SCREEN_CAP ? FCGI_SCREEN_BAD :
+			    FCGI_SCREEN_MORE;
+		if (buf[pos] != 1)		/* FCGI_VERSION_1 */
+			return FCGI_SCREEN_BAD;
+		clen = ((size_t)buf[pos + 4] << 8) | buf[pos + 5];
+		len = 8 + clen + buf[pos + 6];
+		if (pos + len > FCGI_SCREEN_CAP)
+			return FCGI_SCREEN_BAD;
+		if (have - pos < len)
+			return FCGI_SCREEN_MORE;
+		switch (buf[pos + 1]) {
+		case 1:				/* FCGI_BEGIN_REQUEST */
+			if (begun || clen != 8)
+				return FCGI_SCREEN_BAD;
+			begun = 1;
+			break;
+		case 4:				/* FCGI_PARAMS */
+			if (!begun || (params += clen) > FCGI_PARAMS_MAX)
+				return FCGI_SCREEN_BAD;
+			if (clen == 0)		/* the stream's end */
+				return pairs_fit(buf, pos) ? FCGI_SCREEN_OK :
+				    FCGI_SCREEN_BAD;
+			break;
+		default:			/* nothing else comes first */
+			return FCGI_SCREEN_BAD;
+		}
+		pos += len;
+	}
+}

@@ -34,6 +34,20 @@ int		 url_decode(struct arena *, const char *, size_t, char **out,
 		    size_t *outlen);
 /* The value of cookie NAME in a Cookie header, or NULL. */
 const char	*cookie_get(struct arena *, const char *header, const char *name);
+/*
+ * FastCGI records as they arrive, before libfcgi reads them (it asserts
+ * when a name or value length cannot be allocated).  buf[0..have) is the
+ * start of a connection: FCGI_SCREEN_MORE while the BEGIN_REQUEST and the
+ * PARAMS stream (up to its empty record) are not all there yet;
+ * FCGI_SCREEN_OK when they are and every name-value pair lies within the
+ * stream; FCGI_SCREEN_BAD otherwise (a wrong version or record type, a
+ * second BEGIN_REQUEST, a pair longer than its stream, more than
+ * FCGI_PARAMS_MAX bytes of params).
+ */
+#define FCGI_PARAMS_MAX	(96 * 1024)
+#define FCGI_SCREEN_CAP	(FCGI_PARAMS_MAX + 8 * 1024)	/* bytes peeked at most */
+enum fcgi_screen { FCGI_SCREEN_BAD = -1, FCGI_SCREEN_MORE, FCGI_SCREEN_OK };
+enum fcgi_screen fcgi_screen(const unsigned char *buf, size_t have);
 /* Whether a path is one we route: starts with '/', printable ASCII, no
  * "..", no "//", at most MAX_PATH bytes. */
 int		 path_acceptable(const char *);

@@ -17,6 +17,7 @@
 #include "i18n.h"
 #include "request.h"
 #include "routes.h"
+#include "worker.h"
 
 #define ID	"([0-9]{1,18})"
 
@@ -388,7 +389,10 @@ dispatch(struct req *r)
 		fail(r, s);
 		return;
 	}
-	if ((s = read_query(r)) != KQ_OK || (s = read_body(r)) != KQ_OK) {
+	if ((s = read_query(r)) == KQ_OK)
+		s = read_body(r);
+	input_done();
+	if (s != KQ_OK) {
 		fail(r, s);
 		return;
 	}

@@ -8,9 +8,21 @@
  * worker leaves accept() at once.  While a request is served the signal is
  * blocked, so it cannot interrupt a read of the body; it is delivered when
  * the response is done, and the worker then leaves.
+ *
+ * The worker accepts connections itself, not libfcgi: a connection has
+ * INPUT_SECONDS to send its records and body (an interval timer, whose
+ * SIGALRM ends a blocked read; each read is bounded too), each write of the
+ * answer SEND_SECONDS,
+ * and its first records are screened (fcgi_screen) before libfcgi reads
+ * them, since libfcgi asserts on a length it cannot allocate.  Only what
+ * can reach the socket can try these, but none of it may stop a worker.
  */
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include <errno.h>
 #include <malloc.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +41,9 @@
 
 #define ARENA_CHUNK	(64 * 1024)
 #define ARENA_LIMIT	(16 * 1024 * 1024)	/* per request */
+#define INPUT_SECONDS	5	/* a request's records and body */
+#define SEND_SECONDS	10	/* each write of the answer */
+#define CLOSE_SECONDS	3	/* libfcgi drains a closing connection */
 
 static volatile sig_atomic_t stopping;
 
@@ -41,6 +56,26 @@ on_term(int sig)
 }
 
 static void
+on_alarm(int sig)
+{
+	(void)sig;	/* the blocked read returns EINTR: that is all */
+}
+
+static void
+deadline(int seconds)
+{
+	struct itimerval it = { { 0, 0 }, { seconds, 0 } };
+
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+void
+input_done(void)
+{
+	deadline(0);
+}
+
+static void
 signals_init(void)
 {
 	struct sigaction sa;
@@ -50,6 +85,8 @@ signals_init(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_alarm;	/* no SA_RESTART either: read() returns */
+	sigaction(SIGALRM, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGHUP, &sa, NULL);	/* the master reloads by replacing us */
 	sigaction(SIGPIPE, &sa, NULL);
@@ -170,6 +207,65 @@ app_free(struct app *app)
 	}
 }
 
+/* Waits for the start of a connection's records: FCGI_SCREEN_OK, or why
+ * not (the deadline passed, the peer left or stopped, the records are bad).
+ * nginx writes them at once; anything slower is peeked at again every few
+ * milliseconds until they are whole, by the clock, not by the SIGALRM a
+ * busy loop could miss. */
+static enum fcgi_screen
+screen(int fd)
+{
+	static unsigned char	buf[FCGI_SCREEN_CAP];
+	struct pollfd		p = { .fd = fd, .events = POLLIN | POLLRDHUP };
+	struct timespec		now, end;
+	enum fcgi_screen	sc;
+	ssize_t			n;
+	long			left = INPUT_SECONDS * 1000L;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += INPUT_SECONDS;
+	while (!stopping && left > 0 && poll(&p, 1, (int)left) > 0) {
+		if ((n = recv(fd, buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT)) <= 0)
+			break;
+		if ((sc = fcgi_screen(buf, (size_t)n)) != FCGI_SCREEN_MORE)
+			return sc;
+		if (p.revents & (POLLRDHUP | POLLHUP))
+			break;		/* nothing more will come */
+		usleep(2000);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = (end.tv_sec - now.tv_sec) * 1000L +
+		    (end.tv_nsec - now.tv_nsec) / 1000000L;
+	}
+	return FCGI_SCREEN_MORE;
+}
+
+/* Accepts a connection and screens it; its fd, or -1 (errno EINTR when
+ * the wait was interrupted, 0 when the connection was refused). */
+static int
+accept_screened(int listen_fd)
+{
+	struct timeval		send = { SEND_SECONDS, 0 };
+	struct timeval		recv = { INPUT_SECONDS, 0 };
+	enum fcgi_screen	sc;
+	int			fd;
+
+	if ((fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC)) < 0)
+		return -1;
+	/* each read and write is bounded even when the SIGALRM that bounds
+	 * the whole input lands between two reads */
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send, sizeof(send));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &recv, sizeof(recv));
+	deadline(INPUT_SECONDS);
+	if ((sc = screen(fd)) == FCGI_SCREEN_OK)
+		return fd;
+	deadline(0);
+	kq_log("worker: dropped a connection: %s", sc == FCGI_SCREEN_BAD ?
+	    "malformed FastCGI records" : "no whole request in time");
+	close(fd);
+	errno = 0;
+	return -1;
+}
+
 int
 worker_main(const char *config_path, int listen_fd)
 {
@@ -178,7 +274,7 @@ worker_main(const char *config_path, int listen_fd)
 	FCGX_Request	 f;
 	sigset_t	 term;
 	long		 served = 0;
-	int		 rc = 0;
+	int		 rc = 0, fd;
 
 	signals_init();
 	/* SPEC §9: no RSS growth.  A fixed mmap threshold sends every large
@@ -195,7 +291,8 @@ worker_main(const char *config_path, int listen_fd)
 	 * memory free between the pages it kept: give those pages back */
 	malloc_trim(0);
 	FCGX_Init();
-	if (FCGX_InitRequest(&f, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+	/* no listening socket for libfcgi: it only reads what we accepted */
+	if (FCGX_InitRequest(&f, -1, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		kq_log("worker: FCGX_InitRequest failed");
 		app_free(&app);
 		return 1;
@@ -205,17 +302,34 @@ worker_main(const char *config_path, int listen_fd)
 	sigaddset(&term, SIGTERM);
 	sigaddset(&term, SIGINT);
 	while (!stopping) {
-		if (FCGX_Accept_r(&f) < 0) {
-			if (stopping || errno == EINTR)
+		if ((fd = accept_screened(listen_fd)) < 0) {
+			if (stopping || errno == EINTR || errno == 0 ||
+			    errno == ECONNABORTED)
 				continue;
 			kq_log("worker: accept failed: %s",
 			    strerror(errno));
 			rc = 1;
 			break;
 		}
+		/* libfcgi has no call that takes a connection; it reads one it
+		 * holds as a kept connection (FCGI_KEEP_CONN) without accepting,
+		 * so the accepted one is handed over that way.  A failure there
+		 * (a read cut by the deadline) has closed it. */
+		f.ipcFd = fd;
+		f.keepConnection = 1;
+		if (FCGX_Accept_r(&f) < 0) {
+			input_done();
+			continue;
+		}
 		sigprocmask(SIG_BLOCK, &term, NULL);
 		serve(&app, &f, &a);
+		deadline(CLOSE_SECONDS);	/* libfcgi's lingering close */
 		FCGX_Finish_r(&f);
+		deadline(0);
+		if (f.ipcFd >= 0) {	/* the server asked to keep it: we do not */
+			close(f.ipcFd);
+			f.ipcFd = -1;
+		}
 		log_request(NULL);
 		i18n_set(LANG_ZH);
 		arena_reset(&a);

@@ -102,7 +102,7 @@ row "GET /user/vouchers" "$(measure -H "Cookie: $cookie" "$URL/user/vouchers")" 
 echo
 
 sock=$KAQUAN_VAR/run/mysql.sock
-q() { mariadb --no-defaults --socket="$sock" -uroot -N -B kaquan -e "$1"; }
+q() { mariadb --no-defaults --socket="$sock" -u"$(id -un)" -N -B kaquan -e "$1"; }
 posts() {	# posts FILE PATH FIELD [EXTRA] → wrk output in wrk.out
 	wrk -t2 -c"$CONNS" -d"${POSTS}s" -s "$ROOT/tests/post.lua" "$URL" -- \
 	    "$BENCH" 2 "$@" > "$KAQUAN_VAR/wrk.out" 2>&1

@@ -3,6 +3,7 @@
 Standard library only.  Redirects are never followed, so every test sees the
 real status codes; cookies are kept per Client, as a browser would.
 """
+import getpass
 import hashlib
 import http.client
 import os
@@ -118,7 +119,7 @@ def ctl_fails(*args, password=None):
 def sql(query):
     """Runs SQL as root on the private server; returns rows of strings."""
     r = subprocess.run(["mariadb", "--no-defaults", "--socket",
-                        os.path.join(VAR, "run", "mysql.sock"), "-uroot",
+                        os.path.join(VAR, "run", "mysql.sock"), "-u" + getpass.getuser(),
                         "-N", "-B", "kaquan", "-e", query],
                        capture_output=True, text=True, timeout=60)
     if r.returncode != 0:

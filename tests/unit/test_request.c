@@ -153,6 +153,68 @@ paths(void **state)
 	assert_false(path_acceptable("/\xe5\x8d\xa1"));
 }
 
+/* A record of TYPE with CONTENT (clen bytes) at out; its length. */
+static size_t
+record(unsigned char *out, int type, const void *content, size_t clen)
+{
+	out[0] = 1;
+	out[1] = (unsigned char)type;
+	out[2] = 0;
+	out[3] = 1;
+	out[4] = (unsigned char)(clen >> 8);
+	out[5] = (unsigned char)clen;
+	out[6] = out[7] = 0;
+	memcpy(out + 8, content, clen);
+	return 8 + clen;
+}
+
+static void
+fastcgi_records_are_screened(void **state)
+{
+	static unsigned char	buf[FCGI_SCREEN_CAP + 60100], filler[60000];
+	static const unsigned char begin[8] = { 0, 1, 0 };
+	/* "REQUEST_METHOD" = "GET" */
+	static const unsigned char pair[] = "\x0e\x03REQUEST_METHODGET";
+	/* a name length of 0x7fffffff: what made libfcgi assert */
+	static const unsigned char huge[] = "\xff\xff\xff\xff\x03" "abc";
+	size_t			n = 0, i;
+	(void)state;
+
+	n += record(buf + n, 1, begin, 8);
+	n += record(buf + n, 4, pair, sizeof(pair) - 1);
+	for (i = 0; i < n; i++)		/* every prefix waits for more */
+		assert_int_equal(fcgi_screen(buf, i), FCGI_SCREEN_MORE);
+	n += record(buf + n, 4, "", 0);
+	assert_int_equal(fcgi_screen(buf, n), FCGI_SCREEN_OK);
+
+	n = record(buf, 1, begin, 8);
+	n += record(buf + n, 4, huge, sizeof(huge) - 1);
+	n += record(buf + n, 4, "", 0);
+	assert_int_equal(fcgi_screen(buf, n), FCGI_SCREEN_BAD);
+
+	/* a pair split across two PARAMS records is fine */
+	n = record(buf, 1, begin, 8);
+	n += record(buf + n, 4, pair, 5);
+	n += record(buf + n, 4, pair + 5, sizeof(pair) - 1 - 5);
+	n += record(buf + n, 4, "", 0);
+	assert_int_equal(fcgi_screen(buf, n), FCGI_SCREEN_OK);
+
+	/* PARAMS before BEGIN_REQUEST, a stray type, a wrong version */
+	n = record(buf, 4, pair, sizeof(pair) - 1);
+	assert_int_equal(fcgi_screen(buf, n), FCGI_SCREEN_BAD);
+	n = record(buf, 1, begin, 8);
+	n += record(buf + n, 5, "x", 1);
+	assert_int_equal(fcgi_screen(buf, n), FCGI_SCREEN_BAD);
+	buf[0] = 2;
+	assert_int_equal(fcgi_screen(buf, n), FCGI_SCREEN_BAD);
+
+	/* more params than we take, without waiting for all of them */
+	n = record(buf, 1, begin, 8);
+	while (n < FCGI_SCREEN_CAP)
+		n += record(buf + n, 4, filler, sizeof(filler));
+	assert_int_equal(fcgi_screen(buf, n), FCGI_SCREEN_BAD);
+}
+
 int
 main(void)
 {
@@ -163,6 +225,7 @@ main(void)
 		cmocka_unit_test(out_of_memory_is_not_a_crash),
 		cmocka_unit_test(cookies),
 		cmocka_unit_test(paths),
+		cmocka_unit_test(fastcgi_records_are_screened),
 	};
 	return cmocka_run_group_tests_name("request", tests, setup, teardown);
 }
