@@ -24,7 +24,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # request parsing is pure and unit-tested without the worker
 FCGI_PURE = $(BUILD)/fcgi/request.o
 
-.PHONY: all deps run up down test unit bench clean asan fuzz fuzz-build golden
+.PHONY: all deps run up down test unit bench soak clean asan fuzz fuzz-build golden
 all: $(BUILD)/kaquan-fcgi $(BUILD)/kaquanctl
 
 $(BUILD)/%.o: %.c $(wildcard core/*.h fcgi/*.h)
@@ -91,6 +91,11 @@ test: deps
 
 bench: deps all
 	@sh tests/bench.sh
+
+# A mixed load for SOAK_SECONDS (1200): worker RSS and descriptors stay
+# flat, no 5xx, the books check.  Not part of make test.
+soak: deps all
+	@sh tests/soak.sh
 
 clean:
 	rm -rf build

@@ -5,9 +5,9 @@
  * connection and its prepared statements) are made once here; everything a
  * request needs comes from an arena reset after the response.  SIGTERM is
  * installed without SA_RESTART and calls FCGX_ShutdownPending(), so an idle
- * worker leaves accept() at once.  While a request is served the signal is
- * blocked, so it cannot interrupt a read of the body; it is delivered when
- * the response is done, and the worker then leaves.
+ * worker leaves accept() at once.  From the accept of a connection to its
+ * answer the signal is blocked, so it cannot interrupt a read of the body;
+ * it is delivered when the response is done, and the worker then leaves.
  *
  * The worker accepts connections itself, not libfcgi: a connection has
  * INPUT_SECONDS to send its records and body (an interval timer, whose
@@ -224,7 +224,7 @@ screen(int fd)
 
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	end.tv_sec += INPUT_SECONDS;
-	while (!stopping && left > 0 && poll(&p, 1, (int)left) > 0) {
+	while (left > 0 && poll(&p, 1, (int)left) > 0) {
 		if ((n = recv(fd, buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT)) <= 0)
 			break;
 		if ((sc = fcgi_screen(buf, (size_t)n)) != FCGI_SCREEN_MORE)
@@ -239,10 +239,11 @@ screen(int fd)
 	return FCGI_SCREEN_MORE;
 }
 
-/* Accepts a connection and screens it; its fd, or -1 (errno EINTR when
- * the wait was interrupted, 0 when the connection was refused). */
+/* Accepts a connection and screens it; its fd, with TERM blocked (an
+ * accepted connection is served: a reload drops no request), or -1 (errno
+ * EINTR when the wait was interrupted, 0 when the connection was refused). */
 static int
-accept_screened(int listen_fd)
+accept_screened(int listen_fd, const sigset_t *term)
 {
 	struct timeval		send = { SEND_SECONDS, 0 };
 	struct timeval		recv = { INPUT_SECONDS, 0 };
@@ -251,6 +252,7 @@ accept_screened(int listen_fd)
 
 	if ((fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC)) < 0)
 		return -1;
+	sigprocmask(SIG_BLOCK, term, NULL);
 	/* each read and write is bounded even when the SIGALRM that bounds
 	 * the whole input lands between two reads */
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send, sizeof(send));
@@ -262,6 +264,7 @@ accept_screened(int listen_fd)
 	kq_log("worker: dropped a connection: %s", sc == FCGI_SCREEN_BAD ?
 	    "malformed FastCGI records" : "no whole request in time");
 	close(fd);
+	sigprocmask(SIG_UNBLOCK, term, NULL);
 	errno = 0;
 	return -1;
 }
@@ -302,7 +305,7 @@ worker_main(const char *config_path, int listen_fd)
 	sigaddset(&term, SIGTERM);
 	sigaddset(&term, SIGINT);
 	while (!stopping) {
-		if ((fd = accept_screened(listen_fd)) < 0) {
+		if ((fd = accept_screened(listen_fd, &term)) < 0) {
 			if (stopping || errno == EINTR || errno == 0 ||
 			    errno == ECONNABORTED)
 				continue;
@@ -319,9 +322,9 @@ worker_main(const char *config_path, int listen_fd)
 		f.keepConnection = 1;
 		if (FCGX_Accept_r(&f) < 0) {
 			input_done();
+			sigprocmask(SIG_UNBLOCK, &term, NULL);
 			continue;
 		}
-		sigprocmask(SIG_BLOCK, &term, NULL);
 		serve(&app, &f, &a);
 		deadline(CLOSE_SECONDS);	/* libfcgi's lingering close */
 		FCGX_Finish_r(&f);

@@ -26,7 +26,11 @@ CONF=$VAR/kaquan.conf
 say() { echo "kaquan: $*"; }
 die() { echo "kaquan: $*" >&2; exit 1; }
 
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# a killed process nobody has reaped yet (a zombie) is not alive
+alive() {
+	[ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null &&
+	    ! grep -q '^State:.*Z' "/proc/$(cat "$1")/status" 2>/dev/null
+}
 
 wait_for() {	# wait_for SECONDS DESCRIPTION COMMAND...
 	n=$(($1 * 10)); what=$2; shift 2

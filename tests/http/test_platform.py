@@ -534,3 +534,27 @@ def test_raw_fastcgi_cannot_stop_a_worker():
     _, after = _workers()
     assert after == before, (before, after)
     assert Client().get("/login").status == 200
+
+
+def test_every_list_validates_its_page():
+    """Issue 10.7: page is checked by the route's query form everywhere
+    (it was read with strtol on four routes)."""
+    _, login, pw = new_member()
+    m = Client()
+    assert m.login(login, pw).status == 303
+    alogin, apw = new_admin()
+    a = Client()
+    assert a.login(alogin, apw, admin=True).status == 303
+    bid = sql("SELECT COALESCE(MAX(id), 0) FROM pickup_batches")[0][0]
+    for c, path in ((m, "/user/orders"), (m, "/user/pickup"), (m, "/user/vouchers"),
+                    (a, "/admin/vouchers/templates"), (a, "/admin/pickup/batches"),
+                    (a, "/admin/pickup/batches/%s" % bid), (a, "/admin/orders"),
+                    (a, "/admin/vouchers"), (a, "/admin/pickup/usage"),
+                    (a, "/admin/audit")):
+        if path.endswith("/0"):
+            continue
+        for bad in ("1'%20OR%20'1'='1", "0", "-1", "abc", "1e3", "99999999999"):
+            r = c.get(path + "?page=" + bad)
+            assert r.status == 422 and r.flash() == ("error", "invalid_field"), (path, bad, r)
+        assert c.get(path + "?page=1").status == 200, path
+        assert c.get(path + "?page=1&page=2").status == 400, path

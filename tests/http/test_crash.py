@@ -1,0 +1,151 @@
+"""test_crash.py - kill -9 under a mixed load (issue 10): redemptions,
+pick-ups and payments race while MariaDB, or a worker, is killed.  Every
+request that got its 303 is in the database; one the database refused
+(503) is not; nothing is half done (the books check); service is back
+within seconds."""
+import os
+import signal
+import subprocess
+import threading
+import time
+import urllib.parse
+
+from kq import BUILD, Client, VAR, ctl, sql
+from test_pickup import codes, create_batch
+from test_platform import _workers
+from test_vouchers import codes_of, create_template, issue, member
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+PER_MEMBER = 8
+
+
+def _prepare(n_members):
+    """Per member: codes to redeem, cards to pick up, confirmed orders."""
+    cs = codes_of(issue(create_template(name="压测券"), mode="codes",
+                        count=str(n_members * PER_MEMBER)))
+    cards = codes(create_batch(count=str(n_members * PER_MEMBER)))
+    work = []
+    for i in range(n_members):
+        m = member()
+        m.tok = m.csrf_of("/user")
+        items = []
+        for j in range(PER_MEMBER):
+            k = i * PER_MEMBER + j
+            oid = int(ctl("order", "create", "--uin", str(m.uin), "--product", "cvm",
+                          "--billing", "prepaid", "--scenario", "purchase",
+                          "--amount", "80", "--months", "1"))
+            r = m.post("/user/orders/%d/confirm" % oid, {"csrf": m.tok, "voucher": ""})
+            assert r.status == 303, r
+            items += [("redeem", cs[k]), ("pickup", cards[k]), ("pay", oid)]
+        work.append((m, items))
+    return work
+
+
+def _run(m, items, out):
+    for kind, x in items:
+        if kind == "redeem":
+            r = m.post("/user/redeem/confirm", {"csrf": m.tok, "code": x})
+        elif kind == "pickup":
+            r = m.post("/user/pickup/confirm", {"csrf": m.tok, "card": x, "os": "debian12"})
+        else:
+            r = m.post("/user/orders/%d/pay" % x, {"csrf": m.tok})
+        out.append((m.uin, kind, x, r.status))
+        time.sleep(0.03)
+
+
+def _load(work, crash):
+    out = []
+    threads = [threading.Thread(target=_run, args=(m, items, out)) for m, items in work]
+    for t in threads:
+        t.start()
+    time.sleep(0.4)
+    crash()
+    for t in threads:
+        t.join()
+    return out
+
+
+def _done(uin, kind, x):
+    """Whether the item happened, wholly; raises if it half happened."""
+    if kind == "redeem":
+        (owner, status), = sql("SELECT COALESCE(uin, 0), status FROM vouchers"
+                               " WHERE code = '%s'" % x)
+        return owner == str(uin) and status == "available"
+    if kind == "pickup":
+        card = x.replace("-", "")
+        (status, order), = sql("SELECT status, COALESCE(order_id, 0) FROM pickup_cards"
+                               " WHERE code = '%s'" % card)
+        orders = sql("SELECT COUNT(*) FROM orders o JOIN pickup_cards c ON c.id = o.card_id"
+                     " JOIN provision_outbox p ON p.order_id = o.id WHERE c.code = '%s'"
+                     " AND o.uin = %d" % (card, uin))[0][0]
+        assert (status == "used") == (orders == "1") == (order != "0"), (x, status, orders)
+        return status == "used"
+    (status,), = sql("SELECT status FROM orders WHERE id = %d" % x)
+    assert status in ("paid", "confirmed"), (x, status)
+    return status == "paid"
+
+
+def _check(out, refused, uins):
+    statuses = {}
+    for uin, kind, x, status in out:
+        statuses[status] = statuses.get(status, 0) + 1
+        assert status in (303,) + refused, (kind, x, status)
+        if status == 303:
+            assert _done(uin, kind, x), ("acknowledged but not there", kind, x)
+        else:
+            assert not _done(uin, kind, x), ("refused but there", kind, x, status)
+    assert set(statuses) & set(refused), ("the crash refused nothing", statuses)
+    assert statuses.get(303, 0) > 0, statuses
+    # the books: every order adds up, nothing frozen for a closed order
+    bad = sql("SELECT id FROM orders WHERE uin IN (%s) AND amount <> card_amount"
+              " + voucher_amount + cash" % uins)
+    assert bad == [], bad
+    bad = sql("SELECT c.id FROM pickup_cards c LEFT JOIN orders o ON o.id = c.order_id"
+              " WHERE c.status = 'used' AND o.id IS NULL")
+    assert bad == [], bad
+    return statuses
+
+
+def _back_within(seconds, c):
+    t = time.time()
+    while c.get("/user").status != 200:
+        assert time.time() - t < seconds, "not back after %d s" % seconds
+        time.sleep(0.1)
+    return time.time() - t
+
+
+def test_mariadb_killed_under_load():
+    work = _prepare(4)
+    pidfile = os.path.join(VAR, "run", "mariadb.pid")
+    port = urllib.parse.urlparse(os.environ["KAQUAN_URL"]).port
+    restarted = []
+
+    def crash():
+        os.kill(int(open(pidfile).read()), signal.SIGKILL)
+        time.sleep(0.5)
+        env = dict(os.environ, KAQUAN_PORT=str(port), KAQUAN_BUILD=BUILD,
+                   KAQUAN_DEMO="0")
+        subprocess.run(["sh", os.path.join(ROOT, "conf", "dev", "stack.sh"), "up"],
+                       env=env, check=True, timeout=120)
+        restarted.append(time.time())
+
+    out = _load(work, crash)
+    back = _back_within(3, work[0][0])
+    statuses = _check(out, (503,), ",".join(str(m.uin) for m, _ in work))
+    print("    mariadb kill -9: %s; back %.2f s after its restart" % (statuses, back))
+
+
+def test_worker_killed_mid_request():
+    work = _prepare(4)
+
+    def crash():
+        for _ in range(3):
+            _, pids = _workers()
+            os.kill(pids[0], signal.SIGKILL)
+            time.sleep(0.3)
+
+    out = _load(work, crash)
+    back = _back_within(3, work[0][0])
+    # nginx answers 502 for the request a killed worker had
+    statuses = _check(out, (502,), ",".join(str(m.uin) for m, _ in work))
+    print("    worker kill -9: %s; back in %.2f s" % (statuses, back))
