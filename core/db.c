@@ -105,6 +105,8 @@ is_connection_error(unsigned e)
 	    e == CR_SERVER_LOST_EXTENDED || e == 4031 /* idle disconnect */;
 }
 
+static void	outage_start(struct db *);
+
 /* Classifies a failure: a duplicate key or a missing referenced row is an
  * expected outcome the caller decides about; the rest are logged. */
 static enum kq_status
@@ -129,12 +131,24 @@ fail(struct db *db, const char *what, unsigned e, const char *msg)
 	 * answering (stalled, frozen, unreachable), not just dropped us;
 	 * that is an outage, logged once (shared.h) */
 	if (db->cfg.timeout && time(NULL) - db->began + 1 >= (time_t)db->cfg.timeout) {
-		if (outage_begin())
-			db_log(db, "timed out (requests get 503 until it is back)",
-			    msg, e);
+		snprintf(db->err, sizeof(db->err), "%s: %s", what, msg);
+		db->errnum = e;
+		outage_start(db);
 	} else
 		db_log(db, what, msg, e);
 	return KQ_UNAVAILABLE;
+}
+
+/* The start of an outage (db->err says why), logged by the one process
+ * that saw it first: once per outage, not once per request. */
+static void
+outage_start(struct db *db)
+{
+	FILE *out = log_set ? log_to : stderr;
+
+	if (outage_begin() && out != NULL)
+		log_to_stream(out, "db: %s (%u); requests get 503 until it is"
+		    " back", db->err, db->errnum);
 }
 
 /* The end of an outage, logged by the process that saw it. */
@@ -201,13 +215,10 @@ connect_now(struct db *db)
 	    c->port, c->host && *c->host ? NULL : c->socket,
 	    CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS) == NULL ||
 	    limit_statements(db) != 0) {
-		/* once per outage, not once per request (shared.h) */
-		if (outage_begin())
-			db_log(db, "connect (requests get 503 until it is back)",
-			    mysql_error(db->my), mysql_errno(db->my));
-		else
-			snprintf(db->err, sizeof(db->err), "connect: %s",
-			    mysql_error(db->my));
+		snprintf(db->err, sizeof(db->err), "connect: %s",
+		    mysql_error(db->my));
+		db->errnum = mysql_errno(db->my);
+		outage_start(db);
 		mysql_close(db->my);
 		db->my = NULL;
 		return -1;
