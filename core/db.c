@@ -56,6 +56,7 @@ struct db {
 	unsigned	 errnum;
 	long		 fail_countdown;	/* tests: see db_fail_after() */
 	time_t		 began;		/* the statement running now */
+	long long	 epoch;		/* outage_epoch() when connected */
 };
 
 /* Whether the test hook says this statement fails (as a lost server would:
@@ -224,6 +225,7 @@ connect_now(struct db *db)
 		return -1;
 	}
 	outage_over();
+	db->epoch = outage_epoch();
 	db->broken = 0;
 	db->last_used = time(NULL);
 	return 0;
@@ -286,6 +288,11 @@ db_ready(struct db *db)
 		outage_refused();
 		return KQ_UNAVAILABLE;
 	}
+	/* a connection older than the last outage is replaced: after a
+	 * restart of the server it is dead, and its first statement would
+	 * cost a request a 503 */
+	if (db->epoch != outage_epoch())
+		probe = 1;
 	if (!probe && db->my != NULL && !db->broken &&
 	    now - db->last_used < IDLE_PING_SECONDS)
 		return KQ_OK;

@@ -20,6 +20,7 @@ struct shared {
 	_Atomic long long	 down_since_ms;		/* 0: up */
 	_Atomic long long	 probe_at_ms;		/* last reconnect try */
 	_Atomic long long	 refused;
+	_Atomic long long	 epoch;		/* outages so far */
 };
 
 static struct shared	 private_page;
@@ -110,7 +111,14 @@ outage_begin(void)
 	if (!atomic_compare_exchange_strong(&sh->down_since_ms, &zero, now))
 		return 0;
 	atomic_store(&sh->refused, 0);
+	atomic_fetch_add(&sh->epoch, 1);
 	return 1;
+}
+
+long long
+outage_epoch(void)
+{
+	return atomic_load(&sh->epoch);
 }
 
 int

@@ -40,5 +40,8 @@ int	outage_begin(void);
 int	outage_end(double *seconds, long long *refused);
 /* A request answered 503 because of the outage. */
 void	outage_refused(void);
+/* How many outages have begun: a connection made before the last one is
+ * not trusted after it (the server may have restarted under it). */
+long long outage_epoch(void);
 
 #endif

@@ -58,11 +58,15 @@ outage_logged_once_and_probed_once_a_second(void **state)
 	double		seconds;
 	long long	refused;
 	int		probe;
+
+	long long	epoch = outage_epoch();
 	(void)state;
 
 	assert_int_equal(outage_active(&probe), 0);
 	assert_int_equal(outage_begin(), 1);	/* the first failure logs */
+	assert_int_equal(outage_epoch(), epoch + 1);	/* older connections go */
 	assert_int_equal(outage_begin(), 0);	/* the others do not */
+	assert_int_equal(outage_epoch(), epoch + 1);
 	assert_int_equal(outage_active(&probe), 1);
 	assert_int_equal(probe, 0);		/* just tried */
 	outage_refused();
