@@ -31,19 +31,22 @@ struct stmt_slot {
 	MYSQL_STMT	*stmt;
 };
 
-static FILE *log_to;	/* NULL until db_set_log(); see db_log() */
+static FILE	*log_to;	/* see db_set_log(); stderr until it is called */
+static int	 log_set;
 
-static void __attribute__((format(printf, 2, 3)))
-log_to_stream(FILE *out, const char *fmt, ...)
+/* One line to the log db_set_log() chose (none when it chose NULL). */
+static void __attribute__((format(printf, 1, 2)))
+db_say(const char *fmt, ...)
 {
-	va_list ap;
+	FILE	*out = log_set ? log_to : stderr;
+	va_list	 ap;
 
+	if (out == NULL)
+		return;
 	va_start(ap, fmt);
 	kq_vlog(out, fmt, ap);
 	va_end(ap);
 }
-
-static int log_set;
 
 struct db {
 	struct db_config cfg;
@@ -79,15 +82,19 @@ db_fail_after(struct db *db, long n)
 	db->fail_countdown = n;
 }
 
+/* Keeps a failure for db_error() and db_errno(). */
 static void
-db_log(struct db *db, const char *what, const char *msg, unsigned num)
+db_note(struct db *db, const char *what, const char *msg, unsigned num)
 {
 	snprintf(db->err, sizeof(db->err), "%s: %s", what, msg);
 	db->errnum = num;
-	if (!log_set)
-		log_to = stderr;
-	if (log_to != NULL)
-		log_to_stream(log_to, "db: %s (%u)", db->err, num);
+}
+
+static void
+db_log(struct db *db, const char *what, const char *msg, unsigned num)
+{
+	db_note(db, what, msg, num);
+	db_say("db: %s (%u)", db->err, num);
 }
 
 void
@@ -132,8 +139,7 @@ fail(struct db *db, const char *what, unsigned e, const char *msg)
 	 * answering (stalled, frozen, unreachable), not just dropped us;
 	 * that is an outage, logged once (shared.h) */
 	if (db->cfg.timeout && time(NULL) - db->began + 1 >= (time_t)db->cfg.timeout) {
-		snprintf(db->err, sizeof(db->err), "%s: %s", what, msg);
-		db->errnum = e;
+		db_note(db, what, msg, e);
 		outage_start(db);
 	} else
 		db_log(db, what, msg, e);
@@ -145,11 +151,9 @@ fail(struct db *db, const char *what, unsigned e, const char *msg)
 static void
 outage_start(struct db *db)
 {
-	FILE *out = log_set ? log_to : stderr;
-
-	if (outage_begin() && out != NULL)
-		log_to_stream(out, "db: %s (%u); requests get 503 until it is"
-		    " back", db->err, db->errnum);
+	if (outage_begin())
+		db_say("db: %s (%u); requests get 503 until it is back",
+		    db->err, db->errnum);
 }
 
 /* The end of an outage, logged by the process that saw it. */
@@ -158,11 +162,10 @@ outage_over(void)
 {
 	double		down;
 	long long	refused;
-	FILE		*out = log_set ? log_to : stderr;
 
-	if (outage_end(&down, &refused) && out != NULL)
-		log_to_stream(out, "db: back after %.1f s; %lld requests got 503"
-		    " meanwhile", down, refused);
+	if (outage_end(&down, &refused))
+		db_say("db: back after %.1f s; %lld requests got 503 meanwhile",
+		    down, refused);
 }
 
 static void
@@ -216,9 +219,7 @@ connect_now(struct db *db)
 	    c->port, c->host && *c->host ? NULL : c->socket,
 	    CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS) == NULL ||
 	    limit_statements(db) != 0) {
-		snprintf(db->err, sizeof(db->err), "connect: %s",
-		    mysql_error(db->my));
-		db->errnum = mysql_errno(db->my);
+		db_note(db, "connect", mysql_error(db->my), mysql_errno(db->my));
 		outage_start(db);
 		mysql_close(db->my);
 		db->my = NULL;
@@ -354,8 +355,9 @@ stmt_get(struct db *db, const char *sql)
 		return NULL;
 	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
 		fail(db, "prepare", mysql_stmt_errno(st), mysql_stmt_error(st));
-		if (log_to != NULL)
-			log_to_stream(log_to, "db: in: %s", sql);
+		/* the statement matters to a bad statement, not a lost server */
+		if (!is_connection_error(db->errnum))
+			db_say("db: in: %s", sql);
 		mysql_stmt_close(st);
 		return NULL;
 	}

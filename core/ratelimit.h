@@ -28,7 +28,6 @@
 #define RL_PER_IP	20
 #define RL_PER_IP_CLEAN	100
 #define RL_WINDOW_MIN	15
-#define RL_WINDOW_SECONDS 900	/* the same, for Retry-After */
 
 struct attempts {
 	long long	 account, ip;	/* failures in the window */

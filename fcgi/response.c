@@ -109,7 +109,8 @@ send_headers(struct req *r, int status, const char *content_type)
 	if (status == 503)
 		header_add(r, "Retry-After: 5");
 	else if (status == 429)
-		header_add(r, "Retry-After: " STR(RL_WINDOW_SECONDS));
+		header_add(r, arena_printf(r->arena, "Retry-After: %d",
+		    RL_WINDOW_MIN * 60));
 	extra = abuf_str(&r->headers);
 	FCGX_FPrintF(out,
 	    "Status: %d %s\r\n"

@@ -61,7 +61,7 @@ def main():
         views = [o for o in out if o[1] == "view"]
         bad = [o for o in views if o[3] != 200]
         assert not bad, bad[:5]
-        _check([o for o in out if o[1] != "view"], (), ",".join(str(m.uin) for m, _ in work))
+        _check([o for o in out if o[1] != "view"], work)
         for o in out:
             statuses[o[3]] = statuses.get(o[3], 0) + 1
         rounds += 1
