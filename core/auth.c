@@ -4,7 +4,19 @@
  * The token is hashed by the server (UNHEX(SHA2(?, 256))) so the plain token
  * never sits in a table.  last_seen_at is written at most once a minute, so
  * a busy session costs one read per request, not one write.
+ *
+ * A worker keeps the member sessions it has read for cache_seconds (the
+ * configuration's session_cache_seconds), so a busy session costs one read
+ * per worker every few seconds, not one per request.  The staleness is
+ * bounded: a session ended on another host, or past its timeouts, or
+ * deleted in the database, still opens pages for at most cache_seconds.
+ * A logout on this host ends it at once in every worker here (the
+ * sessions' epoch in the shared page: each kept session carries the epoch
+ * it was read in).  A kept session is found by its whole token only.
+ * Backend sessions are never kept: each request reads its row.
  */
+#include <time.h>
+
 #include <crypt.h>
 
 #include <stdio.h>
@@ -89,6 +101,83 @@ static const char SQL_SESSION_SWEEP[] =
     " OR created_at <= UTC_TIMESTAMP() - INTERVAL ? HOUR";
 
 #define TOUCH_SECONDS	60
+
+/* The member sessions this process keeps: one slot per token, chosen by
+ * the token's first hex digits (random), a newer session taking the slot. */
+#define KEPT_SLOTS	64
+struct kept {
+	char			 token[TOKEN_HEX + 1];	/* "": free */
+	long long		 until_ms;	/* CLOCK_MONOTONIC */
+	long long		 epoch;		/* sessions_epoch() when read */
+	struct principal	 p;		/* login, account_name: below */
+	char			 login[64 * 4 + 1];	/* VARCHAR(64) utf8mb4 */
+	char			 account_name[100 * 4 + 1];
+};
+static struct kept	 kept[KEPT_SLOTS];
+
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* token: TOKEN_HEX lower-case hex digits (session_load checks) */
+static struct kept *
+kept_slot(const char *token)
+{
+	unsigned	i, n = 0;
+
+	for (i = 0; i < 2; i++)
+		n = n << 4 | (unsigned)(token[i] <= '9' ? token[i] - '0' :
+		    token[i] - 'a' + 10);
+	return &kept[n % KEPT_SLOTS];
+}
+
+/* The kept session of this token, fresh and of this epoch, else NULL. */
+static struct kept *
+kept_find(const char *token)
+{
+	struct kept *k = kept_slot(token);
+
+	if (k->token[0] == '\0' || !token_equal(k->token, token))
+		return NULL;
+	if (mono_ms() >= k->until_ms || k->epoch != sessions_epoch()) {
+		k->token[0] = '\0';
+		return NULL;
+	}
+	return k;
+}
+
+static void
+kept_put(const char *token, const struct principal *p, long long epoch,
+    int seconds)
+{
+	struct kept *k = kept_slot(token);
+
+	if (seconds <= 0 || strlen(p->login) >= sizeof(k->login) ||
+	    strlen(p->account_name) >= sizeof(k->account_name))
+		return;
+	memcpy(k->token, token, TOKEN_HEX + 1);
+	k->until_ms = mono_ms() + seconds * 1000LL;
+	k->epoch = epoch;
+	k->p = *p;
+	memcpy(k->login, p->login, strlen(p->login) + 1);
+	memcpy(k->account_name, p->account_name, strlen(p->account_name) + 1);
+	k->p.login = k->login;
+	k->p.account_name = k->account_name;
+}
+
+static void
+kept_drop(const char *token)
+{
+	struct kept *k = kept_slot(token);
+
+	if (token_equal(k->token, token))
+		k->token[0] = '\0';
+}
 
 int
 password_hash(const char *password, char *out, size_t outsz)
@@ -240,11 +329,21 @@ session_load(struct db *db, struct arena *a, enum principal_kind kind,
 {
 	struct db_arg	 args[4];
 	struct auth_row	 r;
+	struct kept	*k;
 	enum kq_status	 s;
+	long long	 epoch = sessions_epoch();
 
 	memset(p, 0, sizeof(*p));
-	if (token == NULL || strlen(token) != TOKEN_HEX)
+	if (token == NULL || strlen(token) != TOKEN_HEX ||
+	    strspn(token, "0123456789abcdef") != TOKEN_HEX)
 		return KQ_NOT_FOUND;
+	if (kind == P_MEMBER && (k = kept_find(token)) != NULL) {
+		*p = k->p;
+		if ((p->login = arena_strdup(a, k->login)) == NULL ||
+		    (p->account_name = arena_strdup(a, k->account_name)) == NULL)
+			return KQ_UNAVAILABLE;
+		return KQ_OK;
+	}
 	args[0] = DB_STR(token);
 	args[1] = DB_STR(kind == P_ADMIN ? "admin" : "member");
 	args[2] = DB_INT(pol->idle_minutes);
@@ -256,6 +355,8 @@ session_load(struct db *db, struct arena *a, enum principal_kind kind,
 	*p = r.p;
 	principal_finish(p, kind);
 	snprintf(p->csrf, sizeof(p->csrf), "%s", r.secret);
+	if (kind == P_MEMBER)
+		kept_put(token, p, epoch, pol->cache_seconds);
 	if (r.seen_ago >= TOUCH_SECONDS)
 		return db_exec(db, SQL_SESSION_TOUCH, args, 1, NULL, NULL);
 	return KQ_OK;
@@ -264,9 +365,14 @@ session_load(struct db *db, struct arena *a, enum principal_kind kind,
 enum kq_status
 session_end(struct db *db, const char *token)
 {
-	struct db_arg arg = DB_STR(token);
+	struct db_arg	arg = DB_STR(token);
+	enum kq_status	s;
 
-	return db_exec(db, SQL_SESSION_DELETE, &arg, 1, NULL, NULL);
+	if ((s = db_exec(db, SQL_SESSION_DELETE, &arg, 1, NULL, NULL)) != KQ_OK)
+		return s;
+	kept_drop(token);
+	sessions_ended();	/* the other workers here drop theirs */
+	return KQ_OK;
 }
 
 enum kq_status

@@ -35,6 +35,7 @@ struct principal {
 struct session_policy {
 	int	idle_minutes;
 	int	absolute_hours;
+	int	cache_seconds;	/* a worker keeps a member session (auth.c) */
 };
 
 /* yescrypt; 0 or -1. */

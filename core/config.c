@@ -33,6 +33,7 @@ static const struct ckey keys[] = {
 	I("cookie_secure", cookie_secure, 0, 1),
 	I("session_idle_minutes", session_idle_minutes, 1, 24 * 60),
 	I("session_absolute_hours", session_absolute_hours, 1, 24 * 30),
+	I("session_cache_seconds", session_cache_seconds, 0, 60),
 	I("max_requests", max_requests, 0, INT_MAX),
 	S("db_host", db.host),
 	I("db_port", db.port, 0, 65535),
@@ -52,6 +53,7 @@ defaults(struct config *c)
 	c->backlog = 1024;
 	c->session_idle_minutes = 30;
 	c->session_absolute_hours = 12;
+	c->session_cache_seconds = 5;
 	c->templates = strdup("templates");
 	c->sql_dir = strdup("sql");
 	c->display_tz = strdup("Asia/Shanghai");

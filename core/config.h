@@ -19,6 +19,7 @@ struct config {
 	int		 cookie_secure;
 	int		 session_idle_minutes;
 	int		 session_absolute_hours;
+	int		 session_cache_seconds;	/* auth.c: kept member sessions */
 	int		 max_requests;	/* a worker re-execs after N; 0: never */
 	int		 hash_concurrency;	/* password hashes at once in the
 						   worker set; -1: workers / 2 */

@@ -539,6 +539,12 @@ sel_build(struct db *db, struct db_sel *q)
 	return 0;
 }
 
+int
+db_library_init(void)
+{
+	return mysql_library_init(0, NULL, NULL) == 0 ? 0 : -1;
+}
+
 void
 db_cleanup(void)
 {

@@ -104,6 +104,11 @@ struct db_sel {
 
 struct db;
 
+/* Sets up the client library (and, through it, OpenSSL) for the process.
+ * A master calls it before it forks: its workers then share what was set
+ * up, instead of each doing it again on its first connect (and keeping
+ * the megabyte of library code that touches); 0 or -1. */
+int		 db_library_init(void);
 /* Where failures are logged (default stderr); NULL: only db_error(). */
 void		 db_set_log(FILE *);
 

@@ -21,6 +21,7 @@ struct shared {
 	_Atomic long long	 probe_at_ms;		/* last reconnect try */
 	_Atomic long long	 refused;
 	_Atomic long long	 epoch;		/* outages so far */
+	_Atomic long long	 sessions;	/* sessions ended so far */
 };
 
 static struct shared	 private_page;
@@ -138,4 +139,16 @@ void
 outage_refused(void)
 {
 	atomic_fetch_add(&sh->refused, 1);
+}
+
+long long
+sessions_epoch(void)
+{
+	return atomic_load(&sh->sessions);
+}
+
+void
+sessions_ended(void)
+{
+	atomic_fetch_add(&sh->sessions, 1);
 }

@@ -5,13 +5,15 @@
  * (kaquanctl, the unit tests) gets a private page instead: the same code
  * works, for one process.
  *
- * Two things live there:
+ * Three things live there:
  *   - the password-hash gate: at most N yescrypt hashes at once in the whole
  *     worker set, so failing logins cannot take every worker from the other
  *     pages (a login that finds the gate full is answered "busy" at once);
  *   - the database's state: when a worker cannot connect, the others stop
  *     trying (one of them probes once a second) and answer 503 at once, and
- *     the outage is logged once, with a count, when it starts and ends.
+ *     the outage is logged once, with a count, when it starts and ends;
+ *   - the sessions' epoch: a logout here bumps it, and every worker drops
+ *     the sessions it keeps (auth.c) before its next request.
  */
 #ifndef KQ_SHARED_H
 #define KQ_SHARED_H
@@ -43,5 +45,9 @@ void	outage_refused(void);
 /* How many outages have begun: a connection made before the last one is
  * not trusted after it (the server may have restarted under it). */
 long long outage_epoch(void);
+
+/* How many times a session has been ended by a worker of this set. */
+long long sessions_epoch(void);
+void	sessions_ended(void);
 
 #endif

@@ -25,9 +25,11 @@ node_add(struct view *v, const char *key, enum vtype t)
 {
 	struct vnode *n;
 
-	if (v == NULL || (n = arena_zalloc(v->arena, sizeof(*n))) == NULL)
+	if (v == NULL || key == NULL ||
+	    (n = arena_zalloc(v->arena, sizeof(*n))) == NULL)
 		return NULL;
 	n->key = key;
+	n->keylen = strlen(key);
 	n->type = t;
 	/* prepend: the latest set of a key shadows earlier ones */
 	n->next = v->head;
@@ -73,7 +75,19 @@ view_setf(struct view *v, const char *key, const char *fmt, ...)
 void
 view_set_int(struct view *v, const char *key, long long i)
 {
-	view_setf(v, key, "%lld", i);
+	char			 buf[24], *p = buf + sizeof(buf);
+	unsigned long long	 u = i < 0 ? 0ULL - (unsigned long long)i :
+				    (unsigned long long)i;
+
+	if (v == NULL)
+		return;
+	*--p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (i < 0)
+		*--p = '-';
+	view_set(v, key, arena_strdup(v->arena, p));
 }
 
 struct view *
@@ -128,7 +142,7 @@ view_find(const struct view *v, const char *key, size_t keylen)
 	if (v == NULL)
 		return NULL;
 	for (n = v->head; n != NULL; n = n->next)
-		if (strncmp(n->key, key, keylen) == 0 && n->key[keylen] == '\0')
+		if (n->keylen == keylen && memcmp(n->key, key, keylen) == 0)
 			return n;
 	return NULL;
 }

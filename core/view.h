@@ -19,6 +19,7 @@ struct vlist;
 
 struct vnode {
 	const char	*key;
+	size_t		 keylen;	/* a look-up compares lengths first */
 	enum vtype	 type;
 	union {
 		const char	*s;

@@ -61,15 +61,19 @@ static const char SQL_VOUCHER_COUNT[] =
 /* My Vouchers is the hot page: read the account's (uin, id) index newest
  * first and stop at a page (STRAIGHT_JOIN keeps vouchers the driving table);
  * left to itself the optimizer starts from the one template and sorts
- * every row of the account. */
+ * every row of the account.  The list's length comes in the same statement
+ * (page_select_counted). */
 #define VOUCHER_MINE \
     " FROM vouchers v FORCE INDEX (k_vouchers_mine)" \
     " JOIN voucher_templates t ON t.id = v.template_id" VOUCHER_FROZEN_JOIN \
     " WHERE v.uin = ?" VOUCHER_FILTERS
+static const struct db_col my_count_col[] = {
+	PAGE_COUNT(struct voucher, listed, VOUCHER_MINE),
+	DB_END
+};
 static struct db_sel SQL_MY_VOUCHER_LIST = DB_SEL(
     "SELECT STRAIGHT_JOIN {cols}" VOUCHER_MINE " ORDER BY v.id DESC LIMIT ? OFFSET ?",
-    DB_WHOLE(voucher_cols));
-static const char SQL_MY_VOUCHER_COUNT[] = "SELECT COUNT(*)" VOUCHER_MINE;
+    DB_WHOLE(voucher_cols), DB_WHOLE(my_count_col));
 static struct db_sel SQL_VOUCHER_GET = DB_SEL(
     "SELECT {cols}" VOUCHER_FROM " WHERE v.id = ? AND (? = 0 OR v.uin = ?)",
     DB_WHOLE(voucher_cols));
@@ -219,7 +223,7 @@ enum kq_status
 voucher_list(struct db *db, struct arena *a, const struct vfilter *f,
     struct page_info *pg, struct voucher **out, size_t *n)
 {
-	struct db_arg	 args[12];
+	struct db_arg	 args[18];	/* the most: 1 + 2 * 7 + 2 */
 	const char	*status = f->status >= 0 ? voucher_status_names[f->status] : "";
 
 	args[0] = args[1] = DB_INT(f->uin);
@@ -239,8 +243,8 @@ voucher_list(struct db *db, struct arena *a, const struct vfilter *f,
 		s = page_select(db, a, &SQL_PARTNER_VOUCHER_LIST,
 		    SQL_PARTNER_VOUCHER_COUNT, args, 7, pg, sizeof(**out), out, n);
 	} else if (f->uin)	/* the same arguments less the first */
-		s = page_select(db, a, &SQL_MY_VOUCHER_LIST, SQL_MY_VOUCHER_COUNT,
-		    args + 1, 7, pg, sizeof(**out), out, n);
+		s = page_select_counted(db, a, &SQL_MY_VOUCHER_LIST, args + 1, 7,
+		    offsetof(struct voucher, listed), pg, sizeof(**out), out, n);
 	else {
 		args[8] = args[9] = DB_INT(f->issue_id);
 		s = page_select(db, a, &SQL_VOUCHER_LIST, SQL_VOUCHER_COUNT, args,

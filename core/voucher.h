@@ -41,6 +41,7 @@ struct voucher {
 	enum purpose		 purpose;
 	long long		 partner_uin;
 	long long		 associated;	/* a trial's Type II */
+	long long		 listed;	/* a counted list's length */
 };
 
 /* The columns of struct voucher, from VOUCHER_FROM. */

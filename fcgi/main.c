@@ -256,6 +256,8 @@ main(int argc, char *argv[])
 	 * every generation */
 	if (shared_init() < 0)
 		kq_log("cannot map the shared page: each worker on its own");
+	if (db_library_init() < 0)
+		kq_log("cannot set up the database client library");
 	nslots = cfg.workers;
 	config_free(&cfg);
 

@@ -179,18 +179,25 @@ option_text_of(const struct option *o, const char *value)
 	return value;
 }
 
+/* KEY followed by SUFFIX, in the arena (NULL when out of memory). */
+static const char *
+key_with(struct arena *a, const char *key, const char *suffix)
+{
+	size_t	 k = strlen(key), n = strlen(suffix);
+	char	*s;
+
+	if ((s = arena_alloc(a, k + n + 1)) != NULL) {
+		memcpy(s, key, k);
+		memcpy(s + k, suffix, n + 1);
+	}
+	return s;
+}
+
 static void
 set_pair(struct view *v, const char *key, const char *human, const char *machine)
 {
-	size_t	 len = strlen(key);
-	char	*vkey;
-
 	view_set(v, key, arena_strdup(v->arena, human));
-	if ((vkey = arena_alloc(v->arena, len + 3)) == NULL)
-		return;
-	memcpy(vkey, key, len);
-	memcpy(vkey + len, "_v", 3);
-	view_set(v, vkey, arena_strdup(v->arena, machine));
+	view_set(v, key_with(v->arena, key, "_v"), arena_strdup(v->arena, machine));
 }
 
 void
@@ -418,7 +425,7 @@ show_state(struct view *v, const char *key, const struct option *o, int i)
 	if (at == NULL)
 		return;
 	view_set(v, key, at->value);
-	view_set(v, arena_printf(v->arena, "%s_text", key), L(at->text));
+	view_set(v, key_with(v->arena, key, "_text"), L(at->text));
 }
 
 void

@@ -188,6 +188,23 @@ pairs_fit(const unsigned char *buf, size_t end)
 	return 1;
 }
 
+/* After the params, at pos: whether the STDIN stream is there to its end. */
+static enum fcgi_screen
+stdin_whole(const unsigned char *buf, size_t have, size_t pos)
+{
+	size_t clen;
+
+	while (have - pos >= 8 && buf[pos + 1] == 5) {	/* FCGI_STDIN */
+		clen = ((size_t)buf[pos + 4] << 8) | buf[pos + 5];
+		if (clen == 0)
+			return FCGI_SCREEN_WHOLE;
+		pos += 8 + clen + buf[pos + 6];
+		if (pos > have)
+			break;
+	}
+	return FCGI_SCREEN_OK;
+}
+
 enum fcgi_screen
 fcgi_screen(const unsigned char *buf, size_t have)
 {
@@ -216,8 +233,8 @@ fcgi_screen(const unsigned char *buf, size_t have)
 			if (!begun || (params += clen) > FCGI_PARAMS_MAX)
 				return FCGI_SCREEN_BAD;
 			if (clen == 0)		/* the stream's end */
-				return pairs_fit(buf, pos) ? FCGI_SCREEN_OK :
-				    FCGI_SCREEN_BAD;
+				return !pairs_fit(buf, pos) ? FCGI_SCREEN_BAD :
+				    stdin_whole(buf, have, pos + len);
 			break;
 		default:			/* nothing else comes first */
 			return FCGI_SCREEN_BAD;

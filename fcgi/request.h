@@ -40,13 +40,17 @@ const char	*cookie_get(struct arena *, const char *header, const char *name);
  * start of a connection: FCGI_SCREEN_MORE while the BEGIN_REQUEST and the
  * PARAMS stream (up to its empty record) are not all there yet;
  * FCGI_SCREEN_OK when they are and every name-value pair lies within the
- * stream; FCGI_SCREEN_BAD otherwise (a wrong version or record type, a
+ * stream, FCGI_SCREEN_WHOLE when the STDIN stream follows whole as well (up
+ * to its empty record: no read of the request can block); FCGI_SCREEN_BAD
+ * otherwise (a wrong version or record type, a
  * second BEGIN_REQUEST, a pair longer than its stream, more than
  * FCGI_PARAMS_MAX bytes of params).
  */
 #define FCGI_PARAMS_MAX	(96 * 1024)
 #define FCGI_SCREEN_CAP	(FCGI_PARAMS_MAX + 8 * 1024)	/* bytes peeked at most */
-enum fcgi_screen { FCGI_SCREEN_BAD = -1, FCGI_SCREEN_MORE, FCGI_SCREEN_OK };
+enum fcgi_screen {
+	FCGI_SCREEN_BAD = -1, FCGI_SCREEN_MORE, FCGI_SCREEN_OK, FCGI_SCREEN_WHOLE
+};
 enum fcgi_screen fcgi_screen(const unsigned char *buf, size_t have);
 /* Whether a path is one we route: starts with '/', printable ASCII, no
  * "..", no "//", at most MAX_PATH bytes. */

@@ -10,12 +10,19 @@
  * it is delivered when the response is done, and the worker then leaves.
  *
  * The worker accepts connections itself, not libfcgi: a connection has
- * INPUT_SECONDS to send its records and body (an interval timer, whose
- * SIGALRM ends a blocked read; each read is bounded too), each write of the
- * answer SEND_SECONDS,
- * and its first records are screened (fcgi_screen) before libfcgi reads
- * them, since libfcgi asserts on a length it cannot allocate.  Only what
- * can reach the socket can try these, but none of it may stop a worker.
+ * INPUT_SECONDS to send its records and body, each write of the answer
+ * SEND_SECONDS, and its first records are screened (fcgi_screen) before
+ * libfcgi reads them, since libfcgi asserts on a length it cannot allocate.
+ * A request that is all there when screened (nginx writes a GET, or a POST
+ * it has buffered, at once) is read without waiting; any other gets an
+ * interval timer, whose SIGALRM ends a blocked read, and a bound on each
+ * read.  Only what can reach the socket can try these, but none of it may
+ * stop a worker.
+ *
+ * A connection whose input is all read is closed at once; libfcgi's close
+ * (shutdown, then reading until the peer closes, so that unread input
+ * cannot turn into a reset that loses the answer's tail) is kept for the
+ * others, under CLOSE_SECONDS.
  */
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -46,6 +53,7 @@
 #define CLOSE_SECONDS	3	/* libfcgi drains a closing connection */
 
 static volatile sig_atomic_t stopping;
+static int armed;		/* the input's timer is set */
 
 static void
 on_term(int sig)
@@ -72,7 +80,9 @@ deadline(int seconds)
 void
 input_done(void)
 {
-	deadline(0);
+	if (armed)
+		deadline(0);
+	armed = 0;
 }
 
 static void
@@ -182,6 +192,7 @@ app_init(struct app *app, const char *config_path)
 	gate_width(app->cfg->hash_concurrency);
 	app->policy.idle_minutes = app->cfg->session_idle_minutes;
 	app->policy.absolute_hours = app->cfg->session_absolute_hours;
+	app->policy.cache_seconds = app->cfg->session_cache_seconds;
 	/* A database that is down at start is not fatal: requests get 503
 	 * and db_ready() keeps trying. */
 	err[0] = '\0';
@@ -253,20 +264,44 @@ accept_screened(int listen_fd, const sigset_t *term)
 	if ((fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC)) < 0)
 		return -1;
 	sigprocmask(SIG_BLOCK, term, NULL);
-	/* each read and write is bounded even when the SIGALRM that bounds
-	 * the whole input lands between two reads */
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send, sizeof(send));
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &recv, sizeof(recv));
-	deadline(INPUT_SECONDS);
-	if ((sc = screen(fd)) == FCGI_SCREEN_OK)
+	if ((sc = screen(fd)) == FCGI_SCREEN_WHOLE)
 		return fd;
-	deadline(0);
+	if (sc == FCGI_SCREEN_OK) {
+		/* each read is bounded even when the SIGALRM that bounds the
+		 * whole input lands between two reads */
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &recv, sizeof(recv));
+		deadline(INPUT_SECONDS);
+		armed = 1;
+		return fd;
+	}
 	kq_log("worker: dropped a connection: %s", sc == FCGI_SCREEN_BAD ?
 	    "malformed FastCGI records" : "no whole request in time");
 	close(fd);
 	sigprocmask(SIG_UNBLOCK, term, NULL);
 	errno = 0;
 	return -1;
+}
+
+/* Ends the request: the answer's last records, then the connection. */
+static void
+finish(FCGX_Request *f)
+{
+	char	c;
+	ssize_t	n = recv(f->ipcFd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+
+	if (n == 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))) {
+		f->keepConnection = 1;	/* nothing unread: ours to close */
+		FCGX_Finish_r(f);
+	} else {
+		deadline(CLOSE_SECONDS);	/* libfcgi's lingering close */
+		FCGX_Finish_r(f);
+		deadline(0);
+	}
+	if (f->ipcFd >= 0) {	/* the server asked to keep it: we do not */
+		close(f->ipcFd);
+		f->ipcFd = -1;
+	}
 }
 
 int
@@ -326,13 +361,8 @@ worker_main(const char *config_path, int listen_fd)
 			continue;
 		}
 		serve(&app, &f, &a);
-		deadline(CLOSE_SECONDS);	/* libfcgi's lingering close */
-		FCGX_Finish_r(&f);
-		deadline(0);
-		if (f.ipcFd >= 0) {	/* the server asked to keep it: we do not */
-			close(f.ipcFd);
-			f.ipcFd = -1;
-		}
+		input_done();	/* a handler that failed before reading */
+		finish(&f);
 		log_request(NULL);
 		i18n_set(LANG_ZH);
 		arena_reset(&a);

@@ -1,8 +1,11 @@
 #!/bin/sh
 # bench.sh - `make bench`: the figures of SPEC §9, measured with wrk against
 # a private stack (optimised build), each beside baselines from the same run:
-# a static file of the same size served by the same nginx, and a bare
-# libfcgi "hello" of the same size through the same nginx.
+# a static file of the same size served by the same nginx, a bare libfcgi
+# "hello" of the same size through the same nginx, and for My Vouchers the
+# same page in PHP on php-fpm (tests/php/vouchers.php; php-fpm and
+# php-mysql are installed here when missing, for the bench only).  It ends
+# with one "bench: NAME VALUE" line per figure, for machines.
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,8 +29,13 @@ hello_pid=
 cleanup() {
 	[ -n "$hello_pid" ] && kill "$hello_pid" 2>/dev/null
 	pkill -f "$BENCH/hello" 2>/dev/null || true
+	[ -f "$BENCH/php-fpm.pid" ] && kill "$(cat "$BENCH/php-fpm.pid")" 2>/dev/null
 	sh "$ROOT/conf/dev/stack.sh" down >/dev/null 2>&1
 }
+FIGURES=$BENCH/figures
+: > "$FIGURES"
+figure() { echo "bench: $1 $2" >> "$FIGURES"; }	# figure NAME VALUE
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
 trap cleanup EXIT INT TERM
 
 # wrk [wrk args] URL → "req/s p99_ms"
@@ -86,23 +94,101 @@ static=$(measure "$URL/_bench/page.html")
 hello=$(measure "$URL/_hello")
 row "bare FastCGI hello, same size" "$hello"
 row "static file, same size" "$static"
-row "GET /login" "$(measure "$URL/login")" "${hello%% *}"
-echo
-
-size=$(curl -s -H "Cookie: $cookie" "$URL/user/vouchers" | wc -c)
-rows=$(curl -s -H "Cookie: $cookie" "$URL/user/vouchers" | grep -o '<tr data-id=' | wc -l)
-baselines "$size"
-echo "GET /user/vouchers, logged in, $rows vouchers on the page ($size bytes)"
-echo "  (SPEC §9: >= 40% of the bare FastCGI hello, p99 < 10 ms)"
-hello=$(measure "$URL/_hello")
-static=$(measure "$URL/_bench/page.html")
-row "bare FastCGI hello, same size" "$hello"
-row "static file, same size" "$static"
-row "GET /user/vouchers" "$(measure -H "Cookie: $cookie" "$URL/user/vouchers")" "${hello%% *}"
+login=$(measure "$URL/login")
+row "GET /login" "$login" "${hello%% *}"
+figure login_vs_hello "$(ratio "${login%% *}" "${hello%% *}")"
 echo
 
 sock=$KAQUAN_VAR/run/mysql.sock
 q() { mariadb --no-defaults --socket="$sock" -u"$(id -un)" -N -B kaquan -e "$1"; }
+
+# The PHP peer: php-fpm with as many processes as kaquan has workers and
+# opcache on, the same database, the same session, and the SQL kaquan
+# prepares for the page (from MariaDB's general log: new workers prepare
+# their statements on first use).
+php_peer() {
+	if ! ls /usr/sbin/php-fpm* >/dev/null 2>&1 ||
+	    ! ls /etc/php/*/mods-available/mysqli.ini >/dev/null 2>&1; then
+		echo "(installing php-fpm and php-mysql for the PHP peer)"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		    --no-install-recommends php-fpm php-mysql > "$KAQUAN_VAR/log/apt-php.log" 2>&1
+	fi
+	fpm=$(ls /usr/sbin/php-fpm* | sort | tail -1)
+	q "SET GLOBAL general_log_file = '$BENCH/general.log'; SET GLOBAL general_log = 1"
+	kill -HUP "$(cat "$KAQUAN_VAR/run/kaquan.pid")"
+	sleep 1
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+		curl -s -o /dev/null -H "Cookie: $cookie" "$URL/user/vouchers"
+	done
+	q "SET GLOBAL general_log = 0"
+	sql() { sed -n "s/.*Prepare\t\($1.*\)/\1/p" "$BENCH/general.log" | head -1; }
+	{
+		echo "<?php"
+		echo "const DB_SOCKET = '$sock';"
+		echo "const DB_USER = 'kaquan';"
+		echo "const DB_PASSWORD = '$(cat "$KAQUAN_VAR/db.password")';"
+		echo "const DB_NAME = 'kaquan';"
+		echo "const DISPLAY_TZ = 'Asia/Shanghai';"
+		echo "const IDLE_MINUTES = 30;"
+		echo "const ABSOLUTE_HOURS = 12;"
+		printf "const SESSION_SQL = <<<'SQL'\n%s\nSQL;\n" "$(sql 'SELECT s.csrf.* JOIN users u')"
+		printf "const LIST_SQL = <<<'SQL'\n%s\nSQL;\n" "$(sql 'SELECT STRAIGHT_JOIN')"
+		echo "const PRODUCTS = ["
+		q "SELECT code, name FROM products" | sed "s/'/\\\\'/g; s/^\([^\t]*\)\t\(.*\)/  '\1' => '\2',/"
+		echo "];"
+	} > "$BENCH/queries.php"
+	cp "$ROOT/tests/php/vouchers.php" "$BENCH/vouchers.php"
+	cat > "$BENCH/php-fpm.conf" <<FPM
+[global]
+pid = $BENCH/php-fpm.pid
+error_log = $KAQUAN_VAR/log/php-fpm.log
+daemonize = yes
+[bench]
+user = $(id -un)
+listen = $KAQUAN_VAR/run/php.sock
+listen.mode = 0600
+pm = static
+pm.max_children = $(sed -n 's/^workers = //p' "$KAQUAN_CONF")
+FPM
+	rm -f "$BENCH/php-fpm.pid"
+	"$fpm" -R -y "$BENCH/php-fpm.conf" -d opcache.enable=1 \
+	    -d opcache.validate_timestamps=0
+	n=50
+	while [ ! -S "$KAQUAN_VAR/run/php.sock" ] && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+	# the same rows, values and count on both pages, or the comparison is void
+	fields='data-\(field\|value\|total\)="[^"]*"'
+	curl -s -H "Cookie: $cookie" "$URL/user/vouchers" | grep -o "$fields" > "$BENCH/kaquan.rows"
+	curl -s -H "Cookie: $cookie" "$URL/_php" | grep -o "$fields" > "$BENCH/php.rows"
+	if ! cmp -s "$BENCH/kaquan.rows" "$BENCH/php.rows" || [ ! -s "$BENCH/php.rows" ]; then
+		echo "bench: the PHP page differs from kaquan's:" >&2
+		diff "$BENCH/kaquan.rows" "$BENCH/php.rows" | head >&2
+		exit 1
+	fi
+}
+
+size=$(curl -s -H "Cookie: $cookie" "$URL/user/vouchers" | wc -c)
+rows=$(curl -s -H "Cookie: $cookie" "$URL/user/vouchers" | grep -o '<tr data-id=' | wc -l)
+baselines "$size"
+php_peer
+echo "GET /user/vouchers, logged in, $rows vouchers on the page ($size bytes)"
+echo "  (SPEC §9: >= 40% of the bare FastCGI hello and >= 2.5x the PHP page, p99 < 10 ms)"
+hello=$(measure "$URL/_hello")
+static=$(measure "$URL/_bench/page.html")
+php=$(measure -H "Cookie: $cookie" "$URL/_php")
+mine=$(measure -H "Cookie: $cookie" "$URL/user/vouchers")
+row "bare FastCGI hello, same size" "$hello"
+row "static file, same size" "$static"
+row "the same page in PHP (php-fpm)" "$php" "${hello%% *}"
+row "GET /user/vouchers" "$mine" "${hello%% *}"
+echo "  kaquan / PHP: $(ratio "${mine%% *}" "${php%% *}")x"
+figure vouchers_per_s "${mine%% *}"
+figure vouchers_vs_hello "$(ratio "${mine%% *}" "${hello%% *}")"
+figure vouchers_vs_php "$(ratio "${mine%% *}" "${php%% *}")"
+figure vouchers_p99_ms "${mine##* }"
+figure php_per_s "${php%% *}"
+figure php_p99_ms "${php##* }"
+echo
+
 posts() {	# posts FILE PATH FIELD [EXTRA] → wrk output in wrk.out
 	wrk -t2 -c"$CONNS" -d"${POSTS}s" -s "$ROOT/tests/post.lua" "$URL" -- \
 	    "$BENCH" 2 "$@" > "$KAQUAN_VAR/wrk.out" 2>&1
@@ -113,12 +199,16 @@ posts() {	# posts FILE PATH FIELD [EXTRA] → wrk output in wrk.out
 echo "pickup cards (SPEC §9: create 100,000 <= 1.5 s, download <= 0.3 s, >= 2,000 pick-ups/s)"
 sed -n 's/^create_100k_s \(.*\)/  create a 100,000-card batch (admin form):  \1 s/p;
     s/^download_100k_s \(.*\)/  download its codes.txt:                     \1 s/p' "$KAQUAN_VAR/setup.out"
+figure batch_100k_s "$(sed -n 's/^create_100k_s //p' "$KAQUAN_VAR/setup.out")"
+figure codes_download_s "$(sed -n 's/^download_100k_s //p' "$KAQUAN_VAR/setup.out")"
 batch=$(sed -n 's/^pickup_batch //p' "$KAQUAN_VAR/setup.out")
 posts cards.txt /user/pickup/confirm card "&os=debian12"
 used=$(q "SELECT COUNT(*) FROM pickup_cards WHERE batch_id = $batch AND status = 'used'")
 double=$(q "SELECT COUNT(*) FROM (SELECT card_id FROM orders WHERE card_id IS NOT NULL GROUP BY card_id HAVING COUNT(*) > 1) d")
 awk -v n="$used" -v s="$secs" 'BEGIN { printf "  pick-ups of distinct cards over HTTP:       %.0f /s (%d in %ss)\n", n / s, n, s }'
 echo "  not 303: ${bad:-0}; cards in two orders: $double"
+figure pickups_per_s "$(awk -v n="$used" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')"
+doubles=$double
 echo
 
 echo "vouchers (SPEC §9: redemptions of distinct codes, zero double use)"
@@ -127,12 +217,21 @@ redeemed=$(q "SELECT COUNT(*) FROM voucher_ledger WHERE kind = 'activate'")
 double=$(q "SELECT COUNT(*) FROM (SELECT voucher_id FROM voucher_ledger WHERE kind = 'activate' GROUP BY voucher_id HAVING COUNT(*) > 1) d")
 awk -v n="$redeemed" -v s="$secs" 'BEGIN { printf "  redemptions of distinct codes over HTTP:    %.0f /s (%d in %ss)\n", n / s, n, s }'
 echo "  not 303: ${bad:-0}; codes redeemed twice: $double"
+figure redemptions_per_s "$(awk -v n="$redeemed" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')"
+figure double_use "$((doubles + double))"
 echo
 
 echo "workers (SPEC §9: RSS <= 8 MiB after 100,000 requests)"
 master=$(cat "$KAQUAN_VAR/run/kaquan.pid")
+rss=0
 for pid in $(pgrep -P "$master"); do
-	awk -v pid="$pid" '/^VmRSS/ { printf "  worker %s: RSS %.1f MiB\n", pid, $2 / 1024 }' "/proc/$pid/status"
+	kib=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
+	awk -v pid="$pid" -v k="$kib" 'BEGIN { printf "  worker %s: RSS %.1f MiB\n", pid, k / 1024 }'
+	[ "$kib" -gt "$rss" ] && rss=$kib
 done
 total=$(grep -vc ' /_' "$KAQUAN_VAR/log/access.log")
 echo "  after $total kaquan requests in this run, spread over $(pgrep -c -P "$master") workers"
+figure worker_rss_mib "$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')"
+figure kaquan_requests "$total"
+echo
+cat "$FIGURES"

@@ -272,10 +272,11 @@ http {
     scgi_temp_path $VAR/nginx/tmp/scgi;
     server_tokens off;
 NGINX
-		# /_bench/ serves var/bench/ and /_hello a bare FastCGI program
-		# on var/run/hello.sock: the baselines of make bench
+		# /_bench/ serves var/bench/, /_hello a bare FastCGI program on
+		# var/run/hello.sock and /_php var/bench/vouchers.php on php-fpm's
+		# var/run/php.sock: the baselines and the peer of make bench
 		sed -e "s|@LISTEN@|127.0.0.1:$PORT|" -e "s|@SERVER_NAME@|localhost|" \
-		    -e "s|^\( *\)location /static/ {|\1location /_bench/ { alias $VAR/bench/; }\n\1location = /_hello { include fastcgi_params; fastcgi_pass unix:$VAR/run/hello.sock; }\n&|" \
+		    -e "s|^\( *\)location /static/ {|\1location /_bench/ { alias $VAR/bench/; }\n\1location = /_hello { include fastcgi_params; fastcgi_pass unix:$VAR/run/hello.sock; }\n\1location = /_php { include fastcgi_params; fastcgi_param SCRIPT_FILENAME $VAR/bench/vouchers.php; fastcgi_pass unix:$VAR/run/php.sock; }\n&|" \
 		    -e "s|@SOCKET@|$VAR/run/kaquan.sock|" \
 		    -e "s|@STATIC@|$ROOT/templates/static|" "$ROOT/conf/nginx/kaquan.conf"
 		echo "}"

@@ -194,6 +194,12 @@ def test_my_vouchers_tabs_expiry_and_pages():
     assert re.findall(r'<tr data-id="(\d+)"', exp.text) == [str(one)]
     assert 'data-id="%d"' % one not in m.get("/user/vouchers?status=available&page=2").text
     assert len(re.findall(r'<tr data-id=', m.get("/user/vouchers?status=all&page=2").text)) == 5
+    # past the end: the last page, with the list's length
+    r = m.get("/user/vouchers?status=all&page=7")
+    assert re.search(r'data-page="2" data-pages="2" data-total="25"', r.text), r.text[-600:]
+    assert len(re.findall(r'<tr data-id=', r.text)) == 5
+    r = m.get("/user/vouchers?status=frozen&page=3")
+    assert re.search(r'data-page="1" data-pages="1" data-total="0"', r.text), r.text[-600:]
     assert m.get("/user/vouchers?status=bogus").status == 422
     r = m.get("/user/vouchers?status=all&expires=2000-01-01")
     assert '<tr data-id=' not in r.text

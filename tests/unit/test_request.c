@@ -186,6 +186,15 @@ fastcgi_records_are_screened(void **state)
 		assert_int_equal(fcgi_screen(buf, i), FCGI_SCREEN_MORE);
 	n += record(buf + n, 4, "", 0);
 	assert_int_equal(fcgi_screen(buf, n), FCGI_SCREEN_OK);
+	/* the body follows: whole only with the end of STDIN there too */
+	i = n;
+	n += record(buf + n, 5, "a=1", 3);
+	assert_int_equal(fcgi_screen(buf, n - 1), FCGI_SCREEN_OK);
+	assert_int_equal(fcgi_screen(buf, n), FCGI_SCREEN_OK);
+	n += record(buf + n, 5, "", 0);
+	assert_int_equal(fcgi_screen(buf, n - 1), FCGI_SCREEN_OK);
+	assert_int_equal(fcgi_screen(buf, n), FCGI_SCREEN_WHOLE);
+	assert_int_equal(fcgi_screen(buf, i + 8), FCGI_SCREEN_OK);
 
 	n = record(buf, 1, begin, 8);
 	n += record(buf + n, 4, huge, sizeof(huge) - 1);
