@@ -48,8 +48,9 @@ measure() {
 		else if (v ~ /s$/) { sub("s", "", v); v *= 1000 }
 		printf "%.2f", v }' "$KAQUAN_VAR/wrk.out")
 	if grep -q "Non-2xx\|Socket errors" "$KAQUAN_VAR/wrk.out"; then
-		echo "bench: errors:" >&2
+		echo "bench: errors from $*:" >&2	# every page measured is a 200
 		grep "Non-2xx\|Socket errors" "$KAQUAN_VAR/wrk.out" >&2
+		exit 1
 	fi
 	echo "$rps $p99"
 }

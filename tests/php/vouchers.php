@@ -55,8 +55,9 @@ if ($me === null) {
 	exit;
 }
 [$csrf, $seen_ago, $user_id, $uin, $login] = $me;
-if ($seen_ago >= 60) {
-	$st = $db->prepare(TOUCH_SQL);
+if ($seen_ago >= 60) {	/* core/auth.c's SQL_SESSION_TOUCH, once a minute */
+	$st = $db->prepare('UPDATE sessions SET last_seen_at = UTC_TIMESTAMP()'
+	    . ' WHERE token_hash = UNHEX(SHA2(?, 256))');
 	$st->bind_param('s', $token);
 	$st->execute();
 	$st->close();
