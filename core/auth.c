@@ -15,8 +15,6 @@
  * it was read in).  A kept session is found by its whole token only.
  * Backend sessions are never kept: each request reads its row.
  */
-#include <time.h>
-
 #include <crypt.h>
 
 #include <stdio.h>
@@ -25,6 +23,7 @@
 
 #include "audit.h"
 #include "auth.h"
+#include "clock.h"
 #include "codes.h"
 #include "ratelimit.h"
 #include "shared.h"
@@ -107,22 +106,13 @@ static const char SQL_SESSION_SWEEP[] =
 #define KEPT_SLOTS	64
 struct kept {
 	char			 token[TOKEN_HEX + 1];	/* "": free */
-	long long		 until_ms;	/* CLOCK_MONOTONIC */
+	long long		 until_ms;	/* clock_mono_ms() */
 	long long		 epoch;		/* sessions_epoch() when read */
 	struct principal	 p;		/* login, account_name: below */
 	char			 login[64 * 4 + 1];	/* VARCHAR(64) utf8mb4 */
 	char			 account_name[100 * 4 + 1];
 };
 static struct kept	 kept[KEPT_SLOTS];
-
-static long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* token: TOKEN_HEX lower-case hex digits (session_load checks) */
 static struct kept *
@@ -144,7 +134,7 @@ kept_find(const char *token)
 
 	if (k->token[0] == '\0' || !token_equal(k->token, token))
 		return NULL;
-	if (mono_ms() >= k->until_ms || k->epoch != sessions_epoch()) {
+	if (clock_mono_ms() >= k->until_ms || k->epoch != sessions_epoch()) {
 		k->token[0] = '\0';
 		return NULL;
 	}
@@ -161,7 +151,7 @@ kept_put(const char *token, const struct principal *p, long long epoch,
 	    strlen(p->account_name) >= sizeof(k->account_name))
 		return;
 	memcpy(k->token, token, TOKEN_HEX + 1);
-	k->until_ms = mono_ms() + seconds * 1000LL;
+	k->until_ms = clock_mono_ms() + seconds * 1000LL;
 	k->epoch = epoch;
 	k->p = *p;
 	memcpy(k->login, p->login, strlen(p->login) + 1);

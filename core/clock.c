@@ -110,3 +110,12 @@ clock_add_months(time_t t, int months)
 	tm.tm_isdst = -1;
 	return mktime(&tm);
 }
+
+long long
+clock_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

@@ -31,5 +31,8 @@ void	clock_display_date(time_t, char *buf, size_t);
 time_t	clock_end_of_day(long long yyyymmdd);
 /* t plus n calendar months, in display_tz. */
 time_t	clock_add_months(time_t, int months);
+/* Milliseconds of CLOCK_MONOTONIC: for intervals and deadlines, which a
+ * change of the wall clock must not move. */
+long long clock_mono_ms(void);
 
 #endif

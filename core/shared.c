@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "shared.h"
 
 struct shared {
@@ -27,15 +28,6 @@ struct shared {
 static struct shared	 private_page;
 static struct shared	*sh = &private_page;
 static int		 width;
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int
 shared_init(void)
@@ -92,7 +84,7 @@ gate_leave(int slot)
 int
 outage_active(int *probe)
 {
-	long long now = now_ms(), last;
+	long long now = clock_mono_ms(), last;
 
 	*probe = 0;
 	if (atomic_load(&sh->down_since_ms) == 0)
@@ -106,7 +98,7 @@ outage_active(int *probe)
 int
 outage_begin(void)
 {
-	long long zero = 0, now = now_ms();
+	long long zero = 0, now = clock_mono_ms();
 
 	atomic_store(&sh->probe_at_ms, now);
 	if (!atomic_compare_exchange_strong(&sh->down_since_ms, &zero, now))
@@ -130,7 +122,7 @@ outage_end(double *seconds, long long *refused)
 	if (since == 0 ||
 	    !atomic_compare_exchange_strong(&sh->down_since_ms, &since, 0))
 		return 0;
-	*seconds = (double)(now_ms() - since) / 1000.0;
+	*seconds = (double)(clock_mono_ms() - since) / 1000.0;
 	*refused = atomic_load(&sh->refused);
 	return 1;
 }

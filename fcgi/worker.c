@@ -228,13 +228,11 @@ screen(int fd)
 {
 	static unsigned char	buf[FCGI_SCREEN_CAP];
 	struct pollfd		p = { .fd = fd, .events = POLLIN | POLLRDHUP };
-	struct timespec		now, end;
 	enum fcgi_screen	sc;
 	ssize_t			n;
-	long			left = INPUT_SECONDS * 1000L;
+	long long		end = clock_mono_ms() + INPUT_SECONDS * 1000LL;
+	long long		left = INPUT_SECONDS * 1000LL;
 
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	end.tv_sec += INPUT_SECONDS;
 	while (left > 0 && poll(&p, 1, (int)left) > 0) {
 		if ((n = recv(fd, buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT)) <= 0)
 			break;
@@ -243,9 +241,7 @@ screen(int fd)
 		if (p.revents & (POLLRDHUP | POLLHUP))
 			break;		/* nothing more will come */
 		usleep(2000);
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = (end.tv_sec - now.tv_sec) * 1000L +
-		    (end.tv_nsec - now.tv_nsec) / 1000000L;
+		left = end - clock_mono_ms();
 	}
 	return FCGI_SCREEN_MORE;
 }
