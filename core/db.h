@@ -163,6 +163,43 @@ enum kq_status	 db_txn(struct db *, struct arena *,
 		    enum kq_status (*fn)(struct db *, struct arena *, void *),
 		    void *arg);
 
+/* ------------------------------------------------------------ procedures */
+
+/*
+ * A transaction of a few writes as one CALL: one round trip where each
+ * statement, BEGIN and COMMIT were one each.  The steps are the owning
+ * modules' own statements, each module filling the step for its table;
+ * db.c writes them into a stored procedure named by a hash of its text,
+ * creates it (IF NOT EXISTS) the first time a process runs it, and calls it
+ * with every parameter bound.  Changed SQL is a new name, so workers of two
+ * versions never run each other's procedure.
+ */
+#define DB_STEP_ARGS	12
+struct db_step {
+	const char	*sql;		/* one statement, ? placeholders */
+	const char	*types;		/* one letter a placeholder: i integer,
+					   s text, a text for an ascii column,
+					   t time (each may be NULL), k the id
+					   an earlier step kept */
+	struct db_arg	 args[DB_STEP_ARGS];	/* one per letter but k */
+	enum kq_status	 none;		/* when it changes no row: roll back
+					   and return this; KQ_OK: no check */
+	int		 keep;		/* its insert id is k in later steps */
+};
+struct db_proc {
+	const char	*name;		/* [a-z_], short */
+	char		*create, *call;	/* built on first use */
+	int		 made;		/* created by this process */
+	struct db_proc	*next;		/* built ones, for db_cleanup() */
+};
+#define DB_PROC(name)	{ (name), NULL, NULL, 0, NULL }
+
+/* Runs the steps as one transaction, retried as db_txn() does; *kept (may
+ * be NULL) gets the id the keeping step inserted.  KQ_OK, a step's none,
+ * or what db_exec() would return. */
+enum kq_status	 db_proc_run(struct db *, struct db_proc *,
+		    const struct db_step *, size_t nsteps, long long *kept);
+
 /* Tests: statement N from now (0: the next; BEGIN and COMMIT count) fails
  * as if the server were lost, without being sent; -1: off.  The arena's
  * fail_countdown does the same for memory. */

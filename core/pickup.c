@@ -469,16 +469,12 @@ pickup_check(struct db *db, struct arena *a, long long uin, const char *ip,
 	return KQ_OK;
 }
 
-enum kq_status
-card_claim(struct db *db, const char *code, long long uin, long long order_id)
+void
+card_claim_step(struct db_step *st, const char *code, long long uin)
 {
-	struct db_arg	a[3] = { DB_INT(uin), DB_INT(order_id), DB_STR(code) };
-	uint64_t	n;
-	enum kq_status	s;
-
-	if ((s = db_exec(db, SQL_CARD_CLAIM, a, 3, &n, NULL)) != KQ_OK)
-		return s;
-	return n == 1 ? KQ_OK : KQ_CARD_USED;	/* another request won */
+	/* another request that won leaves no row to change */
+	*st = (struct db_step){ SQL_CARD_CLAIM, "ika",
+	    { DB_INT(uin), DB_STR(code) }, KQ_CARD_USED, 0 };
 }
 
 enum kq_status

@@ -117,10 +117,10 @@ enum kq_status	pickup_check(struct db *, struct arena *, long long uin,
 enum kq_status	pickup_mine(struct db *, struct arena *, long long uin,
 		    struct page_info *, struct usage **, size_t *);
 
+/* The claim, a step of order.c's pick-up after the order it is for (k);
+ * KQ_CARD_USED when another request claimed the card first. */
+void		card_claim_step(struct db_step *, const char *code, long long uin);
 /* Inside order.c's transactions. */
-/* KQ_CARD_USED when another request claimed it first. */
-enum kq_status	card_claim(struct db *, const char *code, long long uin,
-		    long long order_id);
 /* The order that held the card was cancelled: it is unused again. */
 enum kq_status	card_release(struct db *, long long card_id, long long order_id);
 

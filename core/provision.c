@@ -35,24 +35,17 @@ static const char SQL_OUTBOX_TAKEN[] =
     " status = IF(status = 'pending', 'active', 'ended')"
     " WHERE id = ? AND status IN ('pending', 'stopping')";
 
-enum kq_status
-provision_add(struct db *db, long long uin, long long order_id,
-    const struct batch *b, const char *os, int held)
+void
+provision_step(struct db_step *st, long long uin, const struct batch *b,
+    const char *os, int held)
 {
-	struct db_arg a[11];
-
-	a[0] = DB_INT(uin);
-	a[1] = DB_INT(order_id);
-	a[2] = DB_STR(pickup_product_names[b->product]);
-	a[3] = DB_STR(b->line);
-	a[4] = os ? DB_STR(os) : DB_NULL;
-	a[5] = DB_INT(b->cpu);
-	a[6] = DB_INT(b->memory_gb);
-	a[7] = DB_INT(b->disk_gb);
-	a[8] = DB_INT(b->bandwidth_mbps);
-	a[9] = DB_INT(b->months);
-	a[10] = DB_STR(instance_status_names[held ? IS_HELD : IS_PENDING]);
-	return db_exec(db, SQL_OUTBOX_INSERT, a, 11, NULL, NULL);
+	*st = (struct db_step){ SQL_OUTBOX_INSERT, "iksssiiiiis", {
+	    DB_INT(uin), DB_STR(pickup_product_names[b->product]),
+	    DB_STR(b->line), os ? DB_STR(os) : DB_NULL, DB_INT(b->cpu),
+	    DB_INT(b->memory_gb), DB_INT(b->disk_gb), DB_INT(b->bandwidth_mbps),
+	    DB_INT(b->months),
+	    DB_STR(instance_status_names[held ? IS_HELD : IS_PENDING]) },
+	    KQ_OK, 0 };
 }
 
 enum kq_status

@@ -13,8 +13,9 @@
 
 #include "pickup.h"
 
-/* Inside the pick-up's transaction: what batch b provisions, with os. */
-enum kq_status	provision_add(struct db *, long long uin, long long order_id,
+/* What batch b provisions, with os: a step of order.c's pick-up after the
+ * order it is for (k). */
+void		provision_step(struct db_step *, long long uin,
 		    const struct batch *b, const char *os, int held);
 /* The order was paid: a held request may be taken. */
 enum kq_status	provision_request(struct db *, long long order_id);

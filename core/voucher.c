@@ -338,16 +338,26 @@ voucher_unfit(struct db *db, struct arena *a, long long uin,
 
 /* ------------------------------------------------------------ changes */
 
-/* One ledger row from the voucher's state after a change. */
+/* One ledger row from the voucher's state after a change, as a step of a
+ * procedure or on its own. */
+static void
+ledger_step(struct db_step *st, long long id, enum ledger_kind kind,
+    long long order_id, long long amount, const char *actor)
+{
+	*st = (struct db_step){ SQL_LEDGER_ADD, "siisi", {
+	    DB_STR(ledger_kind_names[kind]),
+	    order_id ? DB_INT(order_id) : DB_NULL, DB_INT(amount),
+	    DB_STR(actor), DB_INT(id) }, KQ_OK, 0 };
+}
+
 static enum kq_status
 ledger_add(struct db *db, long long id, enum ledger_kind kind,
     long long order_id, long long amount, const char *actor)
 {
-	struct db_arg a[5] = { DB_STR(ledger_kind_names[kind]),
-	    order_id ? DB_INT(order_id) : DB_NULL, DB_INT(amount),
-	    DB_STR(actor), DB_INT(id) };
+	struct db_step st;
 
-	return db_exec(db, SQL_LEDGER_ADD, a, 5, NULL, NULL);
+	ledger_step(&st, id, kind, order_id, amount, actor);
+	return db_exec(db, st.sql, st.args, 5, NULL, NULL);
 }
 
 enum kq_status
@@ -433,19 +443,22 @@ vouchers_ledger_issue(struct db *db, long long issue_id, const char *actor)
 	return db_exec(db, SQL_LEDGER_ADD_ISSUE, a, 2, NULL, NULL);
 }
 
+/* Redemptions must sustain thousands a second: the activation and its
+ * ledger row are one CALL. */
+static struct db_proc PROC_ACTIVATE = DB_PROC("activate");
+
 enum kq_status
 voucher_activate(struct db *db, long long uin, long long id, const char *code,
     const char *actor)
 {
-	struct db_arg	a[3] = { DB_INT(uin), DB_INT(id), DB_STR(code) };
-	uint64_t	n;
-	enum kq_status	s;
+	struct db_step	st[2] = {
+		/* another request that won the race leaves no row to change */
+		{ SQL_VOUCHER_ACTIVATE, "iia", { DB_INT(uin), DB_INT(id),
+		    DB_STR(code) }, KQ_CODE_USED, 0 },
+	};
 
-	if ((s = db_exec(db, SQL_VOUCHER_ACTIVATE, a, 3, &n, NULL)) != KQ_OK)
-		return s;
-	if (n != 1)
-		return KQ_CODE_USED;	/* another request won the race */
-	return ledger_add(db, id, LK_ACTIVATE, 0, 0, actor);
+	ledger_step(&st[1], id, LK_ACTIVATE, 0, 0, actor);
+	return db_proc_run(db, &PROC_ACTIVATE, st, 2, NULL);
 }
 
 enum kq_status

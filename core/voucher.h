@@ -132,7 +132,8 @@ enum kq_status	vouchers_withdraw_associated(struct db *, struct arena *,
 /* The 'issue' ledger rows of every voucher of an issue. */
 enum kq_status	vouchers_ledger_issue(struct db *, long long issue_id,
 		    const char *actor);
-/* KQ_CODE_USED when another request activated it first. */
+/* A transaction of its own (not inside db_txn()); KQ_CODE_USED when
+ * another request activated it first. */
 enum kq_status	voucher_activate(struct db *, long long uin, long long id,
 		    const char *code, const char *actor);
 /* KQ_VOUCHER_NOT_APPLICABLE when it is no longer available. */

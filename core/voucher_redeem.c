@@ -60,35 +60,19 @@ redeem_lookup(struct db *db, struct arena *a, long long uin, const char *ip,
 	return redeemable(db, a, uin, ip, code, v);
 }
 
-struct redeem_ctx {
-	const struct principal	*me;
-	const char		*code;
-	long long		 id;
-};
-
-static enum kq_status
-redeem_txn(struct db *db, struct arena *a, void *arg)
-{
-	struct redeem_ctx	*c = arg;
-	const char		*actor = principal_actor(a, c->me);
-
-	if (actor == NULL)
-		return KQ_UNAVAILABLE;
-	return voucher_activate(db, c->me->uin, c->id, c->code, actor);
-}
-
 enum kq_status
 redeem_confirm(struct db *db, struct arena *a, const struct principal *me,
     const char *ip, const char *code, long long *voucher_id)
 {
-	struct redeem_ctx	c = { me, code, 0 };
-	struct voucher		v;
-	enum kq_status		s;
+	struct voucher	 v;
+	const char	*actor;
+	enum kq_status	 s;
 
 	if ((s = redeemable(db, a, me->uin, ip, code, &v)) != KQ_OK)
 		return s;
-	c.id = v.id;
-	if ((s = db_txn(db, a, redeem_txn, &c)) != KQ_OK)
+	if ((actor = principal_actor(a, me)) == NULL)
+		return KQ_UNAVAILABLE;
+	if ((s = voucher_activate(db, me->uin, v.id, code, actor)) != KQ_OK)
 		return s;
 	*voucher_id = v.id;
 	return KQ_OK;
