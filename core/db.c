@@ -116,6 +116,14 @@ is_connection_error(unsigned e)
 
 static void	outage_start(struct db *);
 
+/* Whether a transaction that failed with e may run again: the server chose
+ * it as a deadlock's victim, or its lock wait ran out. */
+static int
+retryable(unsigned e)
+{
+	return e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT;
+}
+
 /* Classifies a failure: a duplicate key or a missing referenced row is an
  * expected outcome the caller decides about; the rest are logged. */
 static enum kq_status
@@ -126,7 +134,7 @@ fail(struct db *db, const char *what, unsigned e, const char *msg)
 		db->errnum = e;
 		return e == ER_DUP_ENTRY ? KQ_CONFLICT : KQ_NOT_FOUND;
 	}
-	if (e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT) {
+	if (retryable(e)) {
 		snprintf(db->err, sizeof(db->err), "%s", msg);
 		db->errnum = e;
 		return KQ_UNAVAILABLE;
@@ -953,8 +961,7 @@ db_txn(struct db *db, struct arena *a,
 		if (s == KQ_OK && (s = db_commit(db)) == KQ_OK)
 			return KQ_OK;
 		db_rollback(db);
-		if (db->errnum != ER_LOCK_DEADLOCK &&
-		    db->errnum != ER_LOCK_WAIT_TIMEOUT)
+		if (!retryable(db->errnum))
 			return s;
 	}
 	db_log(db, "transaction", "gave up after repeated deadlocks", 0);
@@ -982,23 +989,30 @@ db_exec_script(struct db *db, const char *sql)
 
 /* ------------------------------------------------------------ procedures */
 
-/* The procedure's SQL type for a step's placeholder letter. */
-static const char *
-param_type(char t)
+/* A step's placeholder letters (but k): the argument each takes and the
+ * procedure's parameter type. */
+static const struct letter {
+	char			 name;
+	enum db_arg_type	 arg;
+	const char		*sql;
+} letters[] = {
+	{ 'i', DBA_INT, "BIGINT" },
+	{ 's', DBA_STR, "VARCHAR(1000)" },	/* the database's character set */
+	/* as an ascii column: a utf8mb4 value would make the server convert
+	 * the column, and miss its index */
+	{ 'a', DBA_STR, "VARCHAR(1000) CHARACTER SET ascii" },
+	{ 't', DBA_TIME, "DATETIME" },
+};
+
+static const struct letter *
+letter(char t)
 {
-	switch (t) {
-	case 'i':
-		return "BIGINT";
-	case 's':
-		return "VARCHAR(1000)";	/* the database's character set */
-	case 'a':	/* as an ascii column: a utf8mb4 value would make the
-			   server convert the column, and miss its index */
-		return "VARCHAR(1000) CHARACTER SET ascii";
-	case 't':
-		return "DATETIME";
-	default:
-		abort();	/* programmer mistake: no such letter */
-	}
+	size_t i;
+
+	for (i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
+		if (letters[i].name == t)
+			return &letters[i];
+	abort();	/* programmer mistake: no such letter */
 }
 
 /* Copies SQL into f with each placeholder outside a quoted literal named:
@@ -1053,7 +1067,7 @@ proc_build(struct db *db, struct db_proc *p, const struct db_step *st,
 			if (*t != 'k') {
 				n++;
 				fprintf(f, "%sIN p%zu %s", n > 1 ? ", " : "", n,
-				    param_type(*t));
+				    letter(*t)->sql);
 			}
 	fputs(")\nMODIFIES SQL DATA\nbody: BEGIN\n"
 	    "DECLARE kept BIGINT DEFAULT 0;\n"
@@ -1159,8 +1173,8 @@ db_proc_run(struct db *db, struct db_proc *p, const struct db_step *st,
 			if (nargs == 64 || k == DB_STEP_ARGS)
 				abort();	/* programmer mistake */
 			args[nargs] = st[i].args[k++];
-			if (args[nargs].type != DBA_NULL && args[nargs].type !=
-			    (*t == 'i' ? DBA_INT : *t == 't' ? DBA_TIME : DBA_STR))
+			if (args[nargs].type != DBA_NULL &&
+			    args[nargs].type != letter(*t)->arg)
 				abort();	/* not the type the letter says */
 			nargs++;
 		}
@@ -1184,8 +1198,7 @@ db_proc_run(struct db *db, struct db_proc *p, const struct db_step *st,
 			/* dropped behind this process's back: made again */
 			db_forget(db, p->call);
 			p->made = 0;
-		} else if (db->errnum != ER_LOCK_DEADLOCK &&
-		    db->errnum != ER_LOCK_WAIT_TIMEOUT)
+		} else if (!retryable(db->errnum))
 			return s;
 	}
 	db_log(db, "transaction", "gave up after repeated deadlocks", 0);
