@@ -3,7 +3,6 @@
  * clamp.
  */
 #include <limits.h>
-#include <string.h>
 
 #include "page.h"
 
@@ -60,55 +59,4 @@ page_select(struct db *db, struct arena *a, struct db_sel *list,
 	args[n] = DB_INT(PAGE_SIZE);
 	args[n + 1] = DB_INT((long long)(pg->page - 1) * PAGE_SIZE);
 	return db_select(db, a, list, args, n + 2, rowsize, rows, nrows);
-}
-
-/* One page of a counted list: the length from its first row, 0 for none. */
-static enum kq_status
-counted_page(struct db *db, struct arena *a, struct db_sel *list,
-    struct db_arg *args, size_t n, int page, size_t total_off, size_t rowsize,
-    void *rows, size_t *nrows, long long *total)
-{
-	enum kq_status s;
-
-	args[2 * n] = DB_INT(PAGE_SIZE);
-	args[2 * n + 1] = DB_INT((long long)(page - 1) * PAGE_SIZE);
-	if ((s = db_select(db, a, list, args, 2 * n + 2, rowsize, rows,
-	    nrows)) != KQ_OK)
-		return s;
-	*total = 0;
-	if (*nrows > 0)
-		memcpy(total, *(char **)rows + total_off, sizeof(*total));
-	return KQ_OK;
-}
-
-enum kq_status
-page_select_counted(struct db *db, struct arena *a, struct db_sel *list,
-    struct db_arg *args, size_t n, size_t total_off, struct page_info *pg,
-    size_t rowsize, void *rows, size_t *nrows)
-{
-	enum kq_status	s;
-	long long	total;
-
-	memcpy(args + n, args, n * sizeof(*args));
-	if (pg->each != NULL)	/* an export: the rows, their count unread */
-		return page_select(db, a, list, NULL, args, 2 * n, pg, rowsize,
-		    rows, nrows);
-	if (pg->page < 1)
-		pg->page = 1;
-	if ((s = counted_page(db, a, list, args, n, pg->page, total_off,
-	    rowsize, rows, nrows, &total)) != KQ_OK)
-		return s;
-	if (*nrows > 0 || pg->page == 1) {
-		page_clamp(pg, total);
-		return KQ_OK;
-	}
-	/* past the end: the length from the first page, then the last page */
-	if ((s = counted_page(db, a, list, args, n, 1, total_off, rowsize, rows,
-	    nrows, &total)) != KQ_OK)
-		return s;
-	page_clamp(pg, total);
-	if (pg->page == 1)
-		return KQ_OK;
-	return counted_page(db, a, list, args, n, pg->page, total_off, rowsize,
-	    rows, nrows, &total);
 }

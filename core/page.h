@@ -31,20 +31,4 @@ void		page_clamp(struct page_info *, long long total);
 enum kq_status	page_select(struct db *, struct arena *, struct db_sel *list,
 		    const char *count_sql, struct db_arg *args, size_t n,
 		    struct page_info *pg, size_t rowsize, void *rows, size_t *nrows);
-/* A page of a counted list, in one statement: LIST's last column is the
- * list's length, an uncorrelated subquery (PAGE_COUNT) the server runs once,
- * so the page keeps stopping at its LIMIT.  Its placeholders come first:
- * args[0..n) are the count's, copied after them for the list's (args has
- * room for 2n + 2).  The length is read from the long long at total_off of
- * the first row; a page past the end costs two statements more.  An
- * export (pg->each) streams every row, as page_select does. */
-enum kq_status	page_select_counted(struct db *, struct arena *,
-		    struct db_sel *list, struct db_arg *args, size_t n,
-		    size_t total_off, struct page_info *pg, size_t rowsize,
-		    void *rows, size_t *nrows);
-/* The length column of a counted list, for the member M of row struct ST,
- * from the list's FROM ... WHERE ...: PAGE_COUNT(struct voucher, total, X) */
-#define PAGE_COUNT(st, m, from_where) \
-	DB_COL(st, m, "(SELECT COUNT(*)" from_where ")")
-
 #endif

@@ -61,19 +61,32 @@ static const char SQL_VOUCHER_COUNT[] =
 /* My Vouchers is the hot page: read the account's (uin, id) index newest
  * first and stop at a page (STRAIGHT_JOIN keeps vouchers the driving table);
  * left to itself the optimizer starts from the one template and sorts
- * every row of the account.  The list's length comes in the same statement
- * (page_select_counted). */
+ * every row of the account.  It reads only the columns the list shows.
+ * Most accounts' list is one page, which page_select reads without the
+ * count; the count, when needed, leaves out the template (the filters do
+ * not use it). */
 #define VOUCHER_MINE \
-    " FROM vouchers v FORCE INDEX (k_vouchers_mine)" \
-    " JOIN voucher_templates t ON t.id = v.template_id" VOUCHER_FROZEN_JOIN \
-    " WHERE v.uin = ?" VOUCHER_FILTERS
-static const struct db_col my_count_col[] = {
-	PAGE_COUNT(struct voucher, listed, VOUCHER_MINE),
+    " FROM vouchers v FORCE INDEX (k_vouchers_mine)" VOUCHER_FROZEN_JOIN
+#define VOUCHER_MINE_WHERE	" WHERE v.uin = ?" VOUCHER_FILTERS
+static const struct db_col my_voucher_cols[] = {
+	DB_COL(struct voucher, id, "v.id"),
+	DB_COL(struct voucher, name, "t.name"),
+	DB_ENUM(struct voucher, status, VOUCHER_STATUS, voucher_status_names),
+	DB_ENUM(struct voucher, scope, "t.scope", voucher_scope_names),
+	DB_COL(struct voucher, products, "t.products"),
+	DB_COL(struct voucher, face, "v.face"),
+	DB_COL(struct voucher, balance, "v.balance"),
+	DB_COL(struct voucher, valid_from, "v.valid_from"),
+	DB_COL(struct voucher, valid_to, "v.valid_to"),
 	DB_END
 };
 static struct db_sel SQL_MY_VOUCHER_LIST = DB_SEL(
-    "SELECT STRAIGHT_JOIN {cols}" VOUCHER_MINE " ORDER BY v.id DESC LIMIT ? OFFSET ?",
-    DB_WHOLE(voucher_cols), DB_WHOLE(my_count_col));
+    "SELECT STRAIGHT_JOIN {cols}" VOUCHER_MINE
+    " JOIN voucher_templates t ON t.id = v.template_id" VOUCHER_MINE_WHERE
+    " ORDER BY v.id DESC LIMIT ? OFFSET ?",
+    DB_WHOLE(my_voucher_cols));
+static const char SQL_MY_VOUCHER_COUNT[] =
+    "SELECT COUNT(*)" VOUCHER_MINE VOUCHER_MINE_WHERE;
 static struct db_sel SQL_VOUCHER_GET = DB_SEL(
     "SELECT {cols}" VOUCHER_FROM " WHERE v.id = ? AND (? = 0 OR v.uin = ?)",
     DB_WHOLE(voucher_cols));
@@ -219,18 +232,29 @@ vouchers_name_products(struct db *db, struct arena *a, struct voucher *v,
 	return CATALOG_NAME_ROWS(db, a, v, n, products, product_names);
 }
 
+/* The filter's status, "" for any. */
+static const char *
+status_arg(const struct vfilter *f)
+{
+	return f->status >= 0 ? voucher_status_names[f->status] : "";
+}
+
+/* The filters' arguments after the account's, each twice (the "? = ''
+ * OR" form): status, template, expiry; 6 from args. */
+static void
+filter_args(const struct vfilter *f, struct db_arg *args)
+{
+	args[0] = args[1] = DB_STR(status_arg(f));
+	args[2] = args[3] = DB_INT(f->template_id);
+	args[4] = args[5] = f->expires_ymd ?
+	    DB_TIME(clock_end_of_day(f->expires_ymd)) : DB_NULL;
+}
+
 enum kq_status
 voucher_list(struct db *db, struct arena *a, const struct vfilter *f,
     struct page_info *pg, struct voucher **out, size_t *n)
 {
-	struct db_arg	 args[18];	/* the most: 1 + 2 * 7 + 2 */
-	const char	*status = f->status >= 0 ? voucher_status_names[f->status] : "";
-
-	args[0] = args[1] = DB_INT(f->uin);
-	args[2] = args[3] = DB_STR(status);
-	args[4] = args[5] = DB_INT(f->template_id);
-	args[6] = args[7] = f->expires_ymd ?
-	    DB_TIME(clock_end_of_day(f->expires_ymd)) : DB_NULL;
+	struct db_arg	 args[12];	/* the most: the backend's 10 + 2 */
 	enum kq_status	 s;
 
 	if (f->partner_uin) {
@@ -239,18 +263,32 @@ voucher_list(struct db *db, struct arena *a, const struct vfilter *f,
 		args[0] = DB_INT(f->partner_uin);
 		args[1] = args[2] = DB_INT(f->uin);
 		args[3] = args[4] = DB_STR(purpose);
-		args[5] = args[6] = DB_STR(status);
+		args[5] = args[6] = DB_STR(status_arg(f));
 		s = page_select(db, a, &SQL_PARTNER_VOUCHER_LIST,
 		    SQL_PARTNER_VOUCHER_COUNT, args, 7, pg, sizeof(**out), out, n);
-	} else if (f->uin)	/* the same arguments less the first */
-		s = page_select_counted(db, a, &SQL_MY_VOUCHER_LIST, args + 1, 7,
-		    offsetof(struct voucher, listed), pg, sizeof(**out), out, n);
-	else {
+	} else {
+		args[0] = args[1] = DB_INT(f->uin);
+		filter_args(f, args + 2);
 		args[8] = args[9] = DB_INT(f->issue_id);
 		s = page_select(db, a, &SQL_VOUCHER_LIST, SQL_VOUCHER_COUNT, args,
 		    10, pg, sizeof(**out), out, n);
 	}
 	return s != KQ_OK ? s : vouchers_name_products(db, a, *out, *n);
+}
+
+enum kq_status
+voucher_list_mine(struct db *db, struct arena *a, const struct vfilter *f,
+    struct page_info *pg, struct voucher **out, size_t *n)
+{
+	struct db_arg	 args[9];	/* the account, the filters, 2 */
+	enum kq_status	 s;
+
+	args[0] = DB_INT(f->uin);
+	filter_args(f, args + 1);
+	if ((s = page_select(db, a, &SQL_MY_VOUCHER_LIST, SQL_MY_VOUCHER_COUNT,
+	    args, 7, pg, sizeof(**out), out, n)) != KQ_OK)
+		return s;
+	return vouchers_name_products(db, a, *out, *n);
 }
 
 enum kq_status

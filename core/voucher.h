@@ -41,7 +41,6 @@ struct voucher {
 	enum purpose		 purpose;
 	long long		 partner_uin;
 	long long		 associated;	/* a trial's Type II */
-	long long		 listed;	/* a counted list's length */
 };
 
 /* The columns of struct voucher, from VOUCHER_FROM. */
@@ -91,8 +90,16 @@ struct voucher_new {
 /* Fills product_names of n vouchers from the catalog. */
 enum kq_status	vouchers_name_products(struct db *, struct arena *,
 		    struct voucher *, size_t n);
+/* The backend's list (f->uin 0: every account's) or, with f->partner_uin,
+ * a partner's customer vouchers. */
 enum kq_status	voucher_list(struct db *, struct arena *, const struct vfilter *,
 		    struct page_info *, struct voucher **, size_t *);
+/* My Vouchers: f->uin's, with the columns the list shows (id, name,
+ * status, scope and products, face, balance, validity); no issue or
+ * partner filter. */
+enum kq_status	voucher_list_mine(struct db *, struct arena *,
+		    const struct vfilter *, struct page_info *, struct voucher **,
+		    size_t *);
 /* uin 0 (the backend) reads any account's; else KQ_NOT_FOUND for another's. */
 enum kq_status	voucher_get(struct db *, struct arena *, long long uin,
 		    long long id, struct voucher *);

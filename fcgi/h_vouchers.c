@@ -71,7 +71,8 @@ h_vouchers(struct req *r)
 	f.uin = r->me.uin;
 	f.status = state_index(voucher_status_names, tab);	/* all: -1 */
 	f.expires_ymd = form_int(&r->q, VQ_EXPIRES, 0);
-	if ((s = voucher_list(r->app->db, r->arena, &f, &pg, &rows, &n)) != KQ_OK) {
+	if ((s = voucher_list_mine(r->app->db, r->arena, &f, &pg, &rows,
+	    &n)) != KQ_OK) {
 		fail(r, s);
 		return;
 	}

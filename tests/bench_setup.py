@@ -1,8 +1,8 @@
 """bench_setup.py - set-up and timed steps of make bench: time to create a
 100,000-card batch through the admin form and to download its codes; for
 the wrk runs, a batch of distinct cards, voucher codes to redeem, 20
-vouchers in the demo member's account and the member's session.  Prints
-"name value" lines for bench.sh."""
+vouchers in the bench member's account (bench.sh makes it) and the
+member's session.  Prints "name value" lines for bench.sh."""
 import os
 import sys
 import time
@@ -41,7 +41,7 @@ def main():
         f.write("\n".join(cards) + "\n")
     print("pickup_batch %s" % loc.rsplit("/", 1)[1])
 
-    # vouchers: a template, 20 in the demo account, codes to redeem
+    # vouchers: a template, 20 in the bench account, codes to redeem
     tok = a.csrf_of("/admin/vouchers/templates/new")
     r = a.post("/admin/vouchers/templates", {
         "csrf": tok, "name": "bench", "face": "100", "balance_mode": "carry_over",
@@ -50,7 +50,7 @@ def main():
     tpl = r.header("Location")
     for _ in range(20):
         assert a.post(tpl + "/issue", {"csrf": tok, "mode": "targeted",
-                                       "uins": "100001"}).status == 303
+                                       "uins": "100900"}).status == 303
     r = a.post(tpl + "/issue", {"csrf": tok, "mode": "codes",
                                 "count": sys.argv[2] if len(sys.argv) > 2 else "10000"})
     assert r.status == 303, r
@@ -59,7 +59,7 @@ def main():
         f.write("\n".join(c.replace(" ", "") for c in vcodes) + "\n")
 
     m = Client()
-    assert m.login("demo", "demo1234").status == 303
+    assert m.login("bench", "bench1234").status == 303
     csrf = m.csrf_of("/user/pickup")
     with open(os.path.join(VAR, "bench", "member.env"), "w") as f:
         f.write("kq_member=%s\n%s\n" % (m.cookies["kq_member"], csrf))

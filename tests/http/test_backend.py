@@ -193,6 +193,10 @@ def test_issues_of_a_template_and_who_redeemed():
     r = a.post("/admin/vouchers/templates/%d/issue" % tid,
                {"csrf": a.csrf_of("/admin"), "mode": "targeted", "uins": str(m.uin)})
     assert a.get(r.header("Location")).flash() == ("ok", "issued")
+    # an account's vouchers of one issue: both filters hold
+    both = a.get("/admin/vouchers?uin=%d&issue=%d&status=all" % (m.uin, iid))
+    assert len(re.findall(r'<tr data-id=', both.text)) == 1, both.text[-800:]
+    assert 'data-field="uin" data-value="%d"' % m.uin in both.text
 
 
 def test_home_pages_open_with_counts():
