@@ -1170,7 +1170,8 @@ db_proc_run(struct db *db, struct db_proc *p, const struct db_step *st,
 		for (t = st[i].types, k = 0; *t != '\0'; t++) {
 			if (*t == 'k')
 				continue;
-			if (nargs == 64 || k == DB_STEP_ARGS)
+			if (nargs == sizeof(args) / sizeof(args[0]) ||
+			    k == DB_STEP_ARGS)
 				abort();	/* programmer mistake */
 			args[nargs] = st[i].args[k++];
 			if (args[nargs].type != DBA_NULL &&

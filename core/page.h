@@ -31,4 +31,5 @@ void		page_clamp(struct page_info *, long long total);
 enum kq_status	page_select(struct db *, struct arena *, struct db_sel *list,
 		    const char *count_sql, struct db_arg *args, size_t n,
 		    struct page_info *pg, size_t rowsize, void *rows, size_t *nrows);
+
 #endif

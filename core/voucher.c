@@ -395,7 +395,7 @@ ledger_add(struct db *db, long long id, enum ledger_kind kind,
 	struct db_step st;
 
 	ledger_step(&st, id, kind, order_id, amount, actor);
-	return db_exec(db, st.sql, st.args, 5, NULL, NULL);
+	return db_exec(db, st.sql, st.args, strlen(st.types), NULL, NULL);
 }
 
 enum kq_status
