@@ -2,16 +2,12 @@
  * ratelimit.c - counting failed attempts in the database.
  */
 #include "ratelimit.h"
-#include "state.h"
-
-#define IN_WINDOW \
-    " AND created_at > UTC_TIMESTAMP() - INTERVAL " STR(RL_WINDOW_MIN) " MINUTE)"
 
 const struct db_col attempt_cols[] = {
 	DB_COL(struct attempts, account, "(SELECT COUNT(*) FROM failed_attempts"
-	    " WHERE uin = ? AND kind = ?" IN_WINDOW),
+	    " WHERE uin = ? AND kind = ?" RL_IN_WINDOW),
 	DB_COL(struct attempts, ip, "(SELECT COUNT(*) FROM failed_attempts"
-	    " WHERE client_ip = ? AND kind = ?" IN_WINDOW),
+	    " WHERE client_ip = ? AND kind = ?" RL_IN_WINDOW),
 	DB_END
 };
 static struct db_sel SQL_ATTEMPTS = DB_SEL("SELECT {cols}", DB_WHOLE(attempt_cols));
@@ -65,9 +61,9 @@ attempts_fail(struct db *db, const char *kind, long long uin, const char *ip)
  * client IP over both realms. */
 static const struct db_col login_attempt_cols[] = {
 	DB_COL(struct attempts, account, "(SELECT COUNT(*) FROM failed_logins"
-	    " WHERE login = ? AND realm = ?" IN_WINDOW),
+	    " WHERE login = ? AND realm = ?" RL_IN_WINDOW),
 	DB_COL(struct attempts, ip, "(SELECT COUNT(*) FROM failed_logins"
-	    " WHERE client_ip = ?" IN_WINDOW),
+	    " WHERE client_ip = ?" RL_IN_WINDOW),
 	DB_END
 };
 static struct db_sel SQL_LOGIN_ATTEMPTS = DB_SEL("SELECT {cols}",

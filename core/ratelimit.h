@@ -17,17 +17,33 @@
  * counts in its own query, saving a round trip: it adds attempt_cols as the
  * *first* part of its db_sel (their placeholders then come first) and
  * starts its arguments with attempt_args().
+ *
+ * A change can skip the look-up for a caller with no failure at all in the
+ * window, whom no limit holds back: its statement ends its WHERE with
+ * ATTEMPTS_NONE, whose placeholders (db_step letters ATTEMPT_TYPES) take
+ * attempt_args(), and it changes nothing for a caller with failures, who
+ * then takes the look-up and the limits.  The limits are not written twice.
  */
 #ifndef KQ_RATELIMIT_H
 #define KQ_RATELIMIT_H
 
 #include "arena.h"
 #include "db.h"
+#include "state.h"
 
 #define RL_PER_ACCOUNT	5
 #define RL_PER_IP	20
 #define RL_PER_IP_CLEAN	100
 #define RL_WINDOW_MIN	15
+
+#define RL_IN_WINDOW \
+    " AND created_at > UTC_TIMESTAMP() - INTERVAL " STR(RL_WINDOW_MIN) " MINUTE)"
+#define ATTEMPTS_NONE \
+    " AND NOT EXISTS (SELECT 1 FROM failed_attempts WHERE uin = ? AND kind = ?" \
+    RL_IN_WINDOW \
+    " AND NOT EXISTS (SELECT 1 FROM failed_attempts WHERE client_ip = ?" \
+    " AND kind = ?" RL_IN_WINDOW
+#define ATTEMPT_TYPES	"iaaa"
 
 struct attempts {
 	long long	 account, ip;	/* failures in the window */

@@ -16,6 +16,7 @@
 #include "audit.h"
 #include "catalog.h"
 #include "clock.h"
+#include "ratelimit.h"
 #include "voucher.h"
 
 const struct db_col voucher_cols[] = {
@@ -194,10 +195,17 @@ static const char SQL_VOUCHER_INSERT[] =
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_VOUCHER_WITHDRAW[] =
     "UPDATE vouchers SET status = 'withdrawn', order_id = NULL WHERE id = ?";
-static const char SQL_VOUCHER_ACTIVATE[] =
+#define VOUCHER_ACTIVATE \
     "UPDATE vouchers SET status = 'available', uin = ?, activated_at = UTC_TIMESTAMP()"
-    " WHERE id = ? AND code = ? AND status = 'unactivated'"
-    " AND valid_to >= UTC_TIMESTAMP()";
+#define ACTIVATABLE " AND status = 'unactivated' AND valid_to >= UTC_TIMESTAMP()"
+static const char SQL_VOUCHER_ACTIVATE[] =
+    VOUCHER_ACTIVATE " WHERE id = ? AND code = ?" ACTIVATABLE;
+/* by its code alone, for a caller with no failed attempt; LAST_INSERT_ID(id)
+ * is how an UPDATE hands the row's id to the later steps (MariaDB keeps the
+ * argument as the next LAST_INSERT_ID()) */
+static const char SQL_VOUCHER_ACTIVATE_CLEAN[] =
+    VOUCHER_ACTIVATE ", id = LAST_INSERT_ID(id) WHERE code = ?" ACTIVATABLE
+    ATTEMPTS_NONE;
 /* Stored 'available' and effectively so (not past valid_to). */
 static const char SQL_VOUCHER_FREEZE[] =
     "UPDATE vouchers v" VOUCHER_FROZEN_JOIN
@@ -377,12 +385,12 @@ voucher_unfit(struct db *db, struct arena *a, long long uin,
 /* ------------------------------------------------------------ changes */
 
 /* One ledger row from the voucher's state after a change, as a step of a
- * procedure or on its own. */
+ * procedure or on its own; id 0: the voucher an earlier step kept. */
 static void
 ledger_step(struct db_step *st, long long id, enum ledger_kind kind,
     long long order_id, long long amount, const char *actor)
 {
-	*st = (struct db_step){ SQL_LEDGER_ADD, "siisi", {
+	*st = (struct db_step){ SQL_LEDGER_ADD, id ? "siisi" : "siisk", {
 	    DB_STR(ledger_kind_names[kind]),
 	    order_id ? DB_INT(order_id) : DB_NULL, DB_INT(amount),
 	    DB_STR(actor), DB_INT(id) }, KQ_OK, 0 };
@@ -497,6 +505,22 @@ voucher_activate(struct db *db, long long uin, long long id, const char *code,
 
 	ledger_step(&st[1], id, LK_ACTIVATE, 0, 0, actor);
 	return db_proc_run(db, &PROC_ACTIVATE, st, 2, NULL);
+}
+
+static struct db_proc PROC_ACTIVATE_CLEAN = DB_PROC("activate_clean");
+
+enum kq_status
+voucher_activate_clean(struct db *db, long long uin, const char *ip,
+    const char *code, const char *actor, long long *id)
+{
+	struct db_step	st[2] = {
+		{ SQL_VOUCHER_ACTIVATE_CLEAN, "ia" ATTEMPT_TYPES, { DB_INT(uin),
+		    DB_STR(code) }, KQ_NOT_FOUND, 1 },
+	};
+
+	attempt_args(st[0].args + 2, "redeem", uin, ip);
+	ledger_step(&st[1], 0, LK_ACTIVATE, 0, 0, actor);
+	return db_proc_run(db, &PROC_ACTIVATE_CLEAN, st, 2, id);
 }
 
 enum kq_status

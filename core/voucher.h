@@ -143,6 +143,13 @@ enum kq_status	vouchers_ledger_issue(struct db *, long long issue_id,
  * another request activated it first. */
 enum kq_status	voucher_activate(struct db *, long long uin, long long id,
 		    const char *code, const char *actor);
+/* The same by the code alone, for a member with no failed attempt in the
+ * window (ratelimit.h): one CALL; *id gets the voucher's.  KQ_NOT_FOUND
+ * when it changed nothing: no such code, not redeemable now, another
+ * request first, or failures to count; the look-up then says which. */
+enum kq_status	voucher_activate_clean(struct db *, long long uin,
+		    const char *ip, const char *code, const char *actor,
+		    long long *id);
 /* KQ_VOUCHER_NOT_APPLICABLE when it is no longer available. */
 enum kq_status	voucher_freeze(struct db *, long long uin, long long id,
 		    long long order_id, const char *actor);

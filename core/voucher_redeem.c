@@ -68,10 +68,14 @@ redeem_confirm(struct db *db, struct arena *a, const struct principal *me,
 	const char	*actor;
 	enum kq_status	 s;
 
-	if ((s = redeemable(db, a, me->uin, ip, code, &v)) != KQ_OK)
-		return s;
 	if ((actor = principal_actor(a, me)) == NULL)
 		return KQ_UNAVAILABLE;
+	/* most members have no failed attempt: one CALL, no look-up */
+	if ((s = voucher_activate_clean(db, me->uin, ip, code, actor,
+	    voucher_id)) != KQ_NOT_FOUND)
+		return s;
+	if ((s = redeemable(db, a, me->uin, ip, code, &v)) != KQ_OK)
+		return s;
 	if ((s = voucher_activate(db, me->uin, v.id, code, actor)) != KQ_OK)
 		return s;
 	*voucher_id = v.id;

@@ -96,6 +96,67 @@ unknown_codes_count_to_the_limit(void **state)
 	    KQ_RATE_LIMITED);
 }
 
+static int
+unactivated(const char *code)
+{
+	struct db_arg	a = DB_STR(code);
+	long long	n;
+
+	assert_int_equal(db_scalar(tdb, "SELECT COUNT(*) FROM vouchers WHERE"
+	    " code = ? AND status = 'unactivated'", &a, 1, &n), KQ_OK);
+	return n == 1;
+}
+
+/* A member with no failed attempt redeems in one CALL (no look-up); one
+ * with failures, or behind an IP with failures, changes nothing there and
+ * takes the look-up, whose limits still hold a real code back. */
+static void
+failures_take_the_look_up(void **state)
+{
+	struct principal m, other, guesser;
+	struct code_list l;
+	long long	 id, vid;
+	char		 unknown[VCODE_LEN + 1];
+	int		 i;
+	(void)state;
+
+	new_member(&m);
+	new_member(&other);
+	new_member(&guesser);
+	codes_new(4, &l);
+	assert_int_equal(voucher_activate_clean(tdb, m.uin, "10.2.0.1", l.codes[0],
+	    "member:t", &id), KQ_OK);
+	assert_int_equal(count("SELECT uin FROM vouchers WHERE id = ?", id), m.uin);
+	assert_int_equal(count("SELECT COUNT(*) FROM voucher_ledger WHERE"
+	    " voucher_id = ? AND kind = 'activate' AND balance = 2000", id), 1);
+	/* once only, on this path too */
+	assert_int_equal(voucher_activate_clean(tdb, other.uin, "10.2.0.2",
+	    l.codes[0], "member:t", &vid), KQ_NOT_FOUND);
+
+	/* one failure: nothing changes here, the look-up lets it through */
+	assert_int_equal(vcode_generate(unknown), 0);
+	assert_int_equal(redeem_confirm(tdb, &ta, &m, "10.2.0.1", unknown, &vid),
+	    KQ_CODE_UNKNOWN);
+	assert_int_equal(voucher_activate_clean(tdb, m.uin, "10.2.0.1", l.codes[1],
+	    "member:t", &vid), KQ_NOT_FOUND);
+	assert_true(unactivated(l.codes[1]));
+	assert_int_equal(redeem_confirm(tdb, &ta, &m, "10.2.0.1", l.codes[1], &vid),
+	    KQ_OK);
+	/* another account's failure from the same IP counts for the IP */
+	assert_int_equal(voucher_activate_clean(tdb, other.uin, "10.2.0.1",
+	    l.codes[2], "member:t", &vid), KQ_NOT_FOUND);
+
+	/* over the limit a real code is refused at confirmation too */
+	for (i = 0; i < RL_PER_ACCOUNT; i++) {
+		assert_int_equal(vcode_generate(unknown), 0);
+		assert_int_equal(redeem_confirm(tdb, &ta, &guesser, "10.2.0.9",
+		    unknown, &vid), KQ_CODE_UNKNOWN);
+	}
+	assert_int_equal(redeem_confirm(tdb, &ta, &guesser, "10.2.0.9",
+	    l.codes[3], &vid), KQ_RATE_LIMITED);
+	assert_true(unactivated(l.codes[3]));
+}
+
 struct redeem_call {
 	struct principal	m;
 	const char		*code;
@@ -138,6 +199,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(once_only),
 		cmocka_unit_test(unknown_codes_count_to_the_limit),
+		cmocka_unit_test(failures_take_the_look_up),
 		cmocka_unit_test(a_failed_redemption_writes_nothing),
 	};
 	return cmocka_run_group_tests_name("voucher_redeem", tests, db_setup,
