@@ -5,6 +5,7 @@
 #include "dbtest.h"
 #include "order.h"
 #include "pickup_batch.h"
+#include "ratelimit.h"
 
 struct cards {
 	char	code[8][CARD_LEN + 1];
@@ -128,6 +129,53 @@ claim_once_cancel_gives_back(void **state)
 	    &oid2), KQ_OK);
 }
 
+/* A member with a failure under the limits picks up as any other (the
+ * Windows surcharge due, the instance held); over the limit a real card is
+ * refused with nothing written. */
+static void
+a_member_with_failures_and_the_limit(void **state)
+{
+	struct principal	 m, guesser;
+	struct order		 o;
+	struct cards		 c;
+	long long		 oid;
+	char			 unknown[CARD_LEN + 1];
+	int			 i;
+	(void)state;
+
+	new_member(&m);
+	new_member(&guesser);
+	cards_new(PP_CVM, 3, &c);
+	assert_int_equal(attempts_fail(tdb, "pickup", m.uin, "10.3.0.1"), KQ_OK);
+	assert_int_equal(order_pickup(tdb, &ta, &m, "10.3.0.1", c.code[0], "",
+	    &oid), KQ_OS_REQUIRED);
+	assert_int_equal(order_pickup(tdb, &ta, &m, "10.3.0.1", c.code[0],
+	    "win2022", &oid), KQ_OK);
+	assert_int_equal(order_get(tdb, &ta, m.uin, oid, &o), KQ_OK);
+	assert_int_equal(o.status, OS_AWAITING_PAYMENT);
+	assert_int_equal(o.amount, 100000 + 15000);
+	assert_int_equal(o.cash, 15000);
+	assert_int_equal(o.instance, IS_HELD);
+	assert_int_equal(order_pickup(tdb, &ta, &m, "10.3.0.1", c.code[0],
+	    "win2022", &oid), KQ_CARD_USED);
+
+	for (i = 0; i < RL_PER_ACCOUNT; i++) {
+		assert_int_equal(card_generate(unknown), 0);
+		assert_int_equal(order_pickup(tdb, &ta, &guesser, "10.3.0.9", unknown,
+		    "debian12", &oid), KQ_CARD_UNKNOWN);
+	}
+	assert_int_equal(order_pickup(tdb, &ta, &guesser, "10.3.0.9", c.code[1],
+	    "debian12", &oid), KQ_RATE_LIMITED);
+	assert_int_equal(count("SELECT COUNT(*) FROM orders WHERE uin = ?",
+	    guesser.uin), 0);
+	/* a virtual host: no OS, whatever is asked */
+	cards_new(PP_VHOST, 1, &c);
+	assert_int_equal(order_pickup(tdb, &ta, &m, "10.3.0.2", c.code[0],
+	    "debian12", &oid), KQ_OK);
+	assert_int_equal(count("SELECT COUNT(*) FROM provision_outbox WHERE"
+	    " order_id = ? AND os IS NULL AND status = 'pending'", oid), 1);
+}
+
 struct pickup_call {
 	struct principal	m;
 	const char		*code;
@@ -171,6 +219,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(offer_os_rules_and_surcharge),
 		cmocka_unit_test(claim_once_cancel_gives_back),
+		cmocka_unit_test(a_member_with_failures_and_the_limit),
 		cmocka_unit_test(a_failed_pickup_writes_nothing),
 	};
 	return cmocka_run_group_tests_name("pickup", tests, db_setup, db_teardown);
