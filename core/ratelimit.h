@@ -23,6 +23,10 @@
  * ATTEMPTS_NONE, whose placeholders (db_step letters ATTEMPT_TYPES) take
  * attempt_args(), and it changes nothing for a caller with failures, who
  * then takes the look-up and the limits.  The limits are not written twice.
+ * In a change's transaction (REPEATABLE READ) those reads lock the ranges
+ * of failed_attempts they scanned until it commits: a failure being
+ * recorded there meanwhile waits that long, and cannot deadlock with it
+ * (the recording is a statement of its own and holds nothing it needs).
  */
 #ifndef KQ_RATELIMIT_H
 #define KQ_RATELIMIT_H
