@@ -184,7 +184,9 @@ struct db_step {
 	struct db_arg	 args[DB_STEP_ARGS];	/* one per letter but k */
 	enum kq_status	 none;		/* when it changes no row: roll back
 					   and return this; KQ_OK: no check */
-	int		 keep;		/* its insert id is k in later steps */
+	int		 keep;		/* its LAST_INSERT_ID() (an insert's id,
+					   or an UPDATE's LAST_INSERT_ID(expr))
+					   is k in later steps */
 };
 struct db_proc {
 	const char	*name;		/* [a-z_], short */

@@ -195,17 +195,16 @@ static const char SQL_VOUCHER_INSERT[] =
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_VOUCHER_WITHDRAW[] =
     "UPDATE vouchers SET status = 'withdrawn', order_id = NULL WHERE id = ?";
+/* by its code (unique); LAST_INSERT_ID(id) is how an UPDATE hands the
+ * row's id to the later steps (MariaDB keeps the argument as the next
+ * LAST_INSERT_ID()) */
 #define VOUCHER_ACTIVATE \
-    "UPDATE vouchers SET status = 'available', uin = ?, activated_at = UTC_TIMESTAMP()"
-#define ACTIVATABLE " AND status = 'unactivated' AND valid_to >= UTC_TIMESTAMP()"
-static const char SQL_VOUCHER_ACTIVATE[] =
-    VOUCHER_ACTIVATE " WHERE id = ? AND code = ?" ACTIVATABLE;
-/* by its code alone, for a caller with no failed attempt; LAST_INSERT_ID(id)
- * is how an UPDATE hands the row's id to the later steps (MariaDB keeps the
- * argument as the next LAST_INSERT_ID()) */
-static const char SQL_VOUCHER_ACTIVATE_CLEAN[] =
-    VOUCHER_ACTIVATE ", id = LAST_INSERT_ID(id) WHERE code = ?" ACTIVATABLE
-    ATTEMPTS_NONE;
+    "UPDATE vouchers SET status = 'available', uin = ?, activated_at = UTC_TIMESTAMP()," \
+    " id = LAST_INSERT_ID(id) WHERE code = ? AND status = 'unactivated'" \
+    " AND valid_to >= UTC_TIMESTAMP()"
+static const char SQL_VOUCHER_ACTIVATE[] = VOUCHER_ACTIVATE;
+/* for a caller with no failed attempt, without the look-up */
+static const char SQL_VOUCHER_ACTIVATE_CLEAN[] = VOUCHER_ACTIVATE ATTEMPTS_NONE;
 /* Stored 'available' and effectively so (not past valid_to). */
 static const char SQL_VOUCHER_FREEZE[] =
     "UPDATE vouchers v" VOUCHER_FROZEN_JOIN
@@ -492,35 +491,26 @@ vouchers_ledger_issue(struct db *db, long long issue_id, const char *actor)
 /* Redemptions must sustain thousands a second: the activation and its
  * ledger row are one CALL. */
 static struct db_proc PROC_ACTIVATE = DB_PROC("activate");
-
-enum kq_status
-voucher_activate(struct db *db, long long uin, long long id, const char *code,
-    const char *actor)
-{
-	struct db_step	st[2] = {
-		/* another request that won the race leaves no row to change */
-		{ SQL_VOUCHER_ACTIVATE, "iia", { DB_INT(uin), DB_INT(id),
-		    DB_STR(code) }, KQ_CODE_USED, 0 },
-	};
-
-	ledger_step(&st[1], id, LK_ACTIVATE, 0, 0, actor);
-	return db_proc_run(db, &PROC_ACTIVATE, st, 2, NULL);
-}
-
 static struct db_proc PROC_ACTIVATE_CLEAN = DB_PROC("activate_clean");
 
 enum kq_status
-voucher_activate_clean(struct db *db, long long uin, const char *ip,
-    const char *code, const char *actor, long long *id)
+voucher_activate(struct db *db, long long uin, const char *ip,
+    const char *code, int looked_up, const char *actor, long long *id)
 {
+	/* a row left unchanged: another request won the race, or (not looked
+	 * up) the look-up is to say why */
 	struct db_step	st[2] = {
-		{ SQL_VOUCHER_ACTIVATE_CLEAN, "ia" ATTEMPT_TYPES, { DB_INT(uin),
-		    DB_STR(code) }, KQ_NOT_FOUND, 1 },
+		{ looked_up ? SQL_VOUCHER_ACTIVATE : SQL_VOUCHER_ACTIVATE_CLEAN,
+		    looked_up ? "ia" : "ia" ATTEMPT_TYPES,
+		    { DB_INT(uin), DB_STR(code) },
+		    looked_up ? KQ_CODE_USED : KQ_NOT_FOUND, 1 },
 	};
 
-	attempt_args(st[0].args + 2, "redeem", uin, ip);
+	if (!looked_up)
+		attempt_args(st[0].args + 2, "redeem", uin, ip);
 	ledger_step(&st[1], 0, LK_ACTIVATE, 0, 0, actor);
-	return db_proc_run(db, &PROC_ACTIVATE_CLEAN, st, 2, id);
+	return db_proc_run(db, looked_up ? &PROC_ACTIVATE : &PROC_ACTIVATE_CLEAN,
+	    st, 2, id);
 }
 
 enum kq_status

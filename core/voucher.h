@@ -139,16 +139,15 @@ enum kq_status	vouchers_withdraw_associated(struct db *, struct arena *,
 /* The 'issue' ledger rows of every voucher of an issue. */
 enum kq_status	vouchers_ledger_issue(struct db *, long long issue_id,
 		    const char *actor);
-/* A transaction of its own (not inside db_txn()); KQ_CODE_USED when
- * another request activated it first. */
-enum kq_status	voucher_activate(struct db *, long long uin, long long id,
-		    const char *code, const char *actor);
-/* The same by the code alone, for a member with no failed attempt in the
- * window (ratelimit.h): one CALL; *id gets the voucher's.  KQ_NOT_FOUND
- * when it changed nothing: no such code, not redeemable now, another
- * request first, or failures to count; the look-up then says which. */
-enum kq_status	voucher_activate_clean(struct db *, long long uin,
-		    const char *ip, const char *code, const char *actor,
+/* Activates the code's voucher for uin, with its ledger row: one CALL, a
+ * transaction of its own (not inside db_txn()); *id gets the voucher's.
+ * looked_up, after the look-up and its limits: KQ_CODE_USED when another
+ * request activated it first.  Else only for a member with no failed
+ * attempt in the window, the account's nor ip's (ratelimit.h); KQ_NOT_FOUND
+ * when it changed nothing (no such code, not redeemable now, another
+ * request first, or failures to count): the look-up says which. */
+enum kq_status	voucher_activate(struct db *, long long uin, const char *ip,
+		    const char *code, int looked_up, const char *actor,
 		    long long *id);
 /* KQ_VOUCHER_NOT_APPLICABLE when it is no longer available. */
 enum kq_status	voucher_freeze(struct db *, long long uin, long long id,

@@ -71,13 +71,10 @@ redeem_confirm(struct db *db, struct arena *a, const struct principal *me,
 	if ((actor = principal_actor(a, me)) == NULL)
 		return KQ_UNAVAILABLE;
 	/* most members have no failed attempt: one CALL, no look-up */
-	if ((s = voucher_activate_clean(db, me->uin, ip, code, actor,
+	if ((s = voucher_activate(db, me->uin, ip, code, 0, actor,
 	    voucher_id)) != KQ_NOT_FOUND)
 		return s;
 	if ((s = redeemable(db, a, me->uin, ip, code, &v)) != KQ_OK)
 		return s;
-	if ((s = voucher_activate(db, me->uin, v.id, code, actor)) != KQ_OK)
-		return s;
-	*voucher_id = v.id;
-	return KQ_OK;
+	return voucher_activate(db, me->uin, ip, code, 1, actor, voucher_id);
 }

@@ -124,27 +124,27 @@ failures_take_the_look_up(void **state)
 	new_member(&other);
 	new_member(&guesser);
 	codes_new(4, &l);
-	assert_int_equal(voucher_activate_clean(tdb, m.uin, "10.2.0.1", l.codes[0],
-	    "member:t", &id), KQ_OK);
+	assert_int_equal(voucher_activate(tdb, m.uin, "10.2.0.1", l.codes[0],
+	    0, "member:t", &id), KQ_OK);
 	assert_int_equal(count("SELECT uin FROM vouchers WHERE id = ?", id), m.uin);
 	assert_int_equal(count("SELECT COUNT(*) FROM voucher_ledger WHERE"
 	    " voucher_id = ? AND kind = 'activate' AND balance = 2000", id), 1);
 	/* once only, on this path too */
-	assert_int_equal(voucher_activate_clean(tdb, other.uin, "10.2.0.2",
-	    l.codes[0], "member:t", &vid), KQ_NOT_FOUND);
+	assert_int_equal(voucher_activate(tdb, other.uin, "10.2.0.2",
+	    l.codes[0], 0, "member:t", &vid), KQ_NOT_FOUND);
 
 	/* one failure: nothing changes here, the look-up lets it through */
 	assert_int_equal(vcode_generate(unknown), 0);
 	assert_int_equal(redeem_confirm(tdb, &ta, &m, "10.2.0.1", unknown, &vid),
 	    KQ_CODE_UNKNOWN);
-	assert_int_equal(voucher_activate_clean(tdb, m.uin, "10.2.0.1", l.codes[1],
-	    "member:t", &vid), KQ_NOT_FOUND);
+	assert_int_equal(voucher_activate(tdb, m.uin, "10.2.0.1", l.codes[1],
+	    0, "member:t", &vid), KQ_NOT_FOUND);
 	assert_true(unactivated(l.codes[1]));
 	assert_int_equal(redeem_confirm(tdb, &ta, &m, "10.2.0.1", l.codes[1], &vid),
 	    KQ_OK);
 	/* another account's failure from the same IP counts for the IP */
-	assert_int_equal(voucher_activate_clean(tdb, other.uin, "10.2.0.1",
-	    l.codes[2], "member:t", &vid), KQ_NOT_FOUND);
+	assert_int_equal(voucher_activate(tdb, other.uin, "10.2.0.1",
+	    l.codes[2], 0, "member:t", &vid), KQ_NOT_FOUND);
 
 	/* over the limit a real code is refused at confirmation too */
 	for (i = 0; i < RL_PER_ACCOUNT; i++) {
