@@ -9,6 +9,9 @@
  *                 --scenario S --amount A [--months M]
  *   kaquanctl [--config FILE] sweep
  *   kaquanctl [--config FILE] provision
+ *   kaquanctl [--config FILE] apikey add --name N [--scope S,...]
+ *   kaquanctl [--config FILE] apikey revoke --key ID
+ *   kaquanctl [--config FILE] apikey list
  *
  * Passwords are read from standard input (one line).  Ids go to stdout;
  * errors are one line on stderr and a non-zero exit.  Options are checked
@@ -22,11 +25,13 @@
 #include <string.h>
 
 #include "account.h"
+#include "apikey.h"
 #include "auth.h"
 #include "catalog.h"
 #include "config.h"
 #include "db.h"
 #include "form.h"
+#include "idempotency.h"
 #include "migrate.h"
 #include "order.h"
 #include "provision.h"
@@ -80,15 +85,30 @@ static const struct field order_fields[OR__MAX] = {
 	[OR_BILLING] = { .name = "billing", .type = FT_OPTION, .required = 1,
 	  .options = opt_billing },
 	[OR_SCENARIO] = { .name = "scenario", .type = FT_TEXT, .required = 1,
-	  .pattern = "purchase|renew|upgrade|bandwidth_upgrade|change_os|"
-	  "trial_convert|register|first_year|transfer_in" },
+	  .pattern = ORDER_SCENARIOS },
 	[OR_AMOUNT] = { .name = "amount", .type = FT_MONEY, .required = 1 },
 	[OR_MONTHS] = { .name = "months", .type = FT_INT, .min = 0, .max = 1200 },
 };
 static const struct form_def order_form = FORM_DEF(order_fields);
 
+enum { AK_NAME, AK_SCOPE, AK__MAX };
+static const struct field apikey_fields[AK__MAX] = {
+	[AK_NAME] = { .name = "name", .type = FT_TEXT, .required = 1, .maxlen = 100 },
+	[AK_SCOPE] = { .name = "scope", .type = FT_TEXT,
+	  .pattern = "all|((orders|vouchers|pickup|partner),)*"
+	  "(orders|vouchers|pickup|partner)" },
+};
+static const struct form_def apikey_form = FORM_DEF(apikey_fields);
+
+enum { AR_KEY, AR__MAX };
+static const struct field revoke_fields[AR__MAX] = {
+	[AR_KEY] = { .name = "key", .type = FT_TEXT, .required = 1,
+	  .pattern = "kq_[0-9a-f]{20}" },
+};
+static const struct form_def revoke_form = FORM_DEF(revoke_fields);
+
 enum cmd { C_MIGRATE, C_ADMIN_ADD, C_ACCOUNT_ADD, C_USER_ADD, C_ORDER_CREATE,
-	C_SWEEP, C_PROVISION };
+	C_SWEEP, C_PROVISION, C_APIKEY_ADD, C_APIKEY_REVOKE, C_APIKEY_LIST };
 static const struct command {
 	const char		*name;		/* one or two words */
 	enum cmd		 cmd;
@@ -110,6 +130,13 @@ static const struct command {
 	  "times out unpaid orders, expires vouchers, ends old sessions (run from cron)" },
 	{ "provision", C_PROVISION, NULL, 0,
 	  "the demo provisioner: boots pending pick-up servers, releases refunded ones" },
+	{ "apikey add", C_APIKEY_ADD, &apikey_form, 0,
+	  "makes an API key (--scope: orders,vouchers,pickup,partner or all, the"
+	  " default); prints its id, then its secret, which is not shown again" },
+	{ "apikey revoke", C_APIKEY_REVOKE, &revoke_form, 0,
+	  "revokes an API key: its next request is refused" },
+	{ "apikey list", C_APIKEY_LIST, NULL, 0,
+	  "lists the API keys: id, scopes, made, revoked, name" },
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -376,14 +403,52 @@ main(int argc, char *argv[])
 		/* orders past their payment window, expired vouchers, sessions */
 		struct session_policy pol = { cfg.session_idle_minutes,
 		    cfg.session_absolute_hours };
-		unsigned long long sessions;
+		unsigned long long sessions, answers;
 		int orders, vouchers;
 
 		check(db, orders_time_out(db, &a, 0, &orders), "sweep");
 		check(db, vouchers_expire(db, &a, &vouchers), "sweep");
 		check(db, session_sweep(db, &pol, &sessions), "sweep");
-		printf("%d orders timed out, %d vouchers expired, %llu sessions ended\n",
-		    orders, vouchers, sessions);
+		check(db, idem_sweep(db, &answers), "sweep");
+		printf("%d orders timed out, %d vouchers expired, %llu sessions ended,"
+		    " %llu API answers forgotten\n", orders, vouchers, sessions,
+		    answers);
+		break;
+	}
+	case C_APIKEY_ADD: {
+		char key_id[API_KEY_ID_LEN + 1], secret[API_SECRET_LEN + 1];
+
+		if (cfg.api_seal_key == NULL)
+			die("no api_seal_key in %s: the API is off (set it to 64"
+			    " random hex digits)", config_path);
+		check(db, apikey_add(db, cfg.api_seal_key, f.v[AK_NAME].s,
+		    apikey_scopes_parse(form_str(&f, AK_SCOPE, "all")), key_id,
+		    secret), "apikey");
+		printf("%s\n%s\n", key_id, secret);
+		break;
+	}
+	case C_APIKEY_REVOKE:
+		s = apikey_revoke(db, f.v[AR_KEY].s);
+		if (s == KQ_NOT_FOUND)
+			die("--key: no such key, or it is revoked already");
+		check(db, s, "apikey");
+		break;
+	case C_APIKEY_LIST: {
+		struct api_key	*k;
+		size_t		 n;
+		char		 made[32], gone[32];
+
+		check(db, apikey_list(db, &a, &k, &n), "apikey");
+		for (j = 0; j < n; j++) {
+			strftime(made, sizeof(made), "%Y-%m-%dT%H:%M:%SZ",
+			    gmtime(&k[j].created_at));
+			if (k[j].revoked_at)
+				strftime(gone, sizeof(gone), "%Y-%m-%dT%H:%M:%SZ",
+				    gmtime(&k[j].revoked_at));
+			printf("%s\t%s\t%s\t%s\t%s\n", k[j].key_id,
+			    k[j].scopes_text, made, k[j].revoked_at ? gone : "-",
+			    k[j].name);
+		}
 		break;
 	}
 	case C_PROVISION: {

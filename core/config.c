@@ -43,6 +43,7 @@ static const struct ckey keys[] = {
 	S("db_name", db.name),
 	I("db_timeout", db.timeout, 1, 3600),
 	I("hash_concurrency", hash_concurrency, 0, 64),
+	S("api_seal_key", api_seal_key),
 };
 
 static void
@@ -132,6 +133,13 @@ config_load(const char *path, struct config *c, char *err, size_t errsz)
 			*(int *)((char *)c + keys[i].off) = (int)n;
 	}
 	fclose(f);
+	if (c->api_seal_key != NULL && (strlen(c->api_seal_key) != 64 ||
+	    strspn(c->api_seal_key, "0123456789abcdefABCDEF") != 64)) {
+		snprintf(err, errsz, "%s: api_seal_key must be 64 hex digits"
+		    " (32 random bytes)", path);
+		config_free(c);
+		return -1;
+	}
 	if (c->hash_concurrency < 0)
 		c->hash_concurrency = c->workers > 1 ? c->workers / 2 : 1;
 	return 0;

@@ -39,6 +39,10 @@ struct order {
 	time_t			 instance_ended;	/* ended or cancelled */
 };
 
+/* The scenarios an order may have (SPEC §5), a pattern for the forms. */
+#define ORDER_SCENARIOS	"purchase|renew|upgrade|bandwidth_upgrade|change_os|" \
+	"trial_convert|register|first_year|transfer_in"
+
 /* As the host billing system creates one; KQ_INVALID_FIELD for an unknown
  * product. */
 enum kq_status	order_create(struct db *, long long uin, const char *product,

@@ -40,6 +40,9 @@ static const struct {
 	{ 409, "conflict",		"已存在。" },				/* KQ_CONFLICT */
 	{ 503, "unavailable",		"服务暂时不可用,请稍后重试。" },	/* KQ_UNAVAILABLE */
 	{ 503, "busy",			"正在登录的人较多,请几秒后重试。" },	/* KQ_BUSY */
+	{ 401, "unauthorized",		"签名无效、已过期,或 API 密钥不存在或已吊销。" },	/* KQ_UNAUTHORIZED */
+	{ 409, "idempotency_mismatch",	"该幂等键已用于另一个请求。" },		/* KQ_IDEMPOTENCY_MISMATCH */
+	{ 409, "idempotency_in_progress", "该幂等键的第一个请求仍在处理中,请稍后重试。" },	/* KQ_IDEMPOTENCY_BUSY */
 };
 
 int

@@ -40,6 +40,9 @@ enum kq_status {
 	KQ_CONFLICT,		/* a unique key already taken (CLI, admin forms) */
 	KQ_UNAVAILABLE,		/* database down, out of memory: try again */
 	KQ_BUSY,		/* every password-hash slot taken: try again */
+	KQ_UNAUTHORIZED,	/* the API: no, a bad or a stale signature */
+	KQ_IDEMPOTENCY_MISMATCH, /* the API: a key reused for another request */
+	KQ_IDEMPOTENCY_BUSY,	/* the API: the key's first request still runs */
 	KQ_STATUS__MAX
 };
 

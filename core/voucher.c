@@ -54,11 +54,12 @@ const struct db_col voucher_cols[] = {
 
 static struct db_sel SQL_VOUCHER_LIST = DB_SEL(
     "SELECT {cols}" VOUCHER_FROM " WHERE (? = 0 OR v.uin = ?)" VOUCHER_FILTERS
-    " AND (? = 0 OR v.issue_id = ?) ORDER BY v.id DESC LIMIT ? OFFSET ?",
+    " AND (? = 0 OR v.issue_id = ?) AND (? = 0 OR v.id < ?)"
+    " ORDER BY v.id DESC LIMIT ? OFFSET ?",
     DB_WHOLE(voucher_cols));
 static const char SQL_VOUCHER_COUNT[] =
     "SELECT COUNT(*)" VOUCHER_FROM " WHERE (? = 0 OR v.uin = ?)" VOUCHER_FILTERS
-    " AND (? = 0 OR v.issue_id = ?)";
+    " AND (? = 0 OR v.issue_id = ?) AND (? = 0 OR v.id < ?)";
 /* My Vouchers is the hot page: read the account's (uin, id) index newest
  * first and stop at a page (STRAIGHT_JOIN keeps vouchers the driving table);
  * left to itself the optimizer starts from the one template and sorts
@@ -261,7 +262,7 @@ enum kq_status
 voucher_list(struct db *db, struct arena *a, const struct vfilter *f,
     struct page_info *pg, struct voucher **out, size_t *n)
 {
-	struct db_arg	 args[12];	/* the most: the backend's 10 + 2 */
+	struct db_arg	 args[14];	/* the most: the backend's 12 + 2 */
 	enum kq_status	 s;
 
 	if (f->partner_uin) {
@@ -277,8 +278,9 @@ voucher_list(struct db *db, struct arena *a, const struct vfilter *f,
 		args[0] = args[1] = DB_INT(f->uin);
 		filter_args(f, args + 2);
 		args[8] = args[9] = DB_INT(f->issue_id);
+		args[10] = args[11] = DB_INT(f->before_id);
 		s = page_select(db, a, &SQL_VOUCHER_LIST, SQL_VOUCHER_COUNT, args,
-		    10, pg, sizeof(**out), out, n);
+		    12, pg, sizeof(**out), out, n);
 	}
 	return s != KQ_OK ? s : vouchers_name_products(db, a, *out, *n);
 }

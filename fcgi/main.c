@@ -29,6 +29,7 @@
 #include "log.h"
 #include "shared.h"
 #include "tmpl.h"
+#include "api.h"
 #include "worker.h"
 
 #define MAX_WORKERS	256
@@ -220,7 +221,8 @@ reload(void)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: kaquan-fcgi [--config FILE] [--check]\n");
+	fprintf(stderr, "usage: kaquan-fcgi [--config FILE] [--check]\n"
+	    "       kaquan-fcgi --api-routes\n");
 	exit(2);
 }
 
@@ -238,6 +240,10 @@ main(int argc, char *argv[])
 			config_path = argv[++i];
 		else if (strcmp(argv[i], "--check") == 0)
 			check_only = 1;
+		else if (strcmp(argv[i], "--api-routes") == 0) {
+			api_routes_print(stdout);	/* the OpenAPI check's */
+			return 0;
+		}
 		else
 			usage();
 	}

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "i18n.h"
 #include "request.h"
 #include "routes.h"
@@ -218,20 +219,18 @@ route_find(struct req *r)
 }
 
 static int
-query_allowed(const struct route *rt, const char *key)
+query_allowed(const struct form_def *form, const char *key)
 {
 	size_t i;
 
-	for (i = 0; rt->query != NULL && i < rt->query->n; i++)
-		if (strcmp(rt->query->fields[i].name, key) == 0)
+	for (i = 0; form != NULL && i < form->n; i++)
+		if (strcmp(form->fields[i].name, key) == 0)
 			return 1;
 	return 0;
 }
 
-/* The query string: only the route's keys, each once, then typed by the
- * route's form (a bad value is a 422 before any handler runs). */
-static enum kq_status
-read_query(struct req *r)
+enum kq_status
+query_read(struct req *r, const struct form_def *form)
 {
 	const char	*qs = FCGX_GetParam("QUERY_STRING", r->fcgx->envp);
 	enum kq_status	 s;
@@ -244,33 +243,35 @@ read_query(struct req *r)
 			return s == KQ_TOO_LARGE ? KQ_BAD_REQUEST : s;
 	}
 	for (i = 0; i < r->query.n; i++) {
-		if (!query_allowed(r->route, r->query.v[i].name))
+		if (!query_allowed(form, r->query.v[i].name))
 			return KQ_BAD_REQUEST;
 		for (j = 0; j < i; j++)	/* duplicates are ambiguous */
 			if (strcmp(r->query.v[j].name, r->query.v[i].name) == 0)
 				return KQ_BAD_REQUEST;
 	}
 	r->page = 1;
-	if (r->route->query == NULL)
+	if (form == NULL)
 		return KQ_OK;
-	if ((s = form_parse(r->arena, r->route->query, &r->query, &r->q)) != KQ_OK)
+	if ((s = form_parse(r->arena, form, &r->query, &r->q)) != KQ_OK)
 		return s;
-	for (i = 0; i < r->route->query->n; i++)
-		if (strcmp(r->route->query->fields[i].name, "page") == 0)
+	for (i = 0; i < form->n; i++)
+		if (strcmp(form->fields[i].name, "page") == 0)
 			r->page = (int)form_int(&r->q, (int)i, 1);
 	return KQ_OK;
 }
 
-static enum kq_status
-read_body(struct req *r)
+enum kq_status
+body_read(struct req *r, size_t max, const char *type, char **out,
+    size_t *outlen)
 {
 	const char	*cl = FCGX_GetParam("CONTENT_LENGTH", r->fcgx->envp);
 	const char	*ct = FCGX_GetParam("CONTENT_TYPE", r->fcgx->envp);
-	size_t		 max = r->route->max_body ? r->route->max_body : BODY_SMALL;
 	char		*buf, *end;
 	long long	 len = 0;
 	int		 got;
 
+	*out = NULL;
+	*outlen = 0;
 	if (cl != NULL && *cl != '\0') {
 		len = strtoll(cl, &end, 10);
 		if (*end != '\0' || len < 0)
@@ -280,8 +281,7 @@ read_body(struct req *r)
 		return KQ_TOO_LARGE;
 	if (len == 0)
 		return KQ_OK;
-	if (ct == NULL ||
-	    strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+	if (ct == NULL || strncasecmp(ct, type, strlen(type)) != 0)
 		return KQ_BAD_REQUEST;
 	if ((buf = arena_alloc(r->arena, (size_t)len + 1)) == NULL)
 		return KQ_UNAVAILABLE;
@@ -289,7 +289,23 @@ read_body(struct req *r)
 	if (got != len)
 		return KQ_BAD_REQUEST;
 	buf[len] = '\0';
-	return urlencoded_parse(r->arena, buf, (size_t)len, &r->body);
+	*out = buf;
+	*outlen = (size_t)len;
+	return KQ_OK;
+}
+
+static enum kq_status
+read_body(struct req *r)
+{
+	enum kq_status	 s;
+	size_t		 len;
+	char		*buf;
+
+	if ((s = body_read(r, r->route->max_body ? r->route->max_body :
+	    BODY_SMALL, "application/x-www-form-urlencoded", &buf, &len)) != KQ_OK ||
+	    len == 0)
+		return s;
+	return urlencoded_parse(r->arena, buf, len, &r->body);
 }
 
 /* Loads the session the route needs; 303 to the login page without one. */
@@ -375,6 +391,10 @@ dispatch(struct req *r)
 	enum kq_status	s;
 	int		redirected;
 
+	if (strncmp(r->path, API_PREFIX, strlen(API_PREFIX)) == 0) {
+		api_dispatch(r);
+		return;
+	}
 	if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD") &&
 	    strcmp(r->method, "POST")) {
 		header_add(r, "Allow: GET, HEAD, POST");
@@ -389,7 +409,7 @@ dispatch(struct req *r)
 		fail(r, s);
 		return;
 	}
-	if ((s = read_query(r)) == KQ_OK)
+	if ((s = query_read(r, r->route->query)) == KQ_OK)
 		s = read_body(r);
 	input_done();
 	if (s != KQ_OK) {

@@ -42,6 +42,7 @@
 #include "log.h"
 #include "form.h"
 #include "request.h"
+#include "api.h"
 #include "routes.h"
 #include "shared.h"
 #include "worker.h"
@@ -180,7 +181,7 @@ app_init(struct app *app, const char *config_path)
 	if ((app->cfg = calloc(1, sizeof(*app->cfg))) == NULL ||
 	    config_load(config_path, app->cfg, err, sizeof(err)) < 0 ||
 	    (app->tmpl = tmpl_set_load(app->cfg->templates, err, sizeof(err))) == NULL ||
-	    routes_init(err, sizeof(err)) < 0) {
+	    routes_init(err, sizeof(err)) < 0 || api_init(err, sizeof(err)) < 0) {
 		kq_log("worker %d: %s", (int)getpid(),
 		    app->cfg ? err : "out of memory");
 		return -1;
@@ -211,6 +212,7 @@ app_free(struct app *app)
 	catalog_free();
 	tmpl_set_free(app->tmpl);
 	routes_free();
+	api_free();
 	form_cleanup();
 	if (app->cfg != NULL) {
 		config_free(app->cfg);

@@ -48,6 +48,15 @@ class Response:
         m = re.search(r'name="csrf" value="([0-9a-f]+)"', self.text)
         return m.group(1) if m else None
 
+    @property
+    def json(self):
+        """The body as JSON (the API's answers), or None."""
+        import json
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return None
+
     def __repr__(self):
         return "<%d %s %s>" % (self.status, self.page(), self.flash())
 
@@ -157,3 +166,48 @@ def new_admin(role="admin", password="admin-pass"):
     login = "a%s%d" % (role, random.randint(10**8, 9 * 10**8))
     ctl("admin", "add", "--login", login, "--role", role, password=password)
     return login, password
+
+
+class Api:
+    """A client of /api/v1 with an API key made by kaquanctl: each request
+    signed as the README says (HMAC-SHA256 of METHOD, PATH, QUERY, the
+    timestamp and the body's SHA-256, keyed by the secret's text)."""
+
+    def __init__(self, scope=None, key=None, secret=None):
+        if key is None:
+            args = ["apikey", "add", "--name", "test"]
+            if scope:
+                args += ["--scope", scope]
+            key, secret = ctl(*args).split("\n")
+        self.key, self.secret = key, secret
+
+    def auth(self, method, path, query="", body=b"", ts=None):
+        import hmac
+        import time
+        ts = str(int(time.time()) if ts is None else ts)
+        msg = "\n".join([method, path, query, ts, hashlib.sha256(body).hexdigest()])
+        sig = hmac.new(self.secret.encode(), msg.encode(), hashlib.sha256).hexdigest()
+        return "KQ-HMAC-SHA256 Key=%s, Timestamp=%s, Signature=%s" % (self.key, ts, sig)
+
+    def call(self, method, path, body=None, query="", idem=None, ts=None,
+             sign_body=None, headers=None):
+        """body: an object sent as JSON (or bytes as they are); sign_body:
+        what the signature covers instead (a tampered body)."""
+        import json
+        data = b"" if body is None else body if isinstance(body, bytes) else \
+            json.dumps(body).encode()
+        h = {"Authorization": self.auth(method, path, query,
+                                        data if sign_body is None else sign_body, ts)}
+        if data:
+            h["Content-Type"] = "application/json"
+        if idem is not None:
+            h["Idempotency-Key"] = idem
+        h.update(headers or {})
+        return Client().request(method, path + ("?" + query if query else ""),
+                                headers=h, raw_body=data or None)
+
+    def get(self, path, query="", **kw):
+        return self.call("GET", path, query=query, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.call("POST", path, body=body, **kw)

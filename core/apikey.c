@@ -1,0 +1,286 @@
+/*
+ * apikey.c - API keys: making, sealing, revoking, and checking a request's
+ * signature (the rule is in apikey.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "apikey.h"
+#include "codes.h"
+
+#define SCHEME		"KQ-HMAC-SHA256 "
+#define NONCE_LEN	12
+#define TAG_LEN		16
+#define SEALED_LEN	(NONCE_LEN + API_SECRET_LEN + TAG_LEN)
+
+const char *const api_scope_names[] = { "orders", "vouchers", "pickup",
+	"partner", NULL };
+
+static const struct db_col key_cols[] = {
+	DB_COL(struct api_key, id, "id"),
+	DB_COL(struct api_key, key_id, "key_id"),
+	DB_COL(struct api_key, name, "name"),
+	DB_COL(struct api_key, scopes_text, "scopes"),
+	DB_COL(struct api_key, created_at, "created_at"),
+	DB_COL(struct api_key, revoked_at, "revoked_at"),
+	DB_END
+};
+static struct db_sel SQL_KEY_LIST = DB_SEL(
+    "SELECT {cols} FROM api_keys ORDER BY id", DB_WHOLE(key_cols));
+
+/* The one read of a request: the key, unrevoked, with its sealed secret. */
+struct key_row {
+	struct api_key	 k;
+	const char	*sealed;
+};
+static const struct db_col sealed_cols[] = {
+	DB_COL(struct key_row, sealed, "secret_sealed"),
+	DB_END
+};
+static struct db_sel SQL_KEY_FIND = DB_SEL(
+    "SELECT {cols} FROM api_keys WHERE key_id = ? AND revoked_at IS NULL",
+    DB_PART(key_cols, struct key_row, k),
+    DB_WHOLE(sealed_cols));
+
+static void
+to_hex(const unsigned char *b, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[b[i] >> 4];
+		out[2 * i + 1] = hex[b[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+void
+sha256_hex(const void *data, size_t len, char *out)
+{
+	unsigned char	md[32];
+	unsigned	n = 0;
+
+	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
+	to_hex(md, sizeof(md), out);
+}
+
+static int
+nibble(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ?
+	    c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Exactly 2n hex digits into n bytes; 0 or -1. */
+static int
+from_hex(const char *s, unsigned char *b, size_t n)
+{
+	size_t	i;
+	int	hi, lo;
+
+	if (strlen(s) != 2 * n)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((hi = nibble(s[2 * i])) < 0 || (lo = nibble(s[2 * i + 1])) < 0)
+			return -1;
+		b[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/* AES-256-GCM of the secret under the seal key, bound to the key id:
+ * nonce, ciphertext, tag (SEALED_LEN bytes).  seal != 0 seals `secret`
+ * into box; 0 opens box into secret (API_SECRET_LEN bytes).  0 or -1. */
+static int
+seal(int encrypt, const char *seal_hex, const char *key_id,
+    unsigned char *box, char *secret)
+{
+	unsigned char	 key[32];
+	EVP_CIPHER_CTX	*c;
+	int		 n, ok = 0;
+
+	if (seal_hex == NULL || from_hex(seal_hex, key, sizeof(key)) < 0)
+		return -1;
+	if (encrypt && random_bytes(box, NONCE_LEN) < 0)
+		return -1;
+	if ((c = EVP_CIPHER_CTX_new()) == NULL)
+		return -1;
+	if (EVP_CipherInit_ex(c, EVP_aes_256_gcm(), NULL, key, box, encrypt) == 1 &&
+	    EVP_CipherUpdate(c, NULL, &n, (const unsigned char *)key_id,
+	    (int)strlen(key_id)) == 1) {
+		if (encrypt)
+			ok = EVP_CipherUpdate(c, box + NONCE_LEN, &n,
+			    (const unsigned char *)secret, API_SECRET_LEN) == 1 &&
+			    EVP_CipherFinal_ex(c, box + NONCE_LEN, &n) == 1 &&
+			    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, TAG_LEN,
+			    box + NONCE_LEN + API_SECRET_LEN) == 1;
+		else
+			ok = EVP_CipherUpdate(c, (unsigned char *)secret, &n,
+			    box + NONCE_LEN, API_SECRET_LEN) == 1 &&
+			    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, TAG_LEN,
+			    box + NONCE_LEN + API_SECRET_LEN) == 1 &&
+			    EVP_CipherFinal_ex(c, (unsigned char *)secret, &n) == 1;
+	}
+	EVP_CIPHER_CTX_free(c);
+	OPENSSL_cleanse(key, sizeof(key));
+	return ok ? 0 : -1;
+}
+
+unsigned
+apikey_scopes_parse(const char *s)
+{
+	unsigned	bits = 0, i;
+	size_t		len;
+
+	if (strcmp(s, "all") == 0)
+		return API_ALL;
+	for (; *s != '\0'; s += len + (s[len] == ',')) {
+		len = strcspn(s, ",");
+		for (i = 0; api_scope_names[i] != NULL; i++)
+			if (strlen(api_scope_names[i]) == len &&
+			    strncmp(api_scope_names[i], s, len) == 0)
+				break;
+		if (api_scope_names[i] == NULL)
+			return 0;
+		bits |= 1u << i;
+	}
+	return bits;
+}
+
+static void
+scopes_text(unsigned bits, char *out, size_t outsz)
+{
+	size_t i;
+
+	*out = '\0';
+	for (i = 0; api_scope_names[i] != NULL; i++)
+		if (bits & (1u << i)) {
+			if (*out != '\0')
+				strncat(out, ",", outsz - strlen(out) - 1);
+			strncat(out, api_scope_names[i], outsz - strlen(out) - 1);
+		}
+}
+
+enum kq_status
+apikey_add(struct db *db, const char *seal_hex, const char *name,
+    unsigned scopes, char *key_id, char *secret)
+{
+	unsigned char	box[SEALED_LEN];
+	char		sealed[2 * SEALED_LEN + 1], text[64];
+	struct db_arg	args[4];
+
+	memcpy(key_id, "kq_", 3);
+	memcpy(secret, "kqs_", 4);
+	if (random_hex(key_id + 3, 10) < 0 || random_hex(secret + 4, 32) < 0 ||
+	    seal(1, seal_hex, key_id, box, secret) < 0)
+		return KQ_UNAVAILABLE;
+	to_hex(box, sizeof(box), sealed);
+	scopes_text(scopes, text, sizeof(text));
+	args[0] = DB_STR(key_id);
+	args[1] = DB_STR(name);
+	args[2] = DB_STR(text);
+	args[3] = DB_STR(sealed);
+	return db_exec(db, "INSERT INTO api_keys (key_id, name, scopes,"
+	    " secret_sealed) VALUES (?, ?, ?, ?)", args, 4, NULL, NULL);
+}
+
+enum kq_status
+apikey_revoke(struct db *db, const char *key_id)
+{
+	struct db_arg	arg = DB_STR(key_id);
+	uint64_t	n = 0;
+	enum kq_status	s;
+
+	s = db_exec(db, "UPDATE api_keys SET revoked_at = UTC_TIMESTAMP()"
+	    " WHERE key_id = ? AND revoked_at IS NULL", &arg, 1, &n, NULL);
+	return s != KQ_OK ? s : n == 1 ? KQ_OK : KQ_NOT_FOUND;
+}
+
+enum kq_status
+apikey_list(struct db *db, struct arena *a, struct api_key **out, size_t *n)
+{
+	return db_select(db, a, &SQL_KEY_LIST, NULL, 0, sizeof(**out), out, n);
+}
+
+/* The value of NAME= in the header's comma-separated list, into out. */
+static int
+auth_part(const char *h, const char *name, char *out, size_t outsz)
+{
+	size_t len = strlen(name), vlen;
+
+	while (*h != '\0') {
+		h += strspn(h, " ,");
+		vlen = strcspn(h, ",");
+		if (vlen > len && strncmp(h, name, len) == 0 && h[len] == '=') {
+			vlen -= len + 1;
+			while (vlen > 0 && h[len + vlen] == ' ')
+				vlen--;
+			if (vlen == 0 || vlen >= outsz)
+				return -1;
+			memcpy(out, h + len + 1, vlen);
+			out[vlen] = '\0';
+			return 0;
+		}
+		h += vlen;
+	}
+	return -1;
+}
+
+enum kq_status
+apikey_check(struct db *db, struct arena *a, const char *seal_hex,
+    const struct api_signed *q, time_t now, struct api_key *key)
+{
+	char		 id[API_KEY_ID_LEN + 2], ts[24], sig[72], secret[API_SECRET_LEN];
+	char		 body_hash[65], want[65], *msg, *end;
+	unsigned char	 box[SEALED_LEN], mac[32];
+	size_t		 maclen = 0;
+	struct key_row	 row;
+	struct db_arg	 arg;
+	enum kq_status	 s;
+	long long	 t;
+
+	if (q->authorization == NULL || seal_hex == NULL ||
+	    strncmp(q->authorization, SCHEME, strlen(SCHEME)) != 0)
+		return KQ_UNAUTHORIZED;
+	if (auth_part(q->authorization + strlen(SCHEME), "Key", id, sizeof(id)) < 0 ||
+	    auth_part(q->authorization + strlen(SCHEME), "Timestamp", ts, sizeof(ts)) < 0 ||
+	    auth_part(q->authorization + strlen(SCHEME), "Signature", sig, sizeof(sig)) < 0 ||
+	    strlen(id) != API_KEY_ID_LEN || strlen(sig) != 64)
+		return KQ_UNAUTHORIZED;
+	t = strtoll(ts, &end, 10);
+	if (*end != '\0' || t < now - API_SKEW || t > now + API_SKEW)
+		return KQ_UNAUTHORIZED;
+	arg = DB_STR(id);
+	s = db_select_one(db, a, &SQL_KEY_FIND, &arg, 1, &row, sizeof(row));
+	if (s != KQ_OK)
+		return s == KQ_NOT_FOUND ? KQ_UNAUTHORIZED : s;
+	if (from_hex(row.sealed, box, sizeof(box)) < 0 ||
+	    seal(0, seal_hex, row.k.key_id, box, secret) < 0)
+		return KQ_UNAUTHORIZED;	/* sealed under another seal key */
+	sha256_hex(q->body != NULL ? q->body : "", q->len, body_hash);
+	msg = arena_printf(a, "%s\n%s\n%s\n%s\n%s", q->method, q->path,
+	    q->query != NULL ? q->query : "", ts, body_hash);
+	if (msg == NULL)
+		return KQ_UNAVAILABLE;
+	if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, secret,
+	    API_SECRET_LEN, (const unsigned char *)msg, strlen(msg), mac,
+	    sizeof(mac), &maclen) == NULL)
+		s = KQ_UNAVAILABLE;
+	OPENSSL_cleanse(secret, sizeof(secret));
+	if (s != KQ_OK)
+		return s;
+	to_hex(mac, sizeof(mac), want);
+	for (end = sig; *end != '\0'; end++)	/* hex in either case */
+		if (*end >= 'A' && *end <= 'F')
+			*end = (char)(*end - 'A' + 'a');
+	if (CRYPTO_memcmp(want, sig, 64) != 0)
+		return KQ_UNAUTHORIZED;
+	*key = row.k;
+	key->scopes = apikey_scopes_parse(row.k.scopes_text);
+	return KQ_OK;
+}

@@ -1,0 +1,80 @@
+/*
+ * apikey.h - the API's keys (the api_keys table, which this module alone
+ * writes) and the rule a signed request is checked by.
+ *
+ * A key is a public id ("kq_" and 20 hex digits) and a secret ("kqs_" and
+ * 64 hex digits), printed once by `kaquanctl apikey add`.  A request is
+ * signed with HMAC-SHA256, keyed by the secret's text, over
+ *
+ *	METHOD "\n" PATH "\n" QUERY "\n" TIMESTAMP "\n" hex(SHA-256(body))
+ *
+ * and sent as
+ *
+ *	Authorization: KQ-HMAC-SHA256 Key=<id>, Timestamp=<unix seconds>,
+ *	    Signature=<hex>
+ *
+ * A timestamp more than API_SKEW seconds off the server's clock, an
+ * unknown or revoked key or a wrong signature is KQ_UNAUTHORIZED, all
+ * alike.  Verifying an HMAC needs the secret itself, so the database keeps
+ * it sealed (AES-256-GCM under the configuration's api_seal_key, the key
+ * id as associated data), never in clear: a copy of the database alone
+ * signs nothing.
+ */
+#ifndef KQ_APIKEY_H
+#define KQ_APIKEY_H
+
+#include <time.h>
+
+#include "arena.h"
+#include "db.h"
+
+#define API_KEY_ID_LEN	23	/* "kq_" + 20 hex */
+#define API_SECRET_LEN	68	/* "kqs_" + 64 hex */
+#define API_SKEW	300	/* seconds a timestamp may be off */
+
+/* The endpoint groups a key may call. */
+enum api_scope {
+	API_ORDERS = 1 << 0,
+	API_VOUCHERS = 1 << 1,
+	API_PICKUP = 1 << 2,
+	API_PARTNER = 1 << 3,
+	API_ALL = (1 << 4) - 1
+};
+extern const char *const api_scope_names[];	/* by bit, NULL-ended */
+
+struct api_key {
+	long long	 id;
+	const char	*key_id, *name, *scopes_text;
+	unsigned	 scopes;	/* enum api_scope bits */
+	time_t		 created_at, revoked_at;
+};
+
+/* "orders,vouchers" (or "all") into bits; 0 for an unknown name. */
+unsigned	apikey_scopes_parse(const char *);
+
+/* Makes a key: its id and secret (printed once by the caller) into key_id
+ * (API_KEY_ID_LEN + 1) and secret (API_SECRET_LEN + 1).  seal_hex is the
+ * configuration's api_seal_key. */
+enum kq_status	apikey_add(struct db *, const char *seal_hex, const char *name,
+		    unsigned scopes, char *key_id, char *secret);
+/* KQ_NOT_FOUND unless an unrevoked key has this id. */
+enum kq_status	apikey_revoke(struct db *, const char *key_id);
+enum kq_status	apikey_list(struct db *, struct arena *, struct api_key **,
+		    size_t *);
+
+/* What a request's signature covers; body may be NULL when len is 0. */
+struct api_signed {
+	const char	*authorization;	/* the header, may be NULL */
+	const char	*method, *path, *query;
+	const char	*body;
+	size_t		 len;
+};
+/* The key that signed the request, else KQ_UNAUTHORIZED (KQ_UNAVAILABLE
+ * when the database is). */
+enum kq_status	apikey_check(struct db *, struct arena *, const char *seal_hex,
+		    const struct api_signed *, time_t now, struct api_key *);
+
+/* Lower-case hex SHA-256 of len bytes into out (65 bytes). */
+void		sha256_hex(const void *, size_t len, char *out);
+
+#endif

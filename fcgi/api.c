@@ -1,0 +1,365 @@
+/*
+ * api.c - the API's route table and front line (api.h).
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "i18n.h"
+#include "idempotency.h"
+#include "log.h"
+#include "request.h"
+#include "routes.h"
+#include "worker.h"
+
+static const struct api_route api_routes[] = {
+	{ "POST", "/api/v1/orders",		ha_order_create, API_ORDERS, NULL, &api_order_form },
+	{ "GET",  "/api/v1/orders/{id}",	ha_order_get,	API_ORDERS, NULL, NULL },
+	{ "POST", "/api/v1/orders/{id}/pay",	ha_order_pay,	API_ORDERS, NULL, NULL },
+	{ "POST", "/api/v1/orders/{id}/cancel",	ha_order_cancel, API_ORDERS, NULL, NULL },
+	{ "GET",  "/api/v1/vouchers",		ha_vouchers,	API_VOUCHERS, &api_vouchers_query, NULL },
+	{ "GET",  "/api/v1/vouchers/{id}",	ha_voucher,	API_VOUCHERS, NULL, NULL },
+};
+
+#define NAPI	(sizeof(api_routes) / sizeof(api_routes[0]))
+#define ID_RE	"([0-9]{1,18})"
+
+static pcre2_code	*compiled[NAPI];
+static pcre2_match_data	*md;
+
+void
+api_routes_print(FILE *out)
+{
+	size_t i;
+
+	for (i = 0; i < NAPI; i++)
+		fprintf(out, "%s %s\n", api_routes[i].method, api_routes[i].path);
+}
+
+int
+api_init(char *err, size_t errsz)
+{
+	char		 re[256], *p;
+	const char	*t;
+	PCRE2_SIZE	 off;
+	int		 rc;
+	size_t		 i;
+
+	for (i = 0; i < NAPI; i++) {
+		/* the documented path is the pattern: {id} a number */
+		for (t = api_routes[i].path, p = re; *t != '\0' &&
+		    p < re + sizeof(re) - sizeof(ID_RE); t++) {
+			if (strncmp(t, "{id}", 4) == 0) {
+				memcpy(p, ID_RE, strlen(ID_RE));
+				p += strlen(ID_RE);
+				t += 3;
+			} else
+				*p++ = *t;
+		}
+		*p = '\0';
+		compiled[i] = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
+		    PCRE2_ANCHORED | PCRE2_ENDANCHORED, &rc, &off, NULL);
+		if (compiled[i] == NULL) {
+			snprintf(err, errsz, "api route %s: bad pattern", re);
+			return -1;
+		}
+		if ((api_routes[i].query != NULL &&
+		    form_compile(api_routes[i].query, err, errsz) < 0) ||
+		    (api_routes[i].body != NULL &&
+		    form_compile(api_routes[i].body, err, errsz) < 0))
+			return -1;
+	}
+	if ((md = pcre2_match_data_create(4, NULL)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+void
+api_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < NAPI; i++) {
+		pcre2_code_free(compiled[i]);
+		compiled[i] = NULL;
+	}
+	pcre2_match_data_free(md);
+	md = NULL;
+}
+
+json_t *
+api_time(time_t t)
+{
+	struct tm	tm;
+	char		buf[32];
+
+	if (t == 0 || gmtime_r(&t, &tm) == NULL)
+		return json_null();
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(buf);
+}
+
+/* The answer's text out, after the idempotency store has it. */
+static void
+answer(struct req *r, int status, const char *text, int replayed)
+{
+	if (replayed)
+		header_add(r, "Idempotent-Replayed: true");
+	send_headers(r, status, "application/json");
+	FCGX_PutS(text, r->fcgx->out);
+	FCGX_PutS("\n", r->fcgx->out);
+}
+
+void
+api_send(struct req *r, struct api_call *c, int status, json_t *body)
+{
+	char *text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+
+	json_decref(body);
+	if (text == NULL) {
+		kq_log("api: out of memory");
+		status = 503;
+	}
+	if (c != NULL && c->idem != NULL &&
+	    idem_end(r->app->db, c->key.id, c->idem, status,
+	    text != NULL ? text : "") != KQ_OK)
+		kq_log("api: the answer to Idempotency-Key %s was not stored: %s",
+		    c->idem, db_error(r->app->db));
+	answer(r, status, text != NULL ? text :
+	    "{\"error\":{\"code\":\"unavailable\"}}", 0);
+	free(text);
+}
+
+void
+api_fail(struct req *r, struct api_call *c, enum kq_status s,
+    const char *field, const char *message)
+{
+	json_t *e = json_object();
+
+	if (message == NULL && s == KQ_INVALID_FIELD)	/* no field is marked */
+		message = "This field is missing, unknown, or its value is invalid.";
+	json_object_set_new(e, "code", json_string(kq_code(s)));
+	json_object_set_new(e, "message",
+	    json_string(message != NULL ? message : L(kq_message(s))));
+	if (field != NULL)
+		json_object_set_new(e, "field", json_string(field));
+	if (s == KQ_METHOD)
+		header_add(r, "Allow: GET, POST");
+	api_send(r, c, kq_http_status(s), json_pack("{s:o}", "error", e));
+}
+
+/* KQ_OK with the route, KQ_NOT_FOUND, or KQ_METHOD. */
+static enum kq_status
+api_route_find(struct req *r, const struct api_route **out)
+{
+	enum kq_status	s = KQ_NOT_FOUND;
+	PCRE2_SIZE	*ov;
+	size_t		i;
+	int		rc;
+
+	for (i = 0; i < NAPI; i++) {
+		rc = pcre2_match(compiled[i], (PCRE2_SPTR)r->path,
+		    PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
+		if (rc < 0)
+			continue;
+		if (strcmp(api_routes[i].method, r->method) != 0) {
+			s = KQ_METHOD;
+			continue;
+		}
+		if (rc > 1) {
+			ov = pcre2_get_ovector_pointer(md);
+			r->id = strtoll(r->path + ov[2], NULL, 10);
+		}
+		*out = &api_routes[i];
+		return KQ_OK;
+	}
+	return s;
+}
+
+/* One JSON value of member NAME into r->body (both copied): a string as it is, an
+ * integer in decimal, true as "1"; false and null leave it out.  0; -1 for
+ * a value of another kind (a real, an object); -2 out of memory. */
+static int
+member_add(struct req *r, const char *name, json_t *v)
+{
+	const char *s = NULL;
+
+	if (json_is_string(v))
+		s = arena_strdup(r->arena, json_string_value(v));
+	else if (json_is_integer(v))
+		s = arena_printf(r->arena, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+	else if (json_is_true(v))
+		s = "1";
+	else if (json_is_false(v) || json_is_null(v))
+		return 0;
+	else
+		return -1;
+	/* copies: root goes before the request ends */
+	if (s == NULL || (name = arena_strdup(r->arena, name)) == NULL ||
+	    params_add(&r->body, r->arena, name, s, strlen(s)) < 0)
+		return -2;
+	return 0;
+}
+
+/* The body, a JSON object, into r->f by the route's form: each member a
+ * field, an array of scalars a repeated one.  An unknown member or a value
+ * of the wrong kind is KQ_INVALID_FIELD naming it in *bad. */
+static enum kq_status
+read_json(struct req *r, const struct form_def *form, const char *text,
+    size_t len, const char **bad)
+{
+	json_error_t	 jerr;
+	json_t		*root, *v, *item;
+	const char	*name;
+	enum kq_status	 st;
+	size_t		 i, j;
+	int		 rc = 0;
+
+	*bad = NULL;
+	params_init(&r->body);
+	if (len == 0)
+		root = json_object();
+	else if ((root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
+		return KQ_BAD_REQUEST;
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return KQ_BAD_REQUEST;
+	}
+	json_object_foreach(root, name, v) {
+		for (i = 0; form != NULL && i < form->n; i++)
+			if (strcmp(form->fields[i].name, name) == 0)
+				break;
+		if (form == NULL || i == form->n)
+			rc = -1;
+		else if (json_is_array(v)) {
+			json_array_foreach(v, j, item)
+				if ((rc = member_add(r, name, item)) < 0)
+					break;
+		} else
+			rc = member_add(r, name, v);
+		if (rc < 0) {
+			*bad = arena_strdup(r->arena, name);
+			break;
+		}
+	}
+	json_decref(root);
+	if (rc < 0)
+		st = rc == -2 ? KQ_UNAVAILABLE : KQ_INVALID_FIELD;
+	else if (form == NULL)
+		st = KQ_OK;
+	else if ((st = form_parse(r->arena, form, &r->body, &r->f)) ==
+	    KQ_INVALID_FIELD)
+		*bad = r->f.bad;
+	return st;
+}
+
+/* An Idempotency-Key: printable, no spaces, at most IDEM_KEY_MAX. */
+static int
+idem_key_ok(const char *k)
+{
+	size_t i, n = strlen(k);
+
+	if (n == 0 || n > IDEM_KEY_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (k[i] <= ' ' || k[i] > '~')
+			return 0;
+	return 1;
+}
+
+void
+api_dispatch(struct req *r)
+{
+	const struct api_route	*rt = NULL;
+	struct api_call		*c;
+	struct api_signed	 sig;
+	struct idem_answer	 ans;
+	enum kq_status		 s;
+	const char		*bad = NULL, *idem, *qs;
+	char			*body, *what, hash[65];
+	size_t			 len = 0;
+
+	i18n_set(LANG_EN);	/* an integrator's words */
+	if ((c = arena_zalloc(r->arena, sizeof(*c))) == NULL) {
+		api_fail(r, NULL, KQ_UNAVAILABLE, NULL, NULL);
+		return;
+	}
+	if (!path_acceptable(r->path))
+		s = KQ_NOT_FOUND;
+	else
+		s = api_route_find(r, &rt);
+	qs = FCGX_GetParam("QUERY_STRING", r->fcgx->envp);
+	if (s == KQ_OK && (qs == NULL || strlen(qs) <= MAX_QUERY))
+		s = body_read(r, BODY_SMALL, "application/json", &body, &len);
+	else if (s == KQ_OK)
+		s = KQ_BAD_REQUEST;
+	input_done();
+	if (s == KQ_OK)
+		s = db_ready(r->app->db);
+	if (s != KQ_OK) {
+		api_fail(r, NULL, s, NULL, NULL);
+		return;
+	}
+
+	/* who: the signature over what arrived, before anything is parsed */
+	sig.authorization = FCGX_GetParam("HTTP_AUTHORIZATION", r->fcgx->envp);
+	sig.method = r->method;
+	sig.path = r->path;
+	sig.query = qs != NULL ? qs : "";
+	sig.body = body;
+	sig.len = len;
+	if ((s = apikey_check(r->app->db, r->arena, r->app->cfg->api_seal_key,
+	    &sig, time(NULL), &c->key)) != KQ_OK) {
+		header_add(r, "WWW-Authenticate: KQ-HMAC-SHA256");
+		api_fail(r, NULL, s, NULL, NULL);
+		return;
+	}
+	if ((c->key.scopes & rt->scope) == 0) {
+		api_fail(r, NULL, KQ_FORBIDDEN, NULL,
+		    "This API key's scopes do not include this endpoint.");
+		return;
+	}
+	if ((s = query_read(r, rt->query)) != KQ_OK ||
+	    (strcmp(r->method, "POST") == 0 &&
+	    (s = read_json(r, rt->body, body, len, &bad)) != KQ_OK)) {
+		if (s == KQ_INVALID_FIELD && bad == NULL)
+			bad = r->q.bad;
+		api_fail(r, NULL, s, bad, NULL);
+		return;
+	}
+
+	/* the same POST again: its first answer */
+	idem = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", r->fcgx->envp);
+	if (idem != NULL && strcmp(r->method, "POST") == 0) {
+		if (!idem_key_ok(idem)) {
+			api_fail(r, NULL, KQ_INVALID_FIELD, "Idempotency-Key", NULL);
+			return;
+		}
+		/* what the request asks: where, and with what */
+		if ((what = arena_printf(r->arena, "%s\n%s\n%s\n%s", r->method,
+		    r->path, sig.query, body != NULL ? body : "")) == NULL) {
+			api_fail(r, NULL, KQ_UNAVAILABLE, NULL, NULL);
+			return;
+		}
+		sha256_hex(what, strlen(what), hash);
+		if ((s = idem_begin(r->app->db, r->arena, c->key.id, idem, hash,
+		    &ans)) != KQ_OK) {
+			api_fail(r, NULL, s, s == KQ_UNAVAILABLE ? NULL :
+			    "Idempotency-Key", NULL);
+			return;
+		}
+		if (!ans.claimed) {
+			answer(r, ans.status, ans.body, 1);
+			return;
+		}
+		c->idem = idem;
+	}
+	rt->handler(r, c);
+}

@@ -1,0 +1,61 @@
+/*
+ * api.h - the host billing platform's API under /api/v1/: JSON in and out
+ * (Jansson), every request signed with an API key (core/apikey.h), every
+ * POST optionally idempotent (core/idempotency.h).
+ *
+ * The front line is the pages' own, in the API's words: method → route →
+ * query keys (the route's form) → body (JSON, flattened to the route's
+ * form) → signature → scope → Idempotency-Key → handler.  A handler calls
+ * the same core functions the pages call and answers with api_send() or
+ * api_fail(), so every answer passes the idempotency store.
+ */
+#ifndef KQ_API_H
+#define KQ_API_H
+
+#include <jansson.h>
+
+#include "apikey.h"
+#include "http.h"
+
+#define API_PREFIX	"/api/"
+#define API_PAGE	20	/* rows of a list page (PAGE_SIZE) */
+
+struct api_call {
+	struct api_key	 key;
+	const char	*idem;		/* the claimed Idempotency-Key, or NULL */
+};
+
+typedef void api_fn(struct req *, struct api_call *);
+
+struct api_route {
+	const char		*method;	/* "GET" or "POST" */
+	const char		*path;		/* "{id}" for a number */
+	api_fn			*handler;
+	unsigned		 scope;		/* enum api_scope */
+	const struct form_def	*query;		/* its keys: the allowed ones */
+	const struct form_def	*body;		/* POST: the JSON object's */
+};
+
+int	api_init(char *err, size_t errsz);
+void	api_free(void);
+/* Answers a request whose path starts with API_PREFIX. */
+void	api_dispatch(struct req *);
+/* Prints the routes, "METHOD PATH" a line (kaquan-fcgi --api-routes). */
+void	api_routes_print(FILE *);
+
+/* Sends body (its reference taken) with status; stores it under the
+ * request's Idempotency-Key. */
+void	api_send(struct req *, struct api_call *, int status, json_t *body);
+/* {"error": {"code", "message", "field"}} with the status's HTTP code;
+ * message NULL: the status's own words. */
+void	api_fail(struct req *, struct api_call *, enum kq_status,
+	    const char *field, const char *message);
+/* A time as ISO-8601 UTC ("2026-12-01T21:30:00Z"), or JSON null for 0. */
+json_t	*api_time(time_t);
+
+/* Handlers (h_api.c) and their forms. */
+api_fn	ha_order_create, ha_order_get, ha_order_pay, ha_order_cancel;
+api_fn	ha_vouchers, ha_voucher;
+extern const struct form_def api_order_form, api_vouchers_query;
+
+#endif

@@ -1,0 +1,228 @@
+/*
+ * h_api.c - the API's handlers: each parses, calls the core function the
+ * pages call, and answers in JSON (api.h).  Amounts are integer cents,
+ * times ISO-8601 UTC, lists newest first with a cursor.
+ */
+#include <string.h>
+
+#include "api.h"
+#include "order.h"
+#include "voucher.h"
+
+#define UIN_MAX	999999999999LL
+
+enum { AO_UIN, AO_PRODUCT, AO_BILLING, AO_SCENARIO, AO_AMOUNT, AO_MONTHS, AO__MAX };
+static const struct option billing_opts[] = {
+	{ "prepaid", "" }, { "postpaid", "" }, { NULL, NULL }
+};
+static const struct field order_fields[AO__MAX] = {
+	[AO_UIN] = { .name = "uin", .type = FT_INT, .required = 1, .min = 1,
+	  .max = UIN_MAX },
+	[AO_PRODUCT] = { .name = "product", .type = FT_TEXT, .required = 1,
+	  .pattern = "[a-z_]{1,32}" },
+	[AO_BILLING] = { .name = "billing", .type = FT_OPTION, .required = 1,
+	  .options = billing_opts },
+	[AO_SCENARIO] = { .name = "scenario", .type = FT_TEXT, .required = 1,
+	  .pattern = ORDER_SCENARIOS },
+	[AO_AMOUNT] = { .name = "amount", .type = FT_INT, .required = 1, .min = 1,
+	  .max = 100000000000LL },
+	[AO_MONTHS] = { .name = "months", .type = FT_INT, .min = 0, .max = 1200 },
+};
+const struct form_def api_order_form = FORM_DEF(order_fields);
+
+enum { AV_UIN, AV_STATUS, AV_CURSOR, AV__MAX };
+static const struct field vouchers_fields[AV__MAX] = {
+	[AV_UIN] = { .name = "uin", .type = FT_INT, .min = 1, .max = UIN_MAX },
+	[AV_STATUS] = { .name = "status", .type = FT_TEXT,
+	  .pattern = "unactivated|available|frozen|used|expired|invalidated|"
+	  "withdrawn" },
+	[AV_CURSOR] = { .name = "cursor", .type = FT_INT, .min = 1,
+	  .max = 999999999999999999LL },
+};
+const struct form_def api_vouchers_query = FORM_DEF(vouchers_fields);
+
+static json_t *
+order_json(const struct order *o)
+{
+	json_t *j = json_object();
+
+	json_object_set_new(j, "id", json_integer(o->id));
+	json_object_set_new(j, "uin", json_integer(o->uin));
+	json_object_set_new(j, "product", json_string(o->product));
+	json_object_set_new(j, "billing", json_string(o->billing));
+	json_object_set_new(j, "scenario", json_string(o->scenario));
+	json_object_set_new(j, "months", json_integer(o->months));
+	json_object_set_new(j, "status", json_string(order_status_names[o->status]));
+	json_object_set_new(j, "refund", json_string(refund_state_names[o->refund]));
+	json_object_set_new(j, "amount", json_integer(o->amount));
+	json_object_set_new(j, "card_amount", json_integer(o->card_amount));
+	json_object_set_new(j, "voucher_amount", json_integer(o->voucher_amount));
+	json_object_set_new(j, "cash", json_integer(o->cash));
+	json_object_set_new(j, "voucher_id", o->voucher_id ?
+	    json_integer(o->voucher_id) : json_null());
+	json_object_set_new(j, "card_id", o->card_id ?
+	    json_integer(o->card_id) : json_null());
+	json_object_set_new(j, "created_at", api_time(o->created_at));
+	json_object_set_new(j, "pay_by", api_time(o->pay_by));
+	json_object_set_new(j, "paid_at", api_time(o->paid_at));
+	return j;
+}
+
+static json_t *
+voucher_json(const struct voucher *v)
+{
+	json_t *j = json_object();
+
+	json_object_set_new(j, "id", json_integer(v->id));
+	json_object_set_new(j, "uin", v->uin ? json_integer(v->uin) : json_null());
+	json_object_set_new(j, "template_id", json_integer(v->template_id));
+	json_object_set_new(j, "name", json_string(v->name));
+	json_object_set_new(j, "status", json_string(voucher_status_names[v->status]));
+	json_object_set_new(j, "scope", json_string(voucher_scope_names[v->scope]));
+	json_object_set_new(j, "balance_mode", json_string(balance_mode_names[v->mode]));
+	json_object_set_new(j, "products", json_string(v->products ? v->products : ""));
+	json_object_set_new(j, "face", json_integer(v->face));
+	json_object_set_new(j, "balance", json_integer(v->balance));
+	json_object_set_new(j, "valid_from", api_time(v->valid_from));
+	json_object_set_new(j, "valid_to", api_time(v->valid_to));
+	json_object_set_new(j, "created_at", api_time(v->created_at));
+	json_object_set_new(j, "activated_at", api_time(v->activated_at));
+	json_object_set_new(j, "order_id", v->order_id ?
+	    json_integer(v->order_id) : json_null());
+	return j;
+}
+
+/* The order of req->id (any account's): KQ_OK, or answered. */
+static int
+order_of(struct req *r, struct api_call *c, struct order *o)
+{
+	enum kq_status s = order_get(r->app->db, r->arena, 0, r->id, o);
+
+	if (s != KQ_OK)
+		api_fail(r, c, s, NULL, s == KQ_NOT_FOUND ? "No such order." : NULL);
+	return s == KQ_OK ? 0 : -1;
+}
+
+/* An order after a change: status with it as it is now. */
+static void
+order_answer(struct req *r, struct api_call *c, enum kq_status s, int status)
+{
+	struct order o;
+
+	if (s != KQ_OK)
+		api_fail(r, c, s, NULL, NULL);
+	else if (order_of(r, c, &o) == 0)
+		api_send(r, c, status, order_json(&o));
+}
+
+void
+ha_order_create(struct req *r, struct api_call *c)
+{
+	enum kq_status s;
+
+	s = order_create(r->app->db, r->f.v[AO_UIN].i, r->f.v[AO_PRODUCT].s,
+	    r->f.v[AO_BILLING].s, r->f.v[AO_SCENARIO].s, r->f.v[AO_AMOUNT].i,
+	    (int)form_int(&r->f, AO_MONTHS, 0), &r->id);
+	if (s == KQ_NOT_FOUND)		/* the account's foreign key */
+		api_fail(r, c, KQ_INVALID_FIELD, "uin", "No such account.");
+	else if (s == KQ_INVALID_FIELD)
+		api_fail(r, c, s, "product", "No such product.");
+	else
+		order_answer(r, c, s, 201);
+}
+
+void
+ha_order_get(struct req *r, struct api_call *c)
+{
+	struct order o;
+
+	if (order_of(r, c, &o) == 0)
+		api_send(r, c, 200, order_json(&o));
+}
+
+static void
+order_act(struct req *r, struct api_call *c,
+    enum kq_status (*fn)(struct db *, struct arena *, long long, long long))
+{
+	struct order o;
+
+	if (order_of(r, c, &o) == 0)
+		order_answer(r, c, fn(r->app->db, r->arena, o.uin, o.id), 200);
+}
+
+void
+ha_order_pay(struct req *r, struct api_call *c)
+{
+	order_act(r, c, order_pay);
+}
+
+void
+ha_order_cancel(struct req *r, struct api_call *c)
+{
+	order_act(r, c, order_cancel);
+}
+
+void
+ha_vouchers(struct req *r, struct api_call *c)
+{
+	struct vfilter	 f = { 0 };
+	struct page_info pg = { .page = 1 };
+	struct voucher	*rows;
+	enum kq_status	 s;
+	json_t		*list, *out;
+	size_t		 n, i;
+	const char	*st = form_str(&r->q, AV_STATUS, "");
+
+	f.uin = form_int(&r->q, AV_UIN, 0);
+	f.before_id = form_int(&r->q, AV_CURSOR, 0);
+	f.purpose = -1;
+	f.status = -1;
+	for (i = 0; *st != '\0' && voucher_status_names[i] != NULL; i++)
+		if (strcmp(voucher_status_names[i], st) == 0)
+			f.status = (int)i;
+	if ((s = voucher_list(r->app->db, r->arena, &f, &pg, &rows, &n)) != KQ_OK) {
+		api_fail(r, c, s, NULL, NULL);
+		return;
+	}
+	list = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(list, voucher_json(&rows[i]));
+	out = json_pack("{s:o}", "vouchers", list);
+	json_object_set_new(out, "next_cursor", pg.total > (long long)n && n > 0 ?
+	    json_integer(rows[n - 1].id) : json_null());
+	api_send(r, c, 200, out);
+}
+
+void
+ha_voucher(struct req *r, struct api_call *c)
+{
+	struct voucher		 v;
+	struct ledger_row	*l;
+	enum kq_status		 s;
+	json_t			*j, *rows, *x;
+	size_t			 n, i;
+
+	s = voucher_get(r->app->db, r->arena, 0, r->id, &v);
+	if (s == KQ_OK)
+		s = voucher_ledger(r->app->db, r->arena, v.id, &l, &n);
+	if (s != KQ_OK) {
+		api_fail(r, c, s, NULL, s == KQ_NOT_FOUND ? "No such voucher." : NULL);
+		return;
+	}
+	j = voucher_json(&v);
+	rows = json_array();
+	for (i = 0; i < n; i++) {
+		x = json_object();
+		json_object_set_new(x, "id", json_integer(l[i].id));
+		json_object_set_new(x, "kind", json_string(ledger_kind_names[l[i].kind]));
+		json_object_set_new(x, "amount", json_integer(l[i].amount));
+		json_object_set_new(x, "balance", json_integer(l[i].balance));
+		json_object_set_new(x, "order_id", l[i].order_id ?
+		    json_integer(l[i].order_id) : json_null());
+		json_object_set_new(x, "actor", json_string(l[i].actor ? l[i].actor : ""));
+		json_object_set_new(x, "time", api_time(l[i].time));
+		json_array_append_new(rows, x);
+	}
+	json_object_set_new(j, "ledger", rows);
+	api_send(r, c, 200, j);
+}

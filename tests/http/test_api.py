@@ -1,0 +1,207 @@
+"""test_api.py - the host billing platform's API (issue 12): signatures,
+scopes, idempotency, the endpoints, and the OpenAPI document against the
+routes that exist."""
+import json
+import os
+import subprocess
+import threading
+import time
+
+from kq import BUILD, Api, Client, ctl, ctl_fails, sql
+from test_pickup import member
+from test_vouchers import create_template, issue, post
+
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
+ORDER = {"product": "cvm", "billing": "prepaid", "scenario": "purchase",
+         "amount": 15000, "months": 1}
+
+
+def error_of(r, status, code, field=None):
+    assert r.status == status, (r.status, r.text)
+    assert r.header("Content-Type") == "application/json", r.headers
+    assert r.json["error"]["code"] == code, r.json
+    assert r.json["error"]["message"], r.json
+    if field is not None:
+        assert r.json["error"].get("field") == field, r.json
+
+
+def test_signatures_good_bad_stale_unknown_and_revoked():
+    api = Api()
+    uin = member().uin
+    ok = api.get("/api/v1/vouchers", query="uin=%d" % uin)
+    assert ok.status == 200 and ok.json == {"vouchers": [], "next_cursor": None}, ok.text
+    assert ok.header("Content-Type") == "application/json"
+
+    # no header, another secret, another key id, a body it did not sign
+    r = Client().get("/api/v1/vouchers?uin=%d" % uin)
+    error_of(r, 401, "unauthorized")
+    assert r.header("WWW-Authenticate") == "KQ-HMAC-SHA256"
+    error_of(Api(key=api.key, secret=api.secret[:-1] + "0").get(
+        "/api/v1/vouchers", query="uin=%d" % uin), 401, "unauthorized")
+    error_of(Api(key="kq_" + "0" * 20, secret=api.secret).get(
+        "/api/v1/vouchers", query="uin=%d" % uin), 401, "unauthorized")
+    error_of(api.get("/api/v1/vouchers", query="uin=%d" % uin, headers={
+        "Authorization": api.auth("GET", "/api/v1/vouchers", "uin=1")}),
+        401, "unauthorized")
+    body = dict(ORDER, uin=uin)
+    error_of(api.post("/api/v1/orders", body, sign_body=json.dumps(
+        dict(body, amount=1)).encode()), 401, "unauthorized")
+    assert sql("SELECT COUNT(*) FROM orders WHERE uin = %d" % uin) == [["0"]]
+
+    # five minutes either way, and no more
+    now = int(time.time())
+    assert api.get("/api/v1/vouchers", query="uin=%d" % uin, ts=now - 290).status == 200
+    error_of(api.get("/api/v1/vouchers", query="uin=%d" % uin, ts=now - 310),
+             401, "unauthorized")
+    error_of(api.get("/api/v1/vouchers", query="uin=%d" % uin, ts=now + 310),
+             401, "unauthorized")
+
+    # the secret is sealed, not stored; a revoked key stops at once
+    sealed = sql("SELECT secret_sealed FROM api_keys WHERE key_id = '%s'" % api.key)[0][0]
+    assert api.secret not in sealed and api.secret[4:] not in sealed
+    assert api.key in ctl("apikey", "list")
+    ctl("apikey", "revoke", "--key", api.key)
+    error_of(api.get("/api/v1/vouchers", query="uin=%d" % uin), 401, "unauthorized")
+    rc, err = ctl_fails("apikey", "revoke", "--key", api.key)
+    assert rc != 0 and "no such key" in err, err
+
+
+def test_scopes_limit_a_key():
+    vouchers_only = Api(scope="vouchers")
+    uin = member().uin
+    assert vouchers_only.get("/api/v1/vouchers", query="uin=%d" % uin).status == 200
+    error_of(vouchers_only.post("/api/v1/orders", dict(ORDER, uin=uin)), 403, "forbidden")
+    rc, err = ctl_fails("apikey", "add", "--name", "x", "--scope", "orders,nope")
+    assert rc != 0 and "--scope" in err, err
+
+
+def test_orders_create_get_pay_cancel_and_their_errors():
+    api = Api()
+    m = member()
+    r = api.post("/api/v1/orders", dict(ORDER, uin=m.uin))
+    assert r.status == 201, r.text
+    o = r.json
+    assert o["uin"] == m.uin and o["amount"] == 15000 and o["status"] == "pending", o
+    assert o["created_at"].endswith("Z") and o["voucher_id"] is None, o
+    assert sql("SELECT amount, status FROM orders WHERE id = %d" % o["id"]) == [["15000", "pending"]]
+    assert api.get("/api/v1/orders/%d" % o["id"]).json == o
+
+    # a pending order cannot be paid; the member confirms it, then it can
+    error_of(api.post("/api/v1/orders/%d/pay" % o["id"]), 409, "order_state")
+    assert post(m, "/user/orders/%d/confirm" % o["id"], voucher="").status == 303
+    paid = api.post("/api/v1/orders/%d/pay" % o["id"])
+    assert paid.status == 200 and paid.json["status"] == "paid", paid.text
+    assert paid.json["cash"] == 15000 and paid.json["paid_at"], paid.json
+    error_of(api.post("/api/v1/orders/%d/cancel" % o["id"]), 409, "order_state")
+
+    other = api.post("/api/v1/orders", dict(ORDER, uin=m.uin)).json
+    r = api.post("/api/v1/orders/%d/cancel" % other["id"])
+    assert r.status == 200 and r.json["status"] == "cancelled", r.text
+    error_of(api.post("/api/v1/orders/%d/cancel" % other["id"]), 409, "order_state")
+    error_of(api.get("/api/v1/orders/999999999"), 404, "not_found")
+    error_of(api.post("/api/v1/orders/999999999/pay"), 404, "not_found")
+
+    # each bad field named; nothing written
+    before = sql("SELECT COUNT(*) FROM orders WHERE uin = %d" % m.uin)
+    error_of(api.post("/api/v1/orders", dict(ORDER, uin=m.uin, product="nope")),
+             422, "invalid_field", "product")
+    error_of(api.post("/api/v1/orders", dict(ORDER, uin=1)), 422, "invalid_field", "uin")
+    error_of(api.post("/api/v1/orders", dict(ORDER, uin=m.uin, amount=150.5)),
+             422, "invalid_field", "amount")
+    error_of(api.post("/api/v1/orders", dict(ORDER, uin=m.uin, amount=0)),
+             422, "invalid_field", "amount")
+    error_of(api.post("/api/v1/orders", dict(ORDER, uin=m.uin, scenario="gift")),
+             422, "invalid_field", "scenario")
+    missing = dict(ORDER, uin=m.uin)
+    del missing["billing"]
+    error_of(api.post("/api/v1/orders", missing), 422, "invalid_field", "billing")
+    error_of(api.post("/api/v1/orders", dict(ORDER, uin=m.uin, coupon="x")),
+             422, "invalid_field", "coupon")
+    error_of(api.post("/api/v1/orders", b'{"uin": 1,'), 400, "bad_request")
+    error_of(api.post("/api/v1/orders", b'[1, 2]'), 400, "bad_request")
+    error_of(api.post("/api/v1/orders", dict(ORDER, uin=m.uin),
+                      headers={"Content-Type": "text/plain"}), 400, "bad_request")
+    assert sql("SELECT COUNT(*) FROM orders WHERE uin = %d" % m.uin) == before
+
+    # what is not a route
+    error_of(api.get("/api/v1/nothing"), 404, "not_found")
+    error_of(api.call("DELETE", "/api/v1/orders/1"), 405, "method")
+    error_of(api.get("/api/v1/vouchers", query="page=2"), 400, "bad_request")
+
+
+def test_idempotency_replay_mismatch_and_race():
+    api = Api()
+    uin = member().uin
+    body = dict(ORDER, uin=uin)
+    first = api.post("/api/v1/orders", body, idem="order-1")
+    assert first.status == 201 and first.header("Idempotent-Replayed") is None
+    again = api.post("/api/v1/orders", body, idem="order-1")
+    assert again.status == 201 and again.body == first.body, again.text
+    assert again.header("Idempotent-Replayed") == "true"
+    error_of(api.post("/api/v1/orders", dict(body, amount=16000), idem="order-1"),
+             409, "idempotency_mismatch")
+    # the key is the API key's own: another key may use the same words
+    assert Api().post("/api/v1/orders", body, idem="order-1").json["id"] != first.json["id"]
+    assert sql("SELECT COUNT(*) FROM orders WHERE uin = %d" % uin) == [["2"]]
+    error_of(api.post("/api/v1/orders", body, idem="a b"), 422, "invalid_field",
+             "Idempotency-Key")
+    # an error is an answer too: replayed, not run again
+    bad = api.post("/api/v1/orders/999999999/cancel", idem="cancel-1")
+    assert api.post("/api/v1/orders/999999999/cancel", idem="cancel-1").body == bad.body
+
+    # twelve at once with one key: one order; the rest see it or wait
+    out = []
+
+    def go():
+        out.append(api.post("/api/v1/orders", dict(body, months=2), idem="race"))
+    threads = [threading.Thread(target=go) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    made = [r for r in out if r.status == 201 and not r.header("Idempotent-Replayed")]
+    assert len(made) == 1, [(r.status, r.text) for r in out]
+    for r in out:
+        if r.status == 201:
+            assert r.json["id"] == made[0].json["id"]
+        else:
+            error_of(r, 409, "idempotency_in_progress")
+    assert sql("SELECT COUNT(*) FROM orders WHERE uin = %d AND months = 2" % uin) == [["1"]]
+
+
+def test_vouchers_list_by_cursor_and_one_with_its_ledger():
+    api = Api(scope="vouchers")
+    m = member()
+    tid = create_template(name="接口券", face="50")
+    for _ in range(23):
+        issue(tid, mode="targeted", uins=str(m.uin))
+    page = api.get("/api/v1/vouchers", query="uin=%d" % m.uin)
+    assert page.status == 200 and len(page.json["vouchers"]) == 20, page.text
+    ids = [v["id"] for v in page.json["vouchers"]]
+    assert ids == sorted(ids, reverse=True) and page.json["next_cursor"] == ids[-1]
+    v = page.json["vouchers"][0]
+    assert v["uin"] == m.uin and v["face"] == 5000 and v["name"] == "接口券", v
+    assert v["status"] == "available" and v["valid_to"].endswith("Z"), v
+    rest = api.get("/api/v1/vouchers", query="uin=%d&cursor=%d" % (m.uin, ids[-1]))
+    more = [x["id"] for x in rest.json["vouchers"]]
+    assert len(more) == 3 and max(more) < ids[-1] and rest.json["next_cursor"] is None
+    assert api.get("/api/v1/vouchers", query="uin=%d&status=used" % m.uin).json["vouchers"] == []
+    error_of(api.get("/api/v1/vouchers", query="status=lost"), 422, "invalid_field", "status")
+
+    one = api.get("/api/v1/vouchers/%d" % ids[0])
+    assert one.status == 200 and one.json["id"] == ids[0], one.text
+    assert [(x["kind"], x["amount"], x["balance"]) for x in one.json["ledger"]] == \
+        [("issue", 5000, 5000)], one.json
+    error_of(api.get("/api/v1/vouchers/999999999"), 404, "not_found")
+
+
+def test_openapi_document_matches_the_routes():
+    with open(os.path.join(ROOT, "fcgi", "openapi.json")) as f:
+        doc = json.load(f)
+    assert doc["openapi"].startswith("3.")
+    documented = {(method.upper(), path) for path, ops in doc["paths"].items()
+                  for method in ops}
+    out = subprocess.run([os.path.join(BUILD, "kaquan-fcgi"), "--api-routes"],
+                         capture_output=True, text=True, check=True).stdout
+    served = {tuple(line.split(" ", 1)) for line in out.splitlines()}
+    assert documented == served, (documented - served, served - documented)
