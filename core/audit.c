@@ -58,7 +58,7 @@ audit_write(struct db *db, const struct principal *actor, const char *action,
 	struct db_arg args[7];
 
 	args[0] = DB_STR(actor == NULL ? "system" :
-	    actor->kind == P_ADMIN ? "admin" : "member");
+	    principal_kind_names[actor->kind]);
 	args[1] = actor ? DB_INT(actor->id) : DB_NULL;
 	args[2] = DB_STR(actor ? actor->login : "kaquanctl");
 	args[3] = DB_STR(action);

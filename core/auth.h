@@ -16,7 +16,10 @@
 
 #define TOKEN_HEX	64	/* 32 random bytes */
 
-enum principal_kind { P_NONE, P_MEMBER, P_ADMIN };
+/* P_API: the host platform through an API key (login: the key's id),
+ * with an admin's rights over what its scopes reach. */
+enum principal_kind { P_NONE, P_MEMBER, P_ADMIN, P_API };
+extern const char *const principal_kind_names[];	/* "", "member", "admin", "api" */
 
 struct principal {
 	enum principal_kind kind;
@@ -51,7 +54,8 @@ int		 password_verify(const char *password, const char *hash);
 enum kq_status	 auth_login(struct db *, struct arena *, enum principal_kind,
 		    const char *login, const char *password, const char *ip,
 		    struct principal *);
-/* "admin:LOGIN" or "member:LOGIN" (ledger rows); "kaquanctl" for NULL. */
+/* "admin:LOGIN", "member:LOGIN" or "api:KEY" (ledger rows); "kaquanctl"
+ * for NULL. */
 const char	*principal_actor(struct arena *, const struct principal *);
 /* Starts a session for *p: token_out gets the cookie value and p->csrf the
  * session's CSRF token. */

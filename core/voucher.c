@@ -636,7 +636,7 @@ invalidate_txn(struct db *db, struct arena *a, void *arg)
 	    sizeof(v))) != KQ_OK)
 		return s;
 	if (!voucher_can_invalidate(v.status))
-		return KQ_ORDER_STATE;	/* frozen, used or already closed */
+		return KQ_VOUCHER_STATE;	/* frozen, used or already closed */
 	if ((actor = principal_actor(a, c->admin)) == NULL)
 		return KQ_UNAVAILABLE;
 	if ((s = db_exec(db, SQL_VOUCHER_INVALIDATE, &x, 1, NULL, NULL)) != KQ_OK ||

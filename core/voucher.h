@@ -123,7 +123,7 @@ enum kq_status	voucher_get_of_partner(struct db *, struct arena *,
  * unless voucher_can_withdraw(); audited. */
 enum kq_status	voucher_withdraw(struct db *, struct arena *,
 		    const struct principal *, const char *ip, long long id);
-/* KQ_ORDER_STATE unless voucher_can_invalidate(); audited. */
+/* KQ_VOUCHER_STATE unless voucher_can_invalidate(); audited. */
 enum kq_status	voucher_invalidate(struct db *, struct arena *,
 		    const struct principal *, const char *ip, long long id);
 

@@ -21,8 +21,13 @@ static const struct api_route api_routes[] = {
 	{ "GET",  "/api/v1/orders/{id}",	ha_order_get,	API_ORDERS, NULL, NULL },
 	{ "POST", "/api/v1/orders/{id}/pay",	ha_order_pay,	API_ORDERS, NULL, NULL },
 	{ "POST", "/api/v1/orders/{id}/cancel",	ha_order_cancel, API_ORDERS, NULL, NULL },
+	{ "GET",  "/api/v1/orders/{id}/candidates", ha_order_candidates, API_ORDERS, NULL, NULL },
+	{ "POST", "/api/v1/orders/{id}/confirm", ha_order_confirm, API_ORDERS, NULL, &api_confirm_form },
+	{ "POST", "/api/v1/orders/{id}/refund",	ha_order_refund, API_ORDERS, NULL, &api_refund_form },
 	{ "GET",  "/api/v1/vouchers",		ha_vouchers,	API_VOUCHERS, &api_vouchers_query, NULL },
 	{ "GET",  "/api/v1/vouchers/{id}",	ha_voucher,	API_VOUCHERS, NULL, NULL },
+	{ "POST", "/api/v1/vouchers/{id}/invalidate", ha_voucher_invalidate, API_VOUCHERS, NULL, NULL },
+	{ "POST", "/api/v1/templates/{id}/issue", ha_template_issue, API_VOUCHERS, NULL, &api_issue_form },
 };
 
 #define NAPI	(sizeof(api_routes) / sizeof(api_routes[0]))
@@ -321,6 +326,11 @@ api_dispatch(struct req *r)
 		api_fail(r, NULL, s, NULL, NULL);
 		return;
 	}
+	c->me.kind = P_API;
+	c->me.id = c->key.id;
+	c->me.login = c->key.key_id;
+	c->me.role = "api";
+	c->me.is_admin_role = 1;
 	if ((c->key.scopes & rt->scope) == 0) {
 		api_fail(r, NULL, KQ_FORBIDDEN, NULL,
 		    "This API key's scopes do not include this endpoint.");

@@ -22,6 +22,7 @@
 
 struct api_call {
 	struct api_key	 key;
+	struct principal me;		/* the key as the actor of audited changes */
 	const char	*idem;		/* the claimed Idempotency-Key, or NULL */
 };
 
@@ -54,8 +55,10 @@ void	api_fail(struct req *, struct api_call *, enum kq_status,
 json_t	*api_time(time_t);
 
 /* Handlers (h_api.c) and their forms. */
-api_fn	ha_order_create, ha_order_get, ha_order_pay, ha_order_cancel;
-api_fn	ha_vouchers, ha_voucher;
-extern const struct form_def api_order_form, api_vouchers_query;
+api_fn	ha_order_create, ha_order_get, ha_order_pay, ha_order_cancel,
+	ha_order_candidates, ha_order_confirm, ha_order_refund;
+api_fn	ha_vouchers, ha_voucher, ha_voucher_invalidate, ha_template_issue;
+extern const struct form_def api_order_form, api_vouchers_query,
+	api_confirm_form, api_refund_form, api_issue_form;
 
 #endif

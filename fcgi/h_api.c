@@ -8,6 +8,7 @@
 #include "api.h"
 #include "order.h"
 #include "voucher.h"
+#include "voucher_issue.h"
 
 #define UIN_MAX	999999999999LL
 
@@ -40,6 +41,26 @@ static const struct field vouchers_fields[AV__MAX] = {
 	  .max = 999999999999999999LL },
 };
 const struct form_def api_vouchers_query = FORM_DEF(vouchers_fields);
+
+enum { AC_VOUCHER, AC__MAX };
+static const struct field confirm_fields[AC__MAX] = {
+	[AC_VOUCHER] = { .name = "voucher_id", .type = FT_INT, .min = 1,
+	  .max = 999999999999999999LL },
+};
+const struct form_def api_confirm_form = FORM_DEF(confirm_fields);
+
+enum { AR_NOTE, AR__MAX };
+static const struct field refund_fields[AR__MAX] = {
+	[AR_NOTE] = { .name = "note", .type = FT_TEXT, .maxlen = 200 },
+};
+const struct form_def api_refund_form = FORM_DEF(refund_fields);
+
+enum { AI_UINS, AI__MAX };
+static const struct field issue_fields[AI__MAX] = {
+	[AI_UINS] = { .name = "uins", .type = FT_INT, .required = 1, .repeated = 1,
+	  .min = 1, .max = UIN_MAX },
+};
+const struct form_def api_issue_form = FORM_DEF(issue_fields);
 
 static json_t *
 order_json(const struct order *o)
@@ -160,6 +181,105 @@ void
 ha_order_cancel(struct req *r, struct api_call *c)
 {
 	order_act(r, c, order_cancel);
+}
+
+void
+ha_order_candidates(struct req *r, struct api_call *c)
+{
+	struct order	 o;
+	struct voucher	*fit, *unfit;
+	enum kq_status	 s;
+	json_t		*a, *b, *x;
+	size_t		 n, nu, i;
+
+	if (order_of(r, c, &o) < 0)
+		return;
+	if ((s = order_candidates(r->app->db, r->arena, &o, &fit, &n)) != KQ_OK ||
+	    (s = order_unfit(r->app->db, r->arena, &o, &unfit, &nu)) != KQ_OK) {
+		api_fail(r, c, s, NULL, NULL);
+		return;
+	}
+	/* best first (SPEC §5): the first is the one recommended */
+	a = json_array();
+	for (i = 0; i < n; i++) {
+		x = voucher_json(&fit[i]);
+		json_object_set_new(x, "deduct", json_integer(fit[i].deduct));
+		json_array_append_new(a, x);
+	}
+	b = json_array();
+	for (i = 0; i < nu; i++) {
+		x = voucher_json(&unfit[i]);
+		json_object_set_new(x, "reason", json_string(unfit_names[unfit[i].unfit]));
+		json_array_append_new(b, x);
+	}
+	api_send(r, c, 200, json_pack("{s:o, s:o, s:o, s:o}",
+	    "order", order_json(&o),
+	    "recommended", n > 0 ? json_integer(fit[0].id) : json_null(),
+	    "candidates", a, "not_applicable", b));
+}
+
+void
+ha_order_confirm(struct req *r, struct api_call *c)
+{
+	struct order o;
+
+	if (order_of(r, c, &o) == 0)
+		order_answer(r, c, order_confirm(r->app->db, r->arena, o.uin, o.id,
+		    form_int(&r->f, AC_VOUCHER, 0)), 200);
+}
+
+void
+ha_order_refund(struct req *r, struct api_call *c)
+{
+	order_answer(r, c, order_refund(r->app->db, r->arena, &c->me,
+	    r->remote_addr, r->id, form_str(&r->f, AR_NOTE, "")), 200);
+}
+
+void
+ha_voucher_invalidate(struct req *r, struct api_call *c)
+{
+	struct voucher	v;
+	enum kq_status	s;
+
+	s = voucher_invalidate(r->app->db, r->arena, &c->me, r->remote_addr, r->id);
+	if (s == KQ_OK)
+		s = voucher_get(r->app->db, r->arena, 0, r->id, &v);
+	if (s != KQ_OK)
+		api_fail(r, c, s, NULL, s == KQ_NOT_FOUND ? "No such voucher." : NULL);
+	else
+		api_send(r, c, 200, voucher_json(&v));
+}
+
+void
+ha_template_issue(struct req *r, struct api_call *c)
+{
+	const struct fvalue	*u = &r->f.v[AI_UINS];
+	const char		*bad = NULL;
+	struct issue		 is;
+	struct abuf		 uins;
+	long long		 issue_id = 0;
+	enum kq_status		 s;
+	json_t			*res;
+	size_t			 i;
+
+	abuf_init(&uins, r->arena);
+	for (i = 0; i < u->nlist; i++)
+		abuf_printf(&uins, "%s\n", u->list[i]);
+	s = voucher_issue(r->app->db, r->arena, &c->me, r->remote_addr, r->id,
+	    IM_TARGETED, abuf_str(&uins), 0, 0, &issue_id, &bad);
+	if (s == KQ_OK)
+		s = issue_get(r->app->db, r->arena, issue_id, &is);
+	if (s != KQ_OK) {
+		api_fail(r, c, s, bad, s == KQ_NOT_FOUND ? "No such template." : NULL);
+		return;
+	}
+	res = json_array();
+	for (i = 0; i < is.noutcomes; i++)
+		json_array_append_new(res, json_pack("{s:I, s:s}", "uin",
+		    (json_int_t)is.outcomes[i].uin, "result",
+		    issue_result_names[is.outcomes[i].result]));
+	api_send(r, c, 201, json_pack("{s:I, s:I, s:o}", "issue_id",
+	    (json_int_t)issue_id, "template_id", (json_int_t)r->id, "results", res));
 }
 
 void

@@ -8,8 +8,8 @@ import threading
 import time
 
 from kq import BUILD, Api, Client, ctl, ctl_fails, sql
-from test_pickup import member
-from test_vouchers import create_template, issue, post
+from test_pickup import admin, member
+from test_vouchers import create_template, give, issue, post
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 ORDER = {"product": "cvm", "billing": "prepaid", "scenario": "purchase",
@@ -193,6 +193,71 @@ def test_vouchers_list_by_cursor_and_one_with_its_ledger():
     assert [(x["kind"], x["amount"], x["balance"]) for x in one.json["ledger"]] == \
         [("issue", 5000, 5000)], one.json
     error_of(api.get("/api/v1/vouchers/999999999"), 404, "not_found")
+
+
+def test_candidates_confirm_pay_refund_as_the_platform():
+    api = Api(scope="orders")
+    m = member()
+    general = give(m, name="通用", face="100")
+    big_min = give(m, name="满1000", face="500", min_amount="1000")
+    postpaid = give(m, name="后付费", face="90", billing="postpaid")
+    oid = api.post("/api/v1/orders", dict(ORDER, uin=m.uin)).json["id"]
+    r = api.get("/api/v1/orders/%d/candidates" % oid)
+    assert r.status == 200 and r.json["recommended"] == general, r.text
+    assert [(v["id"], v["deduct"]) for v in r.json["candidates"]] == [(general, 10000)]
+    why = {v["id"]: v["reason"] for v in r.json["not_applicable"]}
+    assert why == {big_min: "min_amount", postpaid: "billing"}, why
+
+    # a voucher that does not fit is refused; the recommended one freezes
+    error_of(api.post("/api/v1/orders/%d/confirm" % oid, {"voucher_id": big_min}),
+             409, "voucher_not_applicable")
+    r = api.post("/api/v1/orders/%d/confirm" % oid, {"voucher_id": general})
+    assert r.status == 200 and r.json["voucher_id"] == general, r.text
+    assert r.json["voucher_amount"] == 10000 and r.json["cash"] == 5000, r.json
+    assert sql("SELECT status FROM vouchers WHERE id = %d" % general) == [["frozen"]]
+    error_of(api.post("/api/v1/orders/%d/confirm" % oid, {}), 409, "order_state")
+    paid = api.post("/api/v1/orders/%d/pay" % oid)
+    assert paid.status == 200 and paid.json["status"] == "paid", paid.text
+    assert sql("SELECT status, balance FROM vouchers WHERE id = %d" % general) == [["used", "0"]]
+
+    # the refund is the cash part, audited as the key
+    r = api.post("/api/v1/orders/%d/refund" % oid, {"note": "客户退订"})
+    assert r.status == 200 and r.json["status"] == "refunded", r.text
+    assert sql("SELECT actor_kind, actor_login FROM audit_log WHERE action LIKE '%%refund%%'"
+               " AND target LIKE '%%%d%%' ORDER BY id DESC LIMIT 1" % oid) == [["api", api.key]]
+    error_of(api.post("/api/v1/orders/%d/refund" % oid), 409, "order_state")
+    error_of(api.post("/api/v1/orders/%d/refund" % oid, {"note": "x" * 201}),
+             422, "invalid_field", "note")
+
+
+def test_issue_to_accounts_and_invalidate_as_the_platform():
+    api = Api(scope="vouchers")
+    m = member()
+    tid = create_template(name="活动券", face="20")
+    r = api.post("/api/v1/templates/%d/issue" % tid, {"uins": [m.uin, 1]})
+    assert r.status == 201, r.text
+    assert r.json["results"] == [{"uin": m.uin, "result": "issued"},
+                                 {"uin": 1, "result": "unknown_uin"}], r.json
+    mine = api.get("/api/v1/vouchers", query="uin=%d" % m.uin).json["vouchers"]
+    assert [(v["name"], v["face"]) for v in mine] == [("活动券", 2000)], mine
+    error_of(api.post("/api/v1/templates/%d/issue" % tid, {"uins": []}),
+             422, "invalid_field", "uins")
+    error_of(api.post("/api/v1/templates/%d/issue" % tid, {"uins": ["x"]}),
+             422, "invalid_field", "uins")
+    error_of(api.post("/api/v1/templates/999999999/issue", {"uins": [m.uin]}),
+             404, "not_found")
+
+    vid = mine[0]["id"]
+    r = api.post("/api/v1/vouchers/%d/invalidate" % vid)
+    assert r.status == 200 and r.json["status"] == "invalidated", r.text
+    assert sql("SELECT actor_kind FROM audit_log WHERE actor_login = '%s'"
+               " ORDER BY id" % api.key) == [["api"], ["api"]]
+    error_of(api.post("/api/v1/vouchers/%d/invalidate" % vid), 409, "voucher_state")
+    # the backend's page says the same (it said order_state)
+    a = admin()
+    r = a.post("/admin/vouchers/%d/invalidate" % vid, {"csrf": a.csrf_of("/admin")})
+    assert r.status == 409 and r.flash() == ("error", "voucher_state"), r
+    error_of(api.post("/api/v1/vouchers/999999999/invalidate"), 404, "not_found")
 
 
 def test_openapi_document_matches_the_routes():
