@@ -241,12 +241,14 @@ order_close(struct db *db, const struct order *o, enum order_status to)
 	return db_exec(db, SQL_ORDER_CLOSE, a, 2, NULL, NULL);
 }
 
-enum change { PAY, CANCEL, TIME_OUT, REFUND, REFUND_REQUEST, REFUND_REJECT };
+enum change { PAY, CANCEL, TIME_OUT, REFUND, REFUND_REQUEST, REFUND_REJECT,
+	PROVISION_FAILED };
 
 struct change_ctx {
 	long long		 uin, id;	/* uin 0: the system or finance */
 	enum change		 what;
-	const struct principal	*admin;		/* REFUND, REFUND_REJECT */
+	const struct principal	*admin;		/* REFUND, REFUND_REJECT,
+						   PROVISION_FAILED */
 	const char		*ip, *text;	/* the reason or note */
 };
 
@@ -267,6 +269,8 @@ change_allowed(const struct change_ctx *c, const struct order *o)
 		return order_can_request_refund(o->status, o->refund, o->cash);
 	case REFUND_REJECT:
 		return order_can_reject_refund(o->status, o->refund);
+	case PROVISION_FAILED:	/* and its request still to boot */
+		return o->card_id && o->status == OS_PAID;
 	}
 	return 0;
 }
@@ -335,6 +339,20 @@ change_txn(struct db *db, struct arena *a, void *arg)
 
 		return db_exec(db, SQL_REFUND_REQUEST, r, 2, NULL, NULL);
 	}
+	case PROVISION_FAILED: {
+		char target[32];
+
+		/* the card back; a cash part (a Windows surcharge) refunded */
+		if ((s = provision_fail(db, o.id)) != KQ_OK ||
+		    (s = card_release(db, o.card_id, o.id)) != KQ_OK ||
+		    (s = order_close(db, &o, o.cash > 0 ? OS_REFUNDED :
+		    OS_CANCELLED)) != KQ_OK ||
+		    (o.cash > 0 && (s = refund_decide(db, c, RF_APPROVED)) != KQ_OK))
+			return s;
+		snprintf(target, sizeof(target), "order:%lld", o.id);
+		return audit_write(db, c->admin, "provision.failed", target,
+		    c->text, c->ip);
+	}
 	}
 	return KQ_OK;
 }
@@ -387,6 +405,16 @@ order_refund(struct db *db, struct arena *a, const struct principal *admin,
     const char *ip, long long id, const char *note)
 {
 	struct change_ctx c = { 0, id, REFUND, admin, ip, note };
+
+	return order_change_ctx(db, a, &c);
+}
+
+enum kq_status
+order_provision_failed(struct db *db, struct arena *a,
+    const struct principal *who, const char *ip, long long id,
+    const char *reason)
+{
+	struct change_ctx c = { 0, id, PROVISION_FAILED, who, ip, reason };
 
 	return order_change_ctx(db, a, &c);
 }

@@ -93,6 +93,13 @@ enum kq_status	order_refund(struct db *, struct arena *,
 enum kq_status	order_refund_reject(struct db *, struct arena *,
 		    const struct principal *admin, const char *ip, long long id,
 		    const char *reason);
+/* The host platform could not boot what a pick-up ordered (its request
+ * is still 'pending', else KQ_CONFLICT; not a paid pick-up: KQ_ORDER_STATE):
+ * in one transaction the request is 'failed', the card is back to unused,
+ * and the order cancelled (refunded when a cash part was paid); audited. */
+enum kq_status	order_provision_failed(struct db *, struct arena *,
+		    const struct principal *, const char *ip, long long id,
+		    const char *reason);
 /* Writes the time-out of orders past their payment window (all accounts
  * when uin is 0), giving back what they held; *n (may be NULL) gets the
  * count.  The sweep calls it, and every change of an account's orders

@@ -24,9 +24,41 @@ static const struct db_col taken_cols[] = {
 	DB_COL(struct taken, id, "id"),
 	DB_END
 };
+/* to boot or to stop, and not leased to a consumer */
+#define OUTBOX_OPEN \
+    " status IN ('pending', 'stopping') AND (taken_at IS NULL" \
+    " OR taken_at < UTC_TIMESTAMP() - INTERVAL 10 MINUTE)"
 static struct db_sel SQL_OUTBOX_TAKE = DB_SEL(
-    "SELECT {cols} FROM provision_outbox WHERE status IN ('pending', 'stopping')"
+    "SELECT {cols} FROM provision_outbox WHERE" OUTBOX_OPEN
     " ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED", DB_WHOLE(taken_cols));
+static const struct db_col outbox_cols[] = {
+	DB_COL(struct outbox_row, id, "id"),
+	DB_COL(struct outbox_row, uin, "uin"),
+	DB_COL(struct outbox_row, order_id, "order_id"),
+	DB_COL(struct outbox_row, product, "product"),
+	DB_COL(struct outbox_row, line, "line"),
+	DB_COL(struct outbox_row, os, "os"),
+	DB_COL(struct outbox_row, cpu, "cpu"),
+	DB_COL(struct outbox_row, memory_gb, "memory_gb"),
+	DB_COL(struct outbox_row, disk_gb, "disk_gb"),
+	DB_COL(struct outbox_row, bandwidth_mbps, "bandwidth_mbps"),
+	DB_COL(struct outbox_row, months, "months"),
+	DB_ENUM(struct outbox_row, status, "status", instance_status_names),
+	DB_COL(struct outbox_row, created_at, "created_at"),
+	DB_COL(struct outbox_row, taken_at, "taken_at"),
+	DB_END
+};
+static struct db_sel SQL_OUTBOX_LEASE = DB_SEL(
+    "SELECT {cols} FROM provision_outbox WHERE" OUTBOX_OPEN
+    " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED", DB_WHOLE(outbox_cols));
+static const char SQL_OUTBOX_LEASED[] =
+    "UPDATE provision_outbox SET taken_at = UTC_TIMESTAMP(), taken_by = ?"
+    " WHERE id = ?";
+static struct db_sel SQL_OUTBOX_GET = DB_SEL(
+    "SELECT {cols} FROM provision_outbox WHERE id = ?", DB_WHOLE(outbox_cols));
+static const char SQL_OUTBOX_FAIL[] =
+    "UPDATE provision_outbox SET status = 'failed', ended_at = UTC_TIMESTAMP()"
+    " WHERE order_id = ? AND status = 'pending'";
 /* the host platform boots what is pending and stops what is stopping */
 static const char SQL_OUTBOX_TAKEN[] =
     "UPDATE provision_outbox"
@@ -84,6 +116,84 @@ provision_txn(struct db *db, struct arena *a, void *arg)
 		(*n)++;
 	}
 	return KQ_OK;
+}
+
+struct lease {
+	long long		 consumer;
+	int			 limit;
+	struct outbox_row	*rows;
+	size_t			 n;
+};
+
+static enum kq_status
+lease_txn(struct db *db, struct arena *a, void *arg)
+{
+	struct lease	*l = arg;
+	struct db_arg	 x = DB_INT(l->limit), y[2];
+	enum kq_status	 s;
+	size_t		 i;
+
+	if ((s = db_select(db, a, &SQL_OUTBOX_LEASE, &x, 1, sizeof(*l->rows),
+	    &l->rows, &l->n)) != KQ_OK)
+		return s;
+	for (i = 0; i < l->n; i++) {
+		y[0] = DB_INT(l->consumer);
+		y[1] = DB_INT(l->rows[i].id);
+		if ((s = db_exec(db, SQL_OUTBOX_LEASED, y, 2, NULL, NULL)) != KQ_OK)
+			return s;
+	}
+	return KQ_OK;
+}
+
+enum kq_status
+provision_take(struct db *db, struct arena *a, long long consumer, int limit,
+    struct outbox_row **rows, size_t *n)
+{
+	struct lease	l = { consumer, limit, NULL, 0 };
+	enum kq_status	s;
+
+	*n = 0;
+	if ((s = db_txn(db, a, lease_txn, &l)) != KQ_OK)
+		return s;
+	*rows = l.rows;
+	*n = l.n;
+	return KQ_OK;
+}
+
+enum kq_status
+provision_get(struct db *db, struct arena *a, long long id,
+    struct outbox_row *row)
+{
+	struct db_arg x = DB_INT(id);
+
+	return db_select_one(db, a, &SQL_OUTBOX_GET, &x, 1, row, sizeof(*row));
+}
+
+enum kq_status
+provision_done(struct db *db, long long id)
+{
+	struct db_arg	x = DB_INT(id);
+	uint64_t	n = 0;
+	enum kq_status	s;
+	long long	found;
+
+	if ((s = db_exec(db, SQL_OUTBOX_TAKEN, &x, 1, &n, NULL)) != KQ_OK || n == 1)
+		return s;
+	s = db_scalar(db, "SELECT id FROM provision_outbox WHERE id = ?", &x, 1,
+	    &found);
+	return s == KQ_OK ? KQ_CONFLICT : s;
+}
+
+enum kq_status
+provision_fail(struct db *db, long long order_id)
+{
+	struct db_arg	x = DB_INT(order_id);
+	uint64_t	n = 0;
+	enum kq_status	s;
+
+	if ((s = db_exec(db, SQL_OUTBOX_FAIL, &x, 1, &n, NULL)) != KQ_OK)
+		return s;
+	return n == 1 ? KQ_OK : KQ_CONFLICT;
 }
 
 enum kq_status

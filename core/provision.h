@@ -23,7 +23,33 @@ enum kq_status	provision_request(struct db *, long long order_id);
  * yet taken is cancelled, an active instance is to be stopped. */
 enum kq_status	provision_end(struct db *, long long order_id);
 /* The demo provisioner: activates pending requests and ends stopping
- * instances; *n gets how many it took. */
+ * instances not leased to an API consumer; *n gets how many it took. */
 enum kq_status	provision_run(struct db *, struct arena *, int *n);
+
+/*
+ * The host platform through the API: it takes up to limit requests to
+ * boot ('pending') or stop ('stopping'), each leased to it for
+ * PROVISION_LEASE_MIN minutes (FOR UPDATE SKIP LOCKED: two consumers never
+ * get one request; one not acknowledged in time is offered again), then
+ * acknowledges each: done (booted: 'active'; stopped: 'ended'), or, for a
+ * boot, failed (order.c: order_provision_failed()).
+ */
+#define PROVISION_LEASE_MIN	10
+struct outbox_row {
+	long long		 id, uin, order_id;
+	const char		*product, *line, *os;
+	int			 cpu, memory_gb, disk_gb, bandwidth_mbps, months;
+	enum instance_status	 status;
+	time_t			 created_at, taken_at;
+};
+enum kq_status	provision_take(struct db *, struct arena *, long long consumer,
+		    int limit, struct outbox_row **, size_t *);
+enum kq_status	provision_get(struct db *, struct arena *, long long id,
+		    struct outbox_row *);
+/* KQ_NOT_FOUND, or KQ_CONFLICT when it is neither to boot nor to stop. */
+enum kq_status	provision_done(struct db *, long long id);
+/* In the order's transaction: its boot failed ('pending' → 'failed'),
+ * else KQ_CONFLICT. */
+enum kq_status	provision_fail(struct db *, long long order_id);
 
 #endif

@@ -43,7 +43,7 @@ const char *const card_status_names[] = {
 const char *const pickup_product_names[] = { "cvm", "vhost", "baremetal", 0 };
 const char *const os_family_names[] = { "linux", "windows", 0 };
 const char *const instance_status_names[] = {
-	"held", "pending", "active", "cancelled", "stopping", "ended", 0
+	"held", "pending", "active", "cancelled", "stopping", "ended", "failed", 0
 };
 
 unsigned

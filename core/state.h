@@ -190,7 +190,7 @@ extern const char *const os_family_names[];
 
 /* IS_NONE: an order that provisions nothing (a NULL state reads as -1) */
 enum instance_status { IS_NONE = -1, IS_HELD, IS_PENDING, IS_ACTIVE, IS_CANCELLED,
-	IS_STOPPING, IS_ENDED, IS__MAX };
+	IS_STOPPING, IS_ENDED, IS_FAILED, IS__MAX };
 extern const char *const instance_status_names[];
 
 #endif

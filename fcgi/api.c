@@ -28,6 +28,9 @@ static const struct api_route api_routes[] = {
 	{ "GET",  "/api/v1/vouchers/{id}",	ha_voucher,	API_VOUCHERS, NULL, NULL },
 	{ "POST", "/api/v1/vouchers/{id}/invalidate", ha_voucher_invalidate, API_VOUCHERS, NULL, NULL },
 	{ "POST", "/api/v1/templates/{id}/issue", ha_template_issue, API_VOUCHERS, NULL, &api_issue_form },
+	{ "POST", "/api/v1/provisioning/take",	ha_provision_take, API_PICKUP, NULL, &api_take_form },
+	{ "POST", "/api/v1/provisioning/{id}/active", ha_provision_active, API_PICKUP, NULL, NULL },
+	{ "POST", "/api/v1/provisioning/{id}/failed", ha_provision_failed, API_PICKUP, NULL, &api_failed_form },
 };
 
 #define NAPI	(sizeof(api_routes) / sizeof(api_routes[0]))

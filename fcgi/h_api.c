@@ -7,6 +7,7 @@
 
 #include "api.h"
 #include "order.h"
+#include "provision.h"
 #include "voucher.h"
 #include "voucher_issue.h"
 
@@ -61,6 +62,19 @@ static const struct field issue_fields[AI__MAX] = {
 	  .min = 1, .max = UIN_MAX },
 };
 const struct form_def api_issue_form = FORM_DEF(issue_fields);
+
+enum { AT_LIMIT, AT__MAX };
+static const struct field take_fields[AT__MAX] = {
+	[AT_LIMIT] = { .name = "limit", .type = FT_INT, .min = 1, .max = 100 },
+};
+const struct form_def api_take_form = FORM_DEF(take_fields);
+
+enum { AF_REASON, AF__MAX };
+static const struct field failed_fields[AF__MAX] = {
+	[AF_REASON] = { .name = "reason", .type = FT_TEXT, .required = 1,
+	  .maxlen = 200 },
+};
+const struct form_def api_failed_form = FORM_DEF(failed_fields);
 
 static json_t *
 order_json(const struct order *o)
@@ -345,4 +359,91 @@ ha_voucher(struct req *r, struct api_call *c)
 	}
 	json_object_set_new(j, "ledger", rows);
 	api_send(r, c, 200, j);
+}
+
+static json_t *
+outbox_json(const struct outbox_row *o)
+{
+	json_t *j = json_object();
+
+	json_object_set_new(j, "id", json_integer(o->id));
+	/* what to do: boot it, or stop what a refund ended */
+	json_object_set_new(j, "action", json_string(o->status == IS_STOPPING ?
+	    "stop" : "boot"));
+	json_object_set_new(j, "status", json_string(instance_status_names[o->status]));
+	json_object_set_new(j, "uin", json_integer(o->uin));
+	json_object_set_new(j, "order_id", json_integer(o->order_id));
+	json_object_set_new(j, "product", json_string(o->product));
+	json_object_set_new(j, "line", json_string(o->line));
+	json_object_set_new(j, "os", o->os ? json_string(o->os) : json_null());
+	json_object_set_new(j, "cpu", json_integer(o->cpu));
+	json_object_set_new(j, "memory_gb", json_integer(o->memory_gb));
+	json_object_set_new(j, "disk_gb", json_integer(o->disk_gb));
+	json_object_set_new(j, "bandwidth_mbps", json_integer(o->bandwidth_mbps));
+	json_object_set_new(j, "months", json_integer(o->months));
+	json_object_set_new(j, "created_at", api_time(o->created_at));
+	json_object_set_new(j, "taken_at", api_time(o->taken_at));
+	return j;
+}
+
+void
+ha_provision_take(struct req *r, struct api_call *c)
+{
+	struct outbox_row	*rows;
+	enum kq_status		 s;
+	json_t			*list;
+	size_t			 n, i;
+
+	if ((s = provision_take(r->app->db, r->arena, c->key.id,
+	    (int)form_int(&r->f, AT_LIMIT, 10), &rows, &n)) != KQ_OK) {
+		api_fail(r, c, s, NULL, NULL);
+		return;
+	}
+	list = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(list, outbox_json(&rows[i]));
+	api_send(r, c, 200, json_pack("{s:o, s:i}", "requests", list,
+	    "lease_minutes", PROVISION_LEASE_MIN));
+}
+
+/* The request after an acknowledgement: 200 with it as it is now. */
+static void
+outbox_answer(struct req *r, struct api_call *c, enum kq_status s)
+{
+	struct outbox_row	 o;
+	struct order		 ord;
+
+	if (s == KQ_OK)
+		s = provision_get(r->app->db, r->arena, r->id, &o);
+	if (s == KQ_OK)
+		s = order_get(r->app->db, r->arena, 0, o.order_id, &ord);
+	if (s != KQ_OK) {
+		api_fail(r, c, s, NULL, s == KQ_NOT_FOUND ? "No such request." :
+		    s == KQ_CONFLICT ? "The request is neither to boot nor to stop"
+		    " (acknowledged already, or its order ended)." : NULL);
+		return;
+	}
+	api_send(r, c, 200, json_pack("{s:o, s:o}", "request", outbox_json(&o),
+	    "order", order_json(&ord)));
+}
+
+void
+ha_provision_active(struct req *r, struct api_call *c)
+{
+	outbox_answer(r, c, provision_done(r->app->db, r->id));
+}
+
+void
+ha_provision_failed(struct req *r, struct api_call *c)
+{
+	struct outbox_row	o;
+	enum kq_status		s;
+
+	s = provision_get(r->app->db, r->arena, r->id, &o);
+	if (s == KQ_OK && o.status != IS_PENDING)
+		s = KQ_CONFLICT;	/* only a boot fails so */
+	if (s == KQ_OK)
+		s = order_provision_failed(r->app->db, r->arena, &c->me,
+		    r->remote_addr, o.order_id, r->f.v[AF_REASON].s);
+	outbox_answer(r, c, s);
 }

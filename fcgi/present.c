@@ -52,7 +52,7 @@ const struct option opt_voucher_status[] = {
 const struct option opt_instance_status[] = {
 	{ "held", "待支付后开通" }, { "pending", "开通中" }, { "active", "运行中" },
 	{ "cancelled", "已取消" }, { "stopping", "退订中,待释放" },
-	{ "ended", "已释放" }, { NULL, NULL }
+	{ "ended", "已释放" }, { "failed", "开通失败,提货卡已退回" }, { NULL, NULL }
 };
 const struct option opt_balance_mode[] = {
 	{ "single_use", "单次使用,余额不退" }, { "carry_over", "余额可多次使用" },

@@ -8,7 +8,7 @@ import threading
 import time
 
 from kq import BUILD, Api, Client, ctl, ctl_fails, sql
-from test_pickup import admin, member
+from test_pickup import admin, codes, confirm, create_batch, member
 from test_vouchers import create_template, give, issue, post
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
@@ -258,6 +258,89 @@ def test_issue_to_accounts_and_invalidate_as_the_platform():
     r = a.post("/admin/vouchers/%d/invalidate" % vid, {"csrf": a.csrf_of("/admin")})
     assert r.status == 409 and r.flash() == ("error", "voucher_state"), r
     error_of(api.post("/api/v1/vouchers/999999999/invalidate"), 404, "not_found")
+
+
+def pick_ups(n, os="debian12"):
+    """n pick-ups of new cards by one member: their order ids."""
+    cards = codes(create_batch(count=str(n)))
+    m = member()
+    out = []
+    for card in cards:
+        r = confirm(m, card, os)
+        assert r.status == 303, (r, r.flash())
+        out.append(int(r.header("Location").rsplit("/", 1)[1]))
+    return m, cards, out
+
+
+def test_provisioning_outbox_two_consumers_each_request_once():
+    m, cards, orders = pick_ups(12)
+    mine = {int(i) for (i,) in sql("SELECT id FROM provision_outbox WHERE order_id IN (%s)"
+                                   % ",".join(map(str, orders)))}
+    a, b = Api(scope="pickup"), Api(scope="pickup")
+    got = {a.key: [], b.key: []}
+
+    def consume(api):
+        for _ in range(100):    # bounded: a request offered again loops
+            r = api.post("/api/v1/provisioning/take", {"limit": 3})
+            assert r.status == 200, r.text
+            if not r.json["requests"]:
+                return
+            got[api.key].extend(x["id"] for x in r.json["requests"])
+    threads = [threading.Thread(target=consume, args=(x,)) for x in (a, b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    every = got[a.key] + got[b.key]
+    assert len(every) == len(set(every)), "a request was delivered twice"
+    assert mine <= set(every), mine - set(every)
+    # leased: neither the other consumer nor the demo provisioner takes them
+    assert b.post("/api/v1/provisioning/take", {}).json["requests"] == []
+    ctl("provision")
+    assert sql("SELECT COUNT(*) FROM provision_outbox WHERE id IN (%s) AND status = 'pending'"
+               % ",".join(map(str, mine))) == [[str(len(mine))]]
+
+    # acknowledged: booted; a second acknowledgement is refused
+    first = min(mine)
+    r = a.post("/api/v1/provisioning/%d/active" % first)
+    assert r.status == 200 and r.json["request"]["status"] == "active", r.text
+    assert r.json["order"]["status"] == "paid"
+    error_of(a.post("/api/v1/provisioning/%d/active" % first), 409, "conflict")
+    error_of(a.post("/api/v1/provisioning/%d/failed" % first, {"reason": "x"}),
+             409, "conflict")
+    error_of(a.post("/api/v1/provisioning/999999999/active"), 404, "not_found")
+
+    # a failed boot: in one transaction the card is back, the order cancelled
+    req = sorted(mine)[1]
+    oid, card_id = [int(x) for x in sql(
+        "SELECT o.id, o.card_id FROM provision_outbox p JOIN orders o ON o.id = p.order_id"
+        " WHERE p.id = %d" % req)[0]]
+    error_of(a.post("/api/v1/provisioning/%d/failed" % req, {}), 422,
+             "invalid_field", "reason")
+    r = a.post("/api/v1/provisioning/%d/failed" % req, {"reason": "宿主机无资源"})
+    assert r.status == 200, r.text
+    assert r.json["request"]["status"] == "failed" and r.json["order"]["status"] == "cancelled"
+    assert sql("SELECT status, uin, order_id FROM pickup_cards WHERE id = %d" % card_id) == \
+        [["unused", "NULL", "NULL"]]
+    assert sql("SELECT actor_kind, action FROM audit_log WHERE target = 'order:%d'" % oid) == \
+        [["api", "provision.failed"]]
+    # the card picks up again
+    again = confirm(member(), [c for c in cards if sql(
+        "SELECT id FROM pickup_cards WHERE code = '%s'" % c.replace("-", ""))[0][0] ==
+        str(card_id)][0], "debian12")
+    assert again.status == 303, (again, again.flash())
+
+
+def test_a_failed_boot_with_a_surcharge_refunds_it():
+    m, cards, (oid,) = pick_ups(1, os="win2022")
+    assert post(m, "/user/orders/%d/pay" % oid).status == 303
+    api = Api(scope="pickup")
+    req = int(sql("SELECT id FROM provision_outbox WHERE order_id = %d" % oid)[0][0])
+    r = api.post("/api/v1/provisioning/%d/failed" % req, {"reason": "镜像损坏"})
+    assert r.status == 200, r.text
+    assert r.json["order"]["status"] == "refunded" and r.json["order"]["refund"] == "approved"
+    assert sql("SELECT status FROM pickup_cards WHERE order_id IS NULL AND code = '%s'"
+               % cards[0].replace("-", "")) == [["unused"]]
 
 
 def test_openapi_document_matches_the_routes():
