@@ -2,7 +2,7 @@
 # build/kaquanctl; `make test` builds a sanitizer copy under build/asan/ and
 # runs the unit tests, then the HTTP tests against a private stack.
 
-PKGS     = fcgi libmariadb libxml-2.0 libpcre2-8 libcrypt jansson libcrypto
+PKGS     = fcgi libmariadb libxml-2.0 libpcre2-8 libcrypt jansson libsodium
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \

@@ -6,15 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
+#include <sodium.h>
 
 #include "apikey.h"
 #include "codes.h"
 
 #define SCHEME		"KQ-HMAC-SHA256 "
-#define NONCE_LEN	12
-#define TAG_LEN		16
+#define NONCE_LEN	crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define TAG_LEN		crypto_aead_xchacha20poly1305_ietf_ABYTES
 #define SEALED_LEN	(NONCE_LEN + API_SECRET_LEN + TAG_LEN)
 
 const char *const api_scope_names[] = { "orders", "vouchers", "pickup",
@@ -62,10 +61,9 @@ to_hex(const unsigned char *b, size_t n, char *out)
 void
 sha256_hex(const void *data, size_t len, char *out)
 {
-	unsigned char	md[32];
-	unsigned	n = 0;
+	unsigned char md[crypto_hash_sha256_BYTES];
 
-	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
+	crypto_hash_sha256(md, data, len);
 	to_hex(md, sizeof(md), out);
 }
 
@@ -93,42 +91,33 @@ from_hex(const char *s, unsigned char *b, size_t n)
 	return 0;
 }
 
-/* AES-256-GCM of the secret under the seal key, bound to the key id:
- * nonce, ciphertext, tag (SEALED_LEN bytes).  seal != 0 seals `secret`
- * into box; 0 opens box into secret (API_SECRET_LEN bytes).  0 or -1. */
+/* XChaCha20-Poly1305 of the secret under the seal key, bound to the key
+ * id: nonce, ciphertext and tag (SEALED_LEN bytes).  encrypt: seals
+ * secret into box; else opens box into secret (API_SECRET_LEN bytes).
+ * 0 or -1. */
 static int
 seal(int encrypt, const char *seal_hex, const char *key_id,
     unsigned char *box, char *secret)
 {
-	unsigned char	 key[32];
-	EVP_CIPHER_CTX	*c;
-	int		 n, ok = 0;
+	unsigned char	key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+	int		rc;
 
-	if (seal_hex == NULL || from_hex(seal_hex, key, sizeof(key)) < 0)
+	/* sodium_init() once per process: idempotent, thread-safe */
+	if (sodium_init() < 0 || seal_hex == NULL ||
+	    from_hex(seal_hex, key, sizeof(key)) < 0)
 		return -1;
-	if (encrypt && random_bytes(box, NONCE_LEN) < 0)
-		return -1;
-	if ((c = EVP_CIPHER_CTX_new()) == NULL)
-		return -1;
-	if (EVP_CipherInit_ex(c, EVP_aes_256_gcm(), NULL, key, box, encrypt) == 1 &&
-	    EVP_CipherUpdate(c, NULL, &n, (const unsigned char *)key_id,
-	    (int)strlen(key_id)) == 1) {
-		if (encrypt)
-			ok = EVP_CipherUpdate(c, box + NONCE_LEN, &n,
-			    (const unsigned char *)secret, API_SECRET_LEN) == 1 &&
-			    EVP_CipherFinal_ex(c, box + NONCE_LEN, &n) == 1 &&
-			    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, TAG_LEN,
-			    box + NONCE_LEN + API_SECRET_LEN) == 1;
-		else
-			ok = EVP_CipherUpdate(c, (unsigned char *)secret, &n,
-			    box + NONCE_LEN, API_SECRET_LEN) == 1 &&
-			    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, TAG_LEN,
-			    box + NONCE_LEN + API_SECRET_LEN) == 1 &&
-			    EVP_CipherFinal_ex(c, (unsigned char *)secret, &n) == 1;
-	}
-	EVP_CIPHER_CTX_free(c);
-	OPENSSL_cleanse(key, sizeof(key));
-	return ok ? 0 : -1;
+	if (encrypt) {
+		randombytes_buf(box, NONCE_LEN);
+		rc = crypto_aead_xchacha20poly1305_ietf_encrypt(box + NONCE_LEN,
+		    NULL, (const unsigned char *)secret, API_SECRET_LEN,
+		    (const unsigned char *)key_id, strlen(key_id), NULL, box, key);
+	} else
+		rc = crypto_aead_xchacha20poly1305_ietf_decrypt(
+		    (unsigned char *)secret, NULL, NULL, box + NONCE_LEN,
+		    API_SECRET_LEN + TAG_LEN, (const unsigned char *)key_id,
+		    strlen(key_id), box, key);
+	sodium_memzero(key, sizeof(key));
+	return rc == 0 ? 0 : -1;
 }
 
 unsigned
@@ -237,8 +226,8 @@ apikey_check(struct db *db, struct arena *a, const char *seal_hex,
 {
 	char		 id[API_KEY_ID_LEN + 2], ts[24], sig[72], secret[API_SECRET_LEN];
 	char		 body_hash[65], want[65], *msg, *end;
-	unsigned char	 box[SEALED_LEN], mac[32];
-	size_t		 maclen = 0;
+	unsigned char	 box[SEALED_LEN], mac[crypto_auth_hmacsha256_BYTES];
+	crypto_auth_hmacsha256_state hs;
 	struct key_row	 row;
 	struct db_arg	 arg;
 	enum kq_status	 s;
@@ -267,18 +256,18 @@ apikey_check(struct db *db, struct arena *a, const char *seal_hex,
 	    q->query != NULL ? q->query : "", ts, body_hash);
 	if (msg == NULL)
 		return KQ_UNAVAILABLE;
-	if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, secret,
-	    API_SECRET_LEN, (const unsigned char *)msg, strlen(msg), mac,
-	    sizeof(mac), &maclen) == NULL)
-		s = KQ_UNAVAILABLE;
-	OPENSSL_cleanse(secret, sizeof(secret));
-	if (s != KQ_OK)
-		return s;
+	crypto_auth_hmacsha256_init(&hs, (const unsigned char *)secret,
+	    API_SECRET_LEN);
+	crypto_auth_hmacsha256_update(&hs, (const unsigned char *)msg,
+	    strlen(msg));
+	crypto_auth_hmacsha256_final(&hs, mac);
+	sodium_memzero(secret, sizeof(secret));
+	sodium_memzero(&hs, sizeof(hs));
 	to_hex(mac, sizeof(mac), want);
 	for (end = sig; *end != '\0'; end++)	/* hex in either case */
 		if (*end >= 'A' && *end <= 'F')
 			*end = (char)(*end - 'A' + 'a');
-	if (CRYPTO_memcmp(want, sig, 64) != 0)
+	if (sodium_memcmp(want, sig, 64) != 0)
 		return KQ_UNAUTHORIZED;
 	*key = row.k;
 	key->scopes = apikey_scopes_parse(row.k.scopes_text);

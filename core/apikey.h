@@ -16,9 +16,9 @@
  * A timestamp more than API_SKEW seconds off the server's clock, an
  * unknown or revoked key or a wrong signature is KQ_UNAUTHORIZED, all
  * alike.  Verifying an HMAC needs the secret itself, so the database keeps
- * it sealed (AES-256-GCM under the configuration's api_seal_key, the key
- * id as associated data), never in clear: a copy of the database alone
- * signs nothing.
+ * it sealed (XChaCha20-Poly1305, libsodium, under the configuration's
+ * api_seal_key, the key id as associated data), never in clear: a copy of
+ * the database alone signs nothing.
  */
 #ifndef KQ_APIKEY_H
 #define KQ_APIKEY_H

@@ -27,7 +27,9 @@ static const struct db_col charge_cols[] = {
 #define CHARGES \
     " FROM partner_charges ch JOIN products p ON p.code = ch.product" \
     " WHERE ch.partner_uin = ? AND (? = 0 OR ch.customer_uin = ?)" \
-    " AND (? IS NULL OR ch.created_at >= ?) AND (? IS NULL OR ch.created_at <= ?)"
+    " AND (? IS NULL OR ch.created_at >= ?) AND (? IS NULL OR ch.created_at <= ?)" \
+    " AND (? = 0 OR ch.id < ?)"
+#define CHARGE_ARGS	9	/* filter_args() */
 static struct db_sel SQL_CHARGE_LIST = DB_SEL(
     "SELECT {cols}" CHARGES " ORDER BY ch.id DESC LIMIT ? OFFSET ?",
     DB_WHOLE(charge_cols));
@@ -68,16 +70,18 @@ filter_args(const struct cfilter *f, struct db_arg *a)
 	a[3] = a[4] = f->from_ymd ?
 	    DB_TIME(clock_end_of_day(f->from_ymd) - 86399) : DB_NULL;
 	a[5] = a[6] = f->to_ymd ? DB_TIME(clock_end_of_day(f->to_ymd)) : DB_NULL;
+	a[7] = a[8] = DB_INT(f->before_id);
 }
 
 enum kq_status
 charge_list(struct db *db, struct arena *a, const struct cfilter *f,
     struct page_info *pg, struct charge **out, size_t *n)
 {
-	struct db_arg args[9];
+	struct db_arg args[CHARGE_ARGS + 2];
 
 	filter_args(f, args);
-	return page_select(db, a, &SQL_CHARGE_LIST, SQL_CHARGE_COUNT, args, 7, pg,
+	return page_select(db, a, &SQL_CHARGE_LIST, SQL_CHARGE_COUNT, args,
+	    CHARGE_ARGS, pg,
 	    sizeof(**out), out, n);
 }
 
@@ -98,12 +102,13 @@ enum kq_status
 charge_each(struct db *db, const struct cfilter *f,
     int (*fn)(void *, const struct charge *), void *ctx)
 {
-	struct db_arg	args[7];
+	struct db_arg	args[CHARGE_ARGS];
 	struct charge	row;
 	struct each_ctx	c = { fn, ctx };
 
 	filter_args(f, args);
-	return db_select_each(db, &SQL_CHARGE_ALL, args, 7, &row, each_row, &c);
+	return db_select_each(db, &SQL_CHARGE_ALL, args, CHARGE_ARGS, &row,
+	    each_row, &c);
 }
 
 enum kq_status

@@ -31,6 +31,7 @@ static const struct api_route api_routes[] = {
 	{ "POST", "/api/v1/provisioning/take",	ha_provision_take, API_PICKUP, NULL, &api_take_form },
 	{ "POST", "/api/v1/provisioning/{id}/active", ha_provision_active, API_PICKUP, NULL, NULL },
 	{ "POST", "/api/v1/provisioning/{id}/failed", ha_provision_failed, API_PICKUP, NULL, &api_failed_form },
+	{ "GET",  "/api/v1/partners/{id}/charges", ha_partner_charges, API_PARTNER, &api_charges_query, NULL },
 };
 
 #define NAPI	(sizeof(api_routes) / sizeof(api_routes[0]))

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "api.h"
+#include "account.h"
 #include "order.h"
+#include "partner_charge.h"
 #include "provision.h"
 #include "voucher.h"
 #include "voucher_issue.h"
@@ -76,6 +78,17 @@ static const struct field failed_fields[AF__MAX] = {
 };
 const struct form_def api_failed_form = FORM_DEF(failed_fields);
 
+enum { AH_CUSTOMER, AH_FROM, AH_TO, AH_CURSOR, AH__MAX };
+static const struct field charges_fields[AH__MAX] = {
+	[AH_CUSTOMER] = { .name = "customer", .type = FT_INT, .min = 1,
+	  .max = UIN_MAX },
+	[AH_FROM] = { .name = "from", .type = FT_DATE },
+	[AH_TO] = { .name = "to", .type = FT_DATE },
+	[AH_CURSOR] = { .name = "cursor", .type = FT_INT, .min = 1,
+	  .max = 999999999999999999LL },
+};
+const struct form_def api_charges_query = FORM_DEF(charges_fields);
+
 static json_t *
 order_json(const struct order *o)
 {
@@ -125,6 +138,15 @@ voucher_json(const struct voucher *v)
 	json_object_set_new(j, "order_id", v->order_id ?
 	    json_integer(v->order_id) : json_null());
 	return j;
+}
+
+/* A list page's next_cursor: its last id when rows are left after it
+ * (page_select counted them), else null. */
+static json_t *
+next_cursor(const struct page_info *pg, size_t n, long long last_id)
+{
+	return pg->total > (long long)n && n > 0 ? json_integer(last_id) :
+	    json_null();
 }
 
 /* The order of req->id (any account's): KQ_OK, or answered. */
@@ -322,8 +344,8 @@ ha_vouchers(struct req *r, struct api_call *c)
 	for (i = 0; i < n; i++)
 		json_array_append_new(list, voucher_json(&rows[i]));
 	out = json_pack("{s:o}", "vouchers", list);
-	json_object_set_new(out, "next_cursor", pg.total > (long long)n && n > 0 ?
-	    json_integer(rows[n - 1].id) : json_null());
+	json_object_set_new(out, "next_cursor", next_cursor(&pg, n,
+	    n ? rows[n - 1].id : 0));
 	api_send(r, c, 200, out);
 }
 
@@ -446,4 +468,48 @@ ha_provision_failed(struct req *r, struct api_call *c)
 		s = order_provision_failed(r->app->db, r->arena, &c->me,
 		    r->remote_addr, o.order_id, r->f.v[AF_REASON].s);
 	outbox_answer(r, c, s);
+}
+
+void
+ha_partner_charges(struct req *r, struct api_call *c)
+{
+	struct page_info pg = { .page = 1 };
+	struct partner	 p;
+	struct charge	*rows;
+	struct cfilter	 f = { .partner = r->id,
+	    .customer = form_int(&r->q, AH_CUSTOMER, 0),
+	    .from_ymd = form_int(&r->q, AH_FROM, 0),
+	    .to_ymd = form_int(&r->q, AH_TO, 0),
+	    .before_id = form_int(&r->q, AH_CURSOR, 0) };
+	enum kq_status	 s;
+	json_t		*list, *x;
+	size_t		 n, i;
+
+	if ((s = partner_get(r->app->db, r->arena, r->id, &p)) == KQ_OK)
+		s = charge_list(r->app->db, r->arena, &f, &pg, &rows, &n);
+	if (s != KQ_OK) {
+		api_fail(r, c, s, NULL, s == KQ_NOT_FOUND ? "No such partner." : NULL);
+		return;
+	}
+	list = json_array();
+	for (i = 0; i < n; i++) {
+		x = json_object();
+		json_object_set_new(x, "id", json_integer(rows[i].id));
+		json_object_set_new(x, "customer_uin", json_integer(rows[i].customer_uin));
+		json_object_set_new(x, "order_id", json_integer(rows[i].order_id));
+		json_object_set_new(x, "product", json_string(rows[i].product));
+		json_object_set_new(x, "billing", json_string(rows[i].billing));
+		json_object_set_new(x, "scenario", json_string(rows[i].scenario));
+		json_object_set_new(x, "amount", json_integer(rows[i].amount));
+		json_object_set_new(x, "partner_voucher_id", rows[i].voucher_id ?
+		    json_integer(rows[i].voucher_id) : json_null());
+		json_object_set_new(x, "voucher_amount", json_integer(rows[i].voucher_amount));
+		json_object_set_new(x, "cash", json_integer(rows[i].cash));
+		json_object_set_new(x, "status", json_string(charge_status_names[rows[i].status]));
+		json_object_set_new(x, "created_at", api_time(rows[i].created_at));
+		json_array_append_new(list, x);
+	}
+	api_send(r, c, 200, json_pack("{s:I, s:o, s:o}", "partner_uin",
+	    (json_int_t)p.uin, "charges", list, "next_cursor",
+	    next_cursor(&pg, n, n ? rows[n - 1].id : 0)));
 }

@@ -728,10 +728,10 @@ h_cvoucher_withdraw(struct req *r)
 static void
 charge_filter(const struct req *r, struct cfilter *f)
 {
-	f->partner = r->me.uin;
-	f->customer = form_int(&r->q, HQ_UIN, 0);
-	f->from_ymd = form_int(&r->q, HQ_FROM, 0);
-	f->to_ymd = form_int(&r->q, HQ_TO, 0);
+	*f = (struct cfilter){ .partner = r->me.uin,
+	    .customer = form_int(&r->q, HQ_UIN, 0),
+	    .from_ymd = form_int(&r->q, HQ_FROM, 0),
+	    .to_ymd = form_int(&r->q, HQ_TO, 0) };
 }
 
 void

@@ -1,8 +1,9 @@
 -- 007_api: the host billing platform's API (issue 12).
 --
 -- An API key: a public id and a secret printed once by kaquanctl.  HMAC
--- verification needs the secret itself, so it is kept sealed (AES-256-GCM
--- under the configuration's api_seal_key, hex), never in clear; a revoked
+-- verification needs the secret itself, so it is kept sealed
+-- (XChaCha20-Poly1305 under the configuration's api_seal_key), never in
+-- clear; a revoked
 -- key stops at once (each request reads its row).  scopes: the endpoint
 -- groups the key may call, comma-separated.
 CREATE TABLE api_keys (
@@ -10,7 +11,7 @@ CREATE TABLE api_keys (
   key_id               CHAR(23) NOT NULL,
   name                 VARCHAR(100) NOT NULL,
   scopes               VARCHAR(100) NOT NULL,
-  secret_sealed        VARCHAR(200) NOT NULL,
+  secret_sealed        VARCHAR(255) NOT NULL,
   created_at           DATETIME NOT NULL DEFAULT UTC_TIMESTAMP(),
   revoked_at           DATETIME NULL,
   UNIQUE KEY k_api_keys_key (key_id)

@@ -232,6 +232,27 @@ figure redemptions_per_s "$(awk -v n="$redeemed" -v s="$secs" 'BEGIN { printf "%
 figure double_use "$((doubles + double))"
 echo
 
+# The host platform's API (issue 12): the payment callback, signed, on
+# confirmed orders of the bench member (made here in SQL: the figure is the
+# payment, not the set-up), each paid once.
+echo "API (signed POST /api/v1/orders/ID/pay, each a different confirmed order)"
+key=$("$KAQUAN_BUILD/kaquanctl" --config "$KAQUAN_CONF" apikey add --name bench --scope orders)
+first=$(q "SELECT COALESCE(MAX(id), 0) FROM orders")
+q "INSERT INTO orders (uin, product, billing, scenario, months, amount, cash,
+    status, pay_by) SELECT 100900, 'cvm', 'prepaid', 'purchase', 1, 10000, 10000,
+    'confirmed', UTC_TIMESTAMP() + INTERVAL 1 HOUR FROM seq_1_to_40000"
+q "SELECT id FROM orders WHERE id > $first ORDER BY id" |
+    python3 "$ROOT/tests/api_sign.py" $key > "$BENCH/api.txt"
+wrk -t2 -c"$CONNS" -d"${POSTS}s" -s "$ROOT/tests/api.lua" "$URL" -- \
+    "$BENCH" 2 api.txt > "$KAQUAN_VAR/wrk.out" 2>&1
+secs=$(sed -n 's/.*requests in \([0-9.]*\)s.*/\1/p' "$KAQUAN_VAR/wrk.out")
+bad=$(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$KAQUAN_VAR/wrk.out")
+paid=$(q "SELECT COUNT(*) FROM orders WHERE id > $first AND status = 'paid'")
+awk -v n="$paid" -v s="$secs" 'BEGIN { printf "  order payments over the API:               %.0f /s (%d in %ss)\n", n / s, n, s }'
+echo "  not 200: ${bad:-0}"
+figure api_pays_per_s "$(awk -v n="$paid" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')"
+echo
+
 echo "workers (SPEC §9: RSS <= 8 MiB after 100,000 requests)"
 master=$(cat "$KAQUAN_VAR/run/kaquan.pid")
 rss=0

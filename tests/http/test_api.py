@@ -123,6 +123,10 @@ def test_orders_create_get_pay_cancel_and_their_errors():
                       headers={"Content-Type": "text/plain"}), 400, "bad_request")
     assert sql("SELECT COUNT(*) FROM orders WHERE uin = %d" % m.uin) == before
 
+    # what nginx refuses before kaquan sees it is JSON too
+    big = api.post("/api/v1/orders", b'{"uin": "' + b"1" * 70000 + b'"}')
+    error_of(big, 413, "too_large")
+
     # what is not a route
     error_of(api.get("/api/v1/nothing"), 404, "not_found")
     error_of(api.call("DELETE", "/api/v1/orders/1"), 405, "method")
@@ -341,6 +345,38 @@ def test_a_failed_boot_with_a_surcharge_refunds_it():
     assert r.json["order"]["status"] == "refunded" and r.json["order"]["refund"] == "approved"
     assert sql("SELECT status FROM pickup_cards WHERE order_id IS NULL AND code = '%s'"
                % cards[0].replace("-", "")) == [["unused"]]
+
+
+def test_partner_charges_by_cursor_for_settlement():
+    from test_partner import account
+    p = account(partner=True)
+    customer = account(reseller=p.uin)
+    api = Api(scope="orders,partner")
+    paid = []
+    for i in range(21):
+        oid = api.post("/api/v1/orders", dict(ORDER, uin=customer.uin,
+                                              amount=1000 + i)).json["id"]
+        assert api.post("/api/v1/orders/%d/confirm" % oid, {}).status == 200
+        assert api.post("/api/v1/orders/%d/pay" % oid).status == 200
+        paid.append(oid)
+    page = api.get("/api/v1/partners/%d/charges" % p.uin)
+    assert page.status == 200 and page.json["partner_uin"] == p.uin, page.text
+    rows = page.json["charges"]
+    assert len(rows) == 20 and page.json["next_cursor"] == rows[-1]["id"]
+    assert rows[0]["order_id"] == paid[-1] and rows[0]["amount"] == 1020, rows[0]
+    assert rows[0]["customer_uin"] == customer.uin and rows[0]["status"] == "charged"
+    assert rows[0]["cash"] == 1020 and rows[0]["partner_voucher_id"] is None, rows[0]
+    rest = api.get("/api/v1/partners/%d/charges" % p.uin,
+                   query="cursor=%d" % page.json["next_cursor"])
+    assert [x["order_id"] for x in rest.json["charges"]] == [paid[0]]
+    assert rest.json["next_cursor"] is None
+    assert api.get("/api/v1/partners/%d/charges" % p.uin,
+                   query="to=2020-01-01").json["charges"] == []
+    error_of(api.get("/api/v1/partners/%d/charges" % p.uin, query="from=2026-13-01"),
+             422, "invalid_field", "from")
+    error_of(api.get("/api/v1/partners/%d/charges" % customer.uin), 404, "not_found")
+    error_of(Api(scope="orders").get("/api/v1/partners/%d/charges" % p.uin),
+             403, "forbidden")
 
 
 def test_openapi_document_matches_the_routes():
