@@ -76,6 +76,7 @@ api_init(char *err, size_t errsz)
 			snprintf(err, errsz, "api route %s: bad pattern", re);
 			return -1;
 		}
+		(void)pcre2_jit_compile(compiled[i], PCRE2_JIT_COMPLETE);
 		if ((api_routes[i].query != NULL &&
 		    form_compile(api_routes[i].query, err, errsz) < 0) ||
 		    (api_routes[i].body != NULL &&

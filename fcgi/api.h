@@ -18,7 +18,6 @@
 #include "http.h"
 
 #define API_PREFIX	"/api/"
-#define API_PAGE	20	/* rows of a list page (PAGE_SIZE) */
 
 struct api_call {
 	struct api_key	 key;

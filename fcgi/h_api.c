@@ -34,12 +34,14 @@ static const struct field order_fields[AO__MAX] = {
 };
 const struct form_def api_order_form = FORM_DEF(order_fields);
 
-enum { AV_UIN, AV_STATUS, AV_CURSOR, AV__MAX };
+enum { AV_UIN, AV_STATUS, AV_TEMPLATE, AV_CURSOR, AV__MAX };
 static const struct field vouchers_fields[AV__MAX] = {
 	[AV_UIN] = { .name = "uin", .type = FT_INT, .min = 1, .max = UIN_MAX },
 	[AV_STATUS] = { .name = "status", .type = FT_TEXT,
 	  .pattern = "unactivated|available|frozen|used|expired|invalidated|"
 	  "withdrawn" },
+	[AV_TEMPLATE] = { .name = "template", .type = FT_INT, .min = 1,
+	  .max = 999999999999999999LL },
 	[AV_CURSOR] = { .name = "cursor", .type = FT_INT, .min = 1,
 	  .max = 999999999999999999LL },
 };
@@ -331,6 +333,7 @@ ha_vouchers(struct req *r, struct api_call *c)
 
 	f.uin = form_int(&r->q, AV_UIN, 0);
 	f.before_id = form_int(&r->q, AV_CURSOR, 0);
+	f.template_id = form_int(&r->q, AV_TEMPLATE, 0);
 	f.purpose = -1;
 	f.status = -1;
 	for (i = 0; *st != '\0' && voucher_status_names[i] != NULL; i++)
@@ -462,8 +465,6 @@ ha_provision_failed(struct req *r, struct api_call *c)
 	enum kq_status		s;
 
 	s = provision_get(r->app->db, r->arena, r->id, &o);
-	if (s == KQ_OK && o.status != IS_PENDING)
-		s = KQ_CONFLICT;	/* only a boot fails so */
 	if (s == KQ_OK)
 		s = order_provision_failed(r->app->db, r->arena, &c->me,
 		    r->remote_addr, o.order_id, r->f.v[AF_REASON].s);

@@ -98,8 +98,10 @@ def test_orders_create_get_pay_cancel_and_their_errors():
     r = api.post("/api/v1/orders/%d/cancel" % other["id"])
     assert r.status == 200 and r.json["status"] == "cancelled", r.text
     error_of(api.post("/api/v1/orders/%d/cancel" % other["id"]), 409, "order_state")
-    error_of(api.get("/api/v1/orders/999999999"), 404, "not_found")
-    error_of(api.post("/api/v1/orders/999999999/pay"), 404, "not_found")
+    for path in ("pay", "cancel", "confirm", "refund"):
+        error_of(api.post("/api/v1/orders/999999999/" + path), 404, "not_found")
+    for path in ("", "/candidates"):
+        error_of(api.get("/api/v1/orders/999999999" + path), 404, "not_found")
 
     # each bad field named; nothing written
     before = sql("SELECT COUNT(*) FROM orders WHERE uin = %d" % m.uin)
@@ -190,6 +192,9 @@ def test_vouchers_list_by_cursor_and_one_with_its_ledger():
     more = [x["id"] for x in rest.json["vouchers"]]
     assert len(more) == 3 and max(more) < ids[-1] and rest.json["next_cursor"] is None
     assert api.get("/api/v1/vouchers", query="uin=%d&status=used" % m.uin).json["vouchers"] == []
+    assert len(api.get("/api/v1/vouchers", query="template=%d" % tid).json["vouchers"]) == 20
+    other = create_template(name="别的券")
+    assert api.get("/api/v1/vouchers", query="template=%d" % other).json["vouchers"] == []
     error_of(api.get("/api/v1/vouchers", query="status=lost"), 422, "invalid_field", "status")
 
     one = api.get("/api/v1/vouchers/%d" % ids[0])
@@ -313,6 +318,8 @@ def test_provisioning_outbox_two_consumers_each_request_once():
     error_of(a.post("/api/v1/provisioning/%d/failed" % first, {"reason": "x"}),
              409, "conflict")
     error_of(a.post("/api/v1/provisioning/999999999/active"), 404, "not_found")
+    error_of(a.post("/api/v1/provisioning/999999999/failed", {"reason": "x"}),
+             404, "not_found")
 
     # a failed boot: in one transaction the card is back, the order cancelled
     req = sorted(mine)[1]
@@ -377,6 +384,23 @@ def test_partner_charges_by_cursor_for_settlement():
     error_of(api.get("/api/v1/partners/%d/charges" % customer.uin), 404, "not_found")
     error_of(Api(scope="orders").get("/api/v1/partners/%d/charges" % p.uin),
              403, "forbidden")
+
+
+def test_the_readme_signing_example_works_as_written():
+    """README: Integrating's shell example, run as it is with a real key."""
+    with open(os.path.join(ROOT, "README.md")) as f:
+        text = f.read()
+    block = text.split("```sh\nKEY=kq_", 1)[1].split("```", 1)[0]
+    api = Api(scope="orders")
+    uin = member().uin
+    script = 'KEY=%s; SECRET=%s; URL=%s\n%s' % (
+        api.key, api.secret, os.environ["KAQUAN_URL"],
+        block.split("\n", 1)[1].replace("100001", str(uin)).replace(
+            "order-4711", "readme-%d" % uin))
+    out = subprocess.run(["bash", "-c", script], capture_output=True, text=True,
+                         timeout=30)
+    answer = json.loads(out.stdout)
+    assert answer["uin"] == uin and answer["status"] == "pending", out
 
 
 def test_openapi_document_matches_the_routes():
