@@ -2,7 +2,7 @@
 # build/kaquanctl; `make test` builds a sanitizer copy under build/asan/ and
 # runs the unit tests, then the HTTP tests against a private stack.
 
-PKGS     = fcgi libmariadb libxml-2.0 libpcre2-8 libcrypt jansson libsodium
+PKGS     = fcgi libmariadb libxml-2.0 libpcre2-8 libcrypt jansson libsodium libsystemd
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
@@ -24,7 +24,8 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # request parsing is pure and unit-tested without the worker
 FCGI_PURE = $(BUILD)/fcgi/request.o
 
-.PHONY: all deps run up down test unit bench soak clean asan fuzz fuzz-build golden
+.PHONY: all deps run up down test unit bench soak clean asan fuzz fuzz-build golden \
+	install
 all: $(BUILD)/kaquan-fcgi $(BUILD)/kaquanctl
 
 $(BUILD)/%.o: %.c $(wildcard core/*.h fcgi/*.h)
@@ -96,6 +97,40 @@ bench: deps all
 # flat, no 5xx, the books check.  Not part of make test.
 soak: deps all
 	@sh tests/soak.sh
+
+# make install [PREFIX=/usr/local] [DESTDIR=…]: the binaries, templates,
+# migrations, an example configuration, the systemd units (with the
+# installed paths) and the man pages.  The units go where systemd looks for
+# a package's (UNITDIR); the configuration stays an example until copied.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+SBINDIR    ?= $(PREFIX)/sbin
+DATADIR    ?= $(PREFIX)/share/kaquan
+MANDIR     ?= $(PREFIX)/share/man
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+UNITDIR    ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+SYSUSERSDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/sysusers.d,$(PREFIX)/lib/sysusers.d)
+UNITS      = kaquan.socket kaquan.service kaquan-sweep.service kaquan-sweep.timer
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR) \
+	    $(DESTDIR)$(SYSCONFDIR)/kaquan $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(BUILD)/kaquan-fcgi $(DESTDIR)$(SBINDIR)/kaquan-fcgi
+	install -m 0755 $(BUILD)/kaquanctl $(DESTDIR)$(BINDIR)/kaquanctl
+	rm -rf $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/sql
+	cp -R templates sql $(DESTDIR)$(DATADIR)/
+	install -m 0644 fcgi/openapi.json $(DESTDIR)$(DATADIR)/openapi.json
+	sed -e 's|/usr/share/kaquan|$(DATADIR)|g' conf/kaquan.conf.example \
+	    > $(DESTDIR)$(SYSCONFDIR)/kaquan/kaquan.conf.example
+	install -m 0644 conf/nginx/kaquan.conf $(DESTDIR)$(DATADIR)/nginx-site.conf
+	for u in $(UNITS); do \
+		sed -e 's|@BINDIR@|$(BINDIR)|g; s|@SBINDIR@|$(SBINDIR)|g' \
+		    -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' conf/systemd/$$u \
+		    > $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
+	install -m 0644 conf/systemd/kaquan.sysusers $(DESTDIR)$(SYSUSERSDIR)/kaquan.conf
+	install -m 0644 fcgi/kaquan-fcgi.8 cli/kaquanctl.8 $(DESTDIR)$(MANDIR)/man8/
 
 clean:
 	rm -rf build

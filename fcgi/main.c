@@ -9,8 +9,11 @@
  * templates are checked, then a new generation of workers is started and the
  * old one told to finish, so no request is dropped.
  *
- * The socket comes from, in order: systemd socket activation (LISTEN_FDS,
- * fd 3), the "listen" key, or fd 0 as spawn-fcgi passes it.
+ * The socket comes from, in order: systemd socket activation
+ * (sd_listen_fds), the "listen" key, or fd 0 as spawn-fcgi passes it.
+ * Under systemd (Type=notify) the master tells it when the workers are
+ * started (READY=1), while a reload runs (RELOADING=1) and when it drains
+ * (STOPPING=1); outside systemd sd_notify() does nothing.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -18,6 +21,7 @@
 
 #include <errno.h>
 #include <fcgiapp.h>
+#include <systemd/sd-daemon.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,14 +85,13 @@ check(struct config *cfg)
 static int
 open_socket(const struct config *cfg)
 {
-	const char	*fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
 	struct sockaddr_storage ss;
 	socklen_t	 len = sizeof(ss);
 	int		 fd;
 
-	if (fds != NULL && pid != NULL && atol(pid) == (long)getpid() &&
-	    atoi(fds) >= 1)
-		return 3;
+	/* systemd's (kaquan.socket); unset, so no child takes it for its own */
+	if ((fd = sd_listen_fds(1)) >= 1)
+		return SD_LISTEN_FDS_START;
 	if (cfg->listen != NULL && *cfg->listen != '\0') {
 		if ((fd = FCGX_OpenSocket(cfg->listen, cfg->backlog)) < 0) {
 			kq_log("cannot listen on %s: %s",
@@ -205,8 +208,11 @@ reload(void)
 	int		nold = nslots, i;
 
 	kq_log("reloading");
+	sd_notify(0, "RELOADING=1");
 	if (check(&cfg) < 0) {
 		kq_log("reload refused; old workers keep running");
+		sd_notify(0, "READY=1\nSTATUS=reload refused (see the log);"
+		    " the old workers keep serving");
 		return;
 	}
 	memcpy(old, slots, sizeof(old));
@@ -216,6 +222,7 @@ reload(void)
 	for (i = 0; i < nslots; i++)
 		spawn(i);
 	signal_all(old, nold, SIGTERM);
+	sd_notifyf(0, "READY=1\nSTATUS=%d workers (reloaded)", nslots);
 }
 
 static void
@@ -286,6 +293,7 @@ main(int argc, char *argv[])
 	    (int)getpid(), nslots);
 	for (i = 0; i < nslots; i++)
 		spawn(i);
+	sd_notifyf(0, "READY=1\nSTATUS=%d workers", nslots);
 	while (!got_term) {
 		sigsuspend(&old);
 		if (got_chld) {
@@ -298,6 +306,7 @@ main(int argc, char *argv[])
 		}
 	}
 	kq_log("draining");
+	sd_notify(0, "STOPPING=1\nSTATUS=draining");
 	drain();
 	kq_log("stopped");
 	return 0;

@@ -1,0 +1,133 @@
+"""test_install.py - issue 13's first part: make install (PREFIX, DESTDIR),
+the systemd units (systemd-analyze verify), the sysusers file, the man
+pages, and the master under socket activation telling systemd its state
+(sd_notify)."""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+import fcgi_client
+from kq import BUILD, VAR
+from test_master import FCGI, _conf_without_listen
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+UNITS = ["kaquan.socket", "kaquan.service", "kaquan-sweep.service",
+         "kaquan-sweep.timer"]
+
+
+def install(**args):
+    """make install into a fresh directory with the tests' build; its root."""
+    tmp = tempfile.mkdtemp(dir=VAR)
+    cmd = ["make", "--no-print-directory", "-C", ROOT, "install",
+           "BUILD=" + os.path.abspath(BUILD)]
+    cmd += ["%s=%s" % (k, v.replace("{tmp}", tmp)) for k, v in args.items()]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    return tmp
+
+
+def test_make_install_lays_out_a_package_and_its_units_verify():
+    # a package build: DESTDIR with PREFIX=/usr (/etc, /lib/systemd/system)
+    tmp = install(DESTDIR="{tmp}", PREFIX="/usr")
+    try:
+        for path in ["usr/sbin/kaquan-fcgi", "usr/bin/kaquanctl",
+                     "usr/share/kaquan/templates/layout.xhtml",
+                     "usr/share/kaquan/templates/i18n/en.tsv",
+                     "usr/share/kaquan/sql/001_init.sql",
+                     "usr/share/kaquan/openapi.json",
+                     "etc/kaquan/kaquan.conf.example",
+                     "usr/lib/sysusers.d/kaquan.conf",
+                     "usr/share/man/man8/kaquan-fcgi.8",
+                     "usr/share/man/man8/kaquanctl.8"] + \
+                ["lib/systemd/system/" + u for u in UNITS]:
+            assert os.path.exists(os.path.join(tmp, path)), path
+        assert os.access(os.path.join(tmp, "usr/sbin/kaquan-fcgi"), os.X_OK)
+        unit = open(os.path.join(tmp, "lib/systemd/system/kaquan.service")).read()
+        assert "ExecStart=/usr/sbin/kaquan-fcgi --config /etc/kaquan/kaquan.conf" in unit
+        assert "Type=notify" in unit and "ExecReload=/bin/kill -HUP $MAINPID" in unit
+        for opt in ("ProtectSystem=strict", "NoNewPrivileges=yes", "PrivateTmp=yes",
+                    "User=kaquan"):
+            assert opt in unit, opt
+        assert "@" not in unit.replace("@system-service", ""), "a placeholder left"
+        conf = open(os.path.join(tmp, "etc/kaquan/kaquan.conf.example")).read()
+        assert "templates = /usr/share/kaquan/templates" in conf
+        r = subprocess.run(["systemd-sysusers", "--dry-run", "--root=" + tmp,
+                            os.path.join(tmp, "usr/lib/sysusers.d/kaquan.conf")],
+                           capture_output=True, text=True, timeout=30)
+        assert r.returncode == 0 and "Creating user 'kaquan'" in r.stdout + r.stderr, r
+        for page in ("kaquan-fcgi.8", "kaquanctl.8"):
+            r = subprocess.run(["groff", "-man", "-ww", "-z",
+                                os.path.join(tmp, "usr/share/man/man8", page)],
+                               capture_output=True, text=True, timeout=30,
+                               env=dict(os.environ, LC_ALL="C.UTF-8"))
+            assert r.returncode == 0 and r.stderr == "", (page, r.stderr)
+    finally:
+        shutil.rmtree(tmp)
+
+    # installed where it runs, so systemd-analyze finds the binaries and
+    # the man pages the units name: not a warning
+    tmp = install(PREFIX="{tmp}/usr")
+    try:
+        units = os.path.join(tmp, "usr/lib/systemd/system")
+        r = subprocess.run(["systemd-analyze", "verify"] +
+                           [os.path.join(units, u) for u in UNITS],
+                           capture_output=True, text=True, timeout=60,
+                           env=dict(os.environ, MANPATH=os.path.join(tmp, "usr/share/man") + ":"))
+        assert r.returncode == 0 and r.stdout + r.stderr == "", r.stdout + r.stderr
+    finally:
+        shutil.rmtree(tmp)
+
+
+def _notices(sock, want, seconds=20):
+    """Datagrams on the notify socket until one holds want; all of them."""
+    got = []
+    end = time.time() + seconds
+    while time.time() < end:
+        sock.settimeout(max(0.1, end - time.time()))
+        try:
+            got.append(sock.recv(4096).decode())
+        except socket.timeout:
+            break
+        if want in got[-1]:
+            return got
+    raise AssertionError("no %s in %r" % (want, got))
+
+
+def test_socket_activation_and_sd_notify():
+    tmp = tempfile.mkdtemp(dir=VAR)
+    sock_path = os.path.join(tmp, "s.sock")
+    notify_path = os.path.join(tmp, "notify")
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    notify.bind(notify_path)
+    conf = _conf_without_listen(tmp, workers=2)
+    # systemd-socket-activate holds the socket and execs the master at the
+    # first connection, with LISTEN_FDS as systemd would pass them
+    master = subprocess.Popen(
+        ["systemd-socket-activate", "-l", sock_path, "-E", "NOTIFY_SOCKET=" + notify_path,
+         FCGI, "--config", conf], stderr=open(os.path.join(tmp, "log"), "w"),
+        start_new_session=True)
+    try:
+        for _ in range(100):
+            if os.path.exists(sock_path):
+                break
+            time.sleep(0.05)
+        status, _, body = fcgi_client.get(sock_path, "/login")
+        assert status == 200 and 'data-page="login"' in body, (status, body[:200])
+        assert any("STATUS=2 workers" in n for n in _notices(notify, "READY=1"))
+        master.send_signal(signal.SIGHUP)
+        assert "RELOADING=1" in "".join(_notices(notify, "RELOADING=1"))
+        _notices(notify, "READY=1")
+        assert fcgi_client.get(sock_path, "/login")[0] == 200
+        master.send_signal(signal.SIGTERM)
+        _notices(notify, "STOPPING=1")
+        master.wait(timeout=40)
+        assert master.returncode == 0
+    finally:
+        if master.poll() is None:
+            os.killpg(master.pid, signal.SIGKILL)   # the workers too
+        notify.close()
+        shutil.rmtree(tmp)
