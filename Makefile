@@ -130,6 +130,8 @@ install: all
 		    > $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
 	done
 	install -m 0644 conf/systemd/kaquan.sysusers $(DESTDIR)$(SYSUSERSDIR)/kaquan.conf
+	install -d $(DESTDIR)$(SYSCONFDIR)/logrotate.d
+	install -m 0644 conf/logrotate.d/kaquan $(DESTDIR)$(SYSCONFDIR)/logrotate.d/kaquan
 	install -m 0644 fcgi/kaquan-fcgi.8 cli/kaquanctl.8 $(DESTDIR)$(MANDIR)/man8/
 
 clean:

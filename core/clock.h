@@ -34,5 +34,7 @@ time_t	clock_add_months(time_t, int months);
 /* Milliseconds of CLOCK_MONOTONIC: for intervals and deadlines, which a
  * change of the wall clock must not move. */
 long long clock_mono_ms(void);
+/* The same in microseconds (a request's duration). */
+long long clock_mono_us(void);
 
 #endif

@@ -44,6 +44,8 @@ static const struct ckey keys[] = {
 	I("db_timeout", db.timeout, 1, 3600),
 	I("hash_concurrency", hash_concurrency, 0, 64),
 	S("api_seal_key", api_seal_key),
+	S("log_file", log_file),
+	I("access_log", access_log, 0, 1),
 };
 
 static void
@@ -62,6 +64,7 @@ defaults(struct config *c)
 	c->db.name = strdup("kaquan");
 	c->db.timeout = 5;
 	c->hash_concurrency = -1;	/* half the workers, at least one */
+	c->access_log = 1;
 }
 
 static char *

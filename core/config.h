@@ -21,6 +21,8 @@ struct config {
 	int		 session_absolute_hours;
 	int		 session_cache_seconds;	/* auth.c: kept member sessions */
 	int		 max_requests;	/* a worker re-execs after N; 0: never */
+	char		*log_file;	/* NULL: stderr (the journal) */
+	int		 access_log;	/* a line per request */
 	char		*api_seal_key;	/* 64 hex digits: the API keys' secrets
 					   are sealed with it; NULL: no API */
 	int		 hash_concurrency;	/* password hashes at once in the

@@ -1,6 +1,7 @@
 /*
  * log.c - the log line prefix.
  */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,26 @@
 #include "log.h"
 
 static char	request_id[64];
+
+int
+log_open(const char *path)
+{
+	int fd;
+
+	if (path == NULL || *path == '\0')
+		return 0;
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640)) < 0)
+		return -1;
+	fflush(stderr);
+	if (fd != STDERR_FILENO) {
+		if (dup2(fd, STDERR_FILENO) < 0) {
+			close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
+}
 
 void
 log_request(const char *id)

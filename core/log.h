@@ -13,6 +13,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+/* Sends stderr, and so every line, to path (appended; made 0640), or
+ * leaves it where it is for NULL or "".  Called again (SIGUSR1, after
+ * logrotate moved the file) it starts the file anew.  0, or -1 with errno
+ * (stderr unchanged). */
+int	log_open(const char *path);
 /* The request now served (NULL between requests); copied. */
 void	log_request(const char *id);
 const char *log_request_id(void);

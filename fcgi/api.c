@@ -187,6 +187,7 @@ api_route_find(struct req *r, const struct api_route **out)
 			r->id = strtoll(r->path + ov[2], NULL, 10);
 		}
 		*out = &api_routes[i];
+		r->route_name = api_routes[i].path;
 		return KQ_OK;
 	}
 	return s;

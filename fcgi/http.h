@@ -58,6 +58,8 @@ struct req {
 
 	struct abuf		 headers;	/* extra header lines */
 	int			 sent;		/* headers are out */
+	int			 status;	/* the one they said */
+	const char		*route_name;	/* for the log: "/user/orders/{id}" */
 };
 
 typedef void handler_fn(struct req *);

@@ -7,7 +7,8 @@
  * the workers and restarts any that die.  SIGTERM drains: workers finish the
  * request they are in and exit.  SIGHUP reloads: the configuration and
  * templates are checked, then a new generation of workers is started and the
- * old one told to finish, so no request is dropped.
+ * old one told to finish, so no request is dropped.  SIGUSR1 reopens the
+ * log file (log_file, after logrotate moved it), here and in every worker.
  *
  * The socket comes from, in order: systemd socket activation
  * (sd_listen_fds), the "listen" key, or fd 0 as spawn-fcgi passes it.
@@ -44,11 +45,12 @@ struct slot {
 	time_t	started;
 };
 
-static volatile sig_atomic_t got_term, got_hup, got_chld;
+static volatile sig_atomic_t got_term, got_hup, got_chld, got_usr1;
 static struct slot	slots[MAX_WORKERS];
 static int		nslots;
 static const char	*config_path;
 static int		listen_fd;
+static char		log_path[4096];	/* the configuration's log_file */
 
 static void
 on_signal(int sig)
@@ -59,6 +61,21 @@ on_signal(int sig)
 		got_hup = 1;
 	else if (sig == SIGCHLD)
 		got_chld = 1;
+	else if (sig == SIGUSR1)
+		got_usr1 = 1;
+}
+
+/* The log file of cfg, kept for SIGUSR1; 0, or -1 (logged). */
+static int
+open_log(const struct config *cfg)
+{
+	snprintf(log_path, sizeof(log_path), "%s",
+	    cfg->log_file != NULL ? cfg->log_file : "");
+	if (log_open(log_path) < 0) {
+		kq_log("cannot open the log file %s: %s", log_path, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /* Loads the configuration and compiles the templates, to refuse a start
@@ -217,6 +234,7 @@ reload(void)
 	}
 	memcpy(old, slots, sizeof(old));
 	nslots = cfg.workers;
+	(void)open_log(&cfg);	/* it may name another file now */
 	config_free(&cfg);
 	memset(slots, 0, sizeof(slots));
 	for (i = 0; i < nslots; i++)
@@ -263,7 +281,7 @@ main(int argc, char *argv[])
 		config_free(&cfg);
 		return 0;
 	}
-	if ((listen_fd = open_socket(&cfg)) < 0)
+	if ((listen_fd = open_socket(&cfg)) < 0 || open_log(&cfg) < 0)
 		return 1;
 	/* the hash gate and the database's state, shared by every worker of
 	 * every generation */
@@ -281,12 +299,14 @@ main(int argc, char *argv[])
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGHUP);
 	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &block, &old);
 
 	kq_log("master %d starting %d workers",
@@ -303,6 +323,13 @@ main(int argc, char *argv[])
 		if (got_hup) {
 			got_hup = 0;
 			reload();
+		}
+		if (got_usr1) {
+			got_usr1 = 0;
+			if (log_open(log_path) < 0)
+				kq_log("cannot reopen %s: %s", log_path, strerror(errno));
+			kq_log("log reopened");
+			signal_all(slots, nslots, SIGUSR1);
 		}
 	}
 	kq_log("draining");

@@ -106,6 +106,7 @@ send_headers(struct req *r, int status, const char *content_type)
 	if (r->sent)
 		return;
 	r->sent = 1;
+	r->status = status;
 	/* when to come back: a busy or lost database is seconds, a rate
 	 * limit its window (SPEC §2) */
 	if (status == 503)

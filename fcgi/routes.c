@@ -142,7 +142,27 @@ static const struct route routes[] = {
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
 static pcre2_code	*compiled[NROUTES];
+static char		*names[NROUTES];	/* for the log: ID as {id} */
 static pcre2_match_data	*md;
+
+/* A route's pattern as a path: "/user/orders/{id}", "/audit.csv". */
+static char *
+route_name(const char *pattern)
+{
+	char	*name = malloc(strlen(pattern) + 1), *o = name;
+
+	for (; name != NULL && *pattern != '\0'; pattern++) {
+		if (strncmp(pattern, ID, strlen(ID)) == 0) {
+			memcpy(o, "{id}", 4);
+			o += 4;
+			pattern += strlen(ID) - 1;
+		} else if (*pattern != '\\')
+			*o++ = *pattern;
+	}
+	if (name != NULL)
+		*o = '\0';
+	return name;
+}
 
 int
 routes_init(char *err, size_t errsz)
@@ -161,6 +181,10 @@ routes_init(char *err, size_t errsz)
 			return -1;
 		}
 		(void)pcre2_jit_compile(compiled[i], PCRE2_JIT_COMPLETE);
+		if ((names[i] = route_name(routes[i].pattern)) == NULL) {
+			snprintf(err, errsz, "out of memory");
+			return -1;
+		}
 	}
 	if ((md = pcre2_match_data_create(4, NULL)) == NULL) {
 		snprintf(err, errsz, "out of memory");
@@ -184,6 +208,8 @@ routes_free(void)
 	for (i = 0; i < NROUTES; i++) {
 		pcre2_code_free(compiled[i]);
 		compiled[i] = NULL;
+		free(names[i]);
+		names[i] = NULL;
 	}
 	pcre2_match_data_free(md);
 	md = NULL;
@@ -209,6 +235,7 @@ route_find(struct req *r)
 			continue;
 		}
 		r->route = &routes[i];
+		r->route_name = names[i];
 		if (rc > 1) {	/* the pattern captured an id */
 			ov = pcre2_get_ovector_pointer(md);
 			r->id = strtoll(r->path + ov[2], NULL, 10);

@@ -53,7 +53,7 @@
 #define SEND_SECONDS	10	/* each write of the answer */
 #define CLOSE_SECONDS	3	/* libfcgi drains a closing connection */
 
-static volatile sig_atomic_t stopping;
+static volatile sig_atomic_t stopping, reopen;
 static int armed;		/* the input's timer is set */
 
 static void
@@ -62,6 +62,13 @@ on_term(int sig)
 	(void)sig;
 	stopping = 1;
 	FCGX_ShutdownPending();
+}
+
+static void
+on_usr1(int sig)
+{
+	(void)sig;
+	reopen = 1;	/* the log: between two requests */
 }
 
 static void
@@ -98,6 +105,10 @@ signals_init(void)
 	sigaction(SIGINT, &sa, NULL);
 	sa.sa_handler = on_alarm;	/* no SA_RESTART either: read() returns */
 	sigaction(SIGALRM, &sa, NULL);
+	sa.sa_handler = on_usr1;
+	sa.sa_flags = SA_RESTART;	/* no read or accept of ours is cut */
+	sigaction(SIGUSR1, &sa, NULL);
+	sa.sa_flags = 0;
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGHUP, &sa, NULL);	/* the master reloads by replacing us */
 	sigaction(SIGPIPE, &sa, NULL);
@@ -146,7 +157,8 @@ request_id(struct req *r)
 static void
 serve(struct app *app, FCGX_Request *f, struct arena *a)
 {
-	struct req r;
+	long long	t0 = clock_mono_us();
+	struct req	r;
 
 	memset(&r, 0, sizeof(r));
 	r.app = app;
@@ -170,6 +182,10 @@ serve(struct app *app, FCGX_Request *f, struct arena *a)
 	dispatch(&r);
 	if (!r.sent)	/* a handler that forgot to answer is a bug */
 		fail(&r, KQ_UNAVAILABLE);
+	/* the path's route, not the path: no id, code or query in the log */
+	if (app->cfg->access_log)
+		kq_log("%s %s %d %.1fms", r.method, r.route_name ? r.route_name :
+		    "-", r.status, (double)(clock_mono_us() - t0) / 1000);
 }
 
 static int
@@ -232,10 +248,17 @@ screen(int fd)
 	struct pollfd		p = { .fd = fd, .events = POLLIN | POLLRDHUP };
 	enum fcgi_screen	sc;
 	ssize_t			n;
+	int			rc;
 	long long		end = clock_mono_ms() + INPUT_SECONDS * 1000LL;
 	long long		left = INPUT_SECONDS * 1000LL;
 
-	while (left > 0 && poll(&p, 1, (int)left) > 0) {
+	while (left > 0) {
+		if ((rc = poll(&p, 1, (int)left)) < 0 && errno == EINTR) {
+			left = end - clock_mono_ms();	/* SIGUSR1: the log */
+			continue;
+		}
+		if (rc <= 0)
+			break;
 		if ((n = recv(fd, buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT)) <= 0)
 			break;
 		if ((sc = fcgi_screen(buf, (size_t)n)) != FCGI_SCREEN_MORE)
@@ -351,6 +374,12 @@ worker_main(const char *config_path, int listen_fd)
 		 * holds as a kept connection (FCGI_KEEP_CONN) without accepting,
 		 * so the accepted one is handed over that way.  A failure there
 		 * (a read cut by the deadline) has closed it. */
+		if (reopen) {
+			reopen = 0;
+			if (log_open(app.cfg->log_file) < 0)
+				kq_log("worker: cannot reopen %s: %s",
+				    app.cfg->log_file, strerror(errno));
+		}
 		f.ipcFd = fd;
 		f.keepConnection = 1;
 		if (FCGX_Accept_r(&f) < 0) {

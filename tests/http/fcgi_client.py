@@ -45,7 +45,11 @@ class Request:
 
     def finish(self):
         """Ends the body and reads the whole response: (status, headers, body)."""
-        self.s.sendall(_record(STDIN, b""))
+        try:
+            self.s.sendall(_record(STDIN, b""))
+        except BrokenPipeError:
+            pass    # answered (and closed) before the end of the input
+
         out = b""
         buf = b""
         while True:

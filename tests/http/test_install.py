@@ -42,7 +42,8 @@ def test_make_install_lays_out_a_package_and_its_units_verify():
                      "etc/kaquan/kaquan.conf.example",
                      "usr/lib/sysusers.d/kaquan.conf",
                      "usr/share/man/man8/kaquan-fcgi.8",
-                     "usr/share/man/man8/kaquanctl.8"] + \
+                     "usr/share/man/man8/kaquanctl.8",
+                     "etc/logrotate.d/kaquan"] + \
                 ["lib/systemd/system/" + u for u in UNITS]:
             assert os.path.exists(os.path.join(tmp, path)), path
         assert os.access(os.path.join(tmp, "usr/sbin/kaquan-fcgi"), os.X_OK)
@@ -130,4 +131,75 @@ def test_socket_activation_and_sd_notify():
         if master.poll() is None:
             os.killpg(master.pid, signal.SIGKILL)   # the workers too
         notify.close()
+        shutil.rmtree(tmp)
+
+
+def _log_lines(path):
+    return open(path).read().splitlines() if os.path.exists(path) else []
+
+
+def test_access_log_to_a_file_reopened_on_sigusr1():
+    tmp = tempfile.mkdtemp(dir=VAR)
+    sock_path = os.path.join(tmp, "s.sock")
+    log = os.path.join(tmp, "kaquan.log")
+    lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    lsock.bind(sock_path)
+    lsock.listen(16)
+    conf = _conf_without_listen(tmp, workers=2, log_file=log)
+    master = subprocess.Popen([FCGI, "--config", conf], stdin=lsock.fileno(),
+                              stderr=open(os.path.join(tmp, "stderr"), "w"),
+                              start_new_session=True)
+    lsock.close()
+    try:
+        for _ in range(100):
+            try:
+                status, headers, _ = fcgi_client.get(sock_path, "/login")
+                break
+            except (ConnectionError, OSError):
+                time.sleep(0.05)
+        assert status == 200
+        rid = headers["X-Request-Id"]
+        # an id route is named by its pattern: no id in the log
+        assert fcgi_client.get(sock_path, "/user/orders/4711")[0] == 303
+        time.sleep(0.2)
+        lines = _log_lines(log)
+        assert any(l.endswith("ms") and "req=%s: GET /login 200 " % rid in l
+                   for l in lines), lines
+        assert any(": GET /user/orders/{id} 303 " in l for l in lines), lines
+        assert not any("4711" in l for l in lines), lines
+        assert "starting 2 workers" in "\n".join(lines)
+        assert open(os.path.join(tmp, "stderr")).read() == "", "stderr is not the log"
+
+        # logrotate: moved, then SIGUSR1; both workers write the new file
+        os.rename(log, log + ".1")
+        master.send_signal(signal.SIGUSR1)
+        time.sleep(0.3)
+        for _ in range(6):
+            assert fcgi_client.get(sock_path, "/login")[0] == 200
+        time.sleep(0.2)
+        new, old = _log_lines(log), _log_lines(log + ".1")
+        assert "log reopened" in "\n".join(new), new
+        assert len([l for l in new if ": GET /login 200 " in l]) == 6, new
+        assert not [l for l in old if "log reopened" in l]
+        assert oct(os.stat(log).st_mode & 0o777) == "0o640"
+    finally:
+        if master.poll() is None:
+            os.killpg(master.pid, signal.SIGKILL)
+        shutil.rmtree(tmp)
+
+
+def test_logrotate_file_parses():
+    text = open(os.path.join(ROOT, "conf/logrotate.d/kaquan")).read()
+    tmp = tempfile.mkdtemp(dir=VAR)
+    try:
+        conf = os.path.join(tmp, "kaquan")
+        # the user kaquan exists only where the package is installed
+        open(conf, "w").write(text.replace("create 0640 kaquan adm", "create 0640 root adm")
+                              .replace("/var/log/kaquan", tmp))
+        open(os.path.join(tmp, "kaquan.log"), "w").write("x\n")
+        r = subprocess.run(["logrotate", "-d", "-s", os.path.join(tmp, "state"), conf],
+                           capture_output=True, text=True, timeout=30)
+        assert r.returncode == 0 and "error" not in r.stderr.lower(), r.stderr
+        assert "Handling 1 logs" in r.stderr, r.stderr
+    finally:
         shutil.rmtree(tmp)
