@@ -45,6 +45,8 @@ static const struct ckey keys[] = {
 	I("hash_concurrency", hash_concurrency, 0, 64),
 	S("api_seal_key", api_seal_key),
 	S("log_file", log_file),
+	S("status_path", status_path),
+	S("status_allow", status_allow),
 	I("access_log", access_log, 0, 1),
 };
 
@@ -65,6 +67,7 @@ defaults(struct config *c)
 	c->db.timeout = 5;
 	c->hash_concurrency = -1;	/* half the workers, at least one */
 	c->access_log = 1;
+	c->status_allow = strdup("127.0.0.1 ::1");
 }
 
 static char *

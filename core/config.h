@@ -22,6 +22,8 @@ struct config {
 	int		 session_cache_seconds;	/* auth.c: kept member sessions */
 	int		 max_requests;	/* a worker re-execs after N; 0: never */
 	char		*log_file;	/* NULL: stderr (the journal) */
+	char		*status_path;	/* the operators' page; NULL: none */
+	char		*status_allow;	/* client addresses it answers */
 	int		 access_log;	/* a line per request */
 	char		*api_seal_key;	/* 64 hex digits: the API keys' secrets
 					   are sealed with it; NULL: no API */

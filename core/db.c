@@ -19,6 +19,7 @@
 #include "db.h"
 #include "log.h"
 #include "shared.h"
+#include "stats.h"
 
 #define IDLE_PING_SECONDS	30
 #define CONNECT_SECONDS		2	/* with a timeout: a socket or a LAN */
@@ -89,6 +90,7 @@ db_note(struct db *db, const char *what, const char *msg, unsigned num)
 {
 	snprintf(db->err, sizeof(db->err), "%s: %s", what, msg);
 	db->errnum = num;
+	stats_event(SE_DB_ERRORS);
 }
 
 static void

@@ -33,6 +33,7 @@
 #include "config.h"
 #include "log.h"
 #include "shared.h"
+#include "stats.h"
 #include "tmpl.h"
 #include "api.h"
 #include "worker.h"
@@ -168,7 +169,12 @@ reap(int respawn)
 	int	status, i;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if ((i = find_slot(pid)) < 0)
+		i = find_slot(pid);
+		/* a worker that died left its status row: free it (and count
+		 * a restart when it is replaced) */
+		if (WIFSIGNALED(status) || WEXITSTATUS(status) != 0)
+			stats_worker_died((int)pid, i >= 0 && respawn);
+		if (i < 0)
 			continue;	/* an old generation's worker */
 		if (WIFSIGNALED(status))
 			kq_log("worker %d killed by signal %d",
@@ -234,6 +240,7 @@ reload(void)
 	}
 	memcpy(old, slots, sizeof(old));
 	nslots = cfg.workers;
+	stats_workers(nslots);
 	(void)open_log(&cfg);	/* it may name another file now */
 	config_free(&cfg);
 	memset(slots, 0, sizeof(slots));
@@ -287,6 +294,8 @@ main(int argc, char *argv[])
 	 * every generation */
 	if (shared_init() < 0)
 		kq_log("cannot map the shared page: each worker on its own");
+	if (stats_init(cfg.workers) < 0)
+		kq_log("cannot map the status page: each worker counts alone");
 	if (db_library_init() < 0)
 		kq_log("cannot set up the database client library");
 	nslots = cfg.workers;

@@ -18,6 +18,7 @@
 #include "i18n.h"
 #include "request.h"
 #include "routes.h"
+#include "stats.h"
 #include "worker.h"
 
 #define ID	"([0-9]{1,18})"
@@ -412,6 +413,56 @@ forbidden_why(const struct req *r)
 	}
 }
 
+/* Whether addr is one of the space- or comma-separated status_allow. */
+static int
+status_allowed(const char *list, const char *addr)
+{
+	size_t n, len = strlen(addr);
+
+	for (; list != NULL && *list != '\0'; list += n) {
+		list += strspn(list, " ,");
+		n = strcspn(list, " ,");
+		if (n == len && n > 0 && strncmp(list, addr, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The operators' status page (status_path; off by default), like
+ * php-fpm's pm.status_path: plain text, ?json, or ?prometheus (metrics).
+ * Another address than status_allow gets the 404 any unknown path gets. */
+static int
+status_page(struct req *r)
+{
+	const struct config	*cfg = r->app->cfg;
+	const char		*qs = FCGX_GetParam("QUERY_STRING", r->fcgx->envp);
+	enum stats_format	 f = SF_TEXT;
+
+	if (cfg->status_path == NULL || strcmp(r->path, cfg->status_path) != 0)
+		return 0;
+	r->route_name = cfg->status_path;
+	input_done();
+	if (!status_allowed(cfg->status_allow, r->remote_addr) ||
+	    strcmp(r->method, "GET") != 0) {
+		fail(r, KQ_NOT_FOUND);
+		return 1;
+	}
+	if (qs != NULL && strcmp(qs, "json") == 0)
+		f = SF_JSON;
+	else if (qs != NULL && (strcmp(qs, "prometheus") == 0 ||
+	    strcmp(qs, "openmetrics") == 0))
+		f = SF_PROMETHEUS;
+	else if (qs != NULL && *qs != '\0') {
+		fail(r, KQ_BAD_REQUEST);
+		return 1;
+	}
+	send_headers(r, 200, f == SF_JSON ? "application/json" :
+	    f == SF_PROMETHEUS ? "text/plain; version=0.0.4; charset=utf-8" :
+	    "text/plain; charset=utf-8");
+	stats_write(f, out_write, r->fcgx->out);
+	return 1;
+}
+
 void
 dispatch(struct req *r)
 {
@@ -422,6 +473,8 @@ dispatch(struct req *r)
 		api_dispatch(r);
 		return;
 	}
+	if (status_page(r))
+		return;
 	if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD") &&
 	    strcmp(r->method, "POST")) {
 		header_add(r, "Allow: GET, HEAD, POST");

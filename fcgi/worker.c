@@ -40,6 +40,7 @@
 #include "clock.h"
 #include "i18n.h"
 #include "log.h"
+#include "stats.h"
 #include "form.h"
 #include "request.h"
 #include "api.h"
@@ -182,10 +183,12 @@ serve(struct app *app, FCGX_Request *f, struct arena *a)
 	dispatch(&r);
 	if (!r.sent)	/* a handler that forgot to answer is a bug */
 		fail(&r, KQ_UNAVAILABLE);
+	t0 = clock_mono_us() - t0;
+	stats_request(r.route_name, r.method, r.status, t0);
 	/* the path's route, not the path: no id, code or query in the log */
 	if (app->cfg->access_log)
 		kq_log("%s %s %d %.1fms", r.method, r.route_name ? r.route_name :
-		    "-", r.status, (double)(clock_mono_us() - t0) / 1000);
+		    "-", r.status, (double)t0 / 1000);
 }
 
 static int
@@ -333,7 +336,7 @@ worker_main(const char *config_path, int listen_fd)
 	FCGX_Request	 f;
 	sigset_t	 term;
 	long		 served = 0;
-	int		 rc = 0, fd;
+	int		 rc = 0, fd, row;
 
 	signals_init();
 	/* SPEC §9: no RSS growth.  A fixed mmap threshold sends every large
@@ -357,6 +360,7 @@ worker_main(const char *config_path, int listen_fd)
 		return 1;
 	}
 	arena_init(&a, ARENA_CHUNK, ARENA_LIMIT);
+	row = stats_worker_start();
 	sigemptyset(&term);
 	sigaddset(&term, SIGTERM);
 	sigaddset(&term, SIGINT);
@@ -387,9 +391,11 @@ worker_main(const char *config_path, int listen_fd)
 			sigprocmask(SIG_UNBLOCK, &term, NULL);
 			continue;
 		}
+		stats_worker_busy(row, 1);
 		serve(&app, &f, &a);
 		input_done();	/* a handler that failed before reading */
 		finish(&f);
+		stats_worker_busy(row, 0);
 		log_request(NULL);
 		i18n_set(LANG_ZH);
 		arena_reset(&a);
@@ -397,6 +403,7 @@ worker_main(const char *config_path, int listen_fd)
 		if (app.cfg->max_requests && ++served >= app.cfg->max_requests)
 			break;	/* the master starts a fresh one */
 	}
+	stats_worker_end(row);
 	FCGX_Free(&f, 0);
 	arena_free(&a);
 	app_free(&app);

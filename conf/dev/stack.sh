@@ -94,6 +94,7 @@ db_user = kaquan
 db_password = $(cat "$VAR/db.password")
 db_name = kaquan
 api_seal_key = $(cat "$VAR/api.seal")
+status_path = /kaquan-status
 CONF
 }
 

@@ -25,13 +25,13 @@ class Request:
     """One request on its own connection; send the body in parts if wanted."""
 
     def __init__(self, path, method="GET", body=b"", content_length=None,
-                 sock_path=None, query=""):
+                 sock_path=None, query="", remote_addr="127.0.0.1"):
         self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.s.settimeout(30)
         self.s.connect(sock_path)
         params = {"REQUEST_METHOD": method, "DOCUMENT_URI": path,
                   "REQUEST_URI": path, "QUERY_STRING": query,
-                  "REMOTE_ADDR": "127.0.0.1",
+                  "REMOTE_ADDR": remote_addr,
                   "CONTENT_TYPE": "application/x-www-form-urlencoded",
                   "CONTENT_LENGTH": str(len(body) if content_length is None
                                         else content_length)}

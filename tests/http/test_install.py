@@ -11,7 +11,7 @@ import tempfile
 import time
 
 import fcgi_client
-from kq import BUILD, VAR
+from kq import BUILD, VAR, Client
 from test_master import FCGI, _conf_without_listen
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -202,4 +202,98 @@ def test_logrotate_file_parses():
         assert r.returncode == 0 and "error" not in r.stderr.lower(), r.stderr
         assert "Handling 1 logs" in r.stderr, r.stderr
     finally:
+        shutil.rmtree(tmp)
+
+
+def metrics():
+    """The stack's Prometheus text as {"name{labels}": value}."""
+    r = Client().get("/kaquan-status?prometheus")
+    assert r.status == 200, r
+    assert r.header("Content-Type").startswith("text/plain; version=0.0.4"), r.headers
+    out = {}
+    for line in r.text.splitlines():
+        if line and not line.startswith("#"):
+            k, v = line.rsplit(" ", 1)
+            out[k] = float(v)
+    return out
+
+
+def test_status_page_and_metrics_count_what_happens():
+    from kq import sql
+    from test_api import pick_ups
+    from test_vouchers import codes_of, create_template, issue, post, unknown_code
+    before = metrics()
+    assert before["kaquan_up"] == 1
+    for _ in range(3):
+        assert Client().get("/login").status == 200
+    m, _, _ = pick_ups(1)
+    code = codes_of(issue(create_template(), mode="codes", count="1"))[0]
+    assert post(m, "/user/redeem/confirm", code=code).status == 303
+    for _ in range(5):
+        post(m, "/user/redeem", code=unknown_code())
+    assert post(m, "/user/redeem", code=unknown_code()).status == 429
+    sql("DELETE FROM failed_attempts WHERE uin = %d" % m.uin)
+    after = metrics()
+    grew = {k: after[k] - before.get(k, 0) for k in after}
+    assert grew['kaquan_requests_total{group="public",code="2xx"}'] >= 3, grew
+    assert grew["kaquan_pickups_total"] == 1 and grew["kaquan_redemptions_total"] == 1
+    assert grew["kaquan_rate_limit_hits_total"] == 1, grew
+    assert grew['kaquan_requests_total{group="member",code="4xx"}'] >= 6, grew
+    # a histogram: cumulative buckets, +Inf is the count
+    assert after['kaquan_request_duration_seconds_bucket{group="member",le="+Inf"}'] == \
+        after['kaquan_request_duration_seconds_count{group="member"}'] >= \
+        after['kaquan_request_duration_seconds_bucket{group="member",le="0.001"}']
+
+    # php-fpm's page, and the same as JSON
+    r = Client().get("/kaquan-status")
+    assert r.status == 200 and r.header("Content-Type") == "text/plain; charset=utf-8"
+    assert "accepted conn:" in r.text and "total processes:" in r.text, r.text
+    j = Client().get("/kaquan-status?json")
+    assert j.status == 200 and j.json["pool"] == "kaquan", j.text
+    assert j.json["total_processes"] == len(j.json["workers"]) >= 1
+    assert j.json["accepted_conn"] >= sum(w["requests"] for w in j.json["workers"])
+    assert Client().get("/kaquan-status?full").status == 400
+
+    # a worker killed: replaced and counted; its row is not left behind
+    master = int(open(os.path.join(VAR, "run", "kaquan.pid")).read())
+    workers = subprocess.run(["pgrep", "-P", str(master)], capture_output=True,
+                             text=True).stdout.split()
+    os.kill(int(workers[0]), signal.SIGKILL)
+    for _ in range(50):
+        time.sleep(0.1)
+        j = Client().get("/kaquan-status?json").json
+        if j["worker_restarts"] == before["kaquan_worker_restarts_total"] + 1 and \
+                j["total_processes"] == len(workers):
+            break
+    assert j["worker_restarts"] == before["kaquan_worker_restarts_total"] + 1, j
+    assert j["total_processes"] == len(workers) and \
+        int(workers[0]) not in [w["pid"] for w in j["workers"]], j
+
+
+def test_status_page_only_for_allowed_addresses():
+    tmp = tempfile.mkdtemp(dir=VAR)
+    sock_path = os.path.join(tmp, "s.sock")
+    lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    lsock.bind(sock_path)
+    lsock.listen(16)
+    conf = _conf_without_listen(tmp, workers=1, status_path="/st",
+                                status_allow="10.1.2.3, 192.0.2.7")
+    master = subprocess.Popen([FCGI, "--config", conf], stdin=lsock.fileno(),
+                              stderr=open(os.path.join(tmp, "log"), "w"),
+                              start_new_session=True)
+    lsock.close()
+    try:
+        for _ in range(100):
+            try:
+                status = fcgi_client.get(sock_path, "/st", remote_addr="192.0.2.7")[0]
+                break
+            except (ConnectionError, OSError):
+                time.sleep(0.05)
+        assert status == 200
+        assert fcgi_client.get(sock_path, "/st", remote_addr="127.0.0.1")[0] == 404
+        assert fcgi_client.get(sock_path, "/st", remote_addr="10.1.2.30")[0] == 404
+        assert fcgi_client.get(sock_path, "/kaquan-status", remote_addr="10.1.2.3")[0] == 404
+    finally:
+        if master.poll() is None:
+            os.killpg(master.pid, signal.SIGKILL)
         shutil.rmtree(tmp)
