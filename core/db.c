@@ -62,7 +62,47 @@ struct db {
 	time_t		 began;		/* the statement running now */
 	long long	 epoch;		/* outage_epoch() when connected */
 	int		 in_txn;	/* inside db_txn() */
+	unsigned	 server;	/* the list's entry tried first */
 };
+
+#define DB_SERVERS_MAX	16
+
+/* One server of the list: a host and port, or a socket path. */
+struct server {
+	char		 host[256];	/* "" for a socket */
+	char		 socket[256];
+	unsigned	 port;
+};
+
+/* The configuration's servers (db_host's, else db_socket's): how many, up
+ * to DB_SERVERS_MAX, into s. */
+static unsigned
+servers(const struct db_config *c, struct server *s)
+{
+	const char	*list = c->host && *c->host ? c->host : c->socket;
+	const char	*colon;
+	unsigned	 n = 0;
+	size_t		 len;
+
+	for (; list != NULL && *list != '\0' && n < DB_SERVERS_MAX; list += len) {
+		list += strspn(list, ", ");
+		if ((len = strcspn(list, ", ")) == 0)
+			break;
+		memset(&s[n], 0, sizeof(s[n]));
+		if (c->host && *c->host) {
+			colon = memchr(list, ':', len);
+			snprintf(s[n].host, sizeof(s[n].host), "%.*s",
+			    (int)(colon ? (size_t)(colon - list) : len), list);
+			s[n].port = colon ? (unsigned)atoi(colon + 1) : c->port;
+		} else
+			snprintf(s[n].socket, sizeof(s[n].socket), "%.*s",
+			    (int)len, list);
+		n++;
+	}
+	if (n == 0)	/* neither: the client library's default socket */
+		memset(&s[n++], 0, sizeof(s[0]));
+	return n;
+}
 
 /* Whether the test hook says this statement fails (as a lost server would:
  * not sent, KQ_UNAVAILABLE, no retry). */
@@ -204,43 +244,65 @@ limit_statements(struct db *db)
 	return mysql_query(db->my, sql);
 }
 
-static int
-connect_now(struct db *db)
+/* A client handle with kaquan's options, or NULL (out of memory). */
+static MYSQL *
+client_new(const struct db_config *c)
 {
-	const struct db_config *c = &db->cfg;
+	MYSQL	 *my;
 	my_bool	 off = 0, on = 1;
 	unsigned connect_timeout = c->timeout ? CONNECT_SECONDS : 5;
 
-	if ((db->my = mysql_init(NULL)) == NULL) {
-		snprintf(db->err, sizeof(db->err), "mysql_init: out of memory");
-		return -1;
-	}
-	mysql_options(db->my, MYSQL_OPT_RECONNECT, &off);
-	mysql_options(db->my, MYSQL_REPORT_DATA_TRUNCATION, &on);
-	mysql_options(db->my, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
+	if ((my = mysql_init(NULL)) == NULL)
+		return NULL;
+	mysql_options(my, MYSQL_OPT_RECONNECT, &off);
+	mysql_options(my, MYSQL_REPORT_DATA_TRUNCATION, &on);
+	mysql_options(my, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
 	if (c->timeout) {
-		mysql_options(db->my, MYSQL_OPT_READ_TIMEOUT, &c->timeout);
-		mysql_options(db->my, MYSQL_OPT_WRITE_TIMEOUT, &c->timeout);
+		mysql_options(my, MYSQL_OPT_READ_TIMEOUT, &c->timeout);
+		mysql_options(my, MYSQL_OPT_WRITE_TIMEOUT, &c->timeout);
 	}
-	mysql_options(db->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	mysql_options(db->my, MYSQL_INIT_COMMAND,
-	    "SET time_zone = '+00:00'");
-	if (mysql_real_connect(db->my,
-	    c->host && *c->host ? c->host : NULL, c->user, c->password, c->name,
-	    c->port, c->host && *c->host ? NULL : c->socket,
-	    CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS) == NULL ||
-	    limit_statements(db) != 0) {
+	mysql_options(my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(my, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
+	return my;
+}
+
+/* Connects to the first server of the list that answers, from the one
+ * that answered last: a node that is down is passed over (and logged), and
+ * only when none answers is it an outage. */
+static int
+connect_now(struct db *db)
+{
+	const struct db_config	*c = &db->cfg;
+	struct server		 s[DB_SERVERS_MAX], *sv;
+	unsigned		 n = servers(c, s), i;
+
+	for (i = 0; i < n; i++) {
+		sv = &s[(db->server + i) % n];
+		if ((db->my = client_new(c)) == NULL) {
+			snprintf(db->err, sizeof(db->err), "mysql_init: out of memory");
+			return -1;
+		}
+		if (mysql_real_connect(db->my, *sv->host ? sv->host : NULL,
+		    c->user, c->password, c->name, sv->port,
+		    *sv->socket ? sv->socket : NULL,
+		    CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS) != NULL &&
+		    limit_statements(db) == 0) {
+			db->server = (db->server + i) % n;
+			outage_over();
+			db->epoch = outage_epoch();
+			db->broken = 0;
+			db->last_used = time(NULL);
+			return 0;
+		}
 		db_note(db, "connect", mysql_error(db->my), mysql_errno(db->my));
-		outage_start(db);
+		if (n > 1 && i + 1 < n)
+			db_say("db: %s: %s (%u); trying the next server",
+			    *sv->host ? sv->host : sv->socket, db->err, db->errnum);
 		mysql_close(db->my);
 		db->my = NULL;
-		return -1;
 	}
-	outage_over();
-	db->epoch = outage_epoch();
-	db->broken = 0;
-	db->last_used = time(NULL);
-	return 0;
+	outage_start(db);
+	return -1;
 }
 
 static char *

@@ -29,9 +29,11 @@
 #include "status.h"
 
 struct db_config {
-	const char	*host;		/* NULL or "" with socket: unix socket */
-	unsigned	 port;
-	const char	*socket;
+	const char	*host;		/* NULL or "" with socket: unix socket;
+					   else one or more "host[:port]",
+					   separated by commas or spaces */
+	unsigned	 port;		/* a host's without its own */
+	const char	*socket;	/* one or more paths, likewise */
 	const char	*user;
 	const char	*password;
 	const char	*name;

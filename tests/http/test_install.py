@@ -297,3 +297,36 @@ def test_status_page_only_for_allowed_addresses():
         if master.poll() is None:
             os.killpg(master.pid, signal.SIGKILL)
         shutil.rmtree(tmp)
+
+
+def test_a_list_of_database_servers_passes_over_one_that_is_down():
+    from kq import CONF
+    real = [l.split("=", 1)[1].strip() for l in open(CONF) if l.startswith("db_socket")][0]
+    for servers, want in (("/nonexistent/a.sock, " + real, 303),
+                          ("/nonexistent/a.sock /nonexistent/b.sock", 503)):
+        tmp = tempfile.mkdtemp(dir=VAR)
+        sock_path = os.path.join(tmp, "s.sock")
+        lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        lsock.bind(sock_path)
+        lsock.listen(16)
+        conf = _conf_without_listen(tmp, workers=1, db_socket=servers)
+        log = os.path.join(tmp, "log")
+        master = subprocess.Popen([FCGI, "--config", conf], stdin=lsock.fileno(),
+                                  stderr=open(log, "w"), start_new_session=True)
+        lsock.close()
+        try:
+            for _ in range(100):
+                try:
+                    status = fcgi_client.get(sock_path, "/user")[0]
+                    break
+                except (ConnectionError, OSError):
+                    time.sleep(0.05)
+            # /user needs the database before it sends a visitor to log in
+            assert status == want, (servers, status, open(log).read())
+            if want == 303:
+                assert "/nonexistent/a.sock" in open(log).read() and \
+                    "trying the next server" in open(log).read()
+        finally:
+            if master.poll() is None:
+                os.killpg(master.pid, signal.SIGKILL)
+            shutil.rmtree(tmp)
