@@ -25,7 +25,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FCGI_PURE = $(BUILD)/fcgi/request.o
 
 .PHONY: all deps run up down test unit bench soak clean asan fuzz fuzz-build golden \
-	install
+	install cluster-up cluster-down test-cluster
 all: $(BUILD)/kaquan-fcgi $(BUILD)/kaquanctl
 
 $(BUILD)/%.o: %.c $(wildcard core/*.h fcgi/*.h)
@@ -92,6 +92,18 @@ test: deps
 
 bench: deps all
 	@sh tests/bench.sh
+
+# Issue 13's scale-out on this machine: 3 MariaDB Galera nodes, 2 kaquan
+# hosts, one nginx upstream (conf/dev/cluster.sh), and the tests that race
+# across them.  Not part of make test (about a minute more).
+cluster-up: deps all
+	@sh conf/dev/cluster.sh up
+
+cluster-down:
+	@sh conf/dev/cluster.sh down
+
+test-cluster: deps all
+	@sh tests/cluster/run.sh
 
 # A mixed load for SOAK_SECONDS (1200): worker RSS and descriptors stay
 # flat, no 5xx, the books check.  Not part of make test.

@@ -42,6 +42,7 @@ static const struct ckey keys[] = {
 	S("db_password", db.password),
 	S("db_name", db.name),
 	I("db_timeout", db.timeout, 1, 3600),
+	I("db_spread", db.spread, 0, 1),
 	I("hash_concurrency", hash_concurrency, 0, 64),
 	S("api_seal_key", api_seal_key),
 	S("log_file", log_file),

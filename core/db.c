@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "log.h"
@@ -166,6 +167,12 @@ retryable(unsigned e)
 	return e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT;
 }
 
+int
+db_lost_race(const struct db *db)
+{
+	return retryable(db->errnum);
+}
+
 /* Classifies a failure: a duplicate key or a missing referenced row is an
  * expected outcome the caller decides about; the rest are logged. */
 static enum kq_status
@@ -229,19 +236,35 @@ stmts_close(struct db *db)
 	db->nstmts = 0;
 }
 
-/* The statement limit, where the server has one (MariaDB): the server
- * stops what the client has stopped waiting for, and the locks it held. */
+/* The session, where the server has these (MariaDB): the statement limit
+ * (the server stops what the client has stopped waiting for, and the
+ * locks it held); and on a Galera node causal reads (wsrep_sync_wait): a
+ * read waits until this node has applied what the cluster committed before
+ * it, so a page after a change made through another node shows it.  0, or
+ * the failed query's status. */
 static int
-limit_statements(struct db *db)
+session_setup(struct db *db)
 {
-	char sql[64];
+	MYSQL_RES	*res;
+	MYSQL_ROW	 row;
+	char		 sql[64];
+	int		 galera = 0;
 
-	if (db->cfg.timeout == 0 ||
-	    strstr(mysql_get_server_info(db->my), "MariaDB") == NULL)
+	if (strstr(mysql_get_server_info(db->my), "MariaDB") == NULL)
 		return 0;
-	snprintf(sql, sizeof(sql), "SET SESSION max_statement_time = %u",
-	    db->cfg.timeout);
-	return mysql_query(db->my, sql);
+	if (db->cfg.timeout != 0) {
+		snprintf(sql, sizeof(sql), "SET SESSION max_statement_time = %u",
+		    db->cfg.timeout);
+		if (mysql_query(db->my, sql) != 0)
+			return -1;
+	}
+	if (mysql_query(db->my, "SELECT @@wsrep_on") == 0 &&
+	    (res = mysql_store_result(db->my)) != NULL) {
+		galera = (row = mysql_fetch_row(res)) != NULL && row[0] != NULL &&
+		    strcmp(row[0], "1") == 0;
+		mysql_free_result(res);
+	}
+	return galera ? mysql_query(db->my, "SET SESSION wsrep_sync_wait = 7") : 0;
 }
 
 /* A client handle with kaquan's options, or NULL (out of memory). */
@@ -286,7 +309,7 @@ connect_now(struct db *db)
 		    c->user, c->password, c->name, sv->port,
 		    *sv->socket ? sv->socket : NULL,
 		    CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS) != NULL &&
-		    limit_statements(db) == 0) {
+		    session_setup(db) == 0) {
 			db->server = (db->server + i) % n;
 			outage_over();
 			db->epoch = outage_epoch();
@@ -328,6 +351,9 @@ db_open(const struct db_config *cfg, char *err, size_t errsz)
 	db->cfg.password = dup_or_null(cfg->password);
 	db->cfg.name = dup_or_null(cfg->name);
 	db->cfg.timeout = cfg->timeout;
+	db->cfg.spread = cfg->spread;
+	if (cfg->spread)	/* the worker set over the whole list */
+		db->server = (unsigned)getpid();
 	if (connect_now(db) < 0)
 		snprintf(err, errsz, "%s", db->err);
 	return db;
@@ -428,8 +454,9 @@ stmt_get(struct db *db, const char *sql)
 		return NULL;
 	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
 		fail(db, "prepare", mysql_stmt_errno(st), mysql_stmt_error(st));
-		/* the statement matters to a bad statement, not a lost server */
-		if (!is_connection_error(db->errnum))
+		/* the statement matters to a bad statement, not a lost server
+		 * or a transaction the server chose to abort (retried) */
+		if (!is_connection_error(db->errnum) && !retryable(db->errnum))
 			db_say("db: in: %s", sql);
 		mysql_stmt_close(st);
 		return NULL;

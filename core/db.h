@@ -39,6 +39,8 @@ struct db_config {
 	const char	*name;
 	unsigned	 timeout;	/* seconds a read, write or statement may
 					   take; 0: none (kaquanctl) */
+	int		 spread;	/* each process starts at its own server
+					   of the list (by pid), not the first */
 };
 
 enum db_arg_type { DBA_NULL, DBA_INT, DBA_STR, DBA_TIME };
@@ -126,6 +128,10 @@ enum kq_status	 db_ready(struct db *);
 const char	*db_error(const struct db *);
 /* The server error number of the last failure (e.g. 1062 duplicate). */
 unsigned	 db_errno(const struct db *);
+/* Whether the last failure was the server's choice of a loser: a deadlock,
+ * a lock wait run out, or (Galera) a certification conflict with a
+ * transaction committed through another node.  db_txn() retries those. */
+int		 db_lost_race(const struct db *);
 
 struct db_arg	 db_str(const char *);
 

@@ -37,6 +37,8 @@ idem_begin(struct db *db, struct arena *a, long long api_key, const char *key,
 		return s;
 	s = db_exec(db, "INSERT INTO api_idempotency (api_key, idem_key,"
 	    " request_hash, state) VALUES (?, ?, ?, 'running')", args, 3, NULL, NULL);
+	if (s == KQ_UNAVAILABLE && db_lost_race(db))
+		s = KQ_CONFLICT;	/* Galera: another node's claim won */
 	if (s == KQ_OK) {
 		ans->claimed = 1;
 		return KQ_OK;

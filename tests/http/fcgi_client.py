@@ -25,7 +25,7 @@ class Request:
     """One request on its own connection; send the body in parts if wanted."""
 
     def __init__(self, path, method="GET", body=b"", content_length=None,
-                 sock_path=None, query="", remote_addr="127.0.0.1"):
+                 sock_path=None, query="", remote_addr="127.0.0.1", params_extra=None):
         self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.s.settimeout(30)
         self.s.connect(sock_path)
@@ -35,6 +35,7 @@ class Request:
                   "CONTENT_TYPE": "application/x-www-form-urlencoded",
                   "CONTENT_LENGTH": str(len(body) if content_length is None
                                         else content_length)}
+        params.update(params_extra or {})
         self.s.sendall(_record(BEGIN, struct.pack(">HB5x", 1, 0))
                        + _record(PARAMS, _pairs(params)) + _record(PARAMS, b""))
         if body:
