@@ -95,7 +95,8 @@ bench: deps all
 
 # Issue 13's scale-out on this machine: 3 MariaDB Galera nodes, 2 kaquan
 # hosts, one nginx upstream (conf/dev/cluster.sh), and the tests that race
-# across them.  Not part of make test (about a minute more).
+# across them (make test runs them too, with the sanitizer build: about a
+# minute).
 cluster-up: deps all
 	@sh conf/dev/cluster.sh up
 

@@ -69,6 +69,21 @@ if [ $stack = 1 ]; then
 fi
 sh "$ROOT/conf/dev/stack.sh" down >/dev/null 2>&1
 
+echo "== the cluster (issue 13): 3 Galera nodes, 2 hosts, one nginx upstream"
+out=$(sh "$ROOT/tests/cluster/run.sh" 2>&1)
+echo "$out" | grep -E "^(ok|FAIL|cluster)|^http:|Error|Traceback"
+for p in $(echo "$out" | sed -n 's/^http: \([0-9]*\) passed.*/\1/p'); do
+	passed=$((passed + p))
+done
+for f in $(echo "$out" | sed -n 's/^http: [0-9]* passed, \([0-9]*\) failed/\1/p'); do
+	failed=$((failed + f))
+done
+echo "$out" | grep -q "^http:" || failed=$((failed + 1))	# it did not start
+if echo "$out" | grep -q "runtime error:"; then
+	echo "== UBSan reports in the cluster's logs"
+	failed=$((failed + 1))
+fi
+
 # Sanitizer reports from the workers (ASan writes files, UBSan writes to
 # the worker log) count as failures.
 for f in "$KAQUAN_VAR"/log/asan.*; do

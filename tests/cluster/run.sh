@@ -37,5 +37,6 @@ rc=0
 python3 "$ROOT/tests/http/run.py" concurrent racing race || rc=1
 KAQUAN_TESTS=$ROOT/tests/cluster python3 "$ROOT/tests/http/run.py" || rc=1
 [ $rc = 0 ] || tail -n 20 "$ROOT"/var/cluster/log/host*.log
+grep -h -A8 "runtime error:" "$ROOT"/var/cluster/log/host*.log 2>/dev/null | head -40
 sh "$ROOT/conf/dev/cluster.sh" down
 exit $rc
