@@ -108,8 +108,12 @@ up() {
 		    --no-install-recommends galera-4 rsync > /dev/null ||
 		    die "cannot install galera-4 and rsync"
 	fi
-	mkdir -p "$VAR/db/run" "$VAR/db/log" "$VAR/run" "$VAR/log" "$VAR/nginx"
-	chown "$DBUSER" "$VAR/db/run" "$VAR/db/log"
+	mkdir -p "$VAR/db/run" "$VAR/db/log" "$VAR/db/tmp" "$VAR/run" "$VAR/log" \
+	    "$VAR/nginx"
+	chown "$DBUSER" "$VAR/db/run" "$VAR/db/log" "$VAR/db/tmp"
+	# the nodes' temporary files: their own, not /tmp's (a stale file
+	# there of another user stops a bootstrap run as nobody)
+	export TMPDIR="$VAR/db/tmp"
 	[ -f "$VAR/db.password" ] ||
 	    (umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$VAR/db.password")
 	[ -f "$VAR/api.seal" ] ||

@@ -12,7 +12,8 @@ import urllib.parse
 import fcgi_client
 from kq import VAR, sql
 from test_pickup import codes, confirm, create_batch, member
-from test_vouchers import codes_of, create_template, issue, post, unknown_code
+from test_vouchers import (books_check, codes_of, create_template, give, issue,
+                           post, run_shoppers, unknown_code)
 
 
 def on_host(h, m, path, form=None):
@@ -75,7 +76,16 @@ def test_a_node_and_a_host_killed_under_load():
                 status = 0
             out.append((time.time() - t0, kind, item, status))
 
+    # and shoppers with money: orders confirmed with vouchers, paid,
+    # cancelled, refunded (the randomized workload's), through it all
+    shoppers = [member() for _ in range(3)]
+    for m in shoppers:
+        give(m, name="结转", face="300", balance_mode="carry_over")
+        give(m, name="单次", face="120")
     threads = [threading.Thread(target=run, args=(m,)) for m in members]
+    threads.append(threading.Thread(target=run_shoppers, args=(
+        [(m, i) for i, m in enumerate(shoppers)], ["cvm"], [20, 50, 130, 400],
+        25, (303, 409, 502, 503))))
     for t in threads:
         t.start()
     time.sleep(3)
@@ -110,3 +120,4 @@ def test_a_node_and_a_host_killed_under_load():
                " ON v.id = l.voucher_id WHERE l.kind = 'activate' GROUP BY v.code")
     assert all(n == "1" for _, n in acts), "a code redeemed twice"
     assert {re.sub(r"\D", "", c) for c in redeemed} <= {c for c, _ in acts}
+    books_check(shoppers)

@@ -482,6 +482,11 @@ def test_randomized_concurrent_workload_keeps_the_books():
     errors = run_shoppers([(m, rng.random()) for m in ms for _ in range(2)],
                           ["cvm"], [20, 50, 99.5, 130, 400], 12, (303, 409))
     assert not errors, errors
+    books_check(ms)
+
+
+def books_check(ms):
+    """The books of members ms after a workload: vouchers, orders, ledgers."""
     uins = ",".join(str(m.uin) for m in ms)
     # every voucher: face - deductions = balance, and the ledger ends at it
     bad = sql("SELECT v.id, v.face, v.balance, SUM(l.amount) FROM vouchers v"
