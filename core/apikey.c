@@ -45,26 +45,13 @@ static struct db_sel SQL_KEY_FIND = DB_SEL(
     DB_PART(key_cols, struct key_row, k),
     DB_WHOLE(sealed_cols));
 
-static void
-to_hex(const unsigned char *b, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[b[i] >> 4];
-		out[2 * i + 1] = hex[b[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 void
 sha256_hex(const void *data, size_t len, char *out)
 {
 	unsigned char md[crypto_hash_sha256_BYTES];
 
 	crypto_hash_sha256(md, data, len);
-	to_hex(md, sizeof(md), out);
+	hex_encode(md, sizeof(md), out);
 }
 
 static int
@@ -168,7 +155,7 @@ apikey_add(struct db *db, const char *seal_hex, const char *name,
 	if (random_hex(key_id + 3, 10) < 0 || random_hex(secret + 4, 32) < 0 ||
 	    seal(1, seal_hex, key_id, box, secret) < 0)
 		return KQ_UNAVAILABLE;
-	to_hex(box, sizeof(box), sealed);
+	hex_encode(box, sizeof(box), sealed);
 	scopes_text(scopes, text, sizeof(text));
 	args[0] = DB_STR(key_id);
 	args[1] = DB_STR(name);
@@ -263,7 +250,7 @@ apikey_check(struct db *db, struct arena *a, const char *seal_hex,
 	crypto_auth_hmacsha256_final(&hs, mac);
 	sodium_memzero(secret, sizeof(secret));
 	sodium_memzero(&hs, sizeof(hs));
-	to_hex(mac, sizeof(mac), want);
+	hex_encode(mac, sizeof(mac), want);
 	for (end = sig; *end != '\0'; end++)	/* hex in either case */
 		if (*end >= 'A' && *end <= 'F')
 			*end = (char)(*end - 'A' + 'a');

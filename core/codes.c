@@ -50,20 +50,27 @@ random_bytes(void *buf, size_t n)
 	return 0;
 }
 
-int
-random_hex(char *out, size_t n)
+void
+hex_encode(const unsigned char *b, size_t n, char *out)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char	 b[64];
-	size_t		 i;
+	static const char	hex[] = "0123456789abcdef";
+	size_t			i;
 
-	if (n > sizeof(b) || random_bytes(b, n) < 0)
-		return -1;
 	for (i = 0; i < n; i++) {
 		out[2 * i] = hex[b[i] >> 4];
 		out[2 * i + 1] = hex[b[i] & 15];
 	}
 	out[2 * n] = '\0';
+}
+
+int
+random_hex(char *out, size_t n)
+{
+	unsigned char b[64];
+
+	if (n > sizeof(b) || random_bytes(b, n) < 0)
+		return -1;
+	hex_encode(b, n, out);
 	return 0;
 }
 

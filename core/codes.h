@@ -18,6 +18,8 @@
 
 /* Fills buf with n bytes from the kernel CSPRNG; 0 or -1. */
 int	random_bytes(void *buf, size_t n);
+/* Lowercase hex of n bytes into out (2n+1 bytes). */
+void	hex_encode(const unsigned char *, size_t n, char *out);
 /* Lowercase hex of n random bytes into out (2n+1 bytes); 0 or -1. */
 int	random_hex(char *out, size_t n);
 

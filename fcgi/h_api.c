@@ -335,10 +335,7 @@ ha_vouchers(struct req *r, struct api_call *c)
 	f.before_id = form_int(&r->q, AV_CURSOR, 0);
 	f.template_id = form_int(&r->q, AV_TEMPLATE, 0);
 	f.purpose = -1;
-	f.status = -1;
-	for (i = 0; *st != '\0' && voucher_status_names[i] != NULL; i++)
-		if (strcmp(voucher_status_names[i], st) == 0)
-			f.status = (int)i;
+	f.status = state_index(voucher_status_names, st);	/* "": -1, any */
 	if ((s = voucher_list(r->app->db, r->arena, &f, &pg, &rows, &n)) != KQ_OK) {
 		api_fail(r, c, s, NULL, NULL);
 		return;
