@@ -12,7 +12,7 @@ import time
 
 import fcgi_client
 from kq import BUILD, VAR, Client
-from test_master import FCGI, _conf_without_listen
+from test_master import FCGI, _conf_without_listen, fd0_master, first_get
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 UNITS = ["kaquan.socket", "kaquan.service", "kaquan-sweep.service",
@@ -139,24 +139,10 @@ def _log_lines(path):
 
 
 def test_access_log_to_a_file_reopened_on_sigusr1():
-    tmp = tempfile.mkdtemp(dir=VAR)
-    sock_path = os.path.join(tmp, "s.sock")
-    log = os.path.join(tmp, "kaquan.log")
-    lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    lsock.bind(sock_path)
-    lsock.listen(16)
-    conf = _conf_without_listen(tmp, workers=2, log_file=log)
-    master = subprocess.Popen([FCGI, "--config", conf], stdin=lsock.fileno(),
-                              stderr=open(os.path.join(tmp, "stderr"), "w"),
-                              start_new_session=True)
-    lsock.close()
-    try:
-        for _ in range(100):
-            try:
-                status, headers, _ = fcgi_client.get(sock_path, "/login")
-                break
-            except (ConnectionError, OSError):
-                time.sleep(0.05)
+    with fd0_master(workers=2, log_file="{tmp}/kaquan.log") as \
+            (master, tmp, sock_path, stderr):
+        log = os.path.join(tmp, "kaquan.log")
+        status, headers, _ = first_get(sock_path, "/login")
         assert status == 200
         rid = headers["X-Request-Id"]
         # an id route is named by its pattern: no id in the log
@@ -168,7 +154,7 @@ def test_access_log_to_a_file_reopened_on_sigusr1():
         assert any(": GET /user/orders/{id} 303 " in l for l in lines), lines
         assert not any("4711" in l for l in lines), lines
         assert "starting 2 workers" in "\n".join(lines)
-        assert open(os.path.join(tmp, "stderr")).read() == "", "stderr is not the log"
+        assert open(stderr).read() == "", "stderr is not the log"
 
         # logrotate: moved, then SIGUSR1; both workers write the new file
         os.rename(log, log + ".1")
@@ -182,10 +168,6 @@ def test_access_log_to_a_file_reopened_on_sigusr1():
         assert len([l for l in new if ": GET /login 200 " in l]) == 6, new
         assert not [l for l in old if "log reopened" in l]
         assert oct(os.stat(log).st_mode & 0o777) == "0o640"
-    finally:
-        if master.poll() is None:
-            os.killpg(master.pid, signal.SIGKILL)
-        shutil.rmtree(tmp)
 
 
 def test_logrotate_file_parses():
@@ -271,32 +253,12 @@ def test_status_page_and_metrics_count_what_happens():
 
 
 def test_status_page_only_for_allowed_addresses():
-    tmp = tempfile.mkdtemp(dir=VAR)
-    sock_path = os.path.join(tmp, "s.sock")
-    lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    lsock.bind(sock_path)
-    lsock.listen(16)
-    conf = _conf_without_listen(tmp, workers=1, status_path="/st",
-                                status_allow="10.1.2.3, 192.0.2.7")
-    master = subprocess.Popen([FCGI, "--config", conf], stdin=lsock.fileno(),
-                              stderr=open(os.path.join(tmp, "log"), "w"),
-                              start_new_session=True)
-    lsock.close()
-    try:
-        for _ in range(100):
-            try:
-                status = fcgi_client.get(sock_path, "/st", remote_addr="192.0.2.7")[0]
-                break
-            except (ConnectionError, OSError):
-                time.sleep(0.05)
-        assert status == 200
+    with fd0_master(workers=1, status_path="/st",
+                    status_allow="10.1.2.3, 192.0.2.7") as (_, _, sock_path, _):
+        assert first_get(sock_path, "/st", remote_addr="192.0.2.7")[0] == 200
         assert fcgi_client.get(sock_path, "/st", remote_addr="127.0.0.1")[0] == 404
         assert fcgi_client.get(sock_path, "/st", remote_addr="10.1.2.30")[0] == 404
         assert fcgi_client.get(sock_path, "/kaquan-status", remote_addr="10.1.2.3")[0] == 404
-    finally:
-        if master.poll() is None:
-            os.killpg(master.pid, signal.SIGKILL)
-        shutil.rmtree(tmp)
 
 
 def test_a_list_of_database_servers_passes_over_one_that_is_down():
@@ -304,29 +266,10 @@ def test_a_list_of_database_servers_passes_over_one_that_is_down():
     real = [l.split("=", 1)[1].strip() for l in open(CONF) if l.startswith("db_socket")][0]
     for servers, want in (("/nonexistent/a.sock, " + real, 303),
                           ("/nonexistent/a.sock /nonexistent/b.sock", 503)):
-        tmp = tempfile.mkdtemp(dir=VAR)
-        sock_path = os.path.join(tmp, "s.sock")
-        lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        lsock.bind(sock_path)
-        lsock.listen(16)
-        conf = _conf_without_listen(tmp, workers=1, db_socket=servers)
-        log = os.path.join(tmp, "log")
-        master = subprocess.Popen([FCGI, "--config", conf], stdin=lsock.fileno(),
-                                  stderr=open(log, "w"), start_new_session=True)
-        lsock.close()
-        try:
-            for _ in range(100):
-                try:
-                    status = fcgi_client.get(sock_path, "/user")[0]
-                    break
-                except (ConnectionError, OSError):
-                    time.sleep(0.05)
+        with fd0_master(workers=1, db_socket=servers) as (_, _, sock_path, stderr):
             # /user needs the database before it sends a visitor to log in
-            assert status == want, (servers, status, open(log).read())
+            status = first_get(sock_path, "/user")[0]
+            assert status == want, (servers, status, open(stderr).read())
             if want == 303:
-                assert "/nonexistent/a.sock" in open(log).read() and \
-                    "trying the next server" in open(log).read()
-        finally:
-            if master.poll() is None:
-                os.killpg(master.pid, signal.SIGKILL)
-            shutil.rmtree(tmp)
+                assert "/nonexistent/a.sock" in open(stderr).read() and \
+                    "trying the next server" in open(stderr).read()

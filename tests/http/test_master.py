@@ -1,5 +1,6 @@
 """test_master.py - the prefork master: start checks, spawn-fcgi mode (socket
 on fd 0), draining on SIGTERM, reloading on SIGHUP."""
+import contextlib
 import os
 import re
 import shutil
@@ -22,6 +23,41 @@ def _conf_without_listen(tmp, **extra):
     with open(path, "w") as f:
         f.writelines(lines)
     return path
+
+
+@contextlib.contextmanager
+def fd0_master(**conf):
+    """kaquan-fcgi with the socket on fd 0 (as spawn-fcgi passes it) and
+    the tests' configuration plus conf's keys ("{tmp}" in a value: the
+    directory), in a fresh directory: (master, tmp, socket path, stderr
+    path).  The master and its workers are killed after."""
+    tmp = tempfile.mkdtemp(dir=VAR)
+    sock_path = os.path.join(tmp, "s.sock")
+    stderr = os.path.join(tmp, "stderr")
+    lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    lsock.bind(sock_path)
+    lsock.listen(16)
+    path = _conf_without_listen(tmp, **{k: str(v).replace("{tmp}", tmp)
+                                        for k, v in conf.items()})
+    master = subprocess.Popen([FCGI, "--config", path], stdin=lsock.fileno(),
+                              stderr=open(stderr, "w"), start_new_session=True)
+    lsock.close()
+    try:
+        yield master, tmp, sock_path, stderr
+    finally:
+        if master.poll() is None:
+            os.killpg(master.pid, signal.SIGKILL)   # the workers too
+        shutil.rmtree(tmp)
+
+
+def first_get(sock_path, path, **kw):
+    """The first answer of a master just started: (status, headers, body)."""
+    for _ in range(100):
+        try:
+            return fcgi_client.get(sock_path, path, **kw)
+        except (ConnectionError, OSError):
+            time.sleep(0.05)
+    raise AssertionError("no answer on " + sock_path)
 
 
 def test_start_refused_with_file_and_line():
@@ -48,23 +84,8 @@ def test_start_refused_with_file_and_line():
 
 
 def test_spawn_fcgi_socket_on_fd0_and_drain_on_sigterm():
-    tmp = tempfile.mkdtemp(dir=VAR)
-    sock_path = os.path.join(tmp, "s.sock")
-    lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    lsock.bind(sock_path)
-    lsock.listen(16)
-    conf = _conf_without_listen(tmp, workers=1)
-    master = subprocess.Popen([FCGI, "--config", conf], stdin=lsock.fileno(),
-                              stderr=open(os.path.join(tmp, "log"), "w"))
-    lsock.close()
-    try:
-        status, headers, body = None, {}, ""
-        for _ in range(100):
-            try:
-                status, headers, body = fcgi_client.get(sock_path, "/login")
-                break
-            except (ConnectionError, OSError):
-                time.sleep(0.05)
+    with fd0_master(workers=1) as (master, _, sock_path, _):
+        status, headers, body = first_get(sock_path, "/login")
         assert status == 200 and 'data-page="login"' in body, (status, body[:200])
         assert headers.get("X-Content-Type-Options") == "nosniff"
 
@@ -82,10 +103,6 @@ def test_spawn_fcgi_socket_on_fd0_and_drain_on_sigterm():
         assert status == 403 and page.rstrip().endswith("</html>"), (status, page[-100:])
         master.wait(timeout=5)
         assert master.returncode == 0
-    finally:
-        if master.poll() is None:
-            master.kill()
-        shutil.rmtree(tmp)
 
 
 def _workers(master):
