@@ -28,13 +28,17 @@ static const char pat_money[] = "[0-9][0-9,]{0,15}(?:\\.[0-9]{1,2})?";
 static const char pat_date[] = "[0-9]{4}-[0-9]{2}-[0-9]{2}";
 static const char pat_vcode[] = "[0-9 \\-]{1,64}";
 static const char pat_card[] = "[0-9A-Za-z \\-]{1,64}";
-/* Printable text (SPEC §2): no C0 controls but tab and newline, no DEL or
- * C1 controls, and no invisible format characters (\p{Cf}: the bidi
- * embeddings, overrides and isolates U+202A-U+202E, U+2066-U+2069, the zero
- * widths U+200B-U+200F, U+FEFF ...) or line and paragraph separators, with
- * which a name could show in the backend as something it is not. */
+/* Printable text (SPEC §2, §7): no control characters at all (C0, tab,
+ * CR and LF included, DEL, C1), and no invisible format characters (\p{Cf}:
+ * the bidi embeddings, overrides and isolates U+202A-U+202E, U+2066-U+2069,
+ * the zero widths U+200B-U+200F, U+FEFF ...) or line and paragraph
+ * separators, with which a name could show in the backend as something it
+ * is not, or a cell of an export start a new line.  A multi-line field (a
+ * reason, a list of UINs) allows LF alone, after CR LF has become LF. */
 static const char pat_text[] =
-    "[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x{9f}\\p{Cf}\\p{Zl}\\p{Zp}]*";
+    "[^\\x00-\\x1f\\x7f-\\x{9f}\\p{Cf}\\p{Zl}\\p{Zp}]*";
+static const char pat_lines[] =
+    "[^\\x00-\\x09\\x0b-\\x1f\\x7f-\\x{9f}\\p{Cf}\\p{Zl}\\p{Zp}]*";
 
 struct compiled {
 	const void		*key;		/* the pattern's or options' address */
@@ -60,7 +64,7 @@ field_key(const struct field *f)
 	case FT_DATE:	return pat_date;
 	case FT_VCODE:	return pat_vcode;
 	case FT_CARD:	return pat_card;
-	default:	return pat_text;
+	default:	return f->multiline ? pat_lines : pat_text;
 	}
 }
 
@@ -212,6 +216,20 @@ date_valid(const char *s, long long *out)
 	return 1;
 }
 
+/* A copy of s with each CR LF as LF (in the arena), or NULL. */
+static char *
+crlf_to_lf(struct arena *a, const char *s)
+{
+	char *out = arena_strdup(a, s), *o = out;
+
+	for (; out != NULL && *s != '\0'; s++)
+		if (s[0] != '\r' || s[1] != '\n')
+			*o++ = *s;
+	if (out != NULL)
+		*o = '\0';
+	return out;
+}
+
 /* Checks one value of field f; fills v on success.  Returns KQ_OK or the
  * field's failure status. */
 static enum kq_status
@@ -227,6 +245,11 @@ field_check(struct arena *a, const struct field *f, const char *raw,
 
 	if (strlen(raw) != len || !utf8_text_valid(raw, len))
 		return bad;
+	if (f->type == FT_TEXT && f->multiline && strchr(raw, '\r') != NULL) {
+		if ((raw = crlf_to_lf(a, raw)) == NULL)
+			return KQ_UNAVAILABLE;
+		len = strlen(raw);	/* a lone CR stays, and fails */
+	}
 	if ((c = pattern_find(field_key(f))) == NULL)
 		abort();	/* programmer mistake: the form was not compiled */
 	if (pcre2_match(c->code, (PCRE2_SPTR)raw, len, 0, 0, c->md, mctx) < 0)

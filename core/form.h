@@ -52,6 +52,8 @@ struct field {
 	const char		*pattern;	/* NULL: the type's own */
 	long long		 min, max;	/* FT_INT (min == max == 0: any) */
 	size_t			 maxlen;	/* FT_TEXT characters; 0: 200 */
+	int			 multiline;	/* FT_TEXT: LF allowed (a reason, a
+						   list of UINs); CR LF becomes LF */
 	const struct option	*options;	/* FT_OPTION */
 };
 

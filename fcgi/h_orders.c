@@ -23,11 +23,13 @@ const struct form_def confirm_form = FORM_DEF(confirm_fields);
 enum { RR_REASON, RR__MAX };
 static const struct field refund_fields[RR__MAX] = {
 	[RR_REASON] = { .name = "reason", .type = FT_TEXT, .required = 1,
+	  .multiline = 1,
 	  .maxlen = 200 },
 };
 const struct form_def refund_form = FORM_DEF(refund_fields);
 static const struct field note_fields[RR__MAX] = {
-	[RR_REASON] = { .name = "reason", .type = FT_TEXT, .maxlen = 200 },
+	[RR_REASON] = { .name = "reason", .type = FT_TEXT, .maxlen = 200,
+	  .multiline = 1 },
 };
 const struct form_def note_form = FORM_DEF(note_fields);
 

@@ -26,6 +26,7 @@ const struct form_def applications_query = FORM_DEF(applications_fields);
 enum { RJ_REASON, RJ__MAX };
 static const struct field reject_fields[RJ__MAX] = {
 	[RJ_REASON] = { .name = "reason", .type = FT_TEXT, .required = 1,
+	  .multiline = 1,
 	  .maxlen = 500 },
 };
 const struct form_def reject_form = FORM_DEF(reject_fields);

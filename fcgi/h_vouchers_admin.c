@@ -46,7 +46,8 @@ enum { IF_MODE, IF_UINS, IF_COUNT, IF_PAPER, IF__MAX };
 static const struct field issue_fields[IF__MAX] = {
 	[IF_MODE] = { .name = "mode", .type = FT_OPTION, .required = 1,
 	  .options = opt_issue_mode },
-	[IF_UINS] = { .name = "uins", .type = FT_TEXT, .maxlen = 20000 },
+	[IF_UINS] = { .name = "uins", .type = FT_TEXT, .maxlen = 20000,
+	  .multiline = 1 },
 	[IF_COUNT] = { .name = "count", .type = FT_INT, .min = 1,
 	  .max = ISSUE_CODES_MAX },
 	[IF_PAPER] = { .name = "paper", .type = FT_TEXT, .pattern = "1" },

@@ -312,8 +312,9 @@ void
 csv_cell(FCGX_Stream *out, const char *s, int last)
 {
 	FCGX_PutChar('"', out);
-	/* a leading = + - @ or tab would be run by a spreadsheet (SPEC §7) */
-	if (*s != '\0' && strchr("=+-@\t", *s) != NULL)
+	/* a leading = + - @, tab, CR or LF would be run by a spreadsheet
+	 * (SPEC §7) */
+	if (*s != '\0' && strchr("=+-@\t\r\n", *s) != NULL)
 		FCGX_PutChar('\'', out);
 	for (; *s != '\0'; s++) {
 		if (*s == '"')

@@ -98,6 +98,34 @@ text_refuses_invisible_format_characters(void **state)
 	    &f), KQ_OK);
 }
 
+/* SPEC §7: a single-line field refuses every control character, tab, CR
+ * and LF included; a multi-line one takes LF alone, CR LF becoming LF */
+static void
+lines_only_where_a_field_has_them(void **state)
+{
+	static const struct field lf[] = {
+		{ .name = "reason", .type = FT_TEXT, .multiline = 1 },
+	};
+	static const struct form_def ld = FORM_DEF(lf);
+	static const char *controls[] = { "%09", "%0D", "%0A", "%0D%0A" };
+	char		 body[64], err[200];
+	struct form	 f;
+	size_t		 i;
+	(void)state;
+
+	assert_int_equal(form_compile(&ld, err, sizeof(err)), 0);
+	for (i = 0; i < sizeof(controls) / sizeof(controls[0]); i++) {
+		snprintf(body, sizeof(body), "count=1&price=1&label=a%sb", controls[i]);
+		assert_int_equal(run(body, &f), KQ_INVALID_FIELD);
+		assert_string_equal(f.bad, "label");
+	}
+	assert_int_equal(parse_with(&ld, "reason=one%0D%0Atwo%0Athree", &f), KQ_OK);
+	assert_string_equal(f.v[0].s, "one\ntwo\nthree");
+	assert_string_equal(f.v[0].raw, "one\r\ntwo\nthree");	/* re-shown as typed */
+	assert_int_equal(parse_with(&ld, "reason=one%0Dtwo", &f), KQ_INVALID_FIELD);
+	assert_int_equal(parse_with(&ld, "reason=one%09two", &f), KQ_INVALID_FIELD);
+}
+
 static void
 options_are_the_values_and_give_the_index(void **state)
 {
@@ -246,6 +274,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(typed_values),
 		cmocka_unit_test(text_refuses_invisible_format_characters),
+		cmocka_unit_test(lines_only_where_a_field_has_them),
 		cmocka_unit_test(options_are_the_values_and_give_the_index),
 		cmocka_unit_test(names_the_bad_field_and_keeps_raw),
 		cmocka_unit_test(codes_fail_with_their_own_status),
