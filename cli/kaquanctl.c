@@ -9,7 +9,7 @@
  *                 --scenario S --amount A [--months M]
  *   kaquanctl [--config FILE] sweep
  *   kaquanctl [--config FILE] provision
- *   kaquanctl [--config FILE] apikey add --name N [--scope S,...]
+ *   kaquanctl [--config FILE] apikey add --name N --scope S,...
  *   kaquanctl [--config FILE] apikey revoke --key ID
  *   kaquanctl [--config FILE] apikey list
  *
@@ -94,9 +94,8 @@ static const struct form_def order_form = FORM_DEF(order_fields);
 enum { AK_NAME, AK_SCOPE, AK__MAX };
 static const struct field apikey_fields[AK__MAX] = {
 	[AK_NAME] = { .name = "name", .type = FT_TEXT, .required = 1, .maxlen = 100 },
-	[AK_SCOPE] = { .name = "scope", .type = FT_TEXT,
-	  .pattern = "all|((orders|vouchers|pickup|partner),)*"
-	  "(orders|vouchers|pickup|partner)" },
+	[AK_SCOPE] = { .name = "scope", .type = FT_TEXT, .required = 1,
+	  .pattern = API_SCOPE_PATTERN },
 };
 static const struct form_def apikey_form = FORM_DEF(apikey_fields);
 
@@ -131,8 +130,9 @@ static const struct command {
 	{ "provision", C_PROVISION, NULL, 0,
 	  "the demo provisioner: boots pending pick-up servers, releases refunded ones" },
 	{ "apikey add", C_APIKEY_ADD, &apikey_form, 0,
-	  "makes an API key (--scope: orders,vouchers,pickup,partner or all, the"
-	  " default); prints its id, then its secret, which is not shown again" },
+	  "makes an API key with the scopes it may use (--scope, comma-separated:"
+	  " orders:read, orders:write, vouchers:read, vouchers:issue, pickup,"
+	  " partner; or all); prints its id, then its secret, not shown again" },
 	{ "apikey revoke", C_APIKEY_REVOKE, &revoke_form, 0,
 	  "revokes an API key: its next request is refused" },
 	{ "apikey list", C_APIKEY_LIST, NULL, 0,
@@ -251,7 +251,9 @@ help_option(FILE *out, const struct field *f)
 			fprintf(out, " %s", o->value);
 	} else if (f->type == FT_INT && (f->min || f->max))
 		fprintf(out, " %lld to %lld", f->min, f->max);
-	else if (!flag && f->pattern != NULL && strchr(f->pattern, '|') != NULL) {
+	else if (!flag && f->pattern != NULL && strchr(f->pattern, '|') != NULL &&
+	    strspn(f->pattern, "abcdefghijklmnopqrstuvwxyz_:|") ==
+	    strlen(f->pattern)) {	/* a plain choice of words */
 		fputs(" one of: ", out);
 		for (const char *p = f->pattern; *p != '\0'; p++)
 			fputc(*p == '|' ? ' ' : *p, out);
@@ -289,6 +291,7 @@ read_password(void)
 {
 	static char	buf[512];
 	size_t		len;
+	const char	*p;
 
 	if (fgets(buf, sizeof(buf), stdin) == NULL)
 		die("no password on standard input");
@@ -296,6 +299,11 @@ read_password(void)
 	buf[len] = '\0';
 	if (len < PASSWORD_MIN)
 		die("the password needs at least %d characters", PASSWORD_MIN);
+	/* the login form's field is single-line text (SPEC §7): a password it
+	 * could never send is refused here */
+	for (p = buf; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			die("the password has a control character (a tab?)");
 	return buf;
 }
 
@@ -403,16 +411,17 @@ main(int argc, char *argv[])
 		/* orders past their payment window, expired vouchers, sessions */
 		struct session_policy pol = { cfg.session_idle_minutes,
 		    cfg.session_absolute_hours };
-		unsigned long long sessions, answers;
+		unsigned long long sessions, answers, signatures;
 		int orders, vouchers;
 
 		check(db, orders_time_out(db, &a, 0, &orders), "sweep");
 		check(db, vouchers_expire(db, &a, &vouchers), "sweep");
 		check(db, session_sweep(db, &pol, &sessions), "sweep");
 		check(db, idem_sweep(db, &answers), "sweep");
+		check(db, apikey_sweep(db, &signatures), "sweep");
 		printf("%d orders timed out, %d vouchers expired, %llu sessions ended,"
-		    " %llu API answers forgotten\n", orders, vouchers, sessions,
-		    answers);
+		    " %llu API answers and %llu signatures forgotten\n", orders,
+		    vouchers, sessions, answers, signatures);
 		break;
 	}
 	case C_APIKEY_ADD: {
@@ -422,7 +431,7 @@ main(int argc, char *argv[])
 			die("no api_seal_key in %s: the API is off (set it to 64"
 			    " random hex digits)", config_path);
 		check(db, apikey_add(db, cfg.api_seal_key, f.v[AK_NAME].s,
-		    apikey_scopes_parse(form_str(&f, AK_SCOPE, "all")), key_id,
+		    apikey_scopes_parse(f.v[AK_SCOPE].s), key_id,
 		    secret), "apikey");
 		printf("%s\n%s\n", key_id, secret);
 		break;

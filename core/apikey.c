@@ -10,14 +10,15 @@
 
 #include "apikey.h"
 #include "codes.h"
+#include "state.h"
 
 #define SCHEME		"KQ-HMAC-SHA256 "
 #define NONCE_LEN	crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 #define TAG_LEN		crypto_aead_xchacha20poly1305_ietf_ABYTES
 #define SEALED_LEN	(NONCE_LEN + API_SECRET_LEN + TAG_LEN)
 
-const char *const api_scope_names[] = { "orders", "vouchers", "pickup",
-	"partner", NULL };
+const char *const api_scope_names[] = { "orders:read", "orders:write",
+	"vouchers:read", "vouchers:issue", "pickup", "partner", NULL };
 
 static const struct db_col key_cols[] = {
 	DB_COL(struct api_key, id, "id"),
@@ -44,6 +45,14 @@ static struct db_sel SQL_KEY_FIND = DB_SEL(
     "SELECT {cols} FROM api_keys WHERE key_id = ? AND revoked_at IS NULL",
     DB_PART(key_cols, struct key_row, k),
     DB_WHOLE(sealed_cols));
+
+/* A signature is good for API_SKEW either way of its timestamp: kept
+ * that long after the latest it could be good, and a minute more. */
+static const char SQL_SIGNATURE_SEEN[] =
+    "INSERT INTO api_signatures (signature, api_key) VALUES (?, ?)";
+static const char SQL_SIGNATURES_SWEEP[] =
+    "DELETE FROM api_signatures WHERE created_at < UTC_TIMESTAMP()"
+    " - INTERVAL " STR(API_SKEW) " * 2 + 60 SECOND LIMIT 1000";
 
 void
 sha256_hex(const void *data, size_t len, char *out)
@@ -147,7 +156,7 @@ apikey_add(struct db *db, const char *seal_hex, const char *name,
     unsigned scopes, char *key_id, char *secret)
 {
 	unsigned char	box[SEALED_LEN];
-	char		sealed[2 * SEALED_LEN + 1], text[64];
+	char		sealed[2 * SEALED_LEN + 1], text[128];
 	struct db_arg	args[4];
 
 	memcpy(key_id, "kq_", 3);
@@ -207,6 +216,27 @@ auth_part(const char *h, const char *name, char *out, size_t outsz)
 	return -1;
 }
 
+/* Remembers a good signature; KQ_REPLAYED when it was seen before (on
+ * any worker or host: the table is theirs in common). */
+static enum kq_status
+signature_once(struct db *db, long long key, const unsigned char *mac)
+{
+	struct db_arg	a[2] = { DB_BIN(mac, crypto_auth_hmacsha256_BYTES),
+			    DB_INT(key) };
+	enum kq_status	s;
+
+	s = db_exec(db, SQL_SIGNATURE_SEEN, a, 2, NULL, NULL);
+	if (s == KQ_UNAVAILABLE && db_lost_race(db))
+		s = KQ_CONFLICT;	/* Galera: the same one through another node */
+	return s == KQ_CONFLICT ? KQ_REPLAYED : s;
+}
+
+enum kq_status
+apikey_sweep(struct db *db, unsigned long long *n)
+{
+	return db_exec_chunked(db, SQL_SIGNATURES_SWEEP, NULL, 0, n);
+}
+
 enum kq_status
 apikey_check(struct db *db, struct arena *a, const char *seal_hex,
     const struct api_signed *q, time_t now, struct api_key *key)
@@ -239,8 +269,9 @@ apikey_check(struct db *db, struct arena *a, const char *seal_hex,
 	    seal(0, seal_hex, row.k.key_id, box, secret) < 0)
 		return KQ_UNAUTHORIZED;	/* sealed under another seal key */
 	sha256_hex(q->body != NULL ? q->body : "", q->len, body_hash);
-	msg = arena_printf(a, "%s\n%s\n%s\n%s\n%s", q->method, q->path,
-	    q->query != NULL ? q->query : "", ts, body_hash);
+	msg = arena_printf(a, "%s\n%s\n%s\n%s\n%s\n%s", q->method, q->path,
+	    q->query != NULL ? q->query : "", ts, body_hash,
+	    q->idem != NULL ? q->idem : "");
 	if (msg == NULL)
 		return KQ_UNAVAILABLE;
 	crypto_auth_hmacsha256_init(&hs, (const unsigned char *)secret,
@@ -256,6 +287,8 @@ apikey_check(struct db *db, struct arena *a, const char *seal_hex,
 			*end = (char)(*end - 'A' + 'a');
 	if (sodium_memcmp(want, sig, 64) != 0)
 		return KQ_UNAUTHORIZED;
+	if (q->once && (s = signature_once(db, row.k.id, mac)) != KQ_OK)
+		return s;
 	*key = row.k;
 	key->scopes = apikey_scopes_parse(row.k.scopes_text);
 	return KQ_OK;

@@ -7,6 +7,13 @@
  * signed with HMAC-SHA256, keyed by the secret's text, over
  *
  *	METHOD "\n" PATH "\n" QUERY "\n" TIMESTAMP "\n" hex(SHA-256(body))
+ *	    "\n" IDEMPOTENCY-KEY
+ *
+ * (the last line empty when the request has none).  A POST's signature is
+ * accepted once (SPEC §7): it is remembered in api_signatures (which this
+ * module writes too) for as long as its timestamp is good, so a captured
+ * request sent again, to any worker or host, is KQ_REPLAYED; a client that
+ * retries signs again with a new timestamp and the same Idempotency-Key.
  *
  * and sent as
  *
@@ -32,15 +39,22 @@
 #define API_SECRET_LEN	68	/* "kqs_" + 64 hex */
 #define API_SKEW	300	/* seconds a timestamp may be off */
 
-/* The endpoint groups a key may call. */
+/* What a key may do (SPEC §7): reading is apart from changing, and a key
+ * has only the scopes it was given. */
 enum api_scope {
-	API_ORDERS = 1 << 0,
-	API_VOUCHERS = 1 << 1,
-	API_PICKUP = 1 << 2,
-	API_PARTNER = 1 << 3,
-	API_ALL = (1 << 4) - 1
+	API_ORDERS_READ = 1 << 0,	/* an order, its candidates */
+	API_ORDERS_WRITE = 1 << 1,	/* create, confirm, pay, cancel, refund */
+	API_VOUCHERS_READ = 1 << 2,	/* lists, one with its ledger */
+	API_VOUCHERS_ISSUE = 1 << 3,	/* issue a template, invalidate */
+	API_PICKUP = 1 << 4,		/* the provisioning outbox */
+	API_PARTNER = 1 << 5,		/* a partner's charges */
+	API_ALL = (1 << 6) - 1
 };
 extern const char *const api_scope_names[];	/* by bit, NULL-ended */
+/* The --scope pattern: "all", or names separated by commas. */
+#define API_SCOPE_NAMES	"orders:read|orders:write|vouchers:read|" \
+	"vouchers:issue|pickup|partner"
+#define API_SCOPE_PATTERN "all|((" API_SCOPE_NAMES "),)*(" API_SCOPE_NAMES ")"
 
 struct api_key {
 	long long	 id;
@@ -68,11 +82,18 @@ struct api_signed {
 	const char	*method, *path, *query;
 	const char	*body;
 	size_t		 len;
+	const char	*idem;		/* the Idempotency-Key, or NULL */
+	int		 once;		/* a POST: its signature works once */
 };
-/* The key that signed the request, else KQ_UNAUTHORIZED (KQ_UNAVAILABLE
- * when the database is). */
+/* The key that signed the request, else KQ_UNAUTHORIZED, or KQ_REPLAYED
+ * for a signature that works once and was seen (KQ_UNAVAILABLE when the
+ * database is). */
 enum kq_status	apikey_check(struct db *, struct arena *, const char *seal_hex,
 		    const struct api_signed *, time_t now, struct api_key *);
+
+/* Forgets signatures whose timestamps can no longer be good; *n gets
+ * how many. */
+enum kq_status	apikey_sweep(struct db *, unsigned long long *n);
 
 /* Lower-case hex SHA-256 of len bytes into out (65 bytes). */
 void		sha256_hex(const void *, size_t len, char *out);

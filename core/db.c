@@ -62,7 +62,7 @@ struct db {
 	long		 fail_countdown;	/* tests: see db_fail_after() */
 	time_t		 began;		/* the statement running now */
 	long long	 epoch;		/* outage_epoch() when connected */
-	int		 in_txn;	/* inside db_txn() */
+	int		 in_txn;	/* db_txn()s open: 2 or more nest */
 	unsigned	 server;	/* the list's entry tried first */
 };
 
@@ -171,6 +171,12 @@ int
 db_lost_race(const struct db *db)
 {
 	return retryable(db->errnum);
+}
+
+int
+db_timed_out(const struct db *db)
+{
+	return db->errnum == ER_STATEMENT_TIMEOUT;
 }
 
 /* Classifies a failure: a duplicate key or a missing referenced row is an
@@ -513,7 +519,9 @@ run(struct db *db, MYSQL_STMT **out, const char *sql,
 			bind[i].buffer = (void *)&args[i].i;
 			break;
 		case DBA_STR:
-			bind[i].buffer_type = MYSQL_TYPE_STRING;
+		case DBA_BIN:	/* a blob's bytes are not the connection's text */
+			bind[i].buffer_type = args[i].type == DBA_STR ?
+			    MYSQL_TYPE_STRING : MYSQL_TYPE_BLOB;
 			bind[i].buffer = (void *)args[i].s;
 			bind[i].buffer_length = args[i].len;
 			break;
@@ -550,6 +558,27 @@ db_exec(struct db *db, const char *sql, const struct db_arg *args,
 		*affected = mysql_stmt_affected_rows(st);
 	if (insert_id)
 		*insert_id = mysql_stmt_insert_id(st);
+	return KQ_OK;
+}
+
+enum kq_status
+db_exec_chunked(struct db *db, const char *sql, const struct db_arg *args,
+    size_t nargs, unsigned long long *n)
+{
+	const char	*limit = strstr(sql, " LIMIT ");
+	uint64_t	 changed, chunk;
+	enum kq_status	 s;
+
+	if (limit == NULL || (chunk = strtoull(limit + 7, NULL, 10)) == 0)
+		abort();	/* programmer mistake: an unbounded statement */
+	if (n != NULL)
+		*n = 0;
+	do {
+		if ((s = db_exec(db, sql, args, nargs, &changed, NULL)) != KQ_OK)
+			return s;
+		if (n != NULL)
+			*n += changed;
+	} while (changed == chunk);
 	return KQ_OK;
 }
 
@@ -1035,6 +1064,32 @@ db_rollback(struct db *db)
 		(void)simple(db, "rollback", "ROLLBACK");
 }
 
+/* fn inside the transaction that is open: a savepoint, so that a failure
+ * undoes fn's writes alone.  A lost race is the whole transaction's (the
+ * server rolled it back, savepoint and all): it is returned as it is, for
+ * the outer db_txn() to run again. */
+static enum kq_status
+txn_nested(struct db *db, struct arena *a,
+    enum kq_status (*fn)(struct db *, struct arena *, void *), void *arg)
+{
+	char		set[48], undo[48];
+	enum kq_status	s;
+
+	snprintf(set, sizeof(set), "SAVEPOINT kq_%d", db->in_txn);
+	snprintf(undo, sizeof(undo), "ROLLBACK TO SAVEPOINT kq_%d", db->in_txn);
+	if ((s = injected(db) ? KQ_UNAVAILABLE : simple(db, "savepoint", set)) !=
+	    KQ_OK)
+		return s;
+	db->errnum = 0;
+	db->in_txn++;
+	s = fn(db, a, arg);
+	db->in_txn--;
+	if (s != KQ_OK && !retryable(db->errnum) && db->my != NULL &&
+	    !db->broken)
+		(void)simple(db, "savepoint", undo);
+	return s;
+}
+
 enum kq_status
 db_txn(struct db *db, struct arena *a,
     enum kq_status (*fn)(struct db *, struct arena *, void *), void *arg)
@@ -1042,6 +1097,8 @@ db_txn(struct db *db, struct arena *a,
 	enum kq_status	s;
 	int		try;
 
+	if (db->in_txn)
+		return txn_nested(db, a, fn, arg);
 	for (try = 1; try <= TXN_TRIES; try++) {
 		db->errnum = 0;
 		if ((s = db_begin(db)) != KQ_OK)
@@ -1093,6 +1150,7 @@ static const struct letter {
 	 * the column, and miss its index */
 	{ 'a', DBA_STR, "VARCHAR(1000) CHARACTER SET ascii" },
 	{ 't', DBA_TIME, "DATETIME" },
+	{ 'b', DBA_BIN, "VARBINARY(64)" },	/* a code's look-up hash */
 };
 
 static const struct letter *

@@ -43,7 +43,7 @@ struct db_config {
 					   of the list (by pid), not the first */
 };
 
-enum db_arg_type { DBA_NULL, DBA_INT, DBA_STR, DBA_TIME };
+enum db_arg_type { DBA_NULL, DBA_INT, DBA_STR, DBA_TIME, DBA_BIN };
 
 struct db_arg {
 	enum db_arg_type type;
@@ -56,6 +56,10 @@ struct db_arg {
 #define DB_STR(x)	db_str(x)
 #define DB_TIME(t)	((struct db_arg){ .type = DBA_TIME, .i = (long long)(t) })
 #define DB_NULL		((struct db_arg){ .type = DBA_NULL })
+/* Bytes for a BINARY / VARBINARY column (a hash, a sealed code); read them
+ * back as HEX(column) text. */
+#define DB_BIN(p, n)	((struct db_arg){ .type = DBA_BIN, .s = (const char *)(p), \
+	.len = (n) })
 
 /* ------------------------------------------------------------ typed rows */
 
@@ -133,6 +137,10 @@ unsigned	 db_errno(const struct db *);
  * transaction committed through another node.  db_txn() retries those. */
 int		 db_lost_race(const struct db *);
 
+/* Whether the last failure was a statement that ran out its time (the
+ * server's max_statement_time): that request's failure, not an outage. */
+int		 db_timed_out(const struct db *);
+
 struct db_arg	 db_str(const char *);
 
 /* Runs a statement that returns no rows.  *affected (may be NULL) gets the
@@ -141,6 +149,12 @@ struct db_arg	 db_str(const char *);
  * row does not exist; KQ_UNAVAILABLE otherwise. */
 enum kq_status	 db_exec(struct db *, const char *sql, const struct db_arg *,
 		    size_t nargs, uint64_t *affected, uint64_t *insert_id);
+/* Runs a statement that changes at most a bounded number of rows (a
+ * DELETE ... LIMIT N) again and again, each on its own, until it changes
+ * fewer than N: a sweep that never holds locks over more than N rows.  *n
+ * (may be NULL) gets the total. */
+enum kq_status	 db_exec_chunked(struct db *, const char *sql,
+		    const struct db_arg *, size_t nargs, unsigned long long *n);
 /* Closes a cached statement: for the rare, large ones (thousands of
  * placeholders) that should not hold memory between requests. */
 void		 db_forget(struct db *, const char *sql);
@@ -166,7 +180,10 @@ enum kq_status	 db_scalar(struct db *, const char *sql, const struct db_arg *,
 
 /* Runs fn inside a transaction, retrying it (up to 3 times) when the server
  * reports a deadlock or lock-wait timeout.  fn gets the caller's arena;
- * it returns KQ_OK to commit; any other status rolls back and is returned. */
+ * it returns KQ_OK to commit; any other status rolls back and is returned.
+ * Inside another db_txn() it is a savepoint of that transaction: a failure
+ * rolls back fn's writes alone, and the outer one commits or retries (the
+ * API keeps an answer in the transaction of the change it answers). */
 enum kq_status	 db_txn(struct db *, struct arena *,
 		    enum kq_status (*fn)(struct db *, struct arena *, void *),
 		    void *arg);
@@ -187,8 +204,8 @@ struct db_step {
 	const char	*sql;		/* one statement, ? placeholders */
 	const char	*types;		/* one letter a placeholder: i integer,
 					   s text, a text for an ascii column,
-					   t time (each may be NULL), k the id
-					   an earlier step kept */
+					   t time, b bytes (each may be NULL),
+					   k the id an earlier step kept */
 	struct db_arg	 args[DB_STEP_ARGS];	/* one per letter but k */
 	enum kq_status	 none;		/* when it changes no row: roll back
 					   and return this; KQ_OK: no check */

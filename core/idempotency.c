@@ -18,12 +18,24 @@ static const struct db_col idem_cols[] = {
 	DB_COL(struct idem_row, body, "COALESCE(response, '')"),
 	DB_END
 };
+/* a locking read: the row as committed now, not as the transaction's
+ * snapshot saw it */
 static struct db_sel SQL_IDEM_GET = DB_SEL(
-    "SELECT {cols} FROM api_idempotency WHERE api_key = ? AND idem_key = ?",
-    DB_WHOLE(idem_cols));
+    "SELECT {cols} FROM api_idempotency WHERE api_key = ? AND idem_key = ?"
+    " LOCK IN SHARE MODE", DB_WHOLE(idem_cols));
+static const char SQL_IDEM_FORGET[] =
+    "DELETE FROM api_idempotency WHERE api_key = ? AND idem_key = ? AND" EXPIRED;
+static const char SQL_IDEM_CLAIM[] =
+    "INSERT INTO api_idempotency (api_key, idem_key, request_hash, state)"
+    " VALUES (?, ?, ?, 'running')";
+static const char SQL_IDEM_STORE[] =
+    "UPDATE api_idempotency SET state = 'done', http_status = ?, response = ?"
+    " WHERE api_key = ? AND idem_key = ?";
+static const char SQL_IDEM_SWEEP[] =
+    "DELETE FROM api_idempotency WHERE" EXPIRED " LIMIT 1000";
 
 enum kq_status
-idem_begin(struct db *db, struct arena *a, long long api_key, const char *key,
+idem_claim(struct db *db, struct arena *a, long long api_key, const char *key,
     const char *hash, struct idem_answer *ans)
 {
 	struct db_arg	args[3] = { DB_INT(api_key), DB_STR(key), DB_STR(hash) };
@@ -32,13 +44,13 @@ idem_begin(struct db *db, struct arena *a, long long api_key, const char *key,
 
 	memset(ans, 0, sizeof(*ans));
 	/* an expired answer frees its key */
-	if ((s = db_exec(db, "DELETE FROM api_idempotency WHERE api_key = ?"
-	    " AND idem_key = ? AND" EXPIRED, args, 2, NULL, NULL)) != KQ_OK)
+	if ((s = db_exec(db, SQL_IDEM_FORGET, args, 2, NULL, NULL)) != KQ_OK)
 		return s;
-	s = db_exec(db, "INSERT INTO api_idempotency (api_key, idem_key,"
-	    " request_hash, state) VALUES (?, ?, ?, 'running')", args, 3, NULL, NULL);
-	if (s == KQ_UNAVAILABLE && db_lost_race(db))
-		s = KQ_CONFLICT;	/* Galera: another node's claim won */
+	/* a concurrent request with this key holds it: this waits for its
+	 * transaction, then finds its answer */
+	s = db_exec(db, SQL_IDEM_CLAIM, args, 3, NULL, NULL);
+	if (s == KQ_UNAVAILABLE && db_timed_out(db))
+		return KQ_IDEMPOTENCY_BUSY;
 	if (s == KQ_OK) {
 		ans->claimed = 1;
 		return KQ_OK;
@@ -47,11 +59,11 @@ idem_begin(struct db *db, struct arena *a, long long api_key, const char *key,
 		return s;
 	if ((s = db_select_one(db, a, &SQL_IDEM_GET, args, 2, &row,
 	    sizeof(row))) != KQ_OK)
-		/* gone in between: its request ended in a 5xx; try again */
+		/* gone in between: expired and forgotten; try again */
 		return s == KQ_NOT_FOUND ? KQ_IDEMPOTENCY_BUSY : s;
 	if (strcmp(row.hash, hash) != 0)
 		return KQ_IDEMPOTENCY_MISMATCH;
-	if (strcmp(row.state, "done") != 0)
+	if (strcmp(row.state, "done") != 0)	/* an older release's claim */
 		return KQ_IDEMPOTENCY_BUSY;
 	ans->status = row.status;
 	ans->body = row.body;
@@ -59,28 +71,17 @@ idem_begin(struct db *db, struct arena *a, long long api_key, const char *key,
 }
 
 enum kq_status
-idem_end(struct db *db, long long api_key, const char *key, int status,
+idem_store(struct db *db, long long api_key, const char *key, int status,
     const char *body)
 {
 	struct db_arg args[4] = { DB_INT(status), DB_STR(body), DB_INT(api_key),
 	    DB_STR(key) };
 
-	if (status >= 500)
-		return db_exec(db, "DELETE FROM api_idempotency WHERE api_key = ?"
-		    " AND idem_key = ? AND state = 'running'", args + 2, 2, NULL, NULL);
-	return db_exec(db, "UPDATE api_idempotency SET state = 'done',"
-	    " http_status = ?, response = ? WHERE api_key = ? AND idem_key = ?",
-	    args, 4, NULL, NULL);
+	return db_exec(db, SQL_IDEM_STORE, args, 4, NULL, NULL);
 }
 
 enum kq_status
 idem_sweep(struct db *db, unsigned long long *n)
 {
-	uint64_t	done = 0;
-	enum kq_status	s;
-
-	s = db_exec(db, "DELETE FROM api_idempotency WHERE" EXPIRED, NULL, 0,
-	    &done, NULL);
-	*n = done;
-	return s;
+	return db_exec_chunked(db, SQL_IDEM_SWEEP, NULL, 0, n);
 }

@@ -343,7 +343,7 @@ change_txn(struct db *db, struct arena *a, void *arg)
 		char target[32];
 
 		/* the card back; a cash part (a Windows surcharge) refunded */
-		if ((s = provision_fail(db, o.id)) != KQ_OK ||
+		if ((s = provision_fail(db, o.id, c->admin->id)) != KQ_OK ||
 		    (s = card_release(db, o.card_id, o.id)) != KQ_OK ||
 		    (s = order_close(db, &o, o.cash > 0 ? OS_REFUNDED :
 		    OS_CANCELLED)) != KQ_OK ||

@@ -94,7 +94,8 @@ enum kq_status	order_refund_reject(struct db *, struct arena *,
 		    const struct principal *admin, const char *ip, long long id,
 		    const char *reason);
 /* The host platform could not boot what a pick-up ordered (its request
- * is still 'pending', else KQ_CONFLICT; not a paid pick-up: KQ_ORDER_STATE):
+ * is still 'pending' and leased to the API key who->id, else provision_fail()'s
+ * status; not a paid pick-up: KQ_ORDER_STATE):
  * in one transaction the request is 'failed', the card is back to unused,
  * and the order cancelled (refunded when a cash part was paid); audited. */
 enum kq_status	order_provision_failed(struct db *, struct arena *,

@@ -2,6 +2,7 @@
  * provision.c - writing and taking provisioning requests.
  */
 #include "provision.h"
+#include "state.h"
 
 static const char SQL_OUTBOX_INSERT[] =
     "INSERT INTO provision_outbox (uin, order_id, product, line, os, cpu,"
@@ -27,7 +28,7 @@ static const struct db_col taken_cols[] = {
 /* to boot or to stop, and not leased to a consumer */
 #define OUTBOX_OPEN \
     " status IN ('pending', 'stopping') AND (taken_at IS NULL" \
-    " OR taken_at < UTC_TIMESTAMP() - INTERVAL 10 MINUTE)"
+    " OR taken_at < UTC_TIMESTAMP() - INTERVAL " STR(PROVISION_LEASE_MIN) " MINUTE)"
 static struct db_sel SQL_OUTBOX_TAKE = DB_SEL(
     "SELECT {cols} FROM provision_outbox WHERE" OUTBOX_OPEN
     " ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED", DB_WHOLE(taken_cols));
@@ -56,16 +57,29 @@ static const char SQL_OUTBOX_LEASED[] =
     " WHERE id = ?";
 static struct db_sel SQL_OUTBOX_GET = DB_SEL(
     "SELECT {cols} FROM provision_outbox WHERE id = ?", DB_WHOLE(outbox_cols));
+/* leased to this consumer, and the lease still runs (SPEC §7: only its
+ * holder acknowledges) */
+#define OUTBOX_LEASED_TO \
+    " AND taken_by = ? AND taken_at >= UTC_TIMESTAMP() - INTERVAL " \
+    STR(PROVISION_LEASE_MIN) " MINUTE"
 static const char SQL_OUTBOX_FAIL[] =
     "UPDATE provision_outbox SET status = 'failed', ended_at = UTC_TIMESTAMP()"
-    " WHERE order_id = ? AND status = 'pending'";
+    " WHERE order_id = ? AND status = 'pending'" OUTBOX_LEASED_TO;
 /* the host platform boots what is pending and stops what is stopping */
-static const char SQL_OUTBOX_TAKEN[] =
-    "UPDATE provision_outbox"
-    " SET activated_at = IF(status = 'pending', UTC_TIMESTAMP(), activated_at),"
-    " ended_at = IF(status = 'stopping', UTC_TIMESTAMP(), ended_at),"
-    " status = IF(status = 'pending', 'active', 'ended')"
-    " WHERE id = ? AND status IN ('pending', 'stopping')";
+#define OUTBOX_TAKEN \
+    "UPDATE provision_outbox" \
+    " SET activated_at = IF(status = 'pending', UTC_TIMESTAMP(), activated_at)," \
+    " ended_at = IF(status = 'stopping', UTC_TIMESTAMP(), ended_at)," \
+    " status = IF(status = 'pending', 'active', 'ended')" \
+    " WHERE id = ? AND status IN ('pending', 'stopping')"
+static const char SQL_OUTBOX_TAKEN[] = OUTBOX_TAKEN;	/* the demo's */
+static const char SQL_OUTBOX_DONE[] = OUTBOX_TAKEN OUTBOX_LEASED_TO;
+/* why an acknowledgement changed nothing: 1 when it is to boot or stop at
+ * all (then the lease is another's, or over) */
+static const char SQL_OUTBOX_OPEN[] =
+    "SELECT status IN ('pending', 'stopping') FROM provision_outbox WHERE id = ?";
+static const char SQL_OUTBOX_OPEN_OF[] =
+    "SELECT status = 'pending' FROM provision_outbox WHERE order_id = ?";
 
 void
 provision_step(struct db_step *st, long long uin, const struct batch *b,
@@ -169,31 +183,42 @@ provision_get(struct db *db, struct arena *a, long long id,
 	return db_select_one(db, a, &SQL_OUTBOX_GET, &x, 1, row, sizeof(*row));
 }
 
-enum kq_status
-provision_done(struct db *db, long long id)
+/* After an acknowledgement that changed no row: KQ_NOT_FOUND, KQ_CONFLICT
+ * (neither to boot nor to stop), or KQ_NOT_LEASED. */
+static enum kq_status
+unacknowledged(struct db *db, const char *sql, long long key)
 {
-	struct db_arg	x = DB_INT(id);
-	uint64_t	n = 0;
+	struct db_arg	x = DB_INT(key);
+	long long	open;
 	enum kq_status	s;
-	long long	found;
 
-	if ((s = db_exec(db, SQL_OUTBOX_TAKEN, &x, 1, &n, NULL)) != KQ_OK || n == 1)
+	if ((s = db_scalar(db, sql, &x, 1, &open)) != KQ_OK)
 		return s;
-	s = db_scalar(db, "SELECT id FROM provision_outbox WHERE id = ?", &x, 1,
-	    &found);
-	return s == KQ_OK ? KQ_CONFLICT : s;
+	return open ? KQ_NOT_LEASED : KQ_CONFLICT;
 }
 
 enum kq_status
-provision_fail(struct db *db, long long order_id)
+provision_done(struct db *db, long long id, long long consumer)
 {
-	struct db_arg	x = DB_INT(order_id);
+	struct db_arg	x[2] = { DB_INT(id), DB_INT(consumer) };
 	uint64_t	n = 0;
 	enum kq_status	s;
 
-	if ((s = db_exec(db, SQL_OUTBOX_FAIL, &x, 1, &n, NULL)) != KQ_OK)
+	if ((s = db_exec(db, SQL_OUTBOX_DONE, x, 2, &n, NULL)) != KQ_OK || n == 1)
 		return s;
-	return n == 1 ? KQ_OK : KQ_CONFLICT;
+	return unacknowledged(db, SQL_OUTBOX_OPEN, id);
+}
+
+enum kq_status
+provision_fail(struct db *db, long long order_id, long long consumer)
+{
+	struct db_arg	x[2] = { DB_INT(order_id), DB_INT(consumer) };
+	uint64_t	n = 0;
+	enum kq_status	s;
+
+	if ((s = db_exec(db, SQL_OUTBOX_FAIL, x, 2, &n, NULL)) != KQ_OK || n == 1)
+		return s;
+	return unacknowledged(db, SQL_OUTBOX_OPEN_OF, order_id);
 }
 
 enum kq_status

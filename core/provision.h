@@ -46,10 +46,13 @@ enum kq_status	provision_take(struct db *, struct arena *, long long consumer,
 		    int limit, struct outbox_row **, size_t *);
 enum kq_status	provision_get(struct db *, struct arena *, long long id,
 		    struct outbox_row *);
-/* KQ_NOT_FOUND, or KQ_CONFLICT when it is neither to boot nor to stop. */
-enum kq_status	provision_done(struct db *, long long id);
+/* The consumer (an API key) that holds the request's live lease
+ * acknowledges it: KQ_NOT_FOUND, KQ_CONFLICT when it is neither to boot nor
+ * to stop, KQ_NOT_LEASED when the lease is another's or has run out. */
+enum kq_status	provision_done(struct db *, long long id, long long consumer);
 /* In the order's transaction: its boot failed ('pending' → 'failed'),
- * else KQ_CONFLICT. */
-enum kq_status	provision_fail(struct db *, long long order_id);
+ * reported by the lease's holder; else as provision_done(). */
+enum kq_status	provision_fail(struct db *, long long order_id,
+		    long long consumer);
 
 #endif

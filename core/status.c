@@ -43,6 +43,9 @@ static const struct {
 	{ 401, "unauthorized",		"签名无效、已过期,或 API 密钥不存在或已吊销。" },	/* KQ_UNAUTHORIZED */
 	{ 409, "idempotency_mismatch",	"该幂等键已用于另一个请求。" },		/* KQ_IDEMPOTENCY_MISMATCH */
 	{ 409, "idempotency_in_progress", "该幂等键的第一个请求仍在处理中,请稍后重试。" },	/* KQ_IDEMPOTENCY_BUSY */
+	{ 400, "idempotency_required",	"每个 POST 都需要 Idempotency-Key。" },	/* KQ_IDEMPOTENCY_REQUIRED */
+	{ 401, "replayed",		"这个签名已用过:重试请重新签名,并带上同一个 Idempotency-Key。" },	/* KQ_REPLAYED */
+	{ 409, "not_leased",		"该请求未租给此 API 密钥,或租期已过。" },	/* KQ_NOT_LEASED */
 };
 
 int

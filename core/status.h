@@ -43,6 +43,9 @@ enum kq_status {
 	KQ_UNAUTHORIZED,	/* the API: no, a bad or a stale signature */
 	KQ_IDEMPOTENCY_MISMATCH, /* the API: a key reused for another request */
 	KQ_IDEMPOTENCY_BUSY,	/* the API: the key's first request still runs */
+	KQ_IDEMPOTENCY_REQUIRED, /* the API: a POST without an Idempotency-Key */
+	KQ_REPLAYED,		/* the API: a POST's signature seen before */
+	KQ_NOT_LEASED,		/* the API: an acknowledgement without the lease */
 	KQ_STATUS__MAX
 };
 

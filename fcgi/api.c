@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "i18n.h"
@@ -17,17 +18,17 @@
 #include "worker.h"
 
 static const struct api_route api_routes[] = {
-	{ "POST", "/api/v1/orders",		ha_order_create, API_ORDERS, NULL, &api_order_form },
-	{ "GET",  "/api/v1/orders/{id}",	ha_order_get,	API_ORDERS, NULL, NULL },
-	{ "POST", "/api/v1/orders/{id}/pay",	ha_order_pay,	API_ORDERS, NULL, NULL },
-	{ "POST", "/api/v1/orders/{id}/cancel",	ha_order_cancel, API_ORDERS, NULL, NULL },
-	{ "GET",  "/api/v1/orders/{id}/candidates", ha_order_candidates, API_ORDERS, NULL, NULL },
-	{ "POST", "/api/v1/orders/{id}/confirm", ha_order_confirm, API_ORDERS, NULL, &api_confirm_form },
-	{ "POST", "/api/v1/orders/{id}/refund",	ha_order_refund, API_ORDERS, NULL, &api_refund_form },
-	{ "GET",  "/api/v1/vouchers",		ha_vouchers,	API_VOUCHERS, &api_vouchers_query, NULL },
-	{ "GET",  "/api/v1/vouchers/{id}",	ha_voucher,	API_VOUCHERS, NULL, NULL },
-	{ "POST", "/api/v1/vouchers/{id}/invalidate", ha_voucher_invalidate, API_VOUCHERS, NULL, NULL },
-	{ "POST", "/api/v1/templates/{id}/issue", ha_template_issue, API_VOUCHERS, NULL, &api_issue_form },
+	{ "POST", "/api/v1/orders",		ha_order_create, API_ORDERS_WRITE, NULL, &api_order_form },
+	{ "GET",  "/api/v1/orders/{id}",	ha_order_get,	API_ORDERS_READ, NULL, NULL },
+	{ "POST", "/api/v1/orders/{id}/pay",	ha_order_pay,	API_ORDERS_WRITE, NULL, NULL },
+	{ "POST", "/api/v1/orders/{id}/cancel",	ha_order_cancel, API_ORDERS_WRITE, NULL, NULL },
+	{ "GET",  "/api/v1/orders/{id}/candidates", ha_order_candidates, API_ORDERS_READ, NULL, NULL },
+	{ "POST", "/api/v1/orders/{id}/confirm", ha_order_confirm, API_ORDERS_WRITE, NULL, &api_confirm_form },
+	{ "POST", "/api/v1/orders/{id}/refund",	ha_order_refund, API_ORDERS_WRITE, NULL, &api_refund_form },
+	{ "GET",  "/api/v1/vouchers",		ha_vouchers,	API_VOUCHERS_READ, &api_vouchers_query, NULL },
+	{ "GET",  "/api/v1/vouchers/{id}",	ha_voucher,	API_VOUCHERS_READ, NULL, NULL },
+	{ "POST", "/api/v1/vouchers/{id}/invalidate", ha_voucher_invalidate, API_VOUCHERS_ISSUE, NULL, NULL },
+	{ "POST", "/api/v1/templates/{id}/issue", ha_template_issue, API_VOUCHERS_ISSUE, NULL, &api_issue_form },
 	{ "POST", "/api/v1/provisioning/take",	ha_provision_take, API_PICKUP, NULL, &api_take_form },
 	{ "POST", "/api/v1/provisioning/{id}/active", ha_provision_active, API_PICKUP, NULL, NULL },
 	{ "POST", "/api/v1/provisioning/{id}/failed", ha_provision_failed, API_PICKUP, NULL, &api_failed_form },
@@ -39,6 +40,9 @@ static const struct api_route api_routes[] = {
 
 static pcre2_code	*compiled[NAPI];
 static pcre2_match_data	*md;
+/* Tests only (test_api.py): KAQUAN_FAULT=api-after-commit makes a worker
+ * die between a POST's commit and its answer, as a kill -9 there would. */
+static int		 die_after_commit;
 
 void
 api_routes_print(FILE *out)
@@ -87,6 +91,8 @@ api_init(char *err, size_t errsz)
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
+	die_after_commit = getenv("KAQUAN_FAULT") != NULL &&
+	    strcmp(getenv("KAQUAN_FAULT"), "api-after-commit") == 0;
 	return 0;
 }
 
@@ -115,7 +121,7 @@ api_time(time_t t)
 	return json_string(buf);
 }
 
-/* The answer's text out, after the idempotency store has it. */
+/* The answer's text out. */
 static void
 answer(struct req *r, int status, const char *text, int replayed)
 {
@@ -129,21 +135,22 @@ answer(struct req *r, int status, const char *text, int replayed)
 void
 api_send(struct req *r, struct api_call *c, int status, json_t *body)
 {
-	char *text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+	char		*text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+	const char	*kept = text != NULL ? arena_strdup(r->arena, text) : NULL;
 
 	json_decref(body);
-	if (text == NULL) {
+	free(text);
+	if (kept == NULL) {
 		kq_log("api: out of memory");
 		status = 503;
+		kept = "{\"error\":{\"code\":\"unavailable\"}}";
 	}
-	if (c != NULL && c->idem != NULL &&
-	    idem_end(r->app->db, c->key.id, c->idem, status,
-	    text != NULL ? text : "") != KQ_OK)
-		kq_log("api: the answer to Idempotency-Key %s was not stored: %s",
-		    c->idem, db_error(r->app->db));
-	answer(r, status, text != NULL ? text :
-	    "{\"error\":{\"code\":\"unavailable\"}}", 0);
-	free(text);
+	if (c == NULL) {
+		answer(r, status, kept, 0);
+		return;
+	}
+	c->status = status;
+	c->text = kept;
 }
 
 void
@@ -285,17 +292,70 @@ idem_key_ok(const char *k)
 	return 1;
 }
 
+/* A POST: the key's claim, the handler's change and its answer in one
+ * transaction (core/idempotency.h). */
+struct post {
+	struct req		*r;
+	struct api_call		*c;
+	const struct api_route	*rt;
+	const char		*idem, *body;
+	char			 hash[65];	/* of what the request asks */
+	struct idem_answer	 ans;
+};
+
+static enum kq_status
+post_txn(struct db *db, struct arena *a, void *arg)
+{
+	struct post	*p = arg;
+	struct api_call	*c = p->c;
+	enum kq_status	 s;
+
+	c->status = 0;
+	c->text = NULL;
+	if ((s = idem_claim(db, a, c->key.id, p->idem, p->hash, &p->ans)) !=
+	    KQ_OK || !p->ans.claimed)
+		return s;
+	p->rt->handler(p->r, c);
+	if (c->text == NULL)
+		abort();	/* programmer mistake: a handler that did not answer */
+	if (c->status >= 500)	/* not kept: its retry runs */
+		return KQ_UNAVAILABLE;
+	return idem_store(db, c->key.id, p->idem, c->status, c->text);
+}
+
+/* Runs a POST's handler: KQ_OK with the answer in c (replayed: the stored
+ * one in p->ans), or why not. */
+static enum kq_status
+post_run(struct post *p)
+{
+	struct req	*r = p->r;
+	const char	*qs = FCGX_GetParam("QUERY_STRING", r->fcgx->envp);
+	char		*what;
+	enum kq_status	 s;
+
+	/* what the request asks: where, and with what */
+	if ((what = arena_printf(r->arena, "%s\n%s\n%s\n%s", r->method, r->path,
+	    qs != NULL ? qs : "", p->body)) == NULL)
+		return KQ_UNAVAILABLE;
+	sha256_hex(what, strlen(what), p->hash);
+	s = db_txn(r->app->db, r->arena, post_txn, p);
+	if (s == KQ_UNAVAILABLE && p->c->text != NULL && p->c->status >= 500)
+		return KQ_OK;	/* the handler's own 503, rolled back */
+	return s;
+}
+
 void
 api_dispatch(struct req *r)
 {
 	const struct api_route	*rt = NULL;
 	struct api_call		*c;
 	struct api_signed	 sig;
-	struct idem_answer	 ans;
+	struct post		 p;
 	enum kq_status		 s;
 	const char		*bad = NULL, *idem, *qs;
-	char			*body, *what, hash[65];
+	char			*body;
 	size_t			 len = 0;
+	int			 post;
 
 	i18n_set(LANG_EN);	/* an integrator's words */
 	if ((c = arena_zalloc(r->arena, sizeof(*c))) == NULL) {
@@ -319,17 +379,27 @@ api_dispatch(struct req *r)
 		return;
 	}
 
-	/* who: the signature over what arrived, before anything is parsed */
+	/* who: the signature over what arrived, before anything is parsed; a
+	 * POST's signature works once */
+	post = strcmp(r->method, "POST") == 0;
+	idem = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", r->fcgx->envp);
 	sig.authorization = FCGX_GetParam("HTTP_AUTHORIZATION", r->fcgx->envp);
 	sig.method = r->method;
 	sig.path = r->path;
 	sig.query = qs != NULL ? qs : "";
 	sig.body = body;
 	sig.len = len;
+	sig.idem = idem;
+	sig.once = post;
 	if ((s = apikey_check(r->app->db, r->arena, r->app->cfg->api_seal_key,
 	    &sig, time(NULL), &c->key)) != KQ_OK) {
 		header_add(r, "WWW-Authenticate: KQ-HMAC-SHA256");
 		api_fail(r, NULL, s, NULL, NULL);
+		return;
+	}
+	if (post && (idem == NULL || !idem_key_ok(idem))) {
+		api_fail(r, NULL, idem == NULL ? KQ_IDEMPOTENCY_REQUIRED :
+		    KQ_INVALID_FIELD, "Idempotency-Key", NULL);
 		return;
 	}
 	c->me.kind = P_API;
@@ -343,39 +413,35 @@ api_dispatch(struct req *r)
 		return;
 	}
 	if ((s = query_read(r, rt->query)) != KQ_OK ||
-	    (strcmp(r->method, "POST") == 0 &&
-	    (s = read_json(r, rt->body, body, len, &bad)) != KQ_OK)) {
+	    (post && (s = read_json(r, rt->body, body, len, &bad)) != KQ_OK)) {
 		if (s == KQ_INVALID_FIELD && bad == NULL)
 			bad = r->q.bad;
 		api_fail(r, NULL, s, bad, NULL);
 		return;
 	}
-
-	/* the same POST again: its first answer */
-	idem = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", r->fcgx->envp);
-	if (idem != NULL && strcmp(r->method, "POST") == 0) {
-		if (!idem_key_ok(idem)) {
-			api_fail(r, NULL, KQ_INVALID_FIELD, "Idempotency-Key", NULL);
-			return;
-		}
-		/* what the request asks: where, and with what */
-		if ((what = arena_printf(r->arena, "%s\n%s\n%s\n%s", r->method,
-		    r->path, sig.query, body != NULL ? body : "")) == NULL) {
-			api_fail(r, NULL, KQ_UNAVAILABLE, NULL, NULL);
-			return;
-		}
-		sha256_hex(what, strlen(what), hash);
-		if ((s = idem_begin(r->app->db, r->arena, c->key.id, idem, hash,
-		    &ans)) != KQ_OK) {
-			api_fail(r, NULL, s, s == KQ_UNAVAILABLE ? NULL :
-			    "Idempotency-Key", NULL);
-			return;
-		}
-		if (!ans.claimed) {
-			answer(r, ans.status, ans.body, 1);
-			return;
-		}
-		c->idem = idem;
+	if (!post) {
+		rt->handler(r, c);
+		if (c->text == NULL)
+			abort();	/* programmer mistake: no answer */
+		answer(r, c->status, c->text, 0);
+		return;
 	}
-	rt->handler(r, c);
+
+	memset(&p, 0, sizeof(p));
+	p.r = r;
+	p.c = c;
+	p.rt = rt;
+	p.idem = idem;
+	p.body = body != NULL ? body : "";
+	if ((s = post_run(&p)) != KQ_OK) {
+		api_fail(r, NULL, s, s == KQ_IDEMPOTENCY_MISMATCH ||
+		    s == KQ_IDEMPOTENCY_BUSY ? "Idempotency-Key" : NULL, NULL);
+		return;
+	}
+	if (die_after_commit && c->status < 500 && p.ans.claimed)
+		_exit(1);
+	if (p.ans.claimed)
+		answer(r, c->status, c->text, 0);
+	else
+		answer(r, p.ans.status, p.ans.body, 1);
 }

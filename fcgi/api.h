@@ -3,11 +3,14 @@
  * (Jansson), every request signed with an API key (core/apikey.h), every
  * POST optionally idempotent (core/idempotency.h).
  *
- * The front line is the pages' own, in the API's words: method → route →
- * query keys (the route's form) → body (JSON, flattened to the route's
- * form) → signature → scope → Idempotency-Key → handler.  A handler calls
- * the same core functions the pages call and answers with api_send() or
- * api_fail(), so every answer passes the idempotency store.
+ * The front line is the pages' own, in the API's words: route → the raw
+ * query and body → signature (a POST's works once) → Idempotency-Key
+ * (required on every POST) → scope → query keys and body (JSON, flattened
+ * to the route's form) → handler.  A handler calls the same core functions
+ * the pages call and answers with api_send() or api_fail(); a POST's
+ * handler runs inside one transaction with the key's claim and its stored
+ * answer (core/idempotency.h), so the change and its answer commit
+ * together, and the answer is sent only after they did.
  */
 #ifndef KQ_API_H
 #define KQ_API_H
@@ -22,7 +25,8 @@
 struct api_call {
 	struct api_key	 key;
 	struct principal me;		/* the key as the actor of audited changes */
-	const char	*idem;		/* the claimed Idempotency-Key, or NULL */
+	int		 status;	/* the answer, sent when the handler is */
+	const char	*text;		/*   done (and a POST's committed) */
 };
 
 typedef void api_fn(struct req *, struct api_call *);
@@ -43,8 +47,8 @@ void	api_dispatch(struct req *);
 /* Prints the routes, "METHOD PATH" a line (kaquan-fcgi --api-routes). */
 void	api_routes_print(FILE *);
 
-/* Sends body (its reference taken) with status; stores it under the
- * request's Idempotency-Key. */
+/* The answer: body (its reference taken) with status; c NULL: sent now
+ * (a request refused before its handler). */
 void	api_send(struct req *, struct api_call *, int status, json_t *body);
 /* {"error": {"code", "message", "field"}} with the status's HTTP code;
  * message NULL: the status's own words. */

@@ -7,6 +7,7 @@
 
 #include "api.h"
 #include "account.h"
+#include "money.h"
 #include "order.h"
 #include "partner_charge.h"
 #include "provision.h"
@@ -28,8 +29,9 @@ static const struct field order_fields[AO__MAX] = {
 	  .options = billing_opts },
 	[AO_SCENARIO] = { .name = "scenario", .type = FT_TEXT, .required = 1,
 	  .pattern = ORDER_SCENARIOS },
+	/* SPEC §2: cents, at most ¥100,000,000 */
 	[AO_AMOUNT] = { .name = "amount", .type = FT_INT, .required = 1, .min = 1,
-	  .max = 100000000000LL },
+	  .max = MONEY_MAX_CENTS },
 	[AO_MONTHS] = { .name = "months", .type = FT_INT, .min = 0, .max = 1200 },
 };
 const struct form_def api_order_form = FORM_DEF(order_fields);
@@ -56,7 +58,8 @@ const struct form_def api_confirm_form = FORM_DEF(confirm_fields);
 
 enum { AR_NOTE, AR__MAX };
 static const struct field refund_fields[AR__MAX] = {
-	[AR_NOTE] = { .name = "note", .type = FT_TEXT, .maxlen = 200 },
+	[AR_NOTE] = { .name = "note", .type = FT_TEXT, .maxlen = 200,
+	  .multiline = 1 },
 };
 const struct form_def api_refund_form = FORM_DEF(refund_fields);
 
@@ -76,6 +79,7 @@ const struct form_def api_take_form = FORM_DEF(take_fields);
 enum { AF_REASON, AF__MAX };
 static const struct field failed_fields[AF__MAX] = {
 	[AF_REASON] = { .name = "reason", .type = FT_TEXT, .required = 1,
+	  .multiline = 1,
 	  .maxlen = 200 },
 };
 const struct form_def api_failed_form = FORM_DEF(failed_fields);
@@ -442,7 +446,9 @@ outbox_answer(struct req *r, struct api_call *c, enum kq_status s)
 	if (s != KQ_OK) {
 		api_fail(r, c, s, NULL, s == KQ_NOT_FOUND ? "No such request." :
 		    s == KQ_CONFLICT ? "The request is neither to boot nor to stop"
-		    " (acknowledged already, or its order ended)." : NULL);
+		    " (acknowledged already, or its order ended)." :
+		    s == KQ_NOT_LEASED ? "Take the request first: only the API key"
+		    " holding its lease acknowledges it." : NULL);
 		return;
 	}
 	api_send(r, c, 200, json_pack("{s:o, s:o}", "request", outbox_json(&o),
@@ -452,7 +458,7 @@ outbox_answer(struct req *r, struct api_call *c, enum kq_status s)
 void
 ha_provision_active(struct req *r, struct api_call *c)
 {
-	outbox_answer(r, c, provision_done(r->app->db, r->id));
+	outbox_answer(r, c, provision_done(r->app->db, r->id, c->key.id));
 }
 
 void

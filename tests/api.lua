@@ -1,5 +1,6 @@
 -- api.lua - wrk script: signed API requests prepared by tests/api_sign.py,
--- one line each ("METHOD PATH AUTHORIZATION"), each sent once.  Each wrk
+-- one line each ("METHOD PATH IDEMPOTENCY-KEY AUTHORIZATION"), each sent
+-- once.  Each wrk
 -- thread takes every n-th line of DIR/FILE; a thread that runs out sends
 -- its first again (a 409).  Arguments: DIR NTHREADS FILE.
 local threads = {}
@@ -22,6 +23,7 @@ end
 function request()
   local line = reqs[next_req] or reqs[1]
   next_req = next_req + 1
-  local method, path, auth = line:match("^(%S+) (%S+) (.*)$")
-  return wrk.format(method, path, { ["Authorization"] = auth })
+  local method, path, idem, auth = line:match("^(%S+) (%S+) (%S+) (.*)$")
+  return wrk.format(method, path, { ["Authorization"] = auth,
+    ["Idempotency-Key"] = idem })
 end

@@ -236,7 +236,7 @@ echo
 # confirmed orders of the bench member (made here in SQL: the figure is the
 # payment, not the set-up), each paid once.
 echo "API (signed POST /api/v1/orders/ID/pay, each a different confirmed order)"
-key=$("$KAQUAN_BUILD/kaquanctl" --config "$KAQUAN_CONF" apikey add --name bench --scope orders)
+key=$("$KAQUAN_BUILD/kaquanctl" --config "$KAQUAN_CONF" apikey add --name bench --scope orders:write)
 first=$(q "SELECT COALESCE(MAX(id), 0) FROM orders")
 q "INSERT INTO orders (uin, product, billing, scenario, months, amount, cash,
     status, pay_by) SELECT 100900, 'cvm', 'prepaid', 'purchase', 1, 10000, 10000,

@@ -171,21 +171,28 @@ def new_admin(role="admin", password="admin-pass"):
 class Api:
     """A client of /api/v1 with an API key made by kaquanctl: each request
     signed as the README says (HMAC-SHA256 of METHOD, PATH, QUERY, the
-    timestamp and the body's SHA-256, keyed by the secret's text)."""
+    timestamp, the body's SHA-256 and the Idempotency-Key, keyed by the
+    secret's text).  Every POST carries an Idempotency-Key, a fresh one
+    unless idem names it (idem=False: none)."""
 
-    def __init__(self, scope=None, key=None, secret=None):
+    def __init__(self, scope="all", key=None, secret=None):
         if key is None:
-            args = ["apikey", "add", "--name", "test"]
-            if scope:
-                args += ["--scope", scope]
-            key, secret = ctl(*args).split("\n")
+            key, secret = ctl("apikey", "add", "--name", "test", "--scope",
+                              scope).split("\n")
         self.key, self.secret = key, secret
+        self.last_ts = 0
 
-    def auth(self, method, path, query="", body=b"", ts=None):
+    def auth(self, method, path, query="", body=b"", ts=None, idem=""):
+        """A POST's signature works once: a well-behaved client signs each
+        request with a timestamp of its own (the next second when it
+        sends two in one)."""
         import hmac
         import time
-        ts = str(int(time.time()) if ts is None else ts)
-        msg = "\n".join([method, path, query, ts, hashlib.sha256(body).hexdigest()])
+        if ts is None:
+            ts = self.last_ts = max(int(time.time()), self.last_ts + 1)
+        ts = str(ts)
+        msg = "\n".join([method, path, query, ts, hashlib.sha256(body).hexdigest(),
+                         idem or ""])
         sig = hmac.new(self.secret.encode(), msg.encode(), hashlib.sha256).hexdigest()
         return "KQ-HMAC-SHA256 Key=%s, Timestamp=%s, Signature=%s" % (self.key, ts, sig)
 
@@ -194,13 +201,17 @@ class Api:
         """body: an object sent as JSON (or bytes as they are); sign_body:
         what the signature covers instead (a tampered body)."""
         import json
+        import uuid
         data = b"" if body is None else body if isinstance(body, bytes) else \
             json.dumps(body).encode()
+        if idem is None and method == "POST":
+            idem = "t-" + uuid.uuid4().hex
         h = {"Authorization": self.auth(method, path, query,
-                                        data if sign_body is None else sign_body, ts)}
+                                        data if sign_body is None else sign_body,
+                                        ts, idem or "")}
         if data:
             h["Content-Type"] = "application/json"
-        if idem is not None:
+        if idem:
             h["Idempotency-Key"] = idem
         h.update(headers or {})
         return Client().request(method, path + ("?" + query if query else ""),

@@ -68,12 +68,27 @@ def test_signatures_good_bad_stale_unknown_and_revoked():
 
 
 def test_scopes_limit_a_key():
-    vouchers_only = Api(scope="vouchers")
+    """SPEC §7: reading is apart from changing, and a key has only what it
+    was given (a key made without --scope could do everything)."""
     uin = member().uin
-    assert vouchers_only.get("/api/v1/vouchers", query="uin=%d" % uin).status == 200
-    error_of(vouchers_only.post("/api/v1/orders", dict(ORDER, uin=uin)), 403, "forbidden")
-    rc, err = ctl_fails("apikey", "add", "--name", "x", "--scope", "orders,nope")
-    assert rc != 0 and "--scope" in err, err
+    readers = Api(scope="vouchers:read,orders:read")
+    assert readers.get("/api/v1/vouchers", query="uin=%d" % uin).status == 200
+    error_of(readers.post("/api/v1/templates/1/issue", {"uins": [uin]}, idem="s1"),
+             403, "forbidden")
+    error_of(readers.post("/api/v1/orders", dict(ORDER, uin=uin), idem="s2"),
+             403, "forbidden")
+    writer = Api(scope="orders:write")
+    o = writer.post("/api/v1/orders", dict(ORDER, uin=uin), idem="s3")
+    assert o.status == 201, o.text
+    error_of(writer.get("/api/v1/orders/%d" % o.json["id"]), 403, "forbidden")
+    assert readers.get("/api/v1/orders/%d" % o.json["id"]).status == 200
+    error_of(writer.get("/api/v1/vouchers", query="uin=%d" % uin), 403, "forbidden")
+    for bad in (["--scope", "orders,nope"], ["--scope", "orders"], []):
+        rc, err = ctl_fails("apikey", "add", "--name", "x", *bad)
+        assert rc != 0 and "--scope" in err, (bad, err)
+    every = Api(scope="all").key
+    assert "orders:read,orders:write,vouchers:read,vouchers:issue,pickup,partner" \
+        in ctl("apikey", "list").split(every)[1].split("\n")[0]
 
 
 def test_orders_create_get_pay_cancel_and_their_errors():
@@ -176,8 +191,96 @@ def test_idempotency_replay_mismatch_and_race():
     assert sql("SELECT COUNT(*) FROM orders WHERE uin = %d AND months = 2" % uin) == [["1"]]
 
 
+def test_a_signed_post_works_once():
+    """SPEC §7: a captured POST sent again is refused on every worker (it
+    issued three times, and made three orders); the Idempotency-Key is
+    signed and required; a client's retry signs again with the same key."""
+    api = Api()
+    uin = member().uin
+    order = dict(ORDER, uin=uin)
+    body = json.dumps(order).encode()
+    h = {"Authorization": api.auth("POST", "/api/v1/orders", "", body, idem="once-1"),
+         "Content-Type": "application/json", "Idempotency-Key": "once-1"}
+    first = Client().request("POST", "/api/v1/orders", headers=h, raw_body=body)
+    assert first.status == 201, first.text
+    for _ in range(3):      # the captured copy, to whichever worker
+        error_of(Client().request("POST", "/api/v1/orders", headers=h, raw_body=body),
+                 401, "replayed")
+    # the key is signed: the same signature with another key is not good
+    error_of(Client().request("POST", "/api/v1/orders", raw_body=body,
+                              headers=dict(h, **{"Idempotency-Key": "once-2"})),
+             401, "unauthorized")
+    # the client's retry: signed again, the same key, the first answer
+    retry = api.post("/api/v1/orders", order, idem="once-1", ts=int(time.time()) + 1)
+    assert retry.status == 201 and retry.body == first.body, retry.text
+    assert retry.header("Idempotent-Replayed") == "true"
+    # no key, no POST: 400 before anything runs
+    error_of(api.post("/api/v1/orders", order, idem=False), 400,
+             "idempotency_required", "Idempotency-Key")
+    assert sql("SELECT COUNT(*) FROM orders WHERE uin = %d" % uin) == [["1"]]
+    # GETs change nothing and are not remembered
+    g = {"Authorization": api.auth("GET", "/api/v1/orders/%d" % first.json["id"])}
+    for _ in range(2):
+        assert Client().get("/api/v1/orders/%d" % first.json["id"],
+                            headers=g).status == 200
+    # the good POST signatures (the copies' and the GETs' are not), kept
+    # while their timestamps are good; the sweep forgets older ones
+    assert sql("SELECT COUNT(*) FROM api_signatures s JOIN api_keys k"
+               " ON k.id = s.api_key WHERE k.key_id = '%s'" % api.key) == [["3"]]
+    mine = "api_key = (SELECT id FROM api_keys WHERE key_id = '%s')" % api.key
+    sql("UPDATE api_signatures SET created_at = UTC_TIMESTAMP() - INTERVAL 12 MINUTE"
+        " WHERE " + mine)
+    out = ctl("sweep")
+    assert int(out.split(" signatures forgotten")[0].rsplit(" ", 1)[1]) >= 3, out
+    assert sql("SELECT COUNT(*) FROM api_signatures WHERE " + mine) == [["0"]]
+
+
+def test_an_answer_outlives_a_worker_killed_after_its_commit():
+    """SPEC §7: the answer is kept in the change's transaction.  A worker
+    that dies between the commit and the answer leaves an answer for the
+    retry (it left the key "running": 409 for 24 hours)."""
+    from test_master import fd0_master, first_get
+    import fcgi_client
+    api = Api()
+    uin = member().uin
+    body = json.dumps(dict(ORDER, uin=uin, months=3)).encode()
+    with fd0_master(env={"KAQUAN_FAULT": "api-after-commit"}, workers=1) as (
+            master, tmp, sock, _):
+        first_get(sock, "/login")
+        status, headers, text = fcgi_client.Request(
+            "/api/v1/orders", method="POST", body=body, sock_path=sock,
+            params_extra={"CONTENT_TYPE": "application/json",
+                          "HTTP_IDEMPOTENCY_KEY": "killed-1",
+                          "HTTP_AUTHORIZATION": api.auth(
+                              "POST", "/api/v1/orders", "", body, idem="killed-1")}
+        ).finish()
+        assert "Status" not in headers and text == "", (status, headers, text)
+    made = sql("SELECT id FROM orders WHERE uin = %d" % uin)
+    assert len(made) == 1, made     # committed, then the worker died
+    retry = api.post("/api/v1/orders", dict(ORDER, uin=uin, months=3), idem="killed-1")
+    assert retry.status == 201 and retry.header("Idempotent-Replayed") == "true", retry.text
+    assert retry.json["id"] == int(made[0][0])
+    assert sql("SELECT COUNT(*) FROM orders WHERE uin = %d" % uin) == [["1"]]
+
+
+def test_an_answer_in_chinese_is_kept():
+    """The stored answer was ascii: a voucher named in Chinese left its key
+    "running", and every retry got 409 for a day."""
+    api = Api(scope="vouchers:read,vouchers:issue")
+    m = member()
+    tid = create_template(name="中文接口券", face="50")
+    issue(tid, mode="targeted", uins=str(m.uin))
+    vid = int(sql("SELECT id FROM vouchers WHERE uin = %d" % m.uin)[0][0])
+    first = api.post("/api/v1/vouchers/%d/invalidate" % vid, idem="zh-1")
+    assert first.status == 200 and first.json["name"] == "中文接口券", first.text
+    again = api.post("/api/v1/vouchers/%d/invalidate" % vid, idem="zh-1",
+                     ts=int(time.time()) + 1)
+    assert again.status == 200 and again.body == first.body, again.text
+    assert again.header("Idempotent-Replayed") == "true"
+
+
 def test_vouchers_list_by_cursor_and_one_with_its_ledger():
-    api = Api(scope="vouchers")
+    api = Api(scope="vouchers:read,vouchers:issue")
     m = member()
     tid = create_template(name="接口券", face="50")
     for _ in range(23):
@@ -206,7 +309,7 @@ def test_vouchers_list_by_cursor_and_one_with_its_ledger():
 
 
 def test_candidates_confirm_pay_refund_as_the_platform():
-    api = Api(scope="orders")
+    api = Api(scope="orders:read,orders:write")
     m = member()
     general = give(m, name="通用", face="100")
     big_min = give(m, name="满1000", face="500", min_amount="1000")
@@ -241,7 +344,7 @@ def test_candidates_confirm_pay_refund_as_the_platform():
 
 
 def test_issue_to_accounts_and_invalidate_as_the_platform():
-    api = Api(scope="vouchers")
+    api = Api(scope="vouchers:read,vouchers:issue")
     m = member()
     tid = create_template(name="活动券", face="20")
     r = api.post("/api/v1/templates/%d/issue" % tid, {"uins": [m.uin, 1]})
@@ -310,8 +413,18 @@ def test_provisioning_outbox_two_consumers_each_request_once():
     assert sql("SELECT COUNT(*) FROM provision_outbox WHERE id IN (%s) AND status = 'pending'"
                % ",".join(map(str, mine))) == [[str(len(mine))]]
 
-    # acknowledged: booted; a second acknowledgement is refused
+    # only the lease's holder acknowledges (SPEC §7): b may not mark a's
+    # request failed, which cancelled its order while it could be booting
     first = min(mine)
+    holder = {i: api for api in (a, b) for i in got[api.key]}
+    other = b if holder[first] is a else a
+    a = holder[first]
+    error_of(other.post("/api/v1/provisioning/%d/failed" % first, {"reason": "x"}),
+             409, "not_leased")
+    error_of(other.post("/api/v1/provisioning/%d/active" % first), 409, "not_leased")
+    assert sql("SELECT status FROM provision_outbox WHERE id = %d" % first) == [["pending"]]
+
+    # acknowledged: booted; a second acknowledgement is refused
     r = a.post("/api/v1/provisioning/%d/active" % first)
     assert r.status == 200 and r.json["request"]["status"] == "active", r.text
     assert r.json["order"]["status"] == "paid"
@@ -324,6 +437,7 @@ def test_provisioning_outbox_two_consumers_each_request_once():
 
     # a failed boot: in one transaction the card is back, the order cancelled
     req = sorted(mine)[1]
+    a = holder[req]
     oid, card_id = [int(x) for x in sql(
         "SELECT o.id, o.card_id FROM provision_outbox p JOIN orders o ON o.id = p.order_id"
         " WHERE p.id = %d" % req)[0]]
@@ -348,6 +462,11 @@ def test_a_failed_boot_with_a_surcharge_refunds_it():
     assert post(m, "/user/orders/%d/pay" % oid).status == 303
     api = Api(scope="pickup")
     req = int(sql("SELECT id FROM provision_outbox WHERE order_id = %d" % oid)[0][0])
+    # not taken: not leased to anyone
+    error_of(api.post("/api/v1/provisioning/%d/failed" % req, {"reason": "x"}),
+             409, "not_leased")
+    assert req in [x["id"] for x in
+                   api.post("/api/v1/provisioning/take", {"limit": 100}).json["requests"]]
     r = api.post("/api/v1/provisioning/%d/failed" % req, {"reason": "镜像损坏"})
     assert r.status == 200, r.text
     assert r.json["order"]["status"] == "refunded" and r.json["order"]["refund"] == "approved"
@@ -359,7 +478,7 @@ def test_partner_charges_by_cursor_for_settlement():
     from test_partner import account
     p = account(partner=True)
     customer = account(reseller=p.uin)
-    api = Api(scope="orders,partner")
+    api = Api(scope="orders:read,orders:write,partner")
     paid = []
     for i in range(21):
         oid = api.post("/api/v1/orders", dict(ORDER, uin=customer.uin,
@@ -383,7 +502,7 @@ def test_partner_charges_by_cursor_for_settlement():
     error_of(api.get("/api/v1/partners/%d/charges" % p.uin, query="from=2026-13-01"),
              422, "invalid_field", "from")
     error_of(api.get("/api/v1/partners/%d/charges" % customer.uin), 404, "not_found")
-    error_of(Api(scope="orders").get("/api/v1/partners/%d/charges" % p.uin),
+    error_of(Api(scope="orders:read,orders:write").get("/api/v1/partners/%d/charges" % p.uin),
              403, "forbidden")
 
 
@@ -392,7 +511,7 @@ def test_the_readme_signing_example_works_as_written():
     with open(os.path.join(ROOT, "README.md")) as f:
         text = f.read()
     block = text.split("```sh\nKEY=kq_", 1)[1].split("```", 1)[0]
-    api = Api(scope="orders")
+    api = Api(scope="orders:read,orders:write")
     uin = member().uin
     script = 'KEY=%s; SECRET=%s; URL=%s\n%s' % (
         api.key, api.secret, os.environ["KAQUAN_URL"],

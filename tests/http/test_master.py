@@ -26,11 +26,12 @@ def _conf_without_listen(tmp, **extra):
 
 
 @contextlib.contextmanager
-def fd0_master(**conf):
+def fd0_master(env=None, **conf):
     """kaquan-fcgi with the socket on fd 0 (as spawn-fcgi passes it) and
     the tests' configuration plus conf's keys ("{tmp}" in a value: the
-    directory), in a fresh directory: (master, tmp, socket path, stderr
-    path).  The master and its workers are killed after."""
+    directory), in a fresh directory, with env's variables added to its
+    environment: (master, tmp, socket path, stderr path).  The master and
+    its workers are killed after."""
     tmp = tempfile.mkdtemp(dir=VAR)
     sock_path = os.path.join(tmp, "s.sock")
     stderr = os.path.join(tmp, "stderr")
@@ -40,7 +41,8 @@ def fd0_master(**conf):
     path = _conf_without_listen(tmp, **{k: str(v).replace("{tmp}", tmp)
                                         for k, v in conf.items()})
     master = subprocess.Popen([FCGI, "--config", path], stdin=lsock.fileno(),
-                              stderr=open(stderr, "w"), start_new_session=True)
+                              stderr=open(stderr, "w"), start_new_session=True,
+                              env=dict(os.environ, **(env or {})))
     lsock.close()
     try:
         yield master, tmp, sock_path, stderr
