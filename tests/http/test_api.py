@@ -128,6 +128,9 @@ def test_orders_create_get_pay_cancel_and_their_errors():
              422, "invalid_field", "amount")
     error_of(api.post("/api/v1/orders", dict(ORDER, uin=m.uin, amount=0)),
              422, "invalid_field", "amount")
+    # SPEC §2: ¥100,000,000 and no more (it took ¥1,000,000,000)
+    error_of(api.post("/api/v1/orders", dict(ORDER, uin=m.uin, amount=10000000001)),
+             422, "invalid_field", "amount")
     error_of(api.post("/api/v1/orders", dict(ORDER, uin=m.uin, scenario="gift")),
              422, "invalid_field", "scenario")
     missing = dict(ORDER, uin=m.uin)
@@ -140,6 +143,8 @@ def test_orders_create_get_pay_cancel_and_their_errors():
     error_of(api.post("/api/v1/orders", dict(ORDER, uin=m.uin),
                       headers={"Content-Type": "text/plain"}), 400, "bad_request")
     assert sql("SELECT COUNT(*) FROM orders WHERE uin = %d" % m.uin) == before
+    most = api.post("/api/v1/orders", dict(ORDER, uin=m.uin, amount=10000000000))
+    assert most.status == 201 and most.json["amount"] == 10000000000, most.text
 
     # what nginx refuses before kaquan sees it is JSON too
     big = api.post("/api/v1/orders", b'{"uin": "' + b"1" * 70000 + b'"}')
