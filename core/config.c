@@ -49,6 +49,8 @@ static const struct ckey keys[] = {
 	S("status_path", status_path),
 	S("status_allow", status_allow),
 	I("access_log", access_log, 0, 1),
+	S("checkout_url", checkout_url),
+	I("demo_payments", demo_payments, 0, 1),
 };
 
 static void
@@ -144,6 +146,12 @@ config_load(const char *path, struct config *c, char *err, size_t errsz)
 	    strspn(c->api_seal_key, "0123456789abcdefABCDEF") != 64)) {
 		snprintf(err, errsz, "%s: api_seal_key must be 64 hex digits"
 		    " (32 random bytes)", path);
+		config_free(c);
+		return -1;
+	}
+	if (c->checkout_url != NULL && strncmp(c->checkout_url, "https://", 8) != 0 &&
+	    strncmp(c->checkout_url, "http://", 7) != 0) {
+		snprintf(err, errsz, "%s: checkout_url must be an http(s) URL", path);
 		config_free(c);
 		return -1;
 	}

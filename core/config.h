@@ -25,6 +25,8 @@ struct config {
 	char		*status_path;	/* the operators' page; NULL: none */
 	char		*status_allow;	/* client addresses it answers */
 	int		 access_log;	/* a line per request */
+	char		*checkout_url;	/* the host platform's checkout (SPEC §7) */
+	int		 demo_payments;	/* the member's pay stands in for it */
 	char		*api_seal_key;	/* 64 hex digits: the API keys' secrets
 					   are sealed with it; NULL: no API */
 	int		 hash_concurrency;	/* password hashes at once in the

@@ -38,6 +38,8 @@ static const struct db_col order_cols[] = {
 	DB_COL(struct order, card_amount, "o.card_amount"),
 	DB_COL(struct order, voucher_amount, "o.voucher_amount"),
 	DB_COL(struct order, cash, "o.cash"),
+	DB_COL(struct order, paid_cash, "o.paid_cash"),
+	DB_COL(struct order, refunded_cash, "o.refunded_cash"),
 	DB_COL(struct order, created_at, "o.created_at"),
 	DB_COL(struct order, paid_at, "o.paid_at"),
 	DB_COL(struct order, pay_by, "o.pay_by"),
@@ -100,8 +102,14 @@ static const char SQL_ORDER_CONFIRM[] =
     "UPDATE orders SET status = 'confirmed', voucher_id = ?, voucher_amount = ?,"
     " cash = amount - card_amount - ?, pay_by = " PAYMENT_DEADLINE_SQL
     " WHERE id = ?";
+/* the cash due is what was paid: the gateway collected it (SPEC §7) */
 static const char SQL_ORDER_PAID[] =
-    "UPDATE orders SET status = 'paid', paid_at = UTC_TIMESTAMP() WHERE id = ?";
+    "UPDATE orders SET status = 'paid', paid_at = UTC_TIMESTAMP(),"
+    " paid_cash = cash WHERE id = ?";
+/* a refund returns the cash paid, never more (SPEC §5, §7) */
+static const char SQL_ORDER_REFUNDED[] =
+    "UPDATE orders SET status = 'refunded', closed_at = UTC_TIMESTAMP(),"
+    " refunded_cash = paid_cash WHERE id = ?";
 static const char SQL_ORDER_CLOSE[] =
     "UPDATE orders SET status = ?, closed_at = UTC_TIMESTAMP() WHERE id = ?";
 static const char SQL_REFUND_REQUEST[] =
@@ -241,8 +249,8 @@ order_close(struct db *db, const struct order *o, enum order_status to)
 	return db_exec(db, SQL_ORDER_CLOSE, a, 2, NULL, NULL);
 }
 
-enum change { PAY, CANCEL, TIME_OUT, REFUND, REFUND_REQUEST, REFUND_REJECT,
-	PROVISION_FAILED };
+enum change { PAY, MEMBER_PAY, CANCEL, TIME_OUT, REFUND, REFUND_REQUEST,
+	REFUND_REJECT, PROVISION_FAILED };
 
 struct change_ctx {
 	long long		 uin, id;	/* uin 0: the system or finance */
@@ -250,6 +258,7 @@ struct change_ctx {
 	const struct principal	*admin;		/* REFUND, REFUND_REJECT,
 						   PROVISION_FAILED */
 	const char		*ip, *text;	/* the reason or note */
+	long long		 cash;		/* MEMBER_PAY: what is due */
 };
 
 /* Whether the change may happen to order o now. */
@@ -258,6 +267,7 @@ change_allowed(const struct change_ctx *c, const struct order *o)
 {
 	switch (c->what) {
 	case PAY:
+	case MEMBER_PAY:
 		return order_actions(o->status) & OA_PAY;
 	case CANCEL:
 		return order_actions(o->status) & OA_CANCEL;
@@ -306,6 +316,13 @@ change_txn(struct db *db, struct arena *a, void *arg)
 	if (!change_allowed(c, &o))
 		return KQ_ORDER_STATE;
 	switch (c->what) {
+	case MEMBER_PAY:
+		/* SPEC §7: cash is paid only through the gateway */
+		if (o.cash > 0) {
+			c->cash = o.cash;
+			return KQ_CASH_DUE;
+		}
+		/* FALLTHROUGH */
 	case PAY:
 		if ((s = db_exec(db, SQL_ORDER_PAID, &x, 1, NULL, NULL)) != KQ_OK)
 			return s;
@@ -327,7 +344,7 @@ change_txn(struct db *db, struct arena *a, void *arg)
 	case REFUND:
 		/* SPEC §5: cash only; the voucher amount stays spent, the card
 		 * stays used, and what the order provisioned ends */
-		if ((s = order_close(db, &o, OS_REFUNDED)) != KQ_OK ||
+		if ((s = db_exec(db, SQL_ORDER_REFUNDED, &x, 1, NULL, NULL)) != KQ_OK ||
 		    (s = charge_refund(db, o.id)) != KQ_OK ||
 		    (s = provision_end(db, o.id)) != KQ_OK)
 			return s;
@@ -342,12 +359,13 @@ change_txn(struct db *db, struct arena *a, void *arg)
 	case PROVISION_FAILED: {
 		char target[32];
 
-		/* the card back; a cash part (a Windows surcharge) refunded */
+		/* the card back; a cash part paid (a Windows surcharge) refunded */
 		if ((s = provision_fail(db, o.id, c->admin->id)) != KQ_OK ||
 		    (s = card_release(db, o.card_id, o.id)) != KQ_OK ||
-		    (s = order_close(db, &o, o.cash > 0 ? OS_REFUNDED :
-		    OS_CANCELLED)) != KQ_OK ||
-		    (o.cash > 0 && (s = refund_decide(db, c, RF_APPROVED)) != KQ_OK))
+		    (s = o.paid_cash > 0 ? db_exec(db, SQL_ORDER_REFUNDED, &x, 1,
+		    NULL, NULL) : order_close(db, &o, OS_CANCELLED)) != KQ_OK ||
+		    (o.paid_cash > 0 &&
+		    (s = refund_decide(db, c, RF_APPROVED)) != KQ_OK))
 			return s;
 		snprintf(target, sizeof(target), "order:%lld", o.id);
 		return audit_write(db, c->admin, "provision.failed", target,
@@ -381,6 +399,19 @@ enum kq_status
 order_pay(struct db *db, struct arena *a, long long uin, long long id)
 {
 	return order_change(db, a, uin, id, PAY);
+}
+
+enum kq_status
+order_pay_member(struct db *db, struct arena *a, long long uin, long long id,
+    int demo, long long *cash)
+{
+	struct change_ctx	c = { uin, id, demo ? PAY : MEMBER_PAY, NULL, NULL,
+				    NULL, 0 };
+	enum kq_status		s;
+
+	s = order_change_ctx(db, a, &c);
+	*cash = c.cash;
+	return s;
 }
 
 enum kq_status

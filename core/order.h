@@ -32,6 +32,8 @@ struct order {
 	time_t			 refund_requested_at;
 	int			 months;
 	long long		 amount, card_amount, voucher_amount, cash;
+	long long		 paid_cash;	/* what the gateway recorded paid */
+	long long		 refunded_cash;	/* what a refund returned */
 	time_t			 created_at, paid_at, pay_by;
 	/* what a pick-up provisions (IS_NONE: nothing) */
 	enum instance_status	 instance;
@@ -75,18 +77,26 @@ enum kq_status	order_unfit(struct db *, struct arena *, const struct order *,
 enum kq_status	order_confirm(struct db *, struct arena *, long long uin,
 		    long long order_id, long long voucher_id);
 /* Each KQ_ORDER_STATE unless order_actions() allows it.  Paying deducts the
- * voucher and requests what was held (the demo has no payment gateway:
- * this is the gateway's callback); cancelling gives back the voucher and
- * the card. */
+ * voucher, records the cash as paid and requests what was held: this is
+ * the payment gateway's callback (the signed API), the one way cash is
+ * paid (SPEC §7); cancelling gives back the voucher and the card. */
 enum kq_status	order_pay(struct db *, struct arena *, long long uin, long long id);
+/* The member's pay: it completes the order alone only when nothing is due
+ * in cash (the card, voucher and discount cover it); with cash due it is
+ * KQ_CASH_DUE and *cash says how much, for the checkout, unless demo (the
+ * demo and test stacks' demo_payments: the member's button stands in for
+ * the gateway). */
+enum kq_status	order_pay_member(struct db *, struct arena *, long long uin,
+		    long long id, int demo, long long *cash);
 enum kq_status	order_cancel(struct db *, struct arena *, long long uin, long long id);
 /* The member asks for a refund (order_can_request_refund(), else
  * KQ_ORDER_STATE); reason is required (KQ_INVALID_FIELD). */
 enum kq_status	order_refund_request(struct db *, struct arena *, long long uin,
 		    long long id, const char *reason);
-/* Finance refunds a paid order, asked for or not (SPEC §5: the cash only;
- * the voucher amount stays spent; the partner charge is marked refunded),
- * or rejects an open request with a reason; both audited. */
+/* Finance refunds a paid order, asked for or not (SPEC §5: the cash only,
+ * and never more than was recorded paid; the voucher amount stays spent;
+ * the partner charge is marked refunded), or rejects an open request with
+ * a reason; both audited. */
 enum kq_status	order_refund(struct db *, struct arena *,
 		    const struct principal *admin, const char *ip, long long id,
 		    const char *note);

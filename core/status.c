@@ -46,6 +46,7 @@ static const struct {
 	{ 400, "idempotency_required",	"每个 POST 都需要 Idempotency-Key。" },	/* KQ_IDEMPOTENCY_REQUIRED */
 	{ 401, "replayed",		"这个签名已用过:重试请重新签名,并带上同一个 Idempotency-Key。" },	/* KQ_REPLAYED */
 	{ 409, "not_leased",		"该请求未租给此 API 密钥,或租期已过。" },	/* KQ_NOT_LEASED */
+	{ 409, "cash_due",		"此订单有现金待付,请到收银台支付。" },	/* KQ_CASH_DUE */
 };
 
 int

@@ -46,6 +46,7 @@ enum kq_status {
 	KQ_IDEMPOTENCY_REQUIRED, /* the API: a POST without an Idempotency-Key */
 	KQ_REPLAYED,		/* the API: a POST's signature seen before */
 	KQ_NOT_LEASED,		/* the API: an acknowledgement without the lease */
+	KQ_CASH_DUE,		/* a member's pay with cash due: the checkout's */
 	KQ_STATUS__MAX
 };
 

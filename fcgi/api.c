@@ -20,7 +20,7 @@
 static const struct api_route api_routes[] = {
 	{ "POST", "/api/v1/orders",		ha_order_create, API_ORDERS_WRITE, NULL, &api_order_form },
 	{ "GET",  "/api/v1/orders/{id}",	ha_order_get,	API_ORDERS_READ, NULL, NULL },
-	{ "POST", "/api/v1/orders/{id}/pay",	ha_order_pay,	API_ORDERS_WRITE, NULL, NULL },
+	{ "POST", "/api/v1/orders/{id}/pay",	ha_order_pay,	API_ORDERS_WRITE, NULL, &api_pay_form },
 	{ "POST", "/api/v1/orders/{id}/cancel",	ha_order_cancel, API_ORDERS_WRITE, NULL, NULL },
 	{ "GET",  "/api/v1/orders/{id}/candidates", ha_order_candidates, API_ORDERS_READ, NULL, NULL },
 	{ "POST", "/api/v1/orders/{id}/confirm", ha_order_confirm, API_ORDERS_WRITE, NULL, &api_confirm_form },

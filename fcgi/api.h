@@ -63,7 +63,7 @@ api_fn	ha_order_create, ha_order_get, ha_order_pay, ha_order_cancel,
 api_fn	ha_vouchers, ha_voucher, ha_voucher_invalidate, ha_template_issue;
 api_fn	ha_provision_take, ha_provision_active, ha_provision_failed;
 api_fn	ha_partner_charges;
-extern const struct form_def api_order_form, api_vouchers_query,
+extern const struct form_def api_order_form, api_pay_form, api_vouchers_query,
 	api_confirm_form, api_refund_form, api_issue_form, api_take_form,
 	api_failed_form, api_charges_query;
 

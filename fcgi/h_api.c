@@ -56,6 +56,13 @@ static const struct field confirm_fields[AC__MAX] = {
 };
 const struct form_def api_confirm_form = FORM_DEF(confirm_fields);
 
+enum { APY_AMOUNT, APY__MAX };
+static const struct field pay_fields[APY__MAX] = {
+	[APY_AMOUNT] = { .name = "amount", .type = FT_INT, .min = 0,
+	  .max = MONEY_MAX_CENTS },
+};
+const struct form_def api_pay_form = FORM_DEF(pay_fields);
+
 enum { AR_NOTE, AR__MAX };
 static const struct field refund_fields[AR__MAX] = {
 	[AR_NOTE] = { .name = "note", .type = FT_TEXT, .maxlen = 200,
@@ -213,10 +220,21 @@ order_act(struct req *r, struct api_call *c,
 		order_answer(r, c, fn(r->app->db, r->arena, o.uin, o.id), 200);
 }
 
+/* The gateway's callback (SPEC §7): what it says it collected, when it
+ * says, is the cash due. */
 void
 ha_order_pay(struct req *r, struct api_call *c)
 {
-	order_act(r, c, order_pay);
+	struct order o;
+
+	if (order_of(r, c, &o) < 0)
+		return;
+	if (r->f.v[APY_AMOUNT].present && r->f.v[APY_AMOUNT].i != o.cash)
+		api_fail(r, c, KQ_INVALID_FIELD, "amount", arena_printf(r->arena,
+		    "The order's cash due is %lld.", o.cash));
+	else
+		order_answer(r, c, order_pay(r->app->db, r->arena, o.uin, o.id),
+		    200);
 }
 
 void

@@ -154,7 +154,11 @@ h_order(struct req *r)
 		return;
 	}
 	v = page_view(r);
-	show_order(view_map(v, "order"), &o);
+	show_order(x = view_map(v, "order"), &o);
+	/* cash is paid at the checkout, or, in a demo, by the stand-in */
+	if ((order_actions(o.status) & OA_PAY) && o.cash > 0)
+		view_set(x, r->app->cfg->demo_payments ? "demo_payment" :
+		    "pay_at_checkout", "1");
 	if (order_actions(o.status) & OA_CONFIRM) {
 		view_set(v, "can_confirm", "1");
 		l = view_list(v, "candidates");
@@ -251,10 +255,33 @@ order_action(struct req *r, enum kq_status (*fn)(struct db *, struct arena *,
 	    arena_printf(r->arena, "/user/orders/%lld", r->id));
 }
 
+/* The host platform's checkout for the cash due (SPEC §7): checkout_url
+ * with order=ID&amount=CENTS appended. */
+static const char *
+checkout_href(struct req *r, long long cash)
+{
+	const char *url = r->app->cfg->checkout_url;
+
+	return arena_printf(r->arena, "%s%corder=%lld&amount=%lld", url,
+	    strchr(url, '?') != NULL ? '&' : '?', r->id, cash);
+}
+
+/* SPEC §7: the member's pay completes an order only when nothing is due
+ * in cash; with cash due it hands off to the checkout, whose callback (the
+ * signed API) records the payment.  The demo's button stands in for it. */
 void
 h_order_pay(struct req *r)
 {
-	order_action(r, order_pay, "order_paid");
+	long long	cash = 0;
+	enum kq_status	s;
+
+	s = order_pay_member(r->app->db, r->arena, r->me.uin, r->id,
+	    r->app->cfg->demo_payments, &cash);
+	if (s == KQ_CASH_DUE && r->app->cfg->checkout_url != NULL) {
+		redirect(r, checkout_href(r, cash));
+		return;
+	}
+	done(r, s, "order_paid", arena_printf(r->arena, "/user/orders/%lld", r->id));
 }
 
 void

@@ -22,3 +22,12 @@ CREATE TABLE api_signatures (
 -- such an answer was never stored and its key stayed 'running'.
 ALTER TABLE api_idempotency
   MODIFY response MEDIUMTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci NULL;
+
+-- Cash is paid only through the gateway (SPEC §7): what it recorded paid,
+-- and what a refund returned, which is never more.  Orders paid before
+-- this were paid their cash due.
+ALTER TABLE orders
+  ADD COLUMN paid_cash BIGINT UNSIGNED NOT NULL DEFAULT 0 AFTER cash,
+  ADD COLUMN refunded_cash BIGINT UNSIGNED NOT NULL DEFAULT 0 AFTER paid_cash;
+UPDATE orders SET paid_cash = cash WHERE status IN ('paid', 'refunded');
+UPDATE orders SET refunded_cash = cash WHERE status = 'refunded';

@@ -97,6 +97,7 @@ db_password = $(cat "$VAR/db.password")
 db_name = kaquan
 api_seal_key = $(cat "$VAR/api.seal")
 status_path = /kaquan-status
+demo_payments = 1
 CONF
 }
 

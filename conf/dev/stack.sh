@@ -95,6 +95,8 @@ db_password = $(cat "$VAR/db.password")
 db_name = kaquan
 api_seal_key = $(cat "$VAR/api.seal")
 status_path = /kaquan-status
+# a demo has no payment gateway: the member's pay button stands in for it
+demo_payments = 1
 CONF
 }
 
