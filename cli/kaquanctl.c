@@ -12,6 +12,7 @@
  *   kaquanctl [--config FILE] apikey add --name N --scope S,...
  *   kaquanctl [--config FILE] apikey revoke --key ID
  *   kaquanctl [--config FILE] apikey list
+ *   kaquanctl [--config FILE] codes rekey
  *
  * Passwords are read from standard input (one line).  Ids go to stdout;
  * errors are one line on stderr and a non-zero exit.  Options are checked
@@ -28,12 +29,14 @@
 #include "apikey.h"
 #include "auth.h"
 #include "catalog.h"
+#include "codekey.h"
 #include "config.h"
 #include "db.h"
 #include "form.h"
 #include "idempotency.h"
 #include "migrate.h"
 #include "order.h"
+#include "pickup.h"
 #include "provision.h"
 #include "voucher.h"
 
@@ -107,7 +110,8 @@ static const struct field revoke_fields[AR__MAX] = {
 static const struct form_def revoke_form = FORM_DEF(revoke_fields);
 
 enum cmd { C_MIGRATE, C_ADMIN_ADD, C_ACCOUNT_ADD, C_USER_ADD, C_ORDER_CREATE,
-	C_SWEEP, C_PROVISION, C_APIKEY_ADD, C_APIKEY_REVOKE, C_APIKEY_LIST };
+	C_SWEEP, C_PROVISION, C_APIKEY_ADD, C_APIKEY_REVOKE, C_APIKEY_LIST,
+	C_CODES_REKEY };
 static const struct command {
 	const char		*name;		/* one or two words */
 	enum cmd		 cmd;
@@ -137,12 +141,40 @@ static const struct command {
 	  "revokes an API key: its next request is refused" },
 	{ "apikey list", C_APIKEY_LIST, NULL, 0,
 	  "lists the API keys: id, scopes, made, revoked, name" },
+	{ "codes rekey", C_CODES_REKEY, NULL, 0,
+	  "moves every voucher and card code to code_key from code_key_previous"
+	  " (while kaquan serves); prints how many" },
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The connection, where die()'s exit still finds it. */
 static struct db *db;
+
+/* Before migration 011 drops the codes kept in the clear: each moved into
+ * its keyed hash, last four and seal (SPEC §7, core/codekey.h). */
+static enum kq_status
+codes_convert(struct db *h, FILE *out)
+{
+	long long	vouchers = 0, cards = 0;
+	enum kq_status	s;
+
+	if (!codekey_ready()) {
+		fprintf(out, "kaquanctl: migration 011 moves the codes into their"
+		    " keyed hashes and seals: set code_key first\n");
+		return KQ_UNAVAILABLE;
+	}
+	if ((s = vouchers_codes_convert(h, &vouchers)) == KQ_OK)
+		s = cards_codes_convert(h, &cards);
+	fprintf(out, "codes kept at rest: %lld vouchers, %lld cards\n", vouchers,
+	    cards);
+	return s;
+}
+
+static const struct migrate_hook hooks[] = {
+	{ 11, codes_convert },
+	{ 0, NULL }
+};
 
 static void __attribute__((noreturn))
 die(const char *fmt, ...)
@@ -364,6 +396,9 @@ main(int argc, char *argv[])
 	if (config_load(config_path, &cfg, err, sizeof(err)) < 0)
 		die("%s", err);
 	cfg.db.timeout = 0;	/* db_timeout is the workers': a migration may run long */
+	if (cfg.code_key != NULL && codekey_init(cfg.code_key,
+	    cfg.code_key_previous, err, sizeof(err)) < 0)
+		die("%s: %s", config_path, err);
 	db_set_log(NULL);	/* errors are reported once, by die() */
 	if ((db = db_open(&cfg.db, err, sizeof(err))) == NULL ||
 	    db_ready(db) != KQ_OK)
@@ -371,7 +406,8 @@ main(int argc, char *argv[])
 
 	switch (c->cmd) {
 	case C_MIGRATE:
-		check(db, migrate_run(db, cfg.sql_dir, stderr, &applied), "migrate");
+		check(db, migrate_run(db, cfg.sql_dir, stderr, hooks, &applied),
+		    "migrate");
 		printf("%d\n", applied);
 		break;
 	case C_ADMIN_ADD:
@@ -460,6 +496,23 @@ main(int argc, char *argv[])
 		}
 		break;
 	}
+	case C_CODES_REKEY: {
+		long long vouchers = 0, cards = 0;
+
+		if (cfg.code_key_previous == NULL)
+			die("no code_key_previous in %s: name the old key so, the new"
+			    " one code_key, reload kaquan, then rekey", config_path);
+		s = vouchers_rekey(db, &vouchers);
+		if (s == KQ_OK)
+			s = cards_rekey(db, &cards);
+		if (s == KQ_CONFLICT)
+			die("a code is under a key that is neither code_key nor"
+			    " code_key_previous (the log names it)");
+		check(db, s, "codes rekey");
+		printf("%lld vouchers and %lld cards moved to the current key\n",
+		    vouchers, cards);
+		break;
+	}
 	case C_PROVISION: {
 		/* the demo provisioner: the host platform does this for real */
 		int n;
@@ -475,6 +528,7 @@ main(int argc, char *argv[])
 	db_cleanup();
 	catalog_free();
 	form_cleanup();
+	codekey_free();
 	config_free(&cfg);
 	return 0;
 }

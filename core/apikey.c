@@ -63,30 +63,6 @@ sha256_hex(const void *data, size_t len, char *out)
 	hex_encode(md, sizeof(md), out);
 }
 
-static int
-nibble(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ?
-	    c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* Exactly 2n hex digits into n bytes; 0 or -1. */
-static int
-from_hex(const char *s, unsigned char *b, size_t n)
-{
-	size_t	i;
-	int	hi, lo;
-
-	if (strlen(s) != 2 * n)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if ((hi = nibble(s[2 * i])) < 0 || (lo = nibble(s[2 * i + 1])) < 0)
-			return -1;
-		b[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return 0;
-}
-
 /* XChaCha20-Poly1305 of the secret under the seal key, bound to the key
  * id: nonce, ciphertext and tag (SEALED_LEN bytes).  encrypt: seals
  * secret into box; else opens box into secret (API_SECRET_LEN bytes).
@@ -100,7 +76,7 @@ seal(int encrypt, const char *seal_hex, const char *key_id,
 
 	/* sodium_init() once per process: idempotent, thread-safe */
 	if (sodium_init() < 0 || seal_hex == NULL ||
-	    from_hex(seal_hex, key, sizeof(key)) < 0)
+	    hex_decode(seal_hex, key, sizeof(key)) < 0)
 		return -1;
 	if (encrypt) {
 		randombytes_buf(box, NONCE_LEN);
@@ -265,7 +241,7 @@ apikey_check(struct db *db, struct arena *a, const char *seal_hex,
 	s = db_select_one(db, a, &SQL_KEY_FIND, &arg, 1, &row, sizeof(row));
 	if (s != KQ_OK)
 		return s == KQ_NOT_FOUND ? KQ_UNAUTHORIZED : s;
-	if (from_hex(row.sealed, box, sizeof(box)) < 0 ||
+	if (hex_decode(row.sealed, box, sizeof(box)) < 0 ||
 	    seal(0, seal_hex, row.k.key_id, box, secret) < 0)
 		return KQ_UNAUTHORIZED;	/* sealed under another seal key */
 	sha256_hex(q->body != NULL ? q->body : "", q->len, body_hash);

@@ -1,13 +1,18 @@
 /*
  * audit.c - one helper to write the audit log.
  */
+#include <string.h>
+
 #include "audit.h"
 #include "clock.h"
+#include "log.h"
 
 struct download {
-	void	(*show)(const char *, char *);
-	int	(*fn)(void *, const char *);
-	void	*ctx;
+	enum code_kind	  kind;
+	void		(*show)(const char *, char *);
+	int		(*fn)(void *, const char *);
+	void		 *ctx;
+	int		  failed;	/* a code that would not open */
 };
 
 static const char SQL_AUDIT_INSERT[] =
@@ -69,7 +74,9 @@ audit_write(struct db *db, const struct principal *actor, const char *action,
 }
 
 const struct db_col code_cols[] = {
-	DB_COL(struct code_row, code, "code"),
+	DB_COL(struct code_row, id, "id"),
+	DB_COL(struct code_row, kv, "code_kv"),
+	DB_COL(struct code_row, sealed, "HEX(code_sealed)"),
 	DB_END
 };
 
@@ -78,21 +85,33 @@ each_code(void *arg, const void *row)
 {
 	const struct code_row	*r = row;
 	struct download		*d = arg;
-	char			 shown[64];
+	char			 code[32], shown[64];
+	int			 rc;
 
-	d->show(r->code, shown);
-	return d->fn(d->ctx, shown);
+	if (code_open(d->kind, r->sealed, (unsigned)r->kv, r->id, code,
+	    sizeof(code)) < 0) {
+		kq_log("codes: %s %lld cannot be opened (key version %lld: is"
+		    " code_key right?)", d->kind == CK_CARD ? "card" : "voucher",
+		    r->id, r->kv);
+		d->failed = 1;
+		return -1;
+	}
+	d->show(code, shown);
+	rc = d->fn(d->ctx, shown);
+	explicit_bzero(code, sizeof(code));
+	explicit_bzero(shown, sizeof(shown));
+	return rc;
 }
 
 enum kq_status
 codes_download(struct db *db, const struct principal *actor, const char *ip,
     const char *exists_sql, struct db_sel *codes, long long id,
-    const char *action, const char *target,
+    const char *action, const char *target, enum code_kind kind,
     void (*show)(const char *, char *), int (*fn)(void *, const char *),
     void *ctx)
 {
 	struct db_arg	 arg = DB_INT(id);
-	struct download	 d = { show, fn, ctx };
+	struct download	 d = { kind, show, fn, ctx, 0 };
 	struct code_row	 row;
 	long long	 one;
 	enum kq_status	 s;
@@ -101,5 +120,7 @@ codes_download(struct db *db, const struct principal *actor, const char *ip,
 		return s;
 	if ((s = audit_write(db, actor, action, target, NULL, ip)) != KQ_OK)
 		return s;
-	return db_select_each(db, codes, &arg, 1, &row, each_code, &d);
+	if ((s = db_select_each(db, codes, &arg, 1, &row, each_code, &d)) != KQ_OK)
+		return s;
+	return d.failed ? KQ_UNAVAILABLE : KQ_OK;
 }

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "auth.h"
+#include "codekey.h"
 #include "db.h"
 #include "page.h"
 
@@ -18,7 +19,6 @@ enum kq_status	audit_write(struct db *, const struct principal *actor,
 		    const char *action, const char *target, const char *detail,
 		    const char *client_ip);
 
-/* One code of a download; a code query selects {cols} of code_cols. */
 struct audit_row {
 	long long	 id;
 	const char	*actor_kind, *actor, *action, *target, *detail, *ip;
@@ -36,19 +36,23 @@ struct audit_filter {
 enum kq_status	audit_list(struct db *, struct arena *, const struct audit_filter *,
 		    struct page_info *, struct audit_row **, size_t *);
 
+/* One sealed code of a download (codekey.h); a code query selects {cols}
+ * of code_cols from the table of KIND. */
 struct code_row {
-	const char	*code;
+	long long	 id, kv;
+	const char	*sealed;
 };
 extern const struct db_col code_cols[];
 
 /* A download of codes (pickup cards, voucher codes): KQ_NOT_FOUND when
  * exists_sql finds no row for id; else the download is audited as ACTION on
  * TARGET before a single code leaves, and each code of codes (one argument,
- * id) goes to fn in the form show() gives it. */
+ * id), opened from its seal, goes to fn in the form show() gives it.  A
+ * code that cannot be opened stops it: KQ_UNAVAILABLE, logged. */
 enum kq_status	codes_download(struct db *, const struct principal *actor,
 		    const char *ip, const char *exists_sql, struct db_sel *codes,
 		    long long id, const char *action, const char *target,
-		    void (*show)(const char *code, char *out),
+		    enum code_kind, void (*show)(const char *code, char *out),
 		    int (*fn)(void *ctx, const char *code), void *ctx);
 
 #endif

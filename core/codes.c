@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -63,6 +64,29 @@ hex_encode(const unsigned char *b, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+static int
+nibble(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ?
+	    c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+int
+hex_decode(const char *s, unsigned char *b, size_t n)
+{
+	size_t	i;
+	int	hi, lo;
+
+	if (strlen(s) != 2 * n)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((hi = nibble(s[2 * i])) < 0 || (lo = nibble(s[2 * i + 1])) < 0)
+			return -1;
+		b[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
 int
 random_hex(char *out, size_t n)
 {
@@ -75,36 +99,82 @@ random_hex(char *out, size_t n)
 }
 
 /*
- * n symbols uniformly from 0..base-1, base <= 32.  Random bytes come from a
- * pool refilled 4 KiB at a time: a 100,000-card batch then costs a few
- * hundred getrandom() calls, not one per card.  The pool belongs to the
- * process that filled it, so a forked worker never reuses its parent's bytes.
+ * Random bytes come from a pool refilled 4 KiB at a time: a 100,000-card
+ * batch then costs a few hundred getrandom() calls, not one per card (and
+ * per nonce).  The pool belongs to the process that filled it: a forked
+ * child empties it (pthread_atfork), so a worker never reuses its parent's
+ * bytes; a byte is used once, and wiped so it cannot be read back.
  */
+static unsigned char	 pool[4096];
+static size_t		 pool_have, pool_used;
+static pthread_once_t	 pool_once = PTHREAD_ONCE_INIT;
+
+static void
+pool_empty(void)
+{
+	explicit_bzero(pool, sizeof(pool));
+	pool_have = pool_used = 0;
+}
+
+static void
+pool_watch_forks(void)
+{
+	(void)pthread_atfork(NULL, NULL, pool_empty);
+}
+
+static void
+pool_check_owner(void)
+{
+	(void)pthread_once(&pool_once, pool_watch_forks);
+}
+
+/* The pool's next byte; -1 when the CSPRNG failed. */
+static int
+pool_byte(void)
+{
+	unsigned char b;
+
+	if (pool_used == pool_have) {
+		if (random_bytes(pool, sizeof(pool)) < 0)
+			return -1;
+		pool_have = sizeof(pool);
+		pool_used = 0;
+	}
+	b = pool[pool_used];
+	pool[pool_used++] = 0;
+	return b;
+}
+
+int
+random_pooled(void *buf, size_t n)
+{
+	unsigned char	*p = buf;
+	int		 b;
+
+	pool_check_owner();
+	for (; n > 0; n--) {
+		if ((b = pool_byte()) < 0)
+			return -1;
+		*p++ = (unsigned char)b;
+	}
+	return 0;
+}
+
+/* n symbols uniformly from 0..base-1, base <= 32, by rejection sampling. */
 static int
 random_symbols(unsigned char *out, size_t n, unsigned base)
 {
-	static unsigned char	 pool[4096];
-	static size_t		 have, used;
-	static pid_t		 owner;
-	unsigned		 limit = 256 - 256 % base;
+	unsigned	limit = 256 - 256 % base;
+	int		b;
 
-	if (owner != getpid()) {
-		have = used = 0;
-		owner = getpid();
-	}
+	pool_check_owner();
 	while (n > 0) {
-		if (used == have) {
-			if (random_bytes(pool, sizeof(pool)) < 0)
-				return -1;
-			have = sizeof(pool);
-			used = 0;
-		}
-		if (pool[used] < limit) {
-			*out++ = (unsigned char)(pool[used] % base);
+		if ((b = pool_byte()) < 0)
+			return -1;
+		if ((unsigned)b < limit) {
+			*out++ = (unsigned char)(b % base);
 			n--;
 		}
-		/* a byte is used once, and wiped so it cannot be read back */
-		pool[used++] = 0;
 	}
 	return 0;
 }
@@ -251,11 +321,13 @@ card_display(const char *code, char out[CARD_LEN + 4])
 }
 
 void
-code_mask(const char *code, char *out, size_t outsz)
+code_masked(const char *last4, size_t len, char *out)
 {
-	size_t len;
+	size_t have = last4 != NULL ? strlen(last4) : 0;
 
-	snprintf(out, outsz, "%s", code);
-	len = strlen(out);
-	memset(out, '*', len > 4 ? len - 4 : 0);
+	if (have > len)
+		have = len;
+	memset(out, '*', len - have);
+	memcpy(out + len - have, last4, have);
+	out[len] = '\0';
 }

@@ -20,6 +20,11 @@
 int	random_bytes(void *buf, size_t n);
 /* Lowercase hex of n bytes into out (2n+1 bytes). */
 void	hex_encode(const unsigned char *, size_t n, char *out);
+/* Exactly 2n hex digits (either case) into n bytes; 0 or -1. */
+int	hex_decode(const char *, unsigned char *, size_t n);
+/* n random bytes from the process's pool (refilled from the CSPRNG 4 KiB
+ * at a time): for the many nonces of a large batch; 0 or -1. */
+int	random_pooled(void *buf, size_t n);
 /* Lowercase hex of n random bytes into out (2n+1 bytes); 0 or -1. */
 int	random_hex(char *out, size_t n);
 
@@ -30,9 +35,10 @@ int	vcode_normalize(const char *in, char out[VCODE_LEN + 1]);
 /* "123456 789012 345678" */
 void	vcode_display(const char *code, char out[VCODE_LEN + 3]);
 int	damm_digit(const char *digits, size_t n);
-/* A code as the backend shows it without an audited full view: the last
- * four symbols, the rest starred (issue 9). */
-void	code_mask(const char *code, char *out, size_t outsz);
+/* A code as shown without an audited full view, from its last four (the
+ * database keeps no more, SPEC §7): len symbols, all but the last four
+ * starred, into out (len + 1 bytes). */
+void	code_masked(const char *last4, size_t len, char *out);
 
 int	card_generate(char out[CARD_LEN + 1]);
 int	card_normalize(const char *in, char out[CARD_LEN + 1]);

@@ -45,6 +45,8 @@ static const struct ckey keys[] = {
 	I("db_spread", db.spread, 0, 1),
 	I("hash_concurrency", hash_concurrency, 0, 64),
 	S("api_seal_key", api_seal_key),
+	S("code_key", code_key),
+	S("code_key_previous", code_key_previous),
 	S("log_file", log_file),
 	S("status_path", status_path),
 	S("status_allow", status_allow),

@@ -29,6 +29,10 @@ struct config {
 	int		 demo_payments;	/* the member's pay stands in for it */
 	char		*api_seal_key;	/* 64 hex digits: the API keys' secrets
 					   are sealed with it; NULL: no API */
+	char		*code_key;	/* 64 hex digits: codes at rest
+					   (codekey.h) */
+	char		*code_key_previous;	/* the one before, while
+						   kaquanctl codes rekey runs */
 	int		 hash_concurrency;	/* password hashes at once in the
 						   worker set; -1: workers / 2 */
 	struct db_config db;

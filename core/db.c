@@ -34,6 +34,7 @@ struct stmt_slot {
 };
 
 static FILE	*log_to;	/* see db_set_log(); stderr until it is called */
+static struct db_rows *built_rows;	/* every db_rows with SQL, for db_cleanup() */
 static int	 log_set;
 
 /* One line to the log db_set_log() chose (none when it chose NULL). */
@@ -493,7 +494,7 @@ run(struct db *db, MYSQL_STMT **out, const char *sql,
     const struct db_arg *args, size_t nargs)
 {
 	MYSQL_BIND	 small[32], *bind = small;
-	MYSQL_TIME	 times[32];
+	MYSQL_TIME	 small_times[32], *times = small_times;
 	MYSQL_STMT	*st;
 	enum kq_status	 s = KQ_OK;
 	size_t		 i;
@@ -506,8 +507,13 @@ run(struct db *db, MYSQL_STMT **out, const char *sql,
 		    nargs, mysql_stmt_param_count(st), sql);
 		abort();	/* programmer mistake */
 	}
-	if (nargs > 32 && (bind = calloc(nargs, sizeof(*bind))) == NULL)
+	for (i = 0; nargs > 32 && i < nargs && args[i].type != DBA_TIME; i++)
+		;
+	if (nargs > 32 && ((bind = calloc(nargs, sizeof(*bind))) == NULL ||
+	    (i < nargs && (times = calloc(nargs, sizeof(*times))) == NULL))) {
+		free(bind == small ? NULL : bind);
 		return KQ_UNAVAILABLE;
+	}
 	memset(bind, 0, (nargs > 32 ? nargs : 32) * sizeof(*bind));
 	for (i = 0; i < nargs; i++) {
 		switch (args[i].type) {
@@ -526,8 +532,6 @@ run(struct db *db, MYSQL_STMT **out, const char *sql,
 			bind[i].buffer_length = args[i].len;
 			break;
 		case DBA_TIME:
-			if (i >= 32)
-				abort();	/* times only among the first 32 */
 			time_to((time_t)args[i].i, &times[i]);
 			bind[i].buffer_type = MYSQL_TYPE_DATETIME;
 			bind[i].buffer = &times[i];
@@ -538,6 +542,8 @@ run(struct db *db, MYSQL_STMT **out, const char *sql,
 		s = fail(db, "execute", mysql_stmt_errno(st), mysql_stmt_error(st));
 	if (bind != small)
 		free(bind);
+	if (times != small_times)
+		free(times);
 	if (s != KQ_OK)
 		return s;
 	db->last_used = time(NULL);
@@ -580,6 +586,79 @@ db_exec_chunked(struct db *db, const char *sql, const struct db_arg *args,
 			*n += changed;
 	} while (changed == chunk);
 	return KQ_OK;
+}
+
+/* The statement of 2^lg rows, built once. */
+static const char *
+rows_sql(struct db_rows *r, int lg)
+{
+	size_t	 n = (size_t)1 << lg, rowlen = strlen(r->row), i;
+	char	*s, *p;
+
+	if (r->sql[lg] != NULL)
+		return r->sql[lg];
+	if ((s = malloc(strlen(r->prefix) + n * (rowlen + 1) + 1)) == NULL)
+		return NULL;
+	p = stpcpy(s, r->prefix);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			*p++ = ',';
+		p = stpcpy(p, r->row);
+	}
+	for (i = 0; i < sizeof(r->sql) / sizeof(r->sql[0]); i++)
+		if (r->sql[i] != NULL)
+			break;
+	if (i == sizeof(r->sql) / sizeof(r->sql[0])) {	/* its first */
+		r->next = built_rows;
+		built_rows = r;
+	}
+	r->sql[lg] = s;
+	return s;
+}
+
+enum kq_status
+db_insert_rows(struct db *db, struct db_rows *r, long long count,
+    int (*fill)(void *, long long, size_t, struct db_arg *), void *ctx)
+{
+	struct db_arg	*args;
+	const char	*sql;
+	long long	 done = 0;
+	enum kq_status	 s = KQ_OK;
+	size_t		 n;
+	int		 lg = r->lg_max, tries;
+
+	if (lg < 0 || (size_t)lg >= sizeof(r->sql) / sizeof(r->sql[0]))
+		abort();	/* programmer mistake */
+	if ((args = malloc(((size_t)1 << lg) * r->nargs * sizeof(*args))) == NULL)
+		return KQ_UNAVAILABLE;
+	while (s == KQ_OK && done < count) {
+		if (((long long)1 << lg) > count - done) {
+			lg--;
+			continue;
+		}
+		n = (size_t)1 << lg;
+		if ((sql = rows_sql(r, lg)) == NULL) {
+			s = KQ_UNAVAILABLE;
+			break;
+		}
+		for (tries = 0, s = KQ_CONFLICT; tries < 5 && s == KQ_CONFLICT;
+		    tries++)
+			s = fill(ctx, done, n, args) < 0 ? KQ_UNAVAILABLE :
+			    db_exec(db, sql, args, n * r->nargs, NULL, NULL);
+		done += s == KQ_OK ? (long long)n : 0;
+	}
+	free(args);
+	return s;
+}
+
+void
+db_rows_forget(struct db *db, struct db_rows *r)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(r->sql) / sizeof(r->sql[0]); i++)
+		if (r->sql[i] != NULL)
+			db_forget(db, r->sql[i]);
 }
 
 /* Runs a query and stores its result client-side, with column max lengths
@@ -680,6 +759,8 @@ db_cleanup(void)
 {
 	struct db_sel	*q, *next;
 	struct db_proc	*p, *pnext;
+	struct db_rows	*r, *rnext;
+	size_t		 i;
 
 	for (p = procs; p != NULL; p = pnext) {
 		pnext = p->next;
@@ -690,6 +771,15 @@ db_cleanup(void)
 		p->next = NULL;
 	}
 	procs = NULL;
+	for (r = built_rows; r != NULL; r = rnext) {
+		rnext = r->next;
+		for (i = 0; i < sizeof(r->sql) / sizeof(r->sql[0]); i++) {
+			free(r->sql[i]);
+			r->sql[i] = NULL;
+		}
+		r->next = NULL;
+	}
+	built_rows = NULL;
 	for (q = built; q != NULL; q = next) {
 		next = q->next;
 		free(q->sql);

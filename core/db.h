@@ -155,6 +155,31 @@ enum kq_status	 db_exec(struct db *, const char *sql, const struct db_arg *,
  * (may be NULL) gets the total. */
 enum kq_status	 db_exec_chunked(struct db *, const char *sql,
 		    const struct db_arg *, size_t nargs, unsigned long long *n);
+/*
+ * Many rows in multi-row INSERTs ("PREFIX ROW, ROW, ..."): statements of
+ * 2^k rows, k <= lg_max, so at most lg_max + 1 shapes, each built and
+ * prepared once (a 100,000-card batch is 25 statements, not 100,000).
+ */
+struct db_rows {
+	const char	*prefix;	/* "INSERT INTO t (a, b) VALUES " */
+	const char	*row;		/* "(?, ?)" */
+	size_t		 nargs;		/* the row's placeholders */
+	int		 lg_max;	/* at most 2^lg_max rows a statement */
+	char		*sql[16];	/* built on first use */
+	struct db_rows	*next;		/* built ones, for db_cleanup() */
+};
+#define DB_ROWS(prefix, row, nargs, lg_max) \
+	{ (prefix), (row), (nargs), (lg_max), { NULL }, NULL }
+/* Inserts count rows: fill(ctx, first, n, args) writes the arguments of
+ * the n rows from index first on.  A duplicate key (a code drawn that is
+ * taken) calls fill again for the same rows, up to 5 times, so a drawn
+ * code is never dropped.  Inside the caller's transaction. */
+enum kq_status	 db_insert_rows(struct db *, struct db_rows *, long long count,
+		    int (*fill)(void *ctx, long long first, size_t n,
+		    struct db_arg *args), void *ctx);
+/* Closes the statements of rows (after a batch: they are large). */
+void		 db_rows_forget(struct db *, struct db_rows *);
+
 /* Closes a cached statement: for the rare, large ones (thousands of
  * placeholders) that should not hold memory between requests. */
 void		 db_forget(struct db *, const char *sql);

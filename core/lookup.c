@@ -7,21 +7,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codekey.h"
 #include "codes.h"
 #include "lookup.h"
 
-static const char SQL_VOUCHER_BY_CODE[] = "SELECT id FROM vouchers WHERE code = ?";
+/* by the code's keyed hash, under the current or the previous key */
+static const char SQL_VOUCHER_BY_CODE[] =
+    "SELECT id FROM vouchers WHERE code_hash IN (?, ?)";
 static const char SQL_VOUCHER_BY_ID[] = "SELECT id FROM vouchers WHERE id = ?";
-static const char SQL_CARD_BY_CODE[] = "SELECT id FROM pickup_cards WHERE code = ?";
+static const char SQL_CARD_BY_CODE[] =
+    "SELECT id FROM pickup_cards WHERE code_hash IN (?, ?)";
 static const char SQL_ORDER_BY_ID[] = "SELECT id FROM orders WHERE id = ?";
 static const char SQL_ACCOUNT[] = "SELECT uin FROM accounts WHERE uin = ?";
 
 /* One indexed read; *out stays 0 when there is no row. */
 static enum kq_status
-find(struct db *db, const char *sql, struct db_arg arg, long long *out,
-    int *hits)
+find_args(struct db *db, const char *sql, const struct db_arg *args,
+    size_t nargs, long long *out, int *hits)
 {
-	enum kq_status s = db_scalar(db, sql, &arg, 1, out);
+	enum kq_status s = db_scalar(db, sql, args, nargs, out);
 
 	if (s == KQ_NOT_FOUND) {
 		*out = 0;
@@ -30,6 +34,27 @@ find(struct db *db, const char *sql, struct db_arg arg, long long *out,
 	if (s == KQ_OK)
 		(*hits)++;
 	return s;
+}
+
+static enum kq_status
+find(struct db *db, const char *sql, struct db_arg arg, long long *out,
+    int *hits)
+{
+	return find_args(db, sql, &arg, 1, out, hits);
+}
+
+/* A code's row, by its look-up hashes. */
+static enum kq_status
+find_code(struct db *db, const char *sql, const char *code, long long *out,
+    int *hits)
+{
+	unsigned char	h[2][CODE_HASH_LEN];
+	struct db_arg	a[2];
+
+	code_hashes(code, h[0], h[1]);
+	a[0] = DB_BIN(h[0], CODE_HASH_LEN);
+	a[1] = DB_BIN(h[1], CODE_HASH_LEN);
+	return find_args(db, sql, a, 2, out, hits);
 }
 
 /* A number of 1 to 18 digits ("#12" and spaces allowed); 0 otherwise. */
@@ -58,12 +83,12 @@ lookup(struct db *db, const char *q, struct lookup *l)
 
 	memset(l, 0, sizeof(*l));
 	if (vcode_normalize(q, vcode) == 0)
-		s = find(db, SQL_VOUCHER_BY_CODE, DB_STR(vcode), &l->voucher_id,
+		s = find_code(db, SQL_VOUCHER_BY_CODE, vcode, &l->voucher_id,
 		    &l->hits);
 	else if (n > 0)
 		s = find(db, SQL_VOUCHER_BY_ID, DB_INT(n), &l->voucher_id, &l->hits);
 	if (s == KQ_OK && card_normalize(q, card) == 0)
-		s = find(db, SQL_CARD_BY_CODE, DB_STR(card), &l->card_id, &l->hits);
+		s = find_code(db, SQL_CARD_BY_CODE, card, &l->card_id, &l->hits);
 	if (s == KQ_OK && n > 0)
 		s = find(db, SQL_ORDER_BY_ID, DB_INT(n), &l->order_id, &l->hits);
 	if (s == KQ_OK && n > 0)

@@ -31,8 +31,10 @@ by_name(const void *a, const void *b)
 }
 
 enum kq_status
-migrate_run(struct db *db, const char *dir, FILE *out, int *applied)
+migrate_run(struct db *db, const char *dir, FILE *out,
+    const struct migrate_hook *hooks, int *applied)
 {
+	const struct migrate_hook *h;
 	long long	 done;
 	struct dirent	*de;
 	DIR		*d;
@@ -78,6 +80,15 @@ migrate_run(struct db *db, const char *dir, FILE *out, int *applied)
 			continue;	/* recorded: applied before */
 		if (s != KQ_NOT_FOUND)
 			break;
+		s = KQ_OK;
+		for (h = hooks; h != NULL && h->version != 0; h++)
+			if (h->version == version && (s = h->before(db, out)) != KQ_OK)
+				break;
+		if (s != KQ_OK) {
+			fprintf(out, "%s: not applied: what must run before it failed\n",
+			    names[i]);
+			break;
+		}
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		if ((sql = file_read(path)) == NULL) {
 			fprintf(out, "%s: cannot read\n", path);

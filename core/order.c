@@ -50,7 +50,7 @@ static const struct db_col instance_cols[] = {
 	DB_COL(struct order, os, "p.os"),
 	DB_COL(struct order, os_name, "COALESCE(lo.name, p.os)"),
 	DB_COL(struct order, line_name, "l.name"),
-	DB_COL(struct order, card_code, "c.code"),
+	DB_COL(struct order, card_last4, "c.code_last4"),
 	DB_COL(struct order, instance_ended, "p.ended_at"),
 	DB_END
 };
@@ -572,7 +572,7 @@ order_pickup(struct db *db, struct arena *a, const struct principal *me,
 	    DB_INT(b->price), DB_INT(k.surcharge), DB_INT(k.card_id),
 	    DB_STR(desc), DB_STR(status), DB_STR(status), DB_STR(status) },
 	    KQ_OK, 1 };
-	card_claim_step(&st[1], code, me->uin);
+	card_claim_step(&st[1], k.hashes, me->uin);
 	/* an order with cash due is provisioned when it is paid */
 	provision_step(&st[2], me->uin, b, k.os, k.surcharge > 0);
 	return db_proc_run(db, &PROC_PICKUP, st, 3, order_id);

@@ -37,7 +37,8 @@ struct order {
 	time_t			 created_at, paid_at, pay_by;
 	/* what a pick-up provisions (IS_NONE: nothing) */
 	enum instance_status	 instance;
-	const char		*os, *os_name, *line_name, *card_code;
+	const char		*os, *os_name, *line_name;
+	const char		*card_last4;	/* its card's code's last four */
 	time_t			 instance_ended;	/* ended or cancelled */
 };
 

@@ -3,10 +3,11 @@
  * look-up and claim, the release, and the usage records.
  *
  * Single use is the database's job: a card is claimed by
- *   UPDATE pickup_cards c JOIN pickup_batches b ... WHERE c.code = ? AND
- *   <the card's effective status> = 'unused'
+ *   UPDATE pickup_cards c JOIN pickup_batches b ... WHERE c.code_hash IN
+ *   (?, ?) AND <the card's effective status> = 'unused'
  * and only the transaction that changed one row goes on; every other racer
- * sees 0 rows and gets a clean 409.  The used count of a batch is counted
+ * sees 0 rows and gets a clean 409.  The code itself is not in the table:
+ * its keyed hash, its last four and its seal are (codekey.h).  The used count of a batch is counted
  * from the cards, never kept in a counter row, so pick-ups of different
  * cards never queue behind one hot row; and a used card is itself the usage
  * record, so nothing has to be kept in step with it.
@@ -18,6 +19,8 @@
 #include "audit.h"
 #include "clock.h"
 #include "codes.h"
+#include "ids.h"
+#include "log.h"
 #include "pickup.h"
 #include "ratelimit.h"
 
@@ -46,7 +49,9 @@ const struct db_col batch_cols[] = {
 
 static const struct db_col card_cols[] = {
 	DB_COL(struct card, id, "c.id"),
-	DB_COL(struct card, code, "c.code"),
+	DB_COL(struct card, last4, "c.code_last4"),
+	DB_COL(struct card, sealed, "HEX(c.code_sealed)"),
+	DB_COL(struct card, kv, "c.code_kv"),
 	DB_ENUM(struct card, status, CARD_STATUS("c", "b"), card_status_names),
 	DB_ENUM(struct card, stored, "c.status", card_status_names),
 	DB_COL(struct card, uin, "c.uin"),
@@ -72,7 +77,8 @@ static const char SQL_CARD_DISABLE[] =
 static const char SQL_CARD_CLAIM[] =
     "UPDATE pickup_cards c JOIN pickup_batches b ON b.id = c.batch_id"
     " SET c.status = 'used', c.uin = ?, c.used_at = UTC_TIMESTAMP(),"
-    " c.order_id = ? WHERE c.code = ? AND " CARD_STATUS("c", "b") " = 'unused'";
+    " c.order_id = ? WHERE c.code_hash IN (?, ?) AND " CARD_STATUS("c", "b")
+    " = 'unused'";
 static const char SQL_CARD_RELEASE[] =
     "UPDATE pickup_cards SET status = 'unused', uin = NULL, used_at = NULL,"
     " order_id = NULL WHERE id = ? AND order_id = ? AND status = 'used'";
@@ -96,7 +102,8 @@ static const struct db_col lookup_cols[] = {
 };
 static struct db_sel SQL_CARD_BY_CODE = DB_SEL(
     "SELECT {cols}" BATCH_FROM " JOIN pickup_cards c ON c.batch_id = b.id"
-    " LEFT JOIN line_os o ON o.line = b.line AND o.code = ? WHERE c.code = ?",
+    " LEFT JOIN line_os o ON o.line = b.line AND o.code = ?"
+    " WHERE c.code_hash IN (?, ?)",
     DB_PART(attempt_cols, struct lookup, att), DB_WHOLE(lookup_cols),
     DB_PART(batch_cols, struct lookup, batch));
 
@@ -116,7 +123,7 @@ static const struct db_col usage_cols[] = {
 	DB_COL(struct usage, uin, "c.uin"),
 	DB_COL(struct usage, order_id, "c.order_id"),
 	DB_COL(struct usage, batch_label, "b.label"),
-	DB_COL(struct usage, card_code, "c.code"),
+	DB_COL(struct usage, card_last4, "c.code_last4"),
 	DB_ENUM(struct usage, product, "b.product", pickup_product_names),
 	DB_COL(struct usage, card_name, "b.name"),
 	DB_COL(struct usage, time, "c.used_at"),
@@ -134,107 +141,103 @@ static const char SQL_USAGE_COUNT[] =
 
 /* ------------------------------------------------------------ adding cards */
 
-/* Multi-row inserts in power-of-two chunks: at most 13 statement shapes,
- * each prepared once per connection. */
-#define CHUNK_MAX_LOG	12
-static char *insert_sql[CHUNK_MAX_LOG + 1];
+/* A batch's cards: ids taken first (ids.h), so each code is sealed to its
+ * row in the one statement that writes it. */
+static struct db_rows CARD_ROWS = DB_ROWS("INSERT INTO pickup_cards (id,"
+    " batch_id, code_hash, code_kv, code_last4, code_sealed) VALUES ",
+    "(?,?,?,?,?,?)", 6, 12);
 
-static const char *
-cards_insert_sql(int lg)
+struct card_fill {
+	long long		 batch_id, first_id;
+	struct code_kept	*kept;
+};
+
+/* New codes for n cards from row index i on: a chunk drawn again after a
+ * collision gets new codes for the same ids. */
+static int
+card_fill(void *arg, long long i, size_t n, struct db_arg *args)
 {
-	size_t	 n = (size_t)1 << lg, i, len;
-	char	*s, *p;
+	struct card_fill	*f = arg;
+	char			 code[CARD_LEN + 1];
+	size_t			 k;
 
-	if (insert_sql[lg] != NULL)
-		return insert_sql[lg];
-	len = 64 + n * 8;
-	if ((s = malloc(len)) == NULL)
-		return NULL;
-	p = s + sprintf(s, "INSERT INTO pickup_cards (batch_id, code) VALUES ");
-	for (i = 0; i < n; i++)
-		p += sprintf(p, i ? ",(?,?)" : "(?,?)");
-	insert_sql[lg] = s;
-	return s;
-}
+	for (k = 0; k < n; k++) {
+		struct code_kept *kept = &f->kept[k];
 
-static enum kq_status
-insert_chunk(struct db *db, long long batch_id, int lg, char *codes,
-    struct db_arg *args)
-{
-	size_t		 n = (size_t)1 << lg, i;
-	const char	*sql = cards_insert_sql(lg);
-	enum kq_status	 s = KQ_CONFLICT;
-	int		 tries;
-
-	if (sql == NULL)
-		return KQ_UNAVAILABLE;
-	/* a collision with an existing code regenerates the chunk: 75 random
-	 * bits make it rare, but it is retried, never dropped */
-	for (tries = 0; tries < 5 && s == KQ_CONFLICT; tries++) {
-		for (i = 0; i < n; i++) {
-			char *code = codes + i * (CARD_LEN + 1);
-			if (card_generate(code) < 0)
-				return KQ_UNAVAILABLE;
-			args[2 * i] = DB_INT(batch_id);
-			args[2 * i + 1] = DB_STR(code);
-		}
-		s = db_exec(db, sql, args, 2 * n, NULL, NULL);
+		if (card_generate(code) < 0 || code_keep(CK_CARD, code,
+		    f->first_id + i + (long long)k, kept) < 0)
+			return -1;
+		args[6 * k] = DB_INT(f->first_id + i + (long long)k);
+		args[6 * k + 1] = DB_INT(f->batch_id);
+		args[6 * k + 2] = DB_BIN(kept->hash, CODE_HASH_LEN);
+		args[6 * k + 3] = DB_INT(kept->version);
+		args[6 * k + 4] = DB_STR(kept->last4);
+		args[6 * k + 5] = DB_BIN(kept->sealed, kept->sealed_len);
 	}
-	return s;
+	explicit_bzero(code, sizeof(code));
+	return 0;
 }
 
 enum kq_status
 cards_add(struct db *db, long long batch_id, int count)
 {
-	size_t		 chunk = (size_t)1 << CHUNK_MAX_LOG;
-	char		*codes = malloc(chunk * (CARD_LEN + 1));
-	struct db_arg	*args = malloc(2 * chunk * sizeof(*args));
-	enum kq_status	 s = KQ_OK;
-	int		 left = count, lg = CHUNK_MAX_LOG;
+	struct card_fill	f = { batch_id, 0, NULL };
+	enum kq_status		s;
 
-	if (codes == NULL || args == NULL)
-		s = KQ_UNAVAILABLE;
-	while (s == KQ_OK && left > 0) {
-		if (((int)1 << lg) > left) {
-			lg--;
-			continue;
-		}
-		if ((s = insert_chunk(db, batch_id, lg, codes, args)) == KQ_OK)
-			left -= 1 << lg;
-	}
-	free(codes);
-	free(args);
+	if ((f.kept = calloc((size_t)1 << CARD_ROWS.lg_max, sizeof(*f.kept))) ==
+	    NULL)
+		return KQ_UNAVAILABLE;
+	if ((s = ids_take(db, IDS_PICKUP_CARDS, count, &f.first_id)) == KQ_OK)
+		s = db_insert_rows(db, &CARD_ROWS, count, card_fill, &f);
+	free(f.kept);
 	return s;
 }
 
 void
 cards_forget(struct db *db)
 {
-	int lg;
-
 	/* a batch is rare and its statements big: do not keep them */
-	for (lg = 0; lg <= CHUNK_MAX_LOG; lg++)
-		if (insert_sql[lg] != NULL)
-			db_forget(db, insert_sql[lg]);
+	db_rows_forget(db, &CARD_ROWS);
 }
 
 /* ------------------------------------------------------------ admin */
 
-struct mask_each {
+/* The card's code as shown, into buf (CARD_LEN + 1): the last four, the
+ * rest starred, or (full) the whole code opened from its seal. */
+static int
+card_shown(struct card *c, int full, char *buf)
+{
+	if (!full) {
+		code_masked(c->last4, CARD_LEN, buf);
+	} else if (code_open(CK_CARD, c->sealed, (unsigned)c->kv, c->id, buf,
+	    CARD_LEN + 1) < 0) {
+		kq_log("codes: card %lld cannot be opened (key version %lld:"
+		    " is code_key right?)", c->id, c->kv);
+		return -1;
+	}
+	c->code = buf;
+	return 0;
+}
+
+struct shown_each {
 	int	(*fn)(void *, const void *);
 	void	*ctx;
+	int	 full;
 };
 
 static int
-card_masked(void *arg, const void *row)
+card_shown_each(void *arg, const void *row)
 {
-	const struct mask_each	*m = arg;
+	const struct shown_each	*m = arg;
 	struct card		 c = *(const struct card *)row;
 	char			 code[CARD_LEN + 1];
+	int			 rc;
 
-	code_mask(c.code, code, sizeof(code));
-	c.code = code;
-	return m->fn(m->ctx, &c);
+	if (card_shown(&c, m->full, code) < 0)
+		return -1;
+	rc = m->fn(m->ctx, &c);
+	explicit_bzero(code, sizeof(code));
+	return rc;
 }
 
 enum kq_status
@@ -242,9 +245,9 @@ cards_of_batch(struct db *db, struct arena *a, const struct principal *me,
     const char *ip, int full, long long batch_id, long long total,
     struct page_info *pg, struct card **out, size_t *n)
 {
-	struct mask_each m = { pg->each, pg->ctx };
+	struct shown_each m = { pg->each, pg->ctx, full };
 	struct db_arg	 args[3];
-	char		 target[32], detail[40], *masked;
+	char		 target[32], detail[40], *buf;
 	enum kq_status	 s;
 	size_t		 i;
 
@@ -262,10 +265,8 @@ cards_of_batch(struct db *db, struct arena *a, const struct principal *me,
 			return s;
 	}
 	if (pg->each != NULL) {	/* an export: every card */
-		if (!full) {
-			pg->each = card_masked;
-			pg->ctx = &m;
-		}
+		pg->each = card_shown_each;
+		pg->ctx = &m;
 		return page_select(db, a, &SQL_CARDS_OF_BATCH, NULL, args, 1, pg,
 		    sizeof(**out), out, n);
 	}
@@ -273,14 +274,12 @@ cards_of_batch(struct db *db, struct arena *a, const struct principal *me,
 	args[1] = DB_INT(PAGE_SIZE);
 	args[2] = DB_INT((long long)(pg->page - 1) * PAGE_SIZE);
 	if ((s = db_select(db, a, &SQL_CARDS_OF_BATCH, args, 3, sizeof(**out),
-	    out, n)) != KQ_OK || full)
+	    out, n)) != KQ_OK)
 		return s;
-	for (i = 0; i < *n; i++) {
-		if ((masked = arena_alloc(a, CARD_LEN + 1)) == NULL)
+	for (i = 0; i < *n; i++)
+		if ((buf = arena_alloc(a, CARD_LEN + 1)) == NULL ||
+		    card_shown(&(*out)[i], full, buf) < 0)
 			return KQ_UNAVAILABLE;
-		code_mask((*out)[i].code, masked, CARD_LEN + 1);
-		(*out)[i].code = masked;
-	}
 	return KQ_OK;
 }
 
@@ -380,18 +379,22 @@ pickup_mine(struct db *db, struct arena *a, long long uin, struct page_info *pg,
 /* ------------------------------------------------------------ member */
 
 /* Looks the card up; KQ_OK only when it can be picked up now.  Over the
- * brute-force limits nothing else is told; an unknown code counts. */
+ * brute-force limits nothing else is told; an unknown code counts.
+ * hashes gets the code's look-up hashes (codekey.h). */
 static enum kq_status
 card_usable(struct db *db, struct arena *a, long long uin, const char *ip,
-    const char *code, const char *os, struct lookup *lk)
+    const char *code, const char *os, struct lookup *lk,
+    unsigned char hashes[2 * CODE_HASH_LEN])
 {
-	struct db_arg	args[ATTEMPT_NARGS + 2];
+	struct db_arg	args[ATTEMPT_NARGS + 3];
 	enum kq_status	s;
 
+	code_hashes(code, hashes, hashes + CODE_HASH_LEN);
 	attempt_args(args, "pickup", uin, ip);
 	args[ATTEMPT_NARGS] = DB_STR(os ? os : "");
-	args[ATTEMPT_NARGS + 1] = DB_STR(code);
-	s = db_select_one(db, a, &SQL_CARD_BY_CODE, args, ATTEMPT_NARGS + 2, lk,
+	args[ATTEMPT_NARGS + 1] = DB_BIN(hashes, CODE_HASH_LEN);
+	args[ATTEMPT_NARGS + 2] = DB_BIN(hashes + CODE_HASH_LEN, CODE_HASH_LEN);
+	s = db_select_one(db, a, &SQL_CARD_BY_CODE, args, ATTEMPT_NARGS + 3, lk,
 	    sizeof(*lk));
 	if (s == KQ_NOT_FOUND) {
 		if ((s = attempts_check(db, a, "pickup", uin, ip)) != KQ_OK)
@@ -425,6 +428,7 @@ enum kq_status
 pickup_offer(struct db *db, struct arena *a, long long uin, const char *ip,
     const char *code, struct pickup_offer *o)
 {
+	unsigned char	hashes[2 * CODE_HASH_LEN];
 	struct lookup	lk;
 	struct db_arg	arg;
 	enum kq_status	s;
@@ -432,7 +436,7 @@ pickup_offer(struct db *db, struct arena *a, long long uin, const char *ip,
 
 	memset(o, 0, sizeof(*o));
 	o->code = code;
-	if ((s = card_usable(db, a, uin, ip, code, NULL, &lk)) != KQ_OK)
+	if ((s = card_usable(db, a, uin, ip, code, NULL, &lk, hashes)) != KQ_OK)
 		return s;
 	o->batch = lk.batch;
 	if (!pickup_has_os(o->batch.product))
@@ -454,7 +458,7 @@ pickup_check(struct db *db, struct arena *a, long long uin, const char *ip,
 	enum kq_status	s;
 
 	memset(c, 0, sizeof(*c));
-	if ((s = card_usable(db, a, uin, ip, code, os, &lk)) != KQ_OK)
+	if ((s = card_usable(db, a, uin, ip, code, os, &lk, c->hashes)) != KQ_OK)
 		return s;
 	c->batch = lk.batch;
 	c->card_id = lk.card_id;
@@ -470,11 +474,13 @@ pickup_check(struct db *db, struct arena *a, long long uin, const char *ip,
 }
 
 void
-card_claim_step(struct db_step *st, const char *code, long long uin)
+card_claim_step(struct db_step *st, const unsigned char *hashes,
+    long long uin)
 {
 	/* another request that won leaves no row to change */
-	*st = (struct db_step){ SQL_CARD_CLAIM, "ika",
-	    { DB_INT(uin), DB_STR(code) }, KQ_CARD_USED, 0 };
+	*st = (struct db_step){ SQL_CARD_CLAIM, "ikbb",
+	    { DB_INT(uin), DB_BIN(hashes, CODE_HASH_LEN),
+	    DB_BIN(hashes + CODE_HASH_LEN, CODE_HASH_LEN) }, KQ_CARD_USED, 0 };
 }
 
 enum kq_status
@@ -483,4 +489,34 @@ card_release(struct db *db, long long card_id, long long order_id)
 	struct db_arg a[2] = { DB_INT(card_id), DB_INT(order_id) };
 
 	return db_exec(db, SQL_CARD_RELEASE, a, 2, NULL, NULL);
+}
+
+/* ------------------------------------------------------------ codes at rest */
+
+/* The plain codes of before (migration 010 to 011) and the rekey: each
+ * row's code kept anew under the current key, in chunks (codekey.h). */
+static struct db_sel SQL_CARDS_PLAIN = DB_SEL(
+    "SELECT {cols} FROM pickup_cards WHERE id > ? AND code IS NOT NULL"
+    " AND COALESCE(code_kv, 0) <> ? ORDER BY id LIMIT 500 FOR UPDATE",
+    DB_WHOLE(code_move_cols_plain));
+static const char SQL_CARD_CONVERT[] =
+    "UPDATE pickup_cards SET code = NULL, code_hash = ?, code_kv = ?,"
+    " code_last4 = ?, code_sealed = ? WHERE id = ?";
+static struct db_sel SQL_CARDS_REKEY = DB_SEL(
+    "SELECT {cols} FROM pickup_cards WHERE id > ? AND code_kv <> ?"
+    " ORDER BY id LIMIT 500 FOR UPDATE", DB_WHOLE(code_move_cols));
+static const char SQL_CARD_REKEY[] =
+    "UPDATE pickup_cards SET code_hash = ?, code_kv = ?, code_last4 = ?,"
+    " code_sealed = ? WHERE id = ?";
+
+enum kq_status
+cards_codes_convert(struct db *db, long long *n)
+{
+	return code_rows_move(db, CK_CARD, &SQL_CARDS_PLAIN, SQL_CARD_CONVERT, n);
+}
+
+enum kq_status
+cards_rekey(struct db *db, long long *n)
+{
+	return code_rows_move(db, CK_CARD, &SQL_CARDS_REKEY, SQL_CARD_REKEY, n);
 }

@@ -14,6 +14,7 @@
 
 #include "arena.h"
 #include "auth.h"
+#include "codekey.h"
 #include "db.h"
 #include "page.h"
 #include "state.h"
@@ -41,7 +42,11 @@ extern const struct db_col batch_cols[];
 
 struct card {
 	long long		 id, uin, order_id;	/* uin, order: 0 none */
-	const char		*code;
+	const char		*code;		/* as shown: the last four, the
+						   rest starred (the whole code
+						   in an audited full view) */
+	const char		*last4, *sealed;	/* as kept (codekey.h) */
+	long long		 kv;
 	enum card_status	 status;	/* effective */
 	enum card_status	 stored;
 	time_t			 used_at;
@@ -49,7 +54,8 @@ struct card {
 
 struct usage {
 	long long		 id, batch_id, card_id, uin, order_id;
-	const char		*batch_label, *card_code, *card_name;
+	const char		*batch_label, *card_name;
+	const char		*card_last4;	/* the card's code's last four */
 	enum pickup_product	 product;
 	time_t			 time;
 };
@@ -77,12 +83,14 @@ struct pickup_offer {
 struct pickup_claim {
 	struct batch		 batch;
 	long long		 card_id;
+	unsigned char		 hashes[2 * CODE_HASH_LEN];	/* its code's */
 	const char		*os;		/* NULL for a virtual host */
 	long long		 surcharge;	/* cash due on top of the card */
 };
 
 /* Admin side. */
-/* Inside batch creation's transaction: count new cards. */
+/* Inside batch creation's transaction: count new cards, each code kept as
+ * codekey.h says. */
 enum kq_status	cards_add(struct db *, long long batch_id, int count);
 /* Closes the big insert statements (after a batch). */
 void		cards_forget(struct db *);
@@ -118,10 +126,18 @@ enum kq_status	pickup_mine(struct db *, struct arena *, long long uin,
 		    struct page_info *, struct usage **, size_t *);
 
 /* The claim, a step of order.c's pick-up after the order it is for (k);
- * KQ_CARD_USED when another request claimed the card first. */
-void		card_claim_step(struct db_step *, const char *code, long long uin);
+ * KQ_CARD_USED when another request claimed the card first.  hashes:
+ * code_hashes() of the code, kept until the step has run. */
+void		card_claim_step(struct db_step *, const unsigned char *hashes,
+		    long long uin);
 /* Inside order.c's transactions. */
 /* The order that held the card was cancelled: it is unused again. */
 enum kq_status	card_release(struct db *, long long card_id, long long order_id);
+
+/* The codes kept in the clear before codes were kept at rest, moved into
+ * their hash, last four and seal (kaquanctl migrate); *n gets how many. */
+enum kq_status	cards_codes_convert(struct db *, long long *n);
+/* Every card's code moved to the current key (kaquanctl codes rekey). */
+enum kq_status	cards_rekey(struct db *, long long *n);
 
 #endif

@@ -35,7 +35,7 @@ static const char SQL_BATCH_STATUS[] =
     "UPDATE pickup_batches SET status = ? WHERE id = ?";
 static const char SQL_BATCH_EXISTS[] = "SELECT 1 FROM pickup_batches WHERE id = ?";
 static struct db_sel SQL_CODES_OF_BATCH = DB_SEL(
-    "SELECT {cols} FROM pickup_cards WHERE batch_id = ? ORDER BY id",
+    "SELECT {cols} FROM pickup_cards WHERE batch_id = ? ORDER BY batch_id, id",
     DB_WHOLE(code_cols));
 
 struct create_ctx {
@@ -206,5 +206,5 @@ batch_codes(struct db *db, const struct principal *admin, const char *ip,
 
 	snprintf(target, sizeof(target), "batch:%lld", id);
 	return codes_download(db, admin, ip, SQL_BATCH_EXISTS, &SQL_CODES_OF_BATCH,
-	    id, "pickup.codes.download", target, show_card_code, fn, ctx);
+	    id, "pickup.codes.download", target, CK_CARD, show_card_code, fn, ctx);
 }

@@ -3,19 +3,24 @@
  * change of a voucher's balance or status.
  *
  * Single use is the database's: a voucher is activated by
- *   UPDATE vouchers SET status = 'available' ... WHERE id = ? AND code = ?
+ *   UPDATE vouchers SET status = 'available' ... WHERE code_hash IN (?, ?)
  *   AND status = 'unactivated'
- * and frozen for an order by a conditional UPDATE on its effective status,
+ * (its code's keyed hash: the code itself is not kept, codekey.h) and
+ * frozen for an order by a conditional UPDATE on its effective status,
  * with the affected-row count checked, in the transaction that records it.
  * Every ledger row is written from the row's state after the change, so the
  * ledger cannot disagree with the voucher.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
 #include "catalog.h"
 #include "clock.h"
+#include "codekey.h"
+#include "codes.h"
+#include "ids.h"
 #include "ratelimit.h"
 #include "voucher.h"
 
@@ -26,7 +31,7 @@ const struct db_col voucher_cols[] = {
 	DB_COL(struct voucher, uin, "v.uin"),
 	DB_COL(struct voucher, order_id, "v.order_id"),
 	DB_COL(struct voucher, name, "t.name"),
-	DB_COL(struct voucher, code, "v.code"),
+	DB_COL(struct voucher, code_last4, "v.code_last4"),
 	DB_ENUM(struct voucher, status, VOUCHER_STATUS, voucher_status_names),
 	DB_ENUM(struct voucher, scope, "t.scope", voucher_scope_names),
 	DB_ENUM(struct voucher, mode, "t.balance_mode", balance_mode_names),
@@ -190,10 +195,16 @@ static const char SQL_LEDGER_ADD_ISSUE[] =
     "INSERT INTO voucher_ledger (voucher_id, kind, amount, balance, status, actor)"
     " SELECT id, 'issue', face, balance, status, ? FROM vouchers WHERE issue_id = ?";
 
+/* every voucher's id from ids.h: those of codes are sealed to them */
 static const char SQL_VOUCHER_INSERT[] =
-    "INSERT INTO vouchers (template_id, issue_id, code, uin, face, balance,"
+    "INSERT INTO vouchers (id, template_id, issue_id, uin, face, balance,"
     " status, valid_from, valid_to, purpose, partner_uin, partner_voucher_id)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+/* an issue's codes, many a statement */
+static struct db_rows CODE_ROWS = DB_ROWS("INSERT INTO vouchers (id,"
+    " template_id, issue_id, code_hash, code_kv, code_last4, code_sealed,"
+    " face, balance, status, valid_from, valid_to) VALUES ",
+    "(?,?,?,?,?,?,?,?,?,'unactivated',?,?)", 11, 10);
 static const char SQL_VOUCHER_WITHDRAW[] =
     "UPDATE vouchers SET status = 'withdrawn', order_id = NULL WHERE id = ?";
 /* by its code (unique); LAST_INSERT_ID(id) is how an UPDATE hands the
@@ -201,7 +212,8 @@ static const char SQL_VOUCHER_WITHDRAW[] =
  * LAST_INSERT_ID()) */
 #define VOUCHER_ACTIVATE \
     "UPDATE vouchers SET status = 'available', uin = ?, activated_at = UTC_TIMESTAMP()," \
-    " id = LAST_INSERT_ID(id) WHERE code = ? AND status = 'unactivated'" \
+    " id = LAST_INSERT_ID(id) WHERE code_hash IN (?, ?)" \
+    " AND status = 'unactivated'" \
     " AND valid_to >= UTC_TIMESTAMP()"
 static const char SQL_VOUCHER_ACTIVATE[] = VOUCHER_ACTIVATE;
 /* for a caller with no failed attempt, without the look-up */
@@ -411,27 +423,85 @@ enum kq_status
 voucher_add(struct db *db, const struct voucher_new *v, long long *id)
 {
 	struct db_arg	a[12];
-	uint64_t	newid;
+	long long	newid;
 	enum kq_status	s;
 
-	a[0] = DB_INT(v->template_id);
-	a[1] = DB_INT(v->issue_id);
-	a[2] = DB_STR(v->code);
+	if ((s = ids_take(db, IDS_VOUCHERS, 1, &newid)) != KQ_OK)
+		return s;
+	a[0] = DB_INT(newid);
+	a[1] = DB_INT(v->template_id);
+	a[2] = v->issue_id ? DB_INT(v->issue_id) : DB_NULL;
 	a[3] = v->uin ? DB_INT(v->uin) : DB_NULL;
 	a[4] = DB_INT(v->face);
 	a[5] = DB_INT(v->face);
 	a[6] = DB_STR(voucher_status_names[v->uin ? VS_AVAILABLE : VS_UNACTIVATED]);
 	a[7] = DB_TIME(v->valid_from);
 	a[8] = DB_TIME(v->valid_to);
-	a[1] = v->issue_id ? DB_INT(v->issue_id) : DB_NULL;
 	a[9] = v->partner_uin ? DB_STR(purpose_names[v->purpose]) : DB_NULL;
 	a[10] = v->partner_uin ? DB_INT(v->partner_uin) : DB_NULL;
 	a[11] = v->associated ? DB_INT(v->associated) : DB_NULL;
-	if ((s = db_exec(db, SQL_VOUCHER_INSERT, a, 12, NULL, &newid)) != KQ_OK)
+	if ((s = db_exec(db, SQL_VOUCHER_INSERT, a, 12, NULL, NULL)) != KQ_OK)
 		return s;
 	if (id != NULL)
-		*id = (long long)newid;
+		*id = newid;
 	return KQ_OK;
+}
+
+struct code_fill {
+	const struct voucher_new *v;
+	long long		  first_id;
+	struct code_kept	 *kept;
+};
+
+/* New codes for n vouchers from row index i on (drawn again after a
+ * collision, for the same ids). */
+static int
+code_fill(void *arg, long long i, size_t n, struct db_arg *args)
+{
+	struct code_fill	*f = arg;
+	struct db_arg		*x;
+	char			 code[VCODE_LEN + 1];
+	long long		 id;
+	size_t			 k;
+
+	for (k = 0; k < n; k++) {
+		struct code_kept *kept = &f->kept[k];
+
+		id = f->first_id + i + (long long)k;
+		if (vcode_generate(code) < 0 ||
+		    code_keep(CK_VOUCHER, code, id, kept) < 0)
+			return -1;
+		x = args + 11 * k;
+		x[0] = DB_INT(id);
+		x[1] = DB_INT(f->v->template_id);
+		x[2] = DB_INT(f->v->issue_id);
+		x[3] = DB_BIN(kept->hash, CODE_HASH_LEN);
+		x[4] = DB_INT(kept->version);
+		x[5] = DB_STR(kept->last4);
+		x[6] = DB_BIN(kept->sealed, kept->sealed_len);
+		x[7] = DB_INT(f->v->face);
+		x[8] = DB_INT(f->v->face);
+		x[9] = DB_TIME(f->v->valid_from);
+		x[10] = DB_TIME(f->v->valid_to);
+	}
+	explicit_bzero(code, sizeof(code));
+	return 0;
+}
+
+enum kq_status
+vouchers_add_codes(struct db *db, const struct voucher_new *v, int count)
+{
+	struct code_fill	f = { v, 0, NULL };
+	enum kq_status		s;
+
+	if ((f.kept = calloc((size_t)1 << CODE_ROWS.lg_max, sizeof(*f.kept))) ==
+	    NULL)
+		return KQ_UNAVAILABLE;
+	if ((s = ids_take(db, IDS_VOUCHERS, count, &f.first_id)) == KQ_OK)
+		s = db_insert_rows(db, &CODE_ROWS, count, code_fill, &f);
+	free(f.kept);
+	db_rows_forget(db, &CODE_ROWS);	/* large: not kept between issues */
+	return s;
 }
 
 enum kq_status
@@ -499,17 +569,20 @@ enum kq_status
 voucher_activate(struct db *db, long long uin, const char *ip,
     const char *code, int looked_up, const char *actor, long long *id)
 {
+	unsigned char	h[2][CODE_HASH_LEN];
+	struct db_step	st[2];
+
+	code_hashes(code, h[0], h[1]);
 	/* a row left unchanged: another request won the race, or (not looked
 	 * up) the look-up is to say why */
-	struct db_step	st[2] = {
-		{ looked_up ? SQL_VOUCHER_ACTIVATE : SQL_VOUCHER_ACTIVATE_CLEAN,
-		    looked_up ? "ia" : "ia" ATTEMPT_TYPES,
-		    { DB_INT(uin), DB_STR(code) },
-		    looked_up ? KQ_CODE_USED : KQ_NOT_FOUND, 1 },
-	};
-
+	st[0] = (struct db_step){
+	    looked_up ? SQL_VOUCHER_ACTIVATE : SQL_VOUCHER_ACTIVATE_CLEAN,
+	    looked_up ? "ibb" : "ibb" ATTEMPT_TYPES,
+	    { DB_INT(uin), DB_BIN(h[0], CODE_HASH_LEN),
+	    DB_BIN(h[1], CODE_HASH_LEN) },
+	    looked_up ? KQ_CODE_USED : KQ_NOT_FOUND, 1 };
 	if (!looked_up)
-		attempt_args(st[0].args + 2, "redeem", uin, ip);
+		attempt_args(st[0].args + 3, "redeem", uin, ip);
 	ledger_step(&st[1], 0, LK_ACTIVATE, 0, 0, actor);
 	return db_proc_run(db, looked_up ? &PROC_ACTIVATE : &PROC_ACTIVATE_CLEAN,
 	    st, 2, id);
@@ -686,4 +759,36 @@ vouchers_expire(struct db *db, struct arena *a, int *n)
 	s = db_txn(db, a, expire_txn, &c);
 	*n = c.n;
 	return s;
+}
+
+/* ------------------------------------------------------------ codes at rest */
+
+/* The plain codes of before (migration 010 to 011) and the rekey: each
+ * row's code kept anew under the current key, in chunks (codekey.h). */
+static struct db_sel SQL_VOUCHERS_PLAIN = DB_SEL(
+    "SELECT {cols} FROM vouchers WHERE id > ? AND code IS NOT NULL"
+    " AND COALESCE(code_kv, 0) <> ? ORDER BY id LIMIT 500 FOR UPDATE",
+    DB_WHOLE(code_move_cols_plain));
+static const char SQL_VOUCHER_CONVERT[] =
+    "UPDATE vouchers SET code = NULL, code_hash = ?, code_kv = ?,"
+    " code_last4 = ?, code_sealed = ? WHERE id = ?";
+static struct db_sel SQL_VOUCHERS_REKEY = DB_SEL(
+    "SELECT {cols} FROM vouchers WHERE id > ? AND code_kv <> ?"
+    " ORDER BY id LIMIT 500 FOR UPDATE", DB_WHOLE(code_move_cols));
+static const char SQL_VOUCHER_REKEY[] =
+    "UPDATE vouchers SET code_hash = ?, code_kv = ?, code_last4 = ?,"
+    " code_sealed = ? WHERE id = ?";
+
+enum kq_status
+vouchers_codes_convert(struct db *db, long long *n)
+{
+	return code_rows_move(db, CK_VOUCHER, &SQL_VOUCHERS_PLAIN,
+	    SQL_VOUCHER_CONVERT, n);
+}
+
+enum kq_status
+vouchers_rekey(struct db *db, long long *n)
+{
+	return code_rows_move(db, CK_VOUCHER, &SQL_VOUCHERS_REKEY,
+	    SQL_VOUCHER_REKEY, n);
 }

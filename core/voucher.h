@@ -22,7 +22,9 @@
 
 struct voucher {
 	long long		 id, template_id, issue_id, uin, order_id;
-	const char		*name, *code;
+	const char		*name;
+	const char		*code_last4;	/* its code's last four (SPEC §7:
+						   no more is kept in the clear) */
 	enum voucher_status	 status;	/* effective */
 	enum voucher_scope	 scope;
 	enum balance_mode	 mode;
@@ -80,7 +82,6 @@ struct order_terms {
 /* A voucher being issued. */
 struct voucher_new {
 	long long		 template_id, issue_id, uin;	/* uin 0: a code */
-	const char		*code;
 	long long		 face;
 	time_t			 valid_from, valid_to;
 	/* a customer voucher: issue_id 0, the partner, its purpose and (a
@@ -128,8 +129,12 @@ enum kq_status	voucher_invalidate(struct db *, struct arena *,
 		    const struct principal *, const char *ip, long long id);
 
 /* Inside a caller's transaction. */
-/* KQ_CONFLICT when the code is taken; *id (may be NULL) gets its id. */
+/* One voucher into an account; *id (may be NULL) gets its id. */
 enum kq_status	voucher_add(struct db *, const struct voucher_new *, long long *id);
+/* count vouchers of v (uin 0) with a new redemption code each, kept as
+ * codekey.h says; a code drawn that is taken is drawn again. */
+enum kq_status	vouchers_add_codes(struct db *, const struct voucher_new *,
+		    int count);
 /* One voucher into an account with its 'issue' ledger row (partners). */
 enum kq_status	voucher_add_one(struct db *, const struct voucher_new *,
 		    const char *actor, long long *id);
@@ -164,5 +169,11 @@ enum kq_status	voucher_release(struct db *, long long id, long long order_id,
 
 /* Writes 'expired' on vouchers past valid_to; *n gets the count. */
 enum kq_status	vouchers_expire(struct db *, struct arena *, int *n);
+
+/* The codes kept in the clear before codes were kept at rest, moved into
+ * their hash, last four and seal (kaquanctl migrate); *n gets how many. */
+enum kq_status	vouchers_codes_convert(struct db *, long long *n);
+/* Every voucher's code moved to the current key (kaquanctl codes rekey). */
+enum kq_status	vouchers_rekey(struct db *, long long *n);
 
 #endif

@@ -53,8 +53,8 @@ static struct db_sel SQL_ISSUE_GET = DB_SEL(
     "SELECT {cols} FROM voucher_issues WHERE id = ?", DB_WHOLE(issue_cols));
 static const char SQL_ISSUE_EXISTS[] = "SELECT 1 FROM voucher_issues WHERE id = ?";
 static struct db_sel SQL_ISSUE_CODES = DB_SEL(
-    "SELECT {cols} FROM vouchers WHERE issue_id = ? AND code IS NOT NULL"
-    " ORDER BY id", DB_WHOLE(code_cols));
+    "SELECT {cols} FROM vouchers WHERE issue_id = ? AND code_sealed IS NOT NULL"
+    " ORDER BY issue_id, id", DB_WHOLE(code_cols));
 static const char SQL_ISSUE_INSERT[] =
     "INSERT INTO voucher_issues (template_id, mode, paper, count, report,"
     " created_by) VALUES (?, ?, ?, ?, '', ?)";
@@ -122,12 +122,12 @@ issue_txn(struct db *db, struct arena *ar, void *arg)
 	struct voucher_new	 v;
 	struct db_arg		 a[5];
 	struct abuf		 report;
-	char			 code[VCODE_LEN + 1], target[32], detail[64];
+	char			 target[32], detail[64];
 	const char		*actor;
 	long long		 one;
 	uint64_t		 id;
 	enum kq_status		 s;
-	int			 issued = 0, tries;
+	int			 issued = 0;
 	size_t			 i;
 
 	a[0] = DB_INT(c->t->id);
@@ -158,18 +158,10 @@ issue_txn(struct db *db, struct arena *ar, void *arg)
 		abuf_printf(&report, "%lld issued\n", c->uins[i]);
 		issued++;
 	}
-	for (i = 0; c->mode == IM_CODES && i < (size_t)c->count; i++) {
-		s = KQ_CONFLICT;
-		/* a colliding code is drawn again, never dropped */
-		for (tries = 0; tries < 5 && s == KQ_CONFLICT; tries++) {
-			if (vcode_generate(code) < 0)
-				return KQ_UNAVAILABLE;
-			v.code = code;
-			s = voucher_add(db, &v, NULL);
-		}
-		if (s != KQ_OK)
+	if (c->mode == IM_CODES) {
+		if ((s = vouchers_add_codes(db, &v, c->count)) != KQ_OK)
 			return s;
-		issued++;
+		issued = c->count;
 	}
 	if ((actor = principal_actor(ar, c->admin)) == NULL ||
 	    abuf_str(&report) == NULL)
@@ -347,5 +339,6 @@ issue_codes(struct db *db, const struct principal *admin, const char *ip,
 
 	snprintf(target, sizeof(target), "issue:%lld", issue_id);
 	return codes_download(db, admin, ip, SQL_ISSUE_EXISTS, &SQL_ISSUE_CODES,
-	    issue_id, "voucher.codes.download", target, show_vcode, fn, ctx);
+	    issue_id, "voucher.codes.download", target, CK_VOUCHER, show_vcode,
+	    fn, ctx);
 }

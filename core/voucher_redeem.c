@@ -2,6 +2,7 @@
  * voucher_redeem.c - the look-up (with the caller's failure counts in the
  * same query) and the activation.
  */
+#include "codekey.h"
 #include "ratelimit.h"
 #include "voucher_redeem.h"
 
@@ -12,7 +13,7 @@ struct redeem_row {
 
 /* attempt_cols first: their placeholders come first */
 static struct db_sel SQL_VOUCHER_BY_CODE = DB_SEL(
-    "SELECT {cols}" VOUCHER_FROM " WHERE v.code = ?",
+    "SELECT {cols}" VOUCHER_FROM " WHERE v.code_hash IN (?, ?)",
     DB_PART(attempt_cols, struct redeem_row, att),
     DB_PART(voucher_cols, struct redeem_row, v));
 
@@ -21,13 +22,16 @@ static enum kq_status
 redeemable(struct db *db, struct arena *a, long long uin, const char *ip,
     const char *code, struct voucher *v)
 {
-	struct db_arg		 args[ATTEMPT_NARGS + 1];
+	unsigned char		 h[2][CODE_HASH_LEN];
+	struct db_arg		 args[ATTEMPT_NARGS + 2];
 	struct redeem_row	 r;
 	enum kq_status		 s;
 
+	code_hashes(code, h[0], h[1]);
 	attempt_args(args, "redeem", uin, ip);
-	args[ATTEMPT_NARGS] = DB_STR(code);
-	s = db_select_one(db, a, &SQL_VOUCHER_BY_CODE, args, ATTEMPT_NARGS + 1,
+	args[ATTEMPT_NARGS] = DB_BIN(h[0], CODE_HASH_LEN);
+	args[ATTEMPT_NARGS + 1] = DB_BIN(h[1], CODE_HASH_LEN);
+	s = db_select_one(db, a, &SQL_VOUCHER_BY_CODE, args, ATTEMPT_NARGS + 2,
 	    &r, sizeof(r));
 	if (s == KQ_NOT_FOUND) {
 		if ((s = attempts_check(db, a, "redeem", uin, ip)) != KQ_OK)

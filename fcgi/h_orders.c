@@ -93,8 +93,9 @@ show_order(struct view *v, const struct order *o)
 		show_time(v, "pay_by", o->pay_by);
 	if (o->voucher_id)
 		view_set_int(v, "voucher", o->voucher_id);
-	if (o->card_code != NULL)
-		show_card(v, "card", o->card_code);
+	if (o->card_last4 != NULL)	/* the last four: the rest is the
+					   audited full views' (SPEC §7) */
+		show_card_last4(v, "card", o->card_last4);
 	if (o->instance != IS_NONE) {
 		show_state(v, "instance", opt_instance_status, o->instance);
 		view_set(v, "os", o->os ? o->os : "");

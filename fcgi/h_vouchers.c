@@ -31,7 +31,7 @@ const struct form_def code_form = FORM_DEF(code_fields);
 void
 show_voucher(struct arena *a, struct view *x, const struct voucher *v)
 {
-	char shown[VCODE_LEN + 3];
+	char shown[VCODE_LEN + 3], masked[VCODE_LEN + 1];
 
 	view_set_int(x, "id", v->id);
 	view_setf(x, "href", "/user/vouchers/%lld", v->id);
@@ -48,8 +48,11 @@ show_voucher(struct arena *a, struct view *x, const struct voucher *v)
 		view_set_int(x, "uin", v->uin);
 	if (v->order_id)
 		view_set_int(x, "order", v->order_id);
-	if (v->code != NULL) {
-		vcode_display(v->code, shown);
+	/* the last four: a code is kept no more (SPEC §7), and shown whole
+	 * only through the audited codes.txt */
+	if (v->code_last4 != NULL) {
+		code_masked(v->code_last4, VCODE_LEN, masked);
+		vcode_display(masked, shown);
 		view_set(x, "code", arena_strdup(a, shown));
 	}
 	if (v->deduct)
@@ -118,12 +121,6 @@ show_voucher_terms(struct arena *a, struct view *x, const struct voucher *v)
 void
 show_voucher_admin(struct view *x, const struct voucher *v)
 {
-	char masked[VCODE_LEN + 1];
-
-	if (v->code != NULL) {	/* full codes only through codes.txt, audited */
-		code_mask(v->code, masked, sizeof(masked));
-		view_set(x, "code", arena_strdup(x->arena, masked));
-	}
 	view_setf(x, "admin_href", "/admin/vouchers/%lld", v->id);
 	view_set_int(x, "template", v->template_id);
 	view_setf(x, "template_href", "/admin/vouchers/templates/%lld",
@@ -224,7 +221,8 @@ void
 h_redeem_verify(struct req *r)
 {
 	struct voucher	 vo;
-	struct view	*v;
+	struct view	*v, *x;
+	char		 typed[VCODE_LEN + 3];
 	enum kq_status	 s = r->fstatus;
 
 	if (s == KQ_OK)
@@ -239,7 +237,10 @@ h_redeem_verify(struct req *r)
 		return;
 	}
 	v = page_view(r);
-	show_voucher(r->arena, view_map(v, "voucher"), &vo);
+	show_voucher(r->arena, x = view_map(v, "voucher"), &vo);
+	/* the code as typed: the member's own, for the confirmation */
+	vcode_display(r->f.v[CF_CODE].s, typed);
+	view_set(x, "code", arena_strdup(r->arena, typed));
 	page(r, 200, "user.redeem.verify", v);
 }
 

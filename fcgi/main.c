@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "codekey.h"
 #include "config.h"
 #include "log.h"
 #include "shared.h"
@@ -91,6 +92,14 @@ check(struct config *cfg)
 		kq_log("%s", err);
 		return -1;
 	}
+	/* codes at rest need the key: without it no code can be looked up */
+	if (codekey_init(cfg->code_key, cfg->code_key_previous, err,
+	    sizeof(err)) < 0) {
+		kq_log("%s: %s", config_path, err);
+		config_free(cfg);
+		return -1;
+	}
+	codekey_free();
 	if ((t = tmpl_set_load(cfg->templates, err, sizeof(err))) == NULL) {
 		kq_log("%s", err);
 		config_free(cfg);

@@ -437,6 +437,15 @@ show_card(struct view *v, const char *key, const char *code)
 	set_pair(v, key, shown, code);
 }
 
+void
+show_card_last4(struct view *v, const char *key, const char *last4)
+{
+	char masked[CARD_LEN + 1];
+
+	code_masked(last4, CARD_LEN, masked);
+	show_card(v, key, masked);
+}
+
 struct option *
 options_of(struct arena *a, const void *rows, size_t n, size_t size,
     size_t code_off, size_t name_off)
@@ -548,7 +557,7 @@ show_usage(struct view *u, const struct usage *row, const char *order_base)
 	view_set_int(u, "id", row->id);
 	view_set_int(u, "batch", row->batch_id);
 	view_set(u, "batch_label", row->batch_label);
-	show_card(u, "card", row->card_code);
+	show_card_last4(u, "card", row->card_last4);
 	view_set_int(u, "uin", row->uin);
 	show_state(u, "type", opt_pickup_product, row->product);
 	view_set(u, "name", row->card_name);

@@ -54,6 +54,8 @@ const char	*conditions_text(struct arena *, const char *scenarios,
 		    const char *billing, long long min_amount, int min_months);
 /* A pickup-card code as people read it (groups of four) and as stored. */
 void		 show_card(struct view *, const char *key, const char *code);
+/* The same from a code's last four, the rest starred. */
+void		 show_card_last4(struct view *, const char *key, const char *last4);
 /* An option table of n rows (catalog data) whose members code and name
  * are the values and the words; NULL when out of memory. */
 struct option	*options_of(struct arena *, const void *rows, size_t n,

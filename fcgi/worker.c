@@ -38,6 +38,7 @@
 
 #include "catalog.h"
 #include "clock.h"
+#include "codekey.h"
 #include "i18n.h"
 #include "log.h"
 #include "stats.h"
@@ -209,6 +210,11 @@ app_init(struct app *app, const char *config_path)
 		kq_log("worker: bad display_tz");
 		return -1;
 	}
+	if (codekey_init(app->cfg->code_key, app->cfg->code_key_previous, err,
+	    sizeof(err)) < 0) {
+		kq_log("worker: %s", err);
+		return -1;
+	}
 	gate_width(app->cfg->hash_concurrency);
 	app->policy.idle_minutes = app->cfg->session_idle_minutes;
 	app->policy.absolute_hours = app->cfg->session_absolute_hours;
@@ -233,6 +239,7 @@ app_free(struct app *app)
 	routes_free();
 	api_free();
 	form_cleanup();
+	codekey_free();
 	if (app->cfg != NULL) {
 		config_free(app->cfg);
 		free(app->cfg);

@@ -31,3 +31,33 @@ ALTER TABLE orders
   ADD COLUMN refunded_cash BIGINT UNSIGNED NOT NULL DEFAULT 0 AFTER paid_cash;
 UPDATE orders SET paid_cash = cash WHERE status IN ('paid', 'refunded');
 UPDATE orders SET refunded_cash = cash WHERE status = 'refunded';
+
+-- Codes at rest (SPEC §7, core/codekey.h): a copy of the database alone
+-- redeems nothing.  Each code is kept as a keyed hash for look-up, its
+-- last four for display, and sealed for the audited downloads, with the
+-- version of the key it is under.  kaquanctl migrate moves the codes of
+-- existing rows into these columns before 011 drops the plain ones.
+ALTER TABLE vouchers
+  ADD COLUMN code_hash BINARY(16) NULL AFTER code,
+  ADD COLUMN code_kv INT UNSIGNED NULL AFTER code_hash,
+  ADD COLUMN code_last4 CHAR(4) CHARACTER SET ascii NULL AFTER code_kv,
+  ADD COLUMN code_sealed VARBINARY(64) NULL AFTER code_last4,
+  ADD UNIQUE KEY uk_vouchers_code_hash (code_hash);
+ALTER TABLE pickup_cards
+  MODIFY code CHAR(16) CHARACTER SET ascii NULL,
+  ADD COLUMN code_hash BINARY(16) NULL AFTER code,
+  ADD COLUMN code_kv INT UNSIGNED NULL AFTER code_hash,
+  ADD COLUMN code_last4 CHAR(4) CHARACTER SET ascii NULL AFTER code_kv,
+  ADD COLUMN code_sealed VARBINARY(64) NULL AFTER code_last4,
+  ADD UNIQUE KEY uk_cards_code_hash (code_hash);
+
+-- A sealed code is bound to its row's id, so a batch must know its ids
+-- before it writes them (core/ids.h): from here on every row of these two
+-- tables takes its id from a counter, not from AUTO_INCREMENT.
+CREATE TABLE id_blocks (
+  name                 VARCHAR(32) NOT NULL PRIMARY KEY,
+  next_id              BIGINT UNSIGNED NOT NULL
+) ENGINE=InnoDB DEFAULT CHARSET=ascii;
+INSERT INTO id_blocks (name, next_id)
+  SELECT 'vouchers', COALESCE(MAX(id), 0) + 1 FROM vouchers UNION ALL
+  SELECT 'pickup_cards', COALESCE(MAX(id), 0) + 1 FROM pickup_cards;

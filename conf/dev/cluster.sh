@@ -96,6 +96,7 @@ db_user = kaquan
 db_password = $(cat "$VAR/db.password")
 db_name = kaquan
 api_seal_key = $(cat "$VAR/api.seal")
+code_key = $(cat "$VAR/code.key")
 status_path = /kaquan-status
 demo_payments = 1
 CONF
@@ -117,8 +118,10 @@ up() {
 	export TMPDIR="$VAR/db/tmp"
 	[ -f "$VAR/db.password" ] ||
 	    (umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$VAR/db.password")
-	[ -f "$VAR/api.seal" ] ||
-	    (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$VAR/api.seal")
+	for k in api.seal code.key; do
+		[ -f "$VAR/$k" ] ||
+		    (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$VAR/$k")
+	done
 
 	say "starting 3 Galera nodes"
 	node_up 1 --wsrep-new-cluster

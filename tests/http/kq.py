@@ -136,6 +136,23 @@ def sql(query):
     return [line.split("\t") for line in r.stdout.splitlines()]
 
 
+def _code_key():
+    for line in open(CONF):
+        k, _, v = line.partition("=")
+        if k.strip() == "code_key":
+            return bytes.fromhex(v.strip())
+    raise AssertionError("no code_key in " + CONF)
+
+
+def code_is(code, alias=""):
+    """SQL that is true of the row of a voucher or card code: the database
+    keeps its keyed hash (SPEC §7), HMAC-SHA256 under code_key, 16 bytes."""
+    import hmac
+    c = code.replace("-", "").replace(" ", "").upper()
+    h = hmac.new(_code_key(), c.encode(), hashlib.sha256).hexdigest()[:32]
+    return "%scode_hash = UNHEX('%s')" % (alias + "." if alias else "", h)
+
+
 def sha256_hex(s):
     return hashlib.sha256(s.encode()).hexdigest()
 

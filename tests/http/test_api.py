@@ -7,7 +7,7 @@ import subprocess
 import threading
 import time
 
-from kq import BUILD, Api, Client, ctl, ctl_fails, sql
+from kq import BUILD, Api, Client, code_is, ctl, ctl_fails, sql
 from test_pickup import admin, codes, confirm, create_batch, member
 from test_vouchers import create_template, give, issue, post
 
@@ -457,7 +457,7 @@ def test_provisioning_outbox_two_consumers_each_request_once():
         [["api", "provision.failed"]]
     # the card picks up again
     again = confirm(member(), [c for c in cards if sql(
-        "SELECT id FROM pickup_cards WHERE code = '%s'" % c.replace("-", ""))[0][0] ==
+        "SELECT id FROM pickup_cards WHERE " + code_is(c))[0][0] ==
         str(card_id)][0], "debian12")
     assert again.status == 303, (again, again.flash())
 
@@ -475,8 +475,8 @@ def test_a_failed_boot_with_a_surcharge_refunds_it():
     r = api.post("/api/v1/provisioning/%d/failed" % req, {"reason": "镜像损坏"})
     assert r.status == 200, r.text
     assert r.json["order"]["status"] == "refunded" and r.json["order"]["refund"] == "approved"
-    assert sql("SELECT status FROM pickup_cards WHERE order_id IS NULL AND code = '%s'"
-               % cards[0].replace("-", "")) == [["unused"]]
+    assert sql("SELECT status FROM pickup_cards WHERE order_id IS NULL AND "
+               + code_is(cards[0])) == [["unused"]]
 
 
 def test_partner_charges_by_cursor_for_settlement():

@@ -12,7 +12,7 @@ import threading
 import time
 import urllib.parse
 
-from kq import BUILD, Client, VAR, ctl, sql
+from kq import BUILD, Client, VAR, code_is, ctl, sql
 from test_pickup import codes, create_batch
 from test_platform import _workers
 from test_vouchers import codes_of, create_template, issue, member
@@ -74,15 +74,14 @@ def _done(uin, kind, x):
     """Whether the item happened, wholly; raises if it half happened."""
     if kind == "redeem":
         (owner, status), = sql("SELECT COALESCE(uin, 0), status FROM vouchers"
-                               " WHERE code = '%s'" % x)
+                               " WHERE " + code_is(x))
         return owner == str(uin) and status == "available"
     if kind == "pickup":
-        card = x.replace("-", "")
         (status, order), = sql("SELECT status, COALESCE(order_id, 0) FROM pickup_cards"
-                               " WHERE code = '%s'" % card)
+                               " WHERE " + code_is(x))
         orders = sql("SELECT COUNT(*) FROM orders o JOIN pickup_cards c ON c.id = o.card_id"
-                     " JOIN provision_outbox p ON p.order_id = o.id WHERE c.code = '%s'"
-                     " AND o.uin = %d" % (card, uin))[0][0]
+                     " JOIN provision_outbox p ON p.order_id = o.id WHERE "
+                     + code_is(x, "c") + " AND o.uin = %d" % uin)[0][0]
         assert (status == "used") == (orders == "1") == (order != "0"), (x, status, orders)
         return status == "used"
     (status,), = sql("SELECT status FROM orders WHERE id = %d" % x)

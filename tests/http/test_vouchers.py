@@ -3,7 +3,7 @@ import random
 import re
 import threading
 
-from kq import Client, ctl, new_admin, new_member, sql
+from kq import Client, code_is, ctl, new_admin, new_member, sql
 from test_pickup import admin, member
 
 TEMPLATE = {"name": "测试券", "face": "100", "balance_mode": "single_use",
@@ -149,10 +149,11 @@ def test_redeem_errors():
     assert 'value="%s"' % typo in r.text
     r = post(m, "/user/redeem", code="12345")
     assert r.status == 422 and r.flash() == ("error", "code_format")
-    sql("UPDATE vouchers SET valid_to = UTC_TIMESTAMP() - INTERVAL 1 SECOND WHERE code = '%s'" % cs[1])
+    sql("UPDATE vouchers SET valid_to = UTC_TIMESTAMP() - INTERVAL 1 SECOND WHERE "
+        + code_is(cs[1]))
     r = post(m, "/user/redeem", code=cs[1])
     assert r.status == 409 and r.flash() == ("error", "code_expired"), r
-    vid = sql("SELECT id FROM vouchers WHERE code = '%s'" % cs[2])[0][0]
+    vid = sql("SELECT id FROM vouchers WHERE " + code_is(cs[2]))[0][0]
     a = admin()
     assert a.post("/admin/vouchers/%s/invalidate" % vid, {"csrf": a.csrf_of("/admin")}).status == 303
     r = post(m, "/user/redeem", code=cs[2])
@@ -432,7 +433,7 @@ def test_thirty_racing_redemptions_from_two_accounts():
     assert statuses == [303] + [409] * 29, statuses
     assert all(f == ("error", "code_used") for s, f in results if s == 409)
     assert sql("SELECT COUNT(*) FROM voucher_ledger l JOIN vouchers v ON v.id = l.voucher_id"
-               " WHERE v.code = '%s' AND l.kind = 'activate'" % code)[0][0] == "1"
+               " WHERE " + code_is(code, "v") + " AND l.kind = 'activate'")[0][0] == "1"
 
 
 def shop(m, seed, errors, products, amounts, rounds, confirm_ok):

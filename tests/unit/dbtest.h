@@ -27,6 +27,7 @@
 #include "catalog.h"
 #include "clock.h"
 #include "codes.h"
+#include "codekey.h"
 #include "config.h"
 #include "db.h"
 
@@ -51,6 +52,11 @@ db_setup(void **state)
 		return -1;
 	}
 	clock_init(tcfg.display_tz);
+	if (codekey_init(tcfg.code_key, tcfg.code_key_previous, err,
+	    sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
 	if ((tdb = db_open(&tcfg.db, err, sizeof(err))) == NULL ||
 	    db_ready(tdb) != KQ_OK) {
 		fprintf(stderr, "no database: %s\n", err);
@@ -70,6 +76,7 @@ db_teardown(void **state)
 	db_close(tdb);
 	db_cleanup();
 	catalog_free();
+	codekey_free();
 	config_free(&tcfg);
 	return 0;
 }

@@ -99,11 +99,14 @@ unknown_codes_count_to_the_limit(void **state)
 static int
 unactivated(const char *code)
 {
-	struct db_arg	a = DB_STR(code);
+	unsigned char	h[2][CODE_HASH_LEN];
+	struct db_arg	a;
 	long long	n;
 
+	code_hashes(code, h[0], h[1]);
+	a = DB_BIN(h[0], CODE_HASH_LEN);
 	assert_int_equal(db_scalar(tdb, "SELECT COUNT(*) FROM vouchers WHERE"
-	    " code = ? AND status = 'unactivated'", &a, 1, &n), KQ_OK);
+	    " code_hash = ? AND status = 'unactivated'", &a, 1, &n), KQ_OK);
 	return n == 1;
 }
 
