@@ -5,14 +5,11 @@
 
 #include "audit.h"
 #include "clock.h"
-#include "log.h"
 
 struct download {
-	enum code_kind	  kind;
 	void		(*show)(const char *, char *);
 	int		(*fn)(void *, const char *);
 	void		 *ctx;
-	int		  failed;	/* a code that would not open */
 };
 
 static const char SQL_AUDIT_INSERT[] =
@@ -73,46 +70,29 @@ audit_write(struct db *db, const struct principal *actor, const char *action,
 	return db_exec(db, SQL_AUDIT_INSERT, args, 7, NULL, NULL);
 }
 
-const struct db_col code_cols[] = {
-	DB_COL(struct code_row, id, "id"),
-	DB_COL(struct code_row, kv, "code_kv"),
-	DB_COL(struct code_row, sealed, "HEX(code_sealed)"),
-	DB_END
-};
-
 static int
-each_code(void *arg, const void *row)
+each_code(void *arg, long long id, const char *code)
 {
-	const struct code_row	*r = row;
-	struct download		*d = arg;
-	char			 code[32], shown[64];
-	int			 rc;
+	struct download	*d = arg;
+	char		 shown[64];
+	int		 rc;
 
-	if (code_open(d->kind, r->sealed, (unsigned)r->kv, r->id, code,
-	    sizeof(code)) < 0) {
-		kq_log("codes: %s %lld cannot be opened (key version %lld: is"
-		    " code_key right?)", d->kind == CK_CARD ? "card" : "voucher",
-		    r->id, r->kv);
-		d->failed = 1;
-		return -1;
-	}
+	(void)id;
 	d->show(code, shown);
 	rc = d->fn(d->ctx, shown);
-	explicit_bzero(code, sizeof(code));
 	explicit_bzero(shown, sizeof(shown));
 	return rc;
 }
 
 enum kq_status
 codes_download(struct db *db, const struct principal *actor, const char *ip,
-    const char *exists_sql, struct db_sel *codes, long long id,
-    const char *action, const char *target, enum code_kind kind,
+    const char *exists_sql, long long id, const char *action,
+    const char *target, enum code_kind kind,
     void (*show)(const char *, char *), int (*fn)(void *, const char *),
     void *ctx)
 {
 	struct db_arg	 arg = DB_INT(id);
-	struct download	 d = { kind, show, fn, ctx, 0 };
-	struct code_row	 row;
+	struct download	 d = { show, fn, ctx };
 	long long	 one;
 	enum kq_status	 s;
 
@@ -120,7 +100,5 @@ codes_download(struct db *db, const struct principal *actor, const char *ip,
 		return s;
 	if ((s = audit_write(db, actor, action, target, NULL, ip)) != KQ_OK)
 		return s;
-	if ((s = db_select_each(db, codes, &arg, 1, &row, each_code, &d)) != KQ_OK)
-		return s;
-	return d.failed ? KQ_UNAVAILABLE : KQ_OK;
+	return code_each(db, kind, id, each_code, &d);
 }

@@ -36,23 +36,16 @@ struct audit_filter {
 enum kq_status	audit_list(struct db *, struct arena *, const struct audit_filter *,
 		    struct page_info *, struct audit_row **, size_t *);
 
-/* One sealed code of a download (codekey.h); a code query selects {cols}
- * of code_cols from the table of KIND. */
-struct code_row {
-	long long	 id, kv;
-	const char	*sealed;
-};
-extern const struct db_col code_cols[];
-
-/* A download of codes (pickup cards, voucher codes): KQ_NOT_FOUND when
- * exists_sql finds no row for id; else the download is audited as ACTION on
- * TARGET before a single code leaves, and each code of codes (one argument,
- * id), opened from its seal, goes to fn in the form show() gives it.  A
- * code that cannot be opened stops it: KQ_UNAVAILABLE, logged. */
+/* A download of codes (a batch's cards, an issue's codes: the owner id of
+ * their sealed blocks, codekey.h): KQ_NOT_FOUND when exists_sql finds no
+ * row for id; else the download is audited as ACTION on TARGET before a
+ * single code leaves, and each code, opened from its block, goes to fn in
+ * the form show() gives it.  A block that cannot be opened stops it:
+ * KQ_UNAVAILABLE, logged. */
 enum kq_status	codes_download(struct db *, const struct principal *actor,
-		    const char *ip, const char *exists_sql, struct db_sel *codes,
-		    long long id, const char *action, const char *target,
-		    enum code_kind, void (*show)(const char *code, char *out),
+		    const char *ip, const char *exists_sql, long long id,
+		    const char *action, const char *target, enum code_kind,
+		    void (*show)(const char *code, char *out),
 		    int (*fn)(void *ctx, const char *code), void *ctx);
 
 #endif

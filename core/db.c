@@ -64,6 +64,8 @@ struct db {
 	time_t		 began;		/* the statement running now */
 	long long	 epoch;		/* outage_epoch() when connected */
 	int		 in_txn;	/* db_txn()s open: 2 or more nest */
+	MYSQL_BIND	*big;		/* the binds of multi-row statements, */
+	size_t		 bigcap;	/*   kept until they are forgotten */
 	unsigned	 server;	/* the list's entry tried first */
 };
 
@@ -373,6 +375,7 @@ db_close(struct db *db)
 		return;
 	stmts_close(db);
 	free(db->stmts);
+	free(db->big);
 	if (db->my)
 		mysql_close(db->my);
 	free((char *)db->cfg.host);
@@ -479,6 +482,9 @@ db_forget(struct db *db, const char *sql)
 {
 	size_t i;
 
+	free(db->big);		/* a large statement's binds go with it */
+	db->big = NULL;
+	db->bigcap = 0;
 	for (i = 0; i < db->nstmts; i++)
 		if (db->stmts[i].sql == sql) {
 			mysql_stmt_close(db->stmts[i].stmt);
@@ -509,11 +515,18 @@ run(struct db *db, MYSQL_STMT **out, const char *sql,
 	}
 	for (i = 0; nargs > 32 && i < nargs && args[i].type != DBA_TIME; i++)
 		;
-	if (nargs > 32 && ((bind = calloc(nargs, sizeof(*bind))) == NULL ||
-	    (i < nargs && (times = calloc(nargs, sizeof(*times))) == NULL))) {
-		free(bind == small ? NULL : bind);
-		return KQ_UNAVAILABLE;
+	if (nargs > db->bigcap && nargs > 32) {
+		free(db->big);
+		db->bigcap = 0;
+		if ((db->big = malloc(nargs * sizeof(*db->big))) == NULL)
+			return KQ_UNAVAILABLE;
+		db->bigcap = nargs;
 	}
+	if (nargs > 32)
+		bind = db->big;
+	if (nargs > 32 && i < nargs &&
+	    (times = calloc(nargs, sizeof(*times))) == NULL)
+		return KQ_UNAVAILABLE;
 	memset(bind, 0, (nargs > 32 ? nargs : 32) * sizeof(*bind));
 	for (i = 0; i < nargs; i++) {
 		switch (args[i].type) {
@@ -540,8 +553,6 @@ run(struct db *db, MYSQL_STMT **out, const char *sql,
 	}
 	if ((nargs && mysql_stmt_bind_param(st, bind)) || mysql_stmt_execute(st))
 		s = fail(db, "execute", mysql_stmt_errno(st), mysql_stmt_error(st));
-	if (bind != small)
-		free(bind);
 	if (times != small_times)
 		free(times);
 	if (s != KQ_OK)
@@ -618,7 +629,8 @@ rows_sql(struct db_rows *r, int lg)
 
 enum kq_status
 db_insert_rows(struct db *db, struct db_rows *r, long long count,
-    int (*fill)(void *, long long, size_t, struct db_arg *), void *ctx)
+    int (*fill)(void *, long long, size_t, struct db_arg *),
+    enum kq_status (*after)(void *, long long, size_t), void *ctx)
 {
 	struct db_arg	*args;
 	const char	*sql;
@@ -645,6 +657,8 @@ db_insert_rows(struct db *db, struct db_rows *r, long long count,
 		    tries++)
 			s = fill(ctx, done, n, args) < 0 ? KQ_UNAVAILABLE :
 			    db_exec(db, sql, args, n * r->nargs, NULL, NULL);
+		if (s == KQ_OK && after != NULL)
+			s = after(ctx, done, n);
 		done += s == KQ_OK ? (long long)n : 0;
 	}
 	free(args);

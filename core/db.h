@@ -173,10 +173,13 @@ struct db_rows {
 /* Inserts count rows: fill(ctx, first, n, args) writes the arguments of
  * the n rows from index first on.  A duplicate key (a code drawn that is
  * taken) calls fill again for the same rows, up to 5 times, so a drawn
- * code is never dropped.  Inside the caller's transaction. */
+ * code is never dropped; after (may be NULL) is told of each statement's
+ * rows once they are in.  Inside the caller's transaction. */
 enum kq_status	 db_insert_rows(struct db *, struct db_rows *, long long count,
 		    int (*fill)(void *ctx, long long first, size_t n,
-		    struct db_arg *args), void *ctx);
+		    struct db_arg *args),
+		    enum kq_status (*after)(void *ctx, long long first, size_t n),
+		    void *ctx);
 /* Closes the statements of rows (after a batch: they are large). */
 void		 db_rows_forget(struct db *, struct db_rows *);
 

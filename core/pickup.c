@@ -12,6 +12,7 @@
  * cards never queue behind one hot row; and a used card is itself the usage
  * record, so nothing has to be kept in step with it.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,8 +51,6 @@ const struct db_col batch_cols[] = {
 static const struct db_col card_cols[] = {
 	DB_COL(struct card, id, "c.id"),
 	DB_COL(struct card, last4, "c.code_last4"),
-	DB_COL(struct card, sealed, "HEX(c.code_sealed)"),
-	DB_COL(struct card, kv, "c.code_kv"),
 	DB_ENUM(struct card, status, CARD_STATUS("c", "b"), card_status_names),
 	DB_ENUM(struct card, stored, "c.status", card_status_names),
 	DB_COL(struct card, uin, "c.uin"),
@@ -62,6 +61,11 @@ static const struct db_col card_cols[] = {
 static struct db_sel SQL_CARDS_OF_BATCH = DB_SEL(
     "SELECT {cols} FROM pickup_cards c JOIN pickup_batches b ON b.id = c.batch_id"
     " WHERE c.batch_id = ? ORDER BY c.id LIMIT ? OFFSET ?", DB_WHOLE(card_cols));
+/* the cards of one sealed block of the batch (a full export) */
+static struct db_sel SQL_CARDS_OF_BLOCK = DB_SEL(
+    "SELECT {cols} FROM pickup_cards c JOIN pickup_batches b ON b.id = c.batch_id"
+    " WHERE c.batch_id = ? AND c.id BETWEEN ? AND ? ORDER BY c.id"
+    " LIMIT ? OFFSET ?", DB_WHOLE(card_cols));
 static struct db_sel SQL_CARD_LOCK = DB_SEL(
     "SELECT {cols} FROM pickup_cards c JOIN pickup_batches b ON b.id = c.batch_id"
     " WHERE c.id = ? FOR UPDATE", DB_WHOLE(card_cols));
@@ -141,55 +145,43 @@ static const char SQL_USAGE_COUNT[] =
 
 /* ------------------------------------------------------------ adding cards */
 
-/* A batch's cards: ids taken first (ids.h), so each code is sealed to its
- * row in the one statement that writes it. */
+/* A batch's cards, many a statement; their ids taken first (ids.h), so
+ * their codes are sealed, beside their ids, as the rows go in. */
 static struct db_rows CARD_ROWS = DB_ROWS("INSERT INTO pickup_cards (id,"
-    " batch_id, code_hash, code_kv, code_last4, code_sealed) VALUES ",
-    "(?,?,?,?,?,?)", 6, 12);
+    " code_hash, code_kv, code_last4, batch_id) VALUES ", "(?,?,?,?,?)",
+    CODE_ROW_ARGS + 1, 12);
 
-struct card_fill {
-	long long		 batch_id, first_id;
-	struct code_kept	*kept;
-};
-
-/* New codes for n cards from row index i on: a chunk drawn again after a
- * collision gets new codes for the same ids. */
+/* n cards from row index i on, each with a new code (drawn again after a
+ * collision, for the same ids). */
 static int
 card_fill(void *arg, long long i, size_t n, struct db_arg *args)
 {
-	struct card_fill	*f = arg;
-	char			 code[CARD_LEN + 1];
+	struct code_fresh	*f = arg;
 	size_t			 k;
 
 	for (k = 0; k < n; k++) {
-		struct code_kept *kept = &f->kept[k];
-
-		if (card_generate(code) < 0 || code_keep(CK_CARD, code,
-		    f->first_id + i + (long long)k, kept) < 0)
+		if (code_fresh_row(f, i, k, args + CARD_ROWS.nargs * k) < 0)
 			return -1;
-		args[6 * k] = DB_INT(f->first_id + i + (long long)k);
-		args[6 * k + 1] = DB_INT(f->batch_id);
-		args[6 * k + 2] = DB_BIN(kept->hash, CODE_HASH_LEN);
-		args[6 * k + 3] = DB_INT(kept->version);
-		args[6 * k + 4] = DB_STR(kept->last4);
-		args[6 * k + 5] = DB_BIN(kept->sealed, kept->sealed_len);
+		args[CARD_ROWS.nargs * k + CODE_ROW_ARGS] = DB_INT(f->owner);
 	}
-	explicit_bzero(code, sizeof(code));
 	return 0;
 }
 
 enum kq_status
 cards_add(struct db *db, long long batch_id, int count)
 {
-	struct card_fill	f = { batch_id, 0, NULL };
+	struct code_fresh	f;
+	long long		first;
 	enum kq_status		s;
 
-	if ((f.kept = calloc((size_t)1 << CARD_ROWS.lg_max, sizeof(*f.kept))) ==
-	    NULL)
+	if ((s = ids_take(db, IDS_PICKUP_CARDS, count, &first)) != KQ_OK)
+		return s;
+	if (code_fresh_init(&f, db, CK_CARD, batch_id, first,
+	    (size_t)1 << CARD_ROWS.lg_max) < 0)
 		return KQ_UNAVAILABLE;
-	if ((s = ids_take(db, IDS_PICKUP_CARDS, count, &f.first_id)) == KQ_OK)
-		s = db_insert_rows(db, &CARD_ROWS, count, card_fill, &f);
-	free(f.kept);
+	s = db_insert_rows(db, &CARD_ROWS, count, card_fill, code_fresh_sealed,
+	    &f);
+	code_fresh_free(&f);
 	return s;
 }
 
@@ -203,26 +195,28 @@ cards_forget(struct db *db)
 /* ------------------------------------------------------------ admin */
 
 /* The card's code as shown, into buf (CARD_LEN + 1): the last four, the
- * rest starred, or (full) the whole code opened from its seal. */
+ * rest starred, or (blocks: its batch's, loaded) the whole code. */
 static int
-card_shown(struct card *c, int full, char *buf)
+card_shown(struct card *c, const struct code_block *blocks, size_t nblocks,
+    char *buf)
 {
-	if (!full) {
+	const char *code;
+
+	if (blocks == NULL)
 		code_masked(c->last4, CARD_LEN, buf);
-	} else if (code_open(CK_CARD, c->sealed, (unsigned)c->kv, c->id, buf,
-	    CARD_LEN + 1) < 0) {
-		kq_log("codes: card %lld cannot be opened (key version %lld:"
-		    " is code_key right?)", c->id, c->kv);
+	else if ((code = code_find(blocks, nblocks, c->id)) == NULL) {
+		kq_log("codes: card %lld is in no sealed block", c->id);
 		return -1;
-	}
+	} else
+		memcpy(buf, code, CARD_LEN + 1);
 	c->code = buf;
 	return 0;
 }
 
 struct shown_each {
-	int	(*fn)(void *, const void *);
-	void	*ctx;
-	int	 full;
+	int			(*fn)(void *, const void *);
+	void			*ctx;
+	const struct code_block	*block;		/* a full export's, loaded */
 };
 
 static int
@@ -233,11 +227,43 @@ card_shown_each(void *arg, const void *row)
 	char			 code[CARD_LEN + 1];
 	int			 rc;
 
-	if (card_shown(&c, m->full, code) < 0)
+	if (card_shown(&c, m->block, m->block != NULL, code) < 0)
 		return -1;
 	rc = m->fn(m->ctx, &c);
 	explicit_bzero(code, sizeof(code));
 	return rc;
+}
+
+/* A full export: each sealed block of the batch loaded in turn, and its
+ * cards written with their codes. */
+static enum kq_status
+cards_export_full(struct db *db, struct arena *a, long long batch_id,
+    struct page_info *pg, struct shown_each *m)
+{
+	struct code_block	*b;
+	struct arena		 one;	/* one block at a time */
+	struct db_arg		 args[5];
+	struct card		*rows;
+	enum kq_status		 s;
+	size_t			 n, i, nrows;
+
+	if ((s = code_blocks(db, a, CK_CARD, batch_id, 0, LLONG_MAX, &b, &n)) !=
+	    KQ_OK)
+		return s;
+	arena_init(&one, 65536, 0);
+	for (i = 0; s == KQ_OK && i < n; i++) {
+		arena_reset(&one);
+		if ((s = code_block_load(db, &one, CK_CARD, batch_id, &b[i])) != KQ_OK)
+			break;
+		m->block = &b[i];
+		args[0] = DB_INT(batch_id);
+		args[1] = DB_INT(b[i].first_id);
+		args[2] = DB_INT(b[i].last_id);
+		s = page_select(db, a, &SQL_CARDS_OF_BLOCK, NULL, args, 3, pg,
+		    sizeof(*rows), &rows, &nrows);
+	}
+	arena_free(&one);
+	return s;
 }
 
 enum kq_status
@@ -245,11 +271,12 @@ cards_of_batch(struct db *db, struct arena *a, const struct principal *me,
     const char *ip, int full, long long batch_id, long long total,
     struct page_info *pg, struct card **out, size_t *n)
 {
-	struct shown_each m = { pg->each, pg->ctx, full };
+	struct shown_each m = { pg->each, pg->ctx, NULL };
+	struct code_block *blocks = NULL;
 	struct db_arg	 args[3];
 	char		 target[32], detail[40], *buf;
 	enum kq_status	 s;
-	size_t		 i;
+	size_t		 i, nblocks = 0;
 
 	if (full && !me->is_admin_role)
 		return KQ_FORBIDDEN;
@@ -267,6 +294,8 @@ cards_of_batch(struct db *db, struct arena *a, const struct principal *me,
 	if (pg->each != NULL) {	/* an export: every card */
 		pg->each = card_shown_each;
 		pg->ctx = &m;
+		if (full)
+			return cards_export_full(db, a, batch_id, pg, &m);
 		return page_select(db, a, &SQL_CARDS_OF_BATCH, NULL, args, 1, pg,
 		    sizeof(**out), out, n);
 	}
@@ -276,9 +305,17 @@ cards_of_batch(struct db *db, struct arena *a, const struct principal *me,
 	if ((s = db_select(db, a, &SQL_CARDS_OF_BATCH, args, 3, sizeof(**out),
 	    out, n)) != KQ_OK)
 		return s;
+	/* a full page: the blocks that hold its cards */
+	if (full && *n > 0 && (s = code_blocks(db, a, CK_CARD, batch_id,
+	    (*out)[0].id, (*out)[*n - 1].id, &blocks, &nblocks)) != KQ_OK)
+		return s;
+	for (i = 0; i < nblocks; i++)
+		if ((s = code_block_load(db, a, CK_CARD, batch_id, &blocks[i])) !=
+		    KQ_OK)
+			return s;
 	for (i = 0; i < *n; i++)
 		if ((buf = arena_alloc(a, CARD_LEN + 1)) == NULL ||
-		    card_shown(&(*out)[i], full, buf) < 0)
+		    card_shown(&(*out)[i], full ? blocks : NULL, nblocks, buf) < 0)
 			return KQ_UNAVAILABLE;
 	return KQ_OK;
 }
@@ -493,30 +530,32 @@ card_release(struct db *db, long long card_id, long long order_id)
 
 /* ------------------------------------------------------------ codes at rest */
 
-/* The plain codes of before (migration 010 to 011) and the rekey: each
- * row's code kept anew under the current key, in chunks (codekey.h). */
+/* The rekey's and the migration's statements (codekey.h): this module
+ * writes the cards' rows. */
+static const char SQL_CARD_REKEY[] =
+    "UPDATE pickup_cards SET code_hash = ?, code_kv = ? WHERE id = ?";
+static const struct db_col plain_cols[] = {
+	DB_COL(struct code_plain_row, id, "id"),
+	DB_COL(struct code_plain_row, owner, "batch_id"),
+	DB_COL(struct code_plain_row, code, "code"),
+	DB_END
+};
 static struct db_sel SQL_CARDS_PLAIN = DB_SEL(
-    "SELECT {cols} FROM pickup_cards WHERE id > ? AND code IS NOT NULL"
-    " AND COALESCE(code_kv, 0) <> ? ORDER BY id LIMIT 500 FOR UPDATE",
-    DB_WHOLE(code_move_cols_plain));
+    "SELECT {cols} FROM pickup_cards WHERE code IS NOT NULL"
+    " ORDER BY batch_id, id LIMIT " STR(CODE_BLOCK) " FOR UPDATE",
+    DB_WHOLE(plain_cols));
 static const char SQL_CARD_CONVERT[] =
     "UPDATE pickup_cards SET code = NULL, code_hash = ?, code_kv = ?,"
-    " code_last4 = ?, code_sealed = ? WHERE id = ?";
-static struct db_sel SQL_CARDS_REKEY = DB_SEL(
-    "SELECT {cols} FROM pickup_cards WHERE id > ? AND code_kv <> ?"
-    " ORDER BY id LIMIT 500 FOR UPDATE", DB_WHOLE(code_move_cols));
-static const char SQL_CARD_REKEY[] =
-    "UPDATE pickup_cards SET code_hash = ?, code_kv = ?, code_last4 = ?,"
-    " code_sealed = ? WHERE id = ?";
+    " code_last4 = ? WHERE id = ?";
 
 enum kq_status
 cards_codes_convert(struct db *db, long long *n)
 {
-	return code_rows_move(db, CK_CARD, &SQL_CARDS_PLAIN, SQL_CARD_CONVERT, n);
+	return code_convert(db, CK_CARD, &SQL_CARDS_PLAIN, SQL_CARD_CONVERT, n);
 }
 
 enum kq_status
 cards_rekey(struct db *db, long long *n)
 {
-	return code_rows_move(db, CK_CARD, &SQL_CARDS_REKEY, SQL_CARD_REKEY, n);
+	return code_rekey(db, CK_CARD, SQL_CARD_REKEY, n);
 }

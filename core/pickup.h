@@ -45,8 +45,7 @@ struct card {
 	const char		*code;		/* as shown: the last four, the
 						   rest starred (the whole code
 						   in an audited full view) */
-	const char		*last4, *sealed;	/* as kept (codekey.h) */
-	long long		 kv;
+	const char		*last4;		/* as kept (codekey.h) */
 	enum card_status	 status;	/* effective */
 	enum card_status	 stored;
 	time_t			 used_at;

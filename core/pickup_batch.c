@@ -34,9 +34,6 @@ static const char SQL_BATCH_INSERT[] =
 static const char SQL_BATCH_STATUS[] =
     "UPDATE pickup_batches SET status = ? WHERE id = ?";
 static const char SQL_BATCH_EXISTS[] = "SELECT 1 FROM pickup_batches WHERE id = ?";
-static struct db_sel SQL_CODES_OF_BATCH = DB_SEL(
-    "SELECT {cols} FROM pickup_cards WHERE batch_id = ? ORDER BY batch_id, id",
-    DB_WHOLE(code_cols));
 
 struct create_ctx {
 	const struct principal	*admin;
@@ -205,6 +202,6 @@ batch_codes(struct db *db, const struct principal *admin, const char *ip,
 	char target[32];
 
 	snprintf(target, sizeof(target), "batch:%lld", id);
-	return codes_download(db, admin, ip, SQL_BATCH_EXISTS, &SQL_CODES_OF_BATCH,
-	    id, "pickup.codes.download", target, CK_CARD, show_card_code, fn, ctx);
+	return codes_download(db, admin, ip, SQL_BATCH_EXISTS, id,
+	    "pickup.codes.download", target, CK_CARD, show_card_code, fn, ctx);
 }

@@ -200,11 +200,12 @@ static const char SQL_VOUCHER_INSERT[] =
     "INSERT INTO vouchers (id, template_id, issue_id, uin, face, balance,"
     " status, valid_from, valid_to, purpose, partner_uin, partner_voucher_id)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-/* an issue's codes, many a statement */
+/* an issue's codes, many a statement; their ids taken first (ids.h), so
+ * their codes are sealed, beside their ids, as the rows go in */
 static struct db_rows CODE_ROWS = DB_ROWS("INSERT INTO vouchers (id,"
-    " template_id, issue_id, code_hash, code_kv, code_last4, code_sealed,"
-    " face, balance, status, valid_from, valid_to) VALUES ",
-    "(?,?,?,?,?,?,?,?,?,'unactivated',?,?)", 11, 10);
+    " code_hash, code_kv, code_last4, template_id, issue_id, face, balance,"
+    " status, valid_from, valid_to) VALUES ",
+    "(?,?,?,?,?,?,?,?,'unactivated',?,?)", CODE_ROW_ARGS + 6, 10);
 static const char SQL_VOUCHER_WITHDRAW[] =
     "UPDATE vouchers SET status = 'withdrawn', order_id = NULL WHERE id = ?";
 /* by its code (unique); LAST_INSERT_ID(id) is how an UPDATE hands the
@@ -447,59 +448,50 @@ voucher_add(struct db *db, const struct voucher_new *v, long long *id)
 	return KQ_OK;
 }
 
+/* code vouchers from row index i on, each with a new code (drawn again
+ * after a collision, for the same ids) */
 struct code_fill {
+	struct code_fresh	  f;
 	const struct voucher_new *v;
-	long long		  first_id;
-	struct code_kept	 *kept;
 };
 
-/* New codes for n vouchers from row index i on (drawn again after a
- * collision, for the same ids). */
 static int
 code_fill(void *arg, long long i, size_t n, struct db_arg *args)
 {
-	struct code_fill	*f = arg;
+	struct code_fill	*c = arg;
 	struct db_arg		*x;
-	char			 code[VCODE_LEN + 1];
-	long long		 id;
 	size_t			 k;
 
 	for (k = 0; k < n; k++) {
-		struct code_kept *kept = &f->kept[k];
-
-		id = f->first_id + i + (long long)k;
-		if (vcode_generate(code) < 0 ||
-		    code_keep(CK_VOUCHER, code, id, kept) < 0)
+		x = args + CODE_ROWS.nargs * k;
+		if (code_fresh_row(&c->f, i, k, x) < 0)
 			return -1;
-		x = args + 11 * k;
-		x[0] = DB_INT(id);
-		x[1] = DB_INT(f->v->template_id);
-		x[2] = DB_INT(f->v->issue_id);
-		x[3] = DB_BIN(kept->hash, CODE_HASH_LEN);
-		x[4] = DB_INT(kept->version);
-		x[5] = DB_STR(kept->last4);
-		x[6] = DB_BIN(kept->sealed, kept->sealed_len);
-		x[7] = DB_INT(f->v->face);
-		x[8] = DB_INT(f->v->face);
-		x[9] = DB_TIME(f->v->valid_from);
-		x[10] = DB_TIME(f->v->valid_to);
+		x += CODE_ROW_ARGS;
+		x[0] = DB_INT(c->v->template_id);
+		x[1] = DB_INT(c->v->issue_id);
+		x[2] = DB_INT(c->v->face);
+		x[3] = DB_INT(c->v->face);
+		x[4] = DB_TIME(c->v->valid_from);
+		x[5] = DB_TIME(c->v->valid_to);
 	}
-	explicit_bzero(code, sizeof(code));
 	return 0;
 }
 
 enum kq_status
 vouchers_add_codes(struct db *db, const struct voucher_new *v, int count)
 {
-	struct code_fill	f = { v, 0, NULL };
+	struct code_fill	c = { .v = v };
+	long long		first;
 	enum kq_status		s;
 
-	if ((f.kept = calloc((size_t)1 << CODE_ROWS.lg_max, sizeof(*f.kept))) ==
-	    NULL)
+	if ((s = ids_take(db, IDS_VOUCHERS, count, &first)) != KQ_OK)
+		return s;
+	if (code_fresh_init(&c.f, db, CK_VOUCHER, v->issue_id, first,
+	    (size_t)1 << CODE_ROWS.lg_max) < 0)
 		return KQ_UNAVAILABLE;
-	if ((s = ids_take(db, IDS_VOUCHERS, count, &f.first_id)) == KQ_OK)
-		s = db_insert_rows(db, &CODE_ROWS, count, code_fill, &f);
-	free(f.kept);
+	s = db_insert_rows(db, &CODE_ROWS, count, code_fill, code_fresh_sealed,
+	    &c.f);
+	code_fresh_free(&c.f);
 	db_rows_forget(db, &CODE_ROWS);	/* large: not kept between issues */
 	return s;
 }
@@ -763,32 +755,33 @@ vouchers_expire(struct db *db, struct arena *a, int *n)
 
 /* ------------------------------------------------------------ codes at rest */
 
-/* The plain codes of before (migration 010 to 011) and the rekey: each
- * row's code kept anew under the current key, in chunks (codekey.h). */
+/* The rekey's and the migration's statements (codekey.h): this module
+ * writes the vouchers' rows. */
+static const char SQL_VOUCHER_REKEY[] =
+    "UPDATE vouchers SET code_hash = ?, code_kv = ? WHERE id = ?";
+static const struct db_col plain_cols[] = {
+	DB_COL(struct code_plain_row, id, "id"),
+	DB_COL(struct code_plain_row, owner, "issue_id"),
+	DB_COL(struct code_plain_row, code, "code"),
+	DB_END
+};
 static struct db_sel SQL_VOUCHERS_PLAIN = DB_SEL(
-    "SELECT {cols} FROM vouchers WHERE id > ? AND code IS NOT NULL"
-    " AND COALESCE(code_kv, 0) <> ? ORDER BY id LIMIT 500 FOR UPDATE",
-    DB_WHOLE(code_move_cols_plain));
+    "SELECT {cols} FROM vouchers WHERE code IS NOT NULL"
+    " ORDER BY issue_id, id LIMIT " STR(CODE_BLOCK) " FOR UPDATE",
+    DB_WHOLE(plain_cols));
 static const char SQL_VOUCHER_CONVERT[] =
     "UPDATE vouchers SET code = NULL, code_hash = ?, code_kv = ?,"
-    " code_last4 = ?, code_sealed = ? WHERE id = ?";
-static struct db_sel SQL_VOUCHERS_REKEY = DB_SEL(
-    "SELECT {cols} FROM vouchers WHERE id > ? AND code_kv <> ?"
-    " ORDER BY id LIMIT 500 FOR UPDATE", DB_WHOLE(code_move_cols));
-static const char SQL_VOUCHER_REKEY[] =
-    "UPDATE vouchers SET code_hash = ?, code_kv = ?, code_last4 = ?,"
-    " code_sealed = ? WHERE id = ?";
+    " code_last4 = ? WHERE id = ?";
 
 enum kq_status
 vouchers_codes_convert(struct db *db, long long *n)
 {
-	return code_rows_move(db, CK_VOUCHER, &SQL_VOUCHERS_PLAIN,
+	return code_convert(db, CK_VOUCHER, &SQL_VOUCHERS_PLAIN,
 	    SQL_VOUCHER_CONVERT, n);
 }
 
 enum kq_status
 vouchers_rekey(struct db *db, long long *n)
 {
-	return code_rows_move(db, CK_VOUCHER, &SQL_VOUCHERS_REKEY,
-	    SQL_VOUCHER_REKEY, n);
+	return code_rekey(db, CK_VOUCHER, SQL_VOUCHER_REKEY, n);
 }

@@ -52,9 +52,6 @@ static const char SQL_ISSUE_COUNT[] =
 static struct db_sel SQL_ISSUE_GET = DB_SEL(
     "SELECT {cols} FROM voucher_issues WHERE id = ?", DB_WHOLE(issue_cols));
 static const char SQL_ISSUE_EXISTS[] = "SELECT 1 FROM voucher_issues WHERE id = ?";
-static struct db_sel SQL_ISSUE_CODES = DB_SEL(
-    "SELECT {cols} FROM vouchers WHERE issue_id = ? AND code_sealed IS NOT NULL"
-    " ORDER BY issue_id, id", DB_WHOLE(code_cols));
 static const char SQL_ISSUE_INSERT[] =
     "INSERT INTO voucher_issues (template_id, mode, paper, count, report,"
     " created_by) VALUES (?, ?, ?, ?, '', ?)";
@@ -338,7 +335,6 @@ issue_codes(struct db *db, const struct principal *admin, const char *ip,
 	char target[32];
 
 	snprintf(target, sizeof(target), "issue:%lld", issue_id);
-	return codes_download(db, admin, ip, SQL_ISSUE_EXISTS, &SQL_ISSUE_CODES,
-	    issue_id, "voucher.codes.download", target, CK_VOUCHER, show_vcode,
-	    fn, ctx);
+	return codes_download(db, admin, ip, SQL_ISSUE_EXISTS, issue_id,
+	    "voucher.codes.download", target, CK_VOUCHER, show_vcode, fn, ctx);
 }

@@ -33,23 +33,34 @@ UPDATE orders SET paid_cash = cash WHERE status IN ('paid', 'refunded');
 UPDATE orders SET refunded_cash = cash WHERE status = 'refunded';
 
 -- Codes at rest (SPEC §7, core/codekey.h): a copy of the database alone
--- redeems nothing.  Each code is kept as a keyed hash for look-up, its
--- last four for display, and sealed for the audited downloads, with the
--- version of the key it is under.  kaquanctl migrate moves the codes of
--- existing rows into these columns before 011 drops the plain ones.
+-- redeems nothing.  A code's row keeps its keyed hash for look-up, its last
+-- four for display and the version of the key; the whole codes are sealed
+-- in blocks (code_seals) for the audited downloads.  kaquanctl migrate
+-- moves the codes of existing rows there before 011 drops the plain ones.
 ALTER TABLE vouchers
   ADD COLUMN code_hash BINARY(16) NULL AFTER code,
   ADD COLUMN code_kv INT UNSIGNED NULL AFTER code_hash,
   ADD COLUMN code_last4 CHAR(4) CHARACTER SET ascii NULL AFTER code_kv,
-  ADD COLUMN code_sealed VARBINARY(64) NULL AFTER code_last4,
   ADD UNIQUE KEY uk_vouchers_code_hash (code_hash);
 ALTER TABLE pickup_cards
   MODIFY code CHAR(16) CHARACTER SET ascii NULL,
   ADD COLUMN code_hash BINARY(16) NULL AFTER code,
   ADD COLUMN code_kv INT UNSIGNED NULL AFTER code_hash,
   ADD COLUMN code_last4 CHAR(4) CHARACTER SET ascii NULL AFTER code_kv,
-  ADD COLUMN code_sealed VARBINARY(64) NULL AFTER code_last4,
   ADD UNIQUE KEY uk_cards_code_hash (code_hash);
+-- The codes of a batch of cards or an issue (the owner), up to 1024 a
+-- block, each beside its row's id, sealed under the key of code_kv with
+-- the kind, owner and id range as associated data.
+CREATE TABLE code_seals (
+  kind                 ENUM('voucher', 'card') NOT NULL,
+  owner                BIGINT UNSIGNED NOT NULL,
+  first_id             BIGINT UNSIGNED NOT NULL,
+  last_id              BIGINT UNSIGNED NOT NULL,
+  code_kv              INT UNSIGNED NOT NULL,
+  sealed               MEDIUMBLOB NOT NULL,
+  PRIMARY KEY (kind, owner, first_id),
+  KEY k_code_seals_kv (kind, code_kv)
+) ENGINE=InnoDB DEFAULT CHARSET=ascii;
 
 -- A sealed code is bound to its row's id, so a batch must know its ids
 -- before it writes them (core/ids.h): from here on every row of these two
