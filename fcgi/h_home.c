@@ -114,7 +114,9 @@ hit(struct vlist *l, const char *kind, const char *text, const char *href)
 }
 
 /* A code, a number or a UIN: the one thing it names opens at once;
- * several (a number that is an order and an account) are listed. */
+ * several (a number that is an order and an account) are listed.  The
+ * box posts (SPEC §7): a code in a GET's query would land whole in the
+ * access log of every proxy on the way; the GET serves links to numbers. */
 void
 h_search(struct req *r)
 {
@@ -122,15 +124,21 @@ h_search(struct req *r)
 	struct lookup	 l;
 	struct view	*v;
 	struct vlist	*l_hits;
-	const char	*q = form_str(&r->q, SQ_Q, ""), *href = NULL;
+	const struct form *f = strcmp(r->method, "POST") == 0 ? &r->f : &r->q;
+	const char	*q, *href = NULL;
 	enum kq_status	 s;
 
+	if (f == &r->f && r->fstatus != KQ_OK) {
+		fail(r, r->fstatus);
+		return;
+	}
+	q = form_str(f, SQ_Q, "");
 	if (*q != '\0' && (s = lookup(r->app->db, q, &l)) != KQ_OK) {
 		fail(r, s);
 		return;
 	}
 	v = page_view(r);
-	form_reshow(v, &r->q, KQ_OK, NULL);
+	form_reshow(v, f, KQ_OK, NULL);
 	if (*q == '\0') {
 		page(r, 200, "admin.search", v);
 		return;

@@ -5,7 +5,7 @@ what a copy of the database holds, the socket and the headers."""
 import csv
 import io
 
-from kq import sql
+from kq import code_is, sql
 from test_pickup import BATCH, admin, member
 from test_vouchers import order, post
 
@@ -118,3 +118,235 @@ def test_cash_is_paid_only_through_the_gateway():
                       {"csrf": a.csrf_of("/admin")}).status == 303
     assert sql("SELECT paid_cash, refunded_cash FROM orders WHERE id IN (%d, %d)"
                " ORDER BY id" % (oid, free)) == [["15000", "15000"], ["0", "0"]]
+
+
+def _all_forms(code):
+    """A code as it could be written anywhere: as typed, grouped, bare."""
+    bare = code.replace("-", "").replace(" ", "")
+    return {code, bare, bare.lower(), " ".join(bare[i:i + 6] for i in range(0, len(bare), 6)),
+            "-".join(bare[i:i + 4] for i in range(0, len(bare), 4))}
+
+
+def _leaks(text, codes):
+    return sorted({c for c in codes for f in _all_forms(c) if f in text})
+
+
+def test_a_copy_of_the_database_and_the_logs_hold_no_code():
+    """SPEC §7 (issue 25.3, 25.4): codes at rest are a keyed hash, the last
+    four and a seal; a viewer read full card codes on the usage page, its
+    CSV and an order's page, and a searched code landed whole in nginx's
+    access log.  After a workload with every kind of code, none of them is
+    in a dump of the database, in any log, or on a page but the audited
+    full views."""
+    import os
+    import subprocess
+    from kq import VAR, Client, new_admin
+    from test_pickup import codes, confirm, create_batch
+    from test_vouchers import codes_of, create_template, issue
+
+    a = admin()
+    bid = create_batch(count="4", line="hk")
+    cards = codes(bid)
+    iid = issue(create_template(name="落盘券"), mode="codes", count="4")
+    vcodes = codes_of(iid)
+    made = cards + vcodes
+    m = member()
+    for c in vcodes[:2]:
+        assert post(m, "/user/redeem/confirm", code=c).status == 303
+    picked = [confirm(m, cards[0], "debian12"), confirm(m, cards[1], "win2022")]
+    assert all(r.status == 303 for r in picked), picked
+    oids = [int(r.header("Location").rsplit("/", 1)[1]) for r in picked]
+    # a surcharge left unpaid: the card goes back to unused, spendable again
+    assert post(m, "/user/orders/%d/cancel" % oids[1]).status == 303
+    # the search box posts; a code found opens its object
+    tok = a.csrf_of("/admin")
+    r = a.post("/admin/search", {"csrf": tok, "q": cards[2].lower()})
+    assert r.status == 303 and r.header("Location").startswith("/admin/pickup/cards/"), r
+    r = a.post("/admin/search", {"csrf": tok, "q": vcodes[3]})
+    assert r.status == 303 and r.header("Location").startswith("/admin/vouchers/"), r
+    assert a.post("/admin/search", {"q": vcodes[3]}).status == 403    # csrf
+
+    # what a viewer and an admin read: last fours only
+    v = Client()
+    assert v.login(*new_admin(role="viewer"), admin=True).status == 303
+    vid = sql("SELECT id FROM vouchers WHERE issue_id = %d ORDER BY id LIMIT 1" % iid)[0][0]
+    pages = ["/admin/pickup/usage", "/admin/pickup/usage.csv",
+             "/admin/pickup/usage?batch=%d" % bid, "/admin/pickup/batches/%d" % bid,
+             "/admin/pickup/batches/%d/cards.csv" % bid, "/admin/vouchers/issues/%d" % iid,
+             "/admin/vouchers?issue=%d&status=all" % iid,
+             "/admin/vouchers.csv?issue=%d&status=all" % iid, "/admin/vouchers/%s" % vid]
+    pages += ["/admin/orders/%d" % o for o in oids]
+    for who in (v, a):
+        for p in pages:
+            r = who.get(p)
+            assert r.status == 200 and not _leaks(r.text, made), (p, _leaks(r.text, made))
+    for p in ["/user/pickup", "/user/vouchers?status=all"] + \
+            ["/user/orders/%d" % o for o in oids]:
+        r = m.get(p)
+        assert r.status == 200 and not _leaks(r.text, made), (p, _leaks(r.text, made))
+    assert v.get("/admin/pickup/batches/%d/codes.txt" % bid).status == 403
+    # the audited ways still give them, whole
+    assert sorted(codes(bid)) == sorted(cards)
+    assert sorted(codes_of(iid)) == sorted(vcodes)
+    full = a.get("/admin/pickup/batches/%d?codes=full" % bid).text
+    assert all(c.replace("-", "") in full for c in cards)
+    full = a.get("/admin/pickup/batches/%d/cards.csv?codes=full" % bid).text
+    assert all(c in full for c in cards), full
+
+    # a copy of the database: no code, in any form
+    dump = subprocess.run(["mariadb-dump", "--no-defaults", "--socket",
+                           os.path.join(VAR, "run", "mysql.sock"), "kaquan"],
+                          capture_output=True, text=True, errors="replace",
+                          timeout=120)
+    assert dump.returncode == 0 and "INSERT INTO `vouchers`" in dump.stdout, dump.stderr
+    assert not _leaks(dump.stdout, made), _leaks(dump.stdout, made)
+    # and no log file of the stack: nginx's, kaquan's, MariaDB's
+    logs = [os.path.join(VAR, "log", f) for f in os.listdir(os.path.join(VAR, "log"))]
+    assert any("access" in f for f in logs), logs
+    for f in logs:
+        text = open(f, errors="replace").read()
+        assert not _leaks(text, made), (f, _leaks(text, made))
+
+
+def _conf_with(tmp, **keys):
+    from test_master import _conf_without_listen
+    return _conf_without_listen(tmp, **keys)
+
+
+def _ctl(conf, *args):
+    import subprocess
+    from kq import BUILD
+    import os
+    return subprocess.run([os.path.join(BUILD, "kaquanctl"), "--config", conf] + list(args),
+                          capture_output=True, text=True, timeout=300)
+
+
+def _rekey_and_serve(m, tmp, old, new, cards, vcodes, kv, before):
+    from test_master import fd0_master, first_get
+    with fd0_master(workers=1, code_key=new, code_key_previous=old) as (_, _, sock, _):
+        first_get(sock, "/login")
+        csrf = "csrf=" + m.csrf_of("/user/pickup")
+        # under the previous key, still found
+        status, _, body = _fcgi(sock, "POST", "/user/pickup", m, csrf + "&card=" + cards[0])
+        assert status == 200 and 'data-page="user.pickup.verify"' in body, (status, body[:300])
+        out = _ctl(_conf_with(tmp, code_key=new, code_key_previous=old), "codes", "rekey")
+        assert out.returncode == 0 and "cards moved" in out.stdout, out
+        assert kv() != before and len(kv()) == 1
+        # under the new key: redeemed
+        status, headers, _ = _fcgi(sock, "POST", "/user/redeem/confirm", m,
+                                   csrf + "&code=" + vcodes[0])
+        assert status == 303, (status, headers)
+    # with the new key alone: still found
+    with fd0_master(workers=1, code_key=new) as (_, _, sock, _):
+        first_get(sock, "/login")
+        status, _, body = _fcgi(sock, "POST", "/user/pickup", m, csrf + "&card=" + cards[1])
+        assert status == 200 and 'data-page="user.pickup.verify"' in body, status
+
+
+def test_codes_move_to_a_new_key_while_kaquan_serves():
+    """SPEC §7: each row records its key's version; with the new key as
+    code_key and the old as code_key_previous, look-ups find both, and
+    kaquanctl codes rekey moves every code (hash and seal) while a master
+    serves.  Moved back after, for the rest of the suite."""
+    import os
+    import tempfile
+    from kq import CONF, VAR
+    from test_pickup import codes, create_batch
+    from test_vouchers import codes_of, create_template, issue
+
+    old = [l.split("=", 1)[1].strip() for l in open(CONF) if l.startswith("code_key")][0]
+    new = os.urandom(32).hex()
+    cards = codes(create_batch(count="3"))
+    issue_id = issue(create_template(name="换钥券"), mode="codes", count="3")
+    vcodes = codes_of(issue_id)
+    ids = ",".join(sql("SELECT id FROM pickup_cards WHERE " + code_is(c))[0][0]
+                   for c in cards)
+    kv = lambda: {r[0] for r in sql("SELECT code_kv FROM pickup_cards WHERE id IN (%s)"
+                                    % ids)}
+    before = kv()
+    assert len(before) == 1
+    m = member()
+    tmp = tempfile.mkdtemp(dir=VAR)
+    try:
+        _rekey_and_serve(m, tmp, old, new, cards, vcodes, kv, before)
+    finally:    # back, for the rest of the suite (its codes are under old)
+        out = _ctl(_conf_with(tmp, code_key=old, code_key_previous=new),
+                   "codes", "rekey")
+    assert out.returncode == 0 and kv() == before, (out, kv())
+    # without code_key_previous there is nothing to move from
+    out = _ctl(_conf_with(tmp), "codes", "rekey")
+    assert out.returncode != 0 and "code_key_previous" in out.stderr, out
+
+
+def test_migrate_moves_the_codes_of_before_into_their_hashes_and_seals():
+    """kaquanctl migrate converts existing rows (SPEC §7): codes kept in the
+    clear before 010 are moved into their hash, last four and a seal
+    before 011 drops them; without code_key it stops before 011."""
+    import glob
+    import os
+    import shutil
+    import tempfile
+    from kq import VAR
+    import hmac as _hmac
+    import hashlib
+
+    tmp = tempfile.mkdtemp(dir=VAR)
+    old_sql = os.path.join(tmp, "sql")
+    os.mkdir(old_sql)
+    for f in sorted(glob.glob("sql/00[1-9]_*.sql")):
+        shutil.copy(f, old_sql)
+    sql("DROP DATABASE IF EXISTS kaquan_conv")
+    sql("CREATE DATABASE kaquan_conv CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    sql("GRANT ALL ON kaquan_conv.* TO 'kaquan'@'localhost'")
+    try:
+        before = _conf_with(tmp, db_name="kaquan_conv", sql_dir=old_sql)
+        out = _ctl(before, "migrate")
+        assert out.returncode == 0 and out.stdout.strip() == "9", out
+        plain_cards = ["7KQ2M9XD4H0TZC8P", "0000111122223333", "ZZZZYYYYXXXXWWWW"]
+        plain_codes = ["123456789012345678", "876543210987654321"]
+        q = lambda s: sql("USE kaquan_conv; " + s)
+        q("INSERT INTO admins (id, login, password_hash, role) VALUES (1, 'conv', 'x', 'admin')")
+        q("INSERT INTO pickup_batches (id, product, name, line, cpu, memory_gb, disk_gb,"
+          " bandwidth_mbps, months, price, total, valid_to, created_by) VALUES"
+          " (7, 'cvm', 'x', 'hk', 1, 1, 1, 1, 1, 100, 3, '2099-01-01', 1)")
+        for i, c in enumerate(plain_cards):
+            q("INSERT INTO pickup_cards (id, batch_id, code) VALUES (%d, 7, '%s')" % (100 + 3 * i, c))
+        q("INSERT INTO voucher_templates (id, kind, name, face, balance_mode, scope, created_by)"
+          " VALUES (5, 'platform', 'x', 100, 'single_use', 'all', 1)")
+        q("INSERT INTO voucher_issues (id, template_id, mode, count, report, created_by)"
+          " VALUES (9, 5, 'codes', 2, '', 1)")
+        for i, c in enumerate(plain_codes):
+            q("INSERT INTO vouchers (id, template_id, issue_id, code, face, balance, status,"
+              " valid_from, valid_to) VALUES (%d, 5, 9, '%s', 100, 100, 'unactivated',"
+              " '2026-01-01', '2099-01-01')" % (50 + i, c))
+        # the current release's migrations, without a code_key: stopped before 011
+        lines = [l for l in open(before) if not l.startswith("code_key")]
+        nokey = os.path.join(tmp, "nokey.conf")
+        open(nokey, "w").writelines(lines + ["sql_dir = %s\n" % os.path.abspath("sql")])
+        out = _ctl(nokey, "migrate")
+        assert out.returncode != 0 and "code_key" in out.stderr, out
+        assert q("SELECT COUNT(*) FROM vouchers WHERE code IS NOT NULL") == [["2"]]
+        # with it: every code moved, the plain columns gone
+        after = _conf_with(tmp, db_name="kaquan_conv", sql_dir=os.path.abspath("sql"))
+        out = _ctl(after, "migrate")
+        assert out.returncode == 0, out
+        assert "codes kept at rest: 2 vouchers, 3 cards" in out.stderr, out.stderr
+        assert q("SELECT COUNT(*) FROM information_schema.columns WHERE table_schema ="
+                 " 'kaquan_conv' AND column_name = 'code' AND table_name IN"
+                 " ('vouchers', 'pickup_cards')") == [["0"]]
+        key = bytes.fromhex([l.split("=", 1)[1].strip() for l in open(after)
+                             if l.startswith("code_key")][-1])
+        for table, rows in (("pickup_cards", plain_cards), ("vouchers", plain_codes)):
+            for c in rows:
+                h = _hmac.new(key, c.encode(), hashlib.sha256).hexdigest()[:32]
+                assert q("SELECT code_last4 FROM %s WHERE code_hash = UNHEX('%s')"
+                         % (table, h)) == [[c[-4:]]], (table, c)
+        assert q("SELECT kind, owner, first_id, last_id FROM code_seals ORDER BY kind") == \
+            [["voucher", "9", "50", "51"], ["card", "7", "100", "106"]]
+        # every block opens: a rekey reads each of them whole
+        new = os.urandom(32).hex()
+        out = _ctl(_conf_with(tmp, db_name="kaquan_conv", code_key=new,
+                              code_key_previous=key.hex()), "codes", "rekey")
+        assert out.returncode == 0 and "2 vouchers and 3 cards moved" in out.stdout, out
+    finally:
+        sql("DROP DATABASE IF EXISTS kaquan_conv")
