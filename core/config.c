@@ -11,17 +11,19 @@
 
 #include "config.h"
 
-enum ckind { C_STR, C_INT };
+enum ckind { C_STR, C_INT, C_CHOICE };
 
 struct ckey {
-	const char	*name;
-	enum ckind	 kind;
-	size_t		 off;
-	long		 min, max;
+	const char		*name;
+	enum ckind		 kind;
+	size_t			 off;
+	long			 min, max;
+	const char *const	*choices;	/* C_CHOICE: the words, by value */
 };
 
-#define S(name, field)		{ name, C_STR, offsetof(struct config, field), 0, 0 }
-#define I(name, field, lo, hi)	{ name, C_INT, offsetof(struct config, field), lo, hi }
+#define S(name, field)		{ name, C_STR, offsetof(struct config, field), 0, 0, NULL }
+#define I(name, field, lo, hi)	{ name, C_INT, offsetof(struct config, field), lo, hi, NULL }
+#define W(name, field, words)	{ name, C_CHOICE, offsetof(struct config, field), 0, 0, words }
 
 static const struct ckey keys[] = {
 	S("listen", listen),
@@ -43,6 +45,8 @@ static const struct ckey keys[] = {
 	S("db_name", db.name),
 	I("db_timeout", db.timeout, 1, 3600),
 	I("db_spread", db.spread, 0, 1),
+	W("db_ssl_mode", db.ssl_mode, db_ssl_mode_names),
+	S("db_ssl_ca", db.ssl_ca),
 	I("hash_concurrency", hash_concurrency, 0, 64),
 	S("api_seal_key", api_seal_key),
 	S("code_key", code_key),
@@ -128,6 +132,24 @@ config_load(const char *path, struct config *c, char *err, size_t errsz)
 				snprintf(err, errsz, "out of memory");
 				goto fail;
 			}
+			continue;
+		}
+		if (keys[i].kind == C_CHOICE) {
+			int w;
+
+			for (w = 0; keys[i].choices[w] != NULL &&
+			    strcmp(keys[i].choices[w], v) != 0; w++)
+				;
+			if (keys[i].choices[w] == NULL) {
+				size_t at = (size_t)snprintf(err, errsz,
+				    "%s:%d: %s must be one of", path, lineno, k);
+
+				for (w = 0; keys[i].choices[w] != NULL && at < errsz; w++)
+					at += (size_t)snprintf(err + at, errsz - at,
+					    "%s %s", w ? "," : "", keys[i].choices[w]);
+				goto fail;
+			}
+			*(int *)((char *)c + keys[i].off) = w;
 			continue;
 		}
 		errno = 0;

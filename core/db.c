@@ -276,6 +276,9 @@ session_setup(struct db *db)
 	return galera ? mysql_query(db->my, "SET SESSION wsrep_sync_wait = 7") : 0;
 }
 
+const char *const db_ssl_mode_names[] = { "disabled", "required",
+	"verify_identity", NULL };
+
 /* A client handle with kaquan's options, or NULL (out of memory). */
 static MYSQL *
 client_new(const struct db_config *c)
@@ -286,6 +289,16 @@ client_new(const struct db_config *c)
 
 	if ((my = mysql_init(NULL)) == NULL)
 		return NULL;
+	if (c->ssl_mode != DB_SSL_DISABLED) {
+		/* no plain fallback: a server that does not speak TLS, or (verify
+		 * identity) one whose certificate ssl_ca did not sign for the
+		 * host name, is not connected to */
+		mysql_options(my, MYSQL_OPT_SSL_ENFORCE, &on);
+		mysql_options(my, MYSQL_OPT_SSL_VERIFY_SERVER_CERT,
+		    c->ssl_mode == DB_SSL_VERIFY_IDENTITY ? &on : &off);
+		if (c->ssl_ca != NULL)
+			mysql_options(my, MYSQL_OPT_SSL_CA, c->ssl_ca);
+	}
 	mysql_options(my, MYSQL_OPT_RECONNECT, &off);
 	mysql_options(my, MYSQL_REPORT_DATA_TRUNCATION, &on);
 	mysql_options(my, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
@@ -361,6 +374,8 @@ db_open(const struct db_config *cfg, char *err, size_t errsz)
 	db->cfg.name = dup_or_null(cfg->name);
 	db->cfg.timeout = cfg->timeout;
 	db->cfg.spread = cfg->spread;
+	db->cfg.ssl_mode = cfg->ssl_mode;
+	db->cfg.ssl_ca = dup_or_null(cfg->ssl_ca);
 	if (cfg->spread)	/* the worker set over the whole list */
 		db->server = (unsigned)getpid();
 	if (connect_now(db) < 0)
@@ -383,6 +398,7 @@ db_close(struct db *db)
 	free((char *)db->cfg.user);
 	free((char *)db->cfg.password);
 	free((char *)db->cfg.name);
+	free((char *)db->cfg.ssl_ca);
 	free(db);
 }
 

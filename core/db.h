@@ -41,7 +41,17 @@ struct db_config {
 					   take; 0: none (kaquanctl) */
 	int		 spread;	/* each process starts at its own server
 					   of the list (by pid), not the first */
+	int		 ssl_mode;	/* enum db_ssl_mode: TLS over TCP */
+	const char	*ssl_ca;	/* the CA file that signed the servers'
+					   certificates (verify_identity) */
 };
+
+/* TLS to the servers of db_host (SPEC §7: Galera nodes on other hosts):
+ * none; required (encrypted, any certificate); verify_identity (the
+ * certificate signed by ssl_ca and naming the host connected to). */
+enum db_ssl_mode { DB_SSL_DISABLED, DB_SSL_REQUIRED, DB_SSL_VERIFY_IDENTITY,
+	DB_SSL__MAX };
+extern const char *const db_ssl_mode_names[];
 
 enum db_arg_type { DBA_NULL, DBA_INT, DBA_STR, DBA_TIME, DBA_BIN };
 

@@ -114,6 +114,10 @@ send_headers(struct req *r, int status, const char *content_type)
 	else if (status == 429)
 		header_add(r, arena_printf(r->arena, "Retry-After: %d",
 		    RL_WINDOW_MIN * 60));
+	/* served over HTTPS (cookie_secure): the browser keeps to it, so no
+	 * later plain request can be stripped of its Secure cookie's session */
+	if (r->app->cfg->cookie_secure)
+		header_add(r, "Strict-Transport-Security: max-age=31536000");
 	extra = abuf_str(&r->headers);
 	FCGX_FPrintF(out,
 	    "Status: %d %s\r\n"

@@ -60,6 +60,16 @@ def test_make_install_lays_out_a_package_and_its_units_verify():
                             os.path.join(tmp, "usr/lib/sysusers.d/kaquan.conf")],
                            capture_output=True, text=True, timeout=30)
         assert r.returncode == 0 and "Creating user 'kaquan'" in r.stdout + r.stderr, r
+        # the FastCGI socket's group is nginx's user alone (issue 25.9): a
+        # php-fpm pool of group www-data could speak FastCGI to kaquan
+        assert "Creating group 'kaquan-web'" in r.stdout + r.stderr, r
+        sysusers = open(os.path.join(tmp, "usr/lib/sysusers.d/kaquan.conf")).read()
+        assert "m www-data kaquan-web" in sysusers
+        sock = open(os.path.join(tmp, "lib/systemd/system/kaquan.socket")).read()
+        assert "SocketGroup=kaquan-web" in sock and "SocketMode=0660" in sock, sock
+        site = open(os.path.join(tmp, "usr/share/kaquan/nginx-site.conf")).read()
+        fence = site.split("location = /kaquan-status {", 1)[1].split("}", 1)[0]
+        assert "deny all;" in fence and "allow 127.0.0.1;" in fence, fence
         for page in ("kaquan-fcgi.8", "kaquanctl.8"):
             r = subprocess.run(["groff", "-man", "-ww", "-z",
                                 os.path.join(tmp, "usr/share/man/man8", page)],

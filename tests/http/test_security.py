@@ -350,3 +350,146 @@ def test_migrate_moves_the_codes_of_before_into_their_hashes_and_seals():
         assert out.returncode == 0 and "2 vouchers and 3 cards moved" in out.stdout, out
     finally:
         sql("DROP DATABASE IF EXISTS kaquan_conv")
+
+
+def test_the_fastcgi_socket_is_nginx_s_alone():
+    """Whoever reaches the FastCGI socket is trusted like nginx: it sets
+    REMOTE_ADDR, so it opened the status page and forged an audited
+    address.  A process outside the socket's group is refused at connect;
+    the shipped socket's group is kaquan-web, nginx's user alone (not
+    www-data, which any php-fpm pool may share: test_install)."""
+    import grp
+    import os
+    import pwd
+    import socket
+    import fcgi_client
+    from test_master import fd0_master, first_get
+
+    nobody = pwd.getpwnam("nobody")
+    group = grp.getgrgid(0)     # the socket's group here: not nobody's
+    with fd0_master(workers=1, status_path="/st") as (_, tmp, sock, _):
+        first_get(sock, "/login")
+        # a FastCGI client is believed about its address: the status page
+        status, _, body = fcgi_client.get(sock, "/st", remote_addr="127.0.0.1")
+        assert status == 200 and "accepted conn" in body, (status, body[:200])
+        if os.getuid() != 0:
+            return      # the rest changes users: root only (CI is)
+        os.chmod(tmp, 0o755)
+        os.chown(sock, 0, group.gr_gid)
+        os.chmod(sock, 0o660)
+
+        def connect_as(groups):
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    os.setgroups(groups)
+                    os.setgid(nobody.pw_gid)
+                    os.setuid(nobody.pw_uid)
+                    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    s.connect(sock)
+                    os._exit(0)
+                except PermissionError:
+                    os._exit(13)
+                except BaseException:
+                    os._exit(1)
+            return os.waitpid(pid, 0)[1] >> 8
+        assert connect_as([]) == 13         # not in the socket's group
+        assert connect_as([group.gr_gid]) == 0
+
+
+def test_a_database_over_tcp_speaks_tls_and_checks_its_name():
+    """db_ssl_mode and db_ssl_ca (issue 25.11): Galera nodes on other hosts
+    are reached over TCP; kaquan had no TLS for them.  A MariaDB of the
+    test's own, with a certificate for 127.0.0.1 and a user that requires
+    TLS: verify_identity connects with the CA, and refuses another CA or a
+    certificate for another name; without TLS the server refuses."""
+    import getpass
+    import os
+    import shutil
+    import signal
+    import socket
+    import subprocess
+    import tempfile
+    import time
+    from kq import VAR
+
+    tmp = tempfile.mkdtemp(dir=VAR)
+    run = lambda *a: subprocess.run(list(a), capture_output=True, text=True,
+                                    timeout=120, cwd=tmp, check=True)
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    for ca in ("ca", "other"):
+        run("openssl", "req", "-x509", *ec, "-keyout", ca + ".key", "-out", ca + ".pem",
+            "-days", "2", "-subj", "/CN=kaquan test " + ca)
+    for name, san in (("server", "IP:127.0.0.1"), ("elsewhere", "DNS:db.example")):
+        run("openssl", "req", *ec, "-keyout", name + ".key", "-out", name + ".csr",
+            "-subj", "/CN=" + name)
+        open(os.path.join(tmp, name + ".ext"), "w").write("subjectAltName=%s\n" % san)
+        run("openssl", "x509", "-req", "-in", name + ".csr", "-CA", "ca.pem",
+            "-CAkey", "ca.key", "-CAcreateserial", "-out", name + ".pem", "-days", "2",
+            "-extfile", name + ".ext")
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    me = getpass.getuser()
+    run("mariadb-install-db", "--no-defaults", "--datadir=" + tmp + "/db", "--user=" + me,
+        "--auth-root-authentication-method=socket", "--skip-test-db")
+
+    def server(cert):
+        p = subprocess.Popen(["mariadbd", "--no-defaults", "--datadir=" + tmp + "/db",
+                              "--socket=" + tmp + "/db.sock", "--port=%d" % port,
+                              "--bind-address=127.0.0.1", "--user=" + me,
+                              "--ssl-cert=" + tmp + "/%s.pem" % cert,
+                              "--ssl-key=" + tmp + "/%s.key" % cert,
+                              "--log-error=" + tmp + "/db.err",
+                              "--innodb-buffer-pool-size=32M"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(300):
+            if subprocess.run(["mariadb-admin", "--no-defaults", "--socket=" + tmp +
+                               "/db.sock", "-u" + me, "ping"],
+                              capture_output=True).returncode == 0:
+                return p
+            time.sleep(0.1)
+        raise AssertionError(open(tmp + "/db.err").read()[-2000:])
+
+    def stop(p):
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout=60)
+
+    def migrate(**keys):
+        return _ctl(_conf_with(tmp, db_host="127.0.0.1", db_port=port, db_socket="",
+                               db_password="tls-pass", **keys), "migrate")
+    p = server("server")
+    try:
+        subprocess.run(["mariadb", "--no-defaults", "--socket=" + tmp + "/db.sock",
+                        "-u" + me, "-e",
+                        "CREATE DATABASE kaquan; CREATE USER 'kaquan'@'127.0.0.1'"
+                        " IDENTIFIED BY 'tls-pass' REQUIRE SSL;"
+                        " GRANT ALL ON kaquan.* TO 'kaquan'@'127.0.0.1'"], check=True)
+        out = migrate(db_ssl_mode="disabled")
+        assert out.returncode != 0 and "Access denied" in out.stderr, out
+        out = migrate(db_ssl_mode="verify_identity", db_ssl_ca=tmp + "/other.pem")
+        assert out.returncode != 0, out
+        out = migrate(db_ssl_mode="verify_identity", db_ssl_ca=tmp + "/ca.pem")
+        assert out.returncode == 0 and int(out.stdout) >= 11, out
+        # the certificate names another host: encrypted, but not the one asked for
+        stop(p)
+        p = server("elsewhere")
+        out = migrate(db_ssl_mode="verify_identity", db_ssl_ca=tmp + "/ca.pem")
+        assert out.returncode != 0, out
+        out = migrate(db_ssl_mode="required")
+        assert out.returncode == 0, out
+    finally:
+        stop(p)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_https_is_kept_to_where_cookies_are_secure():
+    """cookie_secure = 1 says kaquan is served over HTTPS: every answer
+    then carries Strict-Transport-Security (issue 25.11)."""
+    from test_master import fd0_master, first_get
+    with fd0_master(workers=1, cookie_secure=1) as (_, _, sock, _):
+        status, headers, _ = first_get(sock, "/login")
+        assert headers.get("Strict-Transport-Security") == "max-age=31536000", headers
+    from kq import Client
+    assert Client().get("/login").header("Strict-Transport-Security") is None
