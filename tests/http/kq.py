@@ -144,13 +144,18 @@ def _code_key():
     raise AssertionError("no code_key in " + CONF)
 
 
-def code_is(code, alias=""):
-    """SQL that is true of the row of a voucher or card code: the database
-    keeps its keyed hash (SPEC §7), HMAC-SHA256 under code_key, 16 bytes."""
+def code_hash(code):
+    """What the database keeps to find a voucher or card code (SPEC §7):
+    HMAC-SHA256 under code_key, its first 16 bytes, in upper-case hex as
+    HEX(code_hash) gives it."""
     import hmac
     c = code.replace("-", "").replace(" ", "").upper()
-    h = hmac.new(_code_key(), c.encode(), hashlib.sha256).hexdigest()[:32]
-    return "%scode_hash = UNHEX('%s')" % (alias + "." if alias else "", h)
+    return hmac.new(_code_key(), c.encode(), hashlib.sha256).hexdigest()[:32].upper()
+
+
+def code_is(code, alias=""):
+    """SQL that is true of the row of a voucher or card code."""
+    return "%scode_hash = UNHEX('%s')" % (alias + "." if alias else "", code_hash(code))
 
 
 def sha256_hex(s):

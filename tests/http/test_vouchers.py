@@ -50,7 +50,11 @@ def order(m, product="cvm", amount="150", scenario="purchase", billing="prepaid"
 def candidates(m, oid):
     r = m.get("/user/orders/%d" % oid)
     assert r.status == 200, r
-    return [int(i) for i in re.findall(r'<tr data-id="(\d+)"[^>]*>\s*<td><input type="radio" name="voucher"', r.text)], r
+    return candidate_ids(r), r
+
+
+def candidate_ids(r):
+    return [int(i) for i in re.findall(r'<tr data-id="(\d+)"[^>]*>\s*<td><input type="radio" name="voucher"', r.text)]
 
 
 def post(m, path, **body):
@@ -446,7 +450,12 @@ def shop(m, seed, errors, products, amounts, rounds, confirm_ok):
     tok = c.csrf_of("/user")
     for _ in range(rounds):
         oid = order(m, r.choice(products), str(r.choice(amounts)))
-        ids, _ = candidates(c, oid)
+        page = c.get("/user/orders/%d" % oid)
+        if page.status != 200:      # a 503 through a cluster's failover
+            if page.status not in confirm_ok:
+                errors.append(("order", page.status))
+            continue
+        ids = candidate_ids(page)
         choice = r.choice(ids + [None]) if ids else None
         s = c.post("/user/orders/%d/confirm" % oid,
                    {"csrf": tok, "voucher": str(choice) if choice else ""}).status
