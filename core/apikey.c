@@ -192,18 +192,14 @@ auth_part(const char *h, const char *name, char *out, size_t outsz)
 	return -1;
 }
 
-/* Remembers a good signature; KQ_REPLAYED when it was seen before (on
- * any worker or host: the table is theirs in common). */
-static enum kq_status
-signature_once(struct db *db, long long key, const unsigned char *mac)
+enum kq_status
+apikey_once(struct db *db, const struct api_key *key)
 {
-	struct db_arg	a[2] = { DB_BIN(mac, crypto_auth_hmacsha256_BYTES),
-			    DB_INT(key) };
+	struct db_arg	a[2] = { DB_BIN(key->mac, sizeof(key->mac)),
+			    DB_INT(key->id) };
 	enum kq_status	s;
 
 	s = db_exec(db, SQL_SIGNATURE_SEEN, a, 2, NULL, NULL);
-	if (s == KQ_UNAVAILABLE && db_lost_race(db))
-		s = KQ_CONFLICT;	/* Galera: the same one through another node */
 	return s == KQ_CONFLICT ? KQ_REPLAYED : s;
 }
 
@@ -263,9 +259,8 @@ apikey_check(struct db *db, struct arena *a, const char *seal_hex,
 			*end = (char)(*end - 'A' + 'a');
 	if (sodium_memcmp(want, sig, 64) != 0)
 		return KQ_UNAUTHORIZED;
-	if (q->once && (s = signature_once(db, row.k.id, mac)) != KQ_OK)
-		return s;
 	*key = row.k;
+	memcpy(key->mac, mac, sizeof(key->mac));
 	key->scopes = apikey_scopes_parse(row.k.scopes_text);
 	return KQ_OK;
 }

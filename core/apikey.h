@@ -10,10 +10,11 @@
  *	    "\n" IDEMPOTENCY-KEY
  *
  * (the last line empty when the request has none).  A POST's signature is
- * accepted once (SPEC §7): it is remembered in api_signatures (which this
- * module writes too) for as long as its timestamp is good, so a captured
- * request sent again, to any worker or host, is KQ_REPLAYED; a client that
- * retries signs again with a new timestamp and the same Idempotency-Key.
+ * accepted once (SPEC §7): apikey_once() remembers it in api_signatures
+ * (which this module writes too), in the request's own transaction, for as
+ * long as its timestamp is good, so a captured request sent again, to any
+ * worker or host, is KQ_REPLAYED; a client that retries signs again with a
+ * new timestamp and the same Idempotency-Key.
  *
  * and sent as
  *
@@ -56,11 +57,14 @@ extern const char *const api_scope_names[];	/* by bit, NULL-ended */
 	"vouchers:issue|pickup|partner"
 #define API_SCOPE_PATTERN "all|((" API_SCOPE_NAMES "),)*(" API_SCOPE_NAMES ")"
 
+#define API_MAC_LEN	32	/* HMAC-SHA256 */
+
 struct api_key {
 	long long	 id;
 	const char	*key_id, *name, *scopes_text;
 	unsigned	 scopes;	/* enum api_scope bits */
 	time_t		 created_at, revoked_at;
+	unsigned char	 mac[API_MAC_LEN];	/* a checked request's signature */
 };
 
 /* "orders,vouchers" (or "all") into bits; 0 for an unknown name. */
@@ -83,14 +87,17 @@ struct api_signed {
 	const char	*body;
 	size_t		 len;
 	const char	*idem;		/* the Idempotency-Key, or NULL */
-	int		 once;		/* a POST: its signature works once */
 };
-/* The key that signed the request, else KQ_UNAUTHORIZED, or KQ_REPLAYED
- * for a signature that works once and was seen (KQ_UNAVAILABLE when the
- * database is). */
+/* The key that signed the request (with the signature in key->mac), else
+ * KQ_UNAUTHORIZED (KQ_UNAVAILABLE when the database is). */
 enum kq_status	apikey_check(struct db *, struct arena *, const char *seal_hex,
 		    const struct api_signed *, time_t now, struct api_key *);
 
+/* Inside a POST's transaction, first: remembers its signature, or
+ * KQ_REPLAYED when it was seen before (committed: a copy sent at once waits
+ * for the first's transaction, then finds it; through another Galera node
+ * one of the two loses at certification, runs again and finds it). */
+enum kq_status	apikey_once(struct db *, const struct api_key *);
 /* Forgets signatures whose timestamps can no longer be good; *n gets
  * how many. */
 enum kq_status	apikey_sweep(struct db *, unsigned long long *n);

@@ -9,25 +9,29 @@
 
 struct idem_row {
 	const char	*hash, *state, *body;
-	int		 status;
+	int		 status, expired;
 };
 static const struct db_col idem_cols[] = {
 	DB_COL(struct idem_row, hash, "request_hash"),
 	DB_COL(struct idem_row, state, "state"),
 	DB_COL(struct idem_row, status, "http_status"),
 	DB_COL(struct idem_row, body, "COALESCE(response, '')"),
+	DB_COL(struct idem_row, expired, EXPIRED),
 	DB_END
 };
 /* a locking read: the row as committed now, not as the transaction's
- * snapshot saw it */
+ * snapshot saw it (shared: the requests that wait on one key read it
+ * together; an exclusive read would deadlock them) */
 static struct db_sel SQL_IDEM_GET = DB_SEL(
     "SELECT {cols} FROM api_idempotency WHERE api_key = ? AND idem_key = ?"
     " LOCK IN SHARE MODE", DB_WHOLE(idem_cols));
-static const char SQL_IDEM_FORGET[] =
-    "DELETE FROM api_idempotency WHERE api_key = ? AND idem_key = ? AND" EXPIRED;
 static const char SQL_IDEM_CLAIM[] =
     "INSERT INTO api_idempotency (api_key, idem_key, request_hash, state)"
     " VALUES (?, ?, ?, 'running')";
+static const char SQL_IDEM_RECLAIM[] =
+    "UPDATE api_idempotency SET request_hash = ?, state = 'running',"
+    " http_status = 0, response = NULL, created_at = UTC_TIMESTAMP()"
+    " WHERE api_key = ? AND idem_key = ? AND" EXPIRED;
 static const char SQL_IDEM_STORE[] =
     "UPDATE api_idempotency SET state = 'done', http_status = ?, response = ?"
     " WHERE api_key = ? AND idem_key = ?";
@@ -43,9 +47,6 @@ idem_claim(struct db *db, struct arena *a, long long api_key, const char *key,
 	enum kq_status	s;
 
 	memset(ans, 0, sizeof(*ans));
-	/* an expired answer frees its key */
-	if ((s = db_exec(db, SQL_IDEM_FORGET, args, 2, NULL, NULL)) != KQ_OK)
-		return s;
 	/* a concurrent request with this key holds it: this waits for its
 	 * transaction, then finds its answer */
 	s = db_exec(db, SQL_IDEM_CLAIM, args, 3, NULL, NULL);
@@ -61,6 +62,19 @@ idem_claim(struct db *db, struct arena *a, long long api_key, const char *key,
 	    sizeof(row))) != KQ_OK)
 		/* gone in between: expired and forgotten; try again */
 		return s == KQ_NOT_FOUND ? KQ_IDEMPOTENCY_BUSY : s;
+	if (row.expired) {	/* the key is free again (two who find it so
+				 * deadlock here: one runs again) */
+		struct db_arg	re[3] = { DB_STR(hash), DB_INT(api_key),
+				    DB_STR(key) };
+		uint64_t	n = 0;
+
+		if ((s = db_exec(db, SQL_IDEM_RECLAIM, re, 3, &n, NULL)) != KQ_OK)
+			return s;
+		if (n != 1)
+			return KQ_IDEMPOTENCY_BUSY;
+		ans->claimed = 1;
+		return KQ_OK;
+	}
 	if (strcmp(row.hash, hash) != 0)
 		return KQ_IDEMPOTENCY_MISMATCH;
 	if (strcmp(row.state, "done") != 0)	/* an older release's claim */

@@ -30,7 +30,8 @@ struct idem_answer {
 };
 
 /* Inside the request's transaction: claims the key for this request
- * (hash: hex SHA-256 of what it asks), or finds its stored answer;
+ * (hash: hex SHA-256 of what it asks; an answer past IDEM_HOURS frees its
+ * key), or finds its stored answer;
  * KQ_IDEMPOTENCY_MISMATCH for another request's key, KQ_IDEMPOTENCY_BUSY
  * when the first request's transaction held it past the statement time. */
 enum kq_status	idem_claim(struct db *, struct arena *, long long api_key,

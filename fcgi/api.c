@@ -312,7 +312,8 @@ post_txn(struct db *db, struct arena *a, void *arg)
 
 	c->status = 0;
 	c->text = NULL;
-	if ((s = idem_claim(db, a, c->key.id, p->idem, p->hash, &p->ans)) !=
+	if ((s = apikey_once(db, &c->key)) != KQ_OK ||
+	    (s = idem_claim(db, a, c->key.id, p->idem, p->hash, &p->ans)) !=
 	    KQ_OK || !p->ans.claimed)
 		return s;
 	p->rt->handler(p->r, c);
@@ -379,8 +380,8 @@ api_dispatch(struct req *r)
 		return;
 	}
 
-	/* who: the signature over what arrived, before anything is parsed; a
-	 * POST's signature works once */
+	/* who: the signature over what arrived, before anything is parsed (a
+	 * POST's works once: post_txn) */
 	post = strcmp(r->method, "POST") == 0;
 	idem = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", r->fcgx->envp);
 	sig.authorization = FCGX_GetParam("HTTP_AUTHORIZATION", r->fcgx->envp);
@@ -390,7 +391,6 @@ api_dispatch(struct req *r)
 	sig.body = body;
 	sig.len = len;
 	sig.idem = idem;
-	sig.once = post;
 	if ((s = apikey_check(r->app->db, r->arena, r->app->cfg->api_seal_key,
 	    &sig, time(NULL), &c->key)) != KQ_OK) {
 		header_add(r, "WWW-Authenticate: KQ-HMAC-SHA256");
