@@ -9,7 +9,7 @@
 // confirmation page comes first.
 //
 // Input: one JSON argument (written by tests/http/test_browser.py):
-//   { url, shots, chromium, member: {login, password, order, batch}, admin: {...} }
+//   { url, shots, chromium, member: {login, password, order, due, batch}, admin: {...} }
 // Output: one line per check, "ok NAME" or "FAIL NAME: why", then
 // "browser: N passed, N failed".
 import puppeteer from "puppeteer-core";
@@ -110,10 +110,14 @@ async function member(browser, lang, width) {
   check(`${lang}/${width} member logged in`, i.page === "user.home", i.page);
   for (const [name, path] of [["vouchers", "/user/vouchers?status=all"],
     ["orders", "/user/orders"], ["order", `/user/orders/${cfg.member.order}`],
-    ["pickup", "/user/pickup"]]) {
+    ["order-due", `/user/orders/${cfg.member.due}`], ["pickup", "/user/pickup"]]) {
     await go(page, path);
     await look(page, name, lang, width);
   }
+  // cash due: the demo's stand-in for the gateway says what it is
+  await go(page, `/user/orders/${cfg.member.due}`);
+  check(`${lang}/${width} demo payment says it stands in`,
+    (await page.$("[data-demo-payment]")) !== null, "no note");
   // a code with a typo: marked at the field, what was typed kept
   await go(page, "/user/redeem");
   await page.type("input[name=code]", "123456 789012 345678");

@@ -9,7 +9,7 @@ import subprocess
 
 from kq import Client, URL, VAR, new_admin, new_member
 from test_pickup import create_batch
-from test_vouchers import create_template, give, order
+from test_vouchers import create_template, give, order, post
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -23,10 +23,12 @@ def test_journeys_in_both_languages_and_widths():
     m.uin = uin
     give(m, name="Browser voucher")
     oid = order(m, amount="150")
+    due = order(m, amount="80")     # confirmed with cash due: the pay button
+    assert post(m, "/user/orders/%d/confirm" % due, voucher="").status == 303
     alogin, apw = new_admin()
     cfg = {
         "url": URL, "shots": os.path.join(VAR, "shots"), "chromium": chromium,
-        "member": {"login": login, "password": pw, "order": oid},
+        "member": {"login": login, "password": pw, "order": oid, "due": due},
         "admin": {"login": alogin, "password": apw, "batch": create_batch(count="3", name="HK cloud server"),
                   "template": create_template(name="Browser template"), "uin": uin},
     }
