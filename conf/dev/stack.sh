@@ -43,8 +43,11 @@ wait_for() {	# wait_for SECONDS DESCRIPTION COMMAND...
 }
 
 db_up() {
-	mkdir -p "$VAR/db" "$VAR/run" "$VAR/log"
-	chmod 700 "$VAR/run" "$VAR/db"
+	mkdir -p "$VAR/db" "$VAR/run" "$VAR/log" "$VAR/tmp"
+	chmod 700 "$VAR/run" "$VAR/db" "$VAR/tmp"
+	# the server's temporary files: its own, not /tmp's (another stack's
+	# bootstrap there at the same moment failed this one's)
+	export TMPDIR="$VAR/tmp"
 	if [ ! -d "$VAR/db/mysql" ]; then
 		say "initialising MariaDB in $VAR/db"
 		mariadb-install-db --no-defaults --datadir="$VAR/db" --user="$ME" \
