@@ -5,17 +5,25 @@
 PKGS     = fcgi libmariadb libxml-2.0 libpcre2-8 libcrypt jansson libsodium libsystemd
 CC      ?= cc
 CFLAGS  ?= -O2 -g
+LDFLAGS ?=
 WARN     = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-missing-field-initializers
-CPPFLAGS = -Icore -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# core/ is the library below the front line: it compiles without fcgi/'s
+# headers, so a layering mistake is a compile error
+CPPFLAGS = -Icore -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS))
+FCGI_CPPFLAGS = $(CPPFLAGS) -Ifcgi
+LDLIBS   = $(shell pkg-config --libs $(PKGS))
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer
+# each object's header dependencies, written by the compiler
+DEPFLAGS = -MMD -MP
 
 BUILD   ?= build
-CORE_SRC = $(wildcard core/*.c)
+CORE_SRC = $(wildcard core/*.c core/*/*.c)
 FCGI_SRC = $(wildcard fcgi/*.c)
 CLI_SRC  = $(wildcard cli/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
+# the unit tests that need no database (make check)
+UNIT_PURE = $(filter-out $(shell grep -l '"dbtest.h"' $(UNIT_SRC)),$(UNIT_SRC))
 
 CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/%.o)
 FCGI_OBJ = $(FCGI_SRC:%.c=$(BUILD)/%.o)
@@ -24,32 +32,57 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # request parsing is pure and unit-tested without the worker
 FCGI_PURE = $(BUILD)/fcgi/request.o
 
-.PHONY: all deps run up down test unit bench soak clean asan fuzz fuzz-build golden \
-	install cluster-up cluster-down test-cluster
+.PHONY: all deps run up down test check unit bench soak clean asan fuzz fuzz-build \
+	golden install cluster-up cluster-down test-cluster
 all: $(BUILD)/kaquan-fcgi $(BUILD)/kaquanctl
 
-$(BUILD)/%.o: %.c $(wildcard core/*.h fcgi/*.h)
+# the libraries, once per build directory: a missing one stops the build
+# with pkg-config's own words
+$(BUILD)/.pkgs:
+	@pkg-config --print-errors --exists $(PKGS)
+	@mkdir -p $(BUILD) && touch $@
+
+$(BUILD)/core/%.o: core/%.c | $(BUILD)/.pkgs
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Ifcgi $(CFLAGS) $(WARN) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) $(WARN) -c -o $@ $<
+
+$(BUILD)/%.o: %.c | $(BUILD)/.pkgs
+	@mkdir -p $(dir $@)
+	$(CC) $(FCGI_CPPFLAGS) $(CFLAGS) $(DEPFLAGS) $(WARN) -c -o $@ $<
 
 $(BUILD)/libkaquan.a: $(CORE_OBJ)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(BUILD)/kaquan-fcgi: $(FCGI_OBJ) $(BUILD)/libkaquan.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/kaquanctl: $(CLI_OBJ) $(BUILD)/libkaquan.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(FCGI_PURE) $(BUILD)/libkaquan.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Ifcgi $(CFLAGS) $(WARN) -o $@ $^ $(LDLIBS) -lcmocka
+# (a test's header dependencies beside it would read as one more test)
+$(BUILD)/tests/%: tests/unit/%.c $(FCGI_PURE) $(BUILD)/libkaquan.a | $(BUILD)/.pkgs
+	@mkdir -p $(dir $@) $(BUILD)/deps
+	$(CC) $(FCGI_CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -MF $(BUILD)/deps/$*.d $(WARN) \
+	    $(LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(LDLIBS) -lcmocka
+
+-include $(wildcard $(BUILD)/core/*.d $(BUILD)/core/*/*.d $(BUILD)/fcgi/*.d \
+    $(BUILD)/cli/*.d $(BUILD)/deps/*.d build/fuzz/deps/*.d)
 
 unit: $(UNIT_BIN)
 
 # The sanitizer build the tests run against.
 asan:
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g $(SAN)" all unit
+
+# The tests that need no database, in seconds, for the edit-compile loop:
+# the pure unit tests (forms, codes, money, clock, templates and the golden
+# pages, request parsing, the shared page) with the sanitizers.
+CHECK_BIN = $(UNIT_PURE:tests/unit/%.c=build/asan/tests/%)
+check:
+	@$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g $(SAN)" $(CHECK_BIN)
+	@for t in $(CHECK_BIN); do $$t > build/asan/check.out 2>&1 || \
+	    { cat build/asan/check.out; echo "check: $$t failed"; exit 1; }; \
+	    grep -h '^\[  PASSED' build/asan/check.out | sed "s|^|$${t##*/}: |"; done
 
 # libFuzzer targets (clang): request parsing, forms, template compilation.
 # make test runs each for FUZZ_SECONDS (10); make fuzz for 300 by default.
@@ -64,7 +97,9 @@ fuzz-build:
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/fcgi/request.o build/fuzz/libkaquan.a
-	clang $(CPPFLAGS) -Ifcgi $(FUZZ_SAN) -fsanitize=fuzzer $(WARN) -o $@ $^ $(LDLIBS)
+	@mkdir -p build/fuzz/deps
+	clang $(FCGI_CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $(DEPFLAGS) \
+	    -MF build/fuzz/deps/$*.d $(WARN) $(LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(LDLIBS)
 
 fuzz: deps fuzz-build
 	@sh tests/fuzz/run.sh $${FUZZ_SECONDS:-300}

@@ -30,11 +30,11 @@
 #include "auth.h"
 #include "catalog.h"
 #include "codekey.h"
-#include "config.h"
-#include "db.h"
-#include "form.h"
+#include "base/config.h"
+#include "db/db.h"
+#include "web/form.h"
 #include "idempotency.h"
-#include "migrate.h"
+#include "db/migrate.h"
 #include "order.h"
 #include "pickup.h"
 #include "provision.h"
@@ -153,11 +153,11 @@ static struct db *db;
 
 /* Before migration 011 drops the codes kept in the clear: each moved into
  * its keyed hash, last four and seal (SPEC §7, core/codekey.h). */
-static enum kq_status
+static enum kq_outcome
 codes_convert(struct db *h, FILE *out)
 {
 	long long	vouchers = 0, cards = 0;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	if (!codekey_ready()) {
 		fprintf(out, "kaquanctl: migration 011 moves the codes into their"
@@ -197,7 +197,7 @@ options(struct arena *a, char **argv, int argc, const struct form_def *d,
 	const struct field *t = d->fields;
 	size_t n = d->n;
 	struct params	p;
-	enum kq_status	s;
+	enum kq_outcome	s;
 	int		i;
 	size_t		j;
 
@@ -340,7 +340,7 @@ read_password(void)
 }
 
 static void
-check(struct db *h, enum kq_status s, const char *what)
+check(struct db *h, enum kq_outcome s, const char *what)
 {
 	if (s == KQ_OK)
 		return;
@@ -361,7 +361,7 @@ main(int argc, char *argv[])
 	struct form		 f;
 	char			 err[1024];
 	unsigned long long	 id;
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 	int			 i = 1, words, applied;
 	size_t			 j;
 

@@ -46,7 +46,7 @@ static const char SQL_IS_CUSTOMER[] =
 static const char SQL_SET_ASSOCIATED_FIRST[] =
     "UPDATE accounts SET associated_first = ? WHERE uin = ? AND partner = 1";
 
-enum kq_status
+enum kq_outcome
 account_add(struct db *db, long long uin, const char *name, long long reseller,
     int partner)
 {
@@ -54,21 +54,21 @@ account_add(struct db *db, long long uin, const char *name, long long reseller,
 			    reseller > 0 ? DB_INT(reseller) : DB_NULL,
 			    DB_INT(partner != 0), DB_INT(reseller), DB_INT(reseller) };
 	uint64_t	n;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	if ((s = db_exec(db, SQL_ACCOUNT_INSERT, args, 6, &n, NULL)) != KQ_OK)
 		return s;
 	return n == 1 ? KQ_OK : KQ_INVALID_FIELD;
 }
 
-enum kq_status
+enum kq_outcome
 user_add(struct db *db, long long uin, const char *login, const char *password,
     int is_owner, int finance, unsigned long long *id)
 {
 	char		 hash[256];
 	struct db_arg	 args[5];
 	uint64_t	 newid = 0;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 
 	if (password_hash(password, hash, sizeof(hash)) < 0)
 		return KQ_UNAVAILABLE;
@@ -82,14 +82,14 @@ user_add(struct db *db, long long uin, const char *login, const char *password,
 	return s;
 }
 
-enum kq_status
+enum kq_outcome
 admin_add(struct db *db, const char *login, const char *password,
     const char *role, unsigned long long *id)
 {
 	char		 hash[256];
 	struct db_arg	 args[3];
 	uint64_t	 newid = 0;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 
 	if (password_hash(password, hash, sizeof(hash)) < 0)
 		return KQ_UNAVAILABLE;
@@ -101,7 +101,7 @@ admin_add(struct db *db, const char *login, const char *password,
 	return s;
 }
 
-enum kq_status
+enum kq_outcome
 partner_get(struct db *db, struct arena *a, long long uin, struct partner *p)
 {
 	struct db_arg arg = DB_INT(uin);
@@ -109,22 +109,22 @@ partner_get(struct db *db, struct arena *a, long long uin, struct partner *p)
 	return db_select_one(db, a, &SQL_PARTNER_GET, &arg, 1, p, sizeof(*p));
 }
 
-enum kq_status
+enum kq_outcome
 partner_customers(struct db *db, struct arena *a, long long partner,
-    struct page_info *pg, struct customer **out, size_t *n)
+    struct pager *pg, struct customer **out, size_t *n)
 {
 	struct db_arg args[3] = { DB_INT(partner) };
 
-	return page_select(db, a, &SQL_CUSTOMERS, SQL_CUSTOMERS_COUNT, args, 1,
+	return pager_select(db, a, &SQL_CUSTOMERS, SQL_CUSTOMERS_COUNT, args, 1,
 	    pg, sizeof(**out), out, n);
 }
 
-enum kq_status
+enum kq_outcome
 partner_has_customer(struct db *db, long long partner, long long uin)
 {
 	struct db_arg	args[2] = { DB_INT(uin), DB_INT(partner) };
 	long long	n;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	if ((s = db_scalar(db, SQL_IS_CUSTOMER, args, 2, &n)) != KQ_OK)
 		return s;
@@ -137,13 +137,13 @@ struct switch_ctx {
 	int			 on;
 };
 
-static enum kq_status
+static enum kq_outcome
 switch_txn(struct db *db, struct arena *a, void *arg)
 {
 	struct switch_ctx	*c = arg;
 	struct db_arg		 args[2] = { DB_INT(c->on), DB_INT(c->me->uin) };
 	char			 target[40];
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	(void)a;
 	if ((s = db_exec(db, SQL_SET_ASSOCIATED_FIRST, args, 2, NULL, NULL)) != KQ_OK)
@@ -153,7 +153,7 @@ switch_txn(struct db *db, struct arena *a, void *arg)
 	    c->on ? "on" : "off", c->ip);
 }
 
-enum kq_status
+enum kq_outcome
 partner_set_associated_first(struct db *db, struct arena *a,
     const struct principal *me, const char *ip, int on)
 {

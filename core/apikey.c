@@ -9,7 +9,7 @@
 #include <sodium.h>
 
 #include "apikey.h"
-#include "codes.h"
+#include "base/codes.h"
 #include "state.h"
 
 #define SCHEME		"KQ-HMAC-SHA256 "
@@ -127,7 +127,7 @@ scopes_text(unsigned bits, char *out, size_t outsz)
 		}
 }
 
-enum kq_status
+enum kq_outcome
 apikey_add(struct db *db, const char *seal_hex, const char *name,
     unsigned scopes, char *key_id, char *secret)
 {
@@ -150,19 +150,19 @@ apikey_add(struct db *db, const char *seal_hex, const char *name,
 	    " secret_sealed) VALUES (?, ?, ?, ?)", args, 4, NULL, NULL);
 }
 
-enum kq_status
+enum kq_outcome
 apikey_revoke(struct db *db, const char *key_id)
 {
 	struct db_arg	arg = DB_STR(key_id);
 	uint64_t	n = 0;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	s = db_exec(db, "UPDATE api_keys SET revoked_at = UTC_TIMESTAMP()"
 	    " WHERE key_id = ? AND revoked_at IS NULL", &arg, 1, &n, NULL);
 	return s != KQ_OK ? s : n == 1 ? KQ_OK : KQ_NOT_FOUND;
 }
 
-enum kq_status
+enum kq_outcome
 apikey_list(struct db *db, struct arena *a, struct api_key **out, size_t *n)
 {
 	return db_select(db, a, &SQL_KEY_LIST, NULL, 0, sizeof(**out), out, n);
@@ -192,24 +192,24 @@ auth_part(const char *h, const char *name, char *out, size_t outsz)
 	return -1;
 }
 
-enum kq_status
+enum kq_outcome
 apikey_once(struct db *db, const struct api_key *key)
 {
 	struct db_arg	a[2] = { DB_BIN(key->mac, sizeof(key->mac)),
 			    DB_INT(key->id) };
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	s = db_exec(db, SQL_SIGNATURE_SEEN, a, 2, NULL, NULL);
 	return s == KQ_CONFLICT ? KQ_REPLAYED : s;
 }
 
-enum kq_status
+enum kq_outcome
 apikey_sweep(struct db *db, unsigned long long *n)
 {
 	return db_exec_chunked(db, SQL_SIGNATURES_SWEEP, NULL, 0, n);
 }
 
-enum kq_status
+enum kq_outcome
 apikey_check(struct db *db, struct arena *a, const char *seal_hex,
     const struct api_signed *q, time_t now, struct api_key *key)
 {
@@ -219,7 +219,7 @@ apikey_check(struct db *db, struct arena *a, const char *seal_hex,
 	crypto_auth_hmacsha256_state hs;
 	struct key_row	 row;
 	struct db_arg	 arg;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	long long	 t;
 
 	if (q->authorization == NULL || seal_hex == NULL ||

@@ -33,8 +33,8 @@
 
 #include <time.h>
 
-#include "arena.h"
-#include "db.h"
+#include "base/arena.h"
+#include "db/db.h"
 
 #define API_KEY_ID_LEN	23	/* "kq_" + 20 hex */
 #define API_SECRET_LEN	68	/* "kqs_" + 64 hex */
@@ -73,11 +73,11 @@ unsigned	apikey_scopes_parse(const char *);
 /* Makes a key: its id and secret (printed once by the caller) into key_id
  * (API_KEY_ID_LEN + 1) and secret (API_SECRET_LEN + 1).  seal_hex is the
  * configuration's api_seal_key. */
-enum kq_status	apikey_add(struct db *, const char *seal_hex, const char *name,
+enum kq_outcome	apikey_add(struct db *, const char *seal_hex, const char *name,
 		    unsigned scopes, char *key_id, char *secret);
 /* KQ_NOT_FOUND unless an unrevoked key has this id. */
-enum kq_status	apikey_revoke(struct db *, const char *key_id);
-enum kq_status	apikey_list(struct db *, struct arena *, struct api_key **,
+enum kq_outcome	apikey_revoke(struct db *, const char *key_id);
+enum kq_outcome	apikey_list(struct db *, struct arena *, struct api_key **,
 		    size_t *);
 
 /* What a request's signature covers; body may be NULL when len is 0. */
@@ -90,17 +90,17 @@ struct api_signed {
 };
 /* The key that signed the request (with the signature in key->mac), else
  * KQ_UNAUTHORIZED (KQ_UNAVAILABLE when the database is). */
-enum kq_status	apikey_check(struct db *, struct arena *, const char *seal_hex,
+enum kq_outcome	apikey_check(struct db *, struct arena *, const char *seal_hex,
 		    const struct api_signed *, time_t now, struct api_key *);
 
 /* Inside a POST's transaction, first: remembers its signature, or
  * KQ_REPLAYED when it was seen before (committed: a copy sent at once waits
  * for the first's transaction, then finds it; through another Galera node
  * one of the two loses at certification, runs again and finds it). */
-enum kq_status	apikey_once(struct db *, const struct api_key *);
+enum kq_outcome	apikey_once(struct db *, const struct api_key *);
 /* Forgets signatures whose timestamps can no longer be good; *n gets
  * how many. */
-enum kq_status	apikey_sweep(struct db *, unsigned long long *n);
+enum kq_outcome	apikey_sweep(struct db *, unsigned long long *n);
 
 /* Lower-case hex SHA-256 of len bytes into out (65 bytes). */
 void		sha256_hex(const void *, size_t len, char *out);

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "audit.h"
-#include "clock.h"
+#include "base/clock.h"
 
 struct download {
 	void		(*show)(const char *, char *);
@@ -36,9 +36,9 @@ static struct db_sel SQL_AUDIT_LIST = DB_SEL(
     DB_WHOLE(audit_cols));
 static const char SQL_AUDIT_COUNT[] = "SELECT COUNT(*) FROM audit_log" AUDIT_WHERE;
 
-enum kq_status
+enum kq_outcome
 audit_list(struct db *db, struct arena *a, const struct audit_filter *f,
-    struct page_info *pg, struct audit_row **out, size_t *n)
+    struct pager *pg, struct audit_row **out, size_t *n)
 {
 	struct db_arg args[12];
 
@@ -49,11 +49,11 @@ audit_list(struct db *db, struct arena *a, const struct audit_filter *f,
 	    DB_TIME(clock_end_of_day(f->from_ymd) - 86399) : DB_NULL;
 	args[8] = args[9] = f->to_ymd ?
 	    DB_TIME(clock_end_of_day(f->to_ymd)) : DB_NULL;
-	return page_select(db, a, &SQL_AUDIT_LIST, SQL_AUDIT_COUNT, args, 10, pg,
+	return pager_select(db, a, &SQL_AUDIT_LIST, SQL_AUDIT_COUNT, args, 10, pg,
 	    sizeof(**out), out, n);
 }
 
-enum kq_status
+enum kq_outcome
 audit_write(struct db *db, const struct principal *actor, const char *action,
     const char *target, const char *detail, const char *client_ip)
 {
@@ -84,7 +84,7 @@ each_code(void *arg, long long id, const char *code)
 	return rc;
 }
 
-enum kq_status
+enum kq_outcome
 codes_download(struct db *db, const struct principal *actor, const char *ip,
     const char *exists_sql, long long id, const char *action,
     const char *target, enum code_kind kind,
@@ -94,7 +94,7 @@ codes_download(struct db *db, const struct principal *actor, const char *ip,
 	struct db_arg	 arg = DB_INT(id);
 	struct download	 d = { show, fn, ctx };
 	long long	 one;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 
 	if ((s = db_scalar(db, exists_sql, &arg, 1, &one)) != KQ_OK)
 		return s;

@@ -11,11 +11,11 @@
 
 #include "auth.h"
 #include "codekey.h"
-#include "db.h"
-#include "page.h"
+#include "db/db.h"
+#include "db/pager.h"
 
 /* actor NULL: the system (kaquanctl). */
-enum kq_status	audit_write(struct db *, const struct principal *actor,
+enum kq_outcome	audit_write(struct db *, const struct principal *actor,
 		    const char *action, const char *target, const char *detail,
 		    const char *client_ip);
 
@@ -33,8 +33,8 @@ struct audit_filter {
 };
 
 /* The audit log, newest first (pg->each: all of it, for the export). */
-enum kq_status	audit_list(struct db *, struct arena *, const struct audit_filter *,
-		    struct page_info *, struct audit_row **, size_t *);
+enum kq_outcome	audit_list(struct db *, struct arena *, const struct audit_filter *,
+		    struct pager *, struct audit_row **, size_t *);
 
 /* A download of codes (a batch's cards, an issue's codes: the owner id of
  * their sealed blocks, codekey.h): KQ_NOT_FOUND when exists_sql finds no
@@ -42,7 +42,7 @@ enum kq_status	audit_list(struct db *, struct arena *, const struct audit_filter
  * single code leaves, and each code, opened from its block, goes to fn in
  * the form show() gives it.  A block that cannot be opened stops it:
  * KQ_UNAVAILABLE, logged. */
-enum kq_status	codes_download(struct db *, const struct principal *actor,
+enum kq_outcome	codes_download(struct db *, const struct principal *actor,
 		    const char *ip, const char *exists_sql, long long id,
 		    const char *action, const char *target, enum code_kind,
 		    void (*show)(const char *code, char *out),

@@ -23,10 +23,10 @@
 
 #include "audit.h"
 #include "auth.h"
-#include "clock.h"
-#include "codes.h"
+#include "base/clock.h"
+#include "base/codes.h"
 #include "ratelimit.h"
-#include "shared.h"
+#include "process/shared.h"
 
 /* What a login or session query reads: its own secret (the password hash;
  * the session's CSRF token), seconds since the session was last seen, and
@@ -248,7 +248,7 @@ principal_actor(struct arena *a, const struct principal *p)
 }
 
 /* The password check, inside a slot of the hash gate. */
-static enum kq_status
+static enum kq_outcome
 verify_gated(const char *password, const char *hash)
 {
 	int slot, ok;
@@ -260,7 +260,7 @@ verify_gated(const char *password, const char *hash)
 	return ok ? KQ_OK : KQ_LOGIN_FAILED;
 }
 
-enum kq_status
+enum kq_outcome
 auth_login(struct db *db, struct arena *a, enum principal_kind kind,
     const char *login, const char *password, const char *ip,
     struct principal *p)
@@ -268,7 +268,7 @@ auth_login(struct db *db, struct arena *a, enum principal_kind kind,
 	const char	*realm = kind == P_ADMIN ? "admin" : "member";
 	struct db_arg	 arg = DB_STR(login);
 	struct auth_row	 r;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 
 	memset(p, 0, sizeof(*p));
 	memset(&r, 0, sizeof(r));
@@ -299,7 +299,7 @@ auth_login(struct db *db, struct arena *a, enum principal_kind kind,
 	return KQ_OK;
 }
 
-enum kq_status
+enum kq_outcome
 session_create(struct db *db, struct principal *p, char token[TOKEN_HEX + 1])
 {
 	struct db_arg args[4];
@@ -314,14 +314,14 @@ session_create(struct db *db, struct principal *p, char token[TOKEN_HEX + 1])
 	return db_exec(db, SQL_SESSION_INSERT, args, 4, NULL, NULL);
 }
 
-enum kq_status
+enum kq_outcome
 session_load(struct db *db, struct arena *a, enum principal_kind kind,
     const char *token, const struct session_policy *pol, struct principal *p)
 {
 	struct db_arg	 args[4];
 	struct auth_row	 r;
 	struct kept	*k;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	long long	 epoch = sessions_epoch();
 
 	memset(p, 0, sizeof(*p));
@@ -353,11 +353,11 @@ session_load(struct db *db, struct arena *a, enum principal_kind kind,
 	return KQ_OK;
 }
 
-enum kq_status
+enum kq_outcome
 session_end(struct db *db, const char *token)
 {
 	struct db_arg	arg = DB_STR(token);
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	if ((s = db_exec(db, SQL_SESSION_DELETE, &arg, 1, NULL, NULL)) != KQ_OK)
 		return s;
@@ -366,14 +366,14 @@ session_end(struct db *db, const char *token)
 	return KQ_OK;
 }
 
-enum kq_status
+enum kq_outcome
 session_sweep(struct db *db, const struct session_policy *pol,
     unsigned long long *n)
 {
 	struct db_arg	args[2] = { DB_INT(pol->idle_minutes),
 			    DB_INT(pol->absolute_hours) };
 	uint64_t	affected = 0;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	s = db_exec(db, SQL_SESSION_SWEEP, args, 2, &affected, NULL);
 	*n = affected;

@@ -10,9 +10,9 @@
 #ifndef KQ_AUTH_H
 #define KQ_AUTH_H
 
-#include "arena.h"
-#include "db.h"
-#include "status.h"
+#include "base/arena.h"
+#include "db/db.h"
+#include "base/outcome.h"
 
 #define TOKEN_HEX	64	/* 32 random bytes */
 
@@ -51,7 +51,7 @@ int		 password_verify(const char *password, const char *hash);
  * and audited for the backend); KQ_RATE_LIMITED past the failed-login
  * limits, before any hashing; KQ_BUSY when every hash slot of the worker
  * set is taken (shared.h). */
-enum kq_status	 auth_login(struct db *, struct arena *, enum principal_kind,
+enum kq_outcome	 auth_login(struct db *, struct arena *, enum principal_kind,
 		    const char *login, const char *password, const char *ip,
 		    struct principal *);
 /* "admin:LOGIN", "member:LOGIN" or "api:KEY" (ledger rows); "kaquanctl"
@@ -59,15 +59,15 @@ enum kq_status	 auth_login(struct db *, struct arena *, enum principal_kind,
 const char	*principal_actor(struct arena *, const struct principal *);
 /* Starts a session for *p: token_out gets the cookie value and p->csrf the
  * session's CSRF token. */
-enum kq_status	 session_create(struct db *, struct principal *,
+enum kq_outcome	 session_create(struct db *, struct principal *,
 		    char token_out[TOKEN_HEX + 1]);
 /* KQ_OK fills *p; KQ_NOT_FOUND for no, expired or foreign-kind session. */
-enum kq_status	 session_load(struct db *, struct arena *, enum principal_kind,
+enum kq_outcome	 session_load(struct db *, struct arena *, enum principal_kind,
 		    const char *token, const struct session_policy *,
 		    struct principal *);
-enum kq_status	 session_end(struct db *, const char *token);
+enum kq_outcome	 session_end(struct db *, const char *token);
 /* Deletes sessions past their timeouts; the count in *n. */
-enum kq_status	 session_sweep(struct db *, const struct session_policy *,
+enum kq_outcome	 session_sweep(struct db *, const struct session_policy *,
 		    unsigned long long *n);
 
 /* Constant-time string comparison; 1 when equal. */

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "catalog.h"
-#include "i18n.h"
+#include "base/i18n.h"
 
 static const struct db_col product_cols[] = {
 	DB_COL(struct product, code, "code"),
@@ -43,12 +43,12 @@ catalog_free(void)
 	nkept = 0;
 }
 
-enum kq_status
+enum kq_outcome
 catalog_products(struct db *db, const struct product **out, size_t *n)
 {
 	struct product	*rows;
 	struct arena	 a;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 i, nrows;
 
 	if (kept == NULL) {
@@ -103,14 +103,14 @@ catalog_has_all(struct db *db, const char *codes)
 	return 1;
 }
 
-enum kq_status
+enum kq_outcome
 catalog_name_rows(struct db *db, struct arena *a, void *rows, size_t n,
     size_t size, size_t codes_off, size_t names_off)
 {
 	const struct product	*p;
 	char			*row = rows;
 	size_t			 np, i;
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	if (n > 0 && (s = catalog_products(db, &p, &np)) != KQ_OK)
 		return s;
@@ -145,7 +145,7 @@ catalog_names(struct arena *a, const char *codes)
 	return abuf_str(&b);
 }
 
-enum kq_status
+enum kq_outcome
 catalog_lines(struct db *db, struct arena *a, struct line **out, size_t *n)
 {
 	return db_select(db, a, &SQL_LINES, NULL, 0, sizeof(**out), out, n);

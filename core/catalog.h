@@ -12,8 +12,8 @@
 
 #include <stddef.h>
 
-#include "arena.h"
-#include "db.h"
+#include "base/arena.h"
+#include "db/db.h"
 
 struct product {
 	const char	*code, *name;
@@ -27,7 +27,7 @@ struct line {
 };
 
 /* The products in display order; loaded on first use. */
-enum kq_status	 catalog_products(struct db *, const struct product **, size_t *);
+enum kq_outcome	 catalog_products(struct db *, const struct product **, size_t *);
 /* Whether every code of a comma list is a product; -1 when the catalog
  * cannot be read. */
 int		 catalog_has_all(struct db *, const char *codes);
@@ -36,12 +36,12 @@ int		 catalog_has_all(struct db *, const char *codes);
 const char	*catalog_names(struct arena *, const char *codes);
 /* Sets the names member of n rows from their codes member (comma lists of
  * products): CATALOG_NAME_ROWS(db, a, rows, n, products, product_names). */
-enum kq_status	 catalog_name_rows(struct db *, struct arena *, void *rows,
+enum kq_outcome	 catalog_name_rows(struct db *, struct arena *, void *rows,
 		    size_t n, size_t size, size_t codes_off, size_t names_off);
 #define CATALOG_NAME_ROWS(db, a, rows, n, codes, names) \
 	catalog_name_rows((db), (a), (rows), (n), sizeof(*(rows)), \
 	offsetof(__typeof__(*(rows)), codes), offsetof(__typeof__(*(rows)), names))
-enum kq_status	 catalog_lines(struct db *, struct arena *, struct line **, size_t *);
+enum kq_outcome	 catalog_lines(struct db *, struct arena *, struct line **, size_t *);
 /* Frees the kept catalog (at exit). */
 void		 catalog_free(void);
 

@@ -9,8 +9,8 @@
 #include <sodium.h>
 
 #include "codekey.h"
-#include "codes.h"
-#include "log.h"
+#include "base/codes.h"
+#include "base/log.h"
 
 #define NONCE_LEN	crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 #define TAG_LEN		crypto_aead_xchacha20poly1305_ietf_ABYTES
@@ -225,14 +225,14 @@ block_seal(enum code_kind kind, long long owner, const long long *ids,
 	return 0;
 }
 
-enum kq_status
+enum kq_outcome
 code_seal(struct db *db, enum code_kind kind, long long owner,
     const long long *ids, const char *codes, size_t n)
 {
 	struct db_arg	 a[6];
 	unsigned char	*box;
 	size_t		 len, k, clen = code_len(kind);
-	enum kq_status	 s = KQ_OK;
+	enum kq_outcome	 s = KQ_OK;
 
 	for (; s == KQ_OK && n > 0; ids += k, codes += k * (clen + 1), n -= k) {
 		k = n < CODE_BLOCK ? n : CODE_BLOCK;
@@ -308,20 +308,20 @@ fail:
 	return -1;
 }
 
-enum kq_status
+enum kq_outcome
 code_block_load(struct db *db, struct arena *a, enum code_kind kind,
     long long owner, struct code_block *b)
 {
 	struct db_arg	x[3] = { DB_STR(kind_names[kind]), DB_INT(owner),
 			    DB_INT(b->first_id) };
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	if ((s = db_select_one(db, a, &SQL_BLOCK, x, 3, b, sizeof(*b))) != KQ_OK)
 		return s;
 	return block_open(a, kind, owner, b) < 0 ? KQ_UNAVAILABLE : KQ_OK;
 }
 
-enum kq_status
+enum kq_outcome
 code_blocks(struct db *db, struct arena *a, enum code_kind kind,
     long long owner, long long from, long long to, struct code_block **out,
     size_t *n)
@@ -354,13 +354,13 @@ code_find(const struct code_block *b, size_t n, long long id)
 	return NULL;
 }
 
-enum kq_status
+enum kq_outcome
 code_each(struct db *db, enum code_kind kind, long long owner,
     int (*fn)(void *, long long, const char *), void *ctx)
 {
 	struct code_block	*b;
 	struct arena		 list, one;	/* the ranges; one block at a time */
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 	size_t			 n, i, j, clen = code_len(kind);
 	int			 stop = 0;
 
@@ -430,11 +430,11 @@ code_fresh_row(struct code_fresh *f, long long i, size_t k, struct db_arg *args)
 	return 0;
 }
 
-enum kq_status
+enum kq_outcome
 code_fresh_sealed(void *arg, long long i, size_t n)
 {
 	struct code_fresh	*f = arg;
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	(void)i;	/* the statement's rows are f's, from 0 */
 	s = code_seal(f->db, f->kind, f->owner, f->ids, f->codes, n);
@@ -468,7 +468,7 @@ struct move {
 
 /* One stale block: opened with the previous key, its rows' hashes moved,
  * sealed anew. */
-static enum kq_status
+static enum kq_outcome
 rekey_txn(struct db *db, struct arena *a, void *arg)
 {
 	struct move		*m = arg;
@@ -477,7 +477,7 @@ rekey_txn(struct db *db, struct arena *a, void *arg)
 	struct db_arg		 x[5];
 	unsigned char		*box;
 	size_t			 i, len, clen = code_len(m->kind);
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	m->got = 0;
 	x[0] = DB_STR(kind_names[m->kind]);
@@ -512,7 +512,7 @@ rekey_txn(struct db *db, struct arena *a, void *arg)
 
 /* One chunk of codes kept in the clear: each row kept, its owner's run of
  * rows sealed as a block. */
-static enum kq_status
+static enum kq_outcome
 convert_txn(struct db *db, struct arena *a, void *arg)
 {
 	struct move		*m = arg;
@@ -522,7 +522,7 @@ convert_txn(struct db *db, struct arena *a, void *arg)
 	long long		*ids;
 	char			*codes;
 	size_t			 i, from, clen = code_len(m->kind);
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	if ((s = db_select(db, a, m->plain, NULL, 0, sizeof(*rows), &rows,
 	    &m->got)) != KQ_OK || m->got == 0)
@@ -554,12 +554,12 @@ convert_txn(struct db *db, struct arena *a, void *arg)
 	return KQ_OK;
 }
 
-static enum kq_status
+static enum kq_outcome
 move_all(struct db *db, struct move *m,
-    enum kq_status (*txn)(struct db *, struct arena *, void *), long long *n)
+    enum kq_outcome (*txn)(struct db *, struct arena *, void *), long long *n)
 {
 	struct arena	chunk;		/* one chunk's rows, then the next's */
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	*n = 0;
 	if (!codekey_ready())
@@ -575,7 +575,7 @@ move_all(struct db *db, struct move *m,
 	return s;
 }
 
-enum kq_status
+enum kq_outcome
 code_rekey(struct db *db, enum code_kind kind, const char *row_update,
     long long *n)
 {
@@ -584,7 +584,7 @@ code_rekey(struct db *db, enum code_kind kind, const char *row_update,
 	return move_all(db, &m, rekey_txn, n);
 }
 
-enum kq_status
+enum kq_outcome
 code_convert(struct db *db, enum code_kind kind, struct db_sel *plain,
     const char *row_update, long long *n)
 {

@@ -30,8 +30,8 @@
 
 #include <stddef.h>
 
-#include "arena.h"
-#include "db.h"
+#include "base/arena.h"
+#include "db/db.h"
 
 #define CODE_HASH_LEN		16
 #define CODE_LAST_LEN		4
@@ -89,7 +89,7 @@ int		code_fresh_row(struct code_fresh *, long long i, size_t k,
 		    struct db_arg *args);
 /* db_insert_rows' after (ctx: the struct code_fresh): the statement's n
  * rows are in, their codes sealed. */
-enum kq_status	code_fresh_sealed(void *, long long i, size_t n);
+enum kq_outcome	code_fresh_sealed(void *, long long i, size_t n);
 
 /* A block of sealed codes: rows first_id..last_id of its owner; ids and
  * codes once opened (code i at codes + i * (its kind's length + 1)). */
@@ -104,22 +104,22 @@ struct code_block {
 /* Inside the caller's transaction: seals the codes of n rows of owner
  * (ids increasing; codes one after the other, each its kind's length and
  * a NUL) as blocks of up to CODE_BLOCK. */
-enum kq_status	code_seal(struct db *, enum code_kind, long long owner,
+enum kq_outcome	code_seal(struct db *, enum code_kind, long long owner,
 		    const long long *ids, const char *codes, size_t n);
 /* Every code of owner's blocks, in id order, to fn(ctx, id, code) (a
  * download); fn returns -1 to stop.  A block that cannot be opened is
  * KQ_UNAVAILABLE, logged. */
-enum kq_status	code_each(struct db *, enum code_kind, long long owner,
+enum kq_outcome	code_each(struct db *, enum code_kind, long long owner,
 		    int (*fn)(void *ctx, long long id, const char *code),
 		    void *ctx);
 /* The blocks of owner holding ids from..to (their ranges), into the
  * arena; code_block_load() opens one. */
-enum kq_status	code_blocks(struct db *, struct arena *, enum code_kind,
+enum kq_outcome	code_blocks(struct db *, struct arena *, enum code_kind,
 		    long long owner, long long from, long long to,
 		    struct code_block **, size_t *n);
 /* Reads block b (as code_blocks() gave it) and opens it into the arena;
  * KQ_UNAVAILABLE, logged, when it does not open. */
-enum kq_status	code_block_load(struct db *, struct arena *, enum code_kind,
+enum kq_outcome	code_block_load(struct db *, struct arena *, enum code_kind,
 		    long long owner, struct code_block *b);
 /* The code of row id in n loaded blocks, or NULL. */
 const char	*code_find(const struct code_block *, size_t n, long long id);
@@ -141,9 +141,9 @@ struct code_plain_row {
 	long long	 id, owner;
 	const char	*code;
 };
-enum kq_status	code_rekey(struct db *, enum code_kind, const char *row_update,
+enum kq_outcome	code_rekey(struct db *, enum code_kind, const char *row_update,
 		    long long *n);
-enum kq_status	code_convert(struct db *, enum code_kind, struct db_sel *plain,
+enum kq_outcome	code_convert(struct db *, enum code_kind, struct db_sel *plain,
 		    const char *row_update, long long *n);
 
 #endif

@@ -38,13 +38,13 @@ static const char SQL_IDEM_STORE[] =
 static const char SQL_IDEM_SWEEP[] =
     "DELETE FROM api_idempotency WHERE" EXPIRED " LIMIT 1000";
 
-enum kq_status
+enum kq_outcome
 idem_claim(struct db *db, struct arena *a, long long api_key, const char *key,
     const char *hash, struct idem_answer *ans)
 {
 	struct db_arg	args[3] = { DB_INT(api_key), DB_STR(key), DB_STR(hash) };
 	struct idem_row	row;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	memset(ans, 0, sizeof(*ans));
 	/* a concurrent request with this key holds it: this waits for its
@@ -84,7 +84,7 @@ idem_claim(struct db *db, struct arena *a, long long api_key, const char *key,
 	return KQ_OK;
 }
 
-enum kq_status
+enum kq_outcome
 idem_store(struct db *db, long long api_key, const char *key, int status,
     const char *body)
 {
@@ -94,7 +94,7 @@ idem_store(struct db *db, long long api_key, const char *key, int status,
 	return db_exec(db, SQL_IDEM_STORE, args, 4, NULL, NULL);
 }
 
-enum kq_status
+enum kq_outcome
 idem_sweep(struct db *db, unsigned long long *n)
 {
 	return db_exec_chunked(db, SQL_IDEM_SWEEP, NULL, 0, n);

@@ -17,8 +17,8 @@
 #ifndef KQ_IDEMPOTENCY_H
 #define KQ_IDEMPOTENCY_H
 
-#include "arena.h"
-#include "db.h"
+#include "base/arena.h"
+#include "db/db.h"
 
 #define IDEM_KEY_MAX	100
 #define IDEM_HOURS	24
@@ -34,12 +34,12 @@ struct idem_answer {
  * key), or finds its stored answer;
  * KQ_IDEMPOTENCY_MISMATCH for another request's key, KQ_IDEMPOTENCY_BUSY
  * when the first request's transaction held it past the statement time. */
-enum kq_status	idem_claim(struct db *, struct arena *, long long api_key,
+enum kq_outcome	idem_claim(struct db *, struct arena *, long long api_key,
 		    const char *key, const char *hash, struct idem_answer *);
 /* In the same transaction: the claimed request's answer. */
-enum kq_status	idem_store(struct db *, long long api_key, const char *key,
+enum kq_outcome	idem_store(struct db *, long long api_key, const char *key,
 		    int status, const char *body);
 /* Forgets answers older than IDEM_HOURS; *n gets how many. */
-enum kq_status	idem_sweep(struct db *, unsigned long long *n);
+enum kq_outcome	idem_sweep(struct db *, unsigned long long *n);
 
 #endif

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "codekey.h"
-#include "codes.h"
+#include "base/codes.h"
 #include "lookup.h"
 
 /* by the code's keyed hash, under the current or the previous key */
@@ -21,11 +21,11 @@ static const char SQL_ORDER_BY_ID[] = "SELECT id FROM orders WHERE id = ?";
 static const char SQL_ACCOUNT[] = "SELECT uin FROM accounts WHERE uin = ?";
 
 /* One indexed read; *out stays 0 when there is no row. */
-static enum kq_status
+static enum kq_outcome
 find_args(struct db *db, const char *sql, const struct db_arg *args,
     size_t nargs, long long *out, int *hits)
 {
-	enum kq_status s = db_scalar(db, sql, args, nargs, out);
+	enum kq_outcome s = db_scalar(db, sql, args, nargs, out);
 
 	if (s == KQ_NOT_FOUND) {
 		*out = 0;
@@ -36,7 +36,7 @@ find_args(struct db *db, const char *sql, const struct db_arg *args,
 	return s;
 }
 
-static enum kq_status
+static enum kq_outcome
 find(struct db *db, const char *sql, struct db_arg arg, long long *out,
     int *hits)
 {
@@ -44,7 +44,7 @@ find(struct db *db, const char *sql, struct db_arg arg, long long *out,
 }
 
 /* A code's row, by its look-up hashes. */
-static enum kq_status
+static enum kq_outcome
 find_code(struct db *db, const char *sql, const char *code, long long *out,
     int *hits)
 {
@@ -74,12 +74,12 @@ number_of(const char *q)
 	return *end == '\0' && n > 0 ? n : 0;
 }
 
-enum kq_status
+enum kq_outcome
 lookup(struct db *db, const char *q, struct lookup *l)
 {
 	char		 vcode[VCODE_LEN + 1], card[CARD_LEN + 1];
 	long long	 n = number_of(q);
-	enum kq_status	 s = KQ_OK;
+	enum kq_outcome	 s = KQ_OK;
 
 	memset(l, 0, sizeof(*l));
 	if (vcode_normalize(q, vcode) == 0)

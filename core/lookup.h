@@ -6,7 +6,7 @@
 #ifndef KQ_LOOKUP_H
 #define KQ_LOOKUP_H
 
-#include "db.h"
+#include "db/db.h"
 
 /* Each 0 when nothing of that kind matched. */
 struct lookup {
@@ -18,6 +18,6 @@ struct lookup {
 };
 
 /* KQ_OK (hits may be 0); KQ_UNAVAILABLE. */
-enum kq_status	lookup(struct db *, const char *q, struct lookup *);
+enum kq_outcome	lookup(struct db *, const char *q, struct lookup *);
 
 #endif

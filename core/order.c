@@ -118,7 +118,7 @@ static const char SQL_REFUND_REQUEST[] =
 static const char SQL_REFUND_DECIDE[] =
     "UPDATE orders SET refund = ?, refund_note = ? WHERE id = ?";
 
-enum kq_status
+enum kq_outcome
 order_create(struct db *db, long long uin, const char *product,
     const char *billing, const char *scenario, long long amount, int months,
     long long *id)
@@ -127,7 +127,7 @@ order_create(struct db *db, long long uin, const char *product,
 			    DB_INT(months), DB_INT(amount), DB_INT(amount),
 			    DB_STR(product) };
 	uint64_t	n, newid;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	if ((s = db_exec(db, SQL_ORDER_NEW, a, 7, &n, &newid)) != KQ_OK)
 		return s;
@@ -137,7 +137,7 @@ order_create(struct db *db, long long uin, const char *product,
 	return KQ_OK;
 }
 
-enum kq_status
+enum kq_outcome
 order_get(struct db *db, struct arena *a, long long uin, long long id,
     struct order *o)
 {
@@ -146,26 +146,26 @@ order_get(struct db *db, struct arena *a, long long uin, long long id,
 	return db_select_one(db, a, &SQL_ORDER_GET, args, 3, o, sizeof(*o));
 }
 
-enum kq_status
-order_list(struct db *db, struct arena *a, long long uin, struct page_info *pg,
+enum kq_outcome
+order_list(struct db *db, struct arena *a, long long uin, struct pager *pg,
     struct order **out, size_t *n)
 {
 	struct db_arg args[3] = { DB_INT(uin) };
 
-	return page_select(db, a, &SQL_ORDER_LIST, SQL_ORDER_COUNT, args, 1, pg,
+	return pager_select(db, a, &SQL_ORDER_LIST, SQL_ORDER_COUNT, args, 1, pg,
 	    sizeof(**out), out, n);
 }
 
-enum kq_status
+enum kq_outcome
 order_list_all(struct db *db, struct arena *a, const struct order_filter *f,
-    struct page_info *pg, struct order **out, size_t *n)
+    struct pager *pg, struct order **out, size_t *n)
 {
 	const char	*st = f->status >= 0 ? order_status_names[f->status] : "";
 	const char	*rf = f->refund >= 0 ? refund_state_names[f->refund] : "";
 	struct db_arg	 args[8] = { DB_INT(f->uin), DB_INT(f->uin), DB_STR(st),
 			    DB_STR(st), DB_STR(rf), DB_STR(rf) };
 
-	return page_select(db, a, &SQL_ORDER_LIST_ALL, SQL_ORDER_COUNT_ALL, args,
+	return pager_select(db, a, &SQL_ORDER_LIST_ALL, SQL_ORDER_COUNT_ALL, args,
 	    6, pg, sizeof(**out), out, n);
 }
 
@@ -178,7 +178,7 @@ terms_of(const struct order *o)
 	return t;
 }
 
-enum kq_status
+enum kq_outcome
 order_candidates(struct db *db, struct arena *a, const struct order *o,
     struct voucher **out, size_t *n)
 {
@@ -191,7 +191,7 @@ order_candidates(struct db *db, struct arena *a, const struct order *o,
 	return voucher_match(db, a, o->uin, &t, 0, out, n);
 }
 
-enum kq_status
+enum kq_outcome
 order_unfit(struct db *db, struct arena *a, const struct order *o,
     struct voucher **out, size_t *n)
 {
@@ -205,7 +205,7 @@ order_unfit(struct db *db, struct arena *a, const struct order *o,
 }
 
 /* Locks the order row (uin 0: any account's) and reads it. */
-static enum kq_status
+static enum kq_outcome
 order_lock(struct db *db, struct arena *a, long long uin, long long id,
     struct order *o)
 {
@@ -228,10 +228,10 @@ actor_of(char buf[ACTOR_BUFSZ], long long uin)
 
 /* Gives back what an unpaid order held: its voucher, its card, its
  * provisioning request. */
-static enum kq_status
+static enum kq_outcome
 order_release(struct db *db, const struct order *o, const char *actor)
 {
-	enum kq_status s;
+	enum kq_outcome s;
 
 	if (o->voucher_id && (s = voucher_release(db, o->voucher_id, o->id,
 	    actor)) != KQ_OK)
@@ -241,7 +241,7 @@ order_release(struct db *db, const struct order *o, const char *actor)
 	return provision_end(db, o->id);
 }
 
-static enum kq_status
+static enum kq_outcome
 order_close(struct db *db, const struct order *o, enum order_status to)
 {
 	struct db_arg a[2] = { DB_STR(order_status_names[to]), DB_INT(o->id) };
@@ -286,13 +286,13 @@ change_allowed(const struct change_ctx *c, const struct order *o)
 }
 
 /* Finance's refund decision, written and audited. */
-static enum kq_status
+static enum kq_outcome
 refund_decide(struct db *db, const struct change_ctx *c, enum refund_state to)
 {
 	struct db_arg	a[3] = { DB_STR(refund_state_names[to]),
 			    DB_STR(c->text ? c->text : ""), DB_INT(c->id) };
 	char		target[32];
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	if ((s = db_exec(db, SQL_REFUND_DECIDE, a, 3, NULL, NULL)) != KQ_OK)
 		return s;
@@ -301,7 +301,7 @@ refund_decide(struct db *db, const struct change_ctx *c, enum refund_state to)
 	    "order.refund.reject", target, c->text, c->ip);
 }
 
-static enum kq_status
+static enum kq_outcome
 change_txn(struct db *db, struct arena *a, void *arg)
 {
 	struct change_ctx	*c = arg;
@@ -309,7 +309,7 @@ change_txn(struct db *db, struct arena *a, void *arg)
 	char			 buf[ACTOR_BUFSZ];
 	const char		*actor = actor_of(buf, c->uin);
 	struct order		 o;
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	if ((s = order_lock(db, a, c->uin, c->id, &o)) != KQ_OK)
 		return s;
@@ -375,10 +375,10 @@ change_txn(struct db *db, struct arena *a, void *arg)
 	return KQ_OK;
 }
 
-static enum kq_status
+static enum kq_outcome
 order_change_ctx(struct db *db, struct arena *a, struct change_ctx *c)
 {
-	enum kq_status s;
+	enum kq_outcome s;
 
 	/* what the account's timed-out orders held is given back first */
 	if (c->uin != 0 && (s = orders_time_out(db, a, c->uin, NULL)) != KQ_OK)
@@ -386,7 +386,7 @@ order_change_ctx(struct db *db, struct arena *a, struct change_ctx *c)
 	return db_txn(db, a, change_txn, c);
 }
 
-static enum kq_status
+static enum kq_outcome
 order_change(struct db *db, struct arena *a, long long uin, long long id,
     enum change what)
 {
@@ -395,32 +395,32 @@ order_change(struct db *db, struct arena *a, long long uin, long long id,
 	return order_change_ctx(db, a, &c);
 }
 
-enum kq_status
+enum kq_outcome
 order_pay(struct db *db, struct arena *a, long long uin, long long id)
 {
 	return order_change(db, a, uin, id, PAY);
 }
 
-enum kq_status
+enum kq_outcome
 order_pay_member(struct db *db, struct arena *a, long long uin, long long id,
     int demo, long long *cash)
 {
 	struct change_ctx	c = { uin, id, demo ? PAY : MEMBER_PAY, NULL, NULL,
 				    NULL, 0 };
-	enum kq_status		s;
+	enum kq_outcome		s;
 
 	s = order_change_ctx(db, a, &c);
 	*cash = c.cash;
 	return s;
 }
 
-enum kq_status
+enum kq_outcome
 order_cancel(struct db *db, struct arena *a, long long uin, long long id)
 {
 	return order_change(db, a, uin, id, CANCEL);
 }
 
-enum kq_status
+enum kq_outcome
 order_refund_request(struct db *db, struct arena *a, long long uin,
     long long id, const char *reason)
 {
@@ -431,7 +431,7 @@ order_refund_request(struct db *db, struct arena *a, long long uin,
 	return order_change_ctx(db, a, &c);
 }
 
-enum kq_status
+enum kq_outcome
 order_refund(struct db *db, struct arena *a, const struct principal *admin,
     const char *ip, long long id, const char *note)
 {
@@ -440,7 +440,7 @@ order_refund(struct db *db, struct arena *a, const struct principal *admin,
 	return order_change_ctx(db, a, &c);
 }
 
-enum kq_status
+enum kq_outcome
 order_provision_failed(struct db *db, struct arena *a,
     const struct principal *who, const char *ip, long long id,
     const char *reason)
@@ -450,7 +450,7 @@ order_provision_failed(struct db *db, struct arena *a,
 	return order_change_ctx(db, a, &c);
 }
 
-enum kq_status
+enum kq_outcome
 order_refund_reject(struct db *db, struct arena *a,
     const struct principal *admin, const char *ip, long long id,
     const char *reason)
@@ -462,12 +462,12 @@ order_refund_reject(struct db *db, struct arena *a,
 	return order_change_ctx(db, a, &c);
 }
 
-enum kq_status
+enum kq_outcome
 orders_time_out(struct db *db, struct arena *a, long long uin, int *count)
 {
 	struct db_arg	 arg = DB_INT(uin);
 	struct order	*rows;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 i, n;
 	int		 done = 0;
 
@@ -493,7 +493,7 @@ struct confirm_ctx {
 	long long	 uin, order_id, voucher_id;
 };
 
-static enum kq_status
+static enum kq_outcome
 confirm_txn(struct db *db, struct arena *a, void *arg)
 {
 	struct confirm_ctx	*c = arg;
@@ -504,7 +504,7 @@ confirm_txn(struct db *db, struct arena *a, void *arg)
 	size_t			 n;
 	long long		 deduct = 0;
 	char			 buf[ACTOR_BUFSZ];
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	/* the order row is locked first: two confirms of one order serialise */
 	if ((s = order_lock(db, a, c->uin, c->order_id, &o)) != KQ_OK)
@@ -530,12 +530,12 @@ confirm_txn(struct db *db, struct arena *a, void *arg)
 	return db_exec(db, SQL_ORDER_CONFIRM, x, 4, NULL, NULL);
 }
 
-enum kq_status
+enum kq_outcome
 order_confirm(struct db *db, struct arena *a, long long uin, long long order_id,
     long long voucher_id)
 {
 	struct confirm_ctx	c = { uin, order_id, voucher_id };
-	enum kq_status		s;
+	enum kq_outcome		s;
 
 	/* a voucher shown as back from a timed-out order must be back */
 	if ((s = orders_time_out(db, a, uin, NULL)) != KQ_OK)
@@ -550,7 +550,7 @@ order_confirm(struct db *db, struct arena *a, long long uin, long long order_id,
  */
 static struct db_proc PROC_PICKUP = DB_PROC("pickup");
 
-enum kq_status
+enum kq_outcome
 order_pickup(struct db *db, struct arena *a, const struct principal *me,
     const char *ip, const char *code, const char *os, long long *order_id)
 {
@@ -559,7 +559,7 @@ order_pickup(struct db *db, struct arena *a, const struct principal *me,
 	const struct batch	*b = &k.batch;
 	const char		*status;
 	char			 desc[200];
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	if ((s = pickup_check(db, a, me->uin, ip, code, os, &k)) != KQ_OK)
 		return s;

@@ -15,10 +15,10 @@
 
 #include <time.h>
 
-#include "arena.h"
+#include "base/arena.h"
 #include "auth.h"
-#include "db.h"
-#include "page.h"
+#include "db/db.h"
+#include "db/pager.h"
 #include "state.h"
 #include "voucher.h"
 
@@ -48,60 +48,60 @@ struct order {
 
 /* As the host billing system creates one; KQ_INVALID_FIELD for an unknown
  * product. */
-enum kq_status	order_create(struct db *, long long uin, const char *product,
+enum kq_outcome	order_create(struct db *, long long uin, const char *product,
 		    const char *billing, const char *scenario, long long amount,
 		    int months, long long *id);
 /* KQ_NOT_FOUND for an unknown id or another account's order; uin 0 (the
  * finance backend) reads any account's. */
-enum kq_status	order_get(struct db *, struct arena *, long long uin, long long id,
+enum kq_outcome	order_get(struct db *, struct arena *, long long uin, long long id,
 		    struct order *);
-enum kq_status	order_list(struct db *, struct arena *, long long uin,
-		    struct page_info *, struct order **, size_t *);
+enum kq_outcome	order_list(struct db *, struct arena *, long long uin,
+		    struct pager *, struct order **, size_t *);
 /* The finance backend's list: every account's orders, newest first. */
 struct order_filter {
 	long long		 uin;		/* 0: any */
 	int			 status;	/* enum order_status (stored), -1: any */
 	int			 refund;	/* enum refund_state, -1: any */
 };
-enum kq_status	order_list_all(struct db *, struct arena *,
-		    const struct order_filter *, struct page_info *,
+enum kq_outcome	order_list_all(struct db *, struct arena *,
+		    const struct order_filter *, struct pager *,
 		    struct order **, size_t *);
 /* The account's vouchers that fit the order, best first (SPEC §5); none
  * unless the order can still be confirmed. */
-enum kq_status	order_candidates(struct db *, struct arena *, const struct order *,
+enum kq_outcome	order_candidates(struct db *, struct arena *, const struct order *,
 		    struct voucher **, size_t *);
 /* The account's vouchers that do not fit, with why (voucher.unfit); none
  * unless the order can still be confirmed. */
-enum kq_status	order_unfit(struct db *, struct arena *, const struct order *,
+enum kq_outcome	order_unfit(struct db *, struct arena *, const struct order *,
 		    struct voucher **, size_t *);
 /* Freezes voucher_id (0: none) for the order and confirms it. */
-enum kq_status	order_confirm(struct db *, struct arena *, long long uin,
+enum kq_outcome	order_confirm(struct db *, struct arena *, long long uin,
 		    long long order_id, long long voucher_id);
 /* Each KQ_ORDER_STATE unless order_actions() allows it.  Paying deducts the
  * voucher, records the cash as paid and requests what was held: this is
  * the payment gateway's callback (the signed API), the one way cash is
  * paid (SPEC §7); cancelling gives back the voucher and the card. */
-enum kq_status	order_pay(struct db *, struct arena *, long long uin, long long id);
+enum kq_outcome	order_pay(struct db *, struct arena *, long long uin, long long id);
 /* The member's pay: it completes the order alone only when nothing is due
  * in cash (the card, voucher and discount cover it); with cash due it is
  * KQ_CASH_DUE and *cash says how much, for the checkout, unless demo (the
  * demo and test stacks' demo_payments: the member's button stands in for
  * the gateway). */
-enum kq_status	order_pay_member(struct db *, struct arena *, long long uin,
+enum kq_outcome	order_pay_member(struct db *, struct arena *, long long uin,
 		    long long id, int demo, long long *cash);
-enum kq_status	order_cancel(struct db *, struct arena *, long long uin, long long id);
+enum kq_outcome	order_cancel(struct db *, struct arena *, long long uin, long long id);
 /* The member asks for a refund (order_can_request_refund(), else
  * KQ_ORDER_STATE); reason is required (KQ_INVALID_FIELD). */
-enum kq_status	order_refund_request(struct db *, struct arena *, long long uin,
+enum kq_outcome	order_refund_request(struct db *, struct arena *, long long uin,
 		    long long id, const char *reason);
 /* Finance refunds a paid order, asked for or not (SPEC §5: the cash only,
  * and never more than was recorded paid; the voucher amount stays spent;
  * the partner charge is marked refunded), or rejects an open request with
  * a reason; both audited. */
-enum kq_status	order_refund(struct db *, struct arena *,
+enum kq_outcome	order_refund(struct db *, struct arena *,
 		    const struct principal *admin, const char *ip, long long id,
 		    const char *note);
-enum kq_status	order_refund_reject(struct db *, struct arena *,
+enum kq_outcome	order_refund_reject(struct db *, struct arena *,
 		    const struct principal *admin, const char *ip, long long id,
 		    const char *reason);
 /* The host platform could not boot what a pick-up ordered (its request
@@ -109,18 +109,18 @@ enum kq_status	order_refund_reject(struct db *, struct arena *,
  * status; not a paid pick-up: KQ_ORDER_STATE):
  * in one transaction the request is 'failed', the card is back to unused,
  * and the order cancelled (refunded when a cash part was paid); audited. */
-enum kq_status	order_provision_failed(struct db *, struct arena *,
+enum kq_outcome	order_provision_failed(struct db *, struct arena *,
 		    const struct principal *, const char *ip, long long id,
 		    const char *reason);
 /* Writes the time-out of orders past their payment window (all accounts
  * when uin is 0), giving back what they held; *n (may be NULL) gets the
  * count.  The sweep calls it, and every change of an account's orders
  * first: pages show the effective status without it. */
-enum kq_status	orders_time_out(struct db *, struct arena *, long long uin, int *n);
+enum kq_outcome	orders_time_out(struct db *, struct arena *, long long uin, int *n);
 /* The pick-up (seed 004): claims the card (code normalised) and creates its
  * order, paid by the card with a Windows surcharge due as cash, and the
  * provisioning request. */
-enum kq_status	order_pickup(struct db *, struct arena *, const struct principal *,
+enum kq_outcome	order_pickup(struct db *, struct arena *, const struct principal *,
 		    const char *ip, const char *code, const char *os,
 		    long long *order_id);
 

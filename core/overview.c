@@ -38,7 +38,7 @@ static const struct db_col admin_cols[] = {
 };
 static struct db_sel SQL_ADMIN = DB_SEL("SELECT {cols}", DB_WHOLE(admin_cols));
 
-enum kq_status
+enum kq_outcome
 member_overview(struct db *db, struct arena *a, long long uin,
     struct member_overview *o)
 {
@@ -47,7 +47,7 @@ member_overview(struct db *db, struct arena *a, long long uin,
 	return db_select_one(db, a, &SQL_MEMBER, args, 2, o, sizeof(*o));
 }
 
-enum kq_status
+enum kq_outcome
 admin_overview(struct db *db, struct arena *a, struct admin_overview *o)
 {
 	return db_select_one(db, a, &SQL_ADMIN, NULL, 0, o, sizeof(*o));

@@ -5,8 +5,8 @@
 #ifndef KQ_OVERVIEW_H
 #define KQ_OVERVIEW_H
 
-#include "arena.h"
-#include "db.h"
+#include "base/arena.h"
+#include "db/db.h"
 
 #define OVERVIEW_SOON_DAYS	30
 
@@ -23,9 +23,9 @@ struct admin_overview {
 	long long	 reviews, refunds, batches_ending, cards_unused;
 };
 
-enum kq_status	member_overview(struct db *, struct arena *, long long uin,
+enum kq_outcome	member_overview(struct db *, struct arena *, long long uin,
 		    struct member_overview *);
-enum kq_status	admin_overview(struct db *, struct arena *,
+enum kq_outcome	admin_overview(struct db *, struct arena *,
 		    struct admin_overview *);
 
 #endif

@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "clock.h"
+#include "base/clock.h"
 #include "partner_charge.h"
 #include "partner_voucher.h"
 
@@ -73,14 +73,14 @@ filter_args(const struct cfilter *f, struct db_arg *a)
 	a[7] = a[8] = DB_INT(f->before_id);
 }
 
-enum kq_status
+enum kq_outcome
 charge_list(struct db *db, struct arena *a, const struct cfilter *f,
-    struct page_info *pg, struct charge **out, size_t *n)
+    struct pager *pg, struct charge **out, size_t *n)
 {
 	struct db_arg args[CHARGE_ARGS + 2];
 
 	filter_args(f, args);
-	return page_select(db, a, &SQL_CHARGE_LIST, SQL_CHARGE_COUNT, args,
+	return pager_select(db, a, &SQL_CHARGE_LIST, SQL_CHARGE_COUNT, args,
 	    CHARGE_ARGS, pg,
 	    sizeof(**out), out, n);
 }
@@ -98,7 +98,7 @@ each_row(void *arg, const void *row)
 	return c->fn(c->ctx, row);
 }
 
-enum kq_status
+enum kq_outcome
 charge_each(struct db *db, const struct cfilter *f,
     int (*fn)(void *, const struct charge *), void *ctx)
 {
@@ -111,7 +111,7 @@ charge_each(struct db *db, const struct cfilter *f,
 	    each_row, &c);
 }
 
-enum kq_status
+enum kq_outcome
 charge_write(struct db *db, struct arena *a, const struct charge_order *o,
     const char *actor)
 {
@@ -119,7 +119,7 @@ charge_write(struct db *db, struct arena *a, const struct charge_order *o,
 	struct pv_terms	t;
 	struct payer	p;
 	long long	vid, part;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	s = db_select_one(db, a, &SQL_PAYER, x, 2, &p, sizeof(p));
 	if (s == KQ_NOT_FOUND)
@@ -149,7 +149,7 @@ charge_write(struct db *db, struct arena *a, const struct charge_order *o,
 	return db_exec(db, SQL_CHARGE_INSERT, x, 10, NULL, NULL);
 }
 
-enum kq_status
+enum kq_outcome
 charge_refund(struct db *db, long long order_id)
 {
 	struct db_arg x = DB_INT(order_id);

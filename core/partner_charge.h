@@ -12,9 +12,9 @@
 
 #include <time.h>
 
-#include "arena.h"
-#include "db.h"
-#include "page.h"
+#include "base/arena.h"
+#include "db/db.h"
+#include "db/pager.h"
 #include "state.h"
 
 struct charge {
@@ -40,17 +40,17 @@ struct charge_order {
 	const char	*product, *billing, *scenario;
 };
 
-enum kq_status	charge_list(struct db *, struct arena *, const struct cfilter *,
-		    struct page_info *, struct charge **, size_t *);
+enum kq_outcome	charge_list(struct db *, struct arena *, const struct cfilter *,
+		    struct pager *, struct charge **, size_t *);
 /* Every charge the filter selects, oldest first, streamed (charges.csv). */
-enum kq_status	charge_each(struct db *, const struct cfilter *,
+enum kq_outcome	charge_each(struct db *, const struct cfilter *,
 		    int (*fn)(void *, const struct charge *), void *ctx);
 
 /* Inside the payment's transaction: nothing when the account has no
  * partner. */
-enum kq_status	charge_write(struct db *, struct arena *,
+enum kq_outcome	charge_write(struct db *, struct arena *,
 		    const struct charge_order *, const char *actor);
 /* Inside the refund's transaction. */
-enum kq_status	charge_refund(struct db *, long long order_id);
+enum kq_outcome	charge_refund(struct db *, long long order_id);
 
 #endif

@@ -131,12 +131,12 @@ static struct db_sel SQL_PV_PICK = DB_SEL(
 
 /* ------------------------------------------------------------ reads */
 
-enum kq_status
+enum kq_outcome
 pv_list(struct db *db, struct arena *a, const struct pvfilter *f,
-    struct page_info *pg, struct pvoucher **out, size_t *n)
+    struct pager *pg, struct pvoucher **out, size_t *n)
 {
 	struct db_arg	args[14];
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	args[0] = args[1] = DB_INT(f->partner);
 	args[2] = args[3] = DB_INT(f->customer);
@@ -146,25 +146,25 @@ pv_list(struct db *db, struct arena *a, const struct pvfilter *f,
 	args[8] = args[9] = DB_STR(f->status >= 0 ?
 	    voucher_status_names[f->status] : "");
 	args[10] = args[11] = DB_INT(f->balance);
-	s = page_select(db, a, f->review ? &SQL_PV_REVIEW_LIST : &SQL_PV_LIST,
+	s = pager_select(db, a, f->review ? &SQL_PV_REVIEW_LIST : &SQL_PV_LIST,
 	    SQL_PV_COUNT, args, 12, pg, sizeof(**out), out, n);
 	return s != KQ_OK ? s :
 	    CATALOG_NAME_ROWS(db, a, *out, *n, products, product_names);
 }
 
-enum kq_status
+enum kq_outcome
 pv_get(struct db *db, struct arena *a, long long partner, long long id,
     struct pvoucher *v)
 {
 	struct db_arg	args[3] = { DB_INT(id), DB_INT(partner), DB_INT(partner) };
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	if ((s = db_select_one(db, a, &SQL_PV_GET, args, 3, v, sizeof(*v))) != KQ_OK)
 		return s;
 	return CATALOG_NAME_ROWS(db, a, v, 1, products, product_names);
 }
 
-enum kq_status
+enum kq_outcome
 pv_ledger(struct db *db, struct arena *a, long long id, struct ledger_row **out,
     size_t *n)
 {
@@ -175,7 +175,7 @@ pv_ledger(struct db *db, struct arena *a, long long id, struct ledger_row **out,
 
 /* ------------------------------------------------------------ changes */
 
-static enum kq_status
+static enum kq_outcome
 ledger_add(struct db *db, long long id, enum ledger_kind kind,
     long long order_id, long long customer, long long amount, const char *actor)
 {
@@ -188,13 +188,13 @@ ledger_add(struct db *db, long long id, enum ledger_kind kind,
 }
 
 /* A new partner voucher and its first ledger row. */
-static enum kq_status
+static enum kq_outcome
 pv_insert(struct db *db, const struct pvoucher *v, const char *actor,
     long long *id)
 {
 	struct db_arg	a[17];
 	uint64_t	newid;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	a[0] = DB_STR(pv_type_names[v->type]);
 	a[1] = DB_INT(v->partner_uin);
@@ -219,7 +219,7 @@ pv_insert(struct db *db, const struct pvoucher *v, const char *actor,
 	    v->face, actor);
 }
 
-static enum kq_status
+static enum kq_outcome
 audit_pv(struct db *db, const struct principal *me, const char *action,
     long long id, const char *detail, const char *ip)
 {
@@ -235,14 +235,14 @@ struct apply_ctx {
 	long long		 template_id, customer, amount, id;
 };
 
-static enum kq_status
+static enum kq_outcome
 apply_txn(struct db *db, struct arena *a, void *arg)
 {
 	struct apply_ctx	*c = arg;
 	struct vtemplate	 t;
 	struct pvoucher		 v;
 	const char		*actor;
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	/* locks the template and counts the use: editing is over (seed 002);
 	 * another partner's template is not found, whoever is named */
@@ -273,13 +273,13 @@ apply_txn(struct db *db, struct arena *a, void *arg)
 	return audit_pv(db, c->me, "partner.voucher.apply", c->id, NULL, c->ip);
 }
 
-enum kq_status
+enum kq_outcome
 pv_apply(struct db *db, struct arena *a, const struct principal *me,
     const char *ip, long long template_id, long long customer,
     long long amount, long long *id, const char **bad)
 {
 	struct apply_ctx	c = { me, ip, template_id, customer, amount, 0 };
-	enum kq_status		s;
+	enum kq_outcome		s;
 
 	*bad = NULL;
 	*id = 0;
@@ -305,7 +305,7 @@ struct review_ctx {
 	const char		*reason;
 };
 
-static enum kq_status
+static enum kq_outcome
 review_txn(struct db *db, struct arena *a, void *arg)
 {
 	static const enum approval to[] = { AP_APPROVED, AP_REJECTED, AP_CANCELLED };
@@ -323,7 +323,7 @@ review_txn(struct db *db, struct arena *a, void *arg)
 	time_t			 now = time(NULL);
 	long long		 tid;
 	uint64_t		 n;
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	if ((s = db_select_one(db, a, &SQL_PV_LOCK, x, 3, &v, sizeof(v))) != KQ_OK)
 		return s;
@@ -364,7 +364,7 @@ review_txn(struct db *db, struct arena *a, void *arg)
 	return audit_pv(db, c->me, action[c->what], c->id, c->reason, c->ip);
 }
 
-static enum kq_status
+static enum kq_outcome
 review(struct db *db, struct arena *a, const struct principal *me,
     const char *ip, long long id, enum review what, const char *reason)
 {
@@ -373,21 +373,21 @@ review(struct db *db, struct arena *a, const struct principal *me,
 	return db_txn(db, a, review_txn, &c);
 }
 
-enum kq_status
+enum kq_outcome
 pv_cancel(struct db *db, struct arena *a, const struct principal *me,
     const char *ip, long long id)
 {
 	return review(db, a, me, ip, id, CANCEL, NULL);
 }
 
-enum kq_status
+enum kq_outcome
 pv_approve(struct db *db, struct arena *a, const struct principal *me,
     const char *ip, long long id)
 {
 	return review(db, a, me, ip, id, APPROVE, NULL);
 }
 
-enum kq_status
+enum kq_outcome
 pv_reject(struct db *db, struct arena *a, const struct principal *me,
     const char *ip, long long id, const char *reason)
 {
@@ -403,14 +403,14 @@ struct issue_ctx {
 	long long		 id;
 };
 
-static enum kq_status
+static enum kq_outcome
 issue_txn(struct db *db, struct arena *a, void *arg)
 {
 	struct issue_ctx	*c = arg;
 	struct pvoucher		 v;
 	const char		*actor;
 	time_t			 now = time(NULL);
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	if ((actor = principal_actor(a, c->me)) == NULL)
 		return KQ_UNAVAILABLE;
@@ -432,13 +432,13 @@ issue_txn(struct db *db, struct arena *a, void *arg)
 	return audit_pv(db, c->me, "partner.voucher.issue", c->id, NULL, c->ip);
 }
 
-enum kq_status
+enum kq_outcome
 pv_issue(struct db *db, struct arena *a, const struct principal *me,
     const char *ip, const struct pv_spec *spec, long long *id, const char **bad)
 {
 	struct issue_ctx	c = { me, ip, spec, 0 };
 	struct partner		p;
-	enum kq_status		s;
+	enum kq_outcome		s;
 	int			known;
 
 	*bad = NULL;
@@ -471,7 +471,7 @@ struct invalidate_ctx {
 	long long		 id, order;
 };
 
-static enum kq_status
+static enum kq_outcome
 invalidate_txn(struct db *db, struct arena *a, void *arg)
 {
 	struct invalidate_ctx	*c = arg;
@@ -480,7 +480,7 @@ invalidate_txn(struct db *db, struct arena *a, void *arg)
 				    DB_INT(partner) };
 	struct pvoucher		 v;
 	const char		*actor;
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	if ((s = db_select_one(db, a, &SQL_PV_LOCK, x, 3, &v, sizeof(v))) != KQ_OK)
 		return s;
@@ -498,19 +498,19 @@ invalidate_txn(struct db *db, struct arena *a, void *arg)
 	return audit_pv(db, c->me, "partner.voucher.invalidate", v.id, NULL, c->ip);
 }
 
-enum kq_status
+enum kq_outcome
 pv_invalidate(struct db *db, struct arena *a, const struct principal *me,
     const char *ip, long long id, long long *order)
 {
 	struct invalidate_ctx	c = { me, ip, id, 0 };
-	enum kq_status		s;
+	enum kq_outcome		s;
 
 	s = db_txn(db, a, invalidate_txn, &c);
 	*order = c.order;
 	return s;
 }
 
-enum kq_status
+enum kq_outcome
 pv_deduct(struct db *db, struct arena *a, const struct pv_terms *t,
     const char *actor, long long *id, long long *deducted)
 {
@@ -518,7 +518,7 @@ pv_deduct(struct db *db, struct arena *a, const struct pv_terms *t,
 	struct pvoucher	v;
 	long long	amount;
 	uint64_t	n;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	*id = *deducted = 0;
 	x[0] = DB_STR(t->product);

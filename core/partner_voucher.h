@@ -15,10 +15,10 @@
 
 #include <time.h>
 
-#include "arena.h"
+#include "base/arena.h"
 #include "auth.h"
-#include "db.h"
-#include "page.h"
+#include "db/db.h"
+#include "db/pager.h"
 #include "state.h"
 #include "voucher.h"
 
@@ -61,43 +61,43 @@ struct pv_terms {
 	long long	 prefer;	/* an associated Type II to take first, or 0 */
 };
 
-enum kq_status	pv_list(struct db *, struct arena *, const struct pvfilter *,
-		    struct page_info *, struct pvoucher **, size_t *);
+enum kq_outcome	pv_list(struct db *, struct arena *, const struct pvfilter *,
+		    struct pager *, struct pvoucher **, size_t *);
 /* partner 0 (the backend) reads any partner's; else another's is
  * KQ_NOT_FOUND. */
-enum kq_status	pv_get(struct db *, struct arena *, long long partner,
+enum kq_outcome	pv_get(struct db *, struct arena *, long long partner,
 		    long long id, struct pvoucher *);
-enum kq_status	pv_ledger(struct db *, struct arena *, long long id,
+enum kq_outcome	pv_ledger(struct db *, struct arena *, long long id,
 		    struct ledger_row **, size_t *);
 
 /* The partner applies for a Type II from its template for one of its
  * customers (KQ_INVALID_FIELD "uin" otherwise; amount 0: the template's
  * face); pending review.  Audited. */
-enum kq_status	pv_apply(struct db *, struct arena *, const struct principal *,
+enum kq_outcome	pv_apply(struct db *, struct arena *, const struct principal *,
 		    const char *ip, long long template_id, long long customer,
 		    long long amount, long long *id, const char **bad);
 /* KQ_REVIEW_STATE unless pending.  Audited. */
-enum kq_status	pv_cancel(struct db *, struct arena *, const struct principal *,
+enum kq_outcome	pv_cancel(struct db *, struct arena *, const struct principal *,
 		    const char *ip, long long id);
-enum kq_status	pv_approve(struct db *, struct arena *, const struct principal *,
+enum kq_outcome	pv_approve(struct db *, struct arena *, const struct principal *,
 		    const char *ip, long long id);
 /* reason is required (KQ_INVALID_FIELD) and shown to the partner. */
-enum kq_status	pv_reject(struct db *, struct arena *, const struct principal *,
+enum kq_outcome	pv_reject(struct db *, struct arena *, const struct principal *,
 		    const char *ip, long long id, const char *reason);
 /* An admin issues a Type I; KQ_INVALID_FIELD with *bad. */
-enum kq_status	pv_issue(struct db *, struct arena *, const struct principal *,
+enum kq_outcome	pv_issue(struct db *, struct arena *, const struct principal *,
 		    const char *ip, const struct pv_spec *, long long *id,
 		    const char **bad);
 /* The partner (me a member: its own) or an admin invalidates a Type I or an
  * approved Type II; a Type II's trial vouchers are withdrawn with it, or
  * KQ_VOUCHER_STATE with *order the unpaid order one is frozen for. */
-enum kq_status	pv_invalidate(struct db *, struct arena *, const struct principal *,
+enum kq_outcome	pv_invalidate(struct db *, struct arena *, const struct principal *,
 		    const char *ip, long long id, long long *order);
 
 /* Inside a payment's transaction: picks the partner voucher that offsets
  * the order (SPEC §6) and deducts min(balance, amount) from it; *id 0 and
  * *deducted 0 when none fits. */
-enum kq_status	pv_deduct(struct db *, struct arena *, const struct pv_terms *,
+enum kq_outcome	pv_deduct(struct db *, struct arena *, const struct pv_terms *,
 		    const char *actor, long long *id, long long *deducted);
 
 #endif

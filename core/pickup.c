@@ -18,10 +18,10 @@
 #include <string.h>
 
 #include "audit.h"
-#include "clock.h"
-#include "codes.h"
-#include "ids.h"
-#include "log.h"
+#include "base/clock.h"
+#include "base/codes.h"
+#include "db/ids.h"
+#include "base/log.h"
 #include "pickup.h"
 #include "ratelimit.h"
 
@@ -167,12 +167,12 @@ card_fill(void *arg, long long i, size_t n, struct db_arg *args)
 	return 0;
 }
 
-enum kq_status
+enum kq_outcome
 cards_add(struct db *db, long long batch_id, int count)
 {
 	struct code_fresh	f;
 	long long		first;
-	enum kq_status		s;
+	enum kq_outcome		s;
 
 	if ((s = ids_take(db, IDS_PICKUP_CARDS, count, &first)) != KQ_OK)
 		return s;
@@ -236,15 +236,15 @@ card_shown_each(void *arg, const void *row)
 
 /* A full export: each sealed block of the batch loaded in turn, and its
  * cards written with their codes. */
-static enum kq_status
+static enum kq_outcome
 cards_export_full(struct db *db, struct arena *a, long long batch_id,
-    struct page_info *pg, struct shown_each *m)
+    struct pager *pg, struct shown_each *m)
 {
 	struct code_block	*b;
 	struct arena		 one;	/* one block at a time */
 	struct db_arg		 args[5];
 	struct card		*rows;
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 	size_t			 n, i, nrows;
 
 	if ((s = code_blocks(db, a, CK_CARD, batch_id, 0, LLONG_MAX, &b, &n)) !=
@@ -259,23 +259,23 @@ cards_export_full(struct db *db, struct arena *a, long long batch_id,
 		args[0] = DB_INT(batch_id);
 		args[1] = DB_INT(b[i].first_id);
 		args[2] = DB_INT(b[i].last_id);
-		s = page_select(db, a, &SQL_CARDS_OF_BLOCK, NULL, args, 3, pg,
+		s = pager_select(db, a, &SQL_CARDS_OF_BLOCK, NULL, args, 3, pg,
 		    sizeof(*rows), &rows, &nrows);
 	}
 	arena_free(&one);
 	return s;
 }
 
-enum kq_status
+enum kq_outcome
 cards_of_batch(struct db *db, struct arena *a, const struct principal *me,
     const char *ip, int full, long long batch_id, long long total,
-    struct page_info *pg, struct card **out, size_t *n)
+    struct pager *pg, struct card **out, size_t *n)
 {
 	struct shown_each m = { pg->each, pg->ctx, NULL };
 	struct code_block *blocks = NULL;
 	struct db_arg	 args[3];
 	char		 target[32], detail[40], *buf;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 i, nblocks = 0;
 
 	if (full && !me->is_admin_role)
@@ -296,12 +296,12 @@ cards_of_batch(struct db *db, struct arena *a, const struct principal *me,
 		pg->ctx = &m;
 		if (full)
 			return cards_export_full(db, a, batch_id, pg, &m);
-		return page_select(db, a, &SQL_CARDS_OF_BATCH, NULL, args, 1, pg,
+		return pager_select(db, a, &SQL_CARDS_OF_BATCH, NULL, args, 1, pg,
 		    sizeof(**out), out, n);
 	}
-	page_clamp(pg, total);
-	args[1] = DB_INT(PAGE_SIZE);
-	args[2] = DB_INT((long long)(pg->page - 1) * PAGE_SIZE);
+	pager_clamp(pg, total);
+	args[1] = DB_INT(PAGER_ROWS);
+	args[2] = DB_INT((long long)(pg->page - 1) * PAGER_ROWS);
 	if ((s = db_select(db, a, &SQL_CARDS_OF_BATCH, args, 3, sizeof(**out),
 	    out, n)) != KQ_OK)
 		return s;
@@ -329,14 +329,14 @@ struct disable_ctx {
 
 /* Disables an unused card, or makes a disabled one unused again; doing
  * what is already done changes nothing. */
-static enum kq_status
+static enum kq_outcome
 disable_txn(struct db *db, struct arena *a, void *arg)
 {
 	struct disable_ctx	*c = arg;
 	struct db_arg		 x = DB_INT(c->card_id);
 	struct card		 card;
 	char			 target[32];
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	if ((s = db_select_one(db, a, &SQL_CARD_LOCK, &x, 1, &card,
 	    sizeof(card))) != KQ_OK)
@@ -354,7 +354,7 @@ disable_txn(struct db *db, struct arena *a, void *arg)
 	    "pickup.card.disable", target, NULL, c->ip);
 }
 
-enum kq_status
+enum kq_outcome
 card_batch(struct db *db, long long card_id, long long *batch_id)
 {
 	struct db_arg x = DB_INT(card_id);
@@ -362,35 +362,35 @@ card_batch(struct db *db, long long card_id, long long *batch_id)
 	return db_scalar(db, SQL_CARD_BATCH, &x, 1, batch_id);
 }
 
-enum kq_status
+enum kq_outcome
 card_place(struct db *db, long long card_id, long long *batch_id, int *page)
 {
 	struct db_arg	x = DB_INT(card_id);
 	long long	before;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	if ((s = card_batch(db, card_id, batch_id)) != KQ_OK ||
 	    (s = db_scalar(db, SQL_CARD_PLACE, &x, 1, &before)) != KQ_OK)
 		return s;
-	*page = (int)(before / PAGE_SIZE) + 1;
+	*page = (int)(before / PAGER_ROWS) + 1;
 	return KQ_OK;
 }
 
-enum kq_status
+enum kq_outcome
 card_disable(struct db *db, struct arena *a, const struct principal *admin,
     const char *ip, long long card_id, int enable, long long *batch_id)
 {
 	struct disable_ctx	c = { admin, ip, card_id, enable };
-	enum kq_status		s;
+	enum kq_outcome		s;
 
 	if ((s = card_batch(db, card_id, batch_id)) != KQ_OK)
 		return s;
 	return db_txn(db, a, disable_txn, &c);
 }
 
-enum kq_status
+enum kq_outcome
 usage_list(struct db *db, struct arena *a, const struct usage_filter *f,
-    struct page_info *pg, struct usage **out, size_t *n)
+    struct pager *pg, struct usage **out, size_t *n)
 {
 	struct db_arg args[10];
 
@@ -400,12 +400,12 @@ usage_list(struct db *db, struct arena *a, const struct usage_filter *f,
 	args[4] = args[5] = f->from_ymd ?
 	    DB_TIME(clock_end_of_day(f->from_ymd) - 86399) : DB_NULL;
 	args[6] = args[7] = f->to_ymd ? DB_TIME(clock_end_of_day(f->to_ymd)) : DB_NULL;
-	return page_select(db, a, &SQL_USAGE_LIST, SQL_USAGE_COUNT, args, 8, pg,
+	return pager_select(db, a, &SQL_USAGE_LIST, SQL_USAGE_COUNT, args, 8, pg,
 	    sizeof(**out), out, n);
 }
 
-enum kq_status
-pickup_mine(struct db *db, struct arena *a, long long uin, struct page_info *pg,
+enum kq_outcome
+pickup_mine(struct db *db, struct arena *a, long long uin, struct pager *pg,
     struct usage **out, size_t *n)
 {
 	struct usage_filter f = { 0, uin, 0, 0 };
@@ -418,13 +418,13 @@ pickup_mine(struct db *db, struct arena *a, long long uin, struct page_info *pg,
 /* Looks the card up; KQ_OK only when it can be picked up now.  Over the
  * brute-force limits nothing else is told; an unknown code counts.
  * hashes gets the code's look-up hashes (codekey.h). */
-static enum kq_status
+static enum kq_outcome
 card_usable(struct db *db, struct arena *a, long long uin, const char *ip,
     const char *code, const char *os, struct lookup *lk,
     unsigned char hashes[2 * CODE_HASH_LEN])
 {
 	struct db_arg	args[ATTEMPT_NARGS + 3];
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	code_hashes(code, hashes, hashes + CODE_HASH_LEN);
 	attempt_args(args, "pickup", uin, ip);
@@ -461,14 +461,14 @@ os_surcharge(enum os_family family, const struct batch *b)
 	return family == OSF_WINDOWS ? b->windows_surcharge * b->months : 0;
 }
 
-enum kq_status
+enum kq_outcome
 pickup_offer(struct db *db, struct arena *a, long long uin, const char *ip,
     const char *code, struct pickup_offer *o)
 {
 	unsigned char	hashes[2 * CODE_HASH_LEN];
 	struct lookup	lk;
 	struct db_arg	arg;
-	enum kq_status	s;
+	enum kq_outcome	s;
 	size_t		i;
 
 	memset(o, 0, sizeof(*o));
@@ -487,12 +487,12 @@ pickup_offer(struct db *db, struct arena *a, long long uin, const char *ip,
 	return KQ_OK;
 }
 
-enum kq_status
+enum kq_outcome
 pickup_check(struct db *db, struct arena *a, long long uin, const char *ip,
     const char *code, const char *os, struct pickup_claim *c)
 {
 	struct lookup	lk;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	memset(c, 0, sizeof(*c));
 	if ((s = card_usable(db, a, uin, ip, code, os, &lk, c->hashes)) != KQ_OK)
@@ -520,7 +520,7 @@ card_claim_step(struct db_step *st, const unsigned char *hashes,
 	    DB_BIN(hashes + CODE_HASH_LEN, CODE_HASH_LEN) }, KQ_CARD_USED, 0 };
 }
 
-enum kq_status
+enum kq_outcome
 card_release(struct db *db, long long card_id, long long order_id)
 {
 	struct db_arg a[2] = { DB_INT(card_id), DB_INT(order_id) };
@@ -548,13 +548,13 @@ static const char SQL_CARD_CONVERT[] =
     "UPDATE pickup_cards SET code = NULL, code_hash = ?, code_kv = ?,"
     " code_last4 = ? WHERE id = ?";
 
-enum kq_status
+enum kq_outcome
 cards_codes_convert(struct db *db, long long *n)
 {
 	return code_convert(db, CK_CARD, &SQL_CARDS_PLAIN, SQL_CARD_CONVERT, n);
 }
 
-enum kq_status
+enum kq_outcome
 cards_rekey(struct db *db, long long *n)
 {
 	return code_rekey(db, CK_CARD, SQL_CARD_REKEY, n);

@@ -12,11 +12,11 @@
 
 #include <time.h>
 
-#include "arena.h"
+#include "base/arena.h"
 #include "auth.h"
 #include "codekey.h"
-#include "db.h"
-#include "page.h"
+#include "db/db.h"
+#include "db/pager.h"
 #include "state.h"
 
 #define BATCH_MAX	100000
@@ -90,39 +90,39 @@ struct pickup_claim {
 /* Admin side. */
 /* Inside batch creation's transaction: count new cards, each code kept as
  * codekey.h says. */
-enum kq_status	cards_add(struct db *, long long batch_id, int count);
+enum kq_outcome	cards_add(struct db *, long long batch_id, int count);
 /* Closes the big insert statements (after a batch). */
 void		cards_forget(struct db *);
 /* A page of a batch's cards.  Codes are masked to their last four unless
  * full: only role admin sees full codes (else KQ_FORBIDDEN), and that view
  * is audited like a download (issue 9, 10). */
-enum kq_status	cards_of_batch(struct db *, struct arena *,
+enum kq_outcome	cards_of_batch(struct db *, struct arena *,
 		    const struct principal *, const char *ip, int full,
-		    long long batch_id, long long total, struct page_info *,
+		    long long batch_id, long long total, struct pager *,
 		    struct card **, size_t *);
 /* Disables a card, or (enable) makes a disabled one usable again;
  * KQ_CARD_USED for a used card (SPEC §4); *batch_id gets its batch. */
-enum kq_status	card_disable(struct db *, struct arena *, const struct principal *,
+enum kq_outcome	card_disable(struct db *, struct arena *, const struct principal *,
 		    const char *ip, long long card_id, int enable,
 		    long long *batch_id);
 /* The batch of a card; KQ_NOT_FOUND for an unknown card. */
-enum kq_status	card_batch(struct db *, long long card_id, long long *batch_id);
+enum kq_outcome	card_batch(struct db *, long long card_id, long long *batch_id);
 /* Its batch and the page of the batch's card list it is on. */
-enum kq_status	card_place(struct db *, long long card_id, long long *batch_id,
+enum kq_outcome	card_place(struct db *, long long card_id, long long *batch_id,
 		    int *page);
-enum kq_status	usage_list(struct db *, struct arena *, const struct usage_filter *,
-		    struct page_info *, struct usage **, size_t *);
+enum kq_outcome	usage_list(struct db *, struct arena *, const struct usage_filter *,
+		    struct pager *, struct usage **, size_t *);
 
 /* Member side; code is normalised (card_normalize). */
-enum kq_status	pickup_offer(struct db *, struct arena *, long long uin,
+enum kq_outcome	pickup_offer(struct db *, struct arena *, long long uin,
 		    const char *ip, const char *code, struct pickup_offer *);
 /* Checks the card and the OS (os NULL or ""; seed 004: none for a virtual
  * host, else one the line offers) for a claim. */
-enum kq_status	pickup_check(struct db *, struct arena *, long long uin,
+enum kq_outcome	pickup_check(struct db *, struct arena *, long long uin,
 		    const char *ip, const char *code, const char *os,
 		    struct pickup_claim *);
-enum kq_status	pickup_mine(struct db *, struct arena *, long long uin,
-		    struct page_info *, struct usage **, size_t *);
+enum kq_outcome	pickup_mine(struct db *, struct arena *, long long uin,
+		    struct pager *, struct usage **, size_t *);
 
 /* The claim, a step of order.c's pick-up after the order it is for (k);
  * KQ_CARD_USED when another request claimed the card first.  hashes:
@@ -131,12 +131,12 @@ void		card_claim_step(struct db_step *, const unsigned char *hashes,
 		    long long uin);
 /* Inside order.c's transactions. */
 /* The order that held the card was cancelled: it is unused again. */
-enum kq_status	card_release(struct db *, long long card_id, long long order_id);
+enum kq_outcome	card_release(struct db *, long long card_id, long long order_id);
 
 /* The codes kept in the clear before codes were kept at rest, moved into
  * their hash, last four and seal (kaquanctl migrate); *n gets how many. */
-enum kq_status	cards_codes_convert(struct db *, long long *n);
+enum kq_outcome	cards_codes_convert(struct db *, long long *n);
 /* Every card's code moved to the current key (kaquanctl codes rekey). */
-enum kq_status	cards_rekey(struct db *, long long *n);
+enum kq_outcome	cards_rekey(struct db *, long long *n);
 
 #endif

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "audit.h"
-#include "clock.h"
-#include "codes.h"
+#include "base/clock.h"
+#include "base/codes.h"
 #include "pickup_batch.h"
 
 /* Counting used cards reads the batch's index range: lists and details
@@ -44,7 +44,7 @@ struct create_ctx {
 	const char		*bad_field;
 };
 
-static enum kq_status
+static enum kq_outcome
 create_txn(struct db *db, struct arena *ar, void *arg)
 {
 	struct create_ctx	*c = arg;
@@ -52,7 +52,7 @@ create_txn(struct db *db, struct arena *ar, void *arg)
 	struct db_arg		 a[14];
 	char			 target[32], detail[32];
 	uint64_t		 id;
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	a[0] = DB_STR(sp->label ? sp->label : "");
 	a[1] = DB_STR(pickup_product_names[sp->product]);
@@ -85,14 +85,14 @@ create_txn(struct db *db, struct arena *ar, void *arg)
 	    c->ip);
 }
 
-enum kq_status
+enum kq_outcome
 batch_create(struct db *db, struct arena *a, const struct principal *admin,
     const char *ip, const struct batch_spec *spec, long long *id,
     const char **bad_field)
 {
 	struct create_ctx	c;
 	struct batch_spec	sp = *spec;
-	enum kq_status		s;
+	enum kq_outcome		s;
 
 	*bad_field = NULL;
 	memset(&c, 0, sizeof(c));
@@ -132,19 +132,19 @@ batch_create(struct db *db, struct arena *a, const struct principal *admin,
 	return s;
 }
 
-enum kq_status
+enum kq_outcome
 batch_list(struct db *db, struct arena *a, int product, int status,
-    struct page_info *pg, struct batch **out, size_t *n)
+    struct pager *pg, struct batch **out, size_t *n)
 {
 	struct db_arg args[6];
 
 	args[0] = args[1] = DB_STR(product >= 0 ? pickup_product_names[product] : "");
 	args[2] = args[3] = DB_STR(status >= 0 ? batch_status_names[status] : "");
-	return page_select(db, a, &SQL_BATCH_LIST, SQL_BATCH_COUNT, args, 4, pg,
+	return pager_select(db, a, &SQL_BATCH_LIST, SQL_BATCH_COUNT, args, 4, pg,
 	    sizeof(**out), out, n);
 }
 
-enum kq_status
+enum kq_outcome
 batch_get(struct db *db, struct arena *a, long long id, struct batch *b)
 {
 	struct db_arg arg = DB_INT(id);
@@ -159,7 +159,7 @@ struct status_ctx {
 	int			 enable;
 };
 
-static enum kq_status
+static enum kq_outcome
 status_txn(struct db *db, struct arena *a, void *arg)
 {
 	struct status_ctx	*c = arg;
@@ -167,7 +167,7 @@ status_txn(struct db *db, struct arena *a, void *arg)
 				    BATCH_NORMAL : BATCH_DISABLED]), DB_INT(c->id) };
 	uint64_t		 n;
 	char			 target[32];
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	(void)a;
 	if ((s = db_exec(db, SQL_BATCH_STATUS, args, 2, &n, NULL)) != KQ_OK)
@@ -179,7 +179,7 @@ status_txn(struct db *db, struct arena *a, void *arg)
 	    "pickup.batch.disable", target, NULL, c->ip);
 }
 
-enum kq_status
+enum kq_outcome
 batch_set_status(struct db *db, struct arena *a, const struct principal *admin,
     const char *ip, long long id, int enable)
 {
@@ -195,7 +195,7 @@ show_card_code(const char *code, char *out)
 	card_display(code, out);
 }
 
-enum kq_status
+enum kq_outcome
 batch_codes(struct db *db, const struct principal *admin, const char *ip,
     long long id, int (*fn)(void *, const char *), void *ctx)
 {

@@ -23,18 +23,18 @@ struct batch_spec {
 };
 
 /* KQ_INVALID_FIELD with *bad_field naming the field.  Audited. */
-enum kq_status	batch_create(struct db *, struct arena *, const struct principal *,
+enum kq_outcome	batch_create(struct db *, struct arena *, const struct principal *,
 		    const char *ip, const struct batch_spec *, long long *id,
 		    const char **bad_field);
 /* product, status: an enum value, or -1 for any. */
-enum kq_status	batch_list(struct db *, struct arena *, int product, int status,
-		    struct page_info *, struct batch **, size_t *);
-enum kq_status	batch_get(struct db *, struct arena *, long long id, struct batch *);
-enum kq_status	batch_set_status(struct db *, struct arena *,
+enum kq_outcome	batch_list(struct db *, struct arena *, int product, int status,
+		    struct pager *, struct batch **, size_t *);
+enum kq_outcome	batch_get(struct db *, struct arena *, long long id, struct batch *);
+enum kq_outcome	batch_set_status(struct db *, struct arena *,
 		    const struct principal *, const char *ip, long long id,
 		    int enable);
 /* Audits the download, then calls fn with each code (display form). */
-enum kq_status	batch_codes(struct db *, const struct principal *, const char *ip,
+enum kq_outcome	batch_codes(struct db *, const struct principal *, const char *ip,
 		    long long id, int (*fn)(void *, const char *), void *ctx);
 
 #endif

@@ -94,7 +94,7 @@ provision_step(struct db_step *st, long long uin, const struct batch *b,
 	    KQ_OK, 0 };
 }
 
-enum kq_status
+enum kq_outcome
 provision_request(struct db *db, long long order_id)
 {
 	struct db_arg a = DB_INT(order_id);
@@ -102,7 +102,7 @@ provision_request(struct db *db, long long order_id)
 	return db_exec(db, SQL_OUTBOX_REQUEST, &a, 1, NULL, NULL);
 }
 
-enum kq_status
+enum kq_outcome
 provision_end(struct db *db, long long order_id)
 {
 	struct db_arg a = DB_INT(order_id);
@@ -110,13 +110,13 @@ provision_end(struct db *db, long long order_id)
 	return db_exec(db, SQL_OUTBOX_END, &a, 1, NULL, NULL);
 }
 
-static enum kq_status
+static enum kq_outcome
 provision_txn(struct db *db, struct arena *a, void *arg)
 {
 	int		*n = arg;
 	struct taken	*rows;
 	struct db_arg	 x;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 i, nrows;
 
 	*n = 0;
@@ -139,12 +139,12 @@ struct lease {
 	size_t			 n;
 };
 
-static enum kq_status
+static enum kq_outcome
 lease_txn(struct db *db, struct arena *a, void *arg)
 {
 	struct lease	*l = arg;
 	struct db_arg	 x = DB_INT(l->limit), y[2];
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 i;
 
 	if ((s = db_select(db, a, &SQL_OUTBOX_LEASE, &x, 1, sizeof(*l->rows),
@@ -159,12 +159,12 @@ lease_txn(struct db *db, struct arena *a, void *arg)
 	return KQ_OK;
 }
 
-enum kq_status
+enum kq_outcome
 provision_take(struct db *db, struct arena *a, long long consumer, int limit,
     struct outbox_row **rows, size_t *n)
 {
 	struct lease	l = { consumer, limit, NULL, 0 };
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	*n = 0;
 	if ((s = db_txn(db, a, lease_txn, &l)) != KQ_OK)
@@ -174,7 +174,7 @@ provision_take(struct db *db, struct arena *a, long long consumer, int limit,
 	return KQ_OK;
 }
 
-enum kq_status
+enum kq_outcome
 provision_get(struct db *db, struct arena *a, long long id,
     struct outbox_row *row)
 {
@@ -185,46 +185,46 @@ provision_get(struct db *db, struct arena *a, long long id,
 
 /* After an acknowledgement that changed no row: KQ_NOT_FOUND, KQ_CONFLICT
  * (neither to boot nor to stop), or KQ_NOT_LEASED. */
-static enum kq_status
+static enum kq_outcome
 unacknowledged(struct db *db, const char *sql, long long key)
 {
 	struct db_arg	x = DB_INT(key);
 	long long	open;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	if ((s = db_scalar(db, sql, &x, 1, &open)) != KQ_OK)
 		return s;
 	return open ? KQ_NOT_LEASED : KQ_CONFLICT;
 }
 
-enum kq_status
+enum kq_outcome
 provision_done(struct db *db, long long id, long long consumer)
 {
 	struct db_arg	x[2] = { DB_INT(id), DB_INT(consumer) };
 	uint64_t	n = 0;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	if ((s = db_exec(db, SQL_OUTBOX_DONE, x, 2, &n, NULL)) != KQ_OK || n == 1)
 		return s;
 	return unacknowledged(db, SQL_OUTBOX_OPEN, id);
 }
 
-enum kq_status
+enum kq_outcome
 provision_fail(struct db *db, long long order_id, long long consumer)
 {
 	struct db_arg	x[2] = { DB_INT(order_id), DB_INT(consumer) };
 	uint64_t	n = 0;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	if ((s = db_exec(db, SQL_OUTBOX_FAIL, x, 2, &n, NULL)) != KQ_OK || n == 1)
 		return s;
 	return unacknowledged(db, SQL_OUTBOX_OPEN_OF, order_id);
 }
 
-enum kq_status
+enum kq_outcome
 provision_run(struct db *db, struct arena *a, int *n)
 {
-	enum kq_status	s;
+	enum kq_outcome	s;
 	int		batch;
 
 	*n = 0;

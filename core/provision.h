@@ -18,13 +18,13 @@
 void		provision_step(struct db_step *, long long uin,
 		    const struct batch *b, const char *os, int held);
 /* The order was paid: a held request may be taken. */
-enum kq_status	provision_request(struct db *, long long order_id);
+enum kq_outcome	provision_request(struct db *, long long order_id);
 /* The order was cancelled or refunded, in its transaction: a request not
  * yet taken is cancelled, an active instance is to be stopped. */
-enum kq_status	provision_end(struct db *, long long order_id);
+enum kq_outcome	provision_end(struct db *, long long order_id);
 /* The demo provisioner: activates pending requests and ends stopping
  * instances not leased to an API consumer; *n gets how many it took. */
-enum kq_status	provision_run(struct db *, struct arena *, int *n);
+enum kq_outcome	provision_run(struct db *, struct arena *, int *n);
 
 /*
  * The host platform through the API: it takes up to limit requests to
@@ -42,17 +42,17 @@ struct outbox_row {
 	enum instance_status	 status;
 	time_t			 created_at, taken_at;
 };
-enum kq_status	provision_take(struct db *, struct arena *, long long consumer,
+enum kq_outcome	provision_take(struct db *, struct arena *, long long consumer,
 		    int limit, struct outbox_row **, size_t *);
-enum kq_status	provision_get(struct db *, struct arena *, long long id,
+enum kq_outcome	provision_get(struct db *, struct arena *, long long id,
 		    struct outbox_row *);
 /* The consumer (an API key) that holds the request's live lease
  * acknowledges it: KQ_NOT_FOUND, KQ_CONFLICT when it is neither to boot nor
  * to stop, KQ_NOT_LEASED when the lease is another's or has run out. */
-enum kq_status	provision_done(struct db *, long long id, long long consumer);
+enum kq_outcome	provision_done(struct db *, long long id, long long consumer);
 /* In the order's transaction: its boot failed ('pending' → 'failed'),
  * reported by the lease's holder; else as provision_done(). */
-enum kq_status	provision_fail(struct db *, long long order_id,
+enum kq_outcome	provision_fail(struct db *, long long order_id,
 		    long long consumer);
 
 #endif

@@ -23,7 +23,7 @@ attempt_args(struct db_arg *a, const char *kind, long long uin, const char *ip)
 	a[3] = DB_STR(kind);
 }
 
-enum kq_status
+enum kq_outcome
 attempts_over(const struct attempts *t)
 {
 	/* SPEC §2: over 5 per account or 20 per IP; an account that has not
@@ -34,13 +34,13 @@ attempts_over(const struct attempts *t)
 	    KQ_RATE_LIMITED : KQ_OK;
 }
 
-enum kq_status
+enum kq_outcome
 attempts_check(struct db *db, struct arena *a, const char *kind, long long uin,
     const char *ip)
 {
 	struct db_arg	args[ATTEMPT_NARGS];
 	struct attempts	t;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	attempt_args(args, kind, uin, ip);
 	if ((s = db_select_one(db, a, &SQL_ATTEMPTS, args, ATTEMPT_NARGS, &t,
@@ -49,7 +49,7 @@ attempts_check(struct db *db, struct arena *a, const char *kind, long long uin,
 	return attempts_over(&t);
 }
 
-enum kq_status
+enum kq_outcome
 attempts_fail(struct db *db, const char *kind, long long uin, const char *ip)
 {
 	struct db_arg args[3] = { DB_STR(kind), DB_INT(uin), DB_STR(ip) };
@@ -73,13 +73,13 @@ static const char SQL_LOGIN_FAIL[] =
 static const char SQL_LOGIN_CLEAR[] =
     "DELETE FROM failed_logins WHERE login = ? AND realm = ?";
 
-enum kq_status
+enum kq_outcome
 login_attempts_check(struct db *db, struct arena *a, const char *realm,
     const char *login, const char *ip)
 {
 	struct db_arg	args[3] = { DB_STR(login), DB_STR(realm), DB_STR(ip) };
 	struct attempts	t;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	if ((s = db_select_one(db, a, &SQL_LOGIN_ATTEMPTS, args, 3, &t,
 	    sizeof(t))) != KQ_OK)
@@ -88,7 +88,7 @@ login_attempts_check(struct db *db, struct arena *a, const char *realm,
 	return attempts_over(&t);
 }
 
-enum kq_status
+enum kq_outcome
 login_attempts_fail(struct db *db, const char *realm, const char *login,
     const char *ip)
 {
@@ -97,7 +97,7 @@ login_attempts_fail(struct db *db, const char *realm, const char *login,
 	return db_exec(db, SQL_LOGIN_FAIL, args, 3, NULL, NULL);
 }
 
-enum kq_status
+enum kq_outcome
 login_attempts_clear(struct db *db, const char *realm, const char *login)
 {
 	struct db_arg args[2] = { DB_STR(login), DB_STR(realm) };

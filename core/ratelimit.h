@@ -31,8 +31,8 @@
 #ifndef KQ_RATELIMIT_H
 #define KQ_RATELIMIT_H
 
-#include "arena.h"
-#include "db.h"
+#include "base/arena.h"
+#include "db/db.h"
 #include "state.h"
 
 #define RL_PER_ACCOUNT	5
@@ -60,20 +60,20 @@ void		attempt_args(struct db_arg *, const char *kind, long long uin,
 		    const char *ip);
 
 /* KQ_RATE_LIMITED when the counts are over the limits. */
-enum kq_status	attempts_over(const struct attempts *);
+enum kq_outcome	attempts_over(const struct attempts *);
 /* kind: "pickup" or "redeem".  KQ_OK or KQ_RATE_LIMITED. */
-enum kq_status	attempts_check(struct db *, struct arena *, const char *kind,
+enum kq_outcome	attempts_check(struct db *, struct arena *, const char *kind,
 		    long long uin, const char *ip);
-enum kq_status	attempts_fail(struct db *, const char *kind, long long uin,
+enum kq_outcome	attempts_fail(struct db *, const char *kind, long long uin,
 		    const char *ip);
 
 /* realm: "member" or "admin".  KQ_OK or KQ_RATE_LIMITED. */
-enum kq_status	login_attempts_check(struct db *, struct arena *,
+enum kq_outcome	login_attempts_check(struct db *, struct arena *,
 		    const char *realm, const char *login, const char *ip);
-enum kq_status	login_attempts_fail(struct db *, const char *realm,
+enum kq_outcome	login_attempts_fail(struct db *, const char *realm,
 		    const char *login, const char *ip);
 /* A login succeeded: its own failures are forgotten (its IP's are not). */
-enum kq_status	login_attempts_clear(struct db *, const char *realm,
+enum kq_outcome	login_attempts_clear(struct db *, const char *realm,
 		    const char *login);
 
 #endif

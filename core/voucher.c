@@ -17,10 +17,10 @@
 
 #include "audit.h"
 #include "catalog.h"
-#include "clock.h"
+#include "base/clock.h"
 #include "codekey.h"
-#include "codes.h"
-#include "ids.h"
+#include "base/codes.h"
+#include "db/ids.h"
 #include "ratelimit.h"
 #include "voucher.h"
 
@@ -69,7 +69,7 @@ static const char SQL_VOUCHER_COUNT[] =
  * first and stop at a page (STRAIGHT_JOIN keeps vouchers the driving table);
  * left to itself the optimizer starts from the one template and sorts
  * every row of the account.  It reads only the columns the list shows.
- * Most accounts' list is one page, which page_select reads without the
+ * Most accounts' list is one page, which pager_select reads without the
  * count; the count, when needed, leaves out the template (the filters do
  * not use it). */
 #define VOUCHER_MINE \
@@ -246,7 +246,7 @@ static const char SQL_EXPIRE[] =
 
 /* ------------------------------------------------------------ reads */
 
-enum kq_status
+enum kq_outcome
 vouchers_name_products(struct db *db, struct arena *a, struct voucher *v,
     size_t n)
 {
@@ -271,12 +271,12 @@ filter_args(const struct vfilter *f, struct db_arg *args)
 	    DB_TIME(clock_end_of_day(f->expires_ymd)) : DB_NULL;
 }
 
-enum kq_status
+enum kq_outcome
 voucher_list(struct db *db, struct arena *a, const struct vfilter *f,
-    struct page_info *pg, struct voucher **out, size_t *n)
+    struct pager *pg, struct voucher **out, size_t *n)
 {
 	struct db_arg	 args[14];	/* the most: the backend's 12 + 2 */
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 
 	if (f->partner_uin) {
 		const char *purpose = f->purpose >= 0 ? purpose_names[f->purpose] : "";
@@ -285,40 +285,40 @@ voucher_list(struct db *db, struct arena *a, const struct vfilter *f,
 		args[1] = args[2] = DB_INT(f->uin);
 		args[3] = args[4] = DB_STR(purpose);
 		args[5] = args[6] = DB_STR(status_arg(f));
-		s = page_select(db, a, &SQL_PARTNER_VOUCHER_LIST,
+		s = pager_select(db, a, &SQL_PARTNER_VOUCHER_LIST,
 		    SQL_PARTNER_VOUCHER_COUNT, args, 7, pg, sizeof(**out), out, n);
 	} else {
 		args[0] = args[1] = DB_INT(f->uin);
 		filter_args(f, args + 2);
 		args[8] = args[9] = DB_INT(f->issue_id);
 		args[10] = args[11] = DB_INT(f->before_id);
-		s = page_select(db, a, &SQL_VOUCHER_LIST, SQL_VOUCHER_COUNT, args,
+		s = pager_select(db, a, &SQL_VOUCHER_LIST, SQL_VOUCHER_COUNT, args,
 		    12, pg, sizeof(**out), out, n);
 	}
 	return s != KQ_OK ? s : vouchers_name_products(db, a, *out, *n);
 }
 
-enum kq_status
+enum kq_outcome
 voucher_list_mine(struct db *db, struct arena *a, const struct vfilter *f,
-    struct page_info *pg, struct voucher **out, size_t *n)
+    struct pager *pg, struct voucher **out, size_t *n)
 {
 	struct db_arg	 args[9];	/* the account, the filters, 2 */
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 
 	args[0] = DB_INT(f->uin);
 	filter_args(f, args + 1);
-	if ((s = page_select(db, a, &SQL_MY_VOUCHER_LIST, SQL_MY_VOUCHER_COUNT,
+	if ((s = pager_select(db, a, &SQL_MY_VOUCHER_LIST, SQL_MY_VOUCHER_COUNT,
 	    args, 7, pg, sizeof(**out), out, n)) != KQ_OK)
 		return s;
 	return vouchers_name_products(db, a, *out, *n);
 }
 
-enum kq_status
+enum kq_outcome
 voucher_get(struct db *db, struct arena *a, long long uin, long long id,
     struct voucher *v)
 {
 	struct db_arg	args[3] = { DB_INT(id), DB_INT(uin), DB_INT(uin) };
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	if ((s = db_select_one(db, a, &SQL_VOUCHER_GET, args, 3, v,
 	    sizeof(*v))) != KQ_OK)
@@ -326,12 +326,12 @@ voucher_get(struct db *db, struct arena *a, long long uin, long long id,
 	return vouchers_name_products(db, a, v, 1);
 }
 
-enum kq_status
+enum kq_outcome
 voucher_get_of_partner(struct db *db, struct arena *a, long long partner,
     long long id, struct voucher *v)
 {
 	struct db_arg	args[2] = { DB_INT(id), DB_INT(partner) };
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	if ((s = db_select_one(db, a, &SQL_PARTNER_VOUCHER_GET, args, 2, v,
 	    sizeof(*v))) != KQ_OK)
@@ -339,7 +339,7 @@ voucher_get_of_partner(struct db *db, struct arena *a, long long partner,
 	return vouchers_name_products(db, a, v, 1);
 }
 
-enum kq_status
+enum kq_outcome
 voucher_ledger(struct db *db, struct arena *a, long long id,
     struct ledger_row **out, size_t *n)
 {
@@ -360,13 +360,13 @@ unfit_args(struct db_arg *args, const struct order_terms *o)
 	args[5] = DB_INT(o->months);
 }
 
-enum kq_status
+enum kq_outcome
 voucher_match(struct db *db, struct arena *a, long long uin,
     const struct order_terms *o, long long only_id, struct voucher **out,
     size_t *n)
 {
 	struct db_arg	args[13];
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	unfit_args(args, o);
 	args[6] = DB_INT(o->due);
@@ -380,12 +380,12 @@ voucher_match(struct db *db, struct arena *a, long long uin,
 	return vouchers_name_products(db, a, *out, *n);
 }
 
-enum kq_status
+enum kq_outcome
 voucher_unfit(struct db *db, struct arena *a, long long uin,
     const struct order_terms *o, struct voucher **out, size_t *n)
 {
 	struct db_arg	args[8];
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	unfit_args(args, o);
 	args[6] = DB_STR(o->product);
@@ -410,7 +410,7 @@ ledger_step(struct db_step *st, long long id, enum ledger_kind kind,
 	    DB_STR(actor), DB_INT(id) }, KQ_OK, 0 };
 }
 
-static enum kq_status
+static enum kq_outcome
 ledger_add(struct db *db, long long id, enum ledger_kind kind,
     long long order_id, long long amount, const char *actor)
 {
@@ -420,12 +420,12 @@ ledger_add(struct db *db, long long id, enum ledger_kind kind,
 	return db_exec(db, st.sql, st.args, strlen(st.types), NULL, NULL);
 }
 
-enum kq_status
+enum kq_outcome
 voucher_add(struct db *db, const struct voucher_new *v, long long *id)
 {
 	struct db_arg	a[12];
 	long long	newid;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	if ((s = ids_take(db, IDS_VOUCHERS, 1, &newid)) != KQ_OK)
 		return s;
@@ -477,12 +477,12 @@ code_fill(void *arg, long long i, size_t n, struct db_arg *args)
 	return 0;
 }
 
-enum kq_status
+enum kq_outcome
 vouchers_add_codes(struct db *db, const struct voucher_new *v, int count)
 {
 	struct code_fill	c = { .v = v };
 	long long		first;
-	enum kq_status		s;
+	enum kq_outcome		s;
 
 	if ((s = ids_take(db, IDS_VOUCHERS, count, &first)) != KQ_OK)
 		return s;
@@ -496,11 +496,11 @@ vouchers_add_codes(struct db *db, const struct voucher_new *v, int count)
 	return s;
 }
 
-enum kq_status
+enum kq_outcome
 voucher_add_one(struct db *db, const struct voucher_new *v, const char *actor,
     long long *id)
 {
-	enum kq_status s;
+	enum kq_outcome s;
 
 	if ((s = voucher_add(db, v, id)) != KQ_OK)
 		return s;
@@ -508,24 +508,24 @@ voucher_add_one(struct db *db, const struct voucher_new *v, const char *actor,
 }
 
 /* Withdrawn: no longer usable; what was deducted stays (seed 003). */
-static enum kq_status
+static enum kq_outcome
 withdraw(struct db *db, long long id, const char *actor)
 {
 	struct db_arg	x = DB_INT(id);
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	if ((s = db_exec(db, SQL_VOUCHER_WITHDRAW, &x, 1, NULL, NULL)) != KQ_OK)
 		return s;
 	return ledger_add(db, id, LK_WITHDRAW, 0, 0, actor);
 }
 
-enum kq_status
+enum kq_outcome
 vouchers_withdraw_associated(struct db *db, struct arena *a,
     long long pv_id, const char *actor, long long *order)
 {
 	struct db_arg	 x = DB_INT(pv_id);
 	struct voucher	*v;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 n, i;
 
 	*order = 0;
@@ -544,7 +544,7 @@ vouchers_withdraw_associated(struct db *db, struct arena *a,
 	return KQ_OK;
 }
 
-enum kq_status
+enum kq_outcome
 vouchers_ledger_issue(struct db *db, long long issue_id, const char *actor)
 {
 	struct db_arg a[2] = { DB_STR(actor), DB_INT(issue_id) };
@@ -557,7 +557,7 @@ vouchers_ledger_issue(struct db *db, long long issue_id, const char *actor)
 static struct db_proc PROC_ACTIVATE = DB_PROC("activate");
 static struct db_proc PROC_ACTIVATE_CLEAN = DB_PROC("activate_clean");
 
-enum kq_status
+enum kq_outcome
 voucher_activate(struct db *db, long long uin, const char *ip,
     const char *code, int looked_up, const char *actor, long long *id)
 {
@@ -580,13 +580,13 @@ voucher_activate(struct db *db, long long uin, const char *ip,
 	    st, 2, id);
 }
 
-enum kq_status
+enum kq_outcome
 voucher_freeze(struct db *db, long long uin, long long id, long long order_id,
     const char *actor)
 {
 	struct db_arg	a[3] = { DB_INT(order_id), DB_INT(id), DB_INT(uin) };
 	uint64_t	n;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	if ((s = db_exec(db, SQL_VOUCHER_FREEZE, a, 3, &n, NULL)) != KQ_OK)
 		return s;
@@ -595,14 +595,14 @@ voucher_freeze(struct db *db, long long uin, long long id, long long order_id,
 	return ledger_add(db, id, LK_FREEZE, order_id, 0, actor);
 }
 
-enum kq_status
+enum kq_outcome
 voucher_deduct(struct db *db, struct arena *ar, long long id, long long order_id,
     long long amount, const char *actor)
 {
 	struct db_arg	a[3] = { DB_INT(id), DB_INT(order_id) };
 	struct voucher	v;
 	uint64_t	n;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	s = db_select_one(db, ar, &SQL_VOUCHER_SETTLE_LOCK, a, 2, &v, sizeof(v));
 	if (s != KQ_OK)
@@ -627,13 +627,13 @@ voucher_deduct(struct db *db, struct arena *ar, long long id, long long order_id
 	return ledger_add(db, id, LK_FORFEIT, order_id, -(v.balance - amount), actor);
 }
 
-enum kq_status
+enum kq_outcome
 voucher_release(struct db *db, long long id, long long order_id,
     const char *actor)
 {
 	struct db_arg	a[2] = { DB_INT(id), DB_INT(order_id) };
 	uint64_t	n;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	if ((s = db_exec(db, SQL_VOUCHER_RELEASE, a, 2, &n, NULL)) != KQ_OK)
 		return s;
@@ -648,7 +648,7 @@ struct withdraw_ctx {
 	long long		 id;
 };
 
-static enum kq_status
+static enum kq_outcome
 withdraw_txn(struct db *db, struct arena *a, void *arg)
 {
 	struct withdraw_ctx	*c = arg;
@@ -656,7 +656,7 @@ withdraw_txn(struct db *db, struct arena *a, void *arg)
 	struct voucher		 v;
 	const char		*actor;
 	char			 target[32];
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	if ((s = db_select_one(db, a, &SQL_PARTNER_VOUCHER_LOCK, x, 2, &v,
 	    sizeof(v))) != KQ_OK)
@@ -672,7 +672,7 @@ withdraw_txn(struct db *db, struct arena *a, void *arg)
 	    c->ip);
 }
 
-enum kq_status
+enum kq_outcome
 voucher_withdraw(struct db *db, struct arena *a, const struct principal *me,
     const char *ip, long long id)
 {
@@ -687,7 +687,7 @@ struct invalidate_ctx {
 	long long		 id;
 };
 
-static enum kq_status
+static enum kq_outcome
 invalidate_txn(struct db *db, struct arena *a, void *arg)
 {
 	struct invalidate_ctx	*c = arg;
@@ -695,7 +695,7 @@ invalidate_txn(struct db *db, struct arena *a, void *arg)
 	struct voucher		 v;
 	const char		*actor;
 	char			 target[32];
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	if ((s = db_select_one(db, a, &SQL_VOUCHER_LOCK, &x, 1, &v,
 	    sizeof(v))) != KQ_OK)
@@ -711,7 +711,7 @@ invalidate_txn(struct db *db, struct arena *a, void *arg)
 	return audit_write(db, c->admin, "voucher.invalidate", target, NULL, c->ip);
 }
 
-enum kq_status
+enum kq_outcome
 voucher_invalidate(struct db *db, struct arena *a, const struct principal *admin,
     const char *ip, long long id)
 {
@@ -725,13 +725,13 @@ struct expire_ctx {
 	int	n;
 };
 
-static enum kq_status
+static enum kq_outcome
 expire_txn(struct db *db, struct arena *a, void *arg)
 {
 	struct expire_ctx	*c = arg;
 	struct db_arg		 x = DB_TIME(c->cutoff);
 	uint64_t		 n;
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	(void)a;
 	/* one cutoff for both statements, so they cover the same rows */
@@ -742,11 +742,11 @@ expire_txn(struct db *db, struct arena *a, void *arg)
 	return KQ_OK;
 }
 
-enum kq_status
+enum kq_outcome
 vouchers_expire(struct db *db, struct arena *a, int *n)
 {
 	struct expire_ctx	c = { time(NULL), 0 };
-	enum kq_status		s;
+	enum kq_outcome		s;
 
 	s = db_txn(db, a, expire_txn, &c);
 	*n = c.n;
@@ -773,14 +773,14 @@ static const char SQL_VOUCHER_CONVERT[] =
     "UPDATE vouchers SET code = NULL, code_hash = ?, code_kv = ?,"
     " code_last4 = ? WHERE id = ?";
 
-enum kq_status
+enum kq_outcome
 vouchers_codes_convert(struct db *db, long long *n)
 {
 	return code_convert(db, CK_VOUCHER, &SQL_VOUCHERS_PLAIN,
 	    SQL_VOUCHER_CONVERT, n);
 }
 
-enum kq_status
+enum kq_outcome
 vouchers_rekey(struct db *db, long long *n)
 {
 	return code_rekey(db, CK_VOUCHER, SQL_VOUCHER_REKEY, n);

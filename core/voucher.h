@@ -14,10 +14,10 @@
 
 #include <time.h>
 
-#include "arena.h"
+#include "base/arena.h"
 #include "auth.h"
-#include "db.h"
-#include "page.h"
+#include "db/db.h"
+#include "db/pager.h"
 #include "state.h"
 
 struct voucher {
@@ -91,60 +91,60 @@ struct voucher_new {
 };
 
 /* Fills product_names of n vouchers from the catalog. */
-enum kq_status	vouchers_name_products(struct db *, struct arena *,
+enum kq_outcome	vouchers_name_products(struct db *, struct arena *,
 		    struct voucher *, size_t n);
 /* The backend's list (f->uin 0: every account's) or, with f->partner_uin,
  * a partner's customer vouchers. */
-enum kq_status	voucher_list(struct db *, struct arena *, const struct vfilter *,
-		    struct page_info *, struct voucher **, size_t *);
+enum kq_outcome	voucher_list(struct db *, struct arena *, const struct vfilter *,
+		    struct pager *, struct voucher **, size_t *);
 /* My Vouchers: f->uin's, with the columns the list shows (id, name,
  * status, scope and products, face, balance, validity); no issue or
  * partner filter. */
-enum kq_status	voucher_list_mine(struct db *, struct arena *,
-		    const struct vfilter *, struct page_info *, struct voucher **,
+enum kq_outcome	voucher_list_mine(struct db *, struct arena *,
+		    const struct vfilter *, struct pager *, struct voucher **,
 		    size_t *);
 /* uin 0 (the backend) reads any account's; else KQ_NOT_FOUND for another's. */
-enum kq_status	voucher_get(struct db *, struct arena *, long long uin,
+enum kq_outcome	voucher_get(struct db *, struct arena *, long long uin,
 		    long long id, struct voucher *);
-enum kq_status	voucher_ledger(struct db *, struct arena *, long long id,
+enum kq_outcome	voucher_ledger(struct db *, struct arena *, long long id,
 		    struct ledger_row **, size_t *);
 /* The account's vouchers that fit the terms, best first: the largest
  * deduction, then the earliest expiry; only_id (0: any) restricts to one. */
-enum kq_status	voucher_match(struct db *, struct arena *, long long uin,
+enum kq_outcome	voucher_match(struct db *, struct arena *, long long uin,
 		    const struct order_terms *, long long only_id,
 		    struct voucher **, size_t *);
 /* A partner's customer voucher; another's is KQ_NOT_FOUND. */
 /* The account's other vouchers (available, frozen, expired within 30
  * days) that do not fit the terms, each with the first rule it fails. */
-enum kq_status	voucher_unfit(struct db *, struct arena *, long long uin,
+enum kq_outcome	voucher_unfit(struct db *, struct arena *, long long uin,
 		    const struct order_terms *, struct voucher **, size_t *);
-enum kq_status	voucher_get_of_partner(struct db *, struct arena *,
+enum kq_outcome	voucher_get_of_partner(struct db *, struct arena *,
 		    long long partner, long long id, struct voucher *);
 /* The partner withdraws a customer voucher (seed 003): KQ_VOUCHER_STATE
  * unless voucher_can_withdraw(); audited. */
-enum kq_status	voucher_withdraw(struct db *, struct arena *,
+enum kq_outcome	voucher_withdraw(struct db *, struct arena *,
 		    const struct principal *, const char *ip, long long id);
 /* KQ_VOUCHER_STATE unless voucher_can_invalidate(); audited. */
-enum kq_status	voucher_invalidate(struct db *, struct arena *,
+enum kq_outcome	voucher_invalidate(struct db *, struct arena *,
 		    const struct principal *, const char *ip, long long id);
 
 /* Inside a caller's transaction. */
 /* One voucher into an account; *id (may be NULL) gets its id. */
-enum kq_status	voucher_add(struct db *, const struct voucher_new *, long long *id);
+enum kq_outcome	voucher_add(struct db *, const struct voucher_new *, long long *id);
 /* count vouchers of v (uin 0) with a new redemption code each, kept as
  * codekey.h says; a code drawn that is taken is drawn again. */
-enum kq_status	vouchers_add_codes(struct db *, const struct voucher_new *,
+enum kq_outcome	vouchers_add_codes(struct db *, const struct voucher_new *,
 		    int count);
 /* One voucher into an account with its 'issue' ledger row (partners). */
-enum kq_status	voucher_add_one(struct db *, const struct voucher_new *,
+enum kq_outcome	voucher_add_one(struct db *, const struct voucher_new *,
 		    const char *actor, long long *id);
 /* A Type II is invalidated: its trial vouchers are withdrawn, or
  * KQ_VOUCHER_STATE with *order the order one of them is frozen for. */
-enum kq_status	vouchers_withdraw_associated(struct db *, struct arena *,
+enum kq_outcome	vouchers_withdraw_associated(struct db *, struct arena *,
 		    long long partner_voucher_id, const char *actor,
 		    long long *order);
 /* The 'issue' ledger rows of every voucher of an issue. */
-enum kq_status	vouchers_ledger_issue(struct db *, long long issue_id,
+enum kq_outcome	vouchers_ledger_issue(struct db *, long long issue_id,
 		    const char *actor);
 /* Activates the code's voucher for uin, with its ledger row: one CALL, a
  * transaction of its own (not inside db_txn()); *id gets the voucher's.
@@ -153,27 +153,27 @@ enum kq_status	vouchers_ledger_issue(struct db *, long long issue_id,
  * attempt in the window, the account's nor ip's (ratelimit.h); KQ_NOT_FOUND
  * when it changed nothing (no such code, not redeemable now, another
  * request first, or failures to count): the look-up says which. */
-enum kq_status	voucher_activate(struct db *, long long uin, const char *ip,
+enum kq_outcome	voucher_activate(struct db *, long long uin, const char *ip,
 		    const char *code, int looked_up, const char *actor,
 		    long long *id);
 /* KQ_VOUCHER_NOT_APPLICABLE when it is no longer available. */
-enum kq_status	voucher_freeze(struct db *, long long uin, long long id,
+enum kq_outcome	voucher_freeze(struct db *, long long uin, long long id,
 		    long long order_id, const char *actor);
 /* At payment: min(balance, amount) is deducted; a single-use voucher
  * forfeits the rest (seed 000).  KQ_ORDER_STATE if not frozen for it. */
-enum kq_status	voucher_deduct(struct db *, struct arena *, long long id,
+enum kq_outcome	voucher_deduct(struct db *, struct arena *, long long id,
 		    long long order_id, long long amount, const char *actor);
 /* The order was cancelled or timed out: the voucher is available again. */
-enum kq_status	voucher_release(struct db *, long long id, long long order_id,
+enum kq_outcome	voucher_release(struct db *, long long id, long long order_id,
 		    const char *actor);
 
 /* Writes 'expired' on vouchers past valid_to; *n gets the count. */
-enum kq_status	vouchers_expire(struct db *, struct arena *, int *n);
+enum kq_outcome	vouchers_expire(struct db *, struct arena *, int *n);
 
 /* The codes kept in the clear before codes were kept at rest, moved into
  * their hash, last four and seal (kaquanctl migrate); *n gets how many. */
-enum kq_status	vouchers_codes_convert(struct db *, long long *n);
+enum kq_outcome	vouchers_codes_convert(struct db *, long long *n);
 /* Every voucher's code moved to the current key (kaquanctl codes rekey). */
-enum kq_status	vouchers_rekey(struct db *, long long *n);
+enum kq_outcome	vouchers_rekey(struct db *, long long *n);
 
 #endif

@@ -10,7 +10,7 @@
 
 #include "account.h"
 #include "audit.h"
-#include "codes.h"
+#include "base/codes.h"
 #include "voucher.h"
 #include "voucher_issue.h"
 #include "voucher_template.h"
@@ -112,7 +112,7 @@ struct issue_ctx {
 	long long		 id;
 };
 
-static enum kq_status
+static enum kq_outcome
 issue_txn(struct db *db, struct arena *ar, void *arg)
 {
 	struct issue_ctx	*c = arg;
@@ -123,7 +123,7 @@ issue_txn(struct db *db, struct arena *ar, void *arg)
 	const char		*actor;
 	long long		 one;
 	uint64_t		 id;
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 	int			 issued = 0;
 	size_t			 i;
 
@@ -177,7 +177,7 @@ issue_txn(struct db *db, struct arena *ar, void *arg)
 	return audit_write(db, c->admin, "voucher.issue", target, detail, c->ip);
 }
 
-enum kq_status
+enum kq_outcome
 voucher_issue(struct db *db, struct arena *a, const struct principal *admin,
     const char *ip, long long template_id, enum issue_mode mode,
     const char *uins, int count, int paper, long long *issue_id,
@@ -185,7 +185,7 @@ voucher_issue(struct db *db, struct arena *a, const struct principal *admin,
 {
 	struct vtemplate t;
 	struct issue_ctx c;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 
 	*bad = NULL;
 	memset(&c, 0, sizeof(c));
@@ -221,7 +221,7 @@ struct customer_ctx {
 	const char		*bad;
 };
 
-static enum kq_status
+static enum kq_outcome
 customer_txn(struct db *db, struct arena *a, void *arg)
 {
 	struct customer_ctx	*c = arg;
@@ -229,7 +229,7 @@ customer_txn(struct db *db, struct arena *a, void *arg)
 	struct voucher_new	 v;
 	const char		*actor;
 	char			 target[32], detail[48];
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	/* locks the template and counts the use: editing is over; another
 	 * partner's template is not found, whoever is named */
@@ -258,13 +258,13 @@ customer_txn(struct db *db, struct arena *a, void *arg)
 	    detail, c->ip);
 }
 
-enum kq_status
+enum kq_outcome
 voucher_issue_customer(struct db *db, struct arena *a,
     const struct principal *me, const char *ip, long long template_id,
     long long uin, long long amount, long long *voucher_id, const char **bad)
 {
 	struct customer_ctx	c = { me, ip, template_id, uin, amount, 0, NULL };
-	enum kq_status		s;
+	enum kq_outcome		s;
 
 	*bad = NULL;
 	*voucher_id = 0;
@@ -280,21 +280,21 @@ voucher_issue_customer(struct db *db, struct arena *a,
 	return s;
 }
 
-enum kq_status
+enum kq_outcome
 issue_list(struct db *db, struct arena *a, long long template_id,
-    struct page_info *pg, struct issue **out, size_t *n)
+    struct pager *pg, struct issue **out, size_t *n)
 {
 	struct db_arg args[4] = { DB_INT(template_id), DB_INT(template_id) };
 
-	return page_select(db, a, &SQL_ISSUE_LIST, SQL_ISSUE_COUNT, args, 2, pg,
+	return pager_select(db, a, &SQL_ISSUE_LIST, SQL_ISSUE_COUNT, args, 2, pg,
 	    sizeof(**out), out, n);
 }
 
-enum kq_status
+enum kq_outcome
 issue_get(struct db *db, struct arena *a, long long id, struct issue *is)
 {
 	struct db_arg	 arg = DB_INT(id);
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	char		*report, *line, *save = NULL, *sp;
 	size_t		 cap = 1;
 	int		 r;
@@ -328,7 +328,7 @@ show_vcode(const char *code, char *out)
 	vcode_display(code, out);
 }
 
-enum kq_status
+enum kq_outcome
 issue_codes(struct db *db, const struct principal *admin, const char *ip,
     long long issue_id, int (*fn)(void *, const char *), void *ctx)
 {

@@ -6,10 +6,10 @@
 #ifndef KQ_VOUCHER_ISSUE_H
 #define KQ_VOUCHER_ISSUE_H
 
-#include "arena.h"
+#include "base/arena.h"
 #include "auth.h"
-#include "db.h"
-#include "page.h"
+#include "db/db.h"
+#include "db/pager.h"
 #include "state.h"
 
 #define ISSUE_CODES_MAX		100000
@@ -44,23 +44,23 @@ struct issue {
  * with *bad_field ("uins", "count", or "valid_to" when the template's fixed
  * validity has ended).  Audited.
  */
-enum kq_status	voucher_issue(struct db *, struct arena *, const struct principal *,
+enum kq_outcome	voucher_issue(struct db *, struct arena *, const struct principal *,
 		    const char *ip, long long template_id, enum issue_mode,
 		    const char *uins, int count, int paper, long long *issue_id,
 		    const char **bad_field);
-enum kq_status	issue_get(struct db *, struct arena *, long long id, struct issue *);
+enum kq_outcome	issue_get(struct db *, struct arena *, long long id, struct issue *);
 /* The issues, newest first, of one template (0: of all). */
-enum kq_status	issue_list(struct db *, struct arena *, long long template_id,
-		    struct page_info *, struct issue **, size_t *);
+enum kq_outcome	issue_list(struct db *, struct arena *, long long template_id,
+		    struct pager *, struct issue **, size_t *);
 /* Audits the download, then calls fn with each code (display form); a
  * targeted issue has none. */
-enum kq_status	issue_codes(struct db *, const struct principal *, const char *ip,
+enum kq_outcome	issue_codes(struct db *, const struct principal *, const char *ip,
 		    long long issue_id, int (*fn)(void *, const char *), void *ctx);
 
 /* A partner issues a discount voucher (Type III, seed 003) from its
  * customer template to one of its customers (else KQ_INVALID_FIELD "uin";
  * amount 0: the template's face).  No review; audited. */
-enum kq_status	voucher_issue_customer(struct db *, struct arena *,
+enum kq_outcome	voucher_issue_customer(struct db *, struct arena *,
 		    const struct principal *, const char *ip,
 		    long long template_id, long long uin, long long amount,
 		    long long *voucher_id, const char **bad);

@@ -18,14 +18,14 @@ static struct db_sel SQL_VOUCHER_BY_CODE = DB_SEL(
     DB_PART(voucher_cols, struct redeem_row, v));
 
 /* Over the brute-force limits nothing else is told; an unknown code counts. */
-static enum kq_status
+static enum kq_outcome
 redeemable(struct db *db, struct arena *a, long long uin, const char *ip,
     const char *code, struct voucher *v)
 {
 	unsigned char		 h[2][CODE_HASH_LEN];
 	struct db_arg		 args[ATTEMPT_NARGS + 2];
 	struct redeem_row	 r;
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	code_hashes(code, h[0], h[1]);
 	attempt_args(args, "redeem", uin, ip);
@@ -57,20 +57,20 @@ redeemable(struct db *db, struct arena *a, long long uin, const char *ip,
 	}
 }
 
-enum kq_status
+enum kq_outcome
 redeem_lookup(struct db *db, struct arena *a, long long uin, const char *ip,
     const char *code, struct voucher *v)
 {
 	return redeemable(db, a, uin, ip, code, v);
 }
 
-enum kq_status
+enum kq_outcome
 redeem_confirm(struct db *db, struct arena *a, const struct principal *me,
     const char *ip, const char *code, long long *voucher_id)
 {
 	struct voucher	 v;
 	const char	*actor;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 
 	if ((actor = principal_actor(a, me)) == NULL)
 		return KQ_UNAVAILABLE;

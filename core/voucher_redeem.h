@@ -10,9 +10,9 @@
 #include "voucher.h"
 
 /* The code's voucher if it can be redeemed now (code normalised). */
-enum kq_status	redeem_lookup(struct db *, struct arena *, long long uin,
+enum kq_outcome	redeem_lookup(struct db *, struct arena *, long long uin,
 		    const char *ip, const char *code, struct voucher *);
-enum kq_status	redeem_confirm(struct db *, struct arena *, const struct principal *,
+enum kq_outcome	redeem_confirm(struct db *, struct arena *, const struct principal *,
 		    const char *ip, const char *code, long long *voucher_id);
 
 #endif

@@ -10,7 +10,7 @@
 
 #include "audit.h"
 #include "catalog.h"
-#include "clock.h"
+#include "base/clock.h"
 #include "voucher_template.h"
 
 static const struct db_col template_cols[] = {
@@ -62,7 +62,7 @@ static const char SQL_TEMPLATE_UPDATE[] =
 static const char SQL_TEMPLATE_ISSUED[] =
     "UPDATE voucher_templates SET issued = issued + 1 WHERE id = ?";
 
-enum kq_status
+enum kq_outcome
 template_get_of(struct db *db, struct arena *a, enum template_kind kind,
     long long owner, long long id, struct vtemplate *t)
 {
@@ -72,37 +72,37 @@ template_get_of(struct db *db, struct arena *a, enum template_kind kind,
 	return db_select_one(db, a, &SQL_TEMPLATE_GET, args, 3, t, sizeof(*t));
 }
 
-enum kq_status
+enum kq_outcome
 template_get(struct db *db, struct arena *a, long long id, struct vtemplate *t)
 {
 	return template_get_of(db, a, TK_PLATFORM, 0, id, t);
 }
 
-enum kq_status
+enum kq_outcome
 template_list_of(struct db *db, struct arena *a, enum template_kind kind,
-    long long owner, struct page_info *pg, struct vtemplate **out, size_t *n)
+    long long owner, struct pager *pg, struct vtemplate **out, size_t *n)
 {
 	struct db_arg args[4] = { DB_STR(template_kind_names[kind]),
 	    DB_INT(owner) };
 
-	return page_select(db, a, &SQL_TEMPLATE_LIST, SQL_TEMPLATE_COUNT, args, 2,
+	return pager_select(db, a, &SQL_TEMPLATE_LIST, SQL_TEMPLATE_COUNT, args, 2,
 	    pg, sizeof(**out), out, n);
 }
 
-enum kq_status
-template_list(struct db *db, struct arena *a, struct page_info *pg,
+enum kq_outcome
+template_list(struct db *db, struct arena *a, struct pager *pg,
     struct vtemplate **out, size_t *n)
 {
 	return template_list_of(db, a, TK_PLATFORM, 0, pg, out, n);
 }
 
-enum kq_status
+enum kq_outcome
 template_use(struct db *db, struct arena *a, enum template_kind kind,
     long long owner, long long id, struct vtemplate *t)
 {
 	struct db_arg	args[3] = { DB_INT(id), DB_STR(template_kind_names[kind]),
 			    DB_INT(owner) };
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	if ((s = db_select_one(db, a, &SQL_TEMPLATE_USE, args, 3, t,
 	    sizeof(*t))) != KQ_OK)
@@ -110,7 +110,7 @@ template_use(struct db *db, struct arena *a, enum template_kind kind,
 	return template_count_issue(db, id);
 }
 
-enum kq_status
+enum kq_outcome
 template_validity(const struct vtemplate *t, time_t now, time_t *from,
     time_t *to)
 {
@@ -127,7 +127,7 @@ template_validity(const struct vtemplate *t, time_t now, time_t *from,
 	return KQ_OK;
 }
 
-enum kq_status
+enum kq_outcome
 template_count_issue(struct db *db, long long id)
 {
 	struct db_arg a = DB_INT(id);
@@ -143,7 +143,7 @@ struct save_ctx {
 	long long			 id;
 };
 
-static enum kq_status
+static enum kq_outcome
 save_txn(struct db *db, struct arena *ar, void *arg)
 {
 	struct save_ctx			*c = arg;
@@ -152,7 +152,7 @@ save_txn(struct db *db, struct arena *ar, void *arg)
 	long long			 issued;
 	char				 target[32];
 	uint64_t			 id;
-	enum kq_status			 s;
+	enum kq_outcome			 s;
 
 	a[0] = DB_STR(t->name);
 	a[1] = DB_INT(t->face);
@@ -192,14 +192,14 @@ save_txn(struct db *db, struct arena *ar, void *arg)
 	    t->id ? "edit" : "create"), target, t->name, c->ip);
 }
 
-enum kq_status
+enum kq_outcome
 template_save(struct db *db, struct arena *a, const struct principal *admin,
     const char *ip, const struct template_spec *t, long long *id,
     const char **bad)
 {
 	struct template_spec	tt = *t;
 	struct save_ctx		c = { admin, ip, &tt, 0, 0, 0 };
-	enum kq_status		s;
+	enum kq_outcome		s;
 	int			known;
 
 	/* dates or a duration, the one chosen (issue 9) */

@@ -10,10 +10,10 @@
 
 #include <time.h>
 
-#include "arena.h"
+#include "base/arena.h"
 #include "auth.h"
-#include "db.h"
-#include "page.h"
+#include "db/db.h"
+#include "db/pager.h"
 #include "state.h"
 
 struct vtemplate {
@@ -51,29 +51,29 @@ struct template_spec {
 
 /* KQ_INVALID_FIELD with *bad_field naming the field; KQ_TEMPLATE_LOCKED
  * once issued.  Audited. */
-enum kq_status	template_save(struct db *, struct arena *, const struct principal *,
+enum kq_outcome	template_save(struct db *, struct arena *, const struct principal *,
 		    const char *ip, const struct template_spec *, long long *id,
 		    const char **bad_field);
 /* The platform's templates (the finance backend). */
-enum kq_status	template_get(struct db *, struct arena *, long long id,
+enum kq_outcome	template_get(struct db *, struct arena *, long long id,
 		    struct vtemplate *);
-enum kq_status	template_list(struct db *, struct arena *, struct page_info *,
+enum kq_outcome	template_list(struct db *, struct arena *, struct pager *,
 		    struct vtemplate **, size_t *);
 /* A partner's templates of a kind; another's id is KQ_NOT_FOUND. */
-enum kq_status	template_get_of(struct db *, struct arena *, enum template_kind,
+enum kq_outcome	template_get_of(struct db *, struct arena *, enum template_kind,
 		    long long owner, long long id, struct vtemplate *);
-enum kq_status	template_list_of(struct db *, struct arena *, enum template_kind,
-		    long long owner, struct page_info *, struct vtemplate **,
+enum kq_outcome	template_list_of(struct db *, struct arena *, enum template_kind,
+		    long long owner, struct pager *, struct vtemplate **,
 		    size_t *);
 /* Inside a transaction: locks the template and counts a use (which locks
  * editing); KQ_NOT_FOUND for another owner's or kind's. */
-enum kq_status	template_use(struct db *, struct arena *, enum template_kind,
+enum kq_outcome	template_use(struct db *, struct arena *, enum template_kind,
 		    long long owner, long long id, struct vtemplate *);
 /* The validity of a voucher issued now; KQ_INVALID_FIELD when the
  * template's fixed validity has ended. */
-enum kq_status	template_validity(const struct vtemplate *, time_t now,
+enum kq_outcome	template_validity(const struct vtemplate *, time_t now,
 		    time_t *from, time_t *to);
 /* Inside an issue's transaction: counts it (which locks editing). */
-enum kq_status	template_count_issue(struct db *, long long id);
+enum kq_outcome	template_count_issue(struct db *, long long id);
 
 #endif

@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 #include "api.h"
-#include "i18n.h"
+#include "base/i18n.h"
 #include "idempotency.h"
-#include "log.h"
+#include "base/log.h"
 #include "request.h"
 #include "routes.h"
 #include "worker.h"
@@ -154,7 +154,7 @@ api_send(struct req *r, struct api_call *c, int status, json_t *body)
 }
 
 void
-api_fail(struct req *r, struct api_call *c, enum kq_status s,
+api_fail(struct req *r, struct api_call *c, enum kq_outcome s,
     const char *field, const char *message)
 {
 	json_t *e = json_object();
@@ -172,10 +172,10 @@ api_fail(struct req *r, struct api_call *c, enum kq_status s,
 }
 
 /* KQ_OK with the route, KQ_NOT_FOUND, or KQ_METHOD. */
-static enum kq_status
+static enum kq_outcome
 api_route_find(struct req *r, const struct api_route **out)
 {
-	enum kq_status	s = KQ_NOT_FOUND;
+	enum kq_outcome	s = KQ_NOT_FOUND;
 	PCRE2_SIZE	*ov;
 	size_t		i;
 	int		rc;
@@ -229,14 +229,14 @@ member_add(struct req *r, const char *name, json_t *v)
 /* The body, a JSON object, into r->f by the route's form: each member a
  * field, an array of scalars a repeated one.  An unknown member or a value
  * of the wrong kind is KQ_INVALID_FIELD naming it in *bad. */
-static enum kq_status
+static enum kq_outcome
 read_json(struct req *r, const struct form_def *form, const char *text,
     size_t len, const char **bad)
 {
 	json_error_t	 jerr;
 	json_t		*root, *v, *item;
 	const char	*name;
-	enum kq_status	 st;
+	enum kq_outcome	 st;
 	size_t		 i, j;
 	int		 rc = 0;
 
@@ -303,12 +303,12 @@ struct post {
 	struct idem_answer	 ans;
 };
 
-static enum kq_status
+static enum kq_outcome
 post_txn(struct db *db, struct arena *a, void *arg)
 {
 	struct post	*p = arg;
 	struct api_call	*c = p->c;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 
 	c->status = 0;
 	c->text = NULL;
@@ -326,13 +326,13 @@ post_txn(struct db *db, struct arena *a, void *arg)
 
 /* Runs a POST's handler: KQ_OK with the answer in c (replayed: the stored
  * one in p->ans), or why not. */
-static enum kq_status
+static enum kq_outcome
 post_run(struct post *p)
 {
 	struct req	*r = p->r;
 	const char	*qs = FCGX_GetParam("QUERY_STRING", r->fcgx->envp);
 	char		*what;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 
 	/* what the request asks: where, and with what */
 	if ((what = arena_printf(r->arena, "%s\n%s\n%s\n%s", r->method, r->path,
@@ -352,7 +352,7 @@ api_dispatch(struct req *r)
 	struct api_call		*c;
 	struct api_signed	 sig;
 	struct post		 p;
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 	const char		*bad = NULL, *idem, *qs;
 	char			*body;
 	size_t			 len = 0;

@@ -52,7 +52,7 @@ void	api_routes_print(FILE *);
 void	api_send(struct req *, struct api_call *, int status, json_t *body);
 /* {"error": {"code", "message", "field"}} with the status's HTTP code;
  * message NULL: the status's own words. */
-void	api_fail(struct req *, struct api_call *, enum kq_status,
+void	api_fail(struct req *, struct api_call *, enum kq_outcome,
 	    const char *field, const char *message);
 /* A time as ISO-8601 UTC ("2026-12-01T21:30:00Z"), or JSON null for 0. */
 json_t	*api_time(time_t);

@@ -7,7 +7,7 @@
 
 #include "api.h"
 #include "account.h"
-#include "money.h"
+#include "base/money.h"
 #include "order.h"
 #include "partner_charge.h"
 #include "provision.h"
@@ -154,9 +154,9 @@ voucher_json(const struct voucher *v)
 }
 
 /* A list page's next_cursor: its last id when rows are left after it
- * (page_select counted them), else null. */
+ * (pager_select counted them), else null. */
 static json_t *
-next_cursor(const struct page_info *pg, size_t n, long long last_id)
+next_cursor(const struct pager *pg, size_t n, long long last_id)
 {
 	return pg->total > (long long)n && n > 0 ? json_integer(last_id) :
 	    json_null();
@@ -166,7 +166,7 @@ next_cursor(const struct page_info *pg, size_t n, long long last_id)
 static int
 order_of(struct req *r, struct api_call *c, struct order *o)
 {
-	enum kq_status s = order_get(r->app->db, r->arena, 0, r->id, o);
+	enum kq_outcome s = order_get(r->app->db, r->arena, 0, r->id, o);
 
 	if (s != KQ_OK)
 		api_fail(r, c, s, NULL, s == KQ_NOT_FOUND ? "No such order." : NULL);
@@ -175,7 +175,7 @@ order_of(struct req *r, struct api_call *c, struct order *o)
 
 /* An order after a change: status with it as it is now. */
 static void
-order_answer(struct req *r, struct api_call *c, enum kq_status s, int status)
+order_answer(struct req *r, struct api_call *c, enum kq_outcome s, int status)
 {
 	struct order o;
 
@@ -188,7 +188,7 @@ order_answer(struct req *r, struct api_call *c, enum kq_status s, int status)
 void
 ha_order_create(struct req *r, struct api_call *c)
 {
-	enum kq_status s;
+	enum kq_outcome s;
 
 	s = order_create(r->app->db, r->f.v[AO_UIN].i, r->f.v[AO_PRODUCT].s,
 	    r->f.v[AO_BILLING].s, r->f.v[AO_SCENARIO].s, r->f.v[AO_AMOUNT].i,
@@ -212,7 +212,7 @@ ha_order_get(struct req *r, struct api_call *c)
 
 static void
 order_act(struct req *r, struct api_call *c,
-    enum kq_status (*fn)(struct db *, struct arena *, long long, long long))
+    enum kq_outcome (*fn)(struct db *, struct arena *, long long, long long))
 {
 	struct order o;
 
@@ -248,7 +248,7 @@ ha_order_candidates(struct req *r, struct api_call *c)
 {
 	struct order	 o;
 	struct voucher	*fit, *unfit;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	json_t		*a, *b, *x;
 	size_t		 n, nu, i;
 
@@ -299,7 +299,7 @@ void
 ha_voucher_invalidate(struct req *r, struct api_call *c)
 {
 	struct voucher	v;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	s = voucher_invalidate(r->app->db, r->arena, &c->me, r->remote_addr, r->id);
 	if (s == KQ_OK)
@@ -318,7 +318,7 @@ ha_template_issue(struct req *r, struct api_call *c)
 	struct issue		 is;
 	struct abuf		 uins;
 	long long		 issue_id = 0;
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 	json_t			*res;
 	size_t			 i;
 
@@ -346,9 +346,9 @@ void
 ha_vouchers(struct req *r, struct api_call *c)
 {
 	struct vfilter	 f = { 0 };
-	struct page_info pg = { .page = 1 };
+	struct pager pg = { .page = 1 };
 	struct voucher	*rows;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	json_t		*list, *out;
 	size_t		 n, i;
 	const char	*st = form_str(&r->q, AV_STATUS, "");
@@ -376,7 +376,7 @@ ha_voucher(struct req *r, struct api_call *c)
 {
 	struct voucher		 v;
 	struct ledger_row	*l;
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 	json_t			*j, *rows, *x;
 	size_t			 n, i;
 
@@ -434,7 +434,7 @@ void
 ha_provision_take(struct req *r, struct api_call *c)
 {
 	struct outbox_row	*rows;
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 	json_t			*list;
 	size_t			 n, i;
 
@@ -452,7 +452,7 @@ ha_provision_take(struct req *r, struct api_call *c)
 
 /* The request after an acknowledgement: 200 with it as it is now. */
 static void
-outbox_answer(struct req *r, struct api_call *c, enum kq_status s)
+outbox_answer(struct req *r, struct api_call *c, enum kq_outcome s)
 {
 	struct outbox_row	 o;
 	struct order		 ord;
@@ -483,7 +483,7 @@ void
 ha_provision_failed(struct req *r, struct api_call *c)
 {
 	struct outbox_row	o;
-	enum kq_status		s;
+	enum kq_outcome		s;
 
 	s = provision_get(r->app->db, r->arena, r->id, &o);
 	if (s == KQ_OK)
@@ -495,7 +495,7 @@ ha_provision_failed(struct req *r, struct api_call *c)
 void
 ha_partner_charges(struct req *r, struct api_call *c)
 {
-	struct page_info pg = { .page = 1 };
+	struct pager pg = { .page = 1 };
 	struct partner	 p;
 	struct charge	*rows;
 	struct cfilter	 f = { .partner = r->id,
@@ -503,7 +503,7 @@ ha_partner_charges(struct req *r, struct api_call *c)
 	    .from_ymd = form_int(&r->q, AH_FROM, 0),
 	    .to_ymd = form_int(&r->q, AH_TO, 0),
 	    .before_id = form_int(&r->q, AH_CURSOR, 0) };
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	json_t		*list, *x;
 	size_t		 n, i;
 

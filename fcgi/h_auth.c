@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "audit.h"
-#include "codes.h"
+#include "base/codes.h"
 #include "request.h"
 #include "routes.h"
 
@@ -57,7 +57,7 @@ pre_token(struct req *r)
 
 static void
 login_page(struct req *r, const struct login_kind *k, int status,
-    const struct form *f, enum kq_status error)
+    const struct form *f, enum kq_outcome error)
 {
 	struct view	*v = page_view(r);
 	const char	*token = pre_token(r);
@@ -79,11 +79,11 @@ static void
 login_post(struct req *r, const struct login_kind *k)
 {
 	struct principal p;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	char		 token[TOKEN_HEX + 1];
 	const char	*old;
 
-	if ((s = r->fstatus) == KQ_OK)
+	if ((s = r->f_outcome) == KQ_OK)
 		s = auth_login(r->app->db, r->arena, k->kind,
 		    r->f.v[LF_LOGIN].s, r->f.v[LF_PASSWORD].s, r->remote_addr, &p);
 	if (s == KQ_INVALID_FIELD || s == KQ_LOGIN_FAILED ||
@@ -115,7 +115,7 @@ static void
 logout(struct req *r, const struct login_kind *k)
 {
 	const char	*token = cookie_get(r->arena, r->cookies, k->cookie);
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 
 	if ((s = session_end(r->app->db, token)) != KQ_OK) {
 		fail(r, s);

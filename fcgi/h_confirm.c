@@ -11,7 +11,7 @@
  */
 #include <string.h>
 
-#include "i18n.h"
+#include "base/i18n.h"
 #include "order.h"
 #include "present.h"
 #include "routes.h"
@@ -95,12 +95,12 @@ def_of(const struct req *r)
 
 /* The page, or again with err at field (a re-shown form). */
 static void
-confirm_page(struct req *r, enum kq_status err, const char *field)
+confirm_page(struct req *r, enum kq_outcome err, const char *field)
 {
 	const struct confirm_def	*d = def_of(r);
 	struct order			 o;
 	struct view			*v, *c;
-	enum kq_status			 s;
+	enum kq_outcome			 s;
 
 	if (d == NULL) {
 		fail(r, KQ_NOT_FOUND);
@@ -149,7 +149,7 @@ h_confirm(struct req *r)
 }
 
 void
-done_with_reason(struct req *r, enum kq_status s, const char *flash,
+done_with_reason(struct req *r, enum kq_outcome s, const char *flash,
     const char *location)
 {
 	if (s == KQ_INVALID_FIELD)

@@ -6,10 +6,10 @@
 #include <time.h>
 
 #include "audit.h"
-#include "clock.h"
+#include "base/clock.h"
 #include "lookup.h"
 #include "overview.h"
-#include "i18n.h"
+#include "base/i18n.h"
 #include "present.h"
 #include "routes.h"
 
@@ -58,7 +58,7 @@ h_user_home(struct req *r)
 {
 	struct member_overview	 o;
 	struct view		*v, *x;
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 	char			 day[CLOCK_BUFSZ];
 
 	if ((s = member_overview(r->app->db, r->arena, r->me.uin, &o)) != KQ_OK) {
@@ -83,7 +83,7 @@ h_admin_home(struct req *r)
 {
 	struct admin_overview	 o;
 	struct view		*v, *x;
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	if ((s = admin_overview(r->app->db, r->arena, &o)) != KQ_OK) {
 		fail(r, s);
@@ -126,10 +126,10 @@ h_search(struct req *r)
 	struct vlist	*l_hits;
 	const struct form *f = strcmp(r->method, "POST") == 0 ? &r->f : &r->q;
 	const char	*q, *href = NULL;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 
-	if (f == &r->f && r->fstatus != KQ_OK) {
-		fail(r, r->fstatus);
+	if (f == &r->f && r->f_outcome != KQ_OK) {
+		fail(r, r->f_outcome);
 		return;
 	}
 	q = form_str(f, SQ_Q, "");
@@ -198,12 +198,12 @@ static void
 audit_page(struct req *r, int csv)
 {
 	struct audit_filter f;
-	struct page_info pg = { .page = r->page };
+	struct pager pg = { .page = r->page };
 	struct export	 ex = { .req = NULL };
 	struct audit_row *rows;
 	struct view	*v;
 	struct vlist	*l;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 n, i;
 
 	f.actor = form_str(&r->q, LQ_ACTOR, "");

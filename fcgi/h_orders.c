@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "order.h"
-#include "i18n.h"
+#include "base/i18n.h"
 #include "present.h"
 #include "routes.h"
 
@@ -119,11 +119,11 @@ show_order(struct view *v, const struct order *o)
 void
 h_orders(struct req *r)
 {
-	struct page_info pg = { .page = r->page };
+	struct pager pg = { .page = r->page };
 	struct order	*rows;
 	struct view	*v;
 	struct vlist	*l;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 n, i;
 
 	if ((s = order_list(r->app->db, r->arena, r->me.uin, &pg, &rows, &n)) != KQ_OK) {
@@ -145,7 +145,7 @@ h_order(struct req *r)
 	struct voucher	*c, *u;
 	struct vlist	*l;
 	struct view	*v, *x;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 n, nu, i;
 
 	if ((s = order_get(r->app->db, r->arena, r->me.uin, r->id, &o)) != KQ_OK ||
@@ -190,7 +190,7 @@ h_order(struct req *r)
 void
 h_order_confirm(struct req *r)
 {
-	enum kq_status s = r->fstatus;
+	enum kq_outcome s = r->f_outcome;
 
 	if (s == KQ_OK)
 		s = order_confirm(r->app->db, r->arena, r->me.uin, r->id,
@@ -202,12 +202,12 @@ h_order_confirm(struct req *r)
 void
 h_admin_orders(struct req *r)
 {
-	struct page_info	 pg = { .page = r->page };
+	struct pager	 pg = { .page = r->page };
 	struct order_filter	 f;
 	struct order		*rows;
 	struct view		*v;
 	struct vlist		*l;
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 	size_t			 n, i;
 
 	f.uin = form_int(&r->q, AO_UIN, 0);
@@ -236,7 +236,7 @@ h_admin_order(struct req *r)
 {
 	struct order	 o;
 	struct view	*v, *ov;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 
 	if ((s = order_get(r->app->db, r->arena, 0, r->id, &o)) != KQ_OK) {
 		fail(r, s);
@@ -249,7 +249,7 @@ h_admin_order(struct req *r)
 }
 
 static void
-order_action(struct req *r, enum kq_status (*fn)(struct db *, struct arena *,
+order_action(struct req *r, enum kq_outcome (*fn)(struct db *, struct arena *,
     long long, long long), const char *flash)
 {
 	done(r, fn(r->app->db, r->arena, r->me.uin, r->id), flash,
@@ -274,7 +274,7 @@ void
 h_order_pay(struct req *r)
 {
 	long long	cash = 0;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	s = order_pay_member(r->app->db, r->arena, r->me.uin, r->id,
 	    r->app->cfg->demo_payments, &cash);
@@ -294,7 +294,7 @@ h_order_cancel(struct req *r)
 void
 h_order_refund(struct req *r)
 {
-	enum kq_status s = r->fstatus;
+	enum kq_outcome s = r->f_outcome;
 
 	if (s == KQ_OK)
 		s = order_refund_request(r->app->db, r->arena, r->me.uin, r->id,
@@ -306,7 +306,7 @@ h_order_refund(struct req *r)
 void
 h_admin_refund(struct req *r)
 {
-	enum kq_status s = r->fstatus;
+	enum kq_outcome s = r->f_outcome;
 
 	if (s == KQ_OK)
 		s = order_refund(r->app->db, r->arena, &r->me, r->remote_addr,
@@ -318,7 +318,7 @@ h_admin_refund(struct req *r)
 void
 h_admin_refund_reject(struct req *r)
 {
-	enum kq_status s = r->fstatus;
+	enum kq_outcome s = r->f_outcome;
 
 	if (s == KQ_OK)
 		s = order_refund_reject(r->app->db, r->arena, &r->me,

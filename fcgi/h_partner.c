@@ -11,12 +11,12 @@
 
 #include "account.h"
 #include "catalog.h"
-#include "clock.h"
-#include "log.h"
-#include "money.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/money.h"
 #include "partner_charge.h"
 #include "partner_voucher.h"
-#include "i18n.h"
+#include "base/i18n.h"
 #include "present.h"
 #include "routes.h"
 #include "voucher.h"
@@ -170,14 +170,14 @@ show_ledger(struct view *v, const struct ledger_row *rows, size_t n)
 }
 
 /* The partner's customers as choices for a UIN input (a datalist). */
-static enum kq_status
+static enum kq_outcome
 show_customers(struct req *r, struct view *v)
 {
-	struct page_info pg = { .page = 1 };
+	struct pager pg = { .page = 1 };
 	struct customer	*rows;
 	struct view	*x;
 	struct vlist	*l;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 n, i;
 
 	if ((s = partner_customers(r->app->db, r->arena, r->me.uin, &pg, &rows,
@@ -199,7 +199,7 @@ h_partner_home(struct req *r)
 {
 	struct partner	 p;
 	struct view	*v, *x;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 
 	if ((s = partner_get(r->app->db, r->arena, r->me.uin, &p)) != KQ_OK) {
 		fail(r, s);
@@ -219,11 +219,11 @@ h_partner_home(struct req *r)
 void
 h_partner_customers(struct req *r)
 {
-	struct page_info pg = { .page = r->page };
+	struct pager pg = { .page = r->page };
 	struct customer	*rows;
 	struct view	*v, *x;
 	struct vlist	*l;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 n, i;
 
 	if ((s = partner_customers(r->app->db, r->arena, r->me.uin, &pg, &rows,
@@ -297,12 +297,12 @@ show_ptemplate(struct arena *a, struct view *x, const struct tdesc *d,
 static void
 ptemplates(struct req *r, const struct tdesc *d)
 {
-	struct page_info pg = { .page = r->page };
+	struct pager pg = { .page = r->page };
 	const struct product *p;
 	struct vtemplate *rows;
 	struct view	*v;
 	struct vlist	*l;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 n, i;
 
 	/* the catalog names the products of each row */
@@ -324,7 +324,7 @@ ptemplates(struct req *r, const struct tdesc *d)
  * with the error err on field bad. */
 static void
 ptemplate_page(struct req *r, const struct tdesc *d, int status,
-    const struct vtemplate *t, const struct form *f, enum kq_status err,
+    const struct vtemplate *t, const struct form *f, enum kq_outcome err,
     const char *bad)
 {
 	const struct product	*p;
@@ -333,7 +333,7 @@ ptemplate_page(struct req *r, const struct tdesc *d, int status,
 	const char		*products = "", *bill = "prepaid";
 	const char		*scope = d->scopes[0].value;
 	size_t			 n;
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	if ((s = catalog_products(r->app->db, &p, &n)) != KQ_OK ||
 	    (s = show_customers(r, v)) != KQ_OK) {
@@ -383,7 +383,7 @@ static void
 ptemplate_show(struct req *r, const struct tdesc *d)
 {
 	struct vtemplate t;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 
 	if ((s = template_get_of(r->app->db, r->arena, d->kind, r->me.uin, r->id,
 	    &t)) != KQ_OK) {
@@ -399,7 +399,7 @@ ptemplate_post(struct req *r, const struct tdesc *d, long long id)
 	const struct form	*f = &r->f;
 	struct template_spec	 t;
 	struct vtemplate	 cur;
-	enum kq_status		 s = r->fstatus;
+	enum kq_outcome		 s = r->f_outcome;
 	const char		*bad = NULL;
 	long long		 saved = 0;
 
@@ -463,7 +463,7 @@ static void
 grant(struct req *r, const struct tdesc *d)
 {
 	struct vtemplate t;
-	enum kq_status	 s = r->fstatus;
+	enum kq_outcome	 s = r->f_outcome;
 	const char	*bad = r->f.bad;
 	long long	 id = 0;
 
@@ -493,11 +493,11 @@ void
 h_pvouchers(struct req *r)
 {
 	struct pvfilter	 f;
-	struct page_info pg = { .page = r->page };
+	struct pager pg = { .page = r->page };
 	struct pvoucher	*rows;
 	struct view	*v;
 	struct vlist	*l;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 n, i;
 
 	f.partner = r->me.uin;
@@ -529,11 +529,11 @@ h_pvouchers(struct req *r)
 }
 
 /* The partner's voucher r->id and its ledger. */
-static enum kq_status
+static enum kq_outcome
 pvoucher_and_ledger(struct req *r, struct pvoucher *pv, struct ledger_row **rows,
     size_t *n)
 {
-	enum kq_status s;
+	enum kq_outcome s;
 
 	if ((s = pv_get(r->app->db, r->arena, r->me.uin, r->id, pv)) != KQ_OK)
 		return s;
@@ -546,7 +546,7 @@ h_pvoucher(struct req *r)
 	struct pvoucher	 pv;
 	struct ledger_row *rows;
 	struct view	*v;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 n;
 
 	if ((s = pvoucher_and_ledger(r, &pv, &rows, &n)) != KQ_OK) {
@@ -565,7 +565,7 @@ h_pvoucher_csv(struct req *r)
 {
 	struct pvoucher	 pv;
 	struct ledger_row *rows;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 n;
 
 	if ((s = pvoucher_and_ledger(r, &pv, &rows, &n)) != KQ_OK) {
@@ -590,7 +590,7 @@ void
 pv_invalidate_answer(struct req *r, const char *back)
 {
 	long long	order;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	s = pv_invalidate(r->app->db, r->arena, &r->me, r->remote_addr, r->id,
 	    &order);
@@ -631,11 +631,11 @@ void
 h_cvouchers(struct req *r)
 {
 	struct vfilter	 f;
-	struct page_info pg = { .page = r->page };
+	struct pager pg = { .page = r->page };
 	struct voucher	*rows;
 	struct view	*v;
 	struct vlist	*l;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 n, i;
 
 	memset(&f, 0, sizeof(f));
@@ -662,11 +662,11 @@ h_cvouchers(struct req *r)
 
 /* The partner's customer voucher r->id and its ledger, each use with the
  * customer (the voucher's account) as a partner voucher's has. */
-static enum kq_status
+static enum kq_outcome
 cvoucher_and_ledger(struct req *r, struct voucher *vo, struct ledger_row **rows,
     size_t *n)
 {
-	enum kq_status	s;
+	enum kq_outcome	s;
 	size_t		i;
 
 	if ((s = voucher_get_of_partner(r->app->db, r->arena, r->me.uin, r->id,
@@ -685,7 +685,7 @@ h_cvoucher(struct req *r)
 	struct voucher	 vo;
 	struct ledger_row *rows;
 	struct view	*v;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 n;
 
 	if ((s = cvoucher_and_ledger(r, &vo, &rows, &n)) != KQ_OK) {
@@ -704,7 +704,7 @@ h_cvoucher_csv(struct req *r)
 {
 	struct voucher	 vo;
 	struct ledger_row *rows;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 n;
 
 	if ((s = cvoucher_and_ledger(r, &vo, &rows, &n)) != KQ_OK) {
@@ -738,11 +738,11 @@ void
 h_charges(struct req *r)
 {
 	struct cfilter	 f;
-	struct page_info pg = { .page = r->page };
+	struct pager pg = { .page = r->page };
 	struct charge	*rows;
 	struct view	*v, *x;
 	struct vlist	*l;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 n, i;
 
 	charge_filter(r, &f);
@@ -812,7 +812,7 @@ void
 h_charges_csv(struct req *r)
 {
 	struct cfilter	 f;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 
 	charge_filter(r, &f);
 	csv_start(r, "charges.csv");
@@ -830,7 +830,7 @@ settings_page(struct req *r)
 {
 	struct partner	 p;
 	struct view	*v;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 
 	if ((s = partner_get(r->app->db, r->arena, r->me.uin, &p)) != KQ_OK) {
 		fail(r, s);
@@ -851,7 +851,7 @@ h_psettings(struct req *r)
 void
 h_psettings_save(struct req *r)
 {
-	enum kq_status s = r->fstatus;
+	enum kq_outcome s = r->f_outcome;
 
 	if (s == KQ_OK)
 		s = partner_set_associated_first(r->app->db, r->arena, &r->me,

@@ -100,11 +100,11 @@ static void
 list_page(struct req *r, const struct pvfilter *f, const char *list,
     const char *name)
 {
-	struct page_info pg = { .page = r->page };
+	struct pager pg = { .page = r->page };
 	struct pvoucher	*rows;
 	struct view	*v;
 	struct vlist	*l;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 n, i;
 
 	if ((s = pv_list(r->app->db, r->arena, f, &pg, &rows, &n)) != KQ_OK) {
@@ -150,7 +150,7 @@ h_application_approve(struct req *r)
 void
 h_application_reject(struct req *r)
 {
-	enum kq_status s = r->fstatus;
+	enum kq_outcome s = r->f_outcome;
 
 	if (s == KQ_OK)
 		s = pv_reject(r->app->db, r->arena, &r->me, r->remote_addr, r->id,
@@ -174,7 +174,7 @@ h_admin_pvouchers(struct req *r)
 
 /* The Type I form: new, or re-shown with the error on field bad. */
 static void
-issue_page(struct req *r, int status, enum kq_status err, const char *bad)
+issue_page(struct req *r, int status, enum kq_outcome err, const char *bad)
 {
 	const struct product	*p;
 	struct option		*opts;
@@ -182,7 +182,7 @@ issue_page(struct req *r, int status, enum kq_status err, const char *bad)
 	/* the POST re-shows what was typed */
 	const struct form	*f = r->route->body != NULL ? &r->f : NULL;
 	size_t			 n;
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	if ((s = catalog_products(r->app->db, &p, &n)) != KQ_OK ||
 	    (opts = OPTIONS_OF(r->arena, p, n)) == NULL) {
@@ -213,7 +213,7 @@ h_admin_pvoucher_issue(struct req *r)
 {
 	const struct form	*f = &r->f;
 	struct pv_spec		 spec;
-	enum kq_status		 s = r->fstatus;
+	enum kq_outcome		 s = r->f_outcome;
 	const char		*bad = f->bad;
 	long long		 id = 0;
 

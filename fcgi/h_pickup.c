@@ -7,7 +7,7 @@
 
 #include "order.h"
 #include "pickup.h"
-#include "i18n.h"
+#include "base/i18n.h"
 #include "present.h"
 #include "routes.h"
 
@@ -21,13 +21,13 @@ const struct form_def card_form = FORM_DEF(card_fields);
 /* The pick-up page: my picked-up cards and the form (with what was typed
  * and the outcome, when re-shown). */
 static void
-pickup_page(struct req *r, int status, const char *typed, enum kq_status err)
+pickup_page(struct req *r, int status, const char *typed, enum kq_outcome err)
 {
-	struct page_info pg = { .page = r->page };
+	struct pager pg = { .page = r->page };
 	struct usage	*rows;
 	struct view	*v;
 	struct vlist	*l;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 n, i;
 
 	if ((s = pickup_mine(r->app->db, r->arena, r->me.uin, &pg, &rows, &n)) != KQ_OK) {
@@ -54,7 +54,7 @@ h_pickup(struct req *r)
 
 static void
 verify_page(struct req *r, int status, const struct pickup_offer *o,
-    const char *os, enum kq_status err)
+    const char *os, enum kq_outcome err)
 {
 	struct view	*v = page_view(r), *b, *x;
 	struct vlist	*l;
@@ -94,7 +94,7 @@ void
 h_pickup_verify(struct req *r)
 {
 	struct pickup_offer o;
-	enum kq_status	 s = r->fstatus;
+	enum kq_outcome	 s = r->f_outcome;
 
 	if (s == KQ_OK)
 		s = pickup_offer(r->app->db, r->arena, r->me.uin, r->remote_addr,
@@ -111,7 +111,7 @@ void
 h_pickup_confirm(struct req *r)
 {
 	struct pickup_offer o;
-	enum kq_status	 s = r->fstatus;
+	enum kq_outcome	 s = r->f_outcome;
 	long long	 order_id;
 	const char	*card = r->f.v[KF_CARD].s;
 	const char	*os = form_str(&r->f, KF_OS, NULL);

@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "catalog.h"
-#include "clock.h"
+#include "base/clock.h"
 #include "pickup_batch.h"
-#include "i18n.h"
+#include "base/i18n.h"
 #include "present.h"
 #include "routes.h"
 
@@ -109,11 +109,11 @@ show_batch(struct view *v, const struct batch *b)
 void
 h_batches(struct req *r)
 {
-	struct page_info pg = { .page = r->page };
+	struct pager pg = { .page = r->page };
 	struct batch	*rows;
 	struct view	*v;
 	struct vlist	*l;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 n, i;
 
 	if ((s = batch_list(r->app->db, r->arena, (int)form_int(&r->q, BQ_TYPE, -1),
@@ -135,14 +135,14 @@ h_batches(struct req *r)
 
 /* The create form: new (f NULL) or re-shown with what was typed. */
 static void
-batch_page(struct req *r, int status, const struct form *f, enum kq_status err,
+batch_page(struct req *r, int status, const struct form *f, enum kq_outcome err,
     const char *bad)
 {
 	struct view	*v = page_view(r), *fv;
 	struct line	*lines;
 	struct option	*opts;
 	size_t		 n;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	const char	*line = f ? f->v[BF_LINE].raw : NULL;
 
 	if ((s = catalog_lines(r->app->db, r->arena, &lines, &n)) != KQ_OK) {
@@ -182,11 +182,11 @@ h_batch_create(struct req *r)
 {
 	const struct fvalue	*v = r->f.v;
 	struct batch_spec	 sp;
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 	const char		*bad = NULL;
 	long long		 id = 0;
 
-	if ((s = r->fstatus) == KQ_OK) {
+	if ((s = r->f_outcome) == KQ_OK) {
 		memset(&sp, 0, sizeof(sp));
 		sp.label = form_str(&r->f, BF_LABEL, "");
 		sp.product = (enum pickup_product)v[BF_TYPE].i;
@@ -252,13 +252,13 @@ static const struct csv_col card_csv[] = {
 static void
 batch_cards(struct req *r, int csv)
 {
-	struct page_info pg = { .page = r->page };
+	struct pager pg = { .page = r->page };
 	struct export	 ex = { .req = NULL };
 	struct batch	 b;
 	struct card	*cards;
 	struct view	*v;
 	struct vlist	*l;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 n, i;
 	int		 full = r->q.v[BQ_CODES].present;
 
@@ -332,7 +332,7 @@ static void
 set_card_status(struct req *r, int enable)
 {
 	long long	batch_id = 0;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	s = card_disable(r->app->db, r->arena, &r->me, r->remote_addr, r->id,
 	    enable, &batch_id);
@@ -358,7 +358,7 @@ h_card(struct req *r)
 {
 	long long	batch_id;
 	int		pageno;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	if ((s = card_place(r->app->db, r->id, &batch_id, &pageno)) != KQ_OK)
 		fail(r, s);
@@ -387,12 +387,12 @@ static void
 usage_page(struct req *r, int csv)
 {
 	struct usage_filter uf = { 0 };
-	struct page_info pg = { .page = r->page };
+	struct pager pg = { .page = r->page };
 	struct export	 ex = { .req = NULL };
 	struct usage	*rows;
 	struct view	*v;
 	struct vlist	*l;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 n, i;
 
 	uf.batch_id = form_int(&r->q, UQ_BATCH, 0);

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "codes.h"
+#include "base/clock.h"
+#include "base/codes.h"
 #include "present.h"
 #include "routes.h"
 #include "voucher.h"
@@ -63,11 +63,11 @@ void
 h_vouchers(struct req *r)
 {
 	struct vfilter	 f = { 0 };
-	struct page_info pg = { .page = r->page };
+	struct pager pg = { .page = r->page };
 	struct voucher	*rows;
 	struct view	*v, *t;
 	struct vlist	*l;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	const char	*tab = form_str(&r->q, VQ_STATUS, "available");
 	size_t		 n, i;
 
@@ -99,11 +99,11 @@ h_vouchers(struct req *r)
 }
 
 /* The voucher of this account (the backend: any) and its ledger. */
-static enum kq_status
+static enum kq_outcome
 voucher_and_ledger(struct req *r, struct voucher *vo, struct ledger_row **rows,
     size_t *n)
 {
-	enum kq_status s;
+	enum kq_outcome s;
 
 	if ((s = voucher_get(r->app->db, r->arena,
 	    r->me.kind == P_MEMBER ? r->me.uin : 0, r->id, vo)) != KQ_OK)
@@ -136,7 +136,7 @@ voucher_page(struct req *r, const char *order_base, const char *name)
 	struct ledger_row *rows;
 	struct view	*v, *x;
 	struct vlist	*l;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 n, i;
 
 	if ((s = voucher_and_ledger(r, &vo, &rows, &n)) != KQ_OK) {
@@ -188,7 +188,7 @@ h_voucher_csv(struct req *r)
 {
 	struct voucher	 vo;
 	struct ledger_row *rows;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 n;
 
 	if ((s = voucher_and_ledger(r, &vo, &rows, &n)) != KQ_OK) {
@@ -200,7 +200,7 @@ h_voucher_csv(struct req *r)
 }
 
 static void
-redeem_page(struct req *r, int status, const char *typed, enum kq_status err)
+redeem_page(struct req *r, int status, const char *typed, enum kq_outcome err)
 {
 	struct view *v = page_view(r);
 
@@ -223,7 +223,7 @@ h_redeem_verify(struct req *r)
 	struct voucher	 vo;
 	struct view	*v, *x;
 	char		 typed[VCODE_LEN + 3];
-	enum kq_status	 s = r->fstatus;
+	enum kq_outcome	 s = r->f_outcome;
 
 	if (s == KQ_OK)
 		s = redeem_lookup(r->app->db, r->arena, r->me.uin, r->remote_addr,
@@ -247,7 +247,7 @@ h_redeem_verify(struct req *r)
 void
 h_redeem_confirm(struct req *r)
 {
-	enum kq_status	s = r->fstatus;
+	enum kq_outcome	s = r->f_outcome;
 	long long	id;
 
 	if (s == KQ_OK)

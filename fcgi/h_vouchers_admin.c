@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "catalog.h"
-#include "clock.h"
-#include "i18n.h"
+#include "base/clock.h"
+#include "base/i18n.h"
 #include "present.h"
 #include "routes.h"
 #include "voucher.h"
@@ -189,12 +189,12 @@ static const struct csv_col issue_csv[] = {
 static void
 issues_page(struct req *r, int csv)
 {
-	struct page_info pg = { .page = r->page };
+	struct pager pg = { .page = r->page };
 	struct export	 ex = { .req = NULL };
 	struct issue	*rows;
 	struct view	*v;
 	struct vlist	*l;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 n, i;
 
 	if (csv)
@@ -229,7 +229,7 @@ h_issues_csv(struct req *r)
 /* The template form: new (t NULL), existing (t), or re-shown (f). */
 static void
 template_page(struct req *r, int status, const struct vtemplate *t,
-    const struct form *f, enum kq_status err, const char *bad)
+    const struct form *f, enum kq_outcome err, const char *bad)
 {
 	const struct product	*p;
 	struct option		*opts;
@@ -237,7 +237,7 @@ template_page(struct req *r, int status, const struct vtemplate *t,
 	const char		*products = "", *scen = "", *bill = "prepaid";
 	int			 mode = BM_SINGLE_USE, scope = SCOPE_ALL;
 	size_t			 n;
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	if ((s = catalog_products(r->app->db, &p, &n)) != KQ_OK) {
 		fail(r, s);
@@ -285,11 +285,11 @@ template_page(struct req *r, int status, const struct vtemplate *t,
 void
 h_templates(struct req *r)
 {
-	struct page_info pg = { .page = r->page };
+	struct pager pg = { .page = r->page };
 	struct vtemplate *rows;
 	struct view	*v;
 	struct vlist	*l;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 n, i;
 
 	if ((s = template_list(r->app->db, r->arena, &pg, &rows, &n)) != KQ_OK) {
@@ -314,7 +314,7 @@ void
 h_template(struct req *r)
 {
 	struct vtemplate t;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 
 	if ((s = template_get(r->app->db, r->arena, r->id, &t)) != KQ_OK) {
 		fail(r, s);
@@ -329,7 +329,7 @@ template_post(struct req *r, long long id)
 	const struct form	*f = &r->f;
 	struct template_spec	 t;
 	struct vtemplate	 cur;
-	enum kq_status		 s = r->fstatus;
+	enum kq_outcome		 s = r->f_outcome;
 	const char		*bad = NULL;
 	long long		 saved = 0;
 
@@ -376,7 +376,7 @@ h_template_update(struct req *r)
 /* Whether some UINs of a targeted issue got nothing: a warning, not a
  * plain success. */
 static int
-issue_partly(struct req *r, enum kq_status s, long long issue_id)
+issue_partly(struct req *r, enum kq_outcome s, long long issue_id)
 {
 	struct issue	is;
 	size_t		i;
@@ -393,7 +393,7 @@ void
 h_template_issue(struct req *r)
 {
 	struct vtemplate t;
-	enum kq_status	 s = r->fstatus;
+	enum kq_outcome	 s = r->f_outcome;
 	const char	*bad = r->f.bad;
 	long long	 issue_id = 0;
 
@@ -415,14 +415,14 @@ void
 h_issue(struct req *r)
 {
 	struct vfilter	 vf = { 0 };
-	struct page_info pg = { .page = r->page };
+	struct pager pg = { .page = r->page };
 	struct issue	 is;
 	struct vtemplate t;
 	struct voucher	*rows;
 	const struct product *p;
 	struct view	*v, *x, *o;
 	struct vlist	*l;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 i, n;
 
 	vf.status = -1;
@@ -492,7 +492,7 @@ static void
 admin_vouchers(struct req *r, int csv)
 {
 	struct vfilter	 vf = { 0 };
-	struct page_info pg = { .page = r->page }, all = { .page = 1 };
+	struct pager pg = { .page = r->page }, all = { .page = 1 };
 	struct export	 ex = { .req = NULL };
 	struct option	 end = { NULL, NULL }, *templates;
 	struct abuf	 choices;
@@ -501,7 +501,7 @@ admin_vouchers(struct req *r, int csv)
 	const struct product *p;
 	struct view	*v;
 	struct vlist	*l;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 n, i;
 
 	vf.uin = form_int(&r->q, AQ_UIN, 0);

@@ -12,15 +12,15 @@
 
 #include <fcgiapp.h>
 
-#include "arena.h"
+#include "base/arena.h"
 #include "auth.h"
-#include "config.h"
-#include "db.h"
-#include "form.h"
-#include "page.h"
-#include "status.h"
-#include "tmpl.h"
-#include "view.h"
+#include "base/config.h"
+#include "db/db.h"
+#include "web/form.h"
+#include "db/pager.h"
+#include "base/outcome.h"
+#include "web/tmpl.h"
+#include "web/view.h"
 
 #define COOKIE_MEMBER	"kq_member"
 #define COOKIE_ADMIN	"kq_admin"
@@ -53,7 +53,7 @@ struct req {
 	struct form		 q;		/* the query, by the route's form */
 	int			 page;		/* its "page", 1 when absent */
 	struct form		 f;		/* the body, by the route's form */
-	enum kq_status		 fstatus;	/* KQ_OK, or why f failed */
+	enum kq_outcome		 f_outcome;	/* KQ_OK, or why f failed */
 	struct principal	 me;		/* kind P_NONE on public pages */
 
 	struct abuf		 headers;	/* extra header lines */
@@ -73,10 +73,10 @@ void		 page(struct req *, int status, const char *name, struct view *);
 /* 303 See Other to a local path. */
 void		 redirect(struct req *, const char *location);
 /* The error page for a status (403, 404, 409, 413, 422, 429, 503 …). */
-void		 fail(struct req *, enum kq_status);
+void		 fail(struct req *, enum kq_outcome);
 /* The same naming the failing field and, with its own words (e.g. naming
  * an order), the message; either may be NULL. */
-void		 fail_at(struct req *, enum kq_status, const char *field,
+void		 fail_at(struct req *, enum kq_outcome, const char *field,
 		    const char *message);
 /* One CSV cell, neutralised (SPEC §7); last ends the line. */
 void		 csv_cell(FCGX_Stream *, const char *, int last);
@@ -113,34 +113,34 @@ struct export {
 	struct arena		 scratch;	/* one row's, reset per row */
 	int			 started;
 };
-void		 export_begin(struct req *, struct export *, struct page_info *,
+void		 export_begin(struct req *, struct export *, struct pager *,
 		    const char *filename, const struct csv_col *,
 		    void (*show)(struct req *, struct view *, const void *));
 /* After a list's core call with status s: 1 when the request is answered
  * (the export ended, or the error page for s), 0 to render the page. */
-int		 list_answered(struct req *, struct export *, enum kq_status s);
+int		 list_answered(struct req *, struct export *, enum kq_outcome s);
 struct ledger_row;
 /* A voucher's ledger as CSV (with_customer: a partner's usage details). */
 void		 ledger_csv(struct req *, const char *filename,
 		    const struct ledger_row *, size_t n, int with_customer);
 /* Shows an outcome on the page being rendered (a re-shown form). */
-void		 flash_now(struct view *, enum kq_status, const char *field);
+void		 flash_now(struct view *, enum kq_outcome, const char *field);
 /* A re-shown form: map "f" gets what was typed in every single-valued
  * field, and the flash names the failing field (bad; f->bad when NULL). */
-void		 form_reshow(struct view *, const struct form *, enum kq_status,
+void		 form_reshow(struct view *, const struct form *, enum kq_outcome,
 		    const char *bad);
 /* A code or card the member typed failed (its field marked; a code of
  * the right length that fails its check digit reads as a typo). */
-void		 code_failed(struct view *, enum kq_status, const char *field,
+void		 code_failed(struct view *, enum kq_outcome, const char *field,
 		    const char *typed);
 /* The answer to a POST: 303 to location with an ok flash, or the error
  * page for s. */
-void		 done(struct req *, enum kq_status s, const char *flash,
+void		 done(struct req *, enum kq_outcome s, const char *flash,
 		    const char *location);
 /* An audited download of codes as FILENAME: fn is batch_codes() or
  * issue_codes(); an empty file when there are none. */
 void		 download(struct req *, const char *filename,
-		    enum kq_status (*fn)(struct db *, const struct principal *,
+		    enum kq_outcome (*fn)(struct db *, const struct principal *,
 		    const char *, long long, int (*)(void *, const char *), void *));
 /* Sets the flash shown by the next page: kind "ok" or "error". */
 void		 flash_set(struct req *, const char *kind, const char *code);
@@ -175,7 +175,7 @@ handler_fn	 h_order_confirm, h_order_refund, h_admin_orders, h_admin_refund,
 handler_fn	 h_confirm;
 /* done() for a POST with a reason: a missing or bad reason shows its
  * confirmation page again (422) with the field marked. */
-void		 done_with_reason(struct req *, enum kq_status s,
+void		 done_with_reason(struct req *, enum kq_outcome s,
 		    const char *flash, const char *location);
 handler_fn	 h_vouchers, h_voucher, h_voucher_csv;
 handler_fn	 h_redeem_form, h_redeem_verify, h_redeem_confirm;
@@ -198,7 +198,7 @@ handler_fn	 h_applications, h_application_approve, h_application_reject,
 		 h_admin_pvoucher_invalidate;
 
 /* The "page" of a list, the same field on every list. */
-#define PAGE_FIELD { .name = "page", .type = FT_INT, .min = 1, .max = PAGE_MAX }
+#define PAGE_FIELD { .name = "page", .type = FT_INT, .min = 1, .max = PAGER_MAX }
 
 extern const struct form_def page_query;	/* just "page" */
 extern const struct form_def login_form, search_query, audit_query, lang_query;

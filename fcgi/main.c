@@ -31,11 +31,11 @@
 #include <unistd.h>
 
 #include "codekey.h"
-#include "config.h"
-#include "log.h"
-#include "shared.h"
-#include "stats.h"
-#include "tmpl.h"
+#include "base/config.h"
+#include "base/log.h"
+#include "process/shared.h"
+#include "process/metrics.h"
+#include "web/tmpl.h"
 #include "api.h"
 #include "worker.h"
 
@@ -182,7 +182,7 @@ reap(int respawn)
 		/* a worker that died left its status row: free it (and count
 		 * a restart when it is replaced) */
 		if (WIFSIGNALED(status) || WEXITSTATUS(status) != 0)
-			stats_worker_died((int)pid, i >= 0 && respawn);
+			metrics_worker_died((int)pid, i >= 0 && respawn);
 		if (i < 0)
 			continue;	/* an old generation's worker */
 		if (WIFSIGNALED(status))
@@ -249,7 +249,7 @@ reload(void)
 	}
 	memcpy(old, slots, sizeof(old));
 	nslots = cfg.workers;
-	stats_workers(nslots);
+	metrics_workers(nslots);
 	(void)open_log(&cfg);	/* it may name another file now */
 	config_free(&cfg);
 	memset(slots, 0, sizeof(slots));
@@ -303,7 +303,7 @@ main(int argc, char *argv[])
 	 * every generation */
 	if (shared_init() < 0)
 		kq_log("cannot map the shared page: each worker on its own");
-	if (stats_init(cfg.workers) < 0)
+	if (metrics_init(cfg.workers) < 0)
 		kq_log("cannot map the status page: each worker counts alone");
 	if (db_library_init() < 0)
 		kq_log("cannot set up the database client library");

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "codes.h"
-#include "i18n.h"
-#include "money.h"
+#include "base/clock.h"
+#include "base/codes.h"
+#include "base/i18n.h"
+#include "base/money.h"
 #include "pickup.h"
 #include "present.h"
 #include "voucher_template.h"
@@ -286,7 +286,7 @@ code_symbols(const char *raw)
 }
 
 const char *
-code_error_text(enum kq_status s, const char *raw)
+code_error_text(enum kq_outcome s, const char *raw)
 {
 	if (s == KQ_CODE_FORMAT)
 		return code_symbols(raw) == VCODE_LEN ?
@@ -538,7 +538,7 @@ page_link(struct req *r, int page)
 }
 
 void
-show_pager(struct req *r, struct view *v, const struct page_info *pg)
+show_pager(struct req *r, struct view *v, const struct pager *pg)
 {
 	struct view *p = view_map(v, "pager");
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "form.h"
+#include "web/form.h"
 #include "http.h"
 #include "state.h"
 
@@ -43,7 +43,7 @@ const char	*scope_text(struct arena *, enum voucher_scope, const char *names);
  * the templates show at the field (_err.NAME). */
 const char	*field_error_text(struct arena *, const struct field *,
 		    const struct fvalue *);
-const char	*code_error_text(enum kq_status, const char *raw);
+const char	*code_error_text(enum kq_outcome, const char *raw);
 void		 mark_field(struct arena *, struct view *, const char *name,
 		    const char *msg);
 /* The words for a comma list of option values, joined by "、". */
@@ -76,7 +76,7 @@ void		 show_choices(struct view *, const char *key, const struct option *,
 		    const char *chosen, const char *mark);
 /* pager.page, pager.pages, pager.total, pager.prev, pager.next: links to
  * the request's path with its query and another page. */
-void		 show_pager(struct req *, struct view *, const struct page_info *);
+void		 show_pager(struct req *, struct view *, const struct pager *);
 struct usage;
 struct voucher;
 struct vtemplate;

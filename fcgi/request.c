@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "request.h"
-#include "utf8.h"
+#include "base/utf8.h"
 
 static int
 hexval(char c)
@@ -65,7 +65,7 @@ name_ok(const char *n, size_t len)
 	return 1;
 }
 
-enum kq_status
+enum kq_outcome
 urlencoded_parse(struct arena *a, const char *s, size_t len, struct params *out)
 {
 	const char	*p = s, *end = s + len, *amp, *eq;

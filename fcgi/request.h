@@ -10,9 +10,9 @@
 
 #include <stddef.h>
 
-#include "arena.h"
-#include "form.h"
-#include "status.h"
+#include "base/arena.h"
+#include "web/form.h"
+#include "base/outcome.h"
 
 #define MAX_PARAMS	1000	/* name=value pairs in one query or body */
 #define MAX_NAME	64	/* bytes in a parameter name */
@@ -26,7 +26,7 @@
  * body) into *out.  KQ_OK; KQ_BAD_REQUEST for bad %-escapes, empty or long
  * names, invalid UTF-8; KQ_TOO_LARGE past MAX_PARAMS; KQ_UNAVAILABLE when
  * out of memory. */
-enum kq_status	 urlencoded_parse(struct arena *, const char *, size_t,
+enum kq_outcome	 urlencoded_parse(struct arena *, const char *, size_t,
 		    struct params *out);
 /* Percent-decodes s[0..len) ('+' is a space) into the arena: 0, -1 when
  * malformed, -2 when out of memory.  *outlen gets the decoded length. */

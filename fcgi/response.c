@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
+#include "base/clock.h"
 #include "http.h"
-#include "i18n.h"
-#include "log.h"
-#include "money.h"
+#include "base/i18n.h"
+#include "base/log.h"
+#include "base/money.h"
 #include "present.h"
 #include "ratelimit.h"
 #include "voucher.h"
@@ -147,7 +147,7 @@ flash_take(struct req *r, struct view *v)
 {
 	const char	*c = cookie_get(r->arena, r->cookies, COOKIE_FLASH);
 	const char	*msg = NULL;
-	enum kq_status	 st;
+	enum kq_outcome	 st;
 	size_t		 i;
 
 	if (c == NULL)
@@ -158,7 +158,7 @@ flash_take(struct req *r, struct view *v)
 			if (strcmp(ok_flashes[i].code, c + 3) == 0)
 				msg = L(ok_flashes[i].message);
 	} else if (strncmp(c, "error.", 6) == 0 &&
-	    (st = kq_status_from_code(c + 6)) != KQ_STATUS__MAX)
+	    (st = kq_outcome_from_code(c + 6)) != KQ_OUTCOME__MAX)
 		msg = L(kq_message(st));
 	if (msg == NULL)
 		return;
@@ -168,7 +168,7 @@ flash_take(struct req *r, struct view *v)
 }
 
 void
-flash_now(struct view *v, enum kq_status s, const char *field)
+flash_now(struct view *v, enum kq_outcome s, const char *field)
 {
 	view_set(v, "flash_kind", s == KQ_OK ? "ok" : "error");
 	view_set(v, "flash_code", kq_code(s));
@@ -178,7 +178,7 @@ flash_now(struct view *v, enum kq_status s, const char *field)
 }
 
 void
-code_failed(struct view *v, enum kq_status err, const char *field,
+code_failed(struct view *v, enum kq_outcome err, const char *field,
     const char *typed)
 {
 	const char *msg = L(kq_message(err));
@@ -191,7 +191,7 @@ code_failed(struct view *v, enum kq_status err, const char *field,
 }
 
 void
-form_reshow(struct view *v, const struct form *f, enum kq_status err,
+form_reshow(struct view *v, const struct form *f, enum kq_outcome err,
     const char *bad)
 {
 	const struct field	*fd;
@@ -294,7 +294,7 @@ redirect(struct req *r, const char *location)
 }
 
 void
-fail_at(struct req *r, enum kq_status s, const char *field, const char *message)
+fail_at(struct req *r, enum kq_outcome s, const char *field, const char *message)
 {
 	struct view *v = page_view(r);
 
@@ -307,7 +307,7 @@ fail_at(struct req *r, enum kq_status s, const char *field, const char *message)
 }
 
 void
-fail(struct req *r, enum kq_status s)
+fail(struct req *r, enum kq_outcome s)
 {
 	fail_at(r, s, NULL, NULL);
 }
@@ -410,7 +410,7 @@ export_row(void *arg, const void *row)
 }
 
 void
-export_begin(struct req *r, struct export *ex, struct page_info *pg,
+export_begin(struct req *r, struct export *ex, struct pager *pg,
     const char *filename, const struct csv_col *cols,
     void (*show)(struct req *, struct view *, const void *))
 {
@@ -425,7 +425,7 @@ export_begin(struct req *r, struct export *ex, struct page_info *pg,
 }
 
 int
-list_answered(struct req *r, struct export *ex, enum kq_status s)
+list_answered(struct req *r, struct export *ex, enum kq_outcome s)
 {
 	if (ex->req == NULL) {	/* the page */
 		if (s != KQ_OK)
@@ -505,7 +505,7 @@ attachment_line(void *arg, const char *line)
 }
 
 void
-done(struct req *r, enum kq_status s, const char *flash, const char *location)
+done(struct req *r, enum kq_outcome s, const char *flash, const char *location)
 {
 	if (s != KQ_OK) {
 		fail(r, s);
@@ -517,11 +517,11 @@ done(struct req *r, enum kq_status s, const char *flash, const char *location)
 
 void
 download(struct req *r, const char *filename,
-    enum kq_status (*fn)(struct db *, const struct principal *, const char *,
+    enum kq_outcome (*fn)(struct db *, const struct principal *, const char *,
     long long, int (*)(void *, const char *), void *))
 {
 	struct attachment	at = { r, filename };
-	enum kq_status		s;
+	enum kq_outcome		s;
 
 	s = fn(r->app->db, &r->me, r->remote_addr, r->id, attachment_line, &at);
 	if (s != KQ_OK && !r->sent)

@@ -15,10 +15,10 @@
 #include <string.h>
 
 #include "api.h"
-#include "i18n.h"
+#include "base/i18n.h"
 #include "request.h"
 #include "routes.h"
-#include "stats.h"
+#include "process/metrics.h"
 #include "worker.h"
 
 #define ID	"([0-9]{1,18})"
@@ -219,11 +219,11 @@ routes_free(void)
 }
 
 /* Finds the route; KQ_NOT_FOUND, or KQ_METHOD when only the method is off. */
-static enum kq_status
+static enum kq_outcome
 route_find(struct req *r)
 {
 	const char	*method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
-	enum kq_status	 s = KQ_NOT_FOUND;
+	enum kq_outcome	 s = KQ_NOT_FOUND;
 	PCRE2_SIZE	*ov;
 	size_t		 i;
 	int		 rc;
@@ -259,11 +259,11 @@ query_allowed(const struct form_def *form, const char *key)
 	return 0;
 }
 
-enum kq_status
+enum kq_outcome
 query_read(struct req *r, const struct form_def *form)
 {
 	const char	*qs = FCGX_GetParam("QUERY_STRING", r->fcgx->envp);
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 i, j;
 
 	if (qs != NULL && *qs != '\0') {
@@ -290,7 +290,7 @@ query_read(struct req *r, const struct form_def *form)
 	return KQ_OK;
 }
 
-enum kq_status
+enum kq_outcome
 body_read(struct req *r, size_t max, const char *type, char **out,
     size_t *outlen)
 {
@@ -324,10 +324,10 @@ body_read(struct req *r, size_t max, const char *type, char **out,
 	return KQ_OK;
 }
 
-static enum kq_status
+static enum kq_outcome
 read_body(struct req *r)
 {
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	size_t		 len;
 	char		*buf;
 
@@ -339,12 +339,12 @@ read_body(struct req *r)
 }
 
 /* Loads the session the route needs; 303 to the login page without one. */
-static enum kq_status
+static enum kq_outcome
 authenticate(struct req *r, int *redirected)
 {
 	enum principal_kind	 kind;
 	const char		*token;
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	*redirected = 0;
 	if (r->route->access == A_PUBLIC)
@@ -364,7 +364,7 @@ authenticate(struct req *r, int *redirected)
 
 /* POSTs carry the session's CSRF token; the login forms, which have no
  * session yet, carry the pre-session cookie's (double submit). */
-static enum kq_status
+static enum kq_outcome
 check_csrf(struct req *r)
 {
 	const char *sent = params_get(&r->body, "csrf"), *want;
@@ -379,7 +379,7 @@ check_csrf(struct req *r)
 	return KQ_OK;
 }
 
-static enum kq_status
+static enum kq_outcome
 check_permission(const struct req *r)
 {
 	switch (r->route->access) {
@@ -438,7 +438,7 @@ status_page(struct req *r)
 {
 	const struct config	*cfg = r->app->cfg;
 	const char		*qs = FCGX_GetParam("QUERY_STRING", r->fcgx->envp);
-	enum stats_format	 f = SF_TEXT;
+	enum metrics_format	 f = MF_TEXT;
 
 	if (cfg->status_path == NULL || strcmp(r->path, cfg->status_path) != 0)
 		return 0;
@@ -450,25 +450,25 @@ status_page(struct req *r)
 		return 1;
 	}
 	if (qs != NULL && strcmp(qs, "json") == 0)
-		f = SF_JSON;
+		f = MF_JSON;
 	else if (qs != NULL && (strcmp(qs, "prometheus") == 0 ||
 	    strcmp(qs, "openmetrics") == 0))
-		f = SF_PROMETHEUS;
+		f = MF_PROMETHEUS;
 	else if (qs != NULL && *qs != '\0') {
 		fail(r, KQ_BAD_REQUEST);
 		return 1;
 	}
-	send_headers(r, 200, f == SF_JSON ? "application/json" :
-	    f == SF_PROMETHEUS ? "text/plain; version=0.0.4; charset=utf-8" :
+	send_headers(r, 200, f == MF_JSON ? "application/json" :
+	    f == MF_PROMETHEUS ? "text/plain; version=0.0.4; charset=utf-8" :
 	    "text/plain; charset=utf-8");
-	stats_write(f, out_write, r->fcgx->out);
+	metrics_write(f, out_write, r->fcgx->out);
 	return 1;
 }
 
 void
 dispatch(struct req *r)
 {
-	enum kq_status	s;
+	enum kq_outcome	s;
 	int		redirected;
 
 	if (strncmp(r->path, API_PREFIX, strlen(API_PREFIX)) == 0) {
@@ -520,9 +520,9 @@ dispatch(struct req *r)
 	}
 	/* the body by the route's form; the handler re-shows a bad one */
 	if (r->route->body != NULL &&
-	    (r->fstatus = form_parse(r->arena, r->route->body, &r->body,
+	    (r->f_outcome = form_parse(r->arena, r->route->body, &r->body,
 	    &r->f)) == KQ_UNAVAILABLE) {
-		fail(r, r->fstatus);
+		fail(r, r->f_outcome);
 		return;
 	}
 	r->route->handler(r);

@@ -33,10 +33,10 @@ void	routes_free(void);
 void	dispatch(struct req *);
 /* The query string into r->query and r->q: only form's keys (none when
  * form is NULL), each once (KQ_BAD_REQUEST), typed by form (its status). */
-enum kq_status	query_read(struct req *, const struct form_def *form);
+enum kq_outcome	query_read(struct req *, const struct form_def *form);
 /* The body, at most max bytes (KQ_TOO_LARGE) of Content-Type type
  * (KQ_BAD_REQUEST), into the arena, NUL-ended; *out NULL when empty. */
-enum kq_status	body_read(struct req *, size_t max, const char *type,
+enum kq_outcome	body_read(struct req *, size_t max, const char *type,
 		    char **out, size_t *outlen);
 
 #endif

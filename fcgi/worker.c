@@ -37,16 +37,16 @@
 #include <unistd.h>
 
 #include "catalog.h"
-#include "clock.h"
+#include "base/clock.h"
 #include "codekey.h"
-#include "i18n.h"
-#include "log.h"
-#include "stats.h"
-#include "form.h"
+#include "base/i18n.h"
+#include "base/log.h"
+#include "process/metrics.h"
+#include "web/form.h"
 #include "request.h"
 #include "api.h"
 #include "routes.h"
-#include "shared.h"
+#include "process/shared.h"
 #include "worker.h"
 
 #define ARENA_CHUNK	(64 * 1024)
@@ -185,7 +185,7 @@ serve(struct app *app, FCGX_Request *f, struct arena *a)
 	if (!r.sent)	/* a handler that forgot to answer is a bug */
 		fail(&r, KQ_UNAVAILABLE);
 	t0 = clock_mono_us() - t0;
-	stats_request(r.route_name, r.method, r.status, t0);
+	metrics_request(r.route_name, r.method, r.status, t0);
 	/* the path's route, not the path: no id, code or query in the log */
 	if (app->cfg->access_log)
 		kq_log("%s %s %d %.1fms", r.method, r.route_name ? r.route_name :
@@ -367,7 +367,7 @@ worker_main(const char *config_path, int listen_fd)
 		return 1;
 	}
 	arena_init(&a, ARENA_CHUNK, ARENA_LIMIT);
-	row = stats_worker_start();
+	row = metrics_worker_start();
 	sigemptyset(&term);
 	sigaddset(&term, SIGTERM);
 	sigaddset(&term, SIGINT);
@@ -398,11 +398,11 @@ worker_main(const char *config_path, int listen_fd)
 			sigprocmask(SIG_UNBLOCK, &term, NULL);
 			continue;
 		}
-		stats_worker_busy(row, 1);
+		metrics_worker_busy(row, 1);
 		serve(&app, &f, &a);
 		input_done();	/* a handler that failed before reading */
 		finish(&f);
-		stats_worker_busy(row, 0);
+		metrics_worker_busy(row, 0);
 		log_request(NULL);
 		i18n_set(LANG_ZH);
 		arena_reset(&a);
@@ -410,7 +410,7 @@ worker_main(const char *config_path, int listen_fd)
 		if (app.cfg->max_requests && ++served >= app.cfg->max_requests)
 			break;	/* the master starts a fresh one */
 	}
-	stats_worker_end(row);
+	metrics_worker_end(row);
 	FCGX_Free(&f, 0);
 	arena_free(&a);
 	app_free(&app);

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codes.h"
-#include "form.h"
-#include "money.h"
+#include "base/codes.h"
+#include "web/form.h"
+#include "base/money.h"
 #include "request.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -39,7 +39,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct params		 p;
 	struct form		 f;
 	char			 err[200];
-	enum kq_status		 s;
+	enum kq_outcome		 s;
 
 	if (a.chunk_size == 0) {
 		arena_init(&a, 4096, 1 << 20);

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "request.h"
-#include "utf8.h"
+#include "base/utf8.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tmpl.h"
+#include "web/tmpl.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -25,11 +25,11 @@
 #include "account.h"
 #include "auth.h"
 #include "catalog.h"
-#include "clock.h"
-#include "codes.h"
+#include "base/clock.h"
+#include "base/codes.h"
 #include "codekey.h"
-#include "config.h"
-#include "db.h"
+#include "base/config.h"
+#include "db/db.h"
 
 static struct config	 tcfg;
 static struct db	*tdb;
@@ -149,9 +149,9 @@ count(const char *sql, long long arg)
  * must really have hit the failure.  Returns the number of failing runs (0
  * for a path that allocates nothing). */
 static inline int
-walk(enum kq_status (*fn)(void *), void *ctx)
+walk(enum kq_outcome (*fn)(void *), void *ctx)
 {
-	enum kq_status	s = KQ_UNAVAILABLE;
+	enum kq_outcome	s = KQ_UNAVAILABLE;
 	int		n, failures = 0;
 
 	for (n = 0; n < 10000; n++) {	/* memory */
@@ -171,9 +171,9 @@ walk(enum kq_status (*fn)(void *), void *ctx)
  * count); every path runs one.  That each failing run committed nothing the
  * caller checks after the successful one. */
 static inline int
-walk_db(enum kq_status (*fn)(void *), void *ctx)
+walk_db(enum kq_outcome (*fn)(void *), void *ctx)
 {
-	enum kq_status	s = KQ_UNAVAILABLE;
+	enum kq_outcome	s = KQ_UNAVAILABLE;
 	int		n;
 
 	for (n = 0; n < 10000; n++) {

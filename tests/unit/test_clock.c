@@ -5,7 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "clock.h"
+#include "base/clock.h"
 
 static void
 expiry_is_end_of_day_in_display_zone(void **state)

@@ -5,7 +5,7 @@
 
 #include <limits.h>
 
-#include "codes.h"
+#include "base/codes.h"
 #include "dbtest.h"
 
 #define KEY_A	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "codes.h"
+#include "base/codes.h"
 
 static void
 damm_known_value(void **state)

@@ -43,7 +43,7 @@ teardown(void **state)
 }
 
 /* A head row with code and a line for it: the line carries the head's id. */
-static enum kq_status
+static enum kq_outcome
 add(struct db_proc *p, const char *code, long long n, long long *id)
 {
 	struct db_step st[2] = {
@@ -140,7 +140,7 @@ test_names_and_drop(void **state)
 	assert_int_equal(exists(&PROC_ADD), 1);
 }
 
-static enum kq_status
+static enum kq_outcome
 walked(void *ctx)
 {
 	long long id;

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "codes.h"
-#include "form.h"
+#include "base/codes.h"
+#include "web/form.h"
 #include "request.h"
 
 static struct arena a;
@@ -29,7 +29,7 @@ static const struct field fields[F__MAX] = {
 };
 static const struct form_def form = FORM_DEF(fields);
 
-static enum kq_status
+static enum kq_outcome
 parse_with(const struct form_def *d, const char *body, struct form *f)
 {
 	struct params p;
@@ -38,7 +38,7 @@ parse_with(const struct form_def *d, const char *body, struct form *f)
 	return form_parse(&a, d, &p, f);
 }
 
-static enum kq_status
+static enum kq_outcome
 run(const char *body, struct form *f)
 {
 	return parse_with(&form, body, f);

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "tmpl.h"
+#include "web/tmpl.h"
 
 #define GOLDEN	"tests/golden"
 

@@ -9,9 +9,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "clock.h"
-#include "i18n.h"
-#include "money.h"
+#include "base/clock.h"
+#include "base/i18n.h"
+#include "base/money.h"
 
 static char dir[64];
 

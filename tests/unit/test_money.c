@@ -5,7 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "money.h"
+#include "base/money.h"
 
 static void
 parse_accepts(void **state)

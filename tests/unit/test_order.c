@@ -20,7 +20,7 @@ voucher_new(const struct principal *m, enum balance_mode mode, long long face)
 	struct template_spec	 t;
 	struct voucher		*v;
 	struct vfilter		 f = { 0, VS_AVAILABLE, 0, 0 };
-	struct page_info	 pg = { .page = 1 };
+	struct pager	 pg = { .page = 1 };
 	const char		*bad;
 	long long		 tid, id;
 	size_t			 n;
@@ -160,7 +160,7 @@ struct confirm_call {
 	long long		oid, vid;
 };
 
-static enum kq_status
+static enum kq_outcome
 confirm_call(void *arg)
 {
 	struct confirm_call *c = arg;

@@ -122,7 +122,7 @@ struct approve_ctx {
 	long long		 id;
 };
 
-static enum kq_status
+static enum kq_outcome
 approve_call(void *arg)
 {
 	struct approve_ctx *c = arg;
@@ -169,7 +169,7 @@ struct pay_ctx {
 	long long		 order;
 };
 
-static enum kq_status
+static enum kq_outcome
 pay_call(void *arg)
 {
 	struct pay_ctx *c = arg;

@@ -1,7 +1,7 @@
 /* test_pickup.c - the pick-up against the test database: the offer, the OS
  * rules and the surcharge, the claim once only, cancel gives the card back,
  * a used card cannot be disabled, the usage record, the fault walk. */
-#include "codes.h"
+#include "base/codes.h"
 #include "dbtest.h"
 #include "order.h"
 #include "pickup_batch.h"
@@ -90,7 +90,7 @@ claim_once_cancel_gives_back(void **state)
 	struct principal	 m, other, admin;
 	struct order		 o;
 	struct usage		*u;
-	struct page_info	 pg = { .page = 1 };
+	struct pager	 pg = { .page = 1 };
 	struct cards		 c;
 	long long		 oid, oid2, batch;
 	size_t			 n;
@@ -182,7 +182,7 @@ struct pickup_call {
 	long long		oid;
 };
 
-static enum kq_status
+static enum kq_outcome
 pickup_call(void *arg)
 {
 	struct pickup_call *c = arg;

@@ -1,7 +1,7 @@
 /* test_pickup_batch.c - batches against the test database: refused specs,
  * create with its cards, filters by effective status, disable and enable,
  * the audited download, the fault walk. */
-#include "codes.h"
+#include "base/codes.h"
 #include "dbtest.h"
 #include "pickup_batch.h"
 
@@ -74,7 +74,7 @@ create_list_disable_download(void **state)
 {
 	struct principal	 admin;
 	struct batch_spec	 sp = spec(37);
-	struct page_info	 pg = { .page = 1 };
+	struct pager	 pg = { .page = 1 };
 	struct batch		 b, *rows;
 	struct card		*cards;
 	const char		*bad;
@@ -92,7 +92,7 @@ create_list_disable_download(void **state)
 	assert_int_equal(b.product, PP_CVM);
 	assert_string_equal(b.line_name, "上海");
 	assert_int_equal(cards_of_batch(tdb, &ta, &admin, "", 1, id, b.total, &pg, &cards, &n), KQ_OK);
-	assert_int_equal(n, PAGE_SIZE);
+	assert_int_equal(n, PAGER_ROWS);
 	assert_int_equal(pg.pages, 2);
 	assert_int_equal(cards[0].status, CARD_UNUSED);
 
@@ -124,7 +124,7 @@ struct create_call {
 	long long		id;
 };
 
-static enum kq_status
+static enum kq_outcome
 create_call(void *arg)
 {
 	struct create_call	*c = arg;

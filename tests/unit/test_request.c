@@ -27,7 +27,7 @@ teardown(void **state)
 	return 0;
 }
 
-static enum kq_status
+static enum kq_outcome
 parse(const char *s, struct params *p)
 {
 	return urlencoded_parse(&a, s, strlen(s), p);
@@ -104,7 +104,7 @@ static void
 out_of_memory_is_not_a_crash(void **state)
 {
 	struct params	p;
-	enum kq_status	s;
+	enum kq_outcome	s;
 	long		n, failures = 0;
 	(void)state;
 

@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "shared.h"
+#include "process/shared.h"
 
 static int
 setup(void **state)

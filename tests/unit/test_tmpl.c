@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "tmpl.h"
+#include "web/tmpl.h"
 
 static char		 dir[64];
 static struct arena	 a;

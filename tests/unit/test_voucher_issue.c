@@ -31,7 +31,7 @@ targeted_reports_every_uin(void **state)
 	struct issue	 is;
 	struct voucher	*v;
 	struct vfilter	 f = { 0, -1, 0, 0 };
-	struct page_info pg = { .page = 1 };
+	struct pager pg = { .page = 1 };
 	const char	*bad;
 	long long	 tid, id;
 	size_t		 n;
@@ -86,7 +86,7 @@ struct issue_call {
 	long long		tid, id;
 };
 
-static enum kq_status
+static enum kq_outcome
 issue_codes_call(void *arg)
 {
 	struct issue_call	*c = arg;

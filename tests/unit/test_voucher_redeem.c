@@ -1,6 +1,6 @@
 /* test_voucher_redeem.c - redemption against the test database: once only,
  * unknown codes counted, the brute-force limit, the fault walk. */
-#include "codes.h"
+#include "base/codes.h"
 #include "dbtest.h"
 #include "ratelimit.h"
 #include "voucher.h"
@@ -166,7 +166,7 @@ struct redeem_call {
 	long long		id;
 };
 
-static enum kq_status
+static enum kq_outcome
 redeem_call(void *arg)
 {
 	struct redeem_call *c = arg;

@@ -106,7 +106,7 @@ struct save {
 	long long		id;
 };
 
-static enum kq_status
+static enum kq_outcome
 save(void *arg)
 {
 	struct save	*c = arg;

@@ -25,8 +25,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "arena.h"
-#include "status.h"
+#include "base/arena.h"
+#include "base/outcome.h"
 
 struct db_config {
 	const char	*host;		/* NULL or "" with socket: unix socket;
@@ -138,7 +138,7 @@ void		 db_close(struct db *);
 void		 db_cleanup(void);
 /* Before each request: reconnects a broken or long-idle connection.
  * KQ_OK or KQ_UNAVAILABLE. */
-enum kq_status	 db_ready(struct db *);
+enum kq_outcome	 db_ready(struct db *);
 const char	*db_error(const struct db *);
 /* The server error number of the last failure (e.g. 1062 duplicate). */
 unsigned	 db_errno(const struct db *);
@@ -157,13 +157,13 @@ struct db_arg	 db_str(const char *);
  * affected-row count, *insert_id (may be NULL) the AUTO_INCREMENT value.
  * KQ_OK; KQ_CONFLICT on a duplicate key; KQ_NOT_FOUND when a foreign key's
  * row does not exist; KQ_UNAVAILABLE otherwise. */
-enum kq_status	 db_exec(struct db *, const char *sql, const struct db_arg *,
+enum kq_outcome	 db_exec(struct db *, const char *sql, const struct db_arg *,
 		    size_t nargs, uint64_t *affected, uint64_t *insert_id);
 /* Runs a statement that changes at most a bounded number of rows (a
  * DELETE ... LIMIT N) again and again, each on its own, until it changes
  * fewer than N: a sweep that never holds locks over more than N rows.  *n
  * (may be NULL) gets the total. */
-enum kq_status	 db_exec_chunked(struct db *, const char *sql,
+enum kq_outcome	 db_exec_chunked(struct db *, const char *sql,
 		    const struct db_arg *, size_t nargs, unsigned long long *n);
 /*
  * Many rows in multi-row INSERTs ("PREFIX ROW, ROW, ..."): statements of
@@ -185,10 +185,10 @@ struct db_rows {
  * taken) calls fill again for the same rows, up to 5 times, so a drawn
  * code is never dropped; after (may be NULL) is told of each statement's
  * rows once they are in.  Inside the caller's transaction. */
-enum kq_status	 db_insert_rows(struct db *, struct db_rows *, long long count,
+enum kq_outcome	 db_insert_rows(struct db *, struct db_rows *, long long count,
 		    int (*fill)(void *ctx, long long first, size_t n,
 		    struct db_arg *args),
-		    enum kq_status (*after)(void *ctx, long long first, size_t n),
+		    enum kq_outcome (*after)(void *ctx, long long first, size_t n),
 		    void *ctx);
 /* Closes the statements of rows (after a batch: they are large). */
 void		 db_rows_forget(struct db *, struct db_rows *);
@@ -199,21 +199,21 @@ void		 db_forget(struct db *, const char *sql);
 
 /* Runs a query; *rows gets an arena array of *n structs of rowsize bytes
  * (plus one zeroed), text copied into the arena. */
-enum kq_status	 db_select(struct db *, struct arena *, struct db_sel *,
+enum kq_outcome	 db_select(struct db *, struct arena *, struct db_sel *,
 		    const struct db_arg *, size_t nargs, size_t rowsize,
 		    void *rows, size_t *n);
 /* The first row into *row; KQ_NOT_FOUND when there is none. */
-enum kq_status	 db_select_one(struct db *, struct arena *, struct db_sel *,
+enum kq_outcome	 db_select_one(struct db *, struct arena *, struct db_sel *,
 		    const struct db_arg *, size_t nargs, void *row, size_t rowsize);
 /* Streams the rows one by one from the server (a 100,000-row download must
  * not pass through client memory); text members point into a buffer that
  * is valid only during fn.  fn returns -1 to stop. */
-enum kq_status	 db_select_each(struct db *, struct db_sel *,
+enum kq_outcome	 db_select_each(struct db *, struct db_sel *,
 		    const struct db_arg *, size_t nargs, void *row,
 		    int (*fn)(void *ctx, const void *row), void *ctx);
 /* The first column of the first row as an integer (a count, a lock);
  * KQ_NOT_FOUND when there is no row. */
-enum kq_status	 db_scalar(struct db *, const char *sql, const struct db_arg *,
+enum kq_outcome	 db_scalar(struct db *, const char *sql, const struct db_arg *,
 		    size_t nargs, long long *out);
 
 /* Runs fn inside a transaction, retrying it (up to 3 times) when the server
@@ -222,8 +222,8 @@ enum kq_status	 db_scalar(struct db *, const char *sql, const struct db_arg *,
  * Inside another db_txn() it is a savepoint of that transaction: a failure
  * rolls back fn's writes alone, and the outer one commits or retries (the
  * API keeps an answer in the transaction of the change it answers). */
-enum kq_status	 db_txn(struct db *, struct arena *,
-		    enum kq_status (*fn)(struct db *, struct arena *, void *),
+enum kq_outcome	 db_txn(struct db *, struct arena *,
+		    enum kq_outcome (*fn)(struct db *, struct arena *, void *),
 		    void *arg);
 
 /* ------------------------------------------------------------ procedures */
@@ -245,7 +245,7 @@ struct db_step {
 					   t time, b bytes (each may be NULL),
 					   k the id an earlier step kept */
 	struct db_arg	 args[DB_STEP_ARGS];	/* one per letter but k */
-	enum kq_status	 none;		/* when it changes no row: roll back
+	enum kq_outcome	 none;		/* when it changes no row: roll back
 					   and return this; KQ_OK: no check */
 	int		 keep;		/* its LAST_INSERT_ID() (an insert's id,
 					   or an UPDATE's LAST_INSERT_ID(expr))
@@ -262,7 +262,7 @@ struct db_proc {
 /* Runs the steps as one transaction, retried as db_txn() does; *kept (may
  * be NULL) gets the id the keeping step inserted.  KQ_OK, a step's none,
  * or what db_exec() would return. */
-enum kq_status	 db_proc_run(struct db *, struct db_proc *,
+enum kq_outcome	 db_proc_run(struct db *, struct db_proc *,
 		    const struct db_step *, size_t nsteps, long long *kept);
 
 /* Tests: statement N from now (0: the next; BEGIN and COMMIT count) fails
@@ -271,6 +271,6 @@ enum kq_status	 db_proc_run(struct db *, struct db_proc *,
 void		 db_fail_after(struct db *, long n);
 
 /* Runs SQL text with several statements (migrations only). */
-enum kq_status	 db_exec_script(struct db *, const char *sql);
+enum kq_outcome	 db_exec_script(struct db *, const char *sql);
 
 #endif

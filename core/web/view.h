@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "arena.h"
+#include "base/arena.h"
 
 enum vtype { V_STR, V_LIST, V_MAP };
 

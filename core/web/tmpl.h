@@ -25,8 +25,8 @@
 
 #include <stddef.h>
 
-#include "i18n.h"
-#include "view.h"
+#include "base/i18n.h"
+#include "web/view.h"
 
 struct tmpl;
 struct tmpl_set;

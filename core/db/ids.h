@@ -14,12 +14,12 @@
 #ifndef KQ_IDS_H
 #define KQ_IDS_H
 
-#include "db.h"
+#include "db/db.h"
 
 enum ids_table { IDS_VOUCHERS, IDS_PICKUP_CARDS };
 
 /* Inside the caller's transaction: n ids, *first to *first + n - 1. */
-enum kq_status	ids_take(struct db *, enum ids_table, long long n,
+enum kq_outcome	ids_take(struct db *, enum ids_table, long long n,
 		    long long *first);
 
 #endif

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "base/config.h"
 
 enum ckind { C_STR, C_INT, C_CHOICE };
 

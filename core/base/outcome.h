@@ -1,15 +1,15 @@
 /*
- * status.h - the one enum of outcomes.
+ * outcome.h - the one enum of outcomes.
  *
- * Core functions return a kq_status; its members are the SPEC §8 error codes
+ * Core functions return a kq_outcome; its members are the SPEC §8 error codes
  * plus the few outcomes that are not the user's doing (not found, bad request,
- * unavailable).  status.c maps each to its HTTP status, machine code and the
+ * unavailable).  outcome.c maps each to its HTTP status, machine code and the
  * message a person reads, so no handler invents its own.
  */
-#ifndef KQ_STATUS_H
-#define KQ_STATUS_H
+#ifndef KQ_OUTCOME_H
+#define KQ_OUTCOME_H
 
-enum kq_status {
+enum kq_outcome {
 	KQ_OK = 0,
 	KQ_CODE_FORMAT,
 	KQ_CODE_UNKNOWN,
@@ -47,13 +47,13 @@ enum kq_status {
 	KQ_REPLAYED,		/* the API: a POST's signature seen before */
 	KQ_NOT_LEASED,		/* the API: an acknowledgement without the lease */
 	KQ_CASH_DUE,		/* a member's pay with cash due: the checkout's */
-	KQ_STATUS__MAX
+	KQ_OUTCOME__MAX
 };
 
-int		 kq_http_status(enum kq_status);
-const char	*kq_code(enum kq_status);
-const char	*kq_message(enum kq_status);
-/* The status whose code is CODE, or KQ_STATUS__MAX. */
-enum kq_status	 kq_status_from_code(const char *code);
+int		 kq_http_status(enum kq_outcome);
+const char	*kq_code(enum kq_outcome);
+const char	*kq_message(enum kq_outcome);
+/* The status whose code is CODE, or KQ_OUTCOME__MAX. */
+enum kq_outcome	 kq_outcome_from_code(const char *code);
 
 #endif

@@ -2,7 +2,7 @@
  * db.c - connection, prepared-statement cache, typed binds, transactions.
  *
  * Every error is logged once, here, with the server's message; callers see a
- * kq_status.  A duplicate key is an expected outcome (KQ_CONFLICT), not a
+ * kq_outcome.  A duplicate key is an expected outcome (KQ_CONFLICT), not a
  * failure.  Truncated fetches are errors (MYSQL_REPORT_DATA_TRUNCATION),
  * though result buffers are sized from the stored result so it cannot happen.
  */
@@ -17,10 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "db.h"
-#include "log.h"
-#include "shared.h"
-#include "stats.h"
+#include "db/db.h"
+#include "base/log.h"
+#include "process/shared.h"
+#include "process/metrics.h"
 
 #define IDLE_PING_SECONDS	30
 #define CONNECT_SECONDS		2	/* with a timeout: a socket or a LAN */
@@ -134,7 +134,7 @@ db_note(struct db *db, const char *what, const char *msg, unsigned num)
 {
 	snprintf(db->err, sizeof(db->err), "%s: %s", what, msg);
 	db->errnum = num;
-	stats_event(SE_DB_ERRORS);
+	metrics_event(ME_DB_ERRORS);
 }
 
 static void
@@ -184,7 +184,7 @@ db_timed_out(const struct db *db)
 
 /* Classifies a failure: a duplicate key or a missing referenced row is an
  * expected outcome the caller decides about; the rest are logged. */
-static enum kq_status
+static enum kq_outcome
 fail(struct db *db, const char *what, unsigned e, const char *msg)
 {
 	if (e == ER_DUP_ENTRY || e == ER_NO_REFERENCED_ROW_2) {
@@ -402,7 +402,7 @@ db_close(struct db *db)
 	free(db);
 }
 
-enum kq_status
+enum kq_outcome
 db_ready(struct db *db)
 {
 	time_t	now = time(NULL);
@@ -511,14 +511,14 @@ db_forget(struct db *db, const char *sql)
 
 /* Prepares (cached), binds and executes.  Multi-row inserts bind
  * thousands of parameters; those binds come from the heap. */
-static enum kq_status
+static enum kq_outcome
 run(struct db *db, MYSQL_STMT **out, const char *sql,
     const struct db_arg *args, size_t nargs)
 {
 	MYSQL_BIND	 small[32], *bind = small;
 	MYSQL_TIME	 small_times[32], *times = small_times;
 	MYSQL_STMT	*st;
-	enum kq_status	 s = KQ_OK;
+	enum kq_outcome	 s = KQ_OK;
 	size_t		 i;
 
 	db->began = time(NULL);
@@ -578,12 +578,12 @@ run(struct db *db, MYSQL_STMT **out, const char *sql,
 	return KQ_OK;
 }
 
-enum kq_status
+enum kq_outcome
 db_exec(struct db *db, const char *sql, const struct db_arg *args,
     size_t nargs, uint64_t *affected, uint64_t *insert_id)
 {
 	MYSQL_STMT	*st;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 
 	if ((s = run(db, &st, sql, args, nargs)) != KQ_OK)
 		return s;
@@ -594,13 +594,13 @@ db_exec(struct db *db, const char *sql, const struct db_arg *args,
 	return KQ_OK;
 }
 
-enum kq_status
+enum kq_outcome
 db_exec_chunked(struct db *db, const char *sql, const struct db_arg *args,
     size_t nargs, unsigned long long *n)
 {
 	const char	*limit = strstr(sql, " LIMIT ");
 	uint64_t	 changed, chunk;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 
 	if (limit == NULL || (chunk = strtoull(limit + 7, NULL, 10)) == 0)
 		abort();	/* programmer mistake: an unbounded statement */
@@ -643,15 +643,15 @@ rows_sql(struct db_rows *r, int lg)
 	return s;
 }
 
-enum kq_status
+enum kq_outcome
 db_insert_rows(struct db *db, struct db_rows *r, long long count,
     int (*fill)(void *, long long, size_t, struct db_arg *),
-    enum kq_status (*after)(void *, long long, size_t), void *ctx)
+    enum kq_outcome (*after)(void *, long long, size_t), void *ctx)
 {
 	struct db_arg	*args;
 	const char	*sql;
 	long long	 done = 0;
-	enum kq_status	 s = KQ_OK;
+	enum kq_outcome	 s = KQ_OK;
 	size_t		 n;
 	int		 lg = r->lg_max, tries;
 
@@ -693,12 +693,12 @@ db_rows_forget(struct db *db, struct db_rows *r)
 
 /* Runs a query and stores its result client-side, with column max lengths
  * so buffers fit every value.  *meta is NULL for a statement without rows. */
-static enum kq_status
+static enum kq_outcome
 run_stored(struct db *db, MYSQL_STMT **st, MYSQL_RES **meta, const char *sql,
     const struct db_arg *args, size_t nargs)
 {
 	my_bool		on = 1;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	*meta = NULL;
 	if ((s = run(db, st, sql, args, nargs)) != KQ_OK)
@@ -891,7 +891,7 @@ time_to(time_t t, MYSQL_TIME *out)
 
 /* The status of a fetch that returned rc (neither 0 nor MYSQL_NO_DATA):
  * truncation is an error too (MYSQL_REPORT_DATA_TRUNCATION is set). */
-static enum kq_status
+static enum kq_outcome
 fetch_failed(struct db *db, MYSQL_STMT *st, int rc)
 {
 	if (rc == MYSQL_DATA_TRUNCATED) {
@@ -903,7 +903,7 @@ fetch_failed(struct db *db, MYSQL_STMT *st, int rc)
 
 /* Binds the staging buffers; text buffers of size[c] bytes come from the
  * arena a (stored results) or, a NULL, the heap (streamed). */
-static enum kq_status
+static enum kq_outcome
 staging_bind(struct db *db, MYSQL_STMT *st, const struct db_sel *q,
     struct staging *sg, struct arena *a, const size_t *size)
 {
@@ -955,7 +955,7 @@ enum_value(const char *const *names, const char *s)
 
 /* Copies the fetched values into row; text into the arena, or, streaming
  * (a NULL), as pointers into the staging buffers. */
-static enum kq_status
+static enum kq_outcome
 row_fill(struct db *db, const struct db_sel *q, struct staging *sg,
     struct arena *a, char *row)
 {
@@ -1008,7 +1008,7 @@ row_fill(struct db *db, const struct db_sel *q, struct staging *sg,
 	return KQ_OK;
 }
 
-enum kq_status
+enum kq_outcome
 db_select(struct db *db, struct arena *a, struct db_sel *q,
     const struct db_arg *args, size_t nargs, size_t rowsize, void *rowsp,
     size_t *n)
@@ -1020,7 +1020,7 @@ db_select(struct db *db, struct arena *a, struct db_sel *q,
 	MYSQL_FIELD	*fields;
 	size_t		 size[MAX_COLS], c, r, nrows;
 	char		*rows;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	int		 rc;
 
 	*n = 0;
@@ -1059,13 +1059,13 @@ out:
 	return s;
 }
 
-enum kq_status
+enum kq_outcome
 db_select_one(struct db *db, struct arena *a, struct db_sel *q,
     const struct db_arg *args, size_t nargs, void *row, size_t rowsize)
 {
 	void		*rows;
 	size_t		 n;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 
 	if ((s = db_select(db, a, q, args, nargs, rowsize, &rows, &n)) != KQ_OK)
 		return s;
@@ -1075,7 +1075,7 @@ db_select_one(struct db *db, struct arena *a, struct db_sel *q,
 	return KQ_OK;
 }
 
-enum kq_status
+enum kq_outcome
 db_select_each(struct db *db, struct db_sel *q, const struct db_arg *args,
     size_t nargs, void *row, int (*fn)(void *, const void *), void *ctx)
 {
@@ -1085,7 +1085,7 @@ db_select_each(struct db *db, struct db_sel *q, const struct db_arg *args,
 	MYSQL_RES	*meta;
 	MYSQL_FIELD	*fields;
 	size_t		 size[MAX_COLS], c;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	int		 rc;
 
 	if (sel_build(db, q) < 0)
@@ -1119,7 +1119,7 @@ out:
 	return s;
 }
 
-enum kq_status
+enum kq_outcome
 db_scalar(struct db *db, const char *sql, const struct db_arg *args,
     size_t nargs, long long *out)
 {
@@ -1127,7 +1127,7 @@ db_scalar(struct db *db, const char *sql, const struct db_arg *args,
 	MYSQL_RES	*meta;
 	MYSQL_BIND	 b;
 	my_bool		 null = 0;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	int		 rc;
 
 	*out = 0;
@@ -1152,7 +1152,7 @@ db_scalar(struct db *db, const char *sql, const struct db_arg *args,
 	return s;
 }
 
-static enum kq_status
+static enum kq_outcome
 simple(struct db *db, const char *what, const char *sql)
 {
 	if (db->my == NULL || db->broken)
@@ -1164,14 +1164,14 @@ simple(struct db *db, const char *what, const char *sql)
 	return KQ_OK;
 }
 
-static enum kq_status
+static enum kq_outcome
 db_begin(struct db *db)
 {
 	return injected(db) ? KQ_UNAVAILABLE :
 	    simple(db, "begin", "START TRANSACTION");
 }
 
-static enum kq_status
+static enum kq_outcome
 db_commit(struct db *db)
 {
 	return injected(db) ? KQ_UNAVAILABLE : simple(db, "commit", "COMMIT");
@@ -1188,12 +1188,12 @@ db_rollback(struct db *db)
  * undoes fn's writes alone.  A lost race is the whole transaction's (the
  * server rolled it back, savepoint and all): it is returned as it is, for
  * the outer db_txn() to run again. */
-static enum kq_status
+static enum kq_outcome
 txn_nested(struct db *db, struct arena *a,
-    enum kq_status (*fn)(struct db *, struct arena *, void *), void *arg)
+    enum kq_outcome (*fn)(struct db *, struct arena *, void *), void *arg)
 {
 	char		set[48], undo[48];
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	snprintf(set, sizeof(set), "SAVEPOINT kq_%d", db->in_txn);
 	snprintf(undo, sizeof(undo), "ROLLBACK TO SAVEPOINT kq_%d", db->in_txn);
@@ -1210,11 +1210,11 @@ txn_nested(struct db *db, struct arena *a,
 	return s;
 }
 
-enum kq_status
+enum kq_outcome
 db_txn(struct db *db, struct arena *a,
-    enum kq_status (*fn)(struct db *, struct arena *, void *), void *arg)
+    enum kq_outcome (*fn)(struct db *, struct arena *, void *), void *arg)
 {
-	enum kq_status	s;
+	enum kq_outcome	s;
 	int		try;
 
 	if (db->in_txn)
@@ -1236,10 +1236,10 @@ db_txn(struct db *db, struct arena *a,
 	return KQ_UNAVAILABLE;
 }
 
-enum kq_status
+enum kq_outcome
 db_exec_script(struct db *db, const char *sql)
 {
-	enum kq_status	s;
+	enum kq_outcome	s;
 	MYSQL_RES	*r;
 	int		rc;
 
@@ -1388,14 +1388,14 @@ nomem:
 
 /* One CALL: the procedure answers one row, (the step that changed no row
  * or 0, the id kept); the status that follows is read too. */
-static enum kq_status
+static enum kq_outcome
 proc_call(struct db *db, struct db_proc *p, const struct db_arg *args,
     size_t nargs, long long out[2])
 {
 	MYSQL_STMT	*st;
 	MYSQL_BIND	 b[2];
 	my_bool		 null[2];
-	enum kq_status	 s = KQ_OK;
+	enum kq_outcome	 s = KQ_OK;
 	int		 i, rc;
 
 	if ((s = run(db, &st, p->call, args, nargs)) != KQ_OK)
@@ -1422,7 +1422,7 @@ proc_call(struct db *db, struct db_proc *p, const struct db_arg *args,
 	return s;
 }
 
-enum kq_status
+enum kq_outcome
 db_proc_run(struct db *db, struct db_proc *p, const struct db_step *st,
     size_t nsteps, long long *kept)
 {
@@ -1430,7 +1430,7 @@ db_proc_run(struct db *db, struct db_proc *p, const struct db_step *st,
 	long long	 out[2];
 	const char	*t;
 	size_t		 nargs = 0, i, k;
-	enum kq_status	 s = KQ_UNAVAILABLE;
+	enum kq_outcome	 s = KQ_UNAVAILABLE;
 	int		 try;
 
 	if (db->in_txn)

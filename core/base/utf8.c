@@ -2,7 +2,7 @@
  * utf8.c - one UTF-8 decoder for validation (RFC 3629: no overlong forms,
  * no surrogates, nothing past U+10FFFF).
  */
-#include "utf8.h"
+#include "base/utf8.h"
 
 int
 utf8_seq(const unsigned char *p, size_t avail)

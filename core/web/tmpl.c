@@ -21,9 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "i18n.h"
-#include "tmpl.h"
-#include "utf8.h"
+#include "base/i18n.h"
+#include "web/tmpl.h"
+#include "base/utf8.h"
 
 #define K_NS		"urn:kaquan:template"
 #define MAX_DEPTH	8	/* nested k:each */

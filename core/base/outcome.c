@@ -1,15 +1,15 @@
 /*
- * status.c - what each outcome means to HTTP and to a person.
+ * outcome.c - what each outcome means to HTTP and to a person.
  */
 #include <string.h>
 
-#include "status.h"
+#include "base/outcome.h"
 
 static const struct {
 	int		 http;
 	const char	*code;
 	const char	*message;
-} statuses[KQ_STATUS__MAX] = {
+} statuses[KQ_OUTCOME__MAX] = {
 	{ 200, "ok",			"完成。" },				/* KQ_OK */
 	{ 422, "code_format",		"兑换码格式不正确:应为 18 位数字。" },	/* KQ_CODE_FORMAT */
 	{ 422, "code_unknown",		"兑换码不存在。" },			/* KQ_CODE_UNKNOWN */
@@ -50,30 +50,30 @@ static const struct {
 };
 
 int
-kq_http_status(enum kq_status s)
+kq_http_status(enum kq_outcome s)
 {
-	return s < KQ_STATUS__MAX ? statuses[s].http : 500;
+	return s < KQ_OUTCOME__MAX ? statuses[s].http : 500;
 }
 
 const char *
-kq_code(enum kq_status s)
+kq_code(enum kq_outcome s)
 {
-	return s < KQ_STATUS__MAX ? statuses[s].code : "unavailable";
+	return s < KQ_OUTCOME__MAX ? statuses[s].code : "unavailable";
 }
 
 const char *
-kq_message(enum kq_status s)
+kq_message(enum kq_outcome s)
 {
-	return s < KQ_STATUS__MAX ? statuses[s].message : "";
+	return s < KQ_OUTCOME__MAX ? statuses[s].message : "";
 }
 
-enum kq_status
-kq_status_from_code(const char *code)
+enum kq_outcome
+kq_outcome_from_code(const char *code)
 {
 	int i;
 
-	for (i = 0; i < KQ_STATUS__MAX; i++)
+	for (i = 0; i < KQ_OUTCOME__MAX; i++)
 		if (strcmp(statuses[i].code, code) == 0)
-			return (enum kq_status)i;
-	return KQ_STATUS__MAX;
+			return (enum kq_outcome)i;
+	return KQ_OUTCOME__MAX;
 }

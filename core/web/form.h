@@ -11,8 +11,8 @@
 
 #include <stddef.h>
 
-#include "arena.h"
-#include "status.h"
+#include "base/arena.h"
+#include "base/outcome.h"
 
 /* Decoded name=value pairs, in order, repeats kept. */
 struct param {
@@ -72,7 +72,7 @@ struct fvalue {
 	long long	 i;		/* FT_INT, FT_MONEY cents, FT_DATE, FT_OPTION */
 	const char	**list;		/* repeated fields: every value */
 	size_t		 nlist;
-	enum kq_status	 err;		/* why this field failed, or KQ_OK */
+	enum kq_outcome	 err;		/* why this field failed, or KQ_OK */
 	int		 missing;	/* it failed by being left empty */
 };
 
@@ -95,7 +95,7 @@ const char	*params_get(const struct params *, const char *name);
 int		 form_compile(const struct form_def *, char *err, size_t errsz);
 /* KQ_OK, KQ_INVALID_FIELD (out->bad names the field), KQ_CODE_FORMAT or
  * KQ_CARD_FORMAT for a code field, KQ_UNAVAILABLE when out of memory. */
-enum kq_status	 form_parse(struct arena *, const struct form_def *,
+enum kq_outcome	 form_parse(struct arena *, const struct form_def *,
 		    const struct params *, struct form *out);
 /* A field's typed value, or dflt when it was left empty. */
 long long	 form_int(const struct form *, int field, long long dflt);

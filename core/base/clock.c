@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "i18n.h"
+#include "base/clock.h"
+#include "base/i18n.h"
 
 int
 clock_init(const char *tz)

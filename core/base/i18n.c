@@ -8,8 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "file.h"
-#include "i18n.h"
+#include "base/file.h"
+#include "base/i18n.h"
 
 const char *const lang_names[] = { "zh-CN", "en", NULL };
 

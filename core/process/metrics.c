@@ -1,5 +1,5 @@
 /*
- * stats.c - the worker set's counters and their three renderings.
+ * metrics.c - the worker set's counters and their three renderings.
  */
 #include <sys/mman.h>
 
@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "stats.h"
+#include "process/metrics.h"
 
-const char *const stat_group_names[] = { "member", "partner", "admin", "api",
+const char *const metric_group_names[] = { "member", "partner", "admin", "api",
 	"public", NULL };
 static const char *const class_names[] = { "1xx", "2xx", "3xx", "4xx", "5xx" };
 /* the latency histogram's upper bounds, in microseconds */
@@ -32,19 +32,19 @@ struct stats {
 	_Atomic long long	 started;	/* the master's start */
 	_Atomic int		 workers;	/* configured */
 	_Atomic long long	 restarts;	/* workers that died, replaced */
-	struct worker_row	 w[STATS_WORKERS];
-	_Atomic long long	 requests[SG__MAX][5];		/* by status class */
-	_Atomic long long	 latency[SG__MAX][NBOUNDS + 1];	/* per bucket */
-	_Atomic long long	 latency_us[SG__MAX];		/* their sum */
+	struct worker_row	 w[METRICS_WORKERS];
+	_Atomic long long	 requests[MG__MAX][5];		/* by status class */
+	_Atomic long long	 latency[MG__MAX][NBOUNDS + 1];	/* per bucket */
+	_Atomic long long	 latency_us[MG__MAX];		/* their sum */
 	_Atomic long long	 redemptions, pickups, rate_limited;
-	_Atomic long long	 events[SE__MAX];
+	_Atomic long long	 events[ME__MAX];
 };
 
 static struct stats	 private_stats;
 static struct stats	*st = &private_stats;
 
 int
-stats_init(int workers)
+metrics_init(int workers)
 {
 	void *p = mmap(NULL, sizeof(struct stats), PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -59,30 +59,30 @@ stats_init(int workers)
 }
 
 void
-stats_workers(int n)
+metrics_workers(int n)
 {
 	st->workers = n;
 }
 
 void
-stats_worker_died(int pid, int replaced)
+metrics_worker_died(int pid, int replaced)
 {
 	size_t i;
 
 	if (replaced)
 		atomic_fetch_add_explicit(&st->restarts, 1, memory_order_relaxed);
-	for (i = 0; i < STATS_WORKERS; i++)	/* its row, left behind */
+	for (i = 0; i < METRICS_WORKERS; i++)	/* its row, left behind */
 		if (st->w[i].pid == pid)
 			st->w[i].pid = 0;
 }
 
 int
-stats_worker_start(void)
+metrics_worker_start(void)
 {
 	size_t	i;
 	int	free_row;
 
-	for (i = 0; i < STATS_WORKERS; i++) {
+	for (i = 0; i < METRICS_WORKERS; i++) {
 		free_row = 0;
 		if (atomic_compare_exchange_strong(&st->w[i].pid, &free_row,
 		    (int)getpid())) {
@@ -96,7 +96,7 @@ stats_worker_start(void)
 }
 
 void
-stats_worker_busy(int row, int busy)
+metrics_worker_busy(int row, int busy)
 {
 	if (row >= 0) {
 		st->w[row].busy = busy;
@@ -107,33 +107,33 @@ stats_worker_busy(int row, int busy)
 }
 
 void
-stats_worker_end(int row)
+metrics_worker_end(int row)
 {
 	if (row >= 0)
 		st->w[row].pid = 0;
 }
 
-static enum stat_group
+static enum metric_group
 group_of(const char *route)
 {
 	if (route == NULL)
-		return SG_PUBLIC;
+		return MG_PUBLIC;
 	if (strncmp(route, "/user", 5) == 0)
-		return SG_MEMBER;
+		return MG_MEMBER;
 	if (strncmp(route, "/partner", 8) == 0)
-		return SG_PARTNER;
+		return MG_PARTNER;
 	if (strncmp(route, "/admin", 6) == 0 && strcmp(route, "/admin/login") != 0)
-		return SG_ADMIN;
+		return MG_ADMIN;
 	if (strncmp(route, "/api/", 5) == 0)
-		return SG_API;
-	return SG_PUBLIC;
+		return MG_API;
+	return MG_PUBLIC;
 }
 
 void
-stats_request(const char *route, const char *method, int status,
+metrics_request(const char *route, const char *method, int status,
     long long us)
 {
-	enum stat_group	g = group_of(route);
+	enum metric_group	g = group_of(route);
 	size_t		b;
 	int		c = status / 100 - 1;
 
@@ -156,7 +156,7 @@ stats_request(const char *route, const char *method, int status,
 }
 
 void
-stats_event(enum stat_event e)
+metrics_event(enum metric_event e)
 {
 	atomic_fetch_add_explicit(&st->events[e], 1, memory_order_relaxed);
 }
@@ -178,12 +178,12 @@ snap(struct snapshot *s)
 	s->started = st->started;
 	s->workers = st->workers;
 	s->restarts = st->restarts;
-	for (i = 0; i < STATS_WORKERS; i++)
+	for (i = 0; i < METRICS_WORKERS; i++)
 		if (st->w[i].pid != 0) {
 			s->total++;
 			s->busy += st->w[i].busy != 0;
 		}
-	for (g = 0; g < SG__MAX; g++)
+	for (g = 0; g < MG__MAX; g++)
 		for (i = 0; i < 5; i++) {
 			s->accepted += st->requests[g][i];
 			if (i == 4)
@@ -192,7 +192,7 @@ snap(struct snapshot *s)
 	s->redemptions = st->redemptions;
 	s->pickups = st->pickups;
 	s->rate_limited = st->rate_limited;
-	s->db_errors = st->events[SE_DB_ERRORS];
+	s->db_errors = st->events[ME_DB_ERRORS];
 }
 
 struct out {
@@ -240,7 +240,7 @@ text(struct out *o, const struct snapshot *s)
 	say(o, "rate-limit hits:      %lld\n", s->rate_limited);
 	say(o, "redemptions:          %lld\n", s->redemptions);
 	say(o, "pick-ups:             %lld\n", s->pickups);
-	for (i = 0; i < STATS_WORKERS; i++)
+	for (i = 0; i < METRICS_WORKERS; i++)
 		if (st->w[i].pid != 0)
 			say(o, "worker %d: %s, %lld requests, since %lld\n",
 			    st->w[i].pid, st->w[i].busy ? "busy" : "idle",
@@ -256,7 +256,7 @@ json(struct out *o, const struct snapshot *s)
 	size_t	 i;
 
 	w = json_array();
-	for (i = 0; i < STATS_WORKERS; i++)
+	for (i = 0; i < METRICS_WORKERS; i++)
 		if (st->w[i].pid != 0)
 			json_array_append_new(w, json_pack("{s:i, s:s, s:I, s:I}",
 			    "pid", st->w[i].pid, "state", st->w[i].busy ? "busy" :
@@ -312,28 +312,28 @@ prometheus(struct out *o, const struct snapshot *s)
 	    "replaced.", s->restarts);
 	say(o, "# HELP kaquan_requests_total Requests answered, by route group "
 	    "and status class.\n# TYPE kaquan_requests_total counter\n");
-	for (g = 0; g < SG__MAX; g++)
+	for (g = 0; g < MG__MAX; g++)
 		for (i = 0; i < 5; i++)
 			say(o, "kaquan_requests_total{group=\"%s\",code=\"%s\"} %lld\n",
-			    stat_group_names[g], class_names[i],
+			    metric_group_names[g], class_names[i],
 			    (long long)st->requests[g][i]);
 	say(o, "# HELP kaquan_request_duration_seconds Time to answer, by route "
 	    "group.\n# TYPE kaquan_request_duration_seconds histogram\n");
-	for (g = 0; g < SG__MAX; g++) {
+	for (g = 0; g < MG__MAX; g++) {
 		for (cum = 0, i = 0; i <= NBOUNDS; i++) {
 			cum += st->latency[g][i];
 			if (i < NBOUNDS)
 				say(o, "kaquan_request_duration_seconds_bucket{group="
-				    "\"%s\",le=\"%g\"} %lld\n", stat_group_names[g],
+				    "\"%s\",le=\"%g\"} %lld\n", metric_group_names[g],
 				    (double)bounds_us[i] / 1e6, cum);
 			else
 				say(o, "kaquan_request_duration_seconds_bucket{group="
-				    "\"%s\",le=\"+Inf\"} %lld\n", stat_group_names[g], cum);
+				    "\"%s\",le=\"+Inf\"} %lld\n", metric_group_names[g], cum);
 		}
 		say(o, "kaquan_request_duration_seconds_sum{group=\"%s\"} %.6f\n",
-		    stat_group_names[g], (double)st->latency_us[g] / 1e6);
+		    metric_group_names[g], (double)st->latency_us[g] / 1e6);
 		say(o, "kaquan_request_duration_seconds_count{group=\"%s\"} %lld\n",
-		    stat_group_names[g], cum);
+		    metric_group_names[g], cum);
 	}
 	counter(o, "redemptions_total", "Voucher codes redeemed.", s->redemptions);
 	counter(o, "pickups_total", "Pickup cards picked up.", s->pickups);
@@ -345,16 +345,16 @@ prometheus(struct out *o, const struct snapshot *s)
 }
 
 int
-stats_write(enum stats_format f, int (*fn)(void *, const char *, size_t),
+metrics_write(enum metrics_format f, int (*fn)(void *, const char *, size_t),
     void *ctx)
 {
 	struct out	o = { fn, ctx, 0 };
 	struct snapshot	s;
 
 	snap(&s);
-	if (f == SF_JSON)
+	if (f == MF_JSON)
 		json(&o, &s);
-	else if (f == SF_PROMETHEUS)
+	else if (f == MF_PROMETHEUS)
 		prometheus(&o, &s);
 	else
 		text(&o, &s);

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "file.h"
-#include "migrate.h"
+#include "base/file.h"
+#include "db/migrate.h"
 
 static const char SQL_MIGRATIONS_TABLE[] =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -30,7 +30,7 @@ by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-enum kq_status
+enum kq_outcome
 migrate_run(struct db *db, const char *dir, FILE *out,
     const struct migrate_hook *hooks, int *applied)
 {
@@ -40,7 +40,7 @@ migrate_run(struct db *db, const char *dir, FILE *out,
 	DIR		*d;
 	char		**names = NULL, path[4096], *sql;
 	size_t		 n = 0, i;
-	enum kq_status	 s;
+	enum kq_outcome	 s;
 	long		 version;
 
 	*applied = 0;

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "codes.h"
+#include "base/codes.h"
 
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 

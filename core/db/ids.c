@@ -1,7 +1,7 @@
 /*
  * ids.c - the id_blocks counters (ids.h).
  */
-#include "ids.h"
+#include "db/ids.h"
 
 static const char *const table_names[] = { "vouchers", "pickup_cards" };
 
@@ -10,12 +10,12 @@ static const char *const table_names[] = { "vouchers", "pickup_cards" };
 static const char SQL_IDS_TAKE[] =
     "UPDATE id_blocks SET next_id = LAST_INSERT_ID(next_id + ?) WHERE name = ?";
 
-enum kq_status
+enum kq_outcome
 ids_take(struct db *db, enum ids_table t, long long n, long long *first)
 {
 	struct db_arg	a[2] = { DB_INT(n), DB_STR(table_names[t]) };
 	uint64_t	changed, next;
-	enum kq_status	s;
+	enum kq_outcome	s;
 
 	if ((s = db_exec(db, SQL_IDS_TAKE, a, 2, &changed, &next)) != KQ_OK)
 		return s;

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "view.h"
+#include "web/view.h"
 
 struct view *
 view_new(struct arena *a)

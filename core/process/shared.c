@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "shared.h"
+#include "base/clock.h"
+#include "process/shared.h"
 
 struct shared {
 	_Atomic int		 gate[GATE_MAX];	/* pid, 0: free */

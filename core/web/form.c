@@ -15,10 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codes.h"
-#include "form.h"
-#include "money.h"
-#include "utf8.h"
+#include "base/codes.h"
+#include "web/form.h"
+#include "base/money.h"
+#include "base/utf8.h"
 
 #define MATCH_LIMIT	100000
 #define DEPTH_LIMIT	1000
@@ -232,13 +232,13 @@ crlf_to_lf(struct arena *a, const char *s)
 
 /* Checks one value of field f; fills v on success.  Returns KQ_OK or the
  * field's failure status. */
-static enum kq_status
+static enum kq_outcome
 field_check(struct arena *a, const struct field *f, const char *raw,
     size_t len, struct fvalue *v)
 {
 	struct compiled	*c;
 	char		 code[CARD_LEN > VCODE_LEN ? CARD_LEN + 1 : VCODE_LEN + 1];
-	enum kq_status	 bad = f->type == FT_VCODE ? KQ_CODE_FORMAT :
+	enum kq_outcome	 bad = f->type == FT_VCODE ? KQ_CODE_FORMAT :
 			    f->type == FT_CARD ? KQ_CARD_FORMAT : KQ_INVALID_FIELD;
 	int64_t		 cents;
 	char		*end;
@@ -297,12 +297,12 @@ field_check(struct arena *a, const struct field *f, const char *raw,
 	return KQ_OK;
 }
 
-enum kq_status
+enum kq_outcome
 form_parse(struct arena *a, const struct form_def *d, const struct params *p,
     struct form *out)
 {
 	const struct field *t = d->fields;
-	enum kq_status	 st, first = KQ_OK;
+	enum kq_outcome	 st, first = KQ_OK;
 	struct fvalue	*v;
 	size_t		 i, j, count, n = d->n;
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "file.h"
+#include "base/file.h"
 
 char *
 file_read(const char *path)

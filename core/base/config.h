@@ -7,7 +7,7 @@
 #ifndef KQ_CONFIG_H
 #define KQ_CONFIG_H
 
-#include "db.h"
+#include "db/db.h"
 
 struct config {
 	char		*listen;	/* unix socket path or host:port; NULL: fd 0 */

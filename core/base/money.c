@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "i18n.h"
-#include "money.h"
+#include "base/i18n.h"
+#include "base/money.h"
 
 int
 money_parse(const char *s, int64_t *cents)
