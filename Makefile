@@ -104,8 +104,11 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/fcgi/request.o build/fuzz/libk
 fuzz: deps fuzz-build
 	@sh tests/fuzz/run.sh $${FUZZ_SECONDS:-300}
 
-# Regenerates tests/golden/*.html from the templates and shows the change.
-golden: asan
+# Regenerates tests/golden/*.view from the real handlers (a private stack
+# whose workers write each page's view) and *.html from the templates, and
+# shows the change.
+golden: deps asan
+	@sh tests/golden/capture.sh
 	@KAQUAN_GOLDEN_UPDATE=1 build/asan/tests/test_golden >/dev/null
 	@git --no-pager diff --stat -- tests/golden; git --no-pager diff -- tests/golden
 

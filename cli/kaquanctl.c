@@ -43,7 +43,7 @@
 #define PASSWORD_MIN	8
 
 #define UIN_FIELD { .name = "uin", .type = FT_INT, .required = 1, .min = 1, \
-	.max = 999999999999LL }
+	.max = UIN_MAX }
 #define LOGIN_FIELD { .name = "login", .type = FT_TEXT, .required = 1, \
 	.pattern = "[A-Za-z0-9_.@-]{1,64}" }
 
@@ -63,7 +63,7 @@ static const struct field account_fields[AC__MAX] = {
 	[AC_UIN] = UIN_FIELD,
 	[AC_NAME] = { .name = "name", .type = FT_TEXT, .required = 1, .maxlen = 100 },
 	[AC_RESELLER] = { .name = "reseller", .type = FT_INT, .min = 1,
-	  .max = 999999999999LL },
+	  .max = UIN_MAX },
 	[AC_PARTNER] = { .name = "partner", .type = FT_TEXT, .pattern = "1" },
 };
 static const struct form_def account_form = FORM_DEF(account_fields);

@@ -7,6 +7,9 @@
 #ifndef KQ_ACCOUNT_H
 #define KQ_ACCOUNT_H
 
+/* A UIN: the host platform's account number, 1 to 12 digits. */
+#define UIN_MAX	999999999999LL
+
 #include <time.h>
 
 #include "base/arena.h"

@@ -1,9 +1,6 @@
 /*
  * api.c - the API's route table and front line (api.h).
  */
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +9,11 @@
 #include "api.h"
 #include "base/i18n.h"
 #include "idempotency.h"
+#include "input.h"
 #include "base/log.h"
+#include "reply.h"
 #include "request.h"
-#include "routes.h"
-#include "worker.h"
+#include "router.h"
 
 static const struct api_route api_routes[] = {
 	{ "POST", "/api/v1/orders",		ha_order_create, API_ORDERS_WRITE, NULL, &api_order_form },
@@ -36,10 +34,8 @@ static const struct api_route api_routes[] = {
 };
 
 #define NAPI	(sizeof(api_routes) / sizeof(api_routes[0]))
-#define ID_RE	"([0-9]{1,18})"
 
-static pcre2_code	*compiled[NAPI];
-static pcre2_match_data	*md;
+static struct router	*router;
 /* Tests only (test_api.py): KAQUAN_FAULT=api-after-commit makes a worker
  * die between a POST's commit and its answer, as a kill -9 there would. */
 static int		 die_after_commit;
@@ -56,41 +52,17 @@ api_routes_print(FILE *out)
 int
 api_init(char *err, size_t errsz)
 {
-	char		 re[256], *p;
-	const char	*t;
-	PCRE2_SIZE	 off;
-	int		 rc;
-	size_t		 i;
+	size_t i;
 
-	for (i = 0; i < NAPI; i++) {
-		/* the documented path is the pattern: {id} a number */
-		for (t = api_routes[i].path, p = re; *t != '\0' &&
-		    p < re + sizeof(re) - sizeof(ID_RE); t++) {
-			if (strncmp(t, "{id}", 4) == 0) {
-				memcpy(p, ID_RE, strlen(ID_RE));
-				p += strlen(ID_RE);
-				t += 3;
-			} else
-				*p++ = *t;
-		}
-		*p = '\0';
-		compiled[i] = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
-		    PCRE2_ANCHORED | PCRE2_ENDANCHORED, &rc, &off, NULL);
-		if (compiled[i] == NULL) {
-			snprintf(err, errsz, "api route %s: bad pattern", re);
-			return -1;
-		}
-		(void)pcre2_jit_compile(compiled[i], PCRE2_JIT_COMPLETE);
+	if ((router = ROUTER_NEW(api_routes, struct api_route, err, errsz)) ==
+	    NULL)
+		return -1;
+	for (i = 0; i < NAPI; i++)
 		if ((api_routes[i].query != NULL &&
 		    form_compile(api_routes[i].query, err, errsz) < 0) ||
 		    (api_routes[i].body != NULL &&
 		    form_compile(api_routes[i].body, err, errsz) < 0))
 			return -1;
-	}
-	if ((md = pcre2_match_data_create(4, NULL)) == NULL) {
-		snprintf(err, errsz, "out of memory");
-		return -1;
-	}
 	die_after_commit = getenv("KAQUAN_FAULT") != NULL &&
 	    strcmp(getenv("KAQUAN_FAULT"), "api-after-commit") == 0;
 	return 0;
@@ -99,26 +71,8 @@ api_init(char *err, size_t errsz)
 void
 api_free(void)
 {
-	size_t i;
-
-	for (i = 0; i < NAPI; i++) {
-		pcre2_code_free(compiled[i]);
-		compiled[i] = NULL;
-	}
-	pcre2_match_data_free(md);
-	md = NULL;
-}
-
-json_t *
-api_time(time_t t)
-{
-	struct tm	tm;
-	char		buf[32];
-
-	if (t == 0 || gmtime_r(&t, &tm) == NULL)
-		return json_null();
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(buf);
+	router_free(router);
+	router = NULL;
 }
 
 /* The answer's text out. */
@@ -126,8 +80,8 @@ static void
 answer(struct req *r, int status, const char *text, int replayed)
 {
 	if (replayed)
-		header_add(r, "Idempotent-Replayed: true");
-	send_headers(r, status, "application/json");
+		reply_header(r, "Idempotent-Replayed: true");
+	reply_headers(r, status, "application/json");
 	FCGX_PutS(text, r->fcgx->out);
 	FCGX_PutS("\n", r->fcgx->out);
 }
@@ -140,7 +94,9 @@ api_send(struct req *r, struct api_call *c, int status, json_t *body)
 
 	json_decref(body);
 	free(text);
-	if (kept == NULL) {
+	/* the request ran out of memory: what it answers may be missing a
+	 * part, so it is a 503 (a POST's change rolled back: post_txn) */
+	if (kept == NULL || r->arena->failed) {
 		kq_log("api: out of memory");
 		status = 503;
 		kept = "{\"error\":{\"code\":\"unavailable\"}}";
@@ -167,7 +123,7 @@ api_fail(struct req *r, struct api_call *c, enum kq_outcome s,
 	if (field != NULL)
 		json_object_set_new(e, "field", json_string(field));
 	if (s == KQ_METHOD)
-		header_add(r, "Allow: GET, POST");
+		reply_header(r, "Allow: GET, POST");
 	api_send(r, c, kq_http_status(s), json_pack("{s:o}", "error", e));
 }
 
@@ -175,29 +131,14 @@ api_fail(struct req *r, struct api_call *c, enum kq_outcome s,
 static enum kq_outcome
 api_route_find(struct req *r, const struct api_route **out)
 {
-	enum kq_outcome	s = KQ_NOT_FOUND;
-	PCRE2_SIZE	*ov;
+	enum kq_outcome	s;
 	size_t		i;
-	int		rc;
 
-	for (i = 0; i < NAPI; i++) {
-		rc = pcre2_match(compiled[i], (PCRE2_SPTR)r->path,
-		    PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
-		if (rc < 0)
-			continue;
-		if (strcmp(api_routes[i].method, r->method) != 0) {
-			s = KQ_METHOD;
-			continue;
-		}
-		if (rc > 1) {
-			ov = pcre2_get_ovector_pointer(md);
-			r->id = strtoll(r->path + ov[2], NULL, 10);
-		}
-		*out = &api_routes[i];
-		r->route_name = api_routes[i].path;
-		return KQ_OK;
-	}
-	return s;
+	if ((s = router_find(router, r->method, r->path, &i, &r->id)) != KQ_OK)
+		return s;
+	*out = &api_routes[i];
+	r->route_name = api_routes[i].path;
+	return KQ_OK;
 }
 
 /* One JSON value of member NAME into r->body (both copied): a string as it is, an
@@ -393,7 +334,7 @@ api_dispatch(struct req *r)
 	sig.idem = idem;
 	if ((s = apikey_check(r->app->db, r->arena, r->app->cfg->api_seal_key,
 	    &sig, time(NULL), &c->key)) != KQ_OK) {
-		header_add(r, "WWW-Authenticate: KQ-HMAC-SHA256");
+		reply_header(r, "WWW-Authenticate: KQ-HMAC-SHA256");
 		api_fail(r, NULL, s, NULL, NULL);
 		return;
 	}

@@ -33,7 +33,7 @@ typedef void api_fn(struct req *, struct api_call *);
 
 struct api_route {
 	const char		*method;	/* "GET" or "POST" */
-	const char		*path;		/* "{id}" for a number */
+	const char		*path;		/* router.h: "{id}" a number */
 	api_fn			*handler;
 	unsigned		 scope;		/* enum api_scope */
 	const struct form_def	*query;		/* its keys: the allowed ones */
@@ -54,8 +54,6 @@ void	api_send(struct req *, struct api_call *, int status, json_t *body);
  * message NULL: the status's own words. */
 void	api_fail(struct req *, struct api_call *, enum kq_outcome,
 	    const char *field, const char *message);
-/* A time as ISO-8601 UTC ("2026-12-01T21:30:00Z"), or JSON null for 0. */
-json_t	*api_time(time_t);
 
 /* Handlers (h_api.c) and their forms. */
 api_fn	ha_order_create, ha_order_get, ha_order_pay, ha_order_cancel,

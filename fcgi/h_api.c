@@ -5,16 +5,15 @@
  */
 #include <string.h>
 
-#include "api.h"
 #include "account.h"
+#include "api.h"
 #include "base/money.h"
 #include "order.h"
 #include "partner_charge.h"
 #include "provision.h"
+#include "record.h"
 #include "voucher.h"
 #include "voucher_issue.h"
-
-#define UIN_MAX	999999999999LL
 
 enum { AO_UIN, AO_PRODUCT, AO_BILLING, AO_SCENARIO, AO_AMOUNT, AO_MONTHS, AO__MAX };
 static const struct option billing_opts[] = {
@@ -101,57 +100,6 @@ static const struct field charges_fields[AH__MAX] = {
 	  .max = 999999999999999999LL },
 };
 const struct form_def api_charges_query = FORM_DEF(charges_fields);
-
-static json_t *
-order_json(const struct order *o)
-{
-	json_t *j = json_object();
-
-	json_object_set_new(j, "id", json_integer(o->id));
-	json_object_set_new(j, "uin", json_integer(o->uin));
-	json_object_set_new(j, "product", json_string(o->product));
-	json_object_set_new(j, "billing", json_string(o->billing));
-	json_object_set_new(j, "scenario", json_string(o->scenario));
-	json_object_set_new(j, "months", json_integer(o->months));
-	json_object_set_new(j, "status", json_string(order_status_names[o->status]));
-	json_object_set_new(j, "refund", json_string(refund_state_names[o->refund]));
-	json_object_set_new(j, "amount", json_integer(o->amount));
-	json_object_set_new(j, "card_amount", json_integer(o->card_amount));
-	json_object_set_new(j, "voucher_amount", json_integer(o->voucher_amount));
-	json_object_set_new(j, "cash", json_integer(o->cash));
-	json_object_set_new(j, "voucher_id", o->voucher_id ?
-	    json_integer(o->voucher_id) : json_null());
-	json_object_set_new(j, "card_id", o->card_id ?
-	    json_integer(o->card_id) : json_null());
-	json_object_set_new(j, "created_at", api_time(o->created_at));
-	json_object_set_new(j, "pay_by", api_time(o->pay_by));
-	json_object_set_new(j, "paid_at", api_time(o->paid_at));
-	return j;
-}
-
-static json_t *
-voucher_json(const struct voucher *v)
-{
-	json_t *j = json_object();
-
-	json_object_set_new(j, "id", json_integer(v->id));
-	json_object_set_new(j, "uin", v->uin ? json_integer(v->uin) : json_null());
-	json_object_set_new(j, "template_id", json_integer(v->template_id));
-	json_object_set_new(j, "name", json_string(v->name));
-	json_object_set_new(j, "status", json_string(voucher_status_names[v->status]));
-	json_object_set_new(j, "scope", json_string(voucher_scope_names[v->scope]));
-	json_object_set_new(j, "balance_mode", json_string(balance_mode_names[v->mode]));
-	json_object_set_new(j, "products", json_string(v->products ? v->products : ""));
-	json_object_set_new(j, "face", json_integer(v->face));
-	json_object_set_new(j, "balance", json_integer(v->balance));
-	json_object_set_new(j, "valid_from", api_time(v->valid_from));
-	json_object_set_new(j, "valid_to", api_time(v->valid_to));
-	json_object_set_new(j, "created_at", api_time(v->created_at));
-	json_object_set_new(j, "activated_at", api_time(v->activated_at));
-	json_object_set_new(j, "order_id", v->order_id ?
-	    json_integer(v->order_id) : json_null());
-	return j;
-}
 
 /* A list page's next_cursor: its last id when rows are left after it
  * (pager_select counted them), else null. */

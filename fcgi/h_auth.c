@@ -10,8 +10,11 @@
 
 #include "audit.h"
 #include "base/codes.h"
+#include "flash.h"
+#include "handlers.h"
+#include "present.h"
+#include "reply.h"
 #include "request.h"
-#include "routes.h"
 
 enum { LF_LOGIN, LF_PASSWORD, LF__MAX };
 static const struct field login_fields[LF__MAX] = {
@@ -51,7 +54,7 @@ pre_token(struct req *r)
 	if ((fresh = arena_alloc(r->arena, TOKEN_HEX + 1)) == NULL ||
 	    random_hex(fresh, TOKEN_HEX / 2) < 0)
 		return NULL;
-	cookie_set(r, COOKIE_PRE, fresh, "/", -1);
+	reply_cookie(r, COOKIE_PRE, fresh, "/", -1);
 	return fresh;
 }
 
@@ -59,11 +62,11 @@ static void
 login_page(struct req *r, const struct login_kind *k, int status,
     const struct form *f, enum kq_outcome error)
 {
-	struct view	*v = page_view(r);
+	struct view	*v = reply_view(r);
 	const char	*token = pre_token(r);
 
 	if (token == NULL) {
-		fail(r, KQ_UNAVAILABLE);
+		reply_fail(r, KQ_UNAVAILABLE);
 		return;
 	}
 	view_set(v, "csrf", token);
@@ -72,7 +75,7 @@ login_page(struct req *r, const struct login_kind *k, int status,
 		view_set(v, "login", f->v[LF_LOGIN].raw);
 	if (error != KQ_OK)
 		flash_now(v, error, f != NULL ? f->bad : NULL);
-	page(r, status, k->page, v);
+	reply_page(r, status, k->page, v);
 }
 
 static void
@@ -92,23 +95,23 @@ login_post(struct req *r, const struct login_kind *k)
 		return;
 	}
 	if (s != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
 	old = cookie_get(r->arena, r->cookies, k->cookie);
 	if (old != NULL && (s = session_end(r->app->db, old)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
 	if ((s = session_create(r->app->db, &p, token)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
 	if (k->kind == P_ADMIN)
 		(void)audit_write(r->app->db, &p, "admin.login", p.login, NULL,
 		    r->remote_addr);
-	cookie_set(r, k->cookie, token, k->cookie_path, -1);
-	redirect(r, k->home);
+	reply_cookie(r, k->cookie, token, k->cookie_path, -1);
+	reply_redirect(r, k->home);
 }
 
 static void
@@ -118,15 +121,15 @@ logout(struct req *r, const struct login_kind *k)
 	enum kq_outcome	 s;
 
 	if ((s = session_end(r->app->db, token)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
 	if (k->kind == P_ADMIN)
 		(void)audit_write(r->app->db, &r->me, "admin.logout", r->me.login,
 		    NULL, r->remote_addr);
-	cookie_set(r, k->cookie, "", k->cookie_path, 0);
-	flash_set(r, "ok", "logged_out");
-	redirect(r, k->login_path);
+	reply_cookie(r, k->cookie, "", k->cookie_path, 0);
+	reply_flash(r, "ok", "logged_out");
+	reply_redirect(r, k->login_path);
 }
 
 void

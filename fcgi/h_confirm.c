@@ -11,18 +11,18 @@
  */
 #include <string.h>
 
+#include "flash.h"
+#include "handlers.h"
 #include "base/i18n.h"
 #include "order.h"
 #include "present.h"
-#include "routes.h"
-
-#define ID	"([0-9]{1,18})"
+#include "reply.h"
 
 enum reason { R_NONE, R_OPTIONAL, R_REQUIRED };
 enum facts { F_NONE, F_MY_ORDER, F_ANY_ORDER };
 
 struct confirm_def {
-	const char	*pattern;	/* the route's, as in routes.c */
+	const char	*path;		/* the route's, as in routes.c */
 	const char	*title, *what, *after, *button;
 	const char	*back;		/* printf format of the id */
 	enum reason	 reason;
@@ -31,52 +31,52 @@ struct confirm_def {
 };
 
 static const struct confirm_def defs[] = {
-	{ "/admin/pickup/batches/" ID "/disable", "禁用提货卡批次",
+	{ "/admin/pickup/batches/{id}/disable", "禁用提货卡批次",
 	  "该批次所有未使用的提货卡将立即不能提货;已提货的订单不受影响。",
 	  "之后可在批次页重新启用。", "禁用批次",
 	  "/admin/pickup/batches/%lld", R_NONE, NULL, F_NONE },
-	{ "/admin/pickup/cards/" ID "/disable", "禁用提货卡",
+	{ "/admin/pickup/cards/{id}/disable", "禁用提货卡",
 	  "这张提货卡将不能提货。", "之后可在批次页重新启用这张卡。",
 	  "禁用提货卡", "/admin/pickup/cards/%lld", R_NONE, NULL, F_NONE },
-	{ "/admin/vouchers/" ID "/invalidate", "作废代金券",
+	{ "/admin/vouchers/{id}/invalidate", "作废代金券",
 	  "代金券将作废:持有人不能再使用,未兑换的兑换码也不能再兑换。",
 	  "作废后不能恢复。", "作废代金券", "/admin/vouchers/%lld",
 	  R_NONE, NULL, F_NONE },
-	{ "/admin/orders/" ID "/refund", "退款",
+	{ "/admin/orders/{id}/refund", "退款",
 	  "订单将退款:退还现金部分;代金券、提货卡抵扣的部分不退,已开票金额变为 0。",
 	  "退款后不能撤销。", "确认退款", "/admin/orders/%lld",
 	  R_OPTIONAL, "备注(可选,记入审计日志)", F_ANY_ORDER },
-	{ "/admin/orders/" ID "/refund-reject", "驳回退款申请",
+	{ "/admin/orders/{id}/refund-reject", "驳回退款申请",
 	  "退款申请将被驳回,原因会显示给会员;会员可以再次申请。",
 	  "驳回后这次申请即结束。", "驳回申请", "/admin/orders/%lld",
 	  R_REQUIRED, "驳回原因(会员可见)", F_ANY_ORDER },
-	{ "/admin/partner/applications/" ID "/approve", "审核通过",
+	{ "/admin/partner/applications/{id}/approve", "审核通过",
 	  "经销商代金券(类型 II)立即生效,有效期自现在起算;关联的客户试用代金券同时发放到客户账户。",
 	  "通过后不能撤销(之后只能作废)。", "审核通过",
 	  "/admin/partner/applications", R_NONE, NULL, F_NONE },
-	{ "/admin/partner/applications/" ID "/reject", "驳回申请",
+	{ "/admin/partner/applications/{id}/reject", "驳回申请",
 	  "申请将被驳回,原因会显示给经销商。", "驳回后不能撤销;经销商可以重新申请。",
 	  "驳回申请", "/admin/partner/applications", R_REQUIRED,
 	  "驳回原因(经销商可见)", F_NONE },
-	{ "/admin/partner/vouchers/" ID "/invalidate", "作废经销商代金券",
+	{ "/admin/partner/vouchers/{id}/invalidate", "作废经销商代金券",
 	  "代金券将作废,已抵扣的金额不变;作废类型 II 会同时撤回它关联的客户代金券。",
 	  "作废后不能恢复。", "作废代金券", "/admin/partner/vouchers",
 	  R_NONE, NULL, F_NONE },
-	{ "/partner/vouchers/" ID "/cancel", "取消审核",
+	{ "/partner/vouchers/{id}/cancel", "取消审核",
 	  "这份申请将被取消,平台不再审核。", "取消后不能恢复;需要时请重新申请。",
 	  "取消审核", "/partner/vouchers/%lld", R_NONE, NULL, F_NONE },
-	{ "/partner/vouchers/" ID "/invalidate", "作废代金券",
+	{ "/partner/vouchers/{id}/invalidate", "作废代金券",
 	  "代金券将作废,已抵扣的金额不变;作废类型 II 会同时撤回它关联的客户代金券。",
 	  "作废后不能恢复。", "作废代金券", "/partner/vouchers/%lld",
 	  R_NONE, NULL, F_NONE },
-	{ "/partner/customer-vouchers/" ID "/withdraw", "撤回客户代金券",
+	{ "/partner/customer-vouchers/{id}/withdraw", "撤回客户代金券",
 	  "代金券将从客户账户撤回,客户不能再使用。", "撤回后不能恢复。",
 	  "撤回代金券", "/partner/customer-vouchers/%lld", R_NONE, NULL, F_NONE },
-	{ "/user/orders/" ID "/cancel", "取消订单",
+	{ "/user/orders/{id}/cancel", "取消订单",
 	  "订单将取消,它冻结的代金券和提货卡退回您的账户。",
 	  "取消后不能恢复;需要时请重新下单。", "取消订单", "/user/orders/%lld",
 	  R_NONE, NULL, F_MY_ORDER },
-	{ "/user/orders/" ID "/refund", "申请退款",
+	{ "/user/orders/{id}/refund", "申请退款",
 	  "申请提交给财务审核;通过后退还现金部分,代金券和提货卡抵扣的部分不退,开通的服务随之停止。",
 	  "审核结果会显示在订单页。", "提交申请", "/user/orders/%lld",
 	  R_REQUIRED, "退款原因", F_MY_ORDER },
@@ -88,7 +88,7 @@ def_of(const struct req *r)
 	size_t i;
 
 	for (i = 0; i < sizeof(defs) / sizeof(defs[0]); i++)
-		if (strcmp(defs[i].pattern, r->route->pattern) == 0)
+		if (strcmp(defs[i].path, r->route_name) == 0)
 			return &defs[i];
 	return NULL;
 }
@@ -103,15 +103,15 @@ confirm_page(struct req *r, enum kq_outcome err, const char *field)
 	enum kq_outcome			 s;
 
 	if (d == NULL) {
-		fail(r, KQ_NOT_FOUND);
+		reply_fail(r, KQ_NOT_FOUND);
 		return;
 	}
 	if (d->facts != F_NONE && (s = order_get(r->app->db, r->arena,
 	    d->facts == F_MY_ORDER ? r->me.uin : 0, r->id, &o)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
-	v = page_view(r);
+	v = reply_view(r);
 	c = view_map(v, "c");
 	view_set(c, "title", L(d->title));
 	view_set(c, "what", L(d->what));
@@ -135,11 +135,11 @@ confirm_page(struct req *r, enum kq_outcome err, const char *field)
 		show_money(ov, "cash", o.cash);
 		show_money(ov, "deducted", o.card_amount + o.voucher_amount);
 	}
-	if (err != KQ_OK && r->route->body != NULL) {
-		form_reshow(v, &r->f, err, field);
-		page(r, kq_http_status(err), "confirm", v);
+	if (err != KQ_OK && r->f.def != NULL) {	/* a POST's form */
+		flash_reshow(v, &r->f, err, field);
+		reply_page(r, kq_http_status(err), "confirm", v);
 	} else
-		page(r, 200, "confirm", v);
+		reply_page(r, 200, "confirm", v);
 }
 
 void
@@ -149,11 +149,11 @@ h_confirm(struct req *r)
 }
 
 void
-done_with_reason(struct req *r, enum kq_outcome s, const char *flash,
+reply_done_with_reason(struct req *r, enum kq_outcome s, const char *flash,
     const char *location)
 {
 	if (s == KQ_INVALID_FIELD)
 		confirm_page(r, s, "reason");
 	else
-		done(r, s, flash, location);
+		reply_done(r, s, flash, location);
 }

@@ -7,11 +7,14 @@
 
 #include "audit.h"
 #include "base/clock.h"
+#include "export.h"
+#include "flash.h"
+#include "handlers.h"
+#include "base/i18n.h"
 #include "lookup.h"
 #include "overview.h"
-#include "base/i18n.h"
 #include "present.h"
-#include "routes.h"
+#include "reply.h"
 
 static const struct option opt_lang[] = {
 	{ "zh-CN", "中文" }, { "en", "English" }, { NULL, NULL }
@@ -30,9 +33,9 @@ const struct form_def lang_query = FORM_DEF(lang_fields);
 void
 h_lang(struct req *r)
 {
-	cookie_set(r, COOKIE_LANG, form_str(&r->q, GQ_TO, "zh-CN"), "/",
+	reply_cookie(r, COOKIE_LANG, form_str(&r->q, GQ_TO, "zh-CN"), "/",
 	    365L * 86400);
-	redirect(r, form_str(&r->q, GQ_BACK, "/login"));
+	reply_redirect(r, form_str(&r->q, GQ_BACK, "/login"));
 }
 
 enum { SQ_Q, SQ__MAX };
@@ -62,10 +65,10 @@ h_user_home(struct req *r)
 	char			 day[CLOCK_BUFSZ];
 
 	if ((s = member_overview(r->app->db, r->arena, r->me.uin, &o)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
-	v = page_view(r);
+	v = reply_view(r);
 	x = view_map(v, "overview");
 	view_set_int(x, "vouchers", o.vouchers);
 	show_money(x, "balance", o.balance);
@@ -75,7 +78,7 @@ h_user_home(struct req *r)
 	clock_display_date(time(NULL) + OVERVIEW_SOON_DAYS * 86400, day, sizeof(day));
 	view_setf(x, "expiring_href", "/user/vouchers?status=available&expires=%s",
 	    day);
-	page(r, 200, "user.home", v);
+	reply_page(r, 200, "user.home", v);
 }
 
 void
@@ -86,17 +89,17 @@ h_admin_home(struct req *r)
 	enum kq_outcome		 s;
 
 	if ((s = admin_overview(r->app->db, r->arena, &o)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
-	v = page_view(r);
+	v = reply_view(r);
 	x = view_map(v, "overview");
 	view_set_int(x, "reviews", o.reviews);
 	view_set_int(x, "refunds", o.refunds);
 	view_set_int(x, "batches_ending", o.batches_ending);
 	view_set_int(x, "cards_unused", o.cards_unused);
 	view_set_int(x, "soon_days", OVERVIEW_SOON_DAYS);
-	page(r, 200, "admin.home", v);
+	reply_page(r, 200, "admin.home", v);
 }
 
 /* One hit of a search: its words and where it leads (returned). */
@@ -129,18 +132,18 @@ h_search(struct req *r)
 	enum kq_outcome	 s;
 
 	if (f == &r->f && r->f_outcome != KQ_OK) {
-		fail(r, r->f_outcome);
+		reply_fail(r, r->f_outcome);
 		return;
 	}
 	q = form_str(f, SQ_Q, "");
 	if (*q != '\0' && (s = lookup(r->app->db, q, &l)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
-	v = page_view(r);
-	form_reshow(v, f, KQ_OK, NULL);
+	v = reply_view(r);
+	flash_reshow(v, f, KQ_OK, NULL);
 	if (*q == '\0') {
-		page(r, 200, "admin.search", v);
+		reply_page(r, 200, "admin.search", v);
 		return;
 	}
 	l_hits = view_list(v, "hits");
@@ -162,11 +165,11 @@ h_search(struct req *r)
 		    arena_printf(a, "/admin/pickup/usage?uin=%lld", l.uin));
 	}
 	if (l.hits == 1 && href != NULL) {
-		redirect(r, href);
+		reply_redirect(r, href);
 		return;
 	}
 	view_set_int(v, "hit_count", l.hits);
-	page(r, 200, "admin.search", v);
+	reply_page(r, 200, "admin.search", v);
 }
 
 static void
@@ -215,17 +218,17 @@ audit_page(struct req *r, int csv)
 		export_begin(r, &ex, &pg, "audit-log.csv", audit_csv,
 		    show_audit_row);
 	s = audit_list(r->app->db, r->arena, &f, &pg, &rows, &n);
-	if (list_answered(r, &ex, s))
+	if (export_answered(r, &ex, s))
 		return;
-	v = page_view(r);
-	form_reshow(v, &r->q, KQ_OK, NULL);
+	v = reply_view(r);
+	flash_reshow(v, &r->q, KQ_OK, NULL);
 	l = view_list(v, "entries");
 	for (i = 0; i < n; i++)
 		show_audit_row(r, vlist_add(l), &rows[i]);
 	show_choices(v, "actions", opt_audit_action, f.action, "selected");
 	view_set(v, "csv_href", query_href(r, "/admin/audit.csv"));
 	show_pager(r, v, &pg);
-	page(r, 200, "admin.audit", v);
+	reply_page(r, 200, "admin.audit", v);
 }
 
 void

@@ -6,10 +6,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "order.h"
+#include "account.h"
+#include "flash.h"
+#include "handlers.h"
 #include "base/i18n.h"
+#include "order.h"
 #include "present.h"
-#include "routes.h"
+#include "record.h"
+#include "reply.h"
 
 enum { CF_VOUCHER, CF__MAX };
 static const struct field confirm_fields[CF__MAX] = {
@@ -35,8 +39,7 @@ const struct form_def note_form = FORM_DEF(note_fields);
 
 enum { AO_UIN, AO_STATUS, AO_REFUND, AO_PAGE, AO__MAX };
 static const struct field admin_orders_fields[AO__MAX] = {
-	[AO_UIN] = { .name = "uin", .type = FT_INT, .min = 1,
-	  .max = 999999999999LL },
+	[AO_UIN] = { .name = "uin", .type = FT_INT, .min = 1, .max = UIN_MAX },
 	[AO_STATUS] = { .name = "status", .type = FT_OPTION,
 	  .options = opt_order_status },
 	[AO_REFUND] = { .name = "refund", .type = FT_OPTION,
@@ -44,77 +47,6 @@ static const struct field admin_orders_fields[AO__MAX] = {
 	[AO_PAGE] = PAGE_FIELD,
 };
 const struct form_def admin_orders_query = FORM_DEF(admin_orders_fields);
-
-static void
-show_order(struct view *v, const struct order *o)
-{
-	unsigned can = order_actions(o->status);
-
-	view_set_int(v, "id", o->id);
-	view_setf(v, "href", "/user/orders/%lld", o->id);
-	view_setf(v, "pay_href", "/user/orders/%lld/pay", o->id);
-	view_setf(v, "cancel_href", "/user/orders/%lld/cancel", o->id);
-	view_setf(v, "confirm_href", "/user/orders/%lld/confirm", o->id);
-	view_setf(v, "refund_href", "/user/orders/%lld/refund", o->id);
-	view_setf(v, "admin_refund_href", "/admin/orders/%lld/refund", o->id);
-	view_setf(v, "admin_reject_href", "/admin/orders/%lld/refund-reject", o->id);
-	view_set_int(v, "uin", o->uin);
-	view_setf(v, "admin_href", "/admin/orders/%lld", o->id);
-	view_set(v, "product", o->product);
-	/* a pick-up's product in words; others carry their product's name */
-	view_set(v, "product_text", o->card_id ?
-	    option_text_of(opt_pickup_product, o->product) : L(o->description));
-	view_set(v, "description", L(o->description));
-	show_state(v, "status", opt_order_status, o->status);
-	view_set_int(v, "months", o->months);
-	if (o->months > 0)
-		view_setf(v, "months_text", L("%d 个月"), o->months);
-	view_setf(v, "uin_href", "/admin/orders?uin=%lld", o->uin);
-	show_money(v, "amount", o->amount);
-	show_money(v, "card_amount", o->card_amount);
-	/* a cancelled order deducted nothing: what it froze went back */
-	show_money(v, "voucher_amount", o->status == OS_CANCELLED ? 0 :
-	    o->voucher_amount);
-	show_money(v, "cash", o->cash);
-	/* SPEC §5: only the cash part is invoiceable, and nothing once it
-	 * is refunded or cancelled */
-	show_money(v, "invoiceable", o->status == OS_REFUNDED ||
-	    o->status == OS_CANCELLED ? 0 : o->cash);
-	show_state(v, "refund", opt_refund_state, o->refund);
-	if (*o->refund_reason)
-		view_set(v, "refund_reason", o->refund_reason);
-	if (*o->refund_note)
-		view_set(v, "refund_note", o->refund_note);
-	if (o->refund_requested_at)
-		show_time(v, "refund_requested_at", o->refund_requested_at);
-	show_time(v, "created_at", o->created_at);
-	show_time(v, "paid_at", o->paid_at);
-	if (can & OA_PAY)
-		show_time(v, "pay_by", o->pay_by);
-	if (o->voucher_id)
-		view_set_int(v, "voucher", o->voucher_id);
-	if (o->card_last4 != NULL)	/* the last four: the rest is the
-					   audited full views' (SPEC §7) */
-		show_card_last4(v, "card", o->card_last4);
-	if (o->instance != IS_NONE) {
-		show_state(v, "instance", opt_instance_status, o->instance);
-		view_set(v, "os", o->os ? o->os : "");
-		view_set(v, "os_text", o->os_name ? o->os_name : "");
-		view_set(v, "line", o->line_name ? L(o->line_name) : "");
-		if (o->instance_ended)
-			show_time(v, "instance_ended", o->instance_ended);
-	}
-	if (can & OA_PAY)
-		view_set(v, "can_pay", "1");
-	if (order_can_request_refund(o->status, o->refund, o->cash))
-		view_set(v, "can_request_refund", "1");
-	if (can & OA_REFUND)
-		view_set(v, "can_refund", "1");
-	if (order_can_reject_refund(o->status, o->refund))
-		view_set(v, "can_reject_refund", "1");
-	if (can & OA_CANCEL)
-		view_set(v, "can_cancel", "1");
-}
 
 void
 h_orders(struct req *r)
@@ -127,15 +59,15 @@ h_orders(struct req *r)
 	size_t		 n, i;
 
 	if ((s = order_list(r->app->db, r->arena, r->me.uin, &pg, &rows, &n)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
-	v = page_view(r);
+	v = reply_view(r);
 	l = view_list(v, "orders");
 	for (i = 0; i < n; i++)
 		show_order(vlist_add(l), &rows[i]);
 	show_pager(r, v, &pg);
-	page(r, 200, "user.orders", v);
+	reply_page(r, 200, "user.orders", v);
 }
 
 void
@@ -151,10 +83,10 @@ h_order(struct req *r)
 	if ((s = order_get(r->app->db, r->arena, r->me.uin, r->id, &o)) != KQ_OK ||
 	    (s = order_candidates(r->app->db, r->arena, &o, &c, &n)) != KQ_OK ||
 	    (s = order_unfit(r->app->db, r->arena, &o, &u, &nu)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
-	v = page_view(r);
+	v = reply_view(r);
 	show_order(x = view_map(v, "order"), &o);
 	/* cash is paid at the checkout, or, in a demo, by the stand-in */
 	if ((order_actions(o.status) & OA_PAY) && o.cash > 0)
@@ -184,7 +116,7 @@ h_order(struct req *r)
 			show_state(x, "reason", opt_unfit, u[i].unfit);
 		}
 	}
-	page(r, 200, "user.order", v);
+	reply_page(r, 200, "user.order", v);
 }
 
 void
@@ -195,7 +127,7 @@ h_order_confirm(struct req *r)
 	if (s == KQ_OK)
 		s = order_confirm(r->app->db, r->arena, r->me.uin, r->id,
 		    form_int(&r->f, CF_VOUCHER, 0));
-	done(r, s, "order_confirmed",
+	reply_done(r, s, "order_confirmed",
 	    arena_printf(r->arena, "/user/orders/%lld", r->id));
 }
 
@@ -214,20 +146,20 @@ h_admin_orders(struct req *r)
 	f.status = (int)form_int(&r->q, AO_STATUS, -1);
 	f.refund = (int)form_int(&r->q, AO_REFUND, -1);
 	if ((s = order_list_all(r->app->db, r->arena, &f, &pg, &rows, &n)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
-	v = page_view(r);
+	v = reply_view(r);
 	l = view_list(v, "orders");
 	for (i = 0; i < n; i++)
 		show_order(vlist_add(l), &rows[i]);
-	form_reshow(v, &r->q, KQ_OK, NULL);
+	flash_reshow(v, &r->q, KQ_OK, NULL);
 	show_choices(v, "statuses", opt_order_status,
 	    form_str(&r->q, AO_STATUS, ""), "selected");
 	show_choices(v, "refunds", opt_refund_state,
 	    form_str(&r->q, AO_REFUND, ""), "selected");
 	show_pager(r, v, &pg);
-	page(r, 200, "admin.orders", v);
+	reply_page(r, 200, "admin.orders", v);
 }
 
 /* The finance backend's view of any order. */
@@ -239,20 +171,20 @@ h_admin_order(struct req *r)
 	enum kq_outcome	 s;
 
 	if ((s = order_get(r->app->db, r->arena, 0, r->id, &o)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
-	v = page_view(r);
+	v = reply_view(r);
 	ov = view_map(v, "order");
 	show_order(ov, &o);
-	page(r, 200, "admin.order", v);
+	reply_page(r, 200, "admin.order", v);
 }
 
 static void
 order_action(struct req *r, enum kq_outcome (*fn)(struct db *, struct arena *,
     long long, long long), const char *flash)
 {
-	done(r, fn(r->app->db, r->arena, r->me.uin, r->id), flash,
+	reply_done(r, fn(r->app->db, r->arena, r->me.uin, r->id), flash,
 	    arena_printf(r->arena, "/user/orders/%lld", r->id));
 }
 
@@ -279,10 +211,10 @@ h_order_pay(struct req *r)
 	s = order_pay_member(r->app->db, r->arena, r->me.uin, r->id,
 	    r->app->cfg->demo_payments, &cash);
 	if (s == KQ_CASH_DUE && r->app->cfg->checkout_url != NULL) {
-		redirect(r, checkout_href(r, cash));
+		reply_redirect(r, checkout_href(r, cash));
 		return;
 	}
-	done(r, s, "order_paid", arena_printf(r->arena, "/user/orders/%lld", r->id));
+	reply_done(r, s, "order_paid", arena_printf(r->arena, "/user/orders/%lld", r->id));
 }
 
 void
@@ -299,7 +231,7 @@ h_order_refund(struct req *r)
 	if (s == KQ_OK)
 		s = order_refund_request(r->app->db, r->arena, r->me.uin, r->id,
 		    r->f.v[RR_REASON].s);
-	done_with_reason(r, s, "refund_requested",
+	reply_done_with_reason(r, s, "refund_requested",
 	    arena_printf(r->arena, "/user/orders/%lld", r->id));
 }
 
@@ -311,7 +243,7 @@ h_admin_refund(struct req *r)
 	if (s == KQ_OK)
 		s = order_refund(r->app->db, r->arena, &r->me, r->remote_addr,
 		    r->id, form_str(&r->f, RR_REASON, ""));
-	done_with_reason(r, s, "order_refunded",
+	reply_done_with_reason(r, s, "order_refunded",
 	    arena_printf(r->arena, "/admin/orders/%lld", r->id));
 }
 
@@ -323,6 +255,6 @@ h_admin_refund_reject(struct req *r)
 	if (s == KQ_OK)
 		s = order_refund_reject(r->app->db, r->arena, &r->me,
 		    r->remote_addr, r->id, form_str(&r->f, RR_REASON, ""));
-	done_with_reason(r, s, "refund_rejected",
+	reply_done_with_reason(r, s, "refund_rejected",
 	    arena_printf(r->arena, "/admin/orders/%lld", r->id));
 }

@@ -6,12 +6,14 @@
  */
 #include <string.h>
 
+#include "account.h"
 #include "catalog.h"
+#include "flash.h"
+#include "handlers.h"
 #include "partner_voucher.h"
 #include "present.h"
-#include "routes.h"
-
-#define UIN_MAX	999999999999LL
+#include "record.h"
+#include "reply.h"
 
 enum { AA_APPROVAL, AA_PARTNER, AA_PAGE, AA__MAX };
 static const struct field applications_fields[AA__MAX] = {
@@ -63,26 +65,7 @@ const struct form_def pv_issue_form = FORM_DEF(pv_issue_fields);
 static void
 show_row(struct req *r, struct view *x, const struct pvoucher *v)
 {
-	view_set_int(x, "id", v->id);
-	show_state(x, "type", opt_pv_type, v->type);
-	view_set_int(x, "partner", v->partner_uin);
-	view_set(x, "partner_name", v->partner_name);
-	if (v->customer_uin)
-		view_set_int(x, "customer", v->customer_uin);
-	view_set(x, "template", v->name);
-	if (v->template_id)
-		view_set_int(x, "template_id", v->template_id);
-	show_money(x, "amount", v->face);
-	show_money(x, "face", v->face);
-	show_money(x, "balance", v->balance);
-	show_state(x, "approval", opt_approval, v->approval);
-	show_state(x, "status", opt_voucher_status, v->status);
-	show_date(x, "valid_to", v->valid_to);
-	show_time(x, "time", v->created_at);
-	if (*v->reason)
-		view_set(x, "reason", v->reason);
-	if (v->associated)
-		view_set_int(x, "associated", v->associated);
+	show_pvoucher_fields(r->arena, x, v);
 	if (!r->me.is_admin_role)
 		return;
 	if (pv_can_review(v->approval)) {
@@ -108,11 +91,11 @@ list_page(struct req *r, const struct pvfilter *f, const char *list,
 	size_t		 n, i;
 
 	if ((s = pv_list(r->app->db, r->arena, f, &pg, &rows, &n)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
-	v = page_view(r);
-	form_reshow(v, &r->q, KQ_OK, NULL);
+	v = reply_view(r);
+	flash_reshow(v, &r->q, KQ_OK, NULL);
 	l = view_list(v, list);
 	for (i = 0; i < n; i++)
 		show_row(r, vlist_add(l), &rows[i]);
@@ -123,7 +106,7 @@ list_page(struct req *r, const struct pvfilter *f, const char *list,
 	show_choices(v, "statuses", opt_pv_status,
 	    f->status >= 0 ? voucher_status_names[f->status] : "", "selected");
 	show_pager(r, v, &pg);
-	page(r, 200, name, v);
+	reply_page(r, 200, name, v);
 }
 
 void
@@ -143,7 +126,7 @@ h_applications(struct req *r)
 void
 h_application_approve(struct req *r)
 {
-	done(r, pv_approve(r->app->db, r->arena, &r->me, r->remote_addr, r->id),
+	reply_done(r, pv_approve(r->app->db, r->arena, &r->me, r->remote_addr, r->id),
 	    "approved", "/admin/partner/applications");
 }
 
@@ -155,7 +138,7 @@ h_application_reject(struct req *r)
 	if (s == KQ_OK)
 		s = pv_reject(r->app->db, r->arena, &r->me, r->remote_addr, r->id,
 		    r->f.v[RJ_REASON].s);
-	done_with_reason(r, s, "rejected", "/admin/partner/applications");
+	reply_done_with_reason(r, s, "rejected", "/admin/partner/applications");
 }
 
 void
@@ -178,19 +161,19 @@ issue_page(struct req *r, int status, enum kq_outcome err, const char *bad)
 {
 	const struct product	*p;
 	struct option		*opts;
-	struct view		*v = page_view(r);
+	struct view		*v = reply_view(r);
 	/* the POST re-shows what was typed */
-	const struct form	*f = r->route->body != NULL ? &r->f : NULL;
+	const struct form	*f = r->f.def != NULL ? &r->f : NULL;
 	size_t			 n;
 	enum kq_outcome		 s;
 
 	if ((s = catalog_products(r->app->db, &p, &n)) != KQ_OK ||
 	    (opts = OPTIONS_OF(r->arena, p, n)) == NULL) {
-		fail(r, s != KQ_OK ? s : KQ_UNAVAILABLE);
+		reply_fail(r, s != KQ_OK ? s : KQ_UNAVAILABLE);
 		return;
 	}
 	if (f != NULL)
-		form_reshow(v, f, err, bad);
+		flash_reshow(v, f, err, bad);
 	else
 		view_set(view_map(v, "f"), "valid_days", "365");
 	show_choices(v, "scopes", opt_partner_scope, f ? f->v[PI_SCOPE].raw :
@@ -199,7 +182,7 @@ issue_page(struct req *r, int status, enum kq_outcome err, const char *bad)
 	    "", "checked");
 	show_choices(v, "billings", opt_billing, f ? form_join(r->arena, f,
 	    PI_BILLING) : "prepaid", "checked");
-	page(r, status, "admin.partner.voucher.new", v);
+	reply_page(r, status, "admin.partner.voucher.new", v);
 }
 
 void
@@ -233,7 +216,7 @@ h_admin_pvoucher_issue(struct req *r)
 		issue_page(r, 422, s, bad);
 		return;
 	}
-	done(r, s, "issued", arena_printf(r->arena,
+	reply_done(r, s, "issued", arena_printf(r->arena,
 	    "/admin/partner/vouchers?partner=%lld", f->v[PI_PARTNER].i));
 }
 

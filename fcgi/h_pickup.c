@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "flash.h"
+#include "handlers.h"
+#include "base/i18n.h"
 #include "order.h"
 #include "pickup.h"
-#include "base/i18n.h"
 #include "present.h"
-#include "routes.h"
+#include "reply.h"
 
 enum { KF_CARD, KF_OS, KF__MAX };
 static const struct field card_fields[KF__MAX] = {
@@ -31,19 +33,19 @@ pickup_page(struct req *r, int status, const char *typed, enum kq_outcome err)
 	size_t		 n, i;
 
 	if ((s = pickup_mine(r->app->db, r->arena, r->me.uin, &pg, &rows, &n)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
-	v = page_view(r);
+	v = reply_view(r);
 	if (typed != NULL)
 		view_set(v, "card", typed);
 	if (err != KQ_OK)
-		code_failed(v, err, "card", typed);
+		flash_code(v, err, "card", typed);
 	l = view_list(v, "pickups");
 	for (i = 0; i < n; i++)
 		show_usage(vlist_add(l), &rows[i], "/user/orders");
 	show_pager(r, v, &pg);
-	page(r, status, "user.pickup", v);
+	reply_page(r, status, "user.pickup", v);
 }
 
 void
@@ -56,7 +58,7 @@ static void
 verify_page(struct req *r, int status, const struct pickup_offer *o,
     const char *os, enum kq_outcome err)
 {
-	struct view	*v = page_view(r), *b, *x;
+	struct view	*v = reply_view(r), *b, *x;
 	struct vlist	*l;
 	size_t		 i;
 
@@ -87,7 +89,7 @@ verify_page(struct req *r, int status, const struct pickup_offer *o,
 		flash_now(v, err, "os");
 		mark_field(r->arena, v, "os", kq_message(err));
 	}
-	page(r, status, "user.pickup.verify", v);
+	reply_page(r, status, "user.pickup.verify", v);
 }
 
 void
@@ -100,7 +102,7 @@ h_pickup_verify(struct req *r)
 		s = pickup_offer(r->app->db, r->arena, r->me.uin, r->remote_addr,
 		    r->f.v[KF_CARD].s, &o);
 	if (s == KQ_UNAVAILABLE)
-		fail(r, s);
+		reply_fail(r, s);
 	else if (s != KQ_OK)
 		pickup_page(r, kq_http_status(s), r->f.v[KF_CARD].raw, s);
 	else
@@ -122,12 +124,12 @@ h_pickup_confirm(struct req *r)
 		s = order_pickup(r->app->db, r->arena, &r->me, r->remote_addr,
 		    card, os, &order_id);
 	if (s == KQ_OK) {
-		flash_set(r, "ok", "picked_up");
-		redirect(r, arena_printf(r->arena, "/user/orders/%lld", order_id));
+		reply_flash(r, "ok", "picked_up");
+		reply_redirect(r, arena_printf(r->arena, "/user/orders/%lld", order_id));
 		return;
 	}
 	if (s == KQ_UNAVAILABLE) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
 	/* an OS problem re-shows the choice; a card problem the code form */

@@ -6,12 +6,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "account.h"
 #include "catalog.h"
 #include "base/clock.h"
-#include "pickup_batch.h"
+#include "export.h"
+#include "flash.h"
+#include "handlers.h"
 #include "base/i18n.h"
+#include "pickup_batch.h"
 #include "present.h"
-#include "routes.h"
+#include "reply.h"
 
 enum { BQ_TYPE, BQ_STATUS, BQ_PAGE, BQ__MAX };
 static const struct field batches_fields[BQ__MAX] = {
@@ -63,7 +67,7 @@ const struct form_def batch_form = FORM_DEF(batch_fields);
 enum { UQ_BATCH, UQ_UIN, UQ_FROM, UQ_TO, UQ_PAGE, UQ__MAX };
 static const struct field usage_fields[UQ__MAX] = {
 	[UQ_BATCH] = { .name = "batch", .type = FT_INT, .min = 1, .max = 999999999999LL },
-	[UQ_UIN] = { .name = "uin", .type = FT_INT, .min = 1, .max = 999999999999LL },
+	[UQ_UIN] = { .name = "uin", .type = FT_INT, .min = 1, .max = UIN_MAX },
 	[UQ_FROM] = { .name = "from", .type = FT_DATE },
 	[UQ_TO] = { .name = "to", .type = FT_DATE },
 	[UQ_PAGE] = PAGE_FIELD,
@@ -118,10 +122,10 @@ h_batches(struct req *r)
 
 	if ((s = batch_list(r->app->db, r->arena, (int)form_int(&r->q, BQ_TYPE, -1),
 	    (int)form_int(&r->q, BQ_STATUS, -1), &pg, &rows, &n)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
-	v = page_view(r);
+	v = reply_view(r);
 	show_choices(v, "types", opt_pickup_product, r->q.v[BQ_TYPE].raw,
 	    "selected");
 	show_choices(v, "statuses", opt_batch_status, r->q.v[BQ_STATUS].raw,
@@ -130,7 +134,7 @@ h_batches(struct req *r)
 	for (i = 0; i < n; i++)
 		show_batch(vlist_add(l), &rows[i]);
 	show_pager(r, v, &pg);
-	page(r, 200, "admin.pickup.batches", v);
+	reply_page(r, 200, "admin.pickup.batches", v);
 }
 
 /* The create form: new (f NULL) or re-shown with what was typed. */
@@ -138,7 +142,7 @@ static void
 batch_page(struct req *r, int status, const struct form *f, enum kq_outcome err,
     const char *bad)
 {
-	struct view	*v = page_view(r), *fv;
+	struct view	*v = reply_view(r), *fv;
 	struct line	*lines;
 	struct option	*opts;
 	size_t		 n;
@@ -146,11 +150,11 @@ batch_page(struct req *r, int status, const struct form *f, enum kq_outcome err,
 	const char	*line = f ? f->v[BF_LINE].raw : NULL;
 
 	if ((s = catalog_lines(r->app->db, r->arena, &lines, &n)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
 	if (f != NULL)
-		form_reshow(v, f, err, bad);
+		flash_reshow(v, f, err, bad);
 	else {
 		fv = view_map(v, "f");
 		view_set(fv, "cpu", "2");
@@ -164,11 +168,11 @@ batch_page(struct req *r, int status, const struct form *f, enum kq_outcome err,
 	show_choices(v, "types", opt_pickup_product, f ? f->v[BF_TYPE].raw :
 	    "cvm", "selected");
 	if ((opts = OPTIONS_OF(r->arena, lines, n)) == NULL) {
-		fail(r, KQ_UNAVAILABLE);
+		reply_fail(r, KQ_UNAVAILABLE);
 		return;
 	}
 	show_choices(v, "lines", opts, line, "selected");
-	page(r, status, "admin.pickup.batch.new", v);
+	reply_page(r, status, "admin.pickup.batch.new", v);
 }
 
 void
@@ -209,7 +213,7 @@ h_batch_create(struct req *r)
 		batch_page(r, 422, &r->f, s, bad);
 		return;
 	}
-	done(r, s, "batch_created",
+	reply_done(r, s, "batch_created",
 	    arena_printf(r->arena, "/admin/pickup/batches/%lld", id));
 }
 
@@ -263,7 +267,7 @@ batch_cards(struct req *r, int csv)
 	int		 full = r->q.v[BQ_CODES].present;
 
 	if ((s = batch_get(r->app->db, r->arena, r->id, &b)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
 	if (csv)
@@ -271,9 +275,9 @@ batch_cards(struct req *r, int csv)
 		    "pickup-batch-%lld-cards.csv", r->id), card_csv, show_card_row);
 	s = cards_of_batch(r->app->db, r->arena, &r->me, r->remote_addr, full,
 	    r->id, b.total, &pg, &cards, &n);
-	if (list_answered(r, &ex, s))
+	if (export_answered(r, &ex, s))
 		return;
-	v = page_view(r);
+	v = reply_view(r);
 	show_batch(view_map(v, "batch"), &b);
 	if (full)
 		view_set(v, "codes_full", "1");
@@ -286,7 +290,7 @@ batch_cards(struct req *r, int csv)
 	for (i = 0; i < n; i++)
 		show_card_row(r, vlist_add(l), &cards[i]);
 	show_pager(r, v, &pg);
-	page(r, 200, "admin.pickup.batch", v);
+	reply_page(r, 200, "admin.pickup.batch", v);
 }
 
 void
@@ -304,14 +308,14 @@ h_batch_cards_csv(struct req *r)
 void
 h_batch_codes(struct req *r)
 {
-	download(r, arena_printf(r->arena, "pickup-batch-%lld.txt", r->id),
+	export_codes(r, arena_printf(r->arena, "pickup-batch-%lld.txt", r->id),
 	    batch_codes);
 }
 
 static void
 set_batch_status(struct req *r, int enable)
 {
-	done(r, batch_set_status(r->app->db, r->arena, &r->me, r->remote_addr,
+	reply_done(r, batch_set_status(r->app->db, r->arena, &r->me, r->remote_addr,
 	    r->id, enable), enable ? "batch_enabled" : "batch_disabled",
 	    arena_printf(r->arena, "/admin/pickup/batches/%lld", r->id));
 }
@@ -336,7 +340,7 @@ set_card_status(struct req *r, int enable)
 
 	s = card_disable(r->app->db, r->arena, &r->me, r->remote_addr, r->id,
 	    enable, &batch_id);
-	done(r, s, enable ? "card_enabled" : "card_disabled",
+	reply_done(r, s, enable ? "card_enabled" : "card_disabled",
 	    arena_printf(r->arena, "/admin/pickup/batches/%lld", batch_id));
 }
 
@@ -361,9 +365,9 @@ h_card(struct req *r)
 	enum kq_outcome	s;
 
 	if ((s = card_place(r->app->db, r->id, &batch_id, &pageno)) != KQ_OK)
-		fail(r, s);
+		reply_fail(r, s);
 	else
-		redirect(r, arena_printf(r->arena,
+		reply_redirect(r, arena_printf(r->arena,
 		    "/admin/pickup/batches/%lld?page=%d#card-%lld", batch_id,
 		    pageno, r->id));
 }
@@ -403,16 +407,16 @@ usage_page(struct req *r, int csv)
 		export_begin(r, &ex, &pg, "pickup-usage.csv", usage_csv,
 		    show_usage_row);
 	s = usage_list(r->app->db, r->arena, &uf, &pg, &rows, &n);
-	if (list_answered(r, &ex, s))
+	if (export_answered(r, &ex, s))
 		return;
-	v = page_view(r);
-	form_reshow(v, &r->q, KQ_OK, NULL);
+	v = reply_view(r);
+	flash_reshow(v, &r->q, KQ_OK, NULL);
 	l = view_list(v, "usage");
 	for (i = 0; i < n; i++)
 		show_usage_row(r, vlist_add(l), &rows[i]);
 	view_set(v, "csv_href", query_href(r, "/admin/pickup/usage.csv"));
 	show_pager(r, v, &pg);
-	page(r, 200, "admin.pickup.usage", v);
+	reply_page(r, 200, "admin.pickup.usage", v);
 }
 
 void

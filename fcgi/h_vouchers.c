@@ -8,8 +8,12 @@
 
 #include "base/clock.h"
 #include "base/codes.h"
+#include "export.h"
+#include "flash.h"
+#include "handlers.h"
 #include "present.h"
-#include "routes.h"
+#include "record.h"
+#include "reply.h"
 #include "voucher.h"
 #include "voucher_redeem.h"
 
@@ -29,37 +33,6 @@ static const struct field code_fields[CODE__MAX] = {
 const struct form_def code_form = FORM_DEF(code_fields);
 
 void
-show_voucher(struct arena *a, struct view *x, const struct voucher *v)
-{
-	char shown[VCODE_LEN + 3], masked[VCODE_LEN + 1];
-
-	view_set_int(x, "id", v->id);
-	view_setf(x, "href", "/user/vouchers/%lld", v->id);
-	view_set(x, "name", v->name);
-	show_money(x, "face", v->face);
-	show_money(x, "balance", v->balance);
-	show_state(x, "status", opt_voucher_status, v->status);
-	show_date(x, "valid_from", v->valid_from);
-	show_date(x, "valid_to", v->valid_to);
-	view_set(x, "scope", voucher_scope_names[v->scope]);
-	view_set(x, "scope_text", scope_text(a, v->scope, v->product_names));
-	show_state(x, "mode", opt_balance_mode, v->mode);
-	if (v->uin)
-		view_set_int(x, "uin", v->uin);
-	if (v->order_id)
-		view_set_int(x, "order", v->order_id);
-	/* the last four: a code is kept no more (SPEC §7), and shown whole
-	 * only through the audited codes.txt */
-	if (v->code_last4 != NULL) {
-		code_masked(v->code_last4, VCODE_LEN, masked);
-		vcode_display(masked, shown);
-		view_set(x, "code", arena_strdup(a, shown));
-	}
-	if (v->deduct)
-		show_money(x, "deduct", v->deduct);
-}
-
-void
 h_vouchers(struct req *r)
 {
 	struct vfilter	 f = { 0 };
@@ -76,10 +49,10 @@ h_vouchers(struct req *r)
 	f.expires_ymd = form_int(&r->q, VQ_EXPIRES, 0);
 	if ((s = voucher_list_mine(r->app->db, r->arena, &f, &pg, &rows,
 	    &n)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
-	v = page_view(r);
+	v = reply_view(r);
 	l = view_list(v, "tabs");
 	for (i = 0; opt_my_voucher_tab[i].value != NULL; i++) {
 		t = vlist_add(l);
@@ -95,7 +68,7 @@ h_vouchers(struct req *r)
 	for (i = 0; i < n; i++)
 		show_voucher(r->arena, vlist_add(l), &rows[i]);
 	show_pager(r, v, &pg);
-	page(r, 200, "user.vouchers", v);
+	reply_page(r, 200, "user.vouchers", v);
 }
 
 /* The voucher of this account (the backend: any) and its ledger. */
@@ -111,24 +84,6 @@ voucher_and_ledger(struct req *r, struct voucher *vo, struct ledger_row **rows,
 	return voucher_ledger(r->app->db, r->arena, r->id, rows, n);
 }
 
-void
-show_voucher_terms(struct arena *a, struct view *x, const struct voucher *v)
-{
-	view_set(x, "conditions", conditions_text(a, v->scenarios, v->billing,
-	    v->min_amount, v->min_months));
-}
-
-void
-show_voucher_admin(struct view *x, const struct voucher *v)
-{
-	view_setf(x, "admin_href", "/admin/vouchers/%lld", v->id);
-	view_set_int(x, "template", v->template_id);
-	view_setf(x, "template_href", "/admin/vouchers/templates/%lld",
-	    v->template_id);
-	if (v->order_id)
-		view_setf(x, "order_href", "/admin/orders/%lld", v->order_id);
-}
-
 static void
 voucher_page(struct req *r, const char *order_base, const char *name)
 {
@@ -140,10 +95,10 @@ voucher_page(struct req *r, const char *order_base, const char *name)
 	size_t		 n, i;
 
 	if ((s = voucher_and_ledger(r, &vo, &rows, &n)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
-	v = page_view(r);
+	v = reply_view(r);
 	x = view_map(v, "voucher");
 	show_voucher(r->arena, x, &vo);
 	show_voucher_terms(r->arena, x, &vo);
@@ -168,7 +123,7 @@ voucher_page(struct req *r, const char *order_base, const char *name)
 	if (voucher_can_invalidate(vo.status))
 		view_setf(v, "invalidate_href", "/admin/vouchers/%lld/invalidate",
 		    r->id);
-	page(r, 200, name, v);
+	reply_page(r, 200, name, v);
 }
 
 void
@@ -192,23 +147,23 @@ h_voucher_csv(struct req *r)
 	size_t		 n;
 
 	if ((s = voucher_and_ledger(r, &vo, &rows, &n)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
-	ledger_csv(r, arena_printf(r->arena, "voucher-%lld-ledger.csv", r->id),
+	export_ledger(r, arena_printf(r->arena, "voucher-%lld-ledger.csv", r->id),
 	    rows, n, 0);
 }
 
 static void
 redeem_page(struct req *r, int status, const char *typed, enum kq_outcome err)
 {
-	struct view *v = page_view(r);
+	struct view *v = reply_view(r);
 
 	if (typed != NULL)
 		view_set(v, "code", typed);
 	if (err != KQ_OK)
-		code_failed(v, err, "code", typed);
-	page(r, status, "user.redeem", v);
+		flash_code(v, err, "code", typed);
+	reply_page(r, status, "user.redeem", v);
 }
 
 void
@@ -229,19 +184,19 @@ h_redeem_verify(struct req *r)
 		s = redeem_lookup(r->app->db, r->arena, r->me.uin, r->remote_addr,
 		    r->f.v[CF_CODE].s, &vo);
 	if (s == KQ_UNAVAILABLE) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
 	if (s != KQ_OK) {
 		redeem_page(r, kq_http_status(s), r->f.v[CF_CODE].raw, s);
 		return;
 	}
-	v = page_view(r);
+	v = reply_view(r);
 	show_voucher(r->arena, x = view_map(v, "voucher"), &vo);
 	/* the code as typed: the member's own, for the confirmation */
 	vcode_display(r->f.v[CF_CODE].s, typed);
 	view_set(x, "code", arena_strdup(r->arena, typed));
-	page(r, 200, "user.redeem.verify", v);
+	reply_page(r, 200, "user.redeem.verify", v);
 }
 
 void
@@ -254,9 +209,9 @@ h_redeem_confirm(struct req *r)
 		s = redeem_confirm(r->app->db, r->arena, &r->me, r->remote_addr,
 		    r->f.v[CF_CODE].s, &id);
 	if (s == KQ_UNAVAILABLE)
-		fail(r, s);
+		reply_fail(r, s);
 	else if (s != KQ_OK)
 		redeem_page(r, kq_http_status(s), r->f.v[CF_CODE].raw, s);
 	else
-		done(r, s, "redeemed", arena_printf(r->arena, "/user/vouchers/%lld", id));
+		reply_done(r, s, "redeemed", arena_printf(r->arena, "/user/vouchers/%lld", id));
 }

@@ -6,11 +6,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "account.h"
 #include "catalog.h"
 #include "base/clock.h"
+#include "export.h"
+#include "flash.h"
+#include "handlers.h"
 #include "base/i18n.h"
 #include "present.h"
-#include "routes.h"
+#include "record.h"
+#include "reply.h"
 #include "voucher.h"
 #include "voucher_issue.h"
 #include "voucher_template.h"
@@ -63,7 +68,7 @@ static const struct option opt_admin_voucher_status[] = {
 };
 enum { AQ_UIN, AQ_STATUS, AQ_TEMPLATE, AQ_ISSUE, AQ_PAGE, AQ__MAX };
 static const struct field admin_vouchers_fields[AQ__MAX] = {
-	[AQ_UIN] = { .name = "uin", .type = FT_INT, .min = 1, .max = 999999999999LL },
+	[AQ_UIN] = { .name = "uin", .type = FT_INT, .min = 1, .max = UIN_MAX },
 	[AQ_STATUS] = { .name = "status", .type = FT_OPTION,
 	  .options = opt_admin_voucher_status },
 	[AQ_TEMPLATE] = { .name = "template", .type = FT_INT, .min = 1,
@@ -130,7 +135,6 @@ show_admin_voucher(struct req *r, struct view *x, const void *row)
 		vo.product_names = catalog_names(x->arena, vo.products);
 	show_voucher(x->arena, x, &vo);
 	show_voucher_admin(x, &vo);
-	show_time(x, "redeemed_at", vo.activated_at);
 	if (r->me.is_admin_role && voucher_can_invalidate(vo.status))
 		view_setf(x, "invalidate_href", "/admin/vouchers/%lld/invalidate",
 		    vo.id);
@@ -202,16 +206,16 @@ issues_page(struct req *r, int csv)
 		    show_issue_row);
 	s = issue_list(r->app->db, r->arena, form_int(&r->q, IQ_TEMPLATE, 0),
 	    &pg, &rows, &n);
-	if (list_answered(r, &ex, s))
+	if (export_answered(r, &ex, s))
 		return;
-	v = page_view(r);
-	form_reshow(v, &r->q, KQ_OK, NULL);
+	v = reply_view(r);
+	flash_reshow(v, &r->q, KQ_OK, NULL);
 	l = view_list(v, "issues");
 	for (i = 0; i < n; i++)
 		show_issue_row(r, vlist_add(l), &rows[i]);
 	view_set(v, "csv_href", query_href(r, "/admin/vouchers/issues.csv"));
 	show_pager(r, v, &pg);
-	page(r, 200, "admin.voucher.issues", v);
+	reply_page(r, 200, "admin.voucher.issues", v);
 }
 
 void
@@ -233,18 +237,18 @@ template_page(struct req *r, int status, const struct vtemplate *t,
 {
 	const struct product	*p;
 	struct option		*opts;
-	struct view		*v = page_view(r);
+	struct view		*v = reply_view(r);
 	const char		*products = "", *scen = "", *bill = "prepaid";
 	int			 mode = BM_SINGLE_USE, scope = SCOPE_ALL;
 	size_t			 n;
 	enum kq_outcome		 s;
 
 	if ((s = catalog_products(r->app->db, &p, &n)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
 	if (f != NULL) {
-		form_reshow(v, f, err, bad);
+		flash_reshow(v, f, err, bad);
 		products = form_join(r->arena, f, TF_PRODUCTS);
 		scen = form_join(r->arena, f, TF_SCENARIOS);
 		bill = form_join(r->arena, f, TF_BILLING);
@@ -267,7 +271,7 @@ template_page(struct req *r, int status, const struct vtemplate *t,
 	show_choices(v, "scopes", opt_scope, voucher_scope_names[scope],
 	    "checked");
 	if ((opts = OPTIONS_OF(r->arena, p, n)) == NULL) {
-		fail(r, KQ_UNAVAILABLE);
+		reply_fail(r, KQ_UNAVAILABLE);
 		return;
 	}
 	show_choices(v, "products", opts, products, "checked");
@@ -279,7 +283,7 @@ template_page(struct req *r, int status, const struct vtemplate *t,
 		view_setf(v, "issue_action", "/admin/vouchers/templates/%lld/issue", t->id);
 	} else
 		view_set(v, "action", "/admin/vouchers/templates");
-	page(r, status, t ? "admin.voucher.template" : "admin.voucher.template.new", v);
+	reply_page(r, status, t ? "admin.voucher.template" : "admin.voucher.template.new", v);
 }
 
 void
@@ -293,15 +297,15 @@ h_templates(struct req *r)
 	size_t		 n, i;
 
 	if ((s = template_list(r->app->db, r->arena, &pg, &rows, &n)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
-	v = page_view(r);
+	v = reply_view(r);
 	l = view_list(v, "templates");
 	for (i = 0; i < n; i++)
 		show_template(r->arena, vlist_add(l), &rows[i]);
 	show_pager(r, v, &pg);
-	page(r, 200, "admin.voucher.templates", v);
+	reply_page(r, 200, "admin.voucher.templates", v);
 }
 
 void
@@ -317,7 +321,7 @@ h_template(struct req *r)
 	enum kq_outcome	 s;
 
 	if ((s = template_get(r->app->db, r->arena, r->id, &t)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
 	template_page(r, 200, &t, NULL, KQ_OK, NULL);
@@ -357,7 +361,7 @@ template_post(struct req *r, long long id)
 		    &cur) == KQ_OK ? &cur : NULL, f, s, bad);
 		return;
 	}
-	done(r, s, "template_saved",
+	reply_done(r, s, "template_saved",
 	    arena_printf(r->arena, "/admin/vouchers/templates/%lld", saved));
 }
 
@@ -407,7 +411,7 @@ h_template_issue(struct req *r)
 		template_page(r, 422, &t, NULL, s, bad);
 		return;
 	}
-	done(r, s, issue_partly(r, s, issue_id) ? "issued_partly" : "issued",
+	reply_done(r, s, issue_partly(r, s, issue_id) ? "issued_partly" : "issued",
 	    arena_printf(r->arena, "/admin/vouchers/issues/%lld", issue_id));
 }
 
@@ -429,10 +433,10 @@ h_issue(struct req *r)
 	if ((s = catalog_products(r->app->db, &p, &n)) != KQ_OK ||
 	    (s = issue_get(r->app->db, r->arena, r->id, &is)) != KQ_OK ||
 	    (s = template_get(r->app->db, r->arena, is.template_id, &t)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
-	v = page_view(r);
+	v = reply_view(r);
 	show_template(r->arena, view_map(v, "template"), &t);
 	x = view_map(v, "issue");
 	view_set_int(x, "id", r->id);
@@ -445,7 +449,7 @@ h_issue(struct req *r)
 	}
 	vf.issue_id = r->id;
 	if ((s = voucher_list(r->app->db, r->arena, &vf, &pg, &rows, &n)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
 	l = view_list(v, "vouchers");
@@ -462,13 +466,13 @@ h_issue(struct req *r)
 		view_set(o, "result_text", is.outcomes[i].result == IR_ISSUED ?
 		    L("已发放") : L("账号不存在,未发放"));
 	}
-	page(r, 200, "admin.voucher.issue", v);
+	reply_page(r, 200, "admin.voucher.issue", v);
 }
 
 void
 h_issue_codes(struct req *r)
 {
-	download(r, arena_printf(r->arena, "voucher-issue-%lld.txt", r->id),
+	export_codes(r, arena_printf(r->arena, "voucher-issue-%lld.txt", r->id),
 	    issue_codes);
 }
 
@@ -511,14 +515,14 @@ admin_vouchers(struct req *r, int csv)
 	vf.template_id = form_int(&r->q, AQ_TEMPLATE, 0);
 	vf.issue_id = form_int(&r->q, AQ_ISSUE, 0);
 	if ((s = catalog_products(r->app->db, &p, &n)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
 	if (csv)
 		export_begin(r, &ex, &pg, "vouchers.csv", voucher_csv,
 		    show_admin_voucher);
 	s = voucher_list(r->app->db, r->arena, &vf, &pg, &rows, &n);
-	if (list_answered(r, &ex, s))
+	if (export_answered(r, &ex, s))
 		return;
 	abuf_init(&choices, r->arena);
 	all.each = template_choice;
@@ -528,10 +532,10 @@ admin_vouchers(struct req *r, int csv)
 	templates = (struct option *)(void *)abuf_str(&choices);
 	if (s == KQ_OK && templates == NULL)
 		s = KQ_UNAVAILABLE;
-	if (list_answered(r, &ex, s))
+	if (export_answered(r, &ex, s))
 		return;
-	v = page_view(r);
-	form_reshow(v, &r->q, KQ_OK, NULL);
+	v = reply_view(r);
+	flash_reshow(v, &r->q, KQ_OK, NULL);
 	show_choices(v, "statuses", opt_voucher_status,
 	    form_str(&r->q, AQ_STATUS, ""), "selected");
 	show_choices(v, "templates", templates, r->q.v[AQ_TEMPLATE].raw, "selected");
@@ -540,7 +544,7 @@ admin_vouchers(struct req *r, int csv)
 		show_admin_voucher(r, vlist_add(l), &rows[i]);
 	view_set(v, "csv_href", query_href(r, "/admin/vouchers.csv"));
 	show_pager(r, v, &pg);
-	page(r, 200, "admin.vouchers", v);
+	reply_page(r, 200, "admin.vouchers", v);
 }
 
 void
@@ -558,6 +562,6 @@ h_admin_vouchers_csv(struct req *r)
 void
 h_voucher_invalidate(struct req *r)
 {
-	done(r, voucher_invalidate(r->app->db, r->arena, &r->me, r->remote_addr,
+	reply_done(r, voucher_invalidate(r->app->db, r->arena, &r->me, r->remote_addr,
 	    r->id), "voucher_invalidated", "/admin/vouchers");
 }

@@ -30,13 +30,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "codekey.h"
 #include "base/config.h"
 #include "base/log.h"
-#include "process/shared.h"
 #include "process/metrics.h"
+#include "process/shared.h"
 #include "web/tmpl.h"
-#include "api.h"
 #include "worker.h"
 
 #define MAX_WORKERS	256

@@ -87,13 +87,6 @@ void		 show_template_form(struct arena *, struct view *f,
 /* A pick-up's usage record; its order links under order_base ("/user/orders"
  * for the member, "/admin/orders" for the backend). */
 void		 show_usage(struct view *, const struct usage *, const char *order_base);
-/* A voucher's fields for a list row or a details page (h_vouchers.c). */
-void		 show_voucher(struct arena *, struct view *, const struct voucher *);
-/* Its conditions in words (its page, an order's candidates), and the
- * backend's links (its page, the template, the freezing order). */
-void		 show_voucher_terms(struct arena *, struct view *,
-		    const struct voucher *);
-void		 show_voucher_admin(struct view *, const struct voucher *);
 /* Percent-encodes s for a query string. */
 char		*url_encode(struct arena *, const char *);
 

@@ -3,25 +3,22 @@
  * method → route → query keys → body → session → CSRF → permission → handler.
  *
  * The query string is checked against the keys the route's query form has
- * (bgplgd): an unknown key is a 400, a bad value a 422, before any handler
- * runs; the body is parsed by the route's body form.  Every form named here
- * is compiled at worker start.
+ * (input.c); the body is parsed by the route's body form.  Every pattern
+ * (router.c) and form named here is compiled at worker start.
  */
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
+#include "handlers.h"
 #include "base/i18n.h"
-#include "request.h"
-#include "routes.h"
+#include "input.h"
 #include "process/metrics.h"
-#include "worker.h"
-
-#define ID	"([0-9]{1,18})"
+#include "reply.h"
+#include "request.h"
+#include "router.h"
+#include "routes.h"
 
 static const struct field page_fields[] = { PAGE_FIELD };
 const struct form_def page_query = FORM_DEF(page_fields);
@@ -40,44 +37,44 @@ static const struct route routes[] = {
 	/* the box posts: a code searched for stays out of every access log */
 	{ "POST", "/admin/search",	h_search,		A_ADMIN,	NULL, &search_query, 0 },
 	{ "GET",  "/admin/audit",	h_audit,		A_ADMIN,	&audit_query, NULL, 0 },
-	{ "GET",  "/admin/audit\\.csv",	h_audit_csv,		A_ADMIN,	&audit_query, NULL, 0 },
+	{ "GET",  "/admin/audit.csv",	h_audit_csv,		A_ADMIN,	&audit_query, NULL, 0 },
 
 	{ "GET",  "/admin/pickup/batches", h_batches,		A_ADMIN,	&batches_query, NULL, 0 },
 	{ "GET",  "/admin/pickup/batches/new", h_batch_new,	A_ADMIN_WRITE,	NULL, NULL, 0 },
 	{ "POST", "/admin/pickup/batches", h_batch_create,	A_ADMIN_WRITE,	NULL, &batch_form, BODY_LARGE },
-	{ "GET",  "/admin/pickup/batches/" ID, h_batch,		A_ADMIN,	&batch_query, NULL, 0 },
-	{ "GET",  "/admin/pickup/batches/" ID "/codes\\.txt", h_batch_codes, A_ADMIN_WRITE, NULL, NULL, 0 },
-	{ "GET",  "/admin/pickup/batches/" ID "/cards\\.csv", h_batch_cards_csv, A_ADMIN, &batch_query, NULL, 0 },
-	{ "GET",  "/admin/pickup/batches/" ID "/disable", h_confirm,	A_ADMIN_WRITE,	NULL, NULL, 0 },
-	{ "POST", "/admin/pickup/batches/" ID "/disable", h_batch_disable, A_ADMIN_WRITE, NULL, NULL, 0 },
-	{ "POST", "/admin/pickup/batches/" ID "/enable", h_batch_enable, A_ADMIN_WRITE, NULL, NULL, 0 },
-	{ "GET",  "/admin/pickup/cards/" ID, h_card,		A_ADMIN,	NULL, NULL, 0 },
-	{ "GET",  "/admin/pickup/cards/" ID "/disable", h_confirm,	A_ADMIN_WRITE,	NULL, NULL, 0 },
-	{ "POST", "/admin/pickup/cards/" ID "/disable", h_card_disable, A_ADMIN_WRITE, NULL, NULL, 0 },
-	{ "POST", "/admin/pickup/cards/" ID "/enable", h_card_enable, A_ADMIN_WRITE, NULL, NULL, 0 },
+	{ "GET",  "/admin/pickup/batches/{id}", h_batch,		A_ADMIN,	&batch_query, NULL, 0 },
+	{ "GET",  "/admin/pickup/batches/{id}/codes.txt", h_batch_codes, A_ADMIN_WRITE, NULL, NULL, 0 },
+	{ "GET",  "/admin/pickup/batches/{id}/cards.csv", h_batch_cards_csv, A_ADMIN, &batch_query, NULL, 0 },
+	{ "GET",  "/admin/pickup/batches/{id}/disable", h_confirm,	A_ADMIN_WRITE,	NULL, NULL, 0 },
+	{ "POST", "/admin/pickup/batches/{id}/disable", h_batch_disable, A_ADMIN_WRITE, NULL, NULL, 0 },
+	{ "POST", "/admin/pickup/batches/{id}/enable", h_batch_enable, A_ADMIN_WRITE, NULL, NULL, 0 },
+	{ "GET",  "/admin/pickup/cards/{id}", h_card,		A_ADMIN,	NULL, NULL, 0 },
+	{ "GET",  "/admin/pickup/cards/{id}/disable", h_confirm,	A_ADMIN_WRITE,	NULL, NULL, 0 },
+	{ "POST", "/admin/pickup/cards/{id}/disable", h_card_disable, A_ADMIN_WRITE, NULL, NULL, 0 },
+	{ "POST", "/admin/pickup/cards/{id}/enable", h_card_enable, A_ADMIN_WRITE, NULL, NULL, 0 },
 	{ "GET",  "/admin/pickup/usage",	h_usage,		A_ADMIN,	&usage_query, NULL, 0 },
-	{ "GET",  "/admin/pickup/usage\\.csv", h_usage_csv,	A_ADMIN,	&usage_query, NULL, 0 },
+	{ "GET",  "/admin/pickup/usage.csv", h_usage_csv,	A_ADMIN,	&usage_query, NULL, 0 },
 	{ "GET",  "/admin/orders",	h_admin_orders,		A_ADMIN,	&admin_orders_query, NULL, 0 },
-	{ "GET",  "/admin/orders/" ID, h_admin_order,		A_ADMIN,	NULL, NULL, 0 },
-	{ "GET",  "/admin/orders/" ID "/refund", h_confirm,	A_ADMIN_WRITE,	NULL, NULL, 0 },
-	{ "POST", "/admin/orders/" ID "/refund", h_admin_refund, A_ADMIN_WRITE, NULL, &note_form, 0 },
-	{ "GET",  "/admin/orders/" ID "/refund-reject", h_confirm, A_ADMIN_WRITE, NULL, NULL, 0 },
-	{ "POST", "/admin/orders/" ID "/refund-reject", h_admin_refund_reject, A_ADMIN_WRITE, NULL, &refund_form, 0 },
+	{ "GET",  "/admin/orders/{id}", h_admin_order,		A_ADMIN,	NULL, NULL, 0 },
+	{ "GET",  "/admin/orders/{id}/refund", h_confirm,	A_ADMIN_WRITE,	NULL, NULL, 0 },
+	{ "POST", "/admin/orders/{id}/refund", h_admin_refund, A_ADMIN_WRITE, NULL, &note_form, 0 },
+	{ "GET",  "/admin/orders/{id}/refund-reject", h_confirm, A_ADMIN_WRITE, NULL, NULL, 0 },
+	{ "POST", "/admin/orders/{id}/refund-reject", h_admin_refund_reject, A_ADMIN_WRITE, NULL, &refund_form, 0 },
 
 	{ "GET",  "/user/pickup",	h_pickup,		A_MEMBER,	&page_query, NULL, 0 },
 	{ "POST", "/user/pickup",	h_pickup_verify,	A_MEMBER,	NULL, &card_form, 0 },
 	{ "POST", "/user/pickup/confirm", h_pickup_confirm,	A_MEMBER,	NULL, &card_form, 0 },
 	{ "GET",  "/user/orders",	h_orders,		A_MEMBER,	&page_query, NULL, 0 },
-	{ "GET",  "/user/orders/" ID,	h_order,		A_MEMBER,	NULL, NULL, 0 },
-	{ "POST", "/user/orders/" ID "/pay", h_order_pay,	A_MEMBER,	NULL, NULL, 0 },
-	{ "GET",  "/user/orders/" ID "/cancel", h_confirm,	A_MEMBER,	NULL, NULL, 0 },
-	{ "POST", "/user/orders/" ID "/cancel", h_order_cancel,	A_MEMBER,	NULL, NULL, 0 },
-	{ "POST", "/user/orders/" ID "/confirm", h_order_confirm, A_MEMBER,	NULL, &confirm_form, 0 },
-	{ "GET",  "/user/orders/" ID "/refund", h_confirm,	A_MEMBER,	NULL, NULL, 0 },
-	{ "POST", "/user/orders/" ID "/refund", h_order_refund,	A_MEMBER,	NULL, &refund_form, 0 },
+	{ "GET",  "/user/orders/{id}",	h_order,		A_MEMBER,	NULL, NULL, 0 },
+	{ "POST", "/user/orders/{id}/pay", h_order_pay,	A_MEMBER,	NULL, NULL, 0 },
+	{ "GET",  "/user/orders/{id}/cancel", h_confirm,	A_MEMBER,	NULL, NULL, 0 },
+	{ "POST", "/user/orders/{id}/cancel", h_order_cancel,	A_MEMBER,	NULL, NULL, 0 },
+	{ "POST", "/user/orders/{id}/confirm", h_order_confirm, A_MEMBER,	NULL, &confirm_form, 0 },
+	{ "GET",  "/user/orders/{id}/refund", h_confirm,	A_MEMBER,	NULL, NULL, 0 },
+	{ "POST", "/user/orders/{id}/refund", h_order_refund,	A_MEMBER,	NULL, &refund_form, 0 },
 	{ "GET",  "/user/vouchers",	h_vouchers,		A_MEMBER,	&vouchers_query, NULL, 0 },
-	{ "GET",  "/user/vouchers/" ID, h_voucher,		A_MEMBER,	NULL, NULL, 0 },
-	{ "GET",  "/user/vouchers/" ID "/ledger\\.csv", h_voucher_csv, A_MEMBER, NULL, NULL, 0 },
+	{ "GET",  "/user/vouchers/{id}", h_voucher,		A_MEMBER,	NULL, NULL, 0 },
+	{ "GET",  "/user/vouchers/{id}/ledger.csv", h_voucher_csv, A_MEMBER, NULL, NULL, 0 },
 	{ "GET",  "/user/redeem",	h_redeem_form,		A_MEMBER,	NULL, NULL, 0 },
 	{ "POST", "/user/redeem",	h_redeem_verify,	A_MEMBER,	NULL, &code_form, 0 },
 	{ "POST", "/user/redeem/confirm", h_redeem_confirm,	A_MEMBER,	NULL, &code_form, 0 },
@@ -85,114 +82,74 @@ static const struct route routes[] = {
 	{ "GET",  "/admin/vouchers/templates", h_templates,	A_ADMIN,	&page_query, NULL, 0 },
 	{ "GET",  "/admin/vouchers/templates/new", h_template_new, A_ADMIN_WRITE, NULL, NULL, 0 },
 	{ "POST", "/admin/vouchers/templates", h_template_create, A_ADMIN_WRITE, NULL, &template_form, 0 },
-	{ "GET",  "/admin/vouchers/templates/" ID, h_template,	A_ADMIN,	NULL, NULL, 0 },
-	{ "POST", "/admin/vouchers/templates/" ID, h_template_update, A_ADMIN_WRITE, NULL, &template_form, 0 },
-	{ "POST", "/admin/vouchers/templates/" ID "/issue", h_template_issue, A_ADMIN_WRITE, NULL, &issue_form, BODY_LARGE },
+	{ "GET",  "/admin/vouchers/templates/{id}", h_template,	A_ADMIN,	NULL, NULL, 0 },
+	{ "POST", "/admin/vouchers/templates/{id}", h_template_update, A_ADMIN_WRITE, NULL, &template_form, 0 },
+	{ "POST", "/admin/vouchers/templates/{id}/issue", h_template_issue, A_ADMIN_WRITE, NULL, &issue_form, BODY_LARGE },
 	{ "GET",  "/admin/vouchers/issues",	h_issues,		A_ADMIN,	&issues_query, NULL, 0 },
-	{ "GET",  "/admin/vouchers/issues\\.csv", h_issues_csv,	A_ADMIN,	&issues_query, NULL, 0 },
-	{ "GET",  "/admin/vouchers/issues/" ID, h_issue,	A_ADMIN,	&page_query, NULL, 0 },
-	{ "GET",  "/admin/vouchers/issues/" ID "/codes\\.txt", h_issue_codes, A_ADMIN_WRITE, NULL, NULL, 0 },
+	{ "GET",  "/admin/vouchers/issues.csv", h_issues_csv,	A_ADMIN,	&issues_query, NULL, 0 },
+	{ "GET",  "/admin/vouchers/issues/{id}", h_issue,	A_ADMIN,	&page_query, NULL, 0 },
+	{ "GET",  "/admin/vouchers/issues/{id}/codes.txt", h_issue_codes, A_ADMIN_WRITE, NULL, NULL, 0 },
 	{ "GET",  "/admin/vouchers",	h_admin_vouchers,	A_ADMIN,	&admin_vouchers_query, NULL, 0 },
-	{ "GET",  "/admin/vouchers\\.csv", h_admin_vouchers_csv,	A_ADMIN,	&admin_vouchers_query, NULL, 0 },
-	{ "GET",  "/admin/vouchers/" ID, h_admin_voucher,	A_ADMIN,	NULL, NULL, 0 },
-	{ "GET",  "/admin/vouchers/" ID "/ledger\\.csv", h_voucher_csv, A_ADMIN, NULL, NULL, 0 },
-	{ "GET",  "/admin/vouchers/" ID "/invalidate", h_confirm, A_ADMIN_WRITE,	NULL, NULL, 0 },
-	{ "POST", "/admin/vouchers/" ID "/invalidate", h_voucher_invalidate, A_ADMIN_WRITE, NULL, NULL, 0 },
+	{ "GET",  "/admin/vouchers.csv", h_admin_vouchers_csv,	A_ADMIN,	&admin_vouchers_query, NULL, 0 },
+	{ "GET",  "/admin/vouchers/{id}", h_admin_voucher,	A_ADMIN,	NULL, NULL, 0 },
+	{ "GET",  "/admin/vouchers/{id}/ledger.csv", h_voucher_csv, A_ADMIN, NULL, NULL, 0 },
+	{ "GET",  "/admin/vouchers/{id}/invalidate", h_confirm, A_ADMIN_WRITE,	NULL, NULL, 0 },
+	{ "POST", "/admin/vouchers/{id}/invalidate", h_voucher_invalidate, A_ADMIN_WRITE, NULL, NULL, 0 },
 
 	{ "GET",  "/partner",		h_partner_home,		A_PARTNER,	NULL, NULL, 0 },
 	{ "GET",  "/partner/customers",	h_partner_customers,	A_PARTNER,	&page_query, NULL, 0 },
 	{ "GET",  "/partner/templates",	h_ptemplates,		A_PARTNER,	&page_query, NULL, 0 },
 	{ "GET",  "/partner/templates/new", h_ptemplate_new,	A_PARTNER,	NULL, NULL, 0 },
 	{ "POST", "/partner/templates",	h_ptemplate_create,	A_PARTNER,	NULL, &ptemplate_form, 0 },
-	{ "GET",  "/partner/templates/" ID, h_ptemplate,	A_PARTNER,	NULL, NULL, 0 },
-	{ "POST", "/partner/templates/" ID, h_ptemplate_update,	A_PARTNER,	NULL, &ptemplate_form, 0 },
-	{ "POST", "/partner/templates/" ID "/apply", h_ptemplate_apply, A_PARTNER, NULL, &grant_form, 0 },
+	{ "GET",  "/partner/templates/{id}", h_ptemplate,	A_PARTNER,	NULL, NULL, 0 },
+	{ "POST", "/partner/templates/{id}", h_ptemplate_update,	A_PARTNER,	NULL, &ptemplate_form, 0 },
+	{ "POST", "/partner/templates/{id}/apply", h_ptemplate_apply, A_PARTNER, NULL, &grant_form, 0 },
 	{ "GET",  "/partner/vouchers",	h_pvouchers,		A_PARTNER,	&pvouchers_query, NULL, 0 },
-	{ "GET",  "/partner/vouchers/" ID, h_pvoucher,		A_PARTNER,	NULL, NULL, 0 },
-	{ "GET",  "/partner/vouchers/" ID "/ledger\\.csv", h_pvoucher_csv, A_PARTNER, NULL, NULL, 0 },
-	{ "GET",  "/partner/vouchers/" ID "/cancel", h_confirm,	A_PARTNER,	NULL, NULL, 0 },
-	{ "POST", "/partner/vouchers/" ID "/cancel", h_pvoucher_cancel, A_PARTNER, NULL, NULL, 0 },
-	{ "GET",  "/partner/vouchers/" ID "/invalidate", h_confirm, A_PARTNER,	NULL, NULL, 0 },
-	{ "POST", "/partner/vouchers/" ID "/invalidate", h_pvoucher_invalidate, A_PARTNER, NULL, NULL, 0 },
+	{ "GET",  "/partner/vouchers/{id}", h_pvoucher,		A_PARTNER,	NULL, NULL, 0 },
+	{ "GET",  "/partner/vouchers/{id}/ledger.csv", h_pvoucher_csv, A_PARTNER, NULL, NULL, 0 },
+	{ "GET",  "/partner/vouchers/{id}/cancel", h_confirm,	A_PARTNER,	NULL, NULL, 0 },
+	{ "POST", "/partner/vouchers/{id}/cancel", h_pvoucher_cancel, A_PARTNER, NULL, NULL, 0 },
+	{ "GET",  "/partner/vouchers/{id}/invalidate", h_confirm, A_PARTNER,	NULL, NULL, 0 },
+	{ "POST", "/partner/vouchers/{id}/invalidate", h_pvoucher_invalidate, A_PARTNER, NULL, NULL, 0 },
 	{ "GET",  "/partner/customer-templates", h_ctemplates,	A_PARTNER,	&page_query, NULL, 0 },
 	{ "GET",  "/partner/customer-templates/new", h_ctemplate_new, A_PARTNER, NULL, NULL, 0 },
 	{ "POST", "/partner/customer-templates", h_ctemplate_create, A_PARTNER, NULL, &ctemplate_form, 0 },
-	{ "GET",  "/partner/customer-templates/" ID, h_ctemplate, A_PARTNER,	NULL, NULL, 0 },
-	{ "POST", "/partner/customer-templates/" ID, h_ctemplate_update, A_PARTNER, NULL, &ctemplate_form, 0 },
-	{ "POST", "/partner/customer-templates/" ID "/issue", h_ctemplate_issue, A_PARTNER, NULL, &grant_form, 0 },
+	{ "GET",  "/partner/customer-templates/{id}", h_ctemplate, A_PARTNER,	NULL, NULL, 0 },
+	{ "POST", "/partner/customer-templates/{id}", h_ctemplate_update, A_PARTNER, NULL, &ctemplate_form, 0 },
+	{ "POST", "/partner/customer-templates/{id}/issue", h_ctemplate_issue, A_PARTNER, NULL, &grant_form, 0 },
 	{ "GET",  "/partner/customer-vouchers", h_cvouchers,	A_PARTNER,	&cvouchers_query, NULL, 0 },
-	{ "GET",  "/partner/customer-vouchers/" ID, h_cvoucher,	A_PARTNER,	NULL, NULL, 0 },
-	{ "GET",  "/partner/customer-vouchers/" ID "/ledger\\.csv", h_cvoucher_csv, A_PARTNER, NULL, NULL, 0 },
-	{ "GET",  "/partner/customer-vouchers/" ID "/withdraw", h_confirm, A_PARTNER, NULL, NULL, 0 },
-	{ "POST", "/partner/customer-vouchers/" ID "/withdraw", h_cvoucher_withdraw, A_PARTNER, NULL, NULL, 0 },
+	{ "GET",  "/partner/customer-vouchers/{id}", h_cvoucher,	A_PARTNER,	NULL, NULL, 0 },
+	{ "GET",  "/partner/customer-vouchers/{id}/ledger.csv", h_cvoucher_csv, A_PARTNER, NULL, NULL, 0 },
+	{ "GET",  "/partner/customer-vouchers/{id}/withdraw", h_confirm, A_PARTNER, NULL, NULL, 0 },
+	{ "POST", "/partner/customer-vouchers/{id}/withdraw", h_cvoucher_withdraw, A_PARTNER, NULL, NULL, 0 },
 	{ "GET",  "/partner/charges",	h_charges,		A_PARTNER,	&charges_query, NULL, 0 },
-	{ "GET",  "/partner/charges\\.csv", h_charges_csv,	A_PARTNER,	&charges_query, NULL, 0 },
+	{ "GET",  "/partner/charges.csv", h_charges_csv,	A_PARTNER,	&charges_query, NULL, 0 },
 	{ "GET",  "/partner/settings",	h_psettings,		A_PARTNER,	NULL, NULL, 0 },
 	{ "POST", "/partner/settings",	h_psettings_save,	A_PARTNER,	NULL, &psettings_form, 0 },
 
 	{ "GET",  "/admin/partner/applications", h_applications, A_ADMIN,	&applications_query, NULL, 0 },
-	{ "GET",  "/admin/partner/applications/" ID "/approve", h_confirm, A_ADMIN_WRITE, NULL, NULL, 0 },
-	{ "POST", "/admin/partner/applications/" ID "/approve", h_application_approve, A_ADMIN_WRITE, NULL, NULL, 0 },
-	{ "GET",  "/admin/partner/applications/" ID "/reject", h_confirm, A_ADMIN_WRITE, NULL, NULL, 0 },
-	{ "POST", "/admin/partner/applications/" ID "/reject", h_application_reject, A_ADMIN_WRITE, NULL, &reject_form, 0 },
+	{ "GET",  "/admin/partner/applications/{id}/approve", h_confirm, A_ADMIN_WRITE, NULL, NULL, 0 },
+	{ "POST", "/admin/partner/applications/{id}/approve", h_application_approve, A_ADMIN_WRITE, NULL, NULL, 0 },
+	{ "GET",  "/admin/partner/applications/{id}/reject", h_confirm, A_ADMIN_WRITE, NULL, NULL, 0 },
+	{ "POST", "/admin/partner/applications/{id}/reject", h_application_reject, A_ADMIN_WRITE, NULL, &reject_form, 0 },
 	{ "GET",  "/admin/partner/vouchers", h_admin_pvouchers,	A_ADMIN,	&admin_pvouchers_query, NULL, 0 },
 	{ "GET",  "/admin/partner/vouchers/new", h_admin_pvoucher_new, A_ADMIN_WRITE, NULL, NULL, 0 },
 	{ "POST", "/admin/partner/vouchers", h_admin_pvoucher_issue, A_ADMIN_WRITE, NULL, &pv_issue_form, 0 },
-	{ "GET",  "/admin/partner/vouchers/" ID "/invalidate", h_confirm, A_ADMIN_WRITE, NULL, NULL, 0 },
-	{ "POST", "/admin/partner/vouchers/" ID "/invalidate", h_admin_pvoucher_invalidate, A_ADMIN_WRITE, NULL, NULL, 0 },
+	{ "GET",  "/admin/partner/vouchers/{id}/invalidate", h_confirm, A_ADMIN_WRITE, NULL, NULL, 0 },
+	{ "POST", "/admin/partner/vouchers/{id}/invalidate", h_admin_pvoucher_invalidate, A_ADMIN_WRITE, NULL, NULL, 0 },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
-static pcre2_code	*compiled[NROUTES];
-static char		*names[NROUTES];	/* for the log: ID as {id} */
-static pcre2_match_data	*md;
-
-/* A route's pattern as a path: "/user/orders/{id}", "/audit.csv". */
-static char *
-route_name(const char *pattern)
-{
-	char	*name = malloc(strlen(pattern) + 1), *o = name;
-
-	for (; name != NULL && *pattern != '\0'; pattern++) {
-		if (strncmp(pattern, ID, strlen(ID)) == 0) {
-			memcpy(o, "{id}", 4);
-			o += 4;
-			pattern += strlen(ID) - 1;
-		} else if (*pattern != '\\')
-			*o++ = *pattern;
-	}
-	if (name != NULL)
-		*o = '\0';
-	return name;
-}
+static struct router	*router;
 
 int
 routes_init(char *err, size_t errsz)
 {
-	PCRE2_SIZE	off;
-	int		rc;
-	size_t		i;
+	size_t i;
 
-	for (i = 0; i < NROUTES; i++) {
-		compiled[i] = pcre2_compile((PCRE2_SPTR)routes[i].pattern,
-		    PCRE2_ZERO_TERMINATED, PCRE2_ANCHORED | PCRE2_ENDANCHORED,
-		    &rc, &off, NULL);
-		if (compiled[i] == NULL) {
-			snprintf(err, errsz, "route %s: bad pattern at %zu",
-			    routes[i].pattern, (size_t)off);
-			return -1;
-		}
-		(void)pcre2_jit_compile(compiled[i], PCRE2_JIT_COMPLETE);
-		if ((names[i] = route_name(routes[i].pattern)) == NULL) {
-			snprintf(err, errsz, "out of memory");
-			return -1;
-		}
-	}
-	if ((md = pcre2_match_data_create(4, NULL)) == NULL) {
-		snprintf(err, errsz, "out of memory");
+	if ((router = ROUTER_NEW(routes, struct route, err, errsz)) == NULL)
 		return -1;
-	}
 	/* every form's patterns, now: a bad one stops the start */
 	for (i = 0; i < NROUTES; i++)
 		if ((routes[i].query != NULL &&
@@ -200,142 +157,30 @@ routes_init(char *err, size_t errsz)
 		    (routes[i].body != NULL &&
 		    form_compile(routes[i].body, err, errsz) < 0))
 			return -1;
-	return 0;
+	return api_init(err, errsz);
 }
 
 void
 routes_free(void)
 {
-	size_t i;
-
-	for (i = 0; i < NROUTES; i++) {
-		pcre2_code_free(compiled[i]);
-		compiled[i] = NULL;
-		free(names[i]);
-		names[i] = NULL;
-	}
-	pcre2_match_data_free(md);
-	md = NULL;
+	router_free(router);
+	router = NULL;
+	api_free();
 }
 
 /* Finds the route; KQ_NOT_FOUND, or KQ_METHOD when only the method is off. */
 static enum kq_outcome
 route_find(struct req *r)
 {
-	const char	*method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
-	enum kq_outcome	 s = KQ_NOT_FOUND;
-	PCRE2_SIZE	*ov;
-	size_t		 i;
-	int		 rc;
+	enum kq_outcome	s;
+	size_t		i;
 
-	for (i = 0; i < NROUTES; i++) {
-		rc = pcre2_match(compiled[i], (PCRE2_SPTR)r->path,
-		    PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
-		if (rc < 0)
-			continue;
-		if (strcmp(routes[i].method, method) != 0) {
-			s = KQ_METHOD;
-			continue;
-		}
-		r->route = &routes[i];
-		r->route_name = names[i];
-		if (rc > 1) {	/* the pattern captured an id */
-			ov = pcre2_get_ovector_pointer(md);
-			r->id = strtoll(r->path + ov[2], NULL, 10);
-		}
-		return KQ_OK;
-	}
-	return s;
-}
-
-static int
-query_allowed(const struct form_def *form, const char *key)
-{
-	size_t i;
-
-	for (i = 0; form != NULL && i < form->n; i++)
-		if (strcmp(form->fields[i].name, key) == 0)
-			return 1;
-	return 0;
-}
-
-enum kq_outcome
-query_read(struct req *r, const struct form_def *form)
-{
-	const char	*qs = FCGX_GetParam("QUERY_STRING", r->fcgx->envp);
-	enum kq_outcome	 s;
-	size_t		 i, j;
-
-	if (qs != NULL && *qs != '\0') {
-		if (strlen(qs) > MAX_QUERY)
-			return KQ_BAD_REQUEST;
-		if ((s = urlencoded_parse(r->arena, qs, strlen(qs), &r->query)) != KQ_OK)
-			return s == KQ_TOO_LARGE ? KQ_BAD_REQUEST : s;
-	}
-	for (i = 0; i < r->query.n; i++) {
-		if (!query_allowed(form, r->query.v[i].name))
-			return KQ_BAD_REQUEST;
-		for (j = 0; j < i; j++)	/* duplicates are ambiguous */
-			if (strcmp(r->query.v[j].name, r->query.v[i].name) == 0)
-				return KQ_BAD_REQUEST;
-	}
-	r->page = 1;
-	if (form == NULL)
-		return KQ_OK;
-	if ((s = form_parse(r->arena, form, &r->query, &r->q)) != KQ_OK)
+	if ((s = router_find(router, strcmp(r->method, "HEAD") == 0 ? "GET" :
+	    r->method, r->path, &i, &r->id)) != KQ_OK)
 		return s;
-	for (i = 0; i < form->n; i++)
-		if (strcmp(form->fields[i].name, "page") == 0)
-			r->page = (int)form_int(&r->q, (int)i, 1);
+	r->route = &routes[i];
+	r->route_name = routes[i].path;	/* for the log: "/user/orders/{id}" */
 	return KQ_OK;
-}
-
-enum kq_outcome
-body_read(struct req *r, size_t max, const char *type, char **out,
-    size_t *outlen)
-{
-	const char	*cl = FCGX_GetParam("CONTENT_LENGTH", r->fcgx->envp);
-	const char	*ct = FCGX_GetParam("CONTENT_TYPE", r->fcgx->envp);
-	char		*buf, *end;
-	long long	 len = 0;
-	int		 got;
-
-	*out = NULL;
-	*outlen = 0;
-	if (cl != NULL && *cl != '\0') {
-		len = strtoll(cl, &end, 10);
-		if (*end != '\0' || len < 0)
-			return KQ_BAD_REQUEST;
-	}
-	if ((size_t)len > max)
-		return KQ_TOO_LARGE;
-	if (len == 0)
-		return KQ_OK;
-	if (ct == NULL || strncasecmp(ct, type, strlen(type)) != 0)
-		return KQ_BAD_REQUEST;
-	if ((buf = arena_alloc(r->arena, (size_t)len + 1)) == NULL)
-		return KQ_UNAVAILABLE;
-	got = FCGX_GetStr(buf, (int)len, r->fcgx->in);
-	if (got != len)
-		return KQ_BAD_REQUEST;
-	buf[len] = '\0';
-	*out = buf;
-	*outlen = (size_t)len;
-	return KQ_OK;
-}
-
-static enum kq_outcome
-read_body(struct req *r)
-{
-	enum kq_outcome	 s;
-	size_t		 len;
-	char		*buf;
-
-	if ((s = body_read(r, r->route->max_body ? r->route->max_body :
-	    BODY_SMALL, "application/x-www-form-urlencoded", &buf, &len)) != KQ_OK ||
-	    len == 0)
-		return s;
-	return urlencoded_parse(r->arena, buf, len, &r->body);
 }
 
 /* Loads the session the route needs; 303 to the login page without one. */
@@ -355,7 +200,7 @@ authenticate(struct req *r, int *redirected)
 	s = session_load(r->app->db, r->arena, kind, token, &r->app->policy,
 	    &r->me);
 	if (s == KQ_NOT_FOUND) {
-		redirect(r, kind == P_ADMIN ? "/admin/login" : "/login");
+		reply_redirect(r, kind == P_ADMIN ? "/admin/login" : "/login");
 		*redirected = 1;
 		return KQ_OK;
 	}
@@ -446,7 +291,7 @@ status_page(struct req *r)
 	input_done();
 	if (!status_allowed(cfg->status_allow, r->remote_addr) ||
 	    strcmp(r->method, "GET") != 0) {
-		fail(r, KQ_NOT_FOUND);
+		reply_fail(r, KQ_NOT_FOUND);
 		return 1;
 	}
 	if (qs != NULL && strcmp(qs, "json") == 0)
@@ -455,13 +300,13 @@ status_page(struct req *r)
 	    strcmp(qs, "openmetrics") == 0))
 		f = MF_PROMETHEUS;
 	else if (qs != NULL && *qs != '\0') {
-		fail(r, KQ_BAD_REQUEST);
+		reply_fail(r, KQ_BAD_REQUEST);
 		return 1;
 	}
-	send_headers(r, 200, f == MF_JSON ? "application/json" :
+	reply_headers(r, 200, f == MF_JSON ? "application/json" :
 	    f == MF_PROMETHEUS ? "text/plain; version=0.0.4; charset=utf-8" :
 	    "text/plain; charset=utf-8");
-	metrics_write(f, out_write, r->fcgx->out);
+	metrics_write(f, reply_write, r->fcgx->out);
 	return 1;
 }
 
@@ -479,50 +324,51 @@ dispatch(struct req *r)
 		return;
 	if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD") &&
 	    strcmp(r->method, "POST")) {
-		header_add(r, "Allow: GET, HEAD, POST");
-		fail(r, KQ_METHOD);
+		reply_header(r, "Allow: GET, HEAD, POST");
+		reply_fail(r, KQ_METHOD);
 		return;
 	}
 	if (!path_acceptable(r->path)) {
-		fail(r, KQ_NOT_FOUND);
+		reply_fail(r, KQ_NOT_FOUND);
 		return;
 	}
 	if ((s = route_find(r)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
 	if ((s = query_read(r, r->route->query)) == KQ_OK)
-		s = read_body(r);
+		s = body_read_form(r, r->route->max_body ? r->route->max_body :
+		    BODY_SMALL);
 	input_done();
 	if (s != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
 	/* the public GETs (login forms) render even with the database down */
 	if ((r->route->access != A_PUBLIC || strcmp(r->route->method, "POST") == 0)
 	    && db_ready(r->app->db) != KQ_OK) {
-		fail(r, KQ_UNAVAILABLE);
+		reply_fail(r, KQ_UNAVAILABLE);
 		return;
 	}
 	if ((s = authenticate(r, &redirected)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
 	if (redirected)
 		return;
 	if ((s = check_csrf(r)) != KQ_OK) {
-		fail(r, s);
+		reply_fail(r, s);
 		return;
 	}
 	if ((s = check_permission(r)) != KQ_OK) {
-		fail_at(r, s, NULL, forbidden_why(r));
+		reply_fail_at(r, s, NULL, forbidden_why(r));
 		return;
 	}
 	/* the body by the route's form; the handler re-shows a bad one */
 	if (r->route->body != NULL &&
 	    (r->f_outcome = form_parse(r->arena, r->route->body, &r->body,
 	    &r->f)) == KQ_UNAVAILABLE) {
-		fail(r, r->f_outcome);
+		reply_fail(r, r->f_outcome);
 		return;
 	}
 	r->route->handler(r);

@@ -17,7 +17,7 @@ enum access {
 
 struct route {
 	const char	*method;	/* "GET" (HEAD too) or "POST" */
-	const char	*pattern;	/* pcre2, anchored; (\d+) captures req->id */
+	const char	*path;		/* router.h: "/user/orders/{id}" */
 	handler_fn	*handler;
 	enum access	 access;
 	const struct form_def *query;	/* its fields are the allowed keys */
@@ -25,18 +25,10 @@ struct route {
 	size_t		 max_body;	/* 0: BODY_SMALL */
 };
 
-/* Compiles the route patterns and every form the routes name; 0, or -1
- * with a message. */
+/* Compiles the route patterns and every form the routes name (and the
+ * API's, api_init); 0, or -1 with a message. */
 int	routes_init(char *err, size_t errsz);
 void	routes_free(void);
 /* Runs the request through method → route → session → CSRF → handler. */
 void	dispatch(struct req *);
-/* The query string into r->query and r->q: only form's keys (none when
- * form is NULL), each once (KQ_BAD_REQUEST), typed by form (its status). */
-enum kq_outcome	query_read(struct req *, const struct form_def *form);
-/* The body, at most max bytes (KQ_TOO_LARGE) of Content-Type type
- * (KQ_BAD_REQUEST), into the arena, NUL-ended; *out NULL when empty. */
-enum kq_outcome	body_read(struct req *, size_t max, const char *type,
-		    char **out, size_t *outlen);
-
 #endif

@@ -39,12 +39,13 @@
 #include "catalog.h"
 #include "base/clock.h"
 #include "codekey.h"
+#include "web/form.h"
 #include "base/i18n.h"
+#include "input.h"
 #include "base/log.h"
 #include "process/metrics.h"
-#include "web/form.h"
+#include "reply.h"
 #include "request.h"
-#include "api.h"
 #include "routes.h"
 #include "process/shared.h"
 #include "worker.h"
@@ -56,7 +57,10 @@
 #define CLOSE_SECONDS	3	/* libfcgi drains a closing connection */
 
 static volatile sig_atomic_t stopping, reopen;
-static int armed;		/* the input's timer is set */
+/* Tests only (test_crash.py): KAQUAN_FAULT=arena lets a request's
+ * X-Kaquan-Arena-Fail: N header make its arena fail after N allocations
+ * (the fault walk over a handler's fill). */
+static int fault_arena;
 
 static void
 on_term(int sig)
@@ -77,22 +81,6 @@ static void
 on_alarm(int sig)
 {
 	(void)sig;	/* the blocked read returns EINTR: that is all */
-}
-
-static void
-deadline(int seconds)
-{
-	struct itimerval it = { { 0, 0 }, { seconds, 0 } };
-
-	setitimer(ITIMER_REAL, &it, NULL);
-}
-
-void
-input_done(void)
-{
-	if (armed)
-		deadline(0);
-	armed = 0;
 }
 
 static void
@@ -153,15 +141,19 @@ request_id(struct req *r)
 		id = own;
 	}
 	log_request(id);
-	header_add(r, arena_printf(r->arena, "X-Request-Id: %s", log_request_id()));
+	reply_header(r, arena_printf(r->arena, "X-Request-Id: %s", log_request_id()));
 }
 
 static void
 serve(struct app *app, FCGX_Request *f, struct arena *a)
 {
-	long long	t0 = clock_mono_us();
-	struct req	r;
+	long long	 t0 = clock_mono_us();
+	struct req	 r;
+	const char	*n;
 
+	if (fault_arena && (n = FCGX_GetParam("HTTP_X_KAQUAN_ARENA_FAIL",
+	    f->envp)) != NULL)
+		a->fail_countdown = atol(n);
 	memset(&r, 0, sizeof(r));
 	r.app = app;
 	r.arena = a;
@@ -176,14 +168,14 @@ serve(struct app *app, FCGX_Request *f, struct arena *a)
 	request_id(&r);
 	if (r.cookies != NULL && strlen(r.cookies) > MAX_COOKIE) {
 		r.cookies = NULL;
-		fail(&r, KQ_BAD_REQUEST);
+		reply_fail(&r, KQ_BAD_REQUEST);
 		return;
 	}
 	i18n_set(lang_choose(r.cookies ? cookie_get(a, r.cookies, COOKIE_LANG) :
 	    NULL, FCGX_GetParam("HTTP_ACCEPT_LANGUAGE", f->envp)));
 	dispatch(&r);
 	if (!r.sent)	/* a handler that forgot to answer is a bug */
-		fail(&r, KQ_UNAVAILABLE);
+		reply_fail(&r, KQ_UNAVAILABLE);
 	t0 = clock_mono_us() - t0;
 	metrics_request(r.route_name, r.method, r.status, t0);
 	/* the path's route, not the path: no id, code or query in the log */
@@ -201,7 +193,7 @@ app_init(struct app *app, const char *config_path)
 	if ((app->cfg = calloc(1, sizeof(*app->cfg))) == NULL ||
 	    config_load(config_path, app->cfg, err, sizeof(err)) < 0 ||
 	    (app->tmpl = tmpl_set_load(app->cfg->templates, err, sizeof(err))) == NULL ||
-	    routes_init(err, sizeof(err)) < 0 || api_init(err, sizeof(err)) < 0) {
+	    routes_init(err, sizeof(err)) < 0) {
 		kq_log("worker %d: %s", (int)getpid(),
 		    app->cfg ? err : "out of memory");
 		return -1;
@@ -215,6 +207,9 @@ app_init(struct app *app, const char *config_path)
 		kq_log("worker: %s", err);
 		return -1;
 	}
+	tmpl_check_views(app->cfg->check_views);
+	fault_arena = getenv("KAQUAN_FAULT") != NULL &&
+	    strcmp(getenv("KAQUAN_FAULT"), "arena") == 0;
 	gate_width(app->cfg->hash_concurrency);
 	app->policy.idle_minutes = app->cfg->session_idle_minutes;
 	app->policy.absolute_hours = app->cfg->session_absolute_hours;
@@ -237,7 +232,6 @@ app_free(struct app *app)
 	catalog_free();
 	tmpl_set_free(app->tmpl);
 	routes_free();
-	api_free();
 	form_cleanup();
 	codekey_free();
 	if (app->cfg != NULL) {
@@ -302,8 +296,7 @@ accept_screened(int listen_fd, const sigset_t *term)
 		/* each read is bounded even when the SIGALRM that bounds the
 		 * whole input lands between two reads */
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &recv, sizeof(recv));
-		deadline(INPUT_SECONDS);
-		armed = 1;
+		input_deadline(INPUT_SECONDS);
 		return fd;
 	}
 	kq_log("worker: dropped a connection: %s", sc == FCGI_SCREEN_BAD ?
@@ -325,9 +318,9 @@ finish(FCGX_Request *f)
 		f->keepConnection = 1;	/* nothing unread: ours to close */
 		FCGX_Finish_r(f);
 	} else {
-		deadline(CLOSE_SECONDS);	/* libfcgi's lingering close */
+		input_deadline(CLOSE_SECONDS);	/* libfcgi's lingering close */
 		FCGX_Finish_r(f);
-		deadline(0);
+		input_deadline(0);
 	}
 	if (f->ipcFd >= 0) {	/* the server asked to keep it: we do not */
 		close(f->ipcFd);
@@ -406,6 +399,7 @@ worker_main(const char *config_path, int listen_fd)
 		log_request(NULL);
 		i18n_set(LANG_ZH);
 		arena_reset(&a);
+		a.fail_countdown = -1;
 		sigprocmask(SIG_UNBLOCK, &term, NULL);	/* a pending TERM lands here */
 		if (app.cfg->max_requests && ++served >= app.cfg->max_requests)
 			break;	/* the master starts a fresh one */

@@ -6,8 +6,5 @@
 
 /* Runs the accept loop on listen_fd until SIGTERM; returns the exit code. */
 int	worker_main(const char *config_path, int listen_fd);
-/* The request's input has been read: its deadline (INPUT_SECONDS from the
- * accept) ends. */
-void	input_done(void);
 
 #endif

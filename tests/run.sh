@@ -83,6 +83,10 @@ if echo "$out" | grep -q "runtime error:"; then
 	echo "== UBSan reports in the cluster's logs"
 	failed=$((failed + 1))
 fi
+if echo "$out" | grep -q "^cluster: templates asked"; then
+	echo "$out" | grep ": view: " | head -20
+	failed=$((failed + 1))
+fi
 
 # Sanitizer reports from the workers (ASan writes files, UBSan writes to
 # the worker log) count as failures.
@@ -95,6 +99,14 @@ done
 if grep -q "runtime error:" "$KAQUAN_VAR/log/kaquan.log" 2>/dev/null; then
 	echo "== UBSan reports in $KAQUAN_VAR/log/kaquan.log"
 	grep -A8 "runtime error:" "$KAQUAN_VAR/log/kaquan.log" | head -40
+	failed=$((failed + 1))
+fi
+
+# check_views: a template that asked for a value its handler did not give
+if grep -q ": view: " "$KAQUAN_VAR/log/kaquan.log" 2>/dev/null; then
+	echo "== templates asked for values their handlers did not give"
+	sed -n 's/.*: view: /view: /p' "$KAQUAN_VAR/log/kaquan.log" | sort | uniq -c |
+	    sort -rn | head -40
 	failed=$((failed + 1))
 fi
 

@@ -99,6 +99,9 @@ api_seal_key = $(cat "$VAR/api.seal")
 code_key = $(cat "$VAR/code.key")
 status_path = /kaquan-status
 demo_payments = 1
+# a template asking for a value its handler did not give is logged, and
+# fails make test
+check_views = 1
 CONF
 }
 

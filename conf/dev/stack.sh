@@ -103,6 +103,9 @@ code_key = $(cat "$VAR/code.key")
 status_path = /kaquan-status
 # a demo has no payment gateway: the member's pay button stands in for it
 demo_payments = 1
+# a template asking for a value its handler did not give is logged, and
+# fails make test
+check_views = 1
 CONF
 }
 

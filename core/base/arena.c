@@ -41,6 +41,7 @@ arena_init(struct arena *a, size_t chunk_size, size_t limit)
 	a->total = 0;
 	a->limit = limit;
 	a->fail_countdown = -1;
+	a->failed = 0;
 }
 
 /* Frees every chunk but the first, which the next request reuses. */
@@ -49,6 +50,7 @@ arena_reset(struct arena *a)
 {
 	struct arena_chunk *c, *next;
 
+	a->failed = 0;
 	if (a->first == NULL)
 		return;
 	for (c = a->first->next; c != NULL; c = next) {
@@ -69,8 +71,9 @@ arena_free(struct arena *a)
 	a->first = a->head = NULL;
 }
 
-void *
-arena_alloc(struct arena *a, size_t n)
+/* The allocation itself; NULL when it fails (arena_alloc() remembers). */
+static void *
+alloc(struct arena *a, size_t n)
 {
 	struct arena_chunk *c;
 	size_t		    need, size;
@@ -102,6 +105,16 @@ arena_alloc(struct arena *a, size_t n)
 	p = (char *)c->data + c->used;
 	c->used += need;
 	a->total += need;
+	return p;
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	void *p;
+
+	if ((p = alloc(a, n)) == NULL)
+		a->failed = 1;
 	return p;
 }
 
@@ -197,6 +210,10 @@ abuf_add(struct abuf *b, const void *s, size_t n)
 void
 abuf_puts(struct abuf *b, const char *s)
 {
+	if (s == NULL) {	/* an arena_printf() that failed */
+		b->failed = 1;
+		return;
+	}
 	abuf_add(b, s, strlen(s));
 }
 

@@ -5,6 +5,10 @@
  * request ends, so handlers never free() and nothing leaks across requests
  * (nginx pools, SPEC §9: no RSS growth).  The first chunk is reused between
  * requests; larger requests grow extra chunks that the reset gives back.
+ *
+ * A failure is sticky: once an allocation has failed, a->failed stays set
+ * until the reset, whatever later allocations do, so the request's answer
+ * can see that something it was filled with may be missing.
  */
 #ifndef KQ_ARENA_H
 #define KQ_ARENA_H
@@ -21,6 +25,9 @@ struct arena {
 	size_t		 total;		/* bytes handed out since reset */
 	size_t		 limit;		/* 0 = none; else alloc fails past it */
 	long		 fail_countdown; /* tests: fail after N allocs, -1 = off */
+	int		 failed;	/* an allocation failed since the reset:
+					   the answer is a 503, not a page with
+					   values missing (reply.c) */
 };
 
 void	 arena_init(struct arena *, size_t chunk_size, size_t limit);
@@ -43,6 +50,7 @@ struct abuf {
 
 void	 abuf_init(struct abuf *, struct arena *);
 void	 abuf_add(struct abuf *, const void *, size_t);
+/* s NULL (an allocation that failed) fails the buffer. */
 void	 abuf_puts(struct abuf *, const char *);
 void	 abuf_putc(struct abuf *, char);
 void	 abuf_printf(struct abuf *, const char *, ...)

@@ -57,6 +57,7 @@ static const struct ckey keys[] = {
 	I("access_log", access_log, 0, 1),
 	S("checkout_url", checkout_url),
 	I("demo_payments", demo_payments, 0, 1),
+	I("check_views", check_views, 0, 1),
 };
 
 static void

@@ -27,6 +27,7 @@ struct config {
 	int		 access_log;	/* a line per request */
 	char		*checkout_url;	/* the host platform's checkout (SPEC §7) */
 	int		 demo_payments;	/* the member's pay stands in for it */
+	int		 check_views;	/* log a template's missing values */
 	char		*api_seal_key;	/* 64 hex digits: the API keys' secrets
 					   are sealed with it; NULL: no API */
 	char		*code_key;	/* 64 hex digits: codes at rest

@@ -1,9 +1,14 @@
 /*
  * db.h - MariaDB/MySQL through the libmysqlclient API.
  *
- * Statements are named constants next to the code that uses them; db.c
+ * Statements are named constants next to the code that uses them; stmt.c
  * prepares each once per connection (cached by the constant's address) and
  * binds every parameter with its type (integers, text, times).
+ *
+ * The layer is five files by concern: conn.c (connections, failover,
+ * failures), stmt.c (the statement cache, execution, multi-row inserts),
+ * row.c (typed rows), txn.c (transactions) and procedure.c (the
+ * stored-procedure builder); db_int.h is what they share.
  *
  * Rows come back typed, by column tables (kcaldav's typed column reads, but
  * by name): a table lists, for each member of a struct, the SQL expression
@@ -232,7 +237,7 @@ enum kq_outcome	 db_txn(struct db *, struct arena *,
  * A transaction of a few writes as one CALL: one round trip where each
  * statement, BEGIN and COMMIT were one each.  The steps are the owning
  * modules' own statements, each module filling the step for its table;
- * db.c writes them into a stored procedure named by a hash of its text,
+ * procedure.c writes them into a stored procedure named by a hash of its text,
  * creates it (IF NOT EXISTS) the first time a process runs it, and calls it
  * with every parameter bound.  Changed SQL is a new name, so workers of two
  * versions never run each other's procedure.

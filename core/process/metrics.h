@@ -40,7 +40,7 @@ void	metrics_request(const char *route, const char *method, int status,
 void	metrics_event(enum metric_event);
 
 /* The status page: php-fpm's plain text, JSON (Jansson), or Prometheus's
- * text format; written with fn (out_write's shape). */
+ * text format; written with fn (reply_write's shape). */
 enum metrics_format { MF_TEXT, MF_JSON, MF_PROMETHEUS };
 int	metrics_write(enum metrics_format, int (*fn)(void *, const char *, size_t),
 	    void *ctx);

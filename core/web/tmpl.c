@@ -1,11 +1,11 @@
 /*
- * tmpl.c - the template compiler (libxml2) and renderer.
+ * tmpl.c - the template compiler (libxml2) and the template sets.
  *
  * Compiling walks the parsed DOM once and flattens it into a list of ops:
  * static markup already serialized and escaped (OP_RAW), a value written as
  * text (OP_TEXT) or as an attribute (OP_ATTR), and jumps for k:if and
- * k:each.  Rendering is a loop over that list that streams to a writer; it
- * never builds a DOM and never concatenates a value into markup.
+ * k:each.  Rendering (render.c) is a loop over that list that streams to a
+ * writer; it never builds a DOM and never concatenates a value into markup.
  *
  * Parsing uses XML_PARSE_NONET and never NOENT/DTDLOAD (no external
  * entities).  Output is HTML5 syntax: void elements without end tags, every
@@ -23,40 +23,11 @@
 
 #include "base/i18n.h"
 #include "web/tmpl.h"
+#include "web/tmpl_int.h"
 #include "base/utf8.h"
 
 #define K_NS		"urn:kaquan:template"
-#define MAX_DEPTH	8	/* nested k:each */
 #define MAX_INCLUDE	4	/* nested k:include */
-
-enum op_kind { OP_RAW, OP_TEXT, OP_ATTR, OP_IF, OP_EACH, OP_NEXT, OP_SLOT };
-
-struct op {
-	enum op_kind	 kind;
-	char		*s;		/* RAW text, or the value's path */
-	size_t		 len;		/* RAW length */
-	char		*name;		/* ATTR name; EACH loop variable */
-	int		 flag;		/* IF negated; ATTR is a URL */
-	size_t		 jump;		/* IF/EACH: op after the block; NEXT: its EACH */
-};
-
-/* A page holds its own ops; the layout around it is compiled once per
- * language and shared by every page (its OP_SLOT renders the page), so a
- * worker keeps one copy of the layout's markup, not one per page. */
-struct tmpl {
-	char		*name;
-	char		*title;
-	struct op	*ops;
-	size_t		 nops, cap;
-	const struct tmpl *layout;	/* NULL: this is a layout */
-	struct tmpl	*own_layout;	/* tmpl_compile()'s, freed with it */
-};
-
-struct tmpl_set {
-	struct tmpl	 *layout[LANG__MAX];
-	struct tmpl	**v[LANG__MAX];	/* each page in each language */
-	size_t		  n;
-};
 
 struct compiler {
 	struct tmpl	*t;
@@ -91,73 +62,6 @@ in_list(const char **list, const char *s)
 		if (strcmp(*list, s) == 0)
 			return 1;
 	return 0;
-}
-
-/* ---------------------------------------------------------------- escaping */
-
-int
-url_is_safe(const char *u)
-{
-	const char *p;
-
-	while (*u == ' ' || *u == '\t' || *u == '\n')
-		u++;
-	if (strncasecmp(u, "http://", 7) == 0 || strncasecmp(u, "https://", 8) == 0)
-		return 1;
-	if (u[0] == '/' && (u[1] == '/' || u[1] == '\\'))
-		return 0;	/* protocol-relative: another host */
-	/* relative: no scheme, i.e. no ':' before the first / ? # */
-	for (p = u; *p != '\0' && *p != '/' && *p != '?' && *p != '#'; p++)
-		if (*p == ':' || (unsigned char)*p < 0x20)
-			return 0;
-	return 1;
-}
-
-/* Writes s escaped for a text node or a double-quoted attribute value.
- * Invalid UTF-8 and control characters become U+FFFD. */
-int
-tmpl_escape(const char *s, enum esc_mode mode, tmpl_write_fn w, void *ctx)
-{
-	const unsigned char	*p = (const unsigned char *)s, *run = p;
-	const unsigned char	*end = p + strlen(s);
-	const char		*rep;
-	int			 n;
-
-#define FLUSH() do { \
-	if (p > run && w(ctx, (const char *)run, (size_t)(p - run)) < 0) \
-		return -1; \
-} while (0)
-
-	while (*p != '\0') {
-		rep = NULL;
-		n = 1;
-		switch (*p) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': if (mode == ESC_ATTR) rep = "&quot;"; break;
-		case '\'': if (mode == ESC_ATTR) rep = "&#39;"; break;
-		case '\t': case '\n': case '\r': break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				rep = "\xef\xbf\xbd";
-			else if (*p >= 0x80 && (n = utf8_seq(p, (size_t)(end - p))) == 0) {
-				rep = "\xef\xbf\xbd";
-				n = 1;
-			}
-		}
-		if (rep != NULL) {
-			FLUSH();
-			if (w(ctx, rep, strlen(rep)) < 0)
-				return -1;
-			p += n;
-			run = p;
-		} else
-			p += n;
-	}
-	FLUSH();
-	return 0;
-#undef FLUSH
 }
 
 /* --------------------------------------------------------------- compiling */
@@ -313,6 +217,25 @@ path_valid(const char *p)
 		start = 0;
 	}
 	return !start;
+}
+
+/* A k:text's op: the value at path, as text; "path?" marks a value the
+ * view may lack (an optional one: not logged by tmpl_check_views). */
+static void
+emit_text(struct compiler *c, xmlNodePtr n, const char *k_text)
+{
+	char		 path[128];
+	size_t		 len = strlen(k_text);
+	int		 optional = len > 1 && k_text[len - 1] == '?';
+	struct op	*op;
+
+	snprintf(path, sizeof(path), "%.*s", (int)(len - optional), k_text);
+	if (len >= sizeof(path) || !path_valid(path))
+		cerror(c, n, "k:text: bad path \"%s\"", k_text);
+	else if ((op = emit(c, OP_TEXT)) != NULL) {
+		op->s = strdup(path);
+		op->flag = optional;
+	}
 }
 
 static int
@@ -508,14 +431,22 @@ compile_element(struct compiler *c, xmlNodePtr n)
 	if (k_each != NULL) {
 		char var[64], in[4], path[128], extra[2];
 
-		if (sscanf(k_each, " %63s %3s %127s %1s", var, in, path, extra) != 3 ||
-		    strcmp(in, "in") || !path_valid(var) || strchr(var, '.') ||
-		    !path_valid(path))
+		size_t	len = 0;
+		int	got, optional = 0;
+
+		got = sscanf(k_each, " %63s %3s %127s %1s", var, in, path, extra);
+		if (got == 3 && (len = strlen(path)) > 1 && path[len - 1] == '?') {
+			path[len - 1] = '\0';	/* "path?": a list the view may lack */
+			optional = 1;
+		}
+		if (got != 3 || strcmp(in, "in") || !path_valid(var) ||
+		    strchr(var, '.') || !path_valid(path))
 			cerror(c, n, "k:each: expected \"item in path\", got \"%s\"", k_each);
 		else if ((op = emit(c, OP_EACH)) != NULL) {
 			each_at = c->t->nops - 1;
 			op->name = strdup(var);
 			op->s = strdup(path);
+			op->flag = optional;
 		}
 	}
 	if (k_if != NULL) {
@@ -537,10 +468,8 @@ compile_element(struct compiler *c, xmlNodePtr n)
 			cerror(c, n, "k:block has no attributes to set");
 		if (k_text == NULL)
 			compile_children(c, n);
-		else if (!path_valid(k_text))
-			cerror(c, n, "k:text: bad path \"%s\"", k_text);
-		else if ((op = emit(c, OP_TEXT)) != NULL)
-			op->s = strdup(k_text);
+		else
+			emit_text(c, n, k_text);
 		goto close;
 	}
 
@@ -582,12 +511,9 @@ compile_element(struct compiler *c, xmlNodePtr n)
 			cerror(c, n, "<%s> cannot have content", tag);
 		goto close;
 	}
-	if (k_text != NULL) {
-		if (!path_valid(k_text))
-			cerror(c, n, "k:text: bad path \"%s\"", k_text);
-		else if ((op = emit(c, OP_TEXT)) != NULL)
-			op->s = strdup(k_text);
-	} else
+	if (k_text != NULL)
+		emit_text(c, n, k_text);
+	else
 		compile_children(c, n);
 	emit_raw(c, "</", 2);
 	emit_raw(c, tag, strlen(tag));
@@ -1001,167 +927,4 @@ size_t
 tmpl_count(const struct tmpl_set *s)
 {
 	return s ? s->n : 0;
-}
-
-/* --------------------------------------------------------------- rendering */
-
-struct scope {
-	const char	*var;
-	struct view	*item;
-	const struct vlist *list;
-	size_t		 index;
-};
-
-static const struct vnode *
-resolve(struct view *root, const struct scope *sc, int depth, const char *path)
-{
-	const struct vnode	*n = NULL;
-	const char		*seg = path, *dot;
-	size_t			 len;
-	int			 i;
-	static struct vnode	 item_node;	/* read-only view of a loop item */
-
-	dot = strchr(seg, '.');
-	len = dot ? (size_t)(dot - seg) : strlen(seg);
-	for (i = depth - 1; i >= 0 && n == NULL; i--)
-		if (strncmp(sc[i].var, seg, len) == 0 && sc[i].var[len] == '\0') {
-			item_node.type = V_MAP;
-			item_node.u.m = sc[i].item;
-			n = &item_node;
-		}
-	if (n == NULL)
-		n = view_find(root, seg, len);
-	while (n != NULL && dot != NULL) {
-		if (n->type != V_MAP)
-			return NULL;
-		seg = dot + 1;
-		dot = strchr(seg, '.');
-		len = dot ? (size_t)(dot - seg) : strlen(seg);
-		n = view_find(n->u.m, seg, len);
-	}
-	return n;
-}
-
-static int
-truthy(const struct vnode *n)
-{
-	if (n == NULL)
-		return 0;
-	switch (n->type) {
-	case V_STR:	return n->u.s[0] != '\0';
-	case V_LIST:	return n->u.l != NULL && n->u.l->n > 0;
-	default:	return 1;
-	}
-}
-
-/* The ops of t; the layout's OP_SLOT renders page.  strict: a k:text or
- * k:each path the view lacks is an error (err). */
-static int
-render_ops(const struct tmpl *t, const struct tmpl *page, struct view *v,
-    tmpl_write_fn w, void *ctx, char *err, size_t errsz)
-{
-	struct scope		 sc[MAX_DEPTH];
-	const struct vnode	*n;
-	const struct op		*op;
-	int			 depth = 0;
-	size_t			 pc = 0;
-
-	while (pc < t->nops) {
-		op = &t->ops[pc];
-		switch (op->kind) {
-		case OP_RAW:
-			if (w(ctx, op->s, op->len) < 0)
-				return -1;
-			break;
-		case OP_TEXT:
-			n = resolve(v, sc, depth, op->s);
-			if (err != NULL && (n == NULL || n->type != V_STR)) {
-				snprintf(err, errsz, "%s: no text at %s",
-				    page ? page->name : t->name, op->s);
-				return -1;
-			}
-			if (n != NULL && n->type == V_STR &&
-			    tmpl_escape(n->u.s, ESC_TEXT, w, ctx) < 0)
-				return -1;
-			break;
-		case OP_ATTR:
-			n = resolve(v, sc, depth, op->s);
-			if (n == NULL || n->type != V_STR)
-				break;
-			if (w(ctx, " ", 1) < 0 ||
-			    w(ctx, op->name, strlen(op->name)) < 0 ||
-			    w(ctx, "=\"", 2) < 0 ||
-			    tmpl_escape(op->flag && !url_is_safe(n->u.s) ?
-			    "#" : n->u.s, ESC_ATTR, w, ctx) < 0 ||
-			    w(ctx, "\"", 1) < 0)
-				return -1;
-			break;
-		case OP_IF:
-			if (truthy(resolve(v, sc, depth, op->s)) == op->flag) {
-				pc = op->jump;
-				continue;
-			}
-			break;
-		case OP_EACH:
-			n = resolve(v, sc, depth, op->s);
-			if (err != NULL && (n == NULL || n->type != V_LIST)) {
-				snprintf(err, errsz, "%s: no list at %s",
-				    page ? page->name : t->name, op->s);
-				return -1;
-			}
-			if (n == NULL || n->type != V_LIST || n->u.l == NULL ||
-			    n->u.l->n == 0 || depth == MAX_DEPTH) {
-				pc = op->jump;
-				continue;
-			}
-			sc[depth].var = op->name;
-			sc[depth].list = n->u.l;
-			sc[depth].index = 0;
-			sc[depth].item = n->u.l->items[0];
-			depth++;
-			break;
-		case OP_NEXT:
-			if (++sc[depth - 1].index < sc[depth - 1].list->n) {
-				sc[depth - 1].item =
-				    sc[depth - 1].list->items[sc[depth - 1].index];
-				pc = op->jump + 1;
-				continue;
-			}
-			depth--;
-			break;
-		case OP_SLOT:
-			if (page != NULL &&
-			    render_ops(page, NULL, v, w, ctx, err, errsz) < 0)
-				return -1;
-			break;
-		}
-		pc++;
-	}
-	return 0;
-}
-
-static int
-render(const struct tmpl *t, struct view *v, tmpl_write_fn w, void *ctx,
-    char *err, size_t errsz)
-{
-	view_set(v, "_page", t->name);
-	view_set(v, "_title", t->title);
-	view_set(v, "_lang", lang_names[i18n_current()]);
-	if (t->layout == NULL)
-		return render_ops(t, NULL, v, w, ctx, err, errsz);
-	return render_ops(t->layout, t, v, w, ctx, err, errsz);
-}
-
-int
-tmpl_render(const struct tmpl *t, struct view *v, tmpl_write_fn w, void *ctx)
-{
-	return render(t, v, w, ctx, NULL, 0);
-}
-
-int
-tmpl_render_strict(const struct tmpl *t, struct view *v, tmpl_write_fn w,
-    void *ctx, char *err, size_t errsz)
-{
-	err[0] = '\0';
-	return render(t, v, w, ctx, err, errsz);
 }

@@ -5,9 +5,14 @@
  * namespace urn:kaquan:template (prefix k):
  *
  *   k:text="path"             the element's content becomes the value, as text
+ *                             ("path?": a value the view may lack, shown as
+ *                             nothing; without "?" a missing one is an error
+ *                             when rendering strictly, and logged when views
+ *                             are checked)
  *   k:attr="name path; ..."   sets attributes (omitted when the value is unset)
  *   k:if="path" / "!path"     keeps the element only when the value is truthy
  *   k:each="item in path"     repeats the element for every map in a list
+ *                             ("path?" likewise)
  *   <k:block>                 an element that renders only its children
  *                             (or, with k:text, only the value)
  *   <k:slot/>                 (layout only) where the page's content goes
@@ -25,13 +30,13 @@
 
 #include <stddef.h>
 
+#include "web/escape.h"
 #include "base/i18n.h"
 #include "web/view.h"
 
 struct tmpl;
 struct tmpl_set;
 
-typedef int (*tmpl_write_fn)(void *ctx, const char *, size_t);
 
 /* Loads DIR/layout.xhtml and every other DIR/NAME.xhtml as page NAME
  * (files starting with "_" are partials, not pages), each compiled in
@@ -52,8 +57,11 @@ struct tmpl		*tmpl_compile_lang(const char *layout_path,
 			    char *err, size_t errsz);
 void			 tmpl_free(struct tmpl *);
 
-/* Renders; the view gets "_page" and "_title".  Returns 0, or -1 when the
- * writer failed. */
+/* What the template reads of the page itself, into the view: "_page",
+ * "_title", "_lang".  tmpl_render() does it too; a caller that must know
+ * the view is whole before it writes (reply_page) does it first. */
+void			 tmpl_prepare(const struct tmpl *, struct view *);
+/* Renders (tmpl_prepare first).  Returns 0, or -1 when the writer failed. */
 int			 tmpl_render(const struct tmpl *, struct view *,
 			    tmpl_write_fn, void *ctx);
 
@@ -62,10 +70,10 @@ int			 tmpl_render(const struct tmpl *, struct view *,
 int			 tmpl_render_strict(const struct tmpl *, struct view *,
 			    tmpl_write_fn, void *ctx, char *err, size_t errsz);
 
-/* Escaping, exposed for the CSV writer and the tests. */
-enum esc_mode { ESC_TEXT, ESC_ATTR };
-int			 tmpl_escape(const char *s, enum esc_mode,
-			    tmpl_write_fn, void *ctx);
-int			 url_is_safe(const char *);
+/* On (the test stacks: check_views = 1), a page whose k:text or k:each
+ * asks for a value its view lacks logs "view: PAGE: no value at PATH" (and
+ * still renders, as without): the handler-to-template contract checked on
+ * every page a test opens. */
+void			 tmpl_check_views(int on);
 
 #endif

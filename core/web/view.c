@@ -1,8 +1,10 @@
 /*
  * view.c - building the value tree a template reads.
  *
- * Out of memory is sticky and silent here: a missing value renders as empty
- * and the arena's failure surfaces when the response is sent.
+ * Out of memory is silent here and sticky in the arena: a view, a map or a
+ * list that cannot be made is the sink below, so a handler never meets a
+ * NULL; the arena remembers that it failed (arena.h), and the request is
+ * answered 503 instead of a page with values missing (reply_lost()).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,13 +12,21 @@
 
 #include "web/view.h"
 
+/* The sink: its arena fails every allocation, so nothing written to it is
+ * kept and it never changes (one per process: a worker serves one request
+ * at a time). */
+static struct arena	dead_arena = { .fail_countdown = 0 };
+static struct view	dead_view = { .arena = &dead_arena };
+static struct vlist	dead_list = { .arena = &dead_arena };
+
 struct view *
 view_new(struct arena *a)
 {
 	struct view *v;
 
-	if ((v = arena_zalloc(a, sizeof(*v))) != NULL)
-		v->arena = a;
+	if ((v = arena_zalloc(a, sizeof(*v))) == NULL)
+		return &dead_view;
+	v->arena = a;
 	return v;
 }
 
@@ -96,7 +106,7 @@ view_map(struct view *v, const char *key)
 	struct vnode *n;
 
 	if ((n = node_add(v, key, V_MAP)) == NULL)
-		return NULL;
+		return &dead_view;
 	n->u.m = view_new(v->arena);
 	return n->u.m;
 }
@@ -107,8 +117,10 @@ view_list(struct view *v, const char *key)
 	struct vnode *n;
 
 	if ((n = node_add(v, key, V_LIST)) == NULL)
-		return NULL;
-	if ((n->u.l = arena_zalloc(v->arena, sizeof(*n->u.l))) != NULL)
+		return &dead_list;
+	if ((n->u.l = arena_zalloc(v->arena, sizeof(*n->u.l))) == NULL)
+		n->u.l = &dead_list;
+	else
 		n->u.l->arena = v->arena;
 	return n->u.l;
 }
@@ -119,18 +131,17 @@ vlist_add(struct vlist *l)
 	struct view **items;
 
 	if (l == NULL)
-		return NULL;
+		return &dead_view;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 16;
 		if ((items = arena_alloc(l->arena, cap * sizeof(*items))) == NULL)
-			return NULL;
+			return &dead_view;
 		if (l->n)
 			memcpy(items, l->items, l->n * sizeof(*items));
 		l->items = items;
 		l->cap = cap;
 	}
-	if ((l->items[l->n] = view_new(l->arena)) == NULL)
-		return NULL;
+	l->items[l->n] = view_new(l->arena);
 	return l->items[l->n++];
 }
 
@@ -146,3 +157,74 @@ view_find(const struct view *v, const char *key, size_t keylen)
 			return n;
 	return NULL;
 }
+
+/* The nodes of map v, oldest first, each key once (its latest value). */
+static void
+dump_map(const struct view *v, FILE *f, char *path, size_t len, size_t cap);
+
+static void
+dump_value(const struct vnode *n, FILE *f, char *path, size_t len, size_t cap)
+{
+	const char	*c;
+	size_t		 i, l;
+
+	switch (n->type) {
+	case V_STR:
+		fprintf(f, "%.*s ", (int)len, path);
+		for (c = n->u.s; *c != '\0'; c++)
+			if (*c == '\n')
+				fputs("\\n", f);
+			else
+				fputc(*c, f);
+		fputc('\n', f);
+		break;
+	case V_MAP:
+		dump_map(n->u.m, f, path, len, cap);
+		break;
+	case V_LIST:
+		if (n->u.l == NULL || n->u.l->n == 0) {
+			fprintf(f, "%.*s []\n", (int)len, path);
+			break;
+		}
+		for (i = 0; i < n->u.l->n; i++) {
+			l = len + (size_t)snprintf(path + len, cap - len, ".%zu", i);
+			if (l < cap)
+				dump_map(n->u.l->items[i], f, path, l, cap);
+		}
+		break;
+	}
+}
+
+static void
+dump_map(const struct view *v, FILE *f, char *path, size_t len, size_t cap)
+{
+	const struct vnode	*n, *m, *stack[4096];
+	size_t			 k = 0, l;
+
+	for (n = v != NULL ? v->head : NULL; n != NULL && k < 4096; n = n->next)
+		stack[k++] = n;
+	while (k-- > 0) {	/* oldest first */
+		n = stack[k];
+		if (n->key[0] == '_')	/* the renderer's own */
+			continue;
+		for (m = v->head; m != n; m = m->next)
+			if (m->keylen == n->keylen &&
+			    memcmp(m->key, n->key, n->keylen) == 0)
+				break;
+		if (m != n)		/* set again later: that one counts */
+			continue;
+		l = len + (size_t)snprintf(path + len, cap - len, "%s%s",
+		    len ? "." : "", n->key);
+		if (l < cap)
+			dump_value(n, f, path, l, cap);
+	}
+}
+
+void
+view_dump(const struct view *v, FILE *f)
+{
+	char path[1024];
+
+	dump_map(v, f, path, 0, sizeof(path));
+}
+

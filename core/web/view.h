@@ -9,6 +9,7 @@
 #define KQ_VIEW_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "base/arena.h"
 
@@ -40,6 +41,8 @@ struct vlist {
 	size_t		 n, cap;
 };
 
+/* A view, a map, a list or a list's new map out of memory is a sink that
+ * keeps nothing (never NULL); the arena remembers the failure. */
 struct view	*view_new(struct arena *);
 /* Sets KEY to a string that lives at least as long as the arena. */
 void		 view_set(struct view *, const char *key, const char *value);
@@ -48,10 +51,16 @@ void		 view_setf(struct view *, const char *key, const char *fmt, ...)
 void		 view_set_int(struct view *, const char *key, long long);
 struct view	*view_map(struct view *, const char *key);
 struct vlist	*view_list(struct view *, const char *key);
-/* Appends a new map to the list; NULL when out of memory. */
+/* Appends a new map to the list. */
 struct view	*vlist_add(struct vlist *);
 
 /* Looks a single key up in one map. */
 const struct vnode *view_find(const struct view *, const char *key, size_t keylen);
+
+/* Writes v as the golden pages' text (tests/golden/NAME.view): "path
+ * value" a line, lists by index ("[]" an empty one), a newline in a value
+ * as \n; each key once (its latest value), oldest first; the renderer's
+ * own keys ("_page") left out. */
+void		 view_dump(const struct view *, FILE *);
 
 #endif

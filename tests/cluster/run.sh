@@ -38,5 +38,10 @@ python3 "$ROOT/tests/http/run.py" concurrent racing race || rc=1
 KAQUAN_TESTS=$ROOT/tests/cluster python3 "$ROOT/tests/http/run.py" || rc=1
 [ $rc = 0 ] || tail -n 20 "$ROOT"/var/cluster/log/host*.log
 grep -h -A8 "runtime error:" "$ROOT"/var/cluster/log/host*.log 2>/dev/null | head -40
+# a template that asked for a value its handler did not give (check_views)
+if grep -h ": view: " "$ROOT"/var/cluster/log/host*.log 2>/dev/null | head -20 | grep .; then
+	echo "cluster: templates asked for values their handlers did not give"
+	rc=1
+fi
 sh "$ROOT/conf/dev/cluster.sh" down
 exit $rc

@@ -269,6 +269,41 @@ pages_compile_in_english(void **state)
 	i18n_free();
 }
 
+/* "path?" is a value the view may lack; without "?" the strict renderer
+ * (golden pages) refuses a missing one, naming it. */
+static void
+optional_values_are_marked(void **state)
+{
+	const char *page = HEAD "<k:page " NS " title=\"x\">"
+	    "<p k:text=\"have\">x</p><p k:text=\"maybe?\">y</p>"
+	    "<ul><li k:each=\"i in rows?\" k:text=\"i.x\">r</li></ul>%s</k:page>";
+	char		 text[1024], lp[128], pp[128], err[256];
+	struct view	*v = view_new(&a);
+	struct abuf	 b;
+	struct tmpl	*t;
+	(void)state;
+
+	view_set(v, "have", "1");
+	snprintf(lp, sizeof(lp), "%s/layout.xhtml", dir);
+	snprintf(pp, sizeof(pp), "%s/page.xhtml", dir);
+	snprintf(text, sizeof(text), page, "");
+	put("page.xhtml", text);
+	assert_non_null(t = tmpl_compile(lp, pp, "p", err, sizeof(err)));
+	abuf_init(&b, &a);
+	assert_int_equal(tmpl_render_strict(t, v, collect, &b, err, sizeof(err)), 0);
+	assert_non_null(strstr(abuf_str(&b), "<p>1</p><p></p><ul></ul>"));
+	tmpl_free(t);
+	snprintf(text, sizeof(text), page, "<p k:text=\"gone\">z</p>");
+	put("page.xhtml", text);
+	assert_non_null(t = tmpl_compile(lp, pp, "p", err, sizeof(err)));
+	assert_int_equal(tmpl_render_strict(t, v, collect, &b, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "gone"));
+	tmpl_free(t);
+	/* a lone "?" is no path */
+	put("page.xhtml", HEAD "<k:page " NS " title=\"x\"><p k:text=\"?\">x</p></k:page>");
+	assert_null(tmpl_compile(lp, pp, "p", err, sizeof(err)));
+}
+
 static void
 project_templates_compile(void **state)
 {
@@ -296,6 +331,7 @@ main(void)
 		cmocka_unit_test(loops_and_conditions),
 		cmocka_unit_test(compile_errors_name_file_and_line),
 		cmocka_unit_test(pages_compile_in_english),
+		cmocka_unit_test(optional_values_are_marked),
 		cmocka_unit_test(project_templates_compile),
 	};
 	return cmocka_run_group_tests_name("tmpl", tests, setup, teardown);

@@ -1,0 +1,284 @@
+/*
+ * voucher_read.c - the vouchers' reads: the lists (My Vouchers on its own
+ * index), one voucher, its ledger, and the matching rules of SPEC §5 that
+ * pick an order's candidates and say why the others do not fit.  Reads
+ * only: voucher.c writes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "base/clock.h"
+#include "voucher.h"
+
+/* the filters after "WHERE <account>": status, template, expiry */
+#define VOUCHER_FILTERS \
+    " AND (? = '' OR " VOUCHER_STATUS " = ?)" \
+    " AND (? = 0 OR v.template_id = ?) AND (? IS NULL OR v.valid_to <= ?)"
+
+static struct db_sel SQL_VOUCHER_LIST = DB_SEL(
+    "SELECT {cols}" VOUCHER_FROM " WHERE (? = 0 OR v.uin = ?)" VOUCHER_FILTERS
+    " AND (? = 0 OR v.issue_id = ?) AND (? = 0 OR v.id < ?)"
+    " ORDER BY v.id DESC LIMIT ? OFFSET ?",
+    DB_WHOLE(voucher_cols));
+static const char SQL_VOUCHER_COUNT[] =
+    "SELECT COUNT(*)" VOUCHER_FROM " WHERE (? = 0 OR v.uin = ?)" VOUCHER_FILTERS
+    " AND (? = 0 OR v.issue_id = ?) AND (? = 0 OR v.id < ?)";
+/* My Vouchers is the hot page: read the account's (uin, id) index newest
+ * first and stop at a page (STRAIGHT_JOIN keeps vouchers the driving table);
+ * left to itself the optimizer starts from the one template and sorts
+ * every row of the account.  It reads only the columns the list shows.
+ * Most accounts' list is one page, which pager_select reads without the
+ * count; the count, when needed, leaves out the template (the filters do
+ * not use it). */
+#define VOUCHER_MINE \
+    " FROM vouchers v FORCE INDEX (k_vouchers_mine)" VOUCHER_FROZEN_JOIN
+#define VOUCHER_MINE_WHERE	" WHERE v.uin = ?" VOUCHER_FILTERS
+static const struct db_col my_voucher_cols[] = {
+	DB_COL(struct voucher, id, "v.id"),
+	DB_COL(struct voucher, name, "t.name"),
+	DB_ENUM(struct voucher, status, VOUCHER_STATUS, voucher_status_names),
+	DB_ENUM(struct voucher, scope, "t.scope", voucher_scope_names),
+	DB_COL(struct voucher, products, "t.products"),
+	DB_COL(struct voucher, face, "v.face"),
+	DB_COL(struct voucher, balance, "v.balance"),
+	DB_COL(struct voucher, valid_from, "v.valid_from"),
+	DB_COL(struct voucher, valid_to, "v.valid_to"),
+	DB_END
+};
+static struct db_sel SQL_MY_VOUCHER_LIST = DB_SEL(
+    "SELECT STRAIGHT_JOIN {cols}" VOUCHER_MINE
+    " JOIN voucher_templates t ON t.id = v.template_id" VOUCHER_MINE_WHERE
+    " ORDER BY v.id DESC LIMIT ? OFFSET ?",
+    DB_WHOLE(my_voucher_cols));
+static const char SQL_MY_VOUCHER_COUNT[] =
+    "SELECT COUNT(*)" VOUCHER_MINE VOUCHER_MINE_WHERE;
+static struct db_sel SQL_VOUCHER_GET = DB_SEL(
+    "SELECT {cols}" VOUCHER_FROM " WHERE v.id = ? AND (? = 0 OR v.uin = ?)",
+    DB_WHOLE(voucher_cols));
+/* A partner's customer vouchers: filters customer, purpose, status. */
+#define PARTNER_VOUCHERS \
+    VOUCHER_FROM " WHERE v.partner_uin = ? AND (? = 0 OR v.uin = ?)" \
+    " AND (? = '' OR v.purpose = ?) AND (? = '' OR " VOUCHER_STATUS " = ?)"
+static struct db_sel SQL_PARTNER_VOUCHER_LIST = DB_SEL(
+    "SELECT {cols}" PARTNER_VOUCHERS " ORDER BY v.id DESC LIMIT ? OFFSET ?",
+    DB_WHOLE(voucher_cols));
+static const char SQL_PARTNER_VOUCHER_COUNT[] = "SELECT COUNT(*)" PARTNER_VOUCHERS;
+static struct db_sel SQL_PARTNER_VOUCHER_GET = DB_SEL(
+    "SELECT {cols}" VOUCHER_FROM " WHERE v.id = ? AND v.partner_uin = ?",
+    DB_WHOLE(voucher_cols));
+static const struct db_col deduct_cols[] = {
+	DB_COL(struct voucher, deduct, "LEAST(v.balance, ?)"),
+	DB_END
+};
+/*
+ * The matching rules of SPEC §5 in one expression: the first rule a voucher
+ * fails for an order, NULL when it fits.  Available (effective status) and
+ * within its validity; its scope takes the product (general products only
+ * for 'all' and 'exclude', seed 000); the product allows vouchers in this
+ * scenario and billing mode and the template's scenarios and billing modes
+ * fit; the order reaches the minimum amount; a minimum duration needs a
+ * product sold by months and an order that long.  The candidates are the
+ * vouchers it passes, best first (the largest deduction, then the earliest
+ * expiry); the order page names the rule each other voucher fails.  Its
+ * arguments: scenario, billing, scenario, billing, amount, months.
+ */
+#define VOUCHER_UNFIT \
+    "CASE WHEN " VOUCHER_STATUS " IN ('expired', 'frozen') THEN " VOUCHER_STATUS \
+    " WHEN v.valid_from > UTC_TIMESTAMP() THEN 'not_yet'" \
+    " WHEN NOT ((t.scope = 'all' AND p.general = 1)" \
+    "  OR (t.scope = 'include' AND FIND_IN_SET(p.code, t.products))" \
+    "  OR (t.scope = 'exclude' AND p.general = 1" \
+    "  AND NOT FIND_IN_SET(p.code, t.products))) THEN 'product'" \
+    " WHEN NOT EXISTS (SELECT 1 FROM product_scenarios ps" \
+    "  WHERE ps.product = p.code AND ps.scenario = ? AND ps.billing = ?)" \
+    "  OR NOT (t.scenarios = '' OR FIND_IN_SET(?, t.scenarios)) THEN 'scenario'" \
+    " WHEN NOT FIND_IN_SET(?, t.billing) THEN 'billing'" \
+    " WHEN t.min_amount > ? THEN 'min_amount'" \
+    " WHEN NOT (t.min_months = 0 OR (p.has_duration = 1 AND ? >= t.min_months))" \
+    "  THEN 'months' END"
+static const struct db_col unfit_cols[] = {
+	DB_ENUM(struct voucher, unfit, VOUCHER_UNFIT " AS unfit", unfit_names),
+	DB_END
+};
+static struct db_sel SQL_CANDIDATES = DB_SEL(
+    "SELECT {cols}" VOUCHER_FROM " JOIN products p ON p.code = ?"
+    " WHERE v.uin = ? AND v.status IN ('available', 'frozen')"
+    " AND (? = 0 OR v.id = ?) HAVING unfit IS NULL"
+    /* SPEC §6: with its partner's switch on, an associated trial voucher
+     * is recommended before any other */
+    " ORDER BY IFNULL(v.purpose = 'trial' AND EXISTS (SELECT 1 FROM accounts pa"
+    "  WHERE pa.uin = v.partner_uin AND pa.associated_first = 1), 0) DESC,"
+    " LEAST(v.balance, ?) DESC, v.valid_to, v.id",
+    DB_WHOLE(voucher_cols), DB_WHOLE(unfit_cols), DB_WHOLE(deduct_cols));
+static struct db_sel SQL_UNFIT = DB_SEL(
+    "SELECT {cols}" VOUCHER_FROM " JOIN products p ON p.code = ?"
+    " WHERE v.uin = ? AND v.status IN ('available', 'frozen', 'expired')"
+    " AND v.valid_to > UTC_TIMESTAMP() - INTERVAL 30 DAY"
+    " HAVING unfit IS NOT NULL ORDER BY v.valid_to DESC, v.id LIMIT 50",
+    DB_WHOLE(voucher_cols), DB_WHOLE(unfit_cols));
+
+static const struct db_col ledger_cols[] = {
+	DB_COL(struct ledger_row, id, "id"),
+	DB_ENUM(struct ledger_row, kind, "kind", ledger_kind_names),
+	DB_COL(struct ledger_row, order_id, "order_id"),
+	DB_COL(struct ledger_row, amount, "amount"),
+	DB_COL(struct ledger_row, balance, "balance"),
+	DB_COL(struct ledger_row, actor, "actor"),
+	DB_COL(struct ledger_row, time, "created_at"),
+	DB_END
+};
+static struct db_sel SQL_LEDGER_LIST = DB_SEL(
+    "SELECT {cols} FROM voucher_ledger WHERE voucher_id = ? ORDER BY id",
+    DB_WHOLE(ledger_cols));
+
+enum kq_outcome
+vouchers_name_products(struct db *db, struct arena *a, struct voucher *v,
+    size_t n)
+{
+	return CATALOG_NAME_ROWS(db, a, v, n, products, product_names);
+}
+
+/* The filter's status, "" for any. */
+static const char *
+status_arg(const struct vfilter *f)
+{
+	return f->status >= 0 ? voucher_status_names[f->status] : "";
+}
+
+/* The filters' arguments after the account's, each twice (the "? = ''
+ * OR" form): status, template, expiry; 6 from args. */
+static void
+filter_args(const struct vfilter *f, struct db_arg *args)
+{
+	args[0] = args[1] = DB_STR(status_arg(f));
+	args[2] = args[3] = DB_INT(f->template_id);
+	args[4] = args[5] = f->expires_ymd ?
+	    DB_TIME(clock_end_of_day(f->expires_ymd)) : DB_NULL;
+}
+
+enum kq_outcome
+voucher_list(struct db *db, struct arena *a, const struct vfilter *f,
+    struct pager *pg, struct voucher **out, size_t *n)
+{
+	struct db_arg	 args[14];	/* the most: the backend's 12 + 2 */
+	enum kq_outcome	 s;
+
+	if (f->partner_uin) {
+		const char *purpose = f->purpose >= 0 ? purpose_names[f->purpose] : "";
+
+		args[0] = DB_INT(f->partner_uin);
+		args[1] = args[2] = DB_INT(f->uin);
+		args[3] = args[4] = DB_STR(purpose);
+		args[5] = args[6] = DB_STR(status_arg(f));
+		s = pager_select(db, a, &SQL_PARTNER_VOUCHER_LIST,
+		    SQL_PARTNER_VOUCHER_COUNT, args, 7, pg, sizeof(**out), out, n);
+	} else {
+		args[0] = args[1] = DB_INT(f->uin);
+		filter_args(f, args + 2);
+		args[8] = args[9] = DB_INT(f->issue_id);
+		args[10] = args[11] = DB_INT(f->before_id);
+		s = pager_select(db, a, &SQL_VOUCHER_LIST, SQL_VOUCHER_COUNT, args,
+		    12, pg, sizeof(**out), out, n);
+	}
+	return s != KQ_OK ? s : vouchers_name_products(db, a, *out, *n);
+}
+
+enum kq_outcome
+voucher_list_mine(struct db *db, struct arena *a, const struct vfilter *f,
+    struct pager *pg, struct voucher **out, size_t *n)
+{
+	struct db_arg	 args[9];	/* the account, the filters, 2 */
+	enum kq_outcome	 s;
+
+	args[0] = DB_INT(f->uin);
+	filter_args(f, args + 1);
+	if ((s = pager_select(db, a, &SQL_MY_VOUCHER_LIST, SQL_MY_VOUCHER_COUNT,
+	    args, 7, pg, sizeof(**out), out, n)) != KQ_OK)
+		return s;
+	return vouchers_name_products(db, a, *out, *n);
+}
+
+enum kq_outcome
+voucher_get(struct db *db, struct arena *a, long long uin, long long id,
+    struct voucher *v)
+{
+	struct db_arg	args[3] = { DB_INT(id), DB_INT(uin), DB_INT(uin) };
+	enum kq_outcome	s;
+
+	if ((s = db_select_one(db, a, &SQL_VOUCHER_GET, args, 3, v,
+	    sizeof(*v))) != KQ_OK)
+		return s;
+	return vouchers_name_products(db, a, v, 1);
+}
+
+enum kq_outcome
+voucher_get_of_partner(struct db *db, struct arena *a, long long partner,
+    long long id, struct voucher *v)
+{
+	struct db_arg	args[2] = { DB_INT(id), DB_INT(partner) };
+	enum kq_outcome	s;
+
+	if ((s = db_select_one(db, a, &SQL_PARTNER_VOUCHER_GET, args, 2, v,
+	    sizeof(*v))) != KQ_OK)
+		return s;
+	return vouchers_name_products(db, a, v, 1);
+}
+
+enum kq_outcome
+voucher_ledger(struct db *db, struct arena *a, long long id,
+    struct ledger_row **out, size_t *n)
+{
+	struct db_arg arg = DB_INT(id);
+
+	return db_select(db, a, &SQL_LEDGER_LIST, &arg, 1, sizeof(**out), out, n);
+}
+
+/* The six arguments of VOUCHER_UNFIT. */
+static void
+unfit_args(struct db_arg *args, const struct order_terms *o)
+{
+	args[0] = DB_STR(o->scenario);
+	args[1] = DB_STR(o->billing);
+	args[2] = DB_STR(o->scenario);
+	args[3] = DB_STR(o->billing);
+	args[4] = DB_INT(o->amount);
+	args[5] = DB_INT(o->months);
+}
+
+enum kq_outcome
+voucher_match(struct db *db, struct arena *a, long long uin,
+    const struct order_terms *o, long long only_id, struct voucher **out,
+    size_t *n)
+{
+	struct db_arg	args[13];
+	enum kq_outcome	s;
+
+	unfit_args(args, o);
+	args[6] = DB_INT(o->due);
+	args[7] = DB_STR(o->product);
+	args[8] = DB_INT(uin);
+	args[9] = args[10] = DB_INT(only_id);
+	args[11] = DB_INT(o->due);
+	if ((s = db_select(db, a, &SQL_CANDIDATES, args, 12, sizeof(**out), out,
+	    n)) != KQ_OK)
+		return s;
+	return vouchers_name_products(db, a, *out, *n);
+}
+
+enum kq_outcome
+voucher_unfit(struct db *db, struct arena *a, long long uin,
+    const struct order_terms *o, struct voucher **out, size_t *n)
+{
+	struct db_arg	args[8];
+	enum kq_outcome	s;
+
+	unfit_args(args, o);
+	args[6] = DB_STR(o->product);
+	args[7] = DB_INT(uin);
+	if ((s = db_select(db, a, &SQL_UNFIT, args, 8, sizeof(**out), out,
+	    n)) != KQ_OK)
+		return s;
+	return vouchers_name_products(db, a, *out, *n);
+}

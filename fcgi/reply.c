@@ -1,0 +1,337 @@
+/*
+ * reply.c - the HTTP exit: status lines, headers, pages, redirects, error
+ * pages.
+ *
+ * reply_headers() is the one exit: it writes the security headers of SPEC
+ * §8 on every response.  Pages are streamed straight from the compiled
+ * template to the FastCGI stream.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flash.h"
+#include "base/i18n.h"
+#include "base/log.h"
+#include "present.h"
+#include "ratelimit.h"
+#include "reply.h"
+#include "request.h"
+#include "state.h"
+
+/* ok-flashes: code → message (error flashes use the status table). */
+static const struct {
+	const char *code, *message;
+} ok_flashes[] = {
+	{ "logged_out", "您已安全退出。" },
+	{ "logged_in", "登录成功。" },
+	{ "batch_created", "提货卡已生成。" },
+	{ "batch_disabled", "批次已禁用:未使用的提货卡不能再提货。" },
+	{ "batch_enabled", "批次已启用。" },
+	{ "card_disabled", "提货卡已禁用。" },
+	{ "order_paid", "订单已支付。" },
+	{ "order_cancelled", "订单已取消。" },
+	{ "order_confirmed", "订单已确认,请在 " STR(PAYMENT_WINDOW_MIN) " 分钟内支付。" },
+	{ "order_refunded", "订单已退款:现金部分退回,代金券抵扣部分不退。" },
+	{ "refund_requested", "退款申请已提交,财务审核后会在此显示结果。" },
+	{ "refund_rejected", "已驳回退款申请,原因会显示给会员。" },
+	{ "card_enabled", "提货卡已重新启用。" },
+	{ "redeemed", "兑换成功,代金券已放入您的账户。" },
+	{ "picked_up", "提货成功:订单已生成,服务器开通后状态会在此更新。" },
+	{ "template_saved", "模板已保存。" },
+	{ "issued", "已发放。" },
+	{ "issued_partly", "已发放,但部分 UIN 未发放(账号不存在),见下表。" },
+	{ "voucher_invalidated", "代金券已作废。" },
+	{ "applied", "申请已提交,等待平台审核(约 1–3 个工作日)。" },
+	{ "review_cancelled", "已取消审核。" },
+	{ "approved", "已审核通过:经销商代金券已生效,关联的客户试用代金券已发放。" },
+	{ "rejected", "已驳回,原因已告知经销商。" },
+	{ "withdrawn", "代金券已撤回。" },
+	{ "settings_saved", "设置已保存。" },
+};
+
+static const char *
+reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 303: return "See Other";
+	case 201: return "Created";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 422: return "Unprocessable Content";
+	case 429: return "Too Many Requests";
+	case 503: return "Service Unavailable";
+	default:  return "Internal Server Error";
+	}
+}
+
+int
+reply_write(void *stream, const char *s, size_t len)
+{
+	return FCGX_PutStr(s, (int)len, stream) == (int)len ? 0 : -1;
+}
+
+void
+reply_header(struct req *r, const char *line)
+{
+	abuf_puts(&r->headers, line);
+	abuf_puts(&r->headers, "\r\n");
+}
+
+void
+reply_cookie(struct req *r, const char *name, const char *value,
+    const char *path, long max_age)
+{
+	abuf_printf(&r->headers, "Set-Cookie: %s=%s; Path=%s; HttpOnly; "
+	    "SameSite=Strict%s", name, value, path,
+	    r->app->cfg->cookie_secure ? "; Secure" : "");
+	if (max_age >= 0)
+		abuf_printf(&r->headers, "; Max-Age=%ld", max_age);
+	abuf_puts(&r->headers, "\r\n");
+}
+
+void
+reply_headers(struct req *r, int status, const char *content_type)
+{
+	FCGX_Stream	*out = r->fcgx->out;
+	const char	*extra;
+
+	if (r->sent)
+		return;
+	r->sent = 1;
+	r->status = status;
+	/* when to come back: a busy or lost database is seconds, a rate
+	 * limit its window (SPEC §2) */
+	if (status == 503)
+		reply_header(r, "Retry-After: 5");
+	else if (status == 429)
+		reply_header(r, arena_printf(r->arena, "Retry-After: %d",
+		    RL_WINDOW_MIN * 60));
+	/* served over HTTPS (cookie_secure): the browser keeps to it, so no
+	 * later plain request can be stripped of its Secure cookie's session */
+	if (r->app->cfg->cookie_secure)
+		reply_header(r, "Strict-Transport-Security: max-age=31536000");
+	extra = abuf_str(&r->headers);
+	FCGX_FPrintF(out,
+	    "Status: %d %s\r\n"
+	    "Content-Type: %s\r\n"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "Content-Security-Policy: default-src 'self'; frame-ancestors 'none'; "
+	    "form-action 'self'; base-uri 'none'; object-src 'none'\r\n"
+	    "X-Frame-Options: DENY\r\n"
+	    "Referrer-Policy: same-origin\r\n"
+	    "Cache-Control: no-store\r\n"
+	    "%s\r\n",
+	    status, reason(status), content_type, extra ? extra : "");
+}
+
+void
+reply_flash(struct req *r, const char *kind, const char *code)
+{
+	char value[80];
+
+	snprintf(value, sizeof(value), "%s.%s", kind, code);
+	reply_cookie(r, COOKIE_FLASH, value, "/", 60);
+}
+
+/* Reads and clears the flash cookie; only known codes are shown. */
+static void
+flash_take(struct req *r, struct view *v)
+{
+	const char	*c = cookie_get(r->arena, r->cookies, COOKIE_FLASH);
+	const char	*msg = NULL;
+	enum kq_outcome	 st;
+	size_t		 i;
+
+	if (c == NULL)
+		return;
+	reply_cookie(r, COOKIE_FLASH, "", "/", 0);
+	if (strncmp(c, "ok.", 3) == 0) {
+		for (i = 0; i < sizeof(ok_flashes) / sizeof(ok_flashes[0]); i++)
+			if (strcmp(ok_flashes[i].code, c + 3) == 0)
+				msg = L(ok_flashes[i].message);
+	} else if (strncmp(c, "error.", 6) == 0 &&
+	    (st = kq_outcome_from_code(c + 6)) != KQ_OUTCOME__MAX)
+		msg = L(kq_message(st));
+	if (msg == NULL)
+		return;
+	view_set(v, "flash_kind", c[0] == 'o' ? "ok" : "error");
+	view_set(v, "flash_code", strchr(c, '.') + 1);
+	view_set(v, "flash_text", msg);
+}
+
+/* The link to the other language, back to this page (a GET; after a
+ * POST, the side's home); its text from a. */
+static void
+lang_switch(struct req *r, struct arena *a, struct view *v)
+{
+	const char	*qs = FCGX_GetParam("QUERY_STRING", r->fcgx->envp);
+	const char	*back = r->path, *with_qs, *encoded;
+	enum lang	 to = i18n_current() == LANG_ZH ? LANG_EN : LANG_ZH;
+
+	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
+		back = r->me.kind == P_MEMBER ? "/user" :
+		    r->me.kind == P_ADMIN ? "/admin" : "/login";
+	else if (qs != NULL && *qs != '\0' &&
+	    (with_qs = arena_printf(a, "%s?%s", r->path, qs)) != NULL)
+		back = with_qs;
+	if ((encoded = url_encode(a, back)) != NULL)
+		view_setf(v, "lang_href", "/lang?to=%s&back=%s", lang_names[to],
+		    encoded);
+	view_set(v, "lang_to", lang_names[to]);
+	view_set(v, "lang_text", to == LANG_EN ? "English" : "中文");
+}
+
+/* What every page shows, in a view of arena a. */
+static struct view *
+view_in(struct req *r, struct arena *a)
+{
+	struct view	*v = view_new(a), *me;
+
+	if (r->me.kind != P_NONE) {
+		me = view_map(v, "me");
+		view_set(me, "login", r->me.login);
+		view_set(me, "role", r->me.role);
+		if (r->me.kind == P_MEMBER) {
+			view_set_int(me, "uin", r->me.uin);
+			view_set(me, "account", r->me.account_name);
+			view_set(me, "member", "1");
+			if (r->me.is_owner)
+				view_set(me, "role_owner", "1");
+			if (r->me.is_partner && (r->me.is_owner || r->me.finance))
+				view_set(me, "partner", "1");
+		} else {
+			view_set(me, "admin", "1");
+			/* viewers read; only role admin sees what changes things */
+			if (r->me.is_admin_role)
+				view_set(v, "can_write", "1");
+		}
+		view_set(v, "csrf", r->me.csrf);
+	}
+	lang_switch(r, a, v);
+	return v;
+}
+
+struct view *
+reply_view(struct req *r)
+{
+	struct view *v = view_in(r, r->arena);
+
+	flash_take(r, v);
+	return v;
+}
+
+/* Tests only (make golden): with KAQUAN_VIEW_DUMP=DIR, each page's view
+ * is written to DIR/NAME.view as a handler filled it (the last one of each
+ * page), for the golden pages. */
+static void
+view_keep(const char *name, const struct view *v)
+{
+	static const char	*dir;
+	static int		 looked;
+	char			 path[4096];
+	FILE			*f;
+
+	if (!looked++)
+		dir = getenv("KAQUAN_VIEW_DUMP");
+	if (dir == NULL)
+		return;
+	snprintf(path, sizeof(path), "%s/%s.view", dir, name);
+	if ((f = fopen(path, "w")) == NULL)
+		return;
+	fprintf(f, "page %s\n", name);
+	view_dump(v, f);
+	fclose(f);
+}
+
+int
+reply_lost(struct req *r)
+{
+	const struct tmpl	*t = tmpl_get(r->app->tmpl, "error");
+	struct arena		 a;
+	struct view		*v;
+
+	if (!r->arena->failed)
+		return 0;
+	kq_log("%s %s: out of memory: 503", r->method,
+	    r->route_name ? r->route_name : "-");
+	/* the error page in memory of its own: the request's is spent */
+	arena_init(&a, 16384, 1 << 20);
+	if ((v = view_in(r, &a)) != NULL) {
+		flash_now(v, KQ_UNAVAILABLE, NULL);
+		view_set_int(v, "error_status", 503);
+	}
+	reply_headers(r, 503, "text/html; charset=utf-8");
+	if (t == NULL || v == NULL || a.failed)
+		FCGX_PutS(L(kq_message(KQ_UNAVAILABLE)), r->fcgx->out);
+	else
+		tmpl_render(t, v, reply_write, r->fcgx->out);
+	arena_free(&a);
+	return 1;
+}
+
+void
+reply_page(struct req *r, int status, const char *name, struct view *v)
+{
+	const struct tmpl *t = tmpl_get(r->app->tmpl, name);
+
+	if (t != NULL && v != NULL)
+		tmpl_prepare(t, v);	/* the last of the view's values */
+	if (reply_lost(r))
+		return;
+	if (t != NULL && v != NULL)
+		view_keep(name, v);
+	if (t == NULL || v == NULL) {
+		kq_log("page %s: no such template", name);
+		reply_headers(r, 500, "text/plain; charset=utf-8");
+		FCGX_PutS("internal error\n", r->fcgx->out);
+		return;
+	}
+	reply_headers(r, status, "text/html; charset=utf-8");
+	tmpl_render(t, v, reply_write, r->fcgx->out);
+}
+
+void
+reply_redirect(struct req *r, const char *location)
+{
+	abuf_printf(&r->headers, "Location: %s\r\n", location);
+	if (reply_lost(r))	/* the Location may be the part that is lost */
+		return;
+	reply_headers(r, 303, "text/html; charset=utf-8");
+}
+
+void
+reply_fail_at(struct req *r, enum kq_outcome s, const char *field, const char *message)
+{
+	struct view *v = reply_view(r);
+
+	/* the error is the page's one flash, over any left by a redirect */
+	flash_now(v, s, field);
+	if (message != NULL)
+		view_set(v, "flash_text", message);
+	view_set_int(v, "error_status", kq_http_status(s));
+	reply_page(r, kq_http_status(s), "error", v);
+}
+
+void
+reply_fail(struct req *r, enum kq_outcome s)
+{
+	reply_fail_at(r, s, NULL, NULL);
+}
+
+void
+reply_done(struct req *r, enum kq_outcome s, const char *flash, const char *location)
+{
+	if (s != KQ_OK) {
+		reply_fail(r, s);
+		return;
+	}
+	reply_flash(r, "ok", flash);
+	reply_redirect(r, location);
+}
