@@ -9,10 +9,10 @@ import time
 import urllib.parse
 
 import fcgi_client
+from fixtures import (books_check, codes, codes_of, confirm, create_batch,
+                      create_template, give, issue, member, post, run_shoppers,
+                      unknown_code)
 from kq import VAR, code_hash, sql
-from test_pickup import codes, confirm, create_batch, member
-from test_vouchers import (books_check, codes_of, create_template, give, issue,
-                           post, run_shoppers, unknown_code)
 
 
 def on_host(h, m, path, form=None):

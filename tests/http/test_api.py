@@ -7,22 +7,13 @@ import subprocess
 import threading
 import time
 
-from kq import BUILD, Api, Client, code_is, ctl, ctl_fails, sql
-from test_pickup import admin, codes, confirm, create_batch, member
-from test_vouchers import create_template, give, issue, post
+from fixtures import (admin, confirm, create_template, error_of, give, issue,
+                      member, order, pick_ups, post)
+from kq import Api, BUILD, Client, code_is, ctl, ctl_fails, sql
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 ORDER = {"product": "cvm", "billing": "prepaid", "scenario": "purchase",
          "amount": 15000, "months": 1}
-
-
-def error_of(r, status, code, field=None):
-    assert r.status == status, (r.status, r.text)
-    assert r.header("Content-Type") == "application/json", r.headers
-    assert r.json["error"]["code"] == code, r.json
-    assert r.json["error"]["message"], r.json
-    if field is not None:
-        assert r.json["error"].get("field") == field, r.json
 
 
 def test_signatures_good_bad_stale_unknown_and_revoked():
@@ -253,7 +244,7 @@ def test_an_answer_outlives_a_worker_killed_after_its_commit():
     """SPEC §7: the answer is kept in the change's transaction.  A worker
     that dies between the commit and the answer leaves an answer for the
     retry (it left the key "running": 409 for 24 hours)."""
-    from test_master import fd0_master, first_get
+    from fixtures import fd0_master, first_get
     import fcgi_client
     api = Api()
     uin = member().uin
@@ -387,18 +378,6 @@ def test_issue_to_accounts_and_invalidate_as_the_platform():
     error_of(api.post("/api/v1/vouchers/999999999/invalidate"), 404, "not_found")
 
 
-def pick_ups(n, os="debian12"):
-    """n pick-ups of new cards by one member: their order ids."""
-    cards = codes(create_batch(count=str(n)))
-    m = member()
-    out = []
-    for card in cards:
-        r = confirm(m, card, os)
-        assert r.status == 303, (r, r.flash())
-        out.append(int(r.header("Location").rsplit("/", 1)[1]))
-    return m, cards, out
-
-
 def test_provisioning_outbox_two_consumers_each_request_once():
     m, cards, orders = pick_ups(12)
     mine = {int(i) for (i,) in sql("SELECT id FROM provision_outbox WHERE order_id IN (%s)"
@@ -489,7 +468,7 @@ def test_a_failed_boot_with_a_surcharge_refunds_it():
 
 
 def test_partner_charges_by_cursor_for_settlement():
-    from test_partner import account
+    from fixtures import account
     p = account(partner=True)
     customer = account(reseller=p.uin)
     api = Api(scope="orders:read,orders:write,partner")

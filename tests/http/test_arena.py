@@ -5,11 +5,9 @@ KAQUAN_FAULT=arena a request's X-Kaquan-Arena-Fail: N makes its N-th
 allocation fail, and every one after it (as the arena's cap does to the
 large ones), for each N from 0 until the answer is whole."""
 import fcgi_client
+from fixtures import (account, admin, create_batch, fd0_master, first_get,
+                      give, member, order)
 from kq import Api, sql
-from test_master import fd0_master, first_get
-from test_partner import account
-from test_pickup import admin, create_batch, member
-from test_vouchers import give, order
 
 WALK_MAX = 3000     # allocations: far more than any of these pages makes
 

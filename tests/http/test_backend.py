@@ -6,9 +6,9 @@ import datetime
 import io
 import re
 
+from fixtures import (admin, codes, codes_of, confirm, create_batch,
+                      create_template, give, issue, member, order, post)
 from kq import Client, code_is, new_admin, sql
-from test_pickup import admin, codes, confirm, create_batch, member
-from test_vouchers import codes_of, create_template, give, issue, order, post
 
 
 def rows_of(r):

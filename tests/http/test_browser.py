@@ -7,9 +7,8 @@ import os
 import shutil
 import subprocess
 
+from fixtures import create_batch, create_template, give, order, post
 from kq import Client, URL, VAR, new_admin, new_member
-from test_pickup import create_batch
-from test_vouchers import create_template, give, order, post
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

@@ -12,10 +12,9 @@ import threading
 import time
 import urllib.parse
 
-from kq import BUILD, Client, VAR, code_is, ctl, sql
-from test_pickup import codes, create_batch
-from test_platform import _workers
-from test_vouchers import codes_of, create_template, issue, member
+from fixtures import (_workers, codes, codes_of, create_batch, create_template,
+                      issue, member, order)
+from kq import BUILD, VAR, code_is, ctl, sql
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PER_MEMBER = 8

@@ -4,9 +4,8 @@ English from the catalog, money and dates per language."""
 import html
 import re
 
+from fixtures import codes, confirm, create_batch, give, member, order, post
 from kq import Client
-from test_pickup import admin, confirm, codes, create_batch, member
-from test_vouchers import give, order, post
 
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 DATA_FIELDS = ("name", "label", "batch_label", "template", "template_name", "detail",
@@ -120,7 +119,7 @@ def test_backend_pages_in_english():
 
 
 def test_partner_pages_in_english():
-    from test_partner import account, ptemplate, type2
+    from fixtures import account, ptemplate, type2
     p = account(partner=True)
     c = account(reseller=p.uin)
     pv, trial = type2(p, c)

@@ -11,8 +11,8 @@ import tempfile
 import time
 
 import fcgi_client
-from kq import BUILD, VAR, Client
-from test_master import FCGI, _conf_without_listen, fd0_master, first_get
+from fixtures import FCGI, _conf_without_listen, fd0_master, first_get
+from kq import BUILD, Client, VAR
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 UNITS = ["kaquan.socket", "kaquan.service", "kaquan-sweep.service",
@@ -212,8 +212,8 @@ def metrics():
 
 def test_status_page_and_metrics_count_what_happens():
     from kq import sql
-    from test_api import pick_ups
-    from test_vouchers import codes_of, create_template, issue, post, unknown_code
+    from fixtures import pick_ups
+    from fixtures import codes_of, create_template, issue, post, unknown_code
     before = metrics()
     assert before["kaquan_up"] == 1
     for _ in range(3):

@@ -1,65 +1,16 @@
 """test_master.py - the prefork master: start checks, spawn-fcgi mode (socket
 on fd 0), draining on SIGTERM, reloading on SIGHUP."""
-import contextlib
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 
 import fcgi_client
-from kq import BUILD, CONF, VAR, Client
-
-FCGI = os.path.join(BUILD, "kaquan-fcgi")
-
-
-def _conf_without_listen(tmp, **extra):
-    lines = [l for l in open(CONF) if not l.startswith(("listen", "workers"))]
-    lines += ["%s = %s\n" % kv for kv in extra.items()]
-    path = os.path.join(tmp, "kaquan.conf")
-    with open(path, "w") as f:
-        f.writelines(lines)
-    return path
-
-
-@contextlib.contextmanager
-def fd0_master(env=None, **conf):
-    """kaquan-fcgi with the socket on fd 0 (as spawn-fcgi passes it) and
-    the tests' configuration plus conf's keys ("{tmp}" in a value: the
-    directory), in a fresh directory, with env's variables added to its
-    environment: (master, tmp, socket path, stderr path).  The master and
-    its workers are killed after."""
-    tmp = tempfile.mkdtemp(dir=VAR)
-    sock_path = os.path.join(tmp, "s.sock")
-    stderr = os.path.join(tmp, "stderr")
-    lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    lsock.bind(sock_path)
-    lsock.listen(16)
-    path = _conf_without_listen(tmp, **{k: str(v).replace("{tmp}", tmp)
-                                        for k, v in conf.items()})
-    master = subprocess.Popen([FCGI, "--config", path], stdin=lsock.fileno(),
-                              stderr=open(stderr, "w"), start_new_session=True,
-                              env=dict(os.environ, **(env or {})))
-    lsock.close()
-    try:
-        yield master, tmp, sock_path, stderr
-    finally:
-        if master.poll() is None:
-            os.killpg(master.pid, signal.SIGKILL)   # the workers too
-        shutil.rmtree(tmp)
-
-
-def first_get(sock_path, path, **kw):
-    """The first answer of a master just started: (status, headers, body)."""
-    for _ in range(100):
-        try:
-            return fcgi_client.get(sock_path, path, **kw)
-        except (ConnectionError, OSError):
-            time.sleep(0.05)
-    raise AssertionError("no answer on " + sock_path)
+from fixtures import FCGI, _conf_without_listen, fd0_master, first_get
+from kq import Client, VAR
 
 
 def test_start_refused_with_file_and_line():

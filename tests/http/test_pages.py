@@ -3,9 +3,9 @@ field, the validity choice, typo messages, why a voucher does not apply,
 confirmation pages before what cannot be undone."""
 import re
 
+from fixtures import (BATCH, TEMPLATE, admin, codes, create_batch, give,
+                      member, order, post, verify)
 from kq import Client, new_admin
-from test_pickup import BATCH, admin, create_batch, codes, member, verify
-from test_vouchers import TEMPLATE, give, order, post
 
 
 def marked(r, name):

@@ -3,76 +3,10 @@ import random
 import re
 import threading
 
+from fixtures import (account, admin, admin_post, apply, approve, candidates,
+                      give, location_id, order, post, ptemplate, refund,
+                      run_shoppers, type2)
 from kq import Client, ctl, ctl_fails, new_admin, sql
-from test_pickup import admin
-from test_vouchers import candidates, give, order, refund, run_shoppers
-
-_next = [0]
-
-
-def account(reseller=None, partner=False, finance=True, owner=True):
-    """A fresh account (a partner, or a partner's customer) with a logged-in
-    login user; the client carries .uin."""
-    if not _next[0]:
-        _next[0] = random.randint(10**9, 9 * 10**9)
-    _next[0] += 1
-    uin = _next[0]
-    args = ["account", "add", "--uin", str(uin), "--name", "经销商测试 %d" % uin]
-    if reseller:
-        args += ["--reseller", str(reseller)]
-    if partner:
-        args.append("--partner")
-    ctl(*args)
-    login = "p%d" % uin
-    args = ["user", "add", "--uin", str(uin), "--login", login]
-    if owner:
-        args.append("--owner")
-    if finance:
-        args.append("--finance")
-    ctl(*args, password="secret-pass")
-    c = Client()
-    assert c.login(login, "secret-pass").status == 303
-    c.uin = uin
-    return c
-
-
-def post(c, path, **body):
-    body["csrf"] = c.csrf_of("/user")
-    return c.post(path, body)
-
-
-def admin_post(a, path, **body):
-    body["csrf"] = a.csrf_of("/admin")
-    return a.post(path, body)
-
-
-def location_id(r):
-    assert r.status == 303, (r, r.flash(), re.findall(r'data-field="[a-z_]+"', r.text)[:1])
-    return int(r.header("Location").split("?")[0].rsplit("/", 1)[1])
-
-
-def ptemplate(p, **over):
-    form = {"name": "试用模板", "face": "500", "scope": "exclude",
-            "billing": "prepaid", "valid_days": "90"}
-    form.update(over)
-    return location_id(post(p, "/partner/templates", **form))
-
-
-def apply(p, tid, uin, amount=""):
-    return location_id(post(p, "/partner/templates/%d/apply" % tid, uin=str(uin),
-                            amount=amount))
-
-
-def approve(pv):
-    return admin_post(admin(), "/admin/partner/applications/%d/approve" % pv)
-
-
-def type2(p, customer, amount=""):
-    """An approved Type II for customer; returns (its id, the trial's id)."""
-    pv = apply(p, ptemplate(p), customer.uin, amount)
-    assert approve(pv).status == 303
-    trial = sql("SELECT id FROM vouchers WHERE partner_voucher_id = %d" % pv)
-    return pv, int(trial[0][0])
 
 
 def type1(p, amount="1000", scope="exclude"):

@@ -2,58 +2,9 @@
 import re
 import threading
 
-from kq import Client, code_is, ctl, new_admin, new_member, sql
-
-_admin = {}
-
-
-def admin():
-    """A logged-in admin client (one per run)."""
-    if "c" not in _admin:
-        login, pw = new_admin()
-        c = Client()
-        assert c.login(login, pw, admin=True).status == 303
-        _admin["c"] = c
-    return _admin["c"]
-
-
-def member():
-    uin, login, pw = new_member()
-    c = Client()
-    assert c.login(login, pw).status == 303
-    c.uin = uin
-    return c
-
-
-BATCH = {"label": "", "type": "cvm", "name": "云服务器-香港", "line": "hk",
-         "cpu": "2", "memory_gb": "4", "disk_gb": "50", "bandwidth_mbps": "5",
-         "months": "3", "price": "1,000", "count": "5", "valid_months": "12"}
-
-
-def create_batch(**over):
-    a = admin()
-    form = dict(BATCH, **over)
-    form["csrf"] = a.csrf_of("/admin/pickup/batches/new")
-    r = a.post("/admin/pickup/batches", form)
-    assert r.status == 303, (r, r.flash(), re.findall(r'data-field="[a-z_]+"', r.text)[:1])
-    return int(r.header("Location").rsplit("/", 1)[1])
-
-
-def codes(batch_id):
-    r = admin().get("/admin/pickup/batches/%d/codes.txt" % batch_id)
-    assert r.status == 200, r
-    return r.text.split()
-
-
-def verify(c, card):
-    return c.post("/user/pickup", {"csrf": c.csrf_of("/user/pickup"), "card": card})
-
-
-def confirm(c, card, os=None):
-    body = {"csrf": c.csrf_of("/user/pickup"), "card": card}
-    if os is not None:
-        body["os"] = os
-    return c.post("/user/pickup/confirm", body)
+from fixtures import (BATCH, admin, codes, confirm, create_batch, field,
+                      member, refund, verify)
+from kq import Client, code_is, ctl, new_admin, sql
 
 
 def order_of(c, r):

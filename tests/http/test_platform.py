@@ -7,7 +7,9 @@ import subprocess
 import threading
 import time
 
-from kq import BUILD, Client, ctl_fails, new_admin, new_member, sha256_hex, sql, VAR
+from fixtures import _workers
+from kq import (BUILD, Client, VAR, ctl_fails, new_admin, new_member,
+                sha256_hex, sql)
 
 
 def check_html_headers(r, behind_login=True):
@@ -221,12 +223,6 @@ def test_malformed_and_oversized_requests():
         assert r.page() == "error" and r.flash() == ("error", code), r.text[:300]
     # the stack is still fine
     assert c.get("/login").status == 200
-
-
-def _workers():
-    master = int(open(os.path.join(VAR, "run", "kaquan.pid")).read())
-    out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True)
-    return master, sorted(int(p) for p in out.stdout.split())
 
 
 def test_worker_killed_is_replaced_while_serving():

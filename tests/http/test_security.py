@@ -5,9 +5,8 @@ what a copy of the database holds, the socket and the headers."""
 import csv
 import io
 
+from fixtures import BATCH, admin, member, order, post
 from kq import code_is, sql
-from test_pickup import BATCH, admin, member
-from test_vouchers import order, post
 
 
 def test_text_fields_take_no_control_character_and_reasons_take_lines():
@@ -56,10 +55,10 @@ def test_cash_is_paid_only_through_the_gateway():
     collected (a Windows pick-up was queued, then refunded ¥150 never
     paid).  With cash due it hands off to checkout_url; only the signed
     callback records the payment; demo_payments keeps the stand-in."""
-    from test_api import error_of
-    from test_master import fd0_master, first_get
-    from test_pickup import codes, confirm, create_batch
-    from test_vouchers import give
+    from fixtures import error_of
+    from fixtures import fd0_master, first_get
+    from fixtures import codes, confirm, create_batch
+    from fixtures import give
     from kq import Api
 
     m = member()
@@ -141,8 +140,8 @@ def test_a_copy_of_the_database_and_the_logs_hold_no_code():
     import os
     import subprocess
     from kq import VAR, Client, new_admin
-    from test_pickup import codes, confirm, create_batch
-    from test_vouchers import codes_of, create_template, issue
+    from fixtures import codes, confirm, create_batch
+    from fixtures import codes_of, create_template, issue
 
     a = admin()
     bid = create_batch(count="4", line="hk")
@@ -209,7 +208,7 @@ def test_a_copy_of_the_database_and_the_logs_hold_no_code():
 
 
 def _conf_with(tmp, **keys):
-    from test_master import _conf_without_listen
+    from fixtures import _conf_without_listen
     return _conf_without_listen(tmp, **keys)
 
 
@@ -222,7 +221,7 @@ def _ctl(conf, *args):
 
 
 def _rekey_and_serve(m, tmp, old, new, cards, vcodes, kv, before):
-    from test_master import fd0_master, first_get
+    from fixtures import fd0_master, first_get
     with fd0_master(workers=1, code_key=new, code_key_previous=old) as (_, _, sock, _):
         first_get(sock, "/login")
         csrf = "csrf=" + m.csrf_of("/user/pickup")
@@ -251,8 +250,8 @@ def test_codes_move_to_a_new_key_while_kaquan_serves():
     import os
     import tempfile
     from kq import CONF, VAR
-    from test_pickup import codes, create_batch
-    from test_vouchers import codes_of, create_template, issue
+    from fixtures import codes, create_batch
+    from fixtures import codes_of, create_template, issue
 
     old = [l.split("=", 1)[1].strip() for l in open(CONF) if l.startswith("code_key")][0]
     new = os.urandom(32).hex()
@@ -363,7 +362,7 @@ def test_the_fastcgi_socket_is_nginx_s_alone():
     import pwd
     import socket
     import fcgi_client
-    from test_master import fd0_master, first_get
+    from fixtures import fd0_master, first_get
 
     nobody = pwd.getpwnam("nobody")
     group = grp.getgrgid(0)     # the socket's group here: not nobody's
@@ -487,7 +486,7 @@ def test_a_database_over_tcp_speaks_tls_and_checks_its_name():
 def test_https_is_kept_to_where_cookies_are_secure():
     """cookie_secure = 1 says kaquan is served over HTTPS: every answer
     then carries Strict-Transport-Security (issue 25.11)."""
-    from test_master import fd0_master, first_get
+    from fixtures import fd0_master, first_get
     with fd0_master(workers=1, cookie_secure=1) as (_, _, sock, _):
         status, headers, _ = first_get(sock, "/login")
         assert headers.get("Strict-Transport-Security") == "max-age=31536000", headers

@@ -3,68 +3,10 @@ import random
 import re
 import threading
 
-from kq import Client, code_is, ctl, new_admin, new_member, sql
-from test_pickup import admin, member
-
-TEMPLATE = {"name": "测试券", "face": "100", "balance_mode": "single_use",
-            "scope": "all", "billing": "prepaid", "valid_days": "30"}
-
-
-def create_template(**over):
-    a = admin()
-    form = dict(TEMPLATE, **over)
-    form = {k: v for k, v in form.items() if v is not None}
-    form["csrf"] = a.csrf_of("/admin/vouchers/templates/new")
-    r = a.post("/admin/vouchers/templates", form)
-    assert r.status == 303, (r, r.flash(), re.findall(r'data-field="[a-z_]+"', r.text)[:1])
-    return int(r.header("Location").rsplit("/", 1)[1])
-
-
-def issue(tid, **form):
-    a = admin()
-    form["csrf"] = a.csrf_of("/admin")
-    r = a.post("/admin/vouchers/templates/%d/issue" % tid, form)
-    assert r.status == 303, (r, r.flash())
-    return int(r.header("Location").rsplit("/", 1)[1])
-
-
-def give(m, **over):
-    """Issues one voucher of a new template straight into m's account."""
-    tid = create_template(**over)
-    issue(tid, mode="targeted", uins=str(m.uin))
-    return int(sql("SELECT MAX(id) FROM vouchers WHERE uin = %d" % m.uin)[0][0])
-
-
-def codes_of(issue_id):
-    r = admin().get("/admin/vouchers/issues/%d/codes.txt" % issue_id)
-    assert r.status == 200, r
-    return [c.replace(" ", "") for c in r.text.splitlines()]
-
-
-def order(m, product="cvm", amount="150", scenario="purchase", billing="prepaid", months="1"):
-    return int(ctl("order", "create", "--uin", str(m.uin), "--product", product,
-                   "--billing", billing, "--scenario", scenario, "--amount", amount,
-                   "--months", months))
-
-
-def candidates(m, oid):
-    r = m.get("/user/orders/%d" % oid)
-    assert r.status == 200, r
-    return candidate_ids(r), r
-
-
-def candidate_ids(r):
-    return [int(i) for i in re.findall(r'<tr data-id="(\d+)"[^>]*>\s*<td><input type="radio" name="voucher"', r.text)]
-
-
-def post(m, path, **body):
-    body["csrf"] = m.csrf_of("/user")
-    return m.post(path, body)
-
-
-def field(r, name):
-    m = re.search(r'data-field="%s" data-value="([^"]*)"' % name, r.text)
-    return m.group(1) if m else None
+from fixtures import (TEMPLATE, admin, books_check, candidates, codes_of,
+                      create_template, field, give, issue, member, order, post,
+                      refund, run_shoppers, unknown_code)
+from kq import Client, code_is, ctl, new_admin, sql
 
 
 def test_template_form_errors_and_lock():
@@ -168,19 +110,6 @@ def test_redeem_errors():
     r = post(m, "/user/redeem", code=cs[0])
     assert r.status == 429 and r.flash() == ("error", "rate_limited"), r
     sql("DELETE FROM failed_attempts WHERE uin = %d" % m.uin)
-
-
-def unknown_code():
-    table = [[0, 3, 1, 7, 5, 9, 8, 6, 4, 2], [7, 0, 9, 2, 1, 5, 4, 8, 6, 3],
-             [4, 2, 0, 6, 8, 7, 1, 3, 5, 9], [1, 7, 5, 0, 9, 8, 3, 4, 2, 6],
-             [6, 1, 2, 3, 0, 4, 5, 9, 7, 8], [3, 6, 7, 4, 2, 0, 9, 5, 8, 1],
-             [5, 8, 6, 9, 7, 2, 0, 1, 3, 4], [8, 9, 4, 5, 3, 6, 2, 0, 1, 7],
-             [9, 4, 3, 8, 6, 1, 7, 2, 0, 5], [2, 5, 8, 1, 4, 3, 6, 7, 9, 0]]
-    body = "".join(random.choice("0123456789") for _ in range(17))
-    i = 0
-    for d in body:
-        i = table[i][int(d)]
-    return body + str(i)
 
 
 def test_my_vouchers_tabs_expiry_and_pages():
@@ -291,14 +220,6 @@ def test_single_use_forfeits_and_carry_over_keeps_the_rest():
     v = m.get("/user/vouchers/%d" % carry)
     assert field(v, "status") == "used" and field(v, "balance") == "0"
     assert post(m, "/user/orders/%d/refund" % oid, reason="again").status == 409
-
-
-def refund(m, oid):
-    """The member asks, finance approves (SPEC §5)."""
-    assert post(m, "/user/orders/%d/refund" % oid, reason="不需要了").status == 303
-    a = admin()
-    r = a.post("/admin/orders/%d/refund" % oid, {"csrf": a.csrf_of("/admin")})
-    assert r.status == 303, (r, r.flash())
 
 
 def test_refund_is_requested_then_decided_by_finance():
@@ -440,49 +361,6 @@ def test_thirty_racing_redemptions_from_two_accounts():
                " WHERE " + code_is(code, "v") + " AND l.kind = 'activate'")[0][0] == "1"
 
 
-def shop(m, seed, errors, products, amounts, rounds, confirm_ok):
-    """One racer of a randomized workload: orders of m, each confirmed with
-    a random candidate or none, then paid, cancelled or paid and refunded;
-    unexpected statuses go to errors."""
-    r = random.Random(seed)
-    c = Client()
-    c.cookies = dict(m.cookies)
-    tok = c.csrf_of("/user")
-    for _ in range(rounds):
-        oid = order(m, r.choice(products), str(r.choice(amounts)))
-        page = c.get("/user/orders/%d" % oid)
-        if page.status != 200:      # a 503 through a cluster's failover
-            if page.status not in confirm_ok:
-                errors.append(("order", page.status))
-            continue
-        ids = candidate_ids(page)
-        choice = r.choice(ids + [None]) if ids else None
-        s = c.post("/user/orders/%d/confirm" % oid,
-                   {"csrf": tok, "voucher": str(choice) if choice else ""}).status
-        if s not in confirm_ok:
-            errors.append(("confirm", s))
-            continue
-        action = r.choice(["pay", "pay", "cancel", "refund"])
-        if action == "refund":
-            c.post("/user/orders/%d/pay" % oid, {"csrf": tok})
-        s = c.post("/user/orders/%d/%s" % (oid, action), {"csrf": tok}).status
-        if s >= 500:
-            errors.append((action, s))
-
-
-def run_shoppers(racers, products, amounts, rounds, confirm_ok):
-    """Runs shop() for each (member, seed) at once; the errors."""
-    errors = []
-    threads = [threading.Thread(target=shop, args=(m, seed, errors, products,
-                                                   amounts, rounds, confirm_ok))
-               for m, seed in racers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
-
-
 def test_randomized_concurrent_workload_keeps_the_books():
     ms = [member() for _ in range(4)]
     for m in ms:
@@ -495,23 +373,3 @@ def test_randomized_concurrent_workload_keeps_the_books():
     books_check(ms)
 
 
-def books_check(ms):
-    """The books of members ms after a workload: vouchers, orders, ledgers."""
-    uins = ",".join(str(m.uin) for m in ms)
-    # every voucher: face - deductions = balance, and the ledger ends at it
-    bad = sql("SELECT v.id, v.face, v.balance, SUM(l.amount) FROM vouchers v"
-              " JOIN voucher_ledger l ON l.voucher_id = v.id WHERE v.uin IN (%s)"
-              " GROUP BY v.id HAVING v.face + SUM(IF(l.kind IN ('deduct', 'forfeit'), l.amount, 0))"
-              " <> v.balance OR SUM(l.amount) <> v.balance" % uins)
-    assert bad == [], bad
-    # every order: amount = card + voucher + cash; a paid voucher part was deducted
-    bad = sql("SELECT id FROM orders WHERE uin IN (%s) AND amount <> card_amount + voucher_amount + cash" % uins)
-    assert bad == [], bad
-    bad = sql("SELECT o.id FROM orders o WHERE o.uin IN (%s) AND o.status IN ('paid', 'refunded')"
-              " AND o.voucher_id IS NOT NULL AND o.voucher_amount <> -(SELECT SUM(amount)"
-              " FROM voucher_ledger WHERE order_id = o.id AND kind = 'deduct')" % uins)
-    assert bad == [], bad
-    # nothing stays frozen for an order that is closed
-    bad = sql("SELECT v.id FROM vouchers v JOIN orders o ON o.id = v.order_id"
-              " WHERE v.uin IN (%s) AND v.status = 'frozen' AND o.status <> 'confirmed'" % uins)
-    assert bad == [], bad

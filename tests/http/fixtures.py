@@ -1,0 +1,363 @@
+"""fixtures.py - what the HTTP tests share: logged-in clients (an admin,
+members, partners and their customers), the objects they make through the
+pages (batches and their codes, templates, issues, vouchers, orders,
+partner vouchers), the books checks and the randomized shoppers, a master
+of kaquan-fcgi of the test's own on a socket, and the API's error check.
+Tests import these from here, never from each other."""
+import contextlib
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+
+import fcgi_client
+from kq import BUILD, CONF, Client, VAR, ctl, new_admin, new_member, sql
+
+
+# ---------------------------------------- clients and pickup cards
+_admin = {}
+
+
+def admin():
+    """A logged-in admin client (one per run)."""
+    if "c" not in _admin:
+        login, pw = new_admin()
+        c = Client()
+        assert c.login(login, pw, admin=True).status == 303
+        _admin["c"] = c
+    return _admin["c"]
+
+
+def member():
+    uin, login, pw = new_member()
+    c = Client()
+    assert c.login(login, pw).status == 303
+    c.uin = uin
+    return c
+
+
+BATCH = {"label": "", "type": "cvm", "name": "云服务器-香港", "line": "hk",
+         "cpu": "2", "memory_gb": "4", "disk_gb": "50", "bandwidth_mbps": "5",
+         "months": "3", "price": "1,000", "count": "5", "valid_months": "12"}
+
+
+def create_batch(**over):
+    a = admin()
+    form = dict(BATCH, **over)
+    form["csrf"] = a.csrf_of("/admin/pickup/batches/new")
+    r = a.post("/admin/pickup/batches", form)
+    assert r.status == 303, (r, r.flash(), re.findall(r'data-field="[a-z_]+"', r.text)[:1])
+    return int(r.header("Location").rsplit("/", 1)[1])
+
+
+def codes(batch_id):
+    r = admin().get("/admin/pickup/batches/%d/codes.txt" % batch_id)
+    assert r.status == 200, r
+    return r.text.split()
+
+
+def verify(c, card):
+    return c.post("/user/pickup", {"csrf": c.csrf_of("/user/pickup"), "card": card})
+
+
+def confirm(c, card, os=None):
+    body = {"csrf": c.csrf_of("/user/pickup"), "card": card}
+    if os is not None:
+        body["os"] = os
+    return c.post("/user/pickup/confirm", body)
+
+
+# ---------------------------------------- vouchers and orders
+TEMPLATE = {"name": "测试券", "face": "100", "balance_mode": "single_use",
+            "scope": "all", "billing": "prepaid", "valid_days": "30"}
+
+
+def create_template(**over):
+    a = admin()
+    form = dict(TEMPLATE, **over)
+    form = {k: v for k, v in form.items() if v is not None}
+    form["csrf"] = a.csrf_of("/admin/vouchers/templates/new")
+    r = a.post("/admin/vouchers/templates", form)
+    assert r.status == 303, (r, r.flash(), re.findall(r'data-field="[a-z_]+"', r.text)[:1])
+    return int(r.header("Location").rsplit("/", 1)[1])
+
+
+def issue(tid, **form):
+    a = admin()
+    form["csrf"] = a.csrf_of("/admin")
+    r = a.post("/admin/vouchers/templates/%d/issue" % tid, form)
+    assert r.status == 303, (r, r.flash())
+    return int(r.header("Location").rsplit("/", 1)[1])
+
+
+def give(m, **over):
+    """Issues one voucher of a new template straight into m's account."""
+    tid = create_template(**over)
+    issue(tid, mode="targeted", uins=str(m.uin))
+    return int(sql("SELECT MAX(id) FROM vouchers WHERE uin = %d" % m.uin)[0][0])
+
+
+def codes_of(issue_id):
+    r = admin().get("/admin/vouchers/issues/%d/codes.txt" % issue_id)
+    assert r.status == 200, r
+    return [c.replace(" ", "") for c in r.text.splitlines()]
+
+
+def order(m, product="cvm", amount="150", scenario="purchase", billing="prepaid", months="1"):
+    return int(ctl("order", "create", "--uin", str(m.uin), "--product", product,
+                   "--billing", billing, "--scenario", scenario, "--amount", amount,
+                   "--months", months))
+
+
+def candidates(m, oid):
+    r = m.get("/user/orders/%d" % oid)
+    assert r.status == 200, r
+    return candidate_ids(r), r
+
+
+def candidate_ids(r):
+    return [int(i) for i in re.findall(r'<tr data-id="(\d+)"[^>]*>\s*<td><input type="radio" name="voucher"', r.text)]
+
+
+def post(m, path, **body):
+    body["csrf"] = m.csrf_of("/user")
+    return m.post(path, body)
+
+
+def refund(m, oid):
+    """The member asks, finance approves (SPEC §5)."""
+    assert post(m, "/user/orders/%d/refund" % oid, reason="不需要了").status == 303
+    a = admin()
+    r = a.post("/admin/orders/%d/refund" % oid, {"csrf": a.csrf_of("/admin")})
+    assert r.status == 303, (r, r.flash())
+
+
+def run_shoppers(racers, products, amounts, rounds, confirm_ok):
+    """Runs shop() for each (member, seed) at once; the errors."""
+    errors = []
+    threads = [threading.Thread(target=shop, args=(m, seed, errors, products,
+                                                   amounts, rounds, confirm_ok))
+               for m, seed in racers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
+def books_check(ms):
+    """The books of members ms after a workload: vouchers, orders, ledgers."""
+    uins = ",".join(str(m.uin) for m in ms)
+    # every voucher: face - deductions = balance, and the ledger ends at it
+    bad = sql("SELECT v.id, v.face, v.balance, SUM(l.amount) FROM vouchers v"
+              " JOIN voucher_ledger l ON l.voucher_id = v.id WHERE v.uin IN (%s)"
+              " GROUP BY v.id HAVING v.face + SUM(IF(l.kind IN ('deduct', 'forfeit'), l.amount, 0))"
+              " <> v.balance OR SUM(l.amount) <> v.balance" % uins)
+    assert bad == [], bad
+    # every order: amount = card + voucher + cash; a paid voucher part was deducted
+    bad = sql("SELECT id FROM orders WHERE uin IN (%s) AND amount <> card_amount + voucher_amount + cash" % uins)
+    assert bad == [], bad
+    bad = sql("SELECT o.id FROM orders o WHERE o.uin IN (%s) AND o.status IN ('paid', 'refunded')"
+              " AND o.voucher_id IS NOT NULL AND o.voucher_amount <> -(SELECT SUM(amount)"
+              " FROM voucher_ledger WHERE order_id = o.id AND kind = 'deduct')" % uins)
+    assert bad == [], bad
+    # nothing stays frozen for an order that is closed
+    bad = sql("SELECT v.id FROM vouchers v JOIN orders o ON o.id = v.order_id"
+              " WHERE v.uin IN (%s) AND v.status = 'frozen' AND o.status <> 'confirmed'" % uins)
+    assert bad == [], bad
+
+
+def unknown_code():
+    table = [[0, 3, 1, 7, 5, 9, 8, 6, 4, 2], [7, 0, 9, 2, 1, 5, 4, 8, 6, 3],
+             [4, 2, 0, 6, 8, 7, 1, 3, 5, 9], [1, 7, 5, 0, 9, 8, 3, 4, 2, 6],
+             [6, 1, 2, 3, 0, 4, 5, 9, 7, 8], [3, 6, 7, 4, 2, 0, 9, 5, 8, 1],
+             [5, 8, 6, 9, 7, 2, 0, 1, 3, 4], [8, 9, 4, 5, 3, 6, 2, 0, 1, 7],
+             [9, 4, 3, 8, 6, 1, 7, 2, 0, 5], [2, 5, 8, 1, 4, 3, 6, 7, 9, 0]]
+    body = "".join(random.choice("0123456789") for _ in range(17))
+    i = 0
+    for d in body:
+        i = table[i][int(d)]
+    return body + str(i)
+
+
+def shop(m, seed, errors, products, amounts, rounds, confirm_ok):
+    """One racer of a randomized workload: orders of m, each confirmed with
+    a random candidate or none, then paid, cancelled or paid and refunded;
+    unexpected statuses go to errors."""
+    r = random.Random(seed)
+    c = Client()
+    c.cookies = dict(m.cookies)
+    tok = c.csrf_of("/user")
+    for _ in range(rounds):
+        oid = order(m, r.choice(products), str(r.choice(amounts)))
+        page = c.get("/user/orders/%d" % oid)
+        if page.status != 200:      # a 503 through a cluster's failover
+            if page.status not in confirm_ok:
+                errors.append(("order", page.status))
+            continue
+        ids = candidate_ids(page)
+        choice = r.choice(ids + [None]) if ids else None
+        s = c.post("/user/orders/%d/confirm" % oid,
+                   {"csrf": tok, "voucher": str(choice) if choice else ""}).status
+        if s not in confirm_ok:
+            errors.append(("confirm", s))
+            continue
+        action = r.choice(["pay", "pay", "cancel", "refund"])
+        if action == "refund":
+            c.post("/user/orders/%d/pay" % oid, {"csrf": tok})
+        s = c.post("/user/orders/%d/%s" % (oid, action), {"csrf": tok}).status
+        if s >= 500:
+            errors.append((action, s))
+
+
+def field(r, name):
+    m = re.search(r'data-field="%s" data-value="([^"]*)"' % name, r.text)
+    return m.group(1) if m else None
+
+
+# ---------------------------------------- partners
+_next = [0]
+
+
+def account(reseller=None, partner=False, finance=True, owner=True):
+    """A fresh account (a partner, or a partner's customer) with a logged-in
+    login user; the client carries .uin."""
+    if not _next[0]:
+        _next[0] = random.randint(10**9, 9 * 10**9)
+    _next[0] += 1
+    uin = _next[0]
+    args = ["account", "add", "--uin", str(uin), "--name", "经销商测试 %d" % uin]
+    if reseller:
+        args += ["--reseller", str(reseller)]
+    if partner:
+        args.append("--partner")
+    ctl(*args)
+    login = "p%d" % uin
+    args = ["user", "add", "--uin", str(uin), "--login", login]
+    if owner:
+        args.append("--owner")
+    if finance:
+        args.append("--finance")
+    ctl(*args, password="secret-pass")
+    c = Client()
+    assert c.login(login, "secret-pass").status == 303
+    c.uin = uin
+    return c
+
+
+def admin_post(a, path, **body):
+    body["csrf"] = a.csrf_of("/admin")
+    return a.post(path, body)
+
+
+def location_id(r):
+    assert r.status == 303, (r, r.flash(), re.findall(r'data-field="[a-z_]+"', r.text)[:1])
+    return int(r.header("Location").split("?")[0].rsplit("/", 1)[1])
+
+
+def ptemplate(p, **over):
+    form = {"name": "试用模板", "face": "500", "scope": "exclude",
+            "billing": "prepaid", "valid_days": "90"}
+    form.update(over)
+    return location_id(post(p, "/partner/templates", **form))
+
+
+def apply(p, tid, uin, amount=""):
+    return location_id(post(p, "/partner/templates/%d/apply" % tid, uin=str(uin),
+                            amount=amount))
+
+
+def approve(pv):
+    return admin_post(admin(), "/admin/partner/applications/%d/approve" % pv)
+
+
+def type2(p, customer, amount=""):
+    """An approved Type II for customer; returns (its id, the trial's id)."""
+    pv = apply(p, ptemplate(p), customer.uin, amount)
+    assert approve(pv).status == 303
+    trial = sql("SELECT id FROM vouchers WHERE partner_voucher_id = %d" % pv)
+    return pv, int(trial[0][0])
+
+
+# ---------------------------------------- a master of the test's own
+FCGI = os.path.join(BUILD, "kaquan-fcgi")
+
+
+def _conf_without_listen(tmp, **extra):
+    lines = [l for l in open(CONF) if not l.startswith(("listen", "workers"))]
+    lines += ["%s = %s\n" % kv for kv in extra.items()]
+    path = os.path.join(tmp, "kaquan.conf")
+    with open(path, "w") as f:
+        f.writelines(lines)
+    return path
+
+
+@contextlib.contextmanager
+def fd0_master(env=None, **conf):
+    """kaquan-fcgi with the socket on fd 0 (as spawn-fcgi passes it) and
+    the tests' configuration plus conf's keys ("{tmp}" in a value: the
+    directory), in a fresh directory, with env's variables added to its
+    environment: (master, tmp, socket path, stderr path).  The master and
+    its workers are killed after."""
+    tmp = tempfile.mkdtemp(dir=VAR)
+    sock_path = os.path.join(tmp, "s.sock")
+    stderr = os.path.join(tmp, "stderr")
+    lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    lsock.bind(sock_path)
+    lsock.listen(16)
+    path = _conf_without_listen(tmp, **{k: str(v).replace("{tmp}", tmp)
+                                        for k, v in conf.items()})
+    master = subprocess.Popen([FCGI, "--config", path], stdin=lsock.fileno(),
+                              stderr=open(stderr, "w"), start_new_session=True,
+                              env=dict(os.environ, **(env or {})))
+    lsock.close()
+    try:
+        yield master, tmp, sock_path, stderr
+    finally:
+        if master.poll() is None:
+            os.killpg(master.pid, signal.SIGKILL)   # the workers too
+        shutil.rmtree(tmp)
+
+
+def first_get(sock_path, path, **kw):
+    """The first answer of a master just started: (status, headers, body)."""
+    for _ in range(100):
+        try:
+            return fcgi_client.get(sock_path, path, **kw)
+        except (ConnectionError, OSError):
+            time.sleep(0.05)
+    raise AssertionError("no answer on " + sock_path)
+
+
+# ---------------------------------------- the API
+def error_of(r, status, code, field=None):
+    assert r.status == status, (r.status, r.text)
+    assert r.header("Content-Type") == "application/json", r.headers
+    assert r.json["error"]["code"] == code, r.json
+    assert r.json["error"]["message"], r.json
+    if field is not None:
+        assert r.json["error"].get("field") == field, r.json
+
+
+def pick_ups(n, os="debian12"):
+    """n pick-ups of new cards by one member: their order ids."""
+    cards = codes(create_batch(count=str(n)))
+    m = member()
+    out = []
+    for card in cards:
+        r = confirm(m, card, os)
+        assert r.status == 303, (r, r.flash())
+        out.append(int(r.header("Location").rsplit("/", 1)[1]))
+    return m, cards, out
+
+
+def _workers():
+    master = int(open(os.path.join(VAR, "run", "kaquan.pid")).read())
+    out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True)
+    return master, sorted(int(p) for p in out.stdout.split())
