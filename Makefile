@@ -75,10 +75,12 @@ asan:
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g $(SAN)" all unit
 
 # The tests that need no database, in seconds, for the edit-compile loop:
-# the pure unit tests (forms, codes, money, clock, templates and the golden
-# pages, request parsing, the shared page) with the sanitizers.
+# the tree's layers (tests/layers.py), the pure unit tests (forms, codes,
+# money, clock, templates and the golden pages, request parsing, the shared
+# page) with the sanitizers.
 CHECK_BIN = $(UNIT_PURE:tests/unit/%.c=build/asan/tests/%)
 check:
+	@python3 tests/layers.py
 	@$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g $(SAN)" $(CHECK_BIN)
 	@for t in $(CHECK_BIN); do $$t > build/asan/check.out 2>&1 || \
 	    { cat build/asan/check.out; echo "check: $$t failed"; exit 1; }; \

@@ -9,10 +9,10 @@
 
 #include <time.h>
 
-#include "auth.h"
 #include "codekey.h"
 #include "db/db.h"
 #include "db/pager.h"
+#include "principal.h"
 
 /* actor NULL: the system (kaquanctl). */
 enum kq_outcome	audit_write(struct db *, const struct principal *actor,

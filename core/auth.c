@@ -237,16 +237,6 @@ principal_finish(struct principal *p, enum principal_kind kind)
 		p->role = p->is_owner ? "owner" : "collaborator";
 }
 
-const char *const principal_kind_names[] = { "", "member", "admin", "api" };
-
-const char *
-principal_actor(struct arena *a, const struct principal *p)
-{
-	if (p == NULL)
-		return "kaquanctl";
-	return arena_printf(a, "%s:%s", principal_kind_names[p->kind], p->login);
-}
-
 /* The password check, inside a slot of the hash gate. */
 static enum kq_outcome
 verify_gated(const char *password, const char *hash)

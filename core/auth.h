@@ -11,29 +11,9 @@
 #define KQ_AUTH_H
 
 #include "base/arena.h"
-#include "db/db.h"
 #include "base/outcome.h"
-
-#define TOKEN_HEX	64	/* 32 random bytes */
-
-/* P_API: the host platform through an API key (login: the key's id),
- * with an admin's rights over what its scopes reach. */
-enum principal_kind { P_NONE, P_MEMBER, P_ADMIN, P_API };
-extern const char *const principal_kind_names[];	/* "", "member", "admin", "api" */
-
-struct principal {
-	enum principal_kind kind;
-	long long	 id;		/* users.id or admins.id */
-	long long	 uin;		/* members */
-	const char	*login;
-	const char	*account_name;	/* members */
-	int		 is_owner;
-	int		 finance;
-	int		 is_partner;	/* members: the account is a partner */
-	int		 is_admin_role;	/* admins: role admin, not viewer */
-	const char	*role;		/* "admin" / "viewer" / "owner" / ... */
-	char		 csrf[TOKEN_HEX + 1];
-};
+#include "db/db.h"
+#include "principal.h"
 
 struct session_policy {
 	int	idle_minutes;
@@ -54,9 +34,6 @@ int		 password_verify(const char *password, const char *hash);
 enum kq_outcome	 auth_login(struct db *, struct arena *, enum principal_kind,
 		    const char *login, const char *password, const char *ip,
 		    struct principal *);
-/* "admin:LOGIN", "member:LOGIN" or "api:KEY" (ledger rows); "kaquanctl"
- * for NULL. */
-const char	*principal_actor(struct arena *, const struct principal *);
 /* Starts a session for *p: token_out gets the cookie value and p->csrf the
  * session's CSRF token. */
 enum kq_outcome	 session_create(struct db *, struct principal *,

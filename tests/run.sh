@@ -32,6 +32,13 @@ else
 	tail -20 "$KAQUAN_VAR"/log/*.log "$KAQUAN_VAR"/log/*.err 2>/dev/null
 fi
 
+echo "== the tree's layers"
+if python3 "$ROOT/tests/layers.py"; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+fi
+
 echo "== unit tests (the domain ones against the stack's database)"
 for t in "$BUILD"/tests/test_*; do
 	out=$(cd "$ROOT" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 "$t" 2>&1)

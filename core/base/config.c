@@ -11,6 +11,9 @@
 
 #include "base/config.h"
 
+const char *const db_ssl_mode_names[] = { "disabled", "required",
+	"verify_identity", NULL };
+
 enum ckind { C_STR, C_INT, C_CHOICE };
 
 struct ckey {

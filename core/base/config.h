@@ -7,7 +7,31 @@
 #ifndef KQ_CONFIG_H
 #define KQ_CONFIG_H
 
-#include "db/db.h"
+/* The database connection (db.h db_open()). */
+struct db_config {
+	const char	*host;		/* NULL or "" with socket: unix socket;
+					   else one or more "host[:port]",
+					   separated by commas or spaces */
+	unsigned	 port;		/* a host's without its own */
+	const char	*socket;	/* one or more paths, likewise */
+	const char	*user;
+	const char	*password;
+	const char	*name;
+	unsigned	 timeout;	/* seconds a read, write or statement may
+					   take; 0: none (kaquanctl) */
+	int		 spread;	/* each process starts at its own server
+					   of the list (by pid), not the first */
+	int		 ssl_mode;	/* enum db_ssl_mode: TLS over TCP */
+	const char	*ssl_ca;	/* the CA file that signed the servers'
+					   certificates (verify_identity) */
+};
+
+/* TLS to the servers of db_host (SPEC §7: Galera nodes on other hosts):
+ * none; required (encrypted, any certificate); verify_identity (the
+ * certificate signed by ssl_ca and naming the host connected to). */
+enum db_ssl_mode { DB_SSL_DISABLED, DB_SSL_REQUIRED, DB_SSL_VERIFY_IDENTITY,
+	DB_SSL__MAX };
+extern const char *const db_ssl_mode_names[];
 
 struct config {
 	char		*listen;	/* unix socket path or host:port; NULL: fd 0 */

@@ -250,8 +250,6 @@ session_setup(struct db *db)
 	return galera ? mysql_query(db->my, "SET SESSION wsrep_sync_wait = 7") : 0;
 }
 
-const char *const db_ssl_mode_names[] = { "disabled", "required",
-	"verify_identity", NULL };
 
 /* A client handle with kaquan's options, or NULL (out of memory). */
 static MYSQL *
