@@ -208,9 +208,11 @@ order_fields(struct rec *r, const struct order *o)
 	    o->refund);
 	rec_money(r, "amount", "amount", o->amount);
 	rec_money(r, "card_amount", "card_amount", o->card_amount);
-	/* a cancelled order deducted nothing: what it froze went back */
-	rec_money(r, "voucher_amount", "voucher_amount",
+	/* a cancelled order deducted nothing: what it froze went back (the
+	 * page says so; the API has always given what was frozen) */
+	rec_money(r, "voucher_amount", NULL,
 	    o->status == OS_CANCELLED ? 0 : o->voucher_amount);
+	rec_money(r, NULL, "voucher_amount", o->voucher_amount);
 	rec_money(r, "cash", "cash", o->cash);
 	rec_id(r, "voucher", "voucher_id", o->voucher_id);
 	rec_id(r, NULL, "card_id", o->card_id);

@@ -1,6 +1,7 @@
 /*
- * reply.c - the HTTP exit: status lines, headers, pages, redirects, error
- * pages.
+ * reply.c - the HTTP exit: status lines, headers, pages, redirects (and
+ * the flash message a redirect carries to the next page, in a cookie),
+ * error pages, and the 503 of a request that ran out of memory.
  *
  * reply_headers() is the one exit: it writes the security headers of SPEC
  * §8 on every response.  Pages are streamed straight from the compiled
