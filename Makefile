@@ -32,7 +32,8 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # request parsing is pure and unit-tested without the worker
 FCGI_PURE = $(BUILD)/fcgi/request.o
 
-.PHONY: all deps run up down test check unit bench soak clean asan fuzz fuzz-build \
+.PHONY: all deps run up down test check unit bench bench-volume soak clean asan fuzz \
+	fuzz-build \
 	golden install cluster-up cluster-down test-cluster
 all: $(BUILD)/kaquan-fcgi $(BUILD)/kaquanctl
 
@@ -132,6 +133,11 @@ test: deps
 
 bench: deps all
 	@sh tests/bench.sh
+
+# SPEC §9 Volume (issue 27): the pages, exports and sweep on a demo-sized
+# data set and on a provider's (tests/volume/load.sql), side by side
+bench-volume: deps all
+	@sh tests/bench_volume.sh
 
 # Issue 13's scale-out on this machine: 3 MariaDB Galera nodes, 2 kaquan
 # hosts, one nginx upstream (conf/dev/cluster.sh), and the tests that race

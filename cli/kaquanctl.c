@@ -403,6 +403,10 @@ main(int argc, char *argv[])
 	if ((db = db_open(&cfg.db, err, sizeof(err))) == NULL ||
 	    db_ready(db) != KQ_OK)
 		die("cannot connect to the database: %s", db ? db_error(db) : err);
+	/* tests only (test_volume.py): a command stopped halfway, as a lost
+	 * server would stop it, at its N-th statement */
+	if (getenv("KAQUAN_DB_FAIL_AFTER") != NULL)
+		db_fail_after(db, atol(getenv("KAQUAN_DB_FAIL_AFTER")));
 
 	switch (c->cmd) {
 	case C_MIGRATE:

@@ -40,7 +40,7 @@ static struct db_sel SQL_CUSTOMERS = DB_SEL(
     "SELECT {cols} FROM accounts c WHERE c.reseller_uin = ?"
     " ORDER BY c.uin LIMIT ? OFFSET ?", DB_WHOLE(customer_cols));
 static const char SQL_CUSTOMERS_COUNT[] =
-    "SELECT COUNT(*) FROM accounts WHERE reseller_uin = ?";
+    PAGER_COUNT(" FROM accounts WHERE reseller_uin = ?");
 static const char SQL_IS_CUSTOMER[] =
     "SELECT COUNT(*) FROM accounts WHERE uin = ? AND reseller_uin = ?";
 static const char SQL_SET_ASSOCIATED_FIRST[] =
@@ -116,7 +116,7 @@ partner_customers(struct db *db, struct arena *a, long long partner,
 	struct db_arg args[3] = { DB_INT(partner) };
 
 	return pager_select(db, a, &SQL_CUSTOMERS, SQL_CUSTOMERS_COUNT, args, 1,
-	    pg, sizeof(**out), out, n);
+	    pg, sizeof(**out), PAGER_NO_KEY, out, n);
 }
 
 enum kq_outcome

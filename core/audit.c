@@ -1,6 +1,7 @@
 /*
  * audit.c - one helper to write the audit log.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "audit.h"
@@ -32,15 +33,15 @@ static const struct db_col audit_cols[] = {
     " AND (? = '' OR target = ?)" \
     " AND (? IS NULL OR created_at >= ?) AND (? IS NULL OR created_at <= ?)"
 static struct db_sel SQL_AUDIT_LIST = DB_SEL(
-    "SELECT {cols} FROM audit_log" AUDIT_WHERE " ORDER BY id DESC LIMIT ? OFFSET ?",
+    "SELECT {cols} FROM audit_log" AUDIT_WHERE PAGER_AFTER("id"),
     DB_WHOLE(audit_cols));
-static const char SQL_AUDIT_COUNT[] = "SELECT COUNT(*) FROM audit_log" AUDIT_WHERE;
+static const char SQL_AUDIT_COUNT[] = PAGER_COUNT(" FROM audit_log" AUDIT_WHERE);
 
 enum kq_outcome
 audit_list(struct db *db, struct arena *a, const struct audit_filter *f,
     struct pager *pg, struct audit_row **out, size_t *n)
 {
-	struct db_arg args[12];
+	struct db_arg args[14];
 
 	args[0] = args[1] = DB_STR(f->actor);
 	args[2] = args[3] = DB_STR(f->action);
@@ -50,7 +51,7 @@ audit_list(struct db *db, struct arena *a, const struct audit_filter *f,
 	args[8] = args[9] = f->to_ymd ?
 	    DB_TIME(clock_end_of_day(f->to_ymd)) : DB_NULL;
 	return pager_select(db, a, &SQL_AUDIT_LIST, SQL_AUDIT_COUNT, args, 10, pg,
-	    sizeof(**out), out, n);
+	    sizeof(**out), offsetof(struct audit_row, id), out, n);
 }
 
 enum kq_outcome

@@ -10,6 +10,7 @@
  * rule is the one the pages show.
  */
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "audit.h"
@@ -54,8 +55,9 @@ static const struct db_col instance_cols[] = {
 	DB_COL(struct order, instance_ended, "p.ended_at"),
 	DB_END
 };
-#define ORDER_FROM \
-    " FROM orders o LEFT JOIN provision_outbox p ON p.order_id = o.id" \
+#define ORDER_FROM ORDER_FROM_INDEX("")
+#define ORDER_FROM_INDEX(hint) \
+    " FROM orders o" hint " LEFT JOIN provision_outbox p ON p.order_id = o.id" \
     " LEFT JOIN server_lines l ON l.code = p.line" \
     " LEFT JOIN line_os lo ON lo.line = p.line AND lo.code = p.os" \
     " LEFT JOIN pickup_cards c ON c.id = o.card_id"
@@ -64,17 +66,32 @@ static struct db_sel SQL_ORDER_GET = DB_SEL(
     "SELECT {cols}" ORDER_FROM " WHERE o.id = ? AND (? = 0 OR o.uin = ?)",
     DB_WHOLE(order_cols), DB_WHOLE(instance_cols));
 static struct db_sel SQL_ORDER_LIST = DB_SEL(
-    "SELECT {cols}" ORDER_FROM " WHERE o.uin = ? ORDER BY o.id DESC LIMIT ? OFFSET ?",
+    "SELECT {cols}" ORDER_FROM " WHERE o.uin = ?" PAGER_AFTER("o.id"),
     DB_WHOLE(order_cols), DB_WHOLE(instance_cols));
-static const char SQL_ORDER_COUNT[] = "SELECT COUNT(*) FROM orders WHERE uin = ?";
+static const char SQL_ORDER_COUNT[] = PAGER_COUNT(" FROM orders WHERE uin = ?");
+/* The backend's list reads, newest first, the index its filter names and
+ * stops at the page (SPEC §9 Volume); STRAIGHT_JOIN keeps orders first. */
+enum { OL_ID, OL_UIN, OL_STATUS, OL_REFUND, OL__MAX };
 #define ORDER_FILTER \
     " WHERE (? = 0 OR o.uin = ?) AND (? = '' OR o.status = ?)" \
     " AND (? = '' OR o.refund = ?)"
-static struct db_sel SQL_ORDER_LIST_ALL = DB_SEL(
-    "SELECT {cols}" ORDER_FROM ORDER_FILTER " ORDER BY o.id DESC LIMIT ? OFFSET ?",
-    DB_WHOLE(order_cols), DB_WHOLE(instance_cols));
-static const char SQL_ORDER_COUNT_ALL[] =
-    "SELECT COUNT(*) FROM orders o" ORDER_FILTER;
+#define ORDERS_BY(index) DB_SEL("SELECT STRAIGHT_JOIN {cols}" \
+    ORDER_FROM_INDEX(" FORCE INDEX (" index ")") ORDER_FILTER PAGER_AFTER("o.id"), \
+    DB_WHOLE(order_cols), DB_WHOLE(instance_cols))
+#define ORDER_COUNT_BY(index) \
+    PAGER_COUNT(" FROM orders o FORCE INDEX (" index ")" ORDER_FILTER)
+static struct db_sel SQL_ORDER_LIST_ALL[OL__MAX] = {
+	[OL_ID] = ORDERS_BY("PRIMARY"),
+	[OL_UIN] = ORDERS_BY("k_orders_uin"),
+	[OL_STATUS] = ORDERS_BY("k_orders_state"),
+	[OL_REFUND] = ORDERS_BY("k_orders_refund"),
+};
+static const char *const SQL_ORDER_COUNT_ALL[OL__MAX] = {
+	[OL_ID] = ORDER_COUNT_BY("PRIMARY"),
+	[OL_UIN] = ORDER_COUNT_BY("k_orders_uin"),
+	[OL_STATUS] = ORDER_COUNT_BY("k_orders_state"),
+	[OL_REFUND] = ORDER_COUNT_BY("k_orders_refund"),
+};
 static struct db_sel SQL_ORDER_LOCK = DB_SEL(
     "SELECT {cols} FROM orders o WHERE o.id = ? AND (? = 0 OR o.uin = ?) FOR UPDATE",
     DB_WHOLE(order_cols));
@@ -150,10 +167,10 @@ enum kq_outcome
 order_list(struct db *db, struct arena *a, long long uin, struct pager *pg,
     struct order **out, size_t *n)
 {
-	struct db_arg args[3] = { DB_INT(uin) };
+	struct db_arg args[5] = { DB_INT(uin) };
 
 	return pager_select(db, a, &SQL_ORDER_LIST, SQL_ORDER_COUNT, args, 1, pg,
-	    sizeof(**out), out, n);
+	    sizeof(**out), offsetof(struct order, id), out, n);
 }
 
 enum kq_outcome
@@ -162,11 +179,15 @@ order_list_all(struct db *db, struct arena *a, const struct order_filter *f,
 {
 	const char	*st = f->status >= 0 ? order_status_names[f->status] : "";
 	const char	*rf = f->refund >= 0 ? refund_state_names[f->refund] : "";
-	struct db_arg	 args[8] = { DB_INT(f->uin), DB_INT(f->uin), DB_STR(st),
+	struct db_arg	 args[10] = { DB_INT(f->uin), DB_INT(f->uin), DB_STR(st),
 			    DB_STR(st), DB_STR(rf), DB_STR(rf) };
 
-	return pager_select(db, a, &SQL_ORDER_LIST_ALL, SQL_ORDER_COUNT_ALL, args,
-	    6, pg, sizeof(**out), out, n);
+	int by = f->uin ? OL_UIN : f->refund >= 0 ? OL_REFUND : f->status >= 0 ?
+	    OL_STATUS : OL_ID;
+
+	return pager_select(db, a, &SQL_ORDER_LIST_ALL[by],
+	    SQL_ORDER_COUNT_ALL[by], args, 6, pg, sizeof(**out),
+	    offsetof(struct order, id), out, n);
 }
 
 static struct order_terms
@@ -555,7 +576,7 @@ order_pickup(struct db *db, struct arena *a, const struct principal *me,
     const char *ip, const char *code, const char *os, long long *order_id)
 {
 	struct pickup_claim	 k;
-	struct db_step		 st[3];
+	struct db_step		 st[4];
 	const struct batch	*b = &k.batch;
 	const char		*status;
 	char			 desc[200];
@@ -572,8 +593,8 @@ order_pickup(struct db *db, struct arena *a, const struct principal *me,
 	    DB_INT(b->price), DB_INT(k.surcharge), DB_INT(k.card_id),
 	    DB_STR(desc), DB_STR(status), DB_STR(status), DB_STR(status) },
 	    KQ_OK, 1 };
-	card_claim_step(&st[1], k.hashes, me->uin);
+	card_claim_steps(&st[1], &k, me->uin);
 	/* an order with cash due is provisioned when it is paid */
-	provision_step(&st[2], me->uin, b, k.os, k.surcharge > 0);
-	return db_proc_run(db, &PROC_PICKUP, st, 3, order_id);
+	provision_step(&st[3], me->uin, b, k.os, k.surcharge > 0);
+	return db_proc_run(db, &PROC_PICKUP, st, 4, order_id);
 }

@@ -2,6 +2,7 @@
  * partner_charge.c - the partner_charges table: the charge written with a
  * customer's payment, its refund, and the partner's lists.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "base/clock.h"
@@ -27,13 +28,12 @@ static const struct db_col charge_cols[] = {
 #define CHARGES \
     " FROM partner_charges ch JOIN products p ON p.code = ch.product" \
     " WHERE ch.partner_uin = ? AND (? = 0 OR ch.customer_uin = ?)" \
-    " AND (? IS NULL OR ch.created_at >= ?) AND (? IS NULL OR ch.created_at <= ?)" \
-    " AND (? = 0 OR ch.id < ?)"
-#define CHARGE_ARGS	9	/* filter_args() */
+    " AND (? IS NULL OR ch.created_at >= ?) AND (? IS NULL OR ch.created_at <= ?)"
+#define CHARGE_ARGS	7	/* filter_args() */
 static struct db_sel SQL_CHARGE_LIST = DB_SEL(
-    "SELECT {cols}" CHARGES " ORDER BY ch.id DESC LIMIT ? OFFSET ?",
+    "SELECT {cols}" CHARGES PAGER_AFTER("ch.id"),
     DB_WHOLE(charge_cols));
-static const char SQL_CHARGE_COUNT[] = "SELECT COUNT(*)" CHARGES;
+static const char SQL_CHARGE_COUNT[] = PAGER_COUNT(CHARGES);
 static struct db_sel SQL_CHARGE_ALL = DB_SEL(
     "SELECT {cols}" CHARGES " ORDER BY ch.id", DB_WHOLE(charge_cols));
 
@@ -70,19 +70,17 @@ filter_args(const struct cfilter *f, struct db_arg *a)
 	a[3] = a[4] = f->from_ymd ?
 	    DB_TIME(clock_end_of_day(f->from_ymd) - 86399) : DB_NULL;
 	a[5] = a[6] = f->to_ymd ? DB_TIME(clock_end_of_day(f->to_ymd)) : DB_NULL;
-	a[7] = a[8] = DB_INT(f->before_id);
 }
 
 enum kq_outcome
 charge_list(struct db *db, struct arena *a, const struct cfilter *f,
     struct pager *pg, struct charge **out, size_t *n)
 {
-	struct db_arg args[CHARGE_ARGS + 2];
+	struct db_arg args[CHARGE_ARGS + 4];
 
 	filter_args(f, args);
 	return pager_select(db, a, &SQL_CHARGE_LIST, SQL_CHARGE_COUNT, args,
-	    CHARGE_ARGS, pg,
-	    sizeof(**out), out, n);
+	    CHARGE_ARGS, pg, sizeof(**out), offsetof(struct charge, id), out, n);
 }
 
 struct each_ctx {

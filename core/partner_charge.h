@@ -29,8 +29,6 @@ struct cfilter {
 	long long	 partner;
 	long long	 customer;		/* 0: any */
 	long long	 from_ymd, to_ymd;	/* 0: open; days in display_tz */
-	long long	 before_id;		/* 0: any; else ids below (the
-						   API's cursor) */
 };
 
 /* The paid order a charge is written for. */

@@ -10,6 +10,7 @@
  * locks the partner's candidate vouchers in the payment's transaction.
  */
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "account.h"
@@ -56,7 +57,7 @@ static const struct db_col pv_page_cols[] = {
     " AND (? = '' OR " PV_STATUS " = ?) AND (? < 0 OR (pv.balance > 0) = ?)"
 
 static struct db_sel SQL_PV_LIST = DB_SEL(
-    "SELECT {cols}" PV_FROM PV_FILTERS " ORDER BY pv.id DESC LIMIT ? OFFSET ?",
+    "SELECT {cols}" PV_FROM PV_FILTERS PAGER_AFTER("pv.id"),
     DB_WHOLE(pv_cols), DB_WHOLE(pv_page_cols));
 /* the review queue: what waits for a decision first, oldest first */
 static struct db_sel SQL_PV_REVIEW_LIST = DB_SEL(
@@ -64,7 +65,7 @@ static struct db_sel SQL_PV_REVIEW_LIST = DB_SEL(
     " ORDER BY pv.approval = 'pending_review' DESC,"
     " IF(pv.approval = 'pending_review', pv.id, -pv.id) LIMIT ? OFFSET ?",
     DB_WHOLE(pv_cols), DB_WHOLE(pv_page_cols));
-static const char SQL_PV_COUNT[] = "SELECT COUNT(*)" PV_FROM PV_FILTERS;
+static const char SQL_PV_COUNT[] = PAGER_COUNT(PV_FROM PV_FILTERS);
 static struct db_sel SQL_PV_GET = DB_SEL(
     "SELECT {cols}" PV_FROM " WHERE pv.id = ? AND (? = 0 OR pv.partner_uin = ?)",
     DB_WHOLE(pv_cols), DB_WHOLE(pv_page_cols));
@@ -135,7 +136,7 @@ enum kq_outcome
 pv_list(struct db *db, struct arena *a, const struct pvfilter *f,
     struct pager *pg, struct pvoucher **out, size_t *n)
 {
-	struct db_arg	args[14];
+	struct db_arg	args[16];	/* 12, and the pager's 4 */
 	enum kq_outcome	s;
 
 	args[0] = args[1] = DB_INT(f->partner);
@@ -147,7 +148,8 @@ pv_list(struct db *db, struct arena *a, const struct pvfilter *f,
 	    voucher_status_names[f->status] : "");
 	args[10] = args[11] = DB_INT(f->balance);
 	s = pager_select(db, a, f->review ? &SQL_PV_REVIEW_LIST : &SQL_PV_LIST,
-	    SQL_PV_COUNT, args, 12, pg, sizeof(**out), out, n);
+	    SQL_PV_COUNT, args, 12, pg, sizeof(**out), f->review ? PAGER_NO_KEY :
+	    offsetof(struct pvoucher, id), out, n);
 	return s != KQ_OK ? s :
 	    CATALOG_NAME_ROWS(db, a, *out, *n, products, product_names);
 }

@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "audit.h"
@@ -83,6 +84,21 @@ static const char SQL_CARD_CLAIM[] =
     " SET c.status = 'used', c.uin = ?, c.used_at = UTC_TIMESTAMP(),"
     " c.order_id = ? WHERE c.code_hash IN (?, ?) AND " CARD_STATUS("c", "b")
     " = 'unused'";
+/* A batch's figures (pickup_batch_counts, 012_volume.sql): the card's
+ * slot of its batch's rows, changed in the transaction that changes the
+ * card. */
+#define COUNT_SLOT	"MOD(?, 16)"
+static const char SQL_COUNT_USED[] =
+    "INSERT INTO pickup_batch_counts (batch_id, slot, used) VALUES (?, " COUNT_SLOT
+    ", 1) ON DUPLICATE KEY UPDATE used = used + 1";
+static const char SQL_COUNT_UNUSED[] =
+    "INSERT INTO pickup_batch_counts (batch_id, slot, used)"
+    " SELECT batch_id, MOD(id, 16), -1 FROM pickup_cards WHERE id = ?"
+    " ON DUPLICATE KEY UPDATE used = used - 1";
+static const char SQL_COUNT_DISABLED[] =
+    "INSERT INTO pickup_batch_counts (batch_id, slot, disabled)"
+    " SELECT batch_id, MOD(id, 16), ? FROM pickup_cards WHERE id = ?"
+    " ON DUPLICATE KEY UPDATE disabled = disabled + VALUES(disabled)";
 static const char SQL_CARD_RELEASE[] =
     "UPDATE pickup_cards SET status = 'unused', uin = NULL, used_at = NULL,"
     " order_id = NULL WHERE id = ? AND order_id = ? AND status = 'used'";
@@ -136,12 +152,26 @@ static const struct db_col usage_cols[] = {
 #define USAGE_WHERE \
     " WHERE c.status = 'used' AND (? = 0 OR c.batch_id = ?) AND (? = 0 OR c.uin = ?)" \
     " AND (? IS NULL OR c.used_at >= ?) AND (? IS NULL OR c.used_at <= ?)"
-static struct db_sel SQL_USAGE_LIST = DB_SEL(
-    "SELECT {cols} FROM pickup_cards c JOIN pickup_batches b ON b.id = c.batch_id"
-    USAGE_WHERE " ORDER BY c.used_at DESC, c.id DESC LIMIT ? OFFSET ?",
-    DB_WHOLE(usage_cols));
-static const char SQL_USAGE_COUNT[] =
-    "SELECT COUNT(*) FROM pickup_cards c" USAGE_WHERE;
+/* Newest use first, reading the index the filter names (a batch's used
+ * cards, an account's, every used card) in its order: it stops at the
+ * page (SPEC §9 Volume); STRAIGHT_JOIN keeps the cards first. */
+enum { UL_ALL, UL_BATCH, UL_UIN, UL__MAX };
+#define USAGE_BY(index) DB_SEL("SELECT STRAIGHT_JOIN {cols}" \
+    " FROM pickup_cards c FORCE INDEX (" index ")" \
+    " JOIN pickup_batches b ON b.id = c.batch_id" USAGE_WHERE \
+    " ORDER BY c.used_at DESC, c.id DESC LIMIT ? OFFSET ?", DB_WHOLE(usage_cols))
+#define USAGE_COUNT_BY(index) \
+    PAGER_COUNT(" FROM pickup_cards c FORCE INDEX (" index ")" USAGE_WHERE)
+static struct db_sel SQL_USAGE_LIST[UL__MAX] = {
+	[UL_ALL] = USAGE_BY("k_cards_used"),
+	[UL_BATCH] = USAGE_BY("k_cards_batch_used"),
+	[UL_UIN] = USAGE_BY("k_cards_uin"),
+};
+static const char *const SQL_USAGE_COUNT[UL__MAX] = {
+	[UL_ALL] = USAGE_COUNT_BY("k_cards_used"),
+	[UL_BATCH] = USAGE_COUNT_BY("k_cards_batch_used"),
+	[UL_UIN] = USAGE_COUNT_BY("k_cards_uin"),
+};
 
 /* ------------------------------------------------------------ adding cards */
 
@@ -260,7 +290,7 @@ cards_export_full(struct db *db, struct arena *a, long long batch_id,
 		args[1] = DB_INT(b[i].first_id);
 		args[2] = DB_INT(b[i].last_id);
 		s = pager_select(db, a, &SQL_CARDS_OF_BLOCK, NULL, args, 3, pg,
-		    sizeof(*rows), &rows, &nrows);
+		    sizeof(*rows), PAGER_NO_KEY, &rows, &nrows);
 	}
 	arena_free(&one);
 	return s;
@@ -297,7 +327,7 @@ cards_of_batch(struct db *db, struct arena *a, const struct principal *me,
 		if (full)
 			return cards_export_full(db, a, batch_id, pg, &m);
 		return pager_select(db, a, &SQL_CARDS_OF_BATCH, NULL, args, 1, pg,
-		    sizeof(**out), out, n);
+		    sizeof(**out), PAGER_NO_KEY, out, n);
 	}
 	pager_clamp(pg, total);
 	args[1] = DB_INT(PAGER_ROWS);
@@ -346,8 +376,11 @@ disable_txn(struct db *db, struct arena *a, void *arg)
 	if (c->enable ? card.stored != CARD_DISABLED :
 	    !card_can_disable(card.stored))
 		return KQ_OK;
+	struct db_arg		 d[2] = { DB_INT(c->enable ? -1 : 1), x };
+
 	if ((s = db_exec(db, c->enable ? SQL_CARD_ENABLE : SQL_CARD_DISABLE,
-	    &x, 1, NULL, NULL)) != KQ_OK)
+	    &x, 1, NULL, NULL)) != KQ_OK ||
+	    (s = db_exec(db, SQL_COUNT_DISABLED, d, 2, NULL, NULL)) != KQ_OK)
 		return s;
 	snprintf(target, sizeof(target), "card:%lld", c->card_id);
 	return audit_write(db, c->admin, c->enable ? "pickup.card.enable" :
@@ -392,7 +425,8 @@ enum kq_outcome
 usage_list(struct db *db, struct arena *a, const struct usage_filter *f,
     struct pager *pg, struct usage **out, size_t *n)
 {
-	struct db_arg args[10];
+	struct db_arg	args[10];
+	int		by;
 
 	args[0] = args[1] = DB_INT(f->batch_id);
 	args[2] = args[3] = DB_INT(f->uin);
@@ -400,8 +434,9 @@ usage_list(struct db *db, struct arena *a, const struct usage_filter *f,
 	args[4] = args[5] = f->from_ymd ?
 	    DB_TIME(clock_end_of_day(f->from_ymd) - 86399) : DB_NULL;
 	args[6] = args[7] = f->to_ymd ? DB_TIME(clock_end_of_day(f->to_ymd)) : DB_NULL;
-	return pager_select(db, a, &SQL_USAGE_LIST, SQL_USAGE_COUNT, args, 8, pg,
-	    sizeof(**out), out, n);
+	by = f->uin ? UL_UIN : f->batch_id ? UL_BATCH : UL_ALL;
+	return pager_select(db, a, &SQL_USAGE_LIST[by], SQL_USAGE_COUNT[by], args,
+	    8, pg, sizeof(**out), PAGER_NO_KEY, out, n);
 }
 
 enum kq_outcome
@@ -511,21 +546,28 @@ pickup_check(struct db *db, struct arena *a, long long uin, const char *ip,
 }
 
 void
-card_claim_step(struct db_step *st, const unsigned char *hashes,
+card_claim_steps(struct db_step *st, const struct pickup_claim *k,
     long long uin)
 {
 	/* another request that won leaves no row to change */
-	*st = (struct db_step){ SQL_CARD_CLAIM, "ikbb",
-	    { DB_INT(uin), DB_BIN(hashes, CODE_HASH_LEN),
-	    DB_BIN(hashes + CODE_HASH_LEN, CODE_HASH_LEN) }, KQ_CARD_USED, 0 };
+	st[0] = (struct db_step){ SQL_CARD_CLAIM, "ikbb",
+	    { DB_INT(uin), DB_BIN(k->hashes, CODE_HASH_LEN),
+	    DB_BIN(k->hashes + CODE_HASH_LEN, CODE_HASH_LEN) }, KQ_CARD_USED, 0 };
+	/* and its batch counts one more used */
+	st[1] = (struct db_step){ SQL_COUNT_USED, "ii",
+	    { DB_INT(k->batch.id), DB_INT(k->card_id) }, KQ_OK, 0 };
 }
 
 enum kq_outcome
 card_release(struct db *db, long long card_id, long long order_id)
 {
-	struct db_arg a[2] = { DB_INT(card_id), DB_INT(order_id) };
+	struct db_arg	a[2] = { DB_INT(card_id), DB_INT(order_id) };
+	uint64_t	n;
+	enum kq_outcome	s;
 
-	return db_exec(db, SQL_CARD_RELEASE, a, 2, NULL, NULL);
+	if ((s = db_exec(db, SQL_CARD_RELEASE, a, 2, &n, NULL)) != KQ_OK || n == 0)
+		return s;
+	return db_exec(db, SQL_COUNT_UNUSED, a, 1, NULL, NULL);
 }
 
 /* ------------------------------------------------------------ codes at rest */

@@ -124,11 +124,11 @@ enum kq_outcome	pickup_check(struct db *, struct arena *, long long uin,
 enum kq_outcome	pickup_mine(struct db *, struct arena *, long long uin,
 		    struct pager *, struct usage **, size_t *);
 
-/* The claim, a step of order.c's pick-up after the order it is for (k);
- * KQ_CARD_USED when another request claimed the card first.  hashes:
- * code_hashes() of the code, kept until the step has run. */
-void		card_claim_step(struct db_step *, const unsigned char *hashes,
-		    long long uin);
+/* The claim, two steps of order.c's pick-up after the order it is for
+ * (k): the card, KQ_CARD_USED when another request claimed it first, then
+ * its batch's used count.  k (its code_hashes()) is kept until they ran. */
+void		card_claim_steps(struct db_step *st,
+		    const struct pickup_claim *k, long long uin);
 /* Inside order.c's transactions. */
 /* The order that held the card was cancelled: it is unused again. */
 enum kq_outcome	card_release(struct db *, long long card_id, long long order_id);

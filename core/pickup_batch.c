@@ -2,6 +2,7 @@
  * pickup_batch.c - creating, listing, disabling batches; their codes.
  */
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "audit.h"
@@ -9,21 +10,22 @@
 #include "base/codes.h"
 #include "pickup_batch.h"
 
-/* Counting used cards reads the batch's index range: lists and details
- * want it, the pick-up path does not. */
+/* A batch's used cards, from the counts the pick-ups keep (pickup.c):
+ * its 16 rows, not its cards; lists and details want it, the pick-up path
+ * does not. */
 static const struct db_col used_cols[] = {
-	DB_COL(struct batch, used, "(SELECT COUNT(*) FROM pickup_cards u"
-	    " WHERE u.batch_id = b.id AND u.status = 'used')"),
+	DB_COL(struct batch, used, "COALESCE((SELECT SUM(n.used)"
+	    " FROM pickup_batch_counts n WHERE n.batch_id = b.id), 0)"),
 	DB_END
 };
 #define BATCH_WHERE \
     " WHERE (? = '' OR b.product = ?) AND (? = '' OR " BATCH_STATUS("b") " = ?)"
 
 static struct db_sel SQL_BATCH_LIST = DB_SEL(
-    "SELECT {cols}" BATCH_FROM BATCH_WHERE " ORDER BY b.id DESC LIMIT ? OFFSET ?",
+    "SELECT {cols}" BATCH_FROM BATCH_WHERE PAGER_AFTER("b.id"),
     DB_WHOLE(batch_cols), DB_WHOLE(used_cols));
 static const char SQL_BATCH_COUNT[] =
-    "SELECT COUNT(*) FROM pickup_batches b" BATCH_WHERE;
+    PAGER_COUNT(" FROM pickup_batches b" BATCH_WHERE);
 static struct db_sel SQL_BATCH_GET = DB_SEL(
     "SELECT {cols}" BATCH_FROM " WHERE b.id = ?",
     DB_WHOLE(batch_cols), DB_WHOLE(used_cols));
@@ -136,12 +138,12 @@ enum kq_outcome
 batch_list(struct db *db, struct arena *a, int product, int status,
     struct pager *pg, struct batch **out, size_t *n)
 {
-	struct db_arg args[6];
+	struct db_arg args[8];
 
 	args[0] = args[1] = DB_STR(product >= 0 ? pickup_product_names[product] : "");
 	args[2] = args[3] = DB_STR(status >= 0 ? batch_status_names[status] : "");
 	return pager_select(db, a, &SQL_BATCH_LIST, SQL_BATCH_COUNT, args, 4, pg,
-	    sizeof(**out), out, n);
+	    sizeof(**out), offsetof(struct batch, id), out, n);
 }
 
 enum kq_outcome

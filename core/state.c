@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "db/db.h"
 #include "state.h"
 
 const char *const order_status_names[] = {
@@ -85,6 +86,40 @@ int
 order_can_reject_refund(enum order_status s, enum refund_state r)
 {
 	return s == OS_PAID && r == RF_REQUESTED;
+}
+
+void
+voucher_stored_ranges(enum voucher_status shown, time_t now,
+    struct db_arg *args)
+{
+	const char *live[2] = { "", "" }, *past[3] = { "", "", "" }, *any = "";
+
+	switch (shown) {
+	case VS_UNACTIVATED:
+		live[0] = "unactivated";
+		break;
+	case VS_AVAILABLE:	/* or frozen for an order past its window */
+		live[0] = "available";
+		live[1] = "frozen";
+		break;
+	case VS_EXPIRED:	/* or past valid_to before the sweep wrote it */
+		past[0] = "available";
+		past[1] = "unactivated";
+		past[2] = "frozen";
+		any = "expired";
+		break;
+	default:		/* as stored */
+		any = voucher_status_names[shown];
+		break;
+	}
+	args[0] = DB_STR(live[0]);
+	args[1] = DB_STR(live[1]);
+	args[2] = DB_TIME(now);
+	args[3] = DB_STR(past[0]);
+	args[4] = DB_STR(past[1]);
+	args[5] = DB_STR(past[2]);
+	args[6] = DB_TIME(now);
+	args[7] = DB_STR(any);
 }
 
 int

@@ -15,6 +15,8 @@
 #ifndef KQ_STATE_H
 #define KQ_STATE_H
 
+#include <time.h>
+
 #define XSTR(x)	#x
 #define STR(x)	XSTR(x)
 
@@ -96,6 +98,20 @@ extern const char *const voucher_status_names[];
 	" IF(v.valid_to < UTC_TIMESTAMP(), 'expired', 'available')" \
 	" ELSE v.status END"
 #define VOUCHER_FROZEN_JOIN	" LEFT JOIN orders fo ON fo.id = v.order_id"
+/* VOUCHER_STATUS the other way: the stored statuses and validity a
+ * voucher shown as SHOWN may have, as index ranges on (status, valid_to)
+ * (SPEC §9 Volume: a filter on the shown status reads what it shows, not
+ * the sweep's backlog); VOUCHER_STATUS is still checked on the rows read
+ * (a frozen voucher's order).  Its VOUCHER_RANGE_ARGS arguments, from
+ * voucher_stored_ranges(): statuses still valid, statuses past valid_to,
+ * and a status whatever its validity ("" where there is none). */
+#define VOUCHER_STORED_RANGES \
+	"((v.status IN (?, ?) AND v.valid_to >= ?)" \
+	" OR (v.status IN (?, ?, ?) AND v.valid_to < ?) OR v.status = ?)"
+#define VOUCHER_RANGE_ARGS	8
+struct db_arg;
+void		voucher_stored_ranges(enum voucher_status shown, time_t now,
+		    struct db_arg *args);
 
 /* Why a voucher of the account does not fit an order (SPEC §5), the
  * first rule it fails in this order; UF_FITS when it fits. */

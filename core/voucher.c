@@ -112,16 +112,34 @@ static const char SQL_VOUCHER_DEDUCT[] =
     " WHERE id = ? AND status = 'frozen' AND order_id = ?";
 static const char SQL_VOUCHER_FORFEIT[] =
     "UPDATE vouchers SET balance = 0, status = 'used' WHERE id = ?";
+/* An issue's figures (voucher_issue_counts, 012_volume.sql), in the
+ * voucher's slot of its issue's rows, in the transaction that changes the
+ * voucher (a partner's customer voucher has no issue) */
+#define ISSUE_COUNT(column) \
+    "INSERT INTO voucher_issue_counts (issue_id, slot, " column ")" \
+    " SELECT issue_id, MOD(id, 16), 1 FROM vouchers" \
+    " WHERE id = ? AND issue_id IS NOT NULL" \
+    " ON DUPLICATE KEY UPDATE " column " = " column " + 1"
+static const char SQL_COUNT_REDEEMED[] = ISSUE_COUNT("redeemed");
+static const char SQL_COUNT_USED[] = ISSUE_COUNT("used");
 static const char SQL_VOUCHER_RELEASE[] =
     "UPDATE vouchers SET status = 'available', order_id = NULL"
     " WHERE id = ? AND status = 'frozen' AND order_id = ?";
+/* The sweep's chunk: the first EXPIRE_CHUNK vouchers of one stored status
+ * past the cutoff, in the order of the (status, valid_to) index, get
+ * their ledger row, then their status: the ledger's read locks the rows,
+ * so the update takes the same ones. */
+#define EXPIRE_CHUNK	1000
+#define EXPIRE_RANGE \
+    " FROM vouchers FORCE INDEX (k_vouchers_status)" \
+    " WHERE status = ? AND valid_to < ? ORDER BY valid_to, id" \
+    " LIMIT " STR(EXPIRE_CHUNK)
 static const char SQL_EXPIRE_LEDGER[] =
     "INSERT INTO voucher_ledger (voucher_id, kind, amount, balance, status, actor)"
-    " SELECT id, 'expire', 0, balance, 'expired', 'kaquanctl sweep' FROM vouchers"
-    " WHERE status IN ('available', 'unactivated') AND valid_to < ?";
+    " SELECT id, 'expire', 0, balance, 'expired', 'kaquanctl sweep'" EXPIRE_RANGE;
 static const char SQL_EXPIRE[] =
-    "UPDATE vouchers SET status = 'expired'"
-    " WHERE status IN ('available', 'unactivated') AND valid_to < ?";
+    "UPDATE vouchers SET status = 'expired' WHERE status = ? AND valid_to < ?"
+    " ORDER BY valid_to, id LIMIT " STR(EXPIRE_CHUNK);
 
 /* One ledger row from the voucher's state after a change, as a step of a
  * procedure or on its own; id 0: the voucher an earlier step kept. */
@@ -287,7 +305,7 @@ voucher_activate(struct db *db, long long uin, const char *ip,
     const char *code, int looked_up, const char *actor, long long *id)
 {
 	unsigned char	h[2][CODE_HASH_LEN];
-	struct db_step	st[2];
+	struct db_step	st[3];
 
 	code_hashes(code, h[0], h[1]);
 	/* a row left unchanged: another request won the race, or (not looked
@@ -301,8 +319,9 @@ voucher_activate(struct db *db, long long uin, const char *ip,
 	if (!looked_up)
 		attempt_args(st[0].args + 3, "redeem", uin, ip);
 	ledger_step(&st[1], 0, LK_ACTIVATE, 0, 0, actor);
+	st[2] = (struct db_step){ SQL_COUNT_REDEEMED, "k", { DB_NULL }, KQ_OK, 0 };
 	return db_proc_run(db, looked_up ? &PROC_ACTIVATE : &PROC_ACTIVATE_CLEAN,
-	    st, 2, id);
+	    st, 3, id);
 }
 
 enum kq_outcome
@@ -343,11 +362,15 @@ voucher_deduct(struct db *db, struct arena *ar, long long id, long long order_id
 		return KQ_ORDER_STATE;
 	if ((s = ledger_add(db, id, LK_DEDUCT, order_id, -amount, actor)) != KQ_OK)
 		return s;
-	/* seed 000: a single-use voucher is spent by one order, the rest forfeited */
-	if (v.mode != BM_SINGLE_USE || v.balance - amount == 0)
-		return KQ_OK;
 	a[0] = DB_INT(id);
-	if ((s = db_exec(db, SQL_VOUCHER_FORFEIT, a, 1, NULL, NULL)) != KQ_OK)
+	/* spent: its issue counts one more used */
+	if (v.balance - amount == 0)
+		return db_exec(db, SQL_COUNT_USED, a, 1, NULL, NULL);
+	/* seed 000: a single-use voucher is spent by one order, the rest forfeited */
+	if (v.mode != BM_SINGLE_USE)
+		return KQ_OK;
+	if ((s = db_exec(db, SQL_VOUCHER_FORFEIT, a, 1, NULL, NULL)) != KQ_OK ||
+	    (s = db_exec(db, SQL_COUNT_USED, a, 1, NULL, NULL)) != KQ_OK)
 		return s;
 	return ledger_add(db, id, LK_FORFEIT, order_id, -(v.balance - amount), actor);
 }
@@ -446,35 +469,46 @@ voucher_invalidate(struct db *db, struct arena *a, const struct principal *admin
 }
 
 struct expire_ctx {
-	time_t	cutoff;
-	int	n;
+	const char	*status;
+	time_t		 cutoff;
+	uint64_t	 n;	/* this chunk's */
 };
 
 static enum kq_outcome
 expire_txn(struct db *db, struct arena *a, void *arg)
 {
 	struct expire_ctx	*c = arg;
-	struct db_arg		 x = DB_TIME(c->cutoff);
-	uint64_t		 n;
+	struct db_arg		 x[2] = { DB_STR(c->status), DB_TIME(c->cutoff) };
+	uint64_t		 logged;
 	enum kq_outcome		 s;
 
 	(void)a;
-	/* one cutoff for both statements, so they cover the same rows */
-	if ((s = db_exec(db, SQL_EXPIRE_LEDGER, &x, 1, NULL, NULL)) != KQ_OK ||
-	    (s = db_exec(db, SQL_EXPIRE, &x, 1, &n, NULL)) != KQ_OK)
+	if ((s = db_exec(db, SQL_EXPIRE_LEDGER, x, 2, &logged, NULL)) != KQ_OK ||
+	    (s = db_exec(db, SQL_EXPIRE, x, 2, &c->n, NULL)) != KQ_OK)
 		return s;
-	c->n = (int)n;
-	return KQ_OK;
+	/* each voucher expired has its one ledger row, or neither happens */
+	return c->n == logged ? KQ_OK : KQ_CONFLICT;
 }
 
 enum kq_outcome
 vouchers_expire(struct db *db, struct arena *a, int *n)
 {
-	struct expire_ctx	c = { time(NULL), 0 };
-	enum kq_outcome		s;
+	static const char *const unused[] = { "available", "unactivated" };
+	struct expire_ctx	 c = { NULL, time(NULL), 0 };
+	enum kq_outcome		 s = KQ_OK;
+	size_t			 i;
 
-	s = db_txn(db, a, expire_txn, &c);
-	*n = c.n;
+	/* in transactions of EXPIRE_CHUNK rows, so no lock is held for
+	 * long (SPEC §9 Volume); stopped halfway, the next sweep goes on
+	 * from what is left */
+	*n = 0;
+	for (i = 0; s == KQ_OK && i < sizeof(unused) / sizeof(*unused); i++) {
+		c.status = unused[i];
+		do {
+			if ((s = db_txn(db, a, expire_txn, &c)) == KQ_OK)
+				*n += (int)c.n;
+		} while (s == KQ_OK && c.n == EXPIRE_CHUNK);
+	}
 	return s;
 }
 

@@ -64,8 +64,6 @@ struct vfilter {
 	int		 status;	/* an enum voucher_status, or -1: any */
 	long long	 template_id;	/* 0: any */
 	long long	 issue_id;	/* 0: any (the backend's list only) */
-	long long	 before_id;	/* 0: any; else ids below (the API's
-					   cursor; the backend's list only) */
 	long long	 expires_ymd;	/* 0: any; else valid_to by the end of it */
 	long long	 partner_uin;	/* a partner's customer vouchers; 0: not */
 	int		 purpose;	/* an enum purpose, or -1: any */

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "account.h"
@@ -35,20 +36,22 @@ static const struct db_col issue_list_cols[] = {
 	DB_COL(struct issue, template_name, "t.name"),
 	DB_COL(struct issue, created_by, "COALESCE(a.login, '')"),
 	DB_COL(struct issue, created_at, "i.created_at"),
-	DB_COL(struct issue, redeemed, "(SELECT COUNT(*) FROM vouchers v"
-	    " WHERE v.issue_id = i.id AND v.activated_at IS NOT NULL)"),
-	DB_COL(struct issue, used, "(SELECT COUNT(*) FROM vouchers v"
-	    " WHERE v.issue_id = i.id AND v.status = 'used')"),
+	/* kept by voucher.c as vouchers are redeemed and spent: the issue's
+	 * 16 rows, not its vouchers */
+	DB_COL(struct issue, redeemed, "COALESCE((SELECT SUM(n.redeemed)"
+	    " FROM voucher_issue_counts n WHERE n.issue_id = i.id), 0)"),
+	DB_COL(struct issue, used, "COALESCE((SELECT SUM(n.used)"
+	    " FROM voucher_issue_counts n WHERE n.issue_id = i.id), 0)"),
 	DB_END
 };
 #define ISSUE_WHERE " WHERE (? = 0 OR i.template_id = ?)"
 static struct db_sel SQL_ISSUE_LIST = DB_SEL(
-    "SELECT {cols} FROM voucher_issues i"
+    "SELECT STRAIGHT_JOIN {cols} FROM voucher_issues i"
     " JOIN voucher_templates t ON t.id = i.template_id"
     " LEFT JOIN admins a ON a.id = i.created_by" ISSUE_WHERE
-    " ORDER BY i.id DESC LIMIT ? OFFSET ?", DB_WHOLE(issue_list_cols));
+    PAGER_AFTER("i.id"), DB_WHOLE(issue_list_cols));
 static const char SQL_ISSUE_COUNT[] =
-    "SELECT COUNT(*) FROM voucher_issues i" ISSUE_WHERE;
+    PAGER_COUNT(" FROM voucher_issues i" ISSUE_WHERE);
 static struct db_sel SQL_ISSUE_GET = DB_SEL(
     "SELECT {cols} FROM voucher_issues WHERE id = ?", DB_WHOLE(issue_cols));
 static const char SQL_ISSUE_EXISTS[] = "SELECT 1 FROM voucher_issues WHERE id = ?";
@@ -284,10 +287,10 @@ enum kq_outcome
 issue_list(struct db *db, struct arena *a, long long template_id,
     struct pager *pg, struct issue **out, size_t *n)
 {
-	struct db_arg args[4] = { DB_INT(template_id), DB_INT(template_id) };
+	struct db_arg args[6] = { DB_INT(template_id), DB_INT(template_id) };
 
 	return pager_select(db, a, &SQL_ISSUE_LIST, SQL_ISSUE_COUNT, args, 2, pg,
-	    sizeof(**out), out, n);
+	    sizeof(**out), offsetof(struct issue, id), out, n);
 }
 
 enum kq_outcome

@@ -4,6 +4,7 @@
  * pick an order's candidates and say why the others do not fit.  Reads
  * only: voucher.c writes.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,24 +18,57 @@
     " AND (? = '' OR " VOUCHER_STATUS " = ?)" \
     " AND (? = 0 OR v.template_id = ?) AND (? IS NULL OR v.valid_to <= ?)"
 
-static struct db_sel SQL_VOUCHER_LIST = DB_SEL(
-    "SELECT {cols}" VOUCHER_FROM " WHERE (? = 0 OR v.uin = ?)" VOUCHER_FILTERS
-    " AND (? = 0 OR v.issue_id = ?) AND (? = 0 OR v.id < ?)"
-    " ORDER BY v.id DESC LIMIT ? OFFSET ?",
-    DB_WHOLE(voucher_cols));
-static const char SQL_VOUCHER_COUNT[] =
-    "SELECT COUNT(*)" VOUCHER_FROM " WHERE (? = 0 OR v.uin = ?)" VOUCHER_FILTERS
-    " AND (? = 0 OR v.issue_id = ?) AND (? = 0 OR v.id < ?)";
+/*
+ * The backend's list reads, newest first, the index its filter names and
+ * stops at the page (SPEC §9 Volume): an account's, an issue's, a
+ * template's, a stored status's (a status the sweep writes as it is shown,
+ * or as good as: 'available' and 'expired' are most of the table, so the
+ * primary key finds them at once); the other filters are checked on the
+ * rows read.  STRAIGHT_JOIN keeps vouchers the driving table; the count
+ * (PAGER_COUNT, bounded) reads the same index without the template, but a
+ * filter on the status alone counts on the status's ranges of
+ * (status, valid_to) (VOUCHER_STORED_RANGES): what it shows, not the
+ * sweep's backlog beside it.
+ */
+enum { VL_ID, VL_UIN, VL_ISSUE, VL_TEMPLATE, VL_STATE, VL_RANGES, VL__MAX };
+#define ADMIN_VOUCHERS_WHERE \
+    " WHERE (? = '' OR v.status = ?) AND (? = 0 OR " VOUCHER_STORED_RANGES ")" \
+    " AND (? = 0 OR v.uin = ?)" VOUCHER_FILTERS " AND (? = 0 OR v.issue_id = ?)"
+#define ADMIN_VOUCHER_ARGS	(2 + 1 + VOUCHER_RANGE_ARGS + 2 + 6 + 2)
+#define ADMIN_VOUCHERS(index) \
+    DB_SEL("SELECT STRAIGHT_JOIN {cols} FROM vouchers v FORCE INDEX (" index ")" \
+    " JOIN voucher_templates t ON t.id = v.template_id" VOUCHER_FROZEN_JOIN \
+    ADMIN_VOUCHERS_WHERE PAGER_AFTER("v.id"), DB_WHOLE(voucher_cols))
+#define ADMIN_VOUCHER_COUNT(index) \
+    PAGER_COUNT(" FROM vouchers v FORCE INDEX (" index ")" VOUCHER_FROZEN_JOIN \
+    ADMIN_VOUCHERS_WHERE)
+static struct db_sel SQL_VOUCHER_LIST[VL__MAX] = {
+	[VL_ID] = ADMIN_VOUCHERS("PRIMARY"),
+	[VL_UIN] = ADMIN_VOUCHERS("k_vouchers_mine"),
+	[VL_ISSUE] = ADMIN_VOUCHERS("k_vouchers_issue"),
+	[VL_TEMPLATE] = ADMIN_VOUCHERS("k_vouchers_template"),
+	[VL_STATE] = ADMIN_VOUCHERS("k_vouchers_state"),
+};
+static const char *const SQL_VOUCHER_COUNT[VL__MAX] = {
+	[VL_ID] = ADMIN_VOUCHER_COUNT("PRIMARY"),
+	[VL_UIN] = ADMIN_VOUCHER_COUNT("k_vouchers_mine"),
+	[VL_ISSUE] = ADMIN_VOUCHER_COUNT("k_vouchers_issue"),
+	[VL_TEMPLATE] = ADMIN_VOUCHER_COUNT("k_vouchers_template"),
+	[VL_STATE] = ADMIN_VOUCHER_COUNT("k_vouchers_state"),
+	[VL_RANGES] = ADMIN_VOUCHER_COUNT("k_vouchers_status"),
+};
 /* My Vouchers is the hot page: read the account's (uin, id) index newest
  * first and stop at a page (STRAIGHT_JOIN keeps vouchers the driving table);
  * left to itself the optimizer starts from the one template and sorts
- * every row of the account.  It reads only the columns the list shows.
- * Most accounts' list is one page, which pager_select reads without the
- * count; the count, when needed, leaves out the template (the filters do
- * not use it). */
-#define VOUCHER_MINE \
-    " FROM vouchers v FORCE INDEX (k_vouchers_mine)" VOUCHER_FROZEN_JOIN
-#define VOUCHER_MINE_WHERE	" WHERE v.uin = ?" VOUCHER_FILTERS
+ * every row of the account.  A status reads the (uin, status, id) ranges
+ * of the stored statuses it may come from (VOUCHER_STORED_RANGES): an account
+ * with thousands of used vouchers and none available reads none of them.
+ * It reads only the columns the list shows.  Most accounts' list is one
+ * page, which pager_select reads without the count; the count, when
+ * needed, leaves out the template (the filters do not use it). */
+#define VOUCHER_MINE(index, stored) \
+    " FROM vouchers v FORCE INDEX (" index ")" VOUCHER_FROZEN_JOIN
+#define VOUCHER_MINE_WHERE(stored)	" WHERE v.uin = ?" stored VOUCHER_FILTERS
 static const struct db_col my_voucher_cols[] = {
 	DB_COL(struct voucher, id, "v.id"),
 	DB_COL(struct voucher, name, "t.name"),
@@ -47,13 +81,19 @@ static const struct db_col my_voucher_cols[] = {
 	DB_COL(struct voucher, valid_to, "v.valid_to"),
 	DB_END
 };
-static struct db_sel SQL_MY_VOUCHER_LIST = DB_SEL(
-    "SELECT STRAIGHT_JOIN {cols}" VOUCHER_MINE
-    " JOIN voucher_templates t ON t.id = v.template_id" VOUCHER_MINE_WHERE
-    " ORDER BY v.id DESC LIMIT ? OFFSET ?",
-    DB_WHOLE(my_voucher_cols));
-static const char SQL_MY_VOUCHER_COUNT[] =
-    "SELECT COUNT(*)" VOUCHER_MINE VOUCHER_MINE_WHERE;
+#define MY_VOUCHERS(index, stored) DB_SEL("SELECT STRAIGHT_JOIN {cols}" \
+    VOUCHER_MINE(index, stored) " JOIN voucher_templates t ON t.id = v.template_id" \
+    VOUCHER_MINE_WHERE(stored) PAGER_AFTER("v.id"), DB_WHOLE(my_voucher_cols))
+#define MY_VOUCHER_COUNT(index, stored) \
+    PAGER_COUNT(VOUCHER_MINE(index, stored) VOUCHER_MINE_WHERE(stored))
+static struct db_sel SQL_MY_VOUCHER_LIST[2] = {
+	MY_VOUCHERS("k_vouchers_mine", ""),
+	MY_VOUCHERS("k_vouchers_uin", " AND " VOUCHER_STORED_RANGES),
+};
+static const char *const SQL_MY_VOUCHER_COUNT[2] = {
+	MY_VOUCHER_COUNT("k_vouchers_mine", ""),
+	MY_VOUCHER_COUNT("k_vouchers_uin", " AND " VOUCHER_STORED_RANGES),
+};
 static struct db_sel SQL_VOUCHER_GET = DB_SEL(
     "SELECT {cols}" VOUCHER_FROM " WHERE v.id = ? AND (? = 0 OR v.uin = ?)",
     DB_WHOLE(voucher_cols));
@@ -62,9 +102,9 @@ static struct db_sel SQL_VOUCHER_GET = DB_SEL(
     VOUCHER_FROM " WHERE v.partner_uin = ? AND (? = 0 OR v.uin = ?)" \
     " AND (? = '' OR v.purpose = ?) AND (? = '' OR " VOUCHER_STATUS " = ?)"
 static struct db_sel SQL_PARTNER_VOUCHER_LIST = DB_SEL(
-    "SELECT {cols}" PARTNER_VOUCHERS " ORDER BY v.id DESC LIMIT ? OFFSET ?",
+    "SELECT {cols}" PARTNER_VOUCHERS PAGER_AFTER("v.id"),
     DB_WHOLE(voucher_cols));
-static const char SQL_PARTNER_VOUCHER_COUNT[] = "SELECT COUNT(*)" PARTNER_VOUCHERS;
+static const char SQL_PARTNER_VOUCHER_COUNT[] = PAGER_COUNT(PARTNER_VOUCHERS);
 static struct db_sel SQL_PARTNER_VOUCHER_GET = DB_SEL(
     "SELECT {cols}" VOUCHER_FROM " WHERE v.id = ? AND v.partner_uin = ?",
     DB_WHOLE(voucher_cols));
@@ -162,7 +202,7 @@ enum kq_outcome
 voucher_list(struct db *db, struct arena *a, const struct vfilter *f,
     struct pager *pg, struct voucher **out, size_t *n)
 {
-	struct db_arg	 args[14];	/* the most: the backend's 12 + 2 */
+	struct db_arg	 args[ADMIN_VOUCHER_ARGS + 4];	/* the most */
 	enum kq_outcome	 s;
 
 	if (f->partner_uin) {
@@ -173,14 +213,31 @@ voucher_list(struct db *db, struct arena *a, const struct vfilter *f,
 		args[3] = args[4] = DB_STR(purpose);
 		args[5] = args[6] = DB_STR(status_arg(f));
 		s = pager_select(db, a, &SQL_PARTNER_VOUCHER_LIST,
-		    SQL_PARTNER_VOUCHER_COUNT, args, 7, pg, sizeof(**out), out, n);
+		    SQL_PARTNER_VOUCHER_COUNT, args, 7, pg, sizeof(**out),
+		    offsetof(struct voucher, id), out, n);
 	} else {
-		args[0] = args[1] = DB_INT(f->uin);
-		filter_args(f, args + 2);
-		args[8] = args[9] = DB_INT(f->issue_id);
-		args[10] = args[11] = DB_INT(f->before_id);
-		s = pager_select(db, a, &SQL_VOUCHER_LIST, SQL_VOUCHER_COUNT, args,
-		    12, pg, sizeof(**out), out, n);
+		/* the narrowest index the filter names; a shown status that is
+		 * the stored one reads its own (available and expired also
+		 * count vouchers whose stored status the sweep has yet to
+		 * write: the primary key) */
+		int by = f->uin ? VL_UIN : f->issue_id ? VL_ISSUE :
+		    f->template_id ? VL_TEMPLATE : f->status < 0 ||
+		    f->status == VS_AVAILABLE || f->status == VS_EXPIRED ? VL_ID :
+		    VL_STATE;
+		int counted = f->status >= 0 && (by == VL_ID || by == VL_STATE) ?
+		    VL_RANGES : by;
+		size_t k = 3 + VOUCHER_RANGE_ARGS;
+
+		args[0] = args[1] = DB_STR(by == VL_STATE ? status_arg(f) : "");
+		args[2] = DB_INT(f->status >= 0);
+		voucher_stored_ranges(f->status >= 0 ? f->status : VS_USED,
+		    time(NULL), args + 3);
+		args[k] = args[k + 1] = DB_INT(f->uin);
+		filter_args(f, args + k + 2);
+		args[k + 8] = args[k + 9] = DB_INT(f->issue_id);
+		s = pager_select(db, a, &SQL_VOUCHER_LIST[by],
+		    SQL_VOUCHER_COUNT[counted], args, ADMIN_VOUCHER_ARGS, pg,
+		    sizeof(**out), offsetof(struct voucher, id), out, n);
 	}
 	return s != KQ_OK ? s : vouchers_name_products(db, a, *out, *n);
 }
@@ -189,13 +246,20 @@ enum kq_outcome
 voucher_list_mine(struct db *db, struct arena *a, const struct vfilter *f,
     struct pager *pg, struct voucher **out, size_t *n)
 {
-	struct db_arg	 args[9];	/* the account, the filters, 2 */
+	struct db_arg	 args[1 + VOUCHER_RANGE_ARGS + 6 + 4];
 	enum kq_outcome	 s;
+	size_t		 k = 1;
+	int		 by = f->status >= 0;
 
 	args[0] = DB_INT(f->uin);
-	filter_args(f, args + 1);
-	if ((s = pager_select(db, a, &SQL_MY_VOUCHER_LIST, SQL_MY_VOUCHER_COUNT,
-	    args, 7, pg, sizeof(**out), out, n)) != KQ_OK)
+	if (by) {
+		voucher_stored_ranges(f->status, time(NULL), args + 1);
+		k += VOUCHER_RANGE_ARGS;
+	}
+	filter_args(f, args + k);
+	if ((s = pager_select(db, a, &SQL_MY_VOUCHER_LIST[by],
+	    SQL_MY_VOUCHER_COUNT[by], args, k + 6, pg, sizeof(**out),
+	    offsetof(struct voucher, id), out, n)) != KQ_OK)
 		return s;
 	return vouchers_name_products(db, a, *out, *n);
 }

@@ -6,6 +6,7 @@
  * gets 409 template_locked.
  */
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "audit.h"
@@ -42,10 +43,10 @@ static struct db_sel SQL_TEMPLATE_USE = DB_SEL(
     " FOR UPDATE", DB_WHOLE(template_cols));
 static struct db_sel SQL_TEMPLATE_LIST = DB_SEL(
     "SELECT {cols} FROM voucher_templates t FORCE INDEX (k_templates_owner)"
-    " WHERE" TEMPLATE_OF " ORDER BY t.id DESC LIMIT ? OFFSET ?",
+    " WHERE" TEMPLATE_OF PAGER_AFTER("t.id"),
     DB_WHOLE(template_cols));
 static const char SQL_TEMPLATE_COUNT[] =
-    "SELECT COUNT(*) FROM voucher_templates t WHERE" TEMPLATE_OF;
+    PAGER_COUNT(" FROM voucher_templates t WHERE" TEMPLATE_OF);
 static const char SQL_TEMPLATE_LOCK[] =
     "SELECT t.issued FROM voucher_templates t WHERE t.id = ? AND" TEMPLATE_OF
     " FOR UPDATE";
@@ -82,11 +83,11 @@ enum kq_outcome
 template_list_of(struct db *db, struct arena *a, enum template_kind kind,
     long long owner, struct pager *pg, struct vtemplate **out, size_t *n)
 {
-	struct db_arg args[4] = { DB_STR(template_kind_names[kind]),
+	struct db_arg args[6] = { DB_STR(template_kind_names[kind]),
 	    DB_INT(owner) };
 
 	return pager_select(db, a, &SQL_TEMPLATE_LIST, SQL_TEMPLATE_COUNT, args, 2,
-	    pg, sizeof(**out), out, n);
+	    pg, sizeof(**out), offsetof(struct vtemplate, id), out, n);
 }
 
 enum kq_outcome

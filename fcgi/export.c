@@ -155,8 +155,11 @@ export_answered(struct req *r, struct export *ex, enum kq_outcome s)
 		reply_fail(r, s);
 		return 1;
 	}
-	if (s != KQ_OK)	/* the rows are out: it can only end short */
-		kq_log("%s: %s", ex->filename, kq_code(s));
+	if (s != KQ_OK) {	/* some rows are out: never a whole file */
+		reply_cut(r, arena_printf(r->arena, "%s: %s", ex->filename,
+		    kq_code(s)));
+		return 1;
+	}
 	(void)export_start(ex);	/* no rows: the headings alone */
 	return 1;
 }
@@ -238,6 +241,9 @@ export_codes(struct req *r, const char *filename,
 	s = fn(r->app->db, &r->me, r->remote_addr, r->id, export_line, &at);
 	if (s != KQ_OK && !r->sent)
 		reply_fail(r, s);
+	else if (s != KQ_OK)
+		reply_cut(r, arena_printf(r->arena, "%s: %s", filename,
+		    kq_code(s)));
 	else
 		(void)export_line_start(r, filename);	/* no codes: an empty file */
 }

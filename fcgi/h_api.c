@@ -3,6 +3,7 @@
  * pages call, and answers in JSON (api.h).  Amounts are integer cents,
  * times ISO-8601 UTC, lists newest first with a cursor.
  */
+#include <limits.h>
 #include <string.h>
 
 #include "account.h"
@@ -101,13 +102,22 @@ static const struct field charges_fields[AH__MAX] = {
 };
 const struct form_def api_charges_query = FORM_DEF(charges_fields);
 
-/* A list page's next_cursor: its last id when rows are left after it
- * (pager_select counted them), else null. */
-static json_t *
-next_cursor(const struct pager *pg, size_t n, long long last_id)
+/* A list's pager: by cursor from the start (no count; the API has no
+ * pages), the rows after cursor when one is given. */
+static struct pager
+api_pager(long long cursor)
 {
-	return pg->total > (long long)n && n > 0 ? json_integer(last_id) :
-	    json_null();
+	struct pager pg = { .page = 1, .after = cursor ? cursor : LLONG_MAX };
+
+	return pg;
+}
+
+/* A list page's next_cursor: its last id when rows are left after it,
+ * else null. */
+static json_t *
+next_cursor(const struct pager *pg)
+{
+	return pg->more ? json_integer(pg->last) : json_null();
 }
 
 /* The order of req->id (any account's): KQ_OK, or answered. */
@@ -294,7 +304,7 @@ void
 ha_vouchers(struct req *r, struct api_call *c)
 {
 	struct vfilter	 f = { 0 };
-	struct pager pg = { .page = 1 };
+	struct pager	 pg = api_pager(form_int(&r->q, AV_CURSOR, 0));
 	struct voucher	*rows;
 	enum kq_outcome	 s;
 	json_t		*list, *out;
@@ -302,7 +312,6 @@ ha_vouchers(struct req *r, struct api_call *c)
 	const char	*st = form_str(&r->q, AV_STATUS, "");
 
 	f.uin = form_int(&r->q, AV_UIN, 0);
-	f.before_id = form_int(&r->q, AV_CURSOR, 0);
 	f.template_id = form_int(&r->q, AV_TEMPLATE, 0);
 	f.purpose = -1;
 	f.status = state_index(voucher_status_names, st);	/* "": -1, any */
@@ -314,8 +323,7 @@ ha_vouchers(struct req *r, struct api_call *c)
 	for (i = 0; i < n; i++)
 		json_array_append_new(list, voucher_json(&rows[i]));
 	out = json_pack("{s:o}", "vouchers", list);
-	json_object_set_new(out, "next_cursor", next_cursor(&pg, n,
-	    n ? rows[n - 1].id : 0));
+	json_object_set_new(out, "next_cursor", next_cursor(&pg));
 	api_send(r, c, 200, out);
 }
 
@@ -443,14 +451,13 @@ ha_provision_failed(struct req *r, struct api_call *c)
 void
 ha_partner_charges(struct req *r, struct api_call *c)
 {
-	struct pager pg = { .page = 1 };
+	struct pager	 pg = api_pager(form_int(&r->q, AH_CURSOR, 0));
 	struct partner	 p;
 	struct charge	*rows;
 	struct cfilter	 f = { .partner = r->id,
 	    .customer = form_int(&r->q, AH_CUSTOMER, 0),
 	    .from_ymd = form_int(&r->q, AH_FROM, 0),
-	    .to_ymd = form_int(&r->q, AH_TO, 0),
-	    .before_id = form_int(&r->q, AH_CURSOR, 0) };
+	    .to_ymd = form_int(&r->q, AH_TO, 0) };
 	enum kq_outcome	 s;
 	json_t		*list, *x;
 	size_t		 n, i;
@@ -481,5 +488,5 @@ ha_partner_charges(struct req *r, struct api_call *c)
 	}
 	api_send(r, c, 200, json_pack("{s:I, s:o, s:o}", "partner_uin",
 	    (json_int_t)p.uin, "charges", list, "next_cursor",
-	    next_cursor(&pg, n, n ? rows[n - 1].id : 0)));
+	    next_cursor(&pg)));
 }

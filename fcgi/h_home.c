@@ -81,6 +81,16 @@ h_user_home(struct req *r)
 	reply_page(r, 200, "user.home", v);
 }
 
+/* A bounded count (overview.c): past PAGER_COUNTED, "10000+". */
+static void
+show_bounded(struct view *x, const char *key, long long n)
+{
+	if (n > PAGER_COUNTED)
+		view_setf(x, key, "%d+", PAGER_COUNTED);
+	else
+		view_set_int(x, key, n);
+}
+
 void
 h_admin_home(struct req *r)
 {
@@ -94,8 +104,8 @@ h_admin_home(struct req *r)
 	}
 	v = reply_view(r);
 	x = view_map(v, "overview");
-	view_set_int(x, "reviews", o.reviews);
-	view_set_int(x, "refunds", o.refunds);
+	show_bounded(x, "reviews", o.reviews);
+	show_bounded(x, "refunds", o.refunds);
 	view_set_int(x, "batches_ending", o.batches_ending);
 	view_set_int(x, "cards_unused", o.cards_unused);
 	view_set_int(x, "soon_days", OVERVIEW_SOON_DAYS);
@@ -201,7 +211,7 @@ static void
 audit_page(struct req *r, int csv)
 {
 	struct audit_filter f;
-	struct pager pg = { .page = r->page };
+	struct pager pg = { .page = r->page, .after = r->after };
 	struct export	 ex = { .req = NULL };
 	struct audit_row *rows;
 	struct view	*v;

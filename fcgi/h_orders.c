@@ -51,7 +51,7 @@ const struct form_def admin_orders_query = FORM_DEF(admin_orders_fields);
 void
 h_orders(struct req *r)
 {
-	struct pager pg = { .page = r->page };
+	struct pager pg = { .page = r->page, .after = r->after };
 	struct order	*rows;
 	struct view	*v;
 	struct vlist	*l;
@@ -134,7 +134,7 @@ h_order_confirm(struct req *r)
 void
 h_admin_orders(struct req *r)
 {
-	struct pager	 pg = { .page = r->page };
+	struct pager	 pg = { .page = r->page, .after = r->after };
 	struct order_filter	 f;
 	struct order		*rows;
 	struct view		*v;

@@ -113,7 +113,7 @@ h_partner_home(struct req *r)
 void
 h_partner_customers(struct req *r)
 {
-	struct pager pg = { .page = r->page };
+	struct pager pg = { .page = r->page, .after = r->after };
 	struct customer	*rows;
 	struct view	*v, *x;
 	struct vlist	*l;
@@ -191,7 +191,7 @@ show_ptemplate(struct arena *a, struct view *x, const struct tdesc *d,
 static void
 ptemplates(struct req *r, const struct tdesc *d)
 {
-	struct pager pg = { .page = r->page };
+	struct pager pg = { .page = r->page, .after = r->after };
 	const struct product *p;
 	struct vtemplate *rows;
 	struct view	*v;

@@ -83,7 +83,7 @@ static void
 list_page(struct req *r, const struct pvfilter *f, const char *list,
     const char *name)
 {
-	struct pager pg = { .page = r->page };
+	struct pager pg = { .page = r->page, .after = r->after };
 	struct pvoucher	*rows;
 	struct view	*v;
 	struct vlist	*l;

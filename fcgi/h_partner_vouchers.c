@@ -105,7 +105,7 @@ void
 h_pvouchers(struct req *r)
 {
 	struct pvfilter	 f;
-	struct pager pg = { .page = r->page };
+	struct pager pg = { .page = r->page, .after = r->after };
 	struct pvoucher	*rows;
 	struct view	*v;
 	struct vlist	*l;
@@ -243,7 +243,7 @@ void
 h_cvouchers(struct req *r)
 {
 	struct vfilter	 f;
-	struct pager pg = { .page = r->page };
+	struct pager pg = { .page = r->page, .after = r->after };
 	struct voucher	*rows;
 	struct view	*v;
 	struct vlist	*l;
@@ -350,7 +350,7 @@ void
 h_charges(struct req *r)
 {
 	struct cfilter	 f;
-	struct pager pg = { .page = r->page };
+	struct pager pg = { .page = r->page, .after = r->after };
 	struct charge	*rows;
 	struct view	*v, *x;
 	struct vlist	*l;

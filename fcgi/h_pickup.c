@@ -25,7 +25,7 @@ const struct form_def card_form = FORM_DEF(card_fields);
 static void
 pickup_page(struct req *r, int status, const char *typed, enum kq_outcome err)
 {
-	struct pager pg = { .page = r->page };
+	struct pager pg = { .page = r->page, .after = r->after };
 	struct usage	*rows;
 	struct view	*v;
 	struct vlist	*l;

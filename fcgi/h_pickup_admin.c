@@ -113,7 +113,7 @@ show_batch(struct view *v, const struct batch *b)
 void
 h_batches(struct req *r)
 {
-	struct pager pg = { .page = r->page };
+	struct pager pg = { .page = r->page, .after = r->after };
 	struct batch	*rows;
 	struct view	*v;
 	struct vlist	*l;
@@ -256,7 +256,7 @@ static const struct csv_col card_csv[] = {
 static void
 batch_cards(struct req *r, int csv)
 {
-	struct pager pg = { .page = r->page };
+	struct pager pg = { .page = r->page, .after = r->after };
 	struct export	 ex = { .req = NULL };
 	struct batch	 b;
 	struct card	*cards;
@@ -391,7 +391,7 @@ static void
 usage_page(struct req *r, int csv)
 {
 	struct usage_filter uf = { 0 };
-	struct pager pg = { .page = r->page };
+	struct pager pg = { .page = r->page, .after = r->after };
 	struct export	 ex = { .req = NULL };
 	struct usage	*rows;
 	struct view	*v;

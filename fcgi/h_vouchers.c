@@ -36,7 +36,7 @@ void
 h_vouchers(struct req *r)
 {
 	struct vfilter	 f = { 0 };
-	struct pager pg = { .page = r->page };
+	struct pager pg = { .page = r->page, .after = r->after };
 	struct voucher	*rows;
 	struct view	*v, *t;
 	struct vlist	*l;

@@ -193,7 +193,7 @@ static const struct csv_col issue_csv[] = {
 static void
 issues_page(struct req *r, int csv)
 {
-	struct pager pg = { .page = r->page };
+	struct pager pg = { .page = r->page, .after = r->after };
 	struct export	 ex = { .req = NULL };
 	struct issue	*rows;
 	struct view	*v;
@@ -289,7 +289,7 @@ template_page(struct req *r, int status, const struct vtemplate *t,
 void
 h_templates(struct req *r)
 {
-	struct pager pg = { .page = r->page };
+	struct pager pg = { .page = r->page, .after = r->after };
 	struct vtemplate *rows;
 	struct view	*v;
 	struct vlist	*l;
@@ -419,7 +419,7 @@ void
 h_issue(struct req *r)
 {
 	struct vfilter	 vf = { 0 };
-	struct pager pg = { .page = r->page };
+	struct pager pg = { .page = r->page, .after = r->after };
 	struct issue	 is;
 	struct vtemplate t;
 	struct voucher	*rows;
@@ -496,7 +496,7 @@ static void
 admin_vouchers(struct req *r, int csv)
 {
 	struct vfilter	 vf = { 0 };
-	struct pager pg = { .page = r->page }, all = { .page = 1 };
+	struct pager pg = { .page = r->page, .after = r->after }, all = { .page = 1 };
 	struct export	 ex = { .req = NULL };
 	struct option	 end = { NULL, NULL }, *templates;
 	struct abuf	 choices;

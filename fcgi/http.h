@@ -53,6 +53,8 @@ struct req {
 	long long		 id;		/* the route's numeric capture */
 	struct form		 q;		/* the query, by the route's form */
 	int			 page;		/* its "page", 1 when absent */
+	long long		 after;		/* its "after", the pager's
+						   cursor; 0 when absent */
 	struct form		 f;		/* the body, by the route's form */
 	enum kq_outcome		 f_outcome;	/* KQ_OK, or why f failed */
 	struct principal	 me;		/* kind P_NONE on public pages */

@@ -6,6 +6,7 @@
  */
 #include <sys/time.h>
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -39,6 +40,24 @@ query_allowed(const struct form_def *form, const char *key)
 	for (i = 0; form != NULL && i < form->n; i++)
 		if (strcmp(form->fields[i].name, key) == 0)
 			return 1;
+	/* a list's pages past the numbered ones go by cursor (pager.h) */
+	return strcmp(key, "after") == 0 && query_allowed(form, "page");
+}
+
+/* The pager's cursor: a positive id, else the first page (a link cut or
+ * edited by hand is not worth a 422). */
+static long long
+after_of(const struct params *q)
+{
+	long long	 v;
+	char		*end;
+	size_t		 i;
+
+	for (i = 0; i < q->n; i++)
+		if (strcmp(q->v[i].name, "after") == 0) {
+			v = strtoll(q->v[i].value, &end, 10);
+			return *end == '\0' && v > 0 && v < LLONG_MAX ? v : 0;
+		}
 	return 0;
 }
 
@@ -63,6 +82,7 @@ query_read(struct req *r, const struct form_def *form)
 				return KQ_BAD_REQUEST;
 	}
 	r->page = 1;
+	r->after = after_of(&r->query);
 	if (form == NULL)
 		return KQ_OK;
 	if ((s = form_parse(r->arena, form, &r->query, &r->q)) != KQ_OK)

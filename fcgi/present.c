@@ -516,9 +516,9 @@ url_encode(struct arena *a, const char *s)
 	return abuf_str(&b);
 }
 
-/* path?<every query param but page>&page=N */
+/* path?<every query param but page and after>&page=N[&after=K] */
 static const char *
-page_link(struct req *r, int page)
+page_link(struct req *r, int page, long long after)
 {
 	struct abuf	b;
 	size_t		i;
@@ -528,12 +528,15 @@ page_link(struct req *r, int page)
 	abuf_putc(&b, '?');
 	for (i = 0; i < r->query.n; i++) {
 		if (strcmp(r->query.v[i].name, "page") == 0 ||
+		    strcmp(r->query.v[i].name, "after") == 0 ||
 		    r->query.v[i].value[0] == '\0')
 			continue;
 		abuf_printf(&b, "%s=%s&", r->query.v[i].name,
 		    url_encode(r->arena, r->query.v[i].value));
 	}
 	abuf_printf(&b, "page=%d", page);
+	if (after > 0)
+		abuf_printf(&b, "&after=%lld", after);
 	return abuf_str(&b);
 }
 
@@ -543,12 +546,21 @@ show_pager(struct req *r, struct view *v, const struct pager *pg)
 	struct view *p = view_map(v, "pager");
 
 	view_set_int(p, "page", pg->page);
-	view_set_int(p, "pages", pg->pages);
-	view_set_int(p, "total", pg->total);
-	if (pg->page > 1)
-		view_set(p, "prev", page_link(r, pg->page - 1));
-	if (pg->page < pg->pages)
-		view_set(p, "next", page_link(r, pg->page + 1));
+	/* past PAGER_COUNTED rows: "10000+", and pages so far (SPEC §9) */
+	view_setf(p, "pages", pg->capped ? "%d+" : "%d", pg->pages);
+	view_setf(p, "total", pg->capped ? "%lld+" : "%lld", pg->total);
+	if (pg->capped)
+		view_set(p, "total_text", "10,000+");
+	else
+		view_setf(p, "total_text", "%lld", pg->total);
+	if (pg->after > 0)	/* by cursor: back to the start */
+		view_set(p, "first", page_link(r, 1, 0));
+	else if (pg->page > 1)
+		view_set(p, "prev", page_link(r, pg->page - 1, 0));
+	/* the next page by number while numbered, then by the last row */
+	if (pg->more || pg->page < pg->pages)
+		view_set(p, "next", page_link(r, pg->page + 1,
+		    pg->page >= PAGER_NUMBERED ? pg->last : 0));
 }
 
 void

@@ -7,6 +7,8 @@
  * §8 on every response.  Pages are streamed straight from the compiled
  * template to the FastCGI stream.
  */
+#include <sys/socket.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,6 +320,20 @@ reply_fail_at(struct req *r, enum kq_outcome s, const char *field, const char *m
 		view_set(v, "flash_text", message);
 	view_set_int(v, "error_status", kq_http_status(s));
 	reply_page(r, kq_http_status(s), "error", v);
+}
+
+void
+reply_cut(struct req *r, const char *why)
+{
+	kq_log("%s %s: cut short: %s", r->method, r->route_name ?
+	    r->route_name : "-", why);
+	/* what is written goes out, then the connection closes without the
+	 * request's end record: nginx ends the client's response without
+	 * its last chunk */
+	FCGX_FFlush(r->fcgx->out);
+	if (r->fcgx->ipcFd >= 0)
+		shutdown(r->fcgx->ipcFd, SHUT_RDWR);
+	r->fcgx->keepConnection = 0;
 }
 
 void

@@ -20,6 +20,11 @@ void		 reply_page(struct req *, int status, const char *name, struct view *);
 int		 reply_lost(struct req *);
 /* 303 See Other to a local path. */
 void		 reply_redirect(struct req *, const char *location);
+/* A file whose rows are partly out when a statement fails cannot become
+ * an error page: it is cut, so the download fails visibly instead of
+ * ending as a complete 200 with rows missing (SPEC §9), and the log says
+ * why. */
+void		 reply_cut(struct req *, const char *why);
 /* The error page for a status (403, 404, 409, 413, 422, 429, 503 …). */
 void		 reply_fail(struct req *, enum kq_outcome);
 /* The same naming the failing field and, with its own words (e.g. naming

@@ -61,6 +61,13 @@ static volatile sig_atomic_t stopping, reopen;
  * X-Kaquan-Arena-Fail: N header make its arena fail after N allocations
  * (the fault walk over a handler's fill). */
 static int fault_arena;
+/* Tests only (test_volume.py): KAQUAN_FAULT=db lets a request's
+ * X-Kaquan-Db-Fail: N make its N-th statement after the session's fail as
+ * a lost server would (an export cut halfway). */
+static int fault_db;
+/* Bench and tests only: KAQUAN_ROWS_READ=1 adds the rows the request read
+ * (db_rows_read()) to its access log line, " rows=N". */
+static int rows_read;
 
 static void
 on_term(int sig)
@@ -147,7 +154,7 @@ request_id(struct req *r)
 static void
 serve(struct app *app, FCGX_Request *f, struct arena *a)
 {
-	long long	 t0 = clock_mono_us();
+	long long	 t0 = clock_mono_us(), rows0;
 	struct req	 r;
 	const char	*n;
 
@@ -173,13 +180,24 @@ serve(struct app *app, FCGX_Request *f, struct arena *a)
 	}
 	i18n_set(lang_choose(r.cookies ? cookie_get(a, r.cookies, COOKIE_LANG) :
 	    NULL, FCGX_GetParam("HTTP_ACCEPT_LANGUAGE", f->envp)));
+	if (fault_db && (n = FCGX_GetParam("HTTP_X_KAQUAN_DB_FAIL",
+	    f->envp)) != NULL)
+		db_fail_after(app->db, atol(n));
+	rows0 = rows_read && db_ready(app->db) == KQ_OK ?
+	    db_rows_read(app->db) : -1;
 	dispatch(&r);
 	if (!r.sent)	/* a handler that forgot to answer is a bug */
 		reply_fail(&r, KQ_UNAVAILABLE);
+	if (fault_db)
+		db_fail_after(app->db, -1);
 	t0 = clock_mono_us() - t0;
 	metrics_request(r.route_name, r.method, r.status, t0);
 	/* the path's route, not the path: no id, code or query in the log */
-	if (app->cfg->access_log)
+	if (app->cfg->access_log && rows0 >= 0)
+		kq_log("%s %s %d %.1fms rows=%lld", r.method, r.route_name ?
+		    r.route_name : "-", r.status, (double)t0 / 1000,
+		    db_rows_read(app->db) - rows0);
+	else if (app->cfg->access_log)
 		kq_log("%s %s %d %.1fms", r.method, r.route_name ? r.route_name :
 		    "-", r.status, (double)t0 / 1000);
 }
@@ -208,8 +226,12 @@ app_init(struct app *app, const char *config_path)
 		return -1;
 	}
 	tmpl_check_views(app->cfg->check_views);
+	rows_read = getenv("KAQUAN_ROWS_READ") != NULL &&
+	    strcmp(getenv("KAQUAN_ROWS_READ"), "1") == 0;
 	fault_arena = getenv("KAQUAN_FAULT") != NULL &&
 	    strcmp(getenv("KAQUAN_FAULT"), "arena") == 0;
+	fault_db = getenv("KAQUAN_FAULT") != NULL &&
+	    strcmp(getenv("KAQUAN_FAULT"), "db") == 0;
 	gate_width(app->cfg->hash_concurrency);
 	app->policy.idle_minutes = app->cfg->session_idle_minutes;
 	app->policy.absolute_hours = app->cfg->session_absolute_hours;

@@ -23,7 +23,9 @@ sh "$ROOT/conf/dev/stack.sh" down >/dev/null 2>&1
 rm -rf "$KAQUAN_VAR"
 mkdir -p "$KAQUAN_VAR/log"
 stack=0
-if KAQUAN_PORT=$port sh "$ROOT/conf/dev/stack.sh" up; then
+# KAQUAN_FAULT=db: a request with X-Kaquan-Db-Fail: N fails at its N-th
+# statement (test_volume.py: an export cut halfway); none other is touched
+if KAQUAN_PORT=$port KAQUAN_FAULT=db sh "$ROOT/conf/dev/stack.sh" up; then
 	stack=1
 	. "$KAQUAN_VAR/kaquan.env"
 	export KAQUAN_URL KAQUAN_CONF

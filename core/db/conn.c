@@ -25,11 +25,10 @@
 
 #define IDLE_PING_SECONDS	30
 #define CONNECT_SECONDS		2	/* with a timeout: a socket or a LAN */
+#define IO_SLACK_SECONDS	2	/* a read waits past max_statement_time */
 
 static FILE	*log_to;	/* see db_set_log(); stderr until it is called */
 static int	 log_set;
-
-static void	outage_start(struct db *);
 
 /* One line to the log db_set_log() chose (none when it chose NULL). */
 void
@@ -156,6 +155,22 @@ db_timed_out(const struct db *db)
 	return db->errnum == ER_STATEMENT_TIMEOUT;
 }
 
+static int	connect_now(struct db *);
+
+/* Whether the server answers a connection of its own (the request's stays
+ * broken: its transaction is gone); when none does, connect_now has
+ * started the outage, and the other workers answer 503 at once instead of
+ * each waiting out its own read. */
+static void
+probe(struct db *db)
+{
+	struct db p = { .cfg = db->cfg, .server = db->server,
+	    .fail_countdown = -1 };
+
+	if (connect_now(&p) == 0)
+		mysql_close(p.my);
+}
+
 /* Classifies a failure: a duplicate key or a missing referenced row is an
  * expected outcome the caller decides about; the rest are logged. */
 enum kq_outcome
@@ -175,15 +190,14 @@ db_fail(struct db *db, const char *what, unsigned e, const char *msg)
 		db_log(db, what, msg, e);
 		return KQ_UNAVAILABLE;
 	}
+	/* a lost connection, or one whose read ran out its time (a stalled
+	 * server, or a statement the server did not stop): this request's
+	 * 503, and the next connects afresh.  Only a server that cannot be
+	 * reached now is an outage for the worker set: one slow statement
+	 * fails one request (SPEC §9). */
 	db->broken = 1;
-	/* a statement that ran out its timeout: the server has stopped
-	 * answering (stalled, frozen, unreachable), not just dropped us;
-	 * that is an outage, logged once (shared.h) */
-	if (db->cfg.timeout && time(NULL) - db->began + 1 >= (time_t)db->cfg.timeout) {
-		db_note(db, what, msg, e);
-		outage_start(db);
-	} else
-		db_log(db, what, msg, e);
+	db_log(db, what, msg, e);
+	probe(db);
 	return KQ_UNAVAILABLE;
 }
 
@@ -258,6 +272,7 @@ client_new(const struct db_config *c)
 	MYSQL	 *my;
 	my_bool	 off = 0, on = 1;
 	unsigned connect_timeout = c->timeout ? CONNECT_SECONDS : 5;
+	unsigned io_timeout = c->timeout + IO_SLACK_SECONDS;
 
 	if ((my = mysql_init(NULL)) == NULL)
 		return NULL;
@@ -274,9 +289,12 @@ client_new(const struct db_config *c)
 	mysql_options(my, MYSQL_OPT_RECONNECT, &off);
 	mysql_options(my, MYSQL_REPORT_DATA_TRUNCATION, &on);
 	mysql_options(my, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
+	/* the server stops a statement at c->timeout (max_statement_time,
+	 * session_setup) and says so: the client waits a little longer, so
+	 * that answer arrives on a connection still good */
 	if (c->timeout) {
-		mysql_options(my, MYSQL_OPT_READ_TIMEOUT, &c->timeout);
-		mysql_options(my, MYSQL_OPT_WRITE_TIMEOUT, &c->timeout);
+		mysql_options(my, MYSQL_OPT_READ_TIMEOUT, &io_timeout);
+		mysql_options(my, MYSQL_OPT_WRITE_TIMEOUT, &io_timeout);
 	}
 	mysql_options(my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(my, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");

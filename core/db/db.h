@@ -254,4 +254,10 @@ void		 db_fail_after(struct db *, long n);
 /* Runs SQL text with several statements (migrations only). */
 enum kq_outcome	 db_exec_script(struct db *, const char *sql);
 
+/* The rows the connection has read so far: the sum of its Handler_read_*
+ * counters (SHOW SESSION STATUS does not count itself), or -1.  For
+ * make bench-volume and the tests (KAQUAN_ROWS_READ: worker.c), which
+ * bound the rows a request reads. */
+long long	 db_rows_read(struct db *);
+
 #endif

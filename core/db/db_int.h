@@ -30,7 +30,6 @@ struct db {
 	char		 err[512];
 	unsigned	 errnum;
 	long		 fail_countdown;	/* tests: see db_fail_after() */
-	time_t		 began;		/* the statement running now */
 	long long	 epoch;		/* outage_epoch() when connected */
 	int		 in_txn;	/* db_txn()s open: 2 or more nest */
 	MYSQL_BIND	*big;		/* the binds of multi-row statements, */

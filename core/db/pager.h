@@ -1,18 +1,40 @@
 /*
- * pager.h - pagination of lists (SPEC §8 pager: page, pages, total).
+ * pager.h - pagination of lists (SPEC §8 pager: page, pages, total; §9
+ * Volume: the cost follows the page, not the table).
  */
 #ifndef KQ_PAGER_H
 #define KQ_PAGER_H
+
+#include <stddef.h>
 
 #include "db/db.h"
 
 #define PAGER_ROWS	20
 #define PAGER_MAX	1000000
+#define PAGER_COUNTED	10000	/* counts are exact up to this, then "10000+" */
+#define PAGER_NUMBERED	(PAGER_COUNTED / PAGER_ROWS)	/* pages by number */
+#define PAGER_CHUNK	2000	/* an export's rows per statement */
+#define PAGER_NO_KEY	((size_t)-1)
+
+/* A list statement's end: the rows after the cursor (KEY below it, newest
+ * first), then a page's limit and offset; pager_select binds all four. */
+#define PAGER_AFTER(key) \
+    " AND (? = 0 OR " key " < ?) ORDER BY " key " DESC LIMIT ? OFFSET ?"
+/* A bounded count: FROM_WHERE is the list's "FROM ... WHERE ..." (no
+ * order, no cursor); it reads at most PAGER_COUNTED + 1 index entries. */
+#define PAGER_COUNT(from_where) \
+    "SELECT COUNT(*) FROM (SELECT 1" from_where " LIMIT 10001) n"
 
 struct pager {
 	int		 page;		/* 1-based, clamped to 1..pages */
-	int		 pages;
-	long long	 total;
+	int		 pages;		/* with capped: known so far */
+	long long	 total;		/* with capped: PAGER_COUNTED */
+	int		 capped;	/* more than PAGER_COUNTED rows */
+	int		 more;		/* rows after this page */
+	/* In: the cursor, the key of the row before the page (0: by page
+	 * number).  Out: the page's last key, the next page's cursor. */
+	long long	 after;
+	long long	 last;
 	/* An export: when each is set, pager_select streams every row of the
 	 * list (no page, no count) to each(ctx, row) and returns no rows. */
 	int		(*each)(void *ctx, const void *row);
@@ -21,15 +43,22 @@ struct pager {
 
 /* Fills in pages from total and clamps page. */
 void		pager_clamp(struct pager *, long long total);
-/* Runs list (ending in LIMIT ? OFFSET ?) with args[0..n) and the page's
- * limit and offset: args has room for n + 2.  It asks for one row more than
- * a page, so a first page that holds the whole list needs no count_sql;
- * a page past the end is clamped to the last page.  (A COUNT(*) OVER () column
- * would save the count but makes the server build the whole list before
- * LIMIT: slower for the accounts with many rows.)  With pg->each set, the
- * same statement runs unlimited through db_select_each. */
+/*
+ * Runs list with args[0..n) and the page's cursor, limit and offset: args
+ * has room for n + 4.  key is the offset in a row of its long long key
+ * (the list ends in PAGER_AFTER of that column), or PAGER_NO_KEY for a
+ * short list that ends in "LIMIT ? OFFSET ?" alone (n + 2).
+ * It asks for one row more than a page, so a first page that holds the
+ * whole list needs no count; count_sql is a PAGER_COUNT.  The first
+ * PAGER_NUMBERED pages go by number (OFFSET, at most PAGER_COUNTED rows
+ * skipped), the rest by pg->after, with no count.  A page past the end is
+ * clamped to the last page.  With pg->each set, the rows stream in
+ * statements of PAGER_CHUNK rows, each after the last key of the one
+ * before (a keyed list), so none runs long.
+ */
 enum kq_outcome	pager_select(struct db *, struct arena *, struct db_sel *list,
 		    const char *count_sql, struct db_arg *args, size_t n,
-		    struct pager *pg, size_t rowsize, void *rows, size_t *nrows);
+		    struct pager *pg, size_t rowsize, size_t key, void *rows,
+		    size_t *nrows);
 
 #endif

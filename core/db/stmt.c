@@ -90,7 +90,6 @@ db_run(struct db *db, MYSQL_STMT **out, const char *sql,
 	enum kq_outcome	 s = KQ_OK;
 	size_t		 i;
 
-	db->began = time(NULL);
 	if (db_injected(db) || (st = stmt_get(db, sql)) == NULL)
 		return KQ_UNAVAILABLE;
 	if (nargs != mysql_stmt_param_count(st)) {
@@ -306,7 +305,6 @@ db_simple(struct db *db, const char *what, const char *sql)
 {
 	if (db->my == NULL || db->broken)
 		return KQ_UNAVAILABLE;
-	db->began = time(NULL);
 	if (mysql_real_query(db->my, sql, strlen(sql)) != 0)
 		return db_fail(db, what, mysql_errno(db->my), mysql_error(db->my));
 	db->last_used = time(NULL);
@@ -348,3 +346,23 @@ db_rows_cleanup(void)
 	}
 	built_rows = NULL;
 }
+
+long long
+db_rows_read(struct db *db)
+{
+	MYSQL_RES	*res;
+	MYSQL_ROW	 row;
+	long long	 n = 0;
+
+	if (db_simple(db, "rows read", "SHOW SESSION STATUS WHERE Variable_name"
+	    " IN ('Handler_read_first', 'Handler_read_key', 'Handler_read_last',"
+	    " 'Handler_read_next', 'Handler_read_prev', 'Handler_read_rnd',"
+	    " 'Handler_read_rnd_next')") != KQ_OK ||
+	    (res = mysql_store_result(db->my)) == NULL)
+		return -1;
+	while ((row = mysql_fetch_row(res)) != NULL)
+		n += row[1] != NULL ? strtoll(row[1], NULL, 10) : 0;
+	mysql_free_result(res);
+	return n;
+}
+

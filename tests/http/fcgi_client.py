@@ -46,6 +46,15 @@ class Request:
 
     def finish(self):
         """Ends the body and reads the whole response: (status, headers, body)."""
+        out, _ = self.finish_raw()
+        head, _, body = out.partition(b"\r\n\r\n")
+        headers = dict(line.split(": ", 1) for line in head.decode().split("\r\n") if ": " in line)
+        status = int(headers.get("Status", "200").split()[0])
+        return status, headers, body.decode("utf-8", "replace")
+
+    def finish_raw(self):
+        """Ends the body and reads the response: (its stdout as bytes,
+        whether the request's end record came)."""
         try:
             self.s.sendall(_record(STDIN, b""))
         except BrokenPipeError:
@@ -53,12 +62,15 @@ class Request:
 
         out = b""
         buf = b""
-        while True:
-            chunk = self.s.recv(65536)
+        ended = False
+        while not ended:
+            try:
+                chunk = self.s.recv(65536)
+            except ConnectionResetError:
+                break       # cut (reply_cut): no end record
             if not chunk:
                 break
             buf += chunk
-            ended = False
             while len(buf) >= 8:
                 _, kind, _, clen, plen, _ = struct.unpack(">BBHHBB", buf[:8])
                 if len(buf) < 8 + clen + plen:
@@ -68,13 +80,8 @@ class Request:
                 elif kind == END:
                     ended = True
                 buf = buf[8 + clen + plen:]
-            if ended:
-                break
         self.s.close()
-        head, _, body = out.partition(b"\r\n\r\n")
-        headers = dict(line.split(": ", 1) for line in head.decode().split("\r\n") if ": " in line)
-        status = int(headers.get("Status", "200").split()[0])
-        return status, headers, body.decode("utf-8", "replace")
+        return out, ended
 
 
 def get(sock_path, path, **kw):

@@ -80,6 +80,10 @@ class Client:
             resp = Response(r.status, r.getheaders(), r.read())
         finally:
             conn.close()
+        return self.keep_cookies(resp)
+
+    def keep_cookies(self, resp):
+        """Keeps the cookies resp sets (and drops those it deletes)."""
         for k, v in resp.headers:
             if k.lower() == "set-cookie":
                 name, _, rest = v.partition("=")
@@ -125,11 +129,11 @@ def ctl_fails(*args, password=None):
     return r.returncode, r.stderr
 
 
-def sql(query):
+def sql(query, db="kaquan"):
     """Runs SQL as root on the private server; returns rows of strings."""
     r = subprocess.run(["mariadb", "--no-defaults", "--socket",
                         os.path.join(VAR, "run", "mysql.sock"), "-u" + getpass.getuser(),
-                        "-N", "-B", "kaquan", "-e", query],
+                        "-N", "-B", db, "-e", query],
                        capture_output=True, text=True, timeout=60)
     if r.returncode != 0:
         raise AssertionError("sql: " + r.stderr.strip())
