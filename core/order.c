@@ -92,6 +92,15 @@ static const char *const SQL_ORDER_COUNT_ALL[OL__MAX] = {
 	[OL_STATUS] = ORDER_COUNT_BY("k_orders_state"),
 	[OL_REFUND] = ORDER_COUNT_BY("k_orders_refund"),
 };
+/* one filter alone: counted from its index alone */
+static const char *const SQL_ORDER_COUNT_ONE[OL__MAX] = {
+	[OL_UIN] = PAGER_COUNT(" FROM orders o FORCE INDEX (k_orders_uin)"
+	    " WHERE o.uin = ?"),
+	[OL_STATUS] = PAGER_COUNT(" FROM orders o FORCE INDEX (k_orders_state)"
+	    " WHERE o.status = ?"),
+	[OL_REFUND] = PAGER_COUNT(" FROM orders o FORCE INDEX (k_orders_refund)"
+	    " WHERE o.refund = ?"),
+};
 static struct db_sel SQL_ORDER_LOCK = DB_SEL(
     "SELECT {cols} FROM orders o WHERE o.id = ? AND (? = 0 OR o.uin = ?) FOR UPDATE",
     DB_WHOLE(order_cols));
@@ -184,10 +193,16 @@ order_list_all(struct db *db, struct arena *a, const struct order_filter *f,
 
 	int by = f->uin ? OL_UIN : f->refund >= 0 ? OL_REFUND : f->status >= 0 ?
 	    OL_STATUS : OL_ID;
+	int given = (f->uin != 0) + (f->refund >= 0) + (f->status >= 0);
+	const char *count = SQL_ORDER_COUNT_ALL[by];
 
-	return pager_select(db, a, &SQL_ORDER_LIST_ALL[by],
-	    SQL_ORDER_COUNT_ALL[by], args, 6, pg, sizeof(**out),
-	    offsetof(struct order, id), out, n);
+	if (given == 1) {	/* its own argument: the second of its pair */
+		count = SQL_ORDER_COUNT_ONE[by];
+		pager_count_args(pg, &args[by == OL_UIN ? 1 : by == OL_STATUS ?
+		    3 : 5], 1);
+	}
+	return pager_select(db, a, &SQL_ORDER_LIST_ALL[by], count, args, 6, pg,
+	    sizeof(**out), offsetof(struct order, id), out, n);
 }
 
 static struct order_terms

@@ -172,6 +172,19 @@ static const char *const SQL_USAGE_COUNT[UL__MAX] = {
 	[UL_BATCH] = USAGE_COUNT_BY("k_cards_batch_used"),
 	[UL_UIN] = USAGE_COUNT_BY("k_cards_uin"),
 };
+/* a batch or an account alone (and the dates): counted from the index
+ * alone (an account's cards are its used ones: a release clears it) */
+#define USAGE_DATES \
+    " AND (? IS NULL OR c.used_at >= ?) AND (? IS NULL OR c.used_at <= ?)"
+static const char *const SQL_USAGE_COUNT_ONE[UL__MAX] = {
+	[UL_ALL] = PAGER_COUNT(" FROM pickup_cards c FORCE INDEX (k_cards_used)"
+	    " WHERE c.status = 'used' AND ? = 0" USAGE_DATES),
+	[UL_BATCH] = PAGER_COUNT(" FROM pickup_cards c"
+	    " FORCE INDEX (k_cards_batch_used) WHERE c.status = 'used'"
+	    " AND c.batch_id = ?" USAGE_DATES),
+	[UL_UIN] = PAGER_COUNT(" FROM pickup_cards c FORCE INDEX (k_cards_uin)"
+	    " WHERE c.uin = ?" USAGE_DATES),
+};
 
 /* ------------------------------------------------------------ adding cards */
 
@@ -425,7 +438,7 @@ enum kq_outcome
 usage_list(struct db *db, struct arena *a, const struct usage_filter *f,
     struct pager *pg, struct usage **out, size_t *n)
 {
-	struct db_arg	args[10];
+	struct db_arg	args[10], cargs[5];
 	int		by;
 
 	args[0] = args[1] = DB_INT(f->batch_id);
@@ -435,8 +448,14 @@ usage_list(struct db *db, struct arena *a, const struct usage_filter *f,
 	    DB_TIME(clock_end_of_day(f->from_ymd) - 86399) : DB_NULL;
 	args[6] = args[7] = f->to_ymd ? DB_TIME(clock_end_of_day(f->to_ymd)) : DB_NULL;
 	by = f->uin ? UL_UIN : f->batch_id ? UL_BATCH : UL_ALL;
-	return pager_select(db, a, &SQL_USAGE_LIST[by], SQL_USAGE_COUNT[by], args,
-	    8, pg, sizeof(**out), PAGER_NO_KEY, out, n);
+	if (!f->uin || !f->batch_id) {	/* one of them: which, and the dates */
+		cargs[0] = DB_INT(f->uin ? f->uin : f->batch_id);
+		memcpy(cargs + 1, args + 4, 4 * sizeof(*args));
+		pager_count_args(pg, cargs, 5);
+	}
+	return pager_select(db, a, &SQL_USAGE_LIST[by], f->uin && f->batch_id ?
+	    SQL_USAGE_COUNT[by] : SQL_USAGE_COUNT_ONE[by], args, 8, pg,
+	    sizeof(**out), PAGER_NO_KEY, out, n);
 }
 
 enum kq_outcome

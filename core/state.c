@@ -88,11 +88,12 @@ order_can_reject_refund(enum order_status s, enum refund_state r)
 	return s == OS_PAID && r == RF_REQUESTED;
 }
 
-void
+int
 voucher_stored_ranges(enum voucher_status shown, time_t now,
     struct db_arg *args)
 {
 	const char *live[2] = { "", "" }, *past[3] = { "", "", "" }, *any = "";
+	int alone = 0;
 
 	switch (shown) {
 	case VS_UNACTIVATED:
@@ -108,8 +109,12 @@ voucher_stored_ranges(enum voucher_status shown, time_t now,
 		past[2] = "frozen";
 		any = "expired";
 		break;
+	case VS_FROZEN:		/* unless its order is past its window */
+		any = "frozen";
+		break;
 	default:		/* as stored */
 		any = voucher_status_names[shown];
+		alone = 1;
 		break;
 	}
 	args[0] = DB_STR(live[0]);
@@ -120,6 +125,7 @@ voucher_stored_ranges(enum voucher_status shown, time_t now,
 	args[5] = DB_STR(past[2]);
 	args[6] = DB_TIME(now);
 	args[7] = DB_STR(any);
+	return alone;
 }
 
 int

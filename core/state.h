@@ -104,13 +104,15 @@ extern const char *const voucher_status_names[];
  * the sweep's backlog); VOUCHER_STATUS is still checked on the rows read
  * (a frozen voucher's order).  Its VOUCHER_RANGE_ARGS arguments, from
  * voucher_stored_ranges(): statuses still valid, statuses past valid_to,
- * and a status whatever its validity ("" where there is none). */
+ * and a status whatever its validity ("" where there is none).  1 when
+ * a voucher shown as SHOWN is one stored so, whatever else (used,
+ * invalidated, withdrawn): an index on the status alone finds them. */
 #define VOUCHER_STORED_RANGES \
 	"((v.status IN (?, ?) AND v.valid_to >= ?)" \
 	" OR (v.status IN (?, ?, ?) AND v.valid_to < ?) OR v.status = ?)"
 #define VOUCHER_RANGE_ARGS	8
 struct db_arg;
-void		voucher_stored_ranges(enum voucher_status shown, time_t now,
+int		voucher_stored_ranges(enum voucher_status shown, time_t now,
 		    struct db_arg *args);
 
 /* Why a voucher of the account does not fit an order (SPEC §5), the

@@ -12,6 +12,7 @@
  * Every ledger row is written from the row's state after the change, so the
  * ledger cannot disagree with the voucher.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,21 +126,40 @@ static const char SQL_COUNT_USED[] = ISSUE_COUNT("used");
 static const char SQL_VOUCHER_RELEASE[] =
     "UPDATE vouchers SET status = 'available', order_id = NULL"
     " WHERE id = ? AND status = 'frozen' AND order_id = ?";
-/* The sweep's chunk: the first EXPIRE_CHUNK vouchers of one stored status
- * past the cutoff, in the order of the (status, valid_to) index, get
- * their ledger row, then their status: the ledger's read locks the rows,
- * so the update takes the same ones. */
+/* The sweep's chunk: the next EXPIRE_CHUNK vouchers of one stored status
+ * past the cutoff, in the order of the (status, valid_to) index after the
+ * last chunk's end (a window on the index: the entries the chunks before
+ * changed, which wait for the purge, are not read again), get their
+ * ledger row, then their status; the ledger's read locks the rows, so the
+ * update takes the same ones.  EXPIRE_AFTER's arguments: the status, the
+ * cutoff, and the last chunk's end (valid_to twice, id). */
 #define EXPIRE_CHUNK	1000
-#define EXPIRE_RANGE \
-    " FROM vouchers FORCE INDEX (k_vouchers_status)" \
-    " WHERE status = ? AND valid_to < ? ORDER BY valid_to, id" \
-    " LIMIT " STR(EXPIRE_CHUNK)
+#define EXPIRE_CHUNK_LAST 999	/* its last row: EXPIRE_CHUNK - 1 */
+struct expire_end {
+	time_t		valid_to;
+	long long	id;
+};
+#define EXPIRE_AFTER \
+    " FROM vouchers FORCE INDEX (k_vouchers_status) WHERE status = ?" \
+    " AND valid_to < ? AND valid_to >= ? AND (valid_to > ? OR id > ?)"
+/* and up to this chunk's end (valid_to twice, id) */
+#define EXPIRE_UPTO	" AND (valid_to < ? OR (valid_to = ? AND id <= ?))"
+static const struct db_col expire_end_cols[] = {
+	DB_COL(struct expire_end, valid_to, "valid_to"),
+	DB_COL(struct expire_end, id, "id"),
+	DB_END
+};
+static struct db_sel SQL_EXPIRE_END = DB_SEL("SELECT {cols}" EXPIRE_AFTER
+    " ORDER BY valid_to, id LIMIT 1 OFFSET " STR(EXPIRE_CHUNK_LAST),
+    DB_WHOLE(expire_end_cols));
 static const char SQL_EXPIRE_LEDGER[] =
     "INSERT INTO voucher_ledger (voucher_id, kind, amount, balance, status, actor)"
-    " SELECT id, 'expire', 0, balance, 'expired', 'kaquanctl sweep'" EXPIRE_RANGE;
+    " SELECT id, 'expire', 0, balance, 'expired', 'kaquanctl sweep'"
+    EXPIRE_AFTER EXPIRE_UPTO;
 static const char SQL_EXPIRE[] =
-    "UPDATE vouchers SET status = 'expired' WHERE status = ? AND valid_to < ?"
-    " ORDER BY valid_to, id LIMIT " STR(EXPIRE_CHUNK);
+    "UPDATE vouchers FORCE INDEX (k_vouchers_status) SET status = 'expired'"
+    " WHERE status = ? AND valid_to < ? AND valid_to >= ?"
+    " AND (valid_to > ? OR id > ?)" EXPIRE_UPTO;
 
 /* One ledger row from the voucher's state after a change, as a step of a
  * procedure or on its own; id 0: the voucher an earlier step kept. */
@@ -469,32 +489,49 @@ voucher_invalidate(struct db *db, struct arena *a, const struct principal *admin
 }
 
 struct expire_ctx {
-	const char	*status;
-	time_t		 cutoff;
-	uint64_t	 n;	/* this chunk's */
+	const char		*status;
+	time_t			 cutoff;
+	struct expire_end	 last;	/* the last chunk's end */
+	uint64_t		 n;	/* this chunk's */
+	int			 more;	/* a whole chunk: go on */
 };
 
 static enum kq_outcome
 expire_txn(struct db *db, struct arena *a, void *arg)
 {
 	struct expire_ctx	*c = arg;
-	struct db_arg		 x[2] = { DB_STR(c->status), DB_TIME(c->cutoff) };
+	struct expire_end	 end;
+	struct db_arg		 x[8] = { DB_STR(c->status), DB_TIME(c->cutoff),
+				    DB_TIME(c->last.valid_to),
+				    DB_TIME(c->last.valid_to), DB_INT(c->last.id) };
 	uint64_t		 logged;
 	enum kq_outcome		 s;
 
-	(void)a;
-	if ((s = db_exec(db, SQL_EXPIRE_LEDGER, x, 2, &logged, NULL)) != KQ_OK ||
-	    (s = db_exec(db, SQL_EXPIRE, x, 2, &c->n, NULL)) != KQ_OK)
+	s = db_select_one(db, a, &SQL_EXPIRE_END, x, 5, &end, sizeof(end));
+	if (s != KQ_OK && s != KQ_NOT_FOUND)
+		return s;
+	c->more = s == KQ_OK;
+	if (!c->more) {		/* the rest: fewer than a chunk */
+		end.valid_to = c->cutoff;
+		end.id = LLONG_MAX;
+	}
+	x[5] = x[6] = DB_TIME(end.valid_to);
+	x[7] = DB_INT(end.id);
+	if ((s = db_exec(db, SQL_EXPIRE_LEDGER, x, 8, &logged, NULL)) != KQ_OK ||
+	    (s = db_exec(db, SQL_EXPIRE, x, 8, &c->n, NULL)) != KQ_OK)
 		return s;
 	/* each voucher expired has its one ledger row, or neither happens */
-	return c->n == logged ? KQ_OK : KQ_CONFLICT;
+	if (c->n != logged)
+		return KQ_CONFLICT;
+	c->last = end;
+	return KQ_OK;
 }
 
 enum kq_outcome
 vouchers_expire(struct db *db, struct arena *a, int *n)
 {
 	static const char *const unused[] = { "available", "unactivated" };
-	struct expire_ctx	 c = { NULL, time(NULL), 0 };
+	struct expire_ctx	 c = { NULL, time(NULL), { 0, 0 }, 0, 0 };
 	enum kq_outcome		 s = KQ_OK;
 	size_t			 i;
 
@@ -504,10 +541,12 @@ vouchers_expire(struct db *db, struct arena *a, int *n)
 	*n = 0;
 	for (i = 0; s == KQ_OK && i < sizeof(unused) / sizeof(*unused); i++) {
 		c.status = unused[i];
+		c.last.valid_to = 0;
+		c.last.id = 0;
 		do {
 			if ((s = db_txn(db, a, expire_txn, &c)) == KQ_OK)
 				*n += (int)c.n;
-		} while (s == KQ_OK && c.n == EXPIRE_CHUNK);
+		} while (s == KQ_OK && c.more);
 	}
 	return s;
 }

@@ -30,7 +30,7 @@
  * (status, valid_to) (VOUCHER_STORED_RANGES): what it shows, not the
  * sweep's backlog beside it.
  */
-enum { VL_ID, VL_UIN, VL_ISSUE, VL_TEMPLATE, VL_STATE, VL_RANGES, VL__MAX };
+enum { VL_ID, VL_UIN, VL_ISSUE, VL_TEMPLATE, VL_STATE, VL__MAX };
 #define ADMIN_VOUCHERS_WHERE \
     " WHERE (? = '' OR v.status = ?) AND (? = 0 OR " VOUCHER_STORED_RANGES ")" \
     " AND (? = 0 OR v.uin = ?)" VOUCHER_FILTERS " AND (? = 0 OR v.issue_id = ?)"
@@ -55,7 +55,23 @@ static const char *const SQL_VOUCHER_COUNT[VL__MAX] = {
 	[VL_ISSUE] = ADMIN_VOUCHER_COUNT("k_vouchers_issue"),
 	[VL_TEMPLATE] = ADMIN_VOUCHER_COUNT("k_vouchers_template"),
 	[VL_STATE] = ADMIN_VOUCHER_COUNT("k_vouchers_state"),
-	[VL_RANGES] = ADMIN_VOUCHER_COUNT("k_vouchers_status"),
+};
+/* One filter alone is counted from its index alone (no row read): an
+ * account's, an issue's, a template's vouchers; a status's, from the
+ * (status, valid_to) ranges of VOUCHER_STORED_RANGES, with the frozen ones
+ * (a few: their orders decide) apart. */
+static const char *const SQL_VOUCHER_COUNT_ONE[VL__MAX] = {
+	[VL_UIN] = PAGER_COUNT(" FROM vouchers v FORCE INDEX (k_vouchers_mine)"
+	    " WHERE v.uin = ?"),
+	[VL_ISSUE] = PAGER_COUNT(" FROM vouchers v FORCE INDEX (k_vouchers_issue)"
+	    " WHERE v.issue_id = ?"),
+	[VL_TEMPLATE] = PAGER_COUNT(" FROM vouchers v"
+	    " FORCE INDEX (k_vouchers_template) WHERE v.template_id = ?"),
+	[VL_STATE] = "SELECT (" PAGER_COUNT(" FROM vouchers v"
+	    " FORCE INDEX (k_vouchers_status) WHERE " VOUCHER_STORED_RANGES
+	    " AND v.status <> 'frozen'") ") + (" PAGER_COUNT(" FROM vouchers v"
+	    " FORCE INDEX (k_vouchers_state)" VOUCHER_FROZEN_JOIN
+	    " WHERE v.status = 'frozen' AND " VOUCHER_STATUS " = ?") ")",
 };
 /* My Vouchers is the hot page: read the account's (uin, id) index newest
  * first and stop at a page (STRAIGHT_JOIN keeps vouchers the driving table);
@@ -86,13 +102,25 @@ static const struct db_col my_voucher_cols[] = {
     VOUCHER_MINE_WHERE(stored) PAGER_AFTER("v.id"), DB_WHOLE(my_voucher_cols))
 #define MY_VOUCHER_COUNT(index, stored) \
     PAGER_COUNT(VOUCHER_MINE(index, stored) VOUCHER_MINE_WHERE(stored))
-static struct db_sel SQL_MY_VOUCHER_LIST[2] = {
-	MY_VOUCHERS("k_vouchers_mine", ""),
-	MY_VOUCHERS("k_vouchers_uin", " AND " VOUCHER_STORED_RANGES),
+/* all of them; a status by its ranges; a status stored as shown, in the
+ * (uin, status, id) index's order, counted from the index alone */
+enum { MV_ALL, MV_RANGES, MV_STORED, MV__MAX };
+static struct db_sel SQL_MY_VOUCHER_LIST[MV__MAX] = {
+	[MV_ALL] = MY_VOUCHERS("k_vouchers_mine", ""),
+	[MV_RANGES] = MY_VOUCHERS("k_vouchers_uin", " AND " VOUCHER_STORED_RANGES),
+	[MV_STORED] = MY_VOUCHERS("k_vouchers_uin", " AND v.status = ?"),
 };
-static const char *const SQL_MY_VOUCHER_COUNT[2] = {
-	MY_VOUCHER_COUNT("k_vouchers_mine", ""),
-	MY_VOUCHER_COUNT("k_vouchers_uin", " AND " VOUCHER_STORED_RANGES),
+static const char *const SQL_MY_VOUCHER_COUNT[MV__MAX] = {
+	[MV_ALL] = MY_VOUCHER_COUNT("k_vouchers_mine", ""),
+	[MV_RANGES] = MY_VOUCHER_COUNT("k_vouchers_uin", " AND " VOUCHER_STORED_RANGES),
+	[MV_STORED] = MY_VOUCHER_COUNT("k_vouchers_uin", " AND v.status = ?"),
+};
+/* with no filter that reads the rows: counted from the index alone */
+static const char *const SQL_MY_VOUCHER_COUNT_ONE[MV__MAX] = {
+	[MV_ALL] = PAGER_COUNT(" FROM vouchers v FORCE INDEX (k_vouchers_mine)"
+	    " WHERE v.uin = ?"),
+	[MV_STORED] = PAGER_COUNT(" FROM vouchers v FORCE INDEX (k_vouchers_uin)"
+	    " WHERE v.uin = ? AND v.status = ?"),
 };
 static struct db_sel SQL_VOUCHER_GET = DB_SEL(
     "SELECT {cols}" VOUCHER_FROM " WHERE v.id = ? AND (? = 0 OR v.uin = ?)",
@@ -203,6 +231,7 @@ voucher_list(struct db *db, struct arena *a, const struct vfilter *f,
     struct pager *pg, struct voucher **out, size_t *n)
 {
 	struct db_arg	 args[ADMIN_VOUCHER_ARGS + 4];	/* the most */
+	struct db_arg	 cargs[VOUCHER_RANGE_ARGS + 1];	/* a count's own */
 	enum kq_outcome	 s;
 
 	if (f->partner_uin) {
@@ -224,8 +253,11 @@ voucher_list(struct db *db, struct arena *a, const struct vfilter *f,
 		    f->template_id ? VL_TEMPLATE : f->status < 0 ||
 		    f->status == VS_AVAILABLE || f->status == VS_EXPIRED ? VL_ID :
 		    VL_STATE;
-		int counted = f->status >= 0 && (by == VL_ID || by == VL_STATE) ?
-		    VL_RANGES : by;
+		/* which filters are given: one alone is counted apart */
+		int given = (f->uin != 0) + (f->issue_id != 0) +
+		    (f->template_id != 0) + (f->status >= 0) + (f->expires_ymd != 0);
+		int one = given != 1 || f->expires_ymd ? -1 : f->status >= 0 ?
+		    VL_STATE : by;
 		size_t k = 3 + VOUCHER_RANGE_ARGS;
 
 		args[0] = args[1] = DB_STR(by == VL_STATE ? status_arg(f) : "");
@@ -235,9 +267,19 @@ voucher_list(struct db *db, struct arena *a, const struct vfilter *f,
 		args[k] = args[k + 1] = DB_INT(f->uin);
 		filter_args(f, args + k + 2);
 		args[k + 8] = args[k + 9] = DB_INT(f->issue_id);
-		s = pager_select(db, a, &SQL_VOUCHER_LIST[by],
-		    SQL_VOUCHER_COUNT[counted], args, ADMIN_VOUCHER_ARGS, pg,
-		    sizeof(**out), offsetof(struct voucher, id), out, n);
+		if (one == VL_STATE) {
+			voucher_stored_ranges(f->status, time(NULL), cargs);
+			cargs[VOUCHER_RANGE_ARGS] = DB_STR(status_arg(f));
+			pager_count_args(pg, cargs, VOUCHER_RANGE_ARGS + 1);
+		} else if (one >= 0) {
+			cargs[0] = DB_INT(f->uin ? f->uin : f->issue_id ?
+			    f->issue_id : f->template_id);
+			pager_count_args(pg, cargs, 1);
+		}
+		s = pager_select(db, a, &SQL_VOUCHER_LIST[by], one >= 0 ?
+		    SQL_VOUCHER_COUNT_ONE[one] : SQL_VOUCHER_COUNT[by], args,
+		    ADMIN_VOUCHER_ARGS, pg, sizeof(**out),
+		    offsetof(struct voucher, id), out, n);
 	}
 	return s != KQ_OK ? s : vouchers_name_products(db, a, *out, *n);
 }
@@ -247,19 +289,27 @@ voucher_list_mine(struct db *db, struct arena *a, const struct vfilter *f,
     struct pager *pg, struct voucher **out, size_t *n)
 {
 	struct db_arg	 args[1 + VOUCHER_RANGE_ARGS + 6 + 4];
+	const char	*count;
 	enum kq_outcome	 s;
 	size_t		 k = 1;
-	int		 by = f->status >= 0;
+	int		 by = f->status < 0 ? MV_ALL : MV_RANGES;
 
 	args[0] = DB_INT(f->uin);
-	if (by) {
-		voucher_stored_ranges(f->status, time(NULL), args + 1);
+	if (by == MV_RANGES && voucher_stored_ranges(f->status, time(NULL),
+	    args + 1)) {
+		by = MV_STORED;
+		args[k++] = DB_STR(status_arg(f));
+	} else if (by == MV_RANGES)
 		k += VOUCHER_RANGE_ARGS;
-	}
 	filter_args(f, args + k);
-	if ((s = pager_select(db, a, &SQL_MY_VOUCHER_LIST[by],
-	    SQL_MY_VOUCHER_COUNT[by], args, k + 6, pg, sizeof(**out),
-	    offsetof(struct voucher, id), out, n)) != KQ_OK)
+	count = SQL_MY_VOUCHER_COUNT[by];
+	if (by != MV_RANGES && !f->template_id && !f->expires_ymd) {
+		count = SQL_MY_VOUCHER_COUNT_ONE[by];
+		pager_count_args(pg, args, by == MV_ALL ? 1 : 2);
+	}
+	if ((s = pager_select(db, a, &SQL_MY_VOUCHER_LIST[by], count, args,
+	    k + 6, pg, sizeof(**out), offsetof(struct voucher, id), out,
+	    n)) != KQ_OK)
 		return s;
 	return vouchers_name_products(db, a, *out, *n);
 }

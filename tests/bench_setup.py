@@ -65,4 +65,5 @@ def main():
         f.write("kq_member=%s\n%s\n" % (m.cookies["kq_member"], csrf))
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -59,6 +59,7 @@ db_up() {
 		setsid mariadbd --no-defaults --datadir="$VAR/db" --socket="$MYSOCK" \
 		    --pid-file="$VAR/run/mariadb.pid" --skip-networking --user="$ME" \
 		    --log-error="$VAR/log/mariadb.err" --innodb-buffer-pool-size=256M \
+		    --innodb-autoinc-lock-mode=2 \
 		    --max-connections=400 --character-set-server=utf8mb4 \
 		    --collation-server=utf8mb4_unicode_ci < /dev/null > /dev/null 2>&1 &
 		wait_for 60 MariaDB mariadb-admin --no-defaults --socket="$MYSOCK" -u"$ME" ping ||

@@ -21,6 +21,13 @@ pager_clamp(struct pager *pg, long long total)
 		pg->page = pg->pages;
 }
 
+void
+pager_count_args(struct pager *pg, const struct db_arg *args, size_t n)
+{
+	pg->count_args = args;
+	pg->count_n = n;
+}
+
 static long long
 key_of(const void *row, size_t key)
 {
@@ -140,7 +147,9 @@ pager_select(struct db *db, struct arena *a, struct db_sel *list,
 		pager_clamp(pg, (long long)*nrows);
 		return KQ_OK;
 	}
-	if ((s = db_scalar(db, count_sql, args, n, &total)) != KQ_OK)
+	if ((s = pg->count_args != NULL ? db_scalar(db, count_sql,
+	    pg->count_args, pg->count_n, &total) : db_scalar(db, count_sql, args,
+	    n, &total)) != KQ_OK)
 		return s;
 	pager_clamp(pg, total);
 	if (pg->page == asked)

@@ -35,12 +35,18 @@ struct pager {
 	 * number).  Out: the page's last key, the next page's cursor. */
 	long long	 after;
 	long long	 last;
+	/* A count of its own (an index-only one for the filter given):
+	 * count_sql's arguments, when they are not the list's. */
+	const struct db_arg *count_args;
+	size_t		 count_n;
 	/* An export: when each is set, pager_select streams every row of the
 	 * list (no page, no count) to each(ctx, row) and returns no rows. */
 	int		(*each)(void *ctx, const void *row);
 	void		*ctx;
 };
 
+/* Sets the count's own arguments (see count_args). */
+void		pager_count_args(struct pager *, const struct db_arg *, size_t);
 /* Fills in pages from total and clamps page. */
 void		pager_clamp(struct pager *, long long total);
 /*

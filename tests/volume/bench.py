@@ -20,7 +20,7 @@ from kq import BUILD, CONF, HOST, PORT, VAR, Client, sql  # noqa: E402
 
 LOG = os.path.join(VAR, "log", "kaquan.log")
 EXPORTS = ["/admin/vouchers.csv?status=available", "/admin/vouchers.csv?uin=70000000001",
-           "/admin/orders.csv?status=paid", "/admin/pickup/usage.csv", "/admin/audit.csv"]
+           "/admin/vouchers.csv", "/admin/pickup/usage.csv", "/admin/audit.csv"]
 
 
 def page_figures(clients):
