@@ -1,6 +1,7 @@
 /*
  * overview.c - one statement per home page.
  */
+#include "db/pager.h"
 #include "overview.h"
 #include "state.h"
 
@@ -25,13 +26,12 @@ static struct db_sel SQL_MEMBER = DB_SEL(
 /* The backend's home: each count bounded (SPEC §9 Volume: past
  * PAGER_COUNTED it reads "more"), the unused cards from the batches'
  * counts (pickup.c keeps them), not from the cards. */
-#define BOUNDED(from_where) \
-    "(SELECT COUNT(*) FROM (SELECT 1 " from_where " LIMIT 10001) n)"
+#define BOUNDED(from_where)	"(" PAGER_COUNT(from_where) ")"
 static const struct db_col admin_cols[] = {
 	DB_COL(struct admin_overview, reviews,
-	    BOUNDED("FROM partner_vouchers WHERE approval = 'pending_review'")),
+	    BOUNDED(" FROM partner_vouchers WHERE approval = 'pending_review'")),
 	DB_COL(struct admin_overview, refunds,
-	    BOUNDED("FROM orders WHERE refund = 'requested'")),
+	    BOUNDED(" FROM orders WHERE refund = 'requested'")),
 	DB_COL(struct admin_overview, batches_ending,
 	    "(SELECT COUNT(*) FROM pickup_batches WHERE status = 'normal'"
 	    " AND valid_to >= UTC_TIMESTAMP() AND valid_to <=" SOON ")"),

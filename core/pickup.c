@@ -15,7 +15,6 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <stddef.h>
 #include <string.h>
 
 #include "audit.h"
@@ -87,18 +86,11 @@ static const char SQL_CARD_CLAIM[] =
 /* A batch's figures (pickup_batch_counts, 012_volume.sql): the card's
  * slot of its batch's rows, changed in the transaction that changes the
  * card. */
-#define COUNT_SLOT	"MOD(?, 16)"
-static const char SQL_COUNT_USED[] =
-    "INSERT INTO pickup_batch_counts (batch_id, slot, used) VALUES (?, " COUNT_SLOT
-    ", 1) ON DUPLICATE KEY UPDATE used = used + 1";
-static const char SQL_COUNT_UNUSED[] =
-    "INSERT INTO pickup_batch_counts (batch_id, slot, used)"
-    " SELECT batch_id, MOD(id, 16), -1 FROM pickup_cards WHERE id = ?"
-    " ON DUPLICATE KEY UPDATE used = used - 1";
-static const char SQL_COUNT_DISABLED[] =
-    "INSERT INTO pickup_batch_counts (batch_id, slot, disabled)"
-    " SELECT batch_id, MOD(id, 16), ? FROM pickup_cards WHERE id = ?"
-    " ON DUPLICATE KEY UPDATE disabled = disabled + VALUES(disabled)";
+static const char SQL_CARD_COUNT[] =	/* used +-, disabled +-, the card */
+    "INSERT INTO pickup_batch_counts (batch_id, slot, used, disabled)"
+    " SELECT batch_id, MOD(id, 16), ?, ? FROM pickup_cards WHERE id = ?"
+    " ON DUPLICATE KEY UPDATE used = used + VALUES(used),"
+    " disabled = disabled + VALUES(disabled)";
 static const char SQL_CARD_RELEASE[] =
     "UPDATE pickup_cards SET status = 'unused', uin = NULL, used_at = NULL,"
     " order_id = NULL WHERE id = ? AND order_id = ? AND status = 'used'";
@@ -149,9 +141,11 @@ static const struct db_col usage_cols[] = {
 	DB_COL(struct usage, time, "c.used_at"),
 	DB_END
 };
+#define USAGE_DATES \
+    " AND (? IS NULL OR c.used_at >= ?) AND (? IS NULL OR c.used_at <= ?)"
 #define USAGE_WHERE \
     " WHERE c.status = 'used' AND (? = 0 OR c.batch_id = ?) AND (? = 0 OR c.uin = ?)" \
-    " AND (? IS NULL OR c.used_at >= ?) AND (? IS NULL OR c.used_at <= ?)"
+    USAGE_DATES
 /* Newest use first, reading the index the filter names (a batch's used
  * cards, an account's, every used card) in its order: it stops at the
  * page (SPEC §9 Volume); STRAIGHT_JOIN keeps the cards first. */
@@ -174,8 +168,6 @@ static const char *const SQL_USAGE_COUNT[UL__MAX] = {
 };
 /* a batch or an account alone (and the dates): counted from the index
  * alone (an account's cards are its used ones: a release clears it) */
-#define USAGE_DATES \
-    " AND (? IS NULL OR c.used_at >= ?) AND (? IS NULL OR c.used_at <= ?)"
 static const char *const SQL_USAGE_COUNT_ONE[UL__MAX] = {
 	[UL_ALL] = PAGER_COUNT(" FROM pickup_cards c FORCE INDEX (k_cards_used)"
 	    " WHERE c.status = 'used' AND ? = 0" USAGE_DATES),
@@ -377,6 +369,7 @@ disable_txn(struct db *db, struct arena *a, void *arg)
 {
 	struct disable_ctx	*c = arg;
 	struct db_arg		 x = DB_INT(c->card_id);
+	struct db_arg		 d[3] = { DB_INT(0), DB_INT(c->enable ? -1 : 1), x };
 	struct card		 card;
 	char			 target[32];
 	enum kq_outcome		 s;
@@ -389,11 +382,9 @@ disable_txn(struct db *db, struct arena *a, void *arg)
 	if (c->enable ? card.stored != CARD_DISABLED :
 	    !card_can_disable(card.stored))
 		return KQ_OK;
-	struct db_arg		 d[2] = { DB_INT(c->enable ? -1 : 1), x };
-
 	if ((s = db_exec(db, c->enable ? SQL_CARD_ENABLE : SQL_CARD_DISABLE,
 	    &x, 1, NULL, NULL)) != KQ_OK ||
-	    (s = db_exec(db, SQL_COUNT_DISABLED, d, 2, NULL, NULL)) != KQ_OK)
+	    (s = db_exec(db, SQL_CARD_COUNT, d, 3, NULL, NULL)) != KQ_OK)
 		return s;
 	snprintf(target, sizeof(target), "card:%lld", c->card_id);
 	return audit_write(db, c->admin, c->enable ? "pickup.card.enable" :
@@ -573,20 +564,21 @@ card_claim_steps(struct db_step *st, const struct pickup_claim *k,
 	    { DB_INT(uin), DB_BIN(k->hashes, CODE_HASH_LEN),
 	    DB_BIN(k->hashes + CODE_HASH_LEN, CODE_HASH_LEN) }, KQ_CARD_USED, 0 };
 	/* and its batch counts one more used */
-	st[1] = (struct db_step){ SQL_COUNT_USED, "ii",
-	    { DB_INT(k->batch.id), DB_INT(k->card_id) }, KQ_OK, 0 };
+	st[1] = (struct db_step){ SQL_CARD_COUNT, "iii",
+	    { DB_INT(1), DB_INT(0), DB_INT(k->card_id) }, KQ_OK, 0 };
 }
 
 enum kq_outcome
 card_release(struct db *db, long long card_id, long long order_id)
 {
 	struct db_arg	a[2] = { DB_INT(card_id), DB_INT(order_id) };
+	struct db_arg	d[3] = { DB_INT(-1), DB_INT(0), DB_INT(card_id) };
 	uint64_t	n;
 	enum kq_outcome	s;
 
 	if ((s = db_exec(db, SQL_CARD_RELEASE, a, 2, &n, NULL)) != KQ_OK || n == 0)
 		return s;
-	return db_exec(db, SQL_COUNT_UNUSED, a, 1, NULL, NULL);
+	return db_exec(db, SQL_CARD_COUNT, d, 3, NULL, NULL);
 }
 
 /* ------------------------------------------------------------ codes at rest */

@@ -69,6 +69,15 @@ static int fault_db;
  * (db_rows_read()) to its access log line, " rows=N". */
 static int rows_read;
 
+/* Whether the environment's NAME is VALUE (the tests' and bench's hooks). */
+static int
+env_is(const char *name, const char *value)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && strcmp(v, value) == 0;
+}
+
 static void
 on_term(int sig)
 {
@@ -226,12 +235,9 @@ app_init(struct app *app, const char *config_path)
 		return -1;
 	}
 	tmpl_check_views(app->cfg->check_views);
-	rows_read = getenv("KAQUAN_ROWS_READ") != NULL &&
-	    strcmp(getenv("KAQUAN_ROWS_READ"), "1") == 0;
-	fault_arena = getenv("KAQUAN_FAULT") != NULL &&
-	    strcmp(getenv("KAQUAN_FAULT"), "arena") == 0;
-	fault_db = getenv("KAQUAN_FAULT") != NULL &&
-	    strcmp(getenv("KAQUAN_FAULT"), "db") == 0;
+	rows_read = env_is("KAQUAN_ROWS_READ", "1");
+	fault_arena = env_is("KAQUAN_FAULT", "arena");
+	fault_db = env_is("KAQUAN_FAULT", "db");
 	gate_width(app->cfg->hash_concurrency);
 	app->policy.idle_minutes = app->cfg->session_idle_minutes;
 	app->policy.absolute_hours = app->cfg->session_absolute_hours;
