@@ -64,15 +64,21 @@ if ($seen_ago >= 60) {	/* core/auth.c's SQL_SESSION_TOUCH, once a minute */
 }
 
 $tab = 'available';
+/* core/state.c's voucher_stored_ranges for the tab: available is stored as
+ * available or frozen and not yet past valid_to (the sweep's backlog) */
+$now = gmdate('Y-m-d H:i:s');
+$stored = ['available', 'frozen', $now, '', '', '', $now, ''];
 $none = 0;
 $null = null;
-$limit = 21;	/* core/page.c: a row more than a page; counted only past it */
+$limit = 21;	/* core/db/pager.c: a row more than a page; counted only past it */
 $offset = 0;
+$filters = [$tab, $tab, $none, $none, $null, $null];
+$page = [$none, $none, $limit, $offset];	/* no cursor, the first page */
 $st = $db->prepare(LIST_SQL);
-$st->bind_param('issiissii',
-    $uin, $tab, $tab, $none, $none, $null, $null, $limit, $offset);
+$st->bind_param('i' . str_repeat('s', 10) . 'iissiiii', $uin, ...$stored, ...$filters,
+    ...$page);
 $st->execute();
-/* the columns in core/voucher.c's order (my_voucher_cols); bench.sh
+/* the columns in core/voucher_read.c's order (my_voucher_cols); bench.sh
  * compares this page's rows with kaquan's */
 $rows = array_map(fn($r) => ['id' => $r[0], 'name' => $r[1],
     'status' => $r[2], 'scope' => $r[3], 'products' => $r[4],
@@ -84,7 +90,7 @@ $total = count($rows);
 if ($total > 20) {
 	array_pop($rows);
 	$st = $db->prepare(COUNT_SQL);
-	$st->bind_param('issiiss', $uin, $tab, $tab, $none, $none, $null, $null);
+	$st->bind_param('i' . str_repeat('s', 10) . 'iiss', $uin, ...$stored, ...$filters);
 	$st->execute();
 	$total = $st->get_result()->fetch_row()[0];
 	$st->close();
