@@ -7,7 +7,8 @@
 # minutes to load).  Each on a release stack of its own under
 # var/bench-volume-*, with KAQUAN_ROWS_READ=1 (rows read per request in
 # the access log).  Prints a table and "bench: NAME VALUE" lines.
-# KAQUAN_VOLUME_SCALE scales the big set (0.1 for a quick look).
+# KAQUAN_VOLUME_SCALE scales the big set (0.1 for a quick look);
+# KAQUAN_VOLUME_WHAT=sweep measures only the redemptions during the sweep.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export KAQUAN_BUILD=$ROOT/build KAQUAN_ROWS_READ=1 KAQUAN_DEMO=0
@@ -40,6 +41,10 @@ one() {	# one NAME SCALE WHAT: a stack, the data, bench.py WHAT
 }
 
 echo "kaquan bench-volume: $(nproc) cores, $(date -u +%FT%TZ)"
+if [ "${KAQUAN_VOLUME_WHAT:-}" = sweep ]; then
+	one volume "${KAQUAN_VOLUME_SCALE:-1}" sweep
+	exit
+fi
 one demo 0.00001 pages
 one volume "${KAQUAN_VOLUME_SCALE:-1}" volume
 python3 "$ROOT/tests/volume/bench.py" compare "$ROOT/var/bench-volume-demo/figures.json" \

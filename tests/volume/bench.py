@@ -2,8 +2,9 @@
 (tests/bench_volume.sh makes it): the pages of pages.py (time and rows
 read), the exports (first byte, whole), a 100,000-card batch into a table
 of a million cards, and redemptions while the sweep works through its
-backlog.  Usage: bench.py pages OUT.json | volume OUT.json.  Prints what
-it measures; OUT.json keeps it for bench_volume.sh's comparison."""
+backlog.  Usage: bench.py pages|volume|sweep OUT.json (sweep: that part
+alone).  Prints what it measures; OUT.json keeps it for bench_volume.sh's
+comparison."""
 import http.client
 import json
 import os
@@ -83,8 +84,13 @@ def volume(clients, out):
     _, took = bench_setup.create(a, 100000)
     fig["batch_100k_s"] = took
     print("a 100,000-card batch into %d cards: %.3f s" % (cards, took), flush=True)
+    sweep(clients, fig)
+    json.dump(fig, open(out, "w"))
 
-    # redemptions, then redemptions while the sweep works its backlog
+
+def sweep(clients, fig):
+    """Redemptions alone, then while the sweep works through its backlog."""
+    a = clients["admin"]
     bench = os.path.join(VAR, "bench")
     os.makedirs(bench, exist_ok=True)
     tok = a.csrf_of("/admin/vouchers/templates/new")
@@ -116,7 +122,6 @@ def volume(clients, out):
           " not 303: %d; the sweep took %.1f s (rc %d) %s" % (
               alone, backlog, during, 100 * during / alone, bad_alone + bad_during, swept_s,
               sweep.returncode, sweep_err.strip()), flush=True)
-    json.dump(fig, open(out, "w"))
 
 
 def compare(demo_json, vol_json):
@@ -151,6 +156,10 @@ def main():
     clients = pages.logins()
     if what == "pages":
         json.dump({"pages": page_figures(clients)}, open(out, "w"))
+    elif what == "sweep":	# a quick look at the sweep alone
+        fig = {}
+        sweep(clients, fig)
+        json.dump(fig, open(out, "w"))
     else:
         volume(clients, out)
 
