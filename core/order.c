@@ -582,7 +582,7 @@ order_confirm(struct db *db, struct arena *a, long long uin, long long order_id,
 /*
  * The order is written first so the claim can carry its id: the claim is
  * the single-use check, and a request that loses it rolls the order back.
- * One CALL for the three, because pick-ups must sustain thousands a second.
+ * One CALL for them all, because pick-ups must sustain thousands a second.
  */
 static struct db_proc PROC_PICKUP = DB_PROC("pickup");
 
@@ -591,7 +591,7 @@ order_pickup(struct db *db, struct arena *a, const struct principal *me,
     const char *ip, const char *code, const char *os, long long *order_id)
 {
 	struct pickup_claim	 k;
-	struct db_step		 st[4];
+	struct db_step		 st[2 + CARD_CLAIM_STEPS];
 	const struct batch	*b = &k.batch;
 	const char		*status;
 	char			 desc[200];
@@ -610,6 +610,7 @@ order_pickup(struct db *db, struct arena *a, const struct principal *me,
 	    KQ_OK, 1 };
 	card_claim_steps(&st[1], &k, me->uin);
 	/* an order with cash due is provisioned when it is paid */
-	provision_step(&st[3], me->uin, b, k.os, k.surcharge > 0);
-	return db_proc_run(db, &PROC_PICKUP, st, 4, order_id);
+	provision_step(&st[1 + CARD_CLAIM_STEPS], me->uin, b, k.os,
+	    k.surcharge > 0);
+	return db_proc_run(db, &PROC_PICKUP, st, 2 + CARD_CLAIM_STEPS, order_id);
 }

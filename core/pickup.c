@@ -128,54 +128,62 @@ static const struct db_col os_cols[] = {
 static struct db_sel SQL_LINE_OS = DB_SEL(
     "SELECT {cols} FROM line_os WHERE line = ? ORDER BY sort", DB_WHOLE(os_cols));
 
+/* The usage records (pickup_uses, 013_pickup_uses.sql): a row a used
+ * card, written beside the claim and deleted with the release.  seq, the
+ * order of use, is the second of use shifted left 24 bits with the low
+ * bits of the order's id: unique, in time order, one number. */
+#define USE_SEQ(t, id)	"(TIMESTAMPDIFF(SECOND, '1970-01-01', " t ") << 24 | (" id ") & 16777215)"
+static const char SQL_USE_ADD[] =
+    "INSERT INTO pickup_uses (seq, card_id, batch_id, uin, order_id, used_at)"
+    " SELECT " USE_SEQ("used_at", "order_id") ", id, batch_id, uin, order_id,"
+    " used_at FROM pickup_cards WHERE id = ? AND status = 'used'";
+static const char SQL_USE_DELETE[] = "DELETE FROM pickup_uses WHERE card_id = ?";
+#define USE_LAST	((time_t)253402300799)	/* 9999-12-31 23:59:59: no end */
 static const struct db_col usage_cols[] = {
-	DB_COL(struct usage, id, "c.id"),
-	DB_COL(struct usage, batch_id, "c.batch_id"),
-	DB_COL(struct usage, card_id, "c.id"),
-	DB_COL(struct usage, uin, "c.uin"),
-	DB_COL(struct usage, order_id, "c.order_id"),
+	DB_COL(struct usage, id, "u.card_id"),
+	DB_COL(struct usage, seq, "u.seq"),
+	DB_COL(struct usage, batch_id, "u.batch_id"),
+	DB_COL(struct usage, card_id, "u.card_id"),
+	DB_COL(struct usage, uin, "u.uin"),
+	DB_COL(struct usage, order_id, "u.order_id"),
 	DB_COL(struct usage, batch_label, "b.label"),
 	DB_COL(struct usage, card_last4, "c.code_last4"),
 	DB_ENUM(struct usage, product, "b.product", pickup_product_names),
 	DB_COL(struct usage, card_name, "b.name"),
-	DB_COL(struct usage, time, "c.used_at"),
+	DB_COL(struct usage, time, "u.used_at"),
 	DB_END
 };
-#define USAGE_DATES \
-    " AND (? IS NULL OR c.used_at >= ?) AND (? IS NULL OR c.used_at <= ?)"
-#define USAGE_WHERE \
-    " WHERE c.status = 'used' AND (? = 0 OR c.batch_id = ?) AND (? = 0 OR c.uin = ?)" \
-    USAGE_DATES
-/* Newest use first, reading the index the filter names (a batch's used
- * cards, an account's, every used card) in its order: it stops at the
- * page (SPEC §9 Volume); STRAIGHT_JOIN keeps the cards first. */
+/* the days asked for, as a range of seq (its high bits are the second) */
+#define USAGE_DATES " AND u.seq BETWEEN " USE_SEQ("?", "0") " AND " \
+    USE_SEQ("?", "16777215")
+/* Newest use first, reading the index the filter names (a batch's uses,
+ * an account's, all of them) in its order: it stops at the page, and past
+ * the numbered pages it goes on after the last seq (SPEC §9 Volume).  The
+ * page's seqs come first, so the rows a numbered page skips are index
+ * entries, not cards; STRAIGHT_JOIN keeps them first. */
 enum { UL_ALL, UL_BATCH, UL_UIN, UL__MAX };
-#define USAGE_BY(index) DB_SEL("SELECT STRAIGHT_JOIN {cols}" \
-    " FROM pickup_cards c FORCE INDEX (" index ")" \
-    " JOIN pickup_batches b ON b.id = c.batch_id" USAGE_WHERE \
-    " ORDER BY c.used_at DESC, c.id DESC LIMIT ? OFFSET ?", DB_WHOLE(usage_cols))
-#define USAGE_COUNT_BY(index) \
-    PAGER_COUNT(" FROM pickup_cards c FORCE INDEX (" index ")" USAGE_WHERE)
+#define USAGE_BY(index, where) DB_SEL("SELECT STRAIGHT_JOIN {cols}" \
+    " FROM (SELECT u.seq FROM pickup_uses u FORCE INDEX (" index ")" \
+    " WHERE " where USAGE_DATES PAGER_AFTER("u.seq") ") p" \
+    " JOIN pickup_uses u ON u.seq = p.seq" \
+    " JOIN pickup_cards c ON c.id = u.card_id" \
+    " JOIN pickup_batches b ON b.id = u.batch_id ORDER BY u.seq DESC", \
+    DB_WHOLE(usage_cols))
+#define USAGE_COUNT_BY(index, where) \
+    PAGER_COUNT(" FROM pickup_uses u FORCE INDEX (" index ") WHERE " where \
+    USAGE_DATES)
+#define USAGE_ALL	"u.seq > 0"
+#define USAGE_BATCH	"u.batch_id = ?"
+#define USAGE_UIN	"u.uin = ? AND (? = 0 OR u.batch_id = ?)"
 static struct db_sel SQL_USAGE_LIST[UL__MAX] = {
-	[UL_ALL] = USAGE_BY("k_cards_used"),
-	[UL_BATCH] = USAGE_BY("k_cards_batch_used"),
-	[UL_UIN] = USAGE_BY("k_cards_uin"),
+	[UL_ALL] = USAGE_BY("PRIMARY", USAGE_ALL),
+	[UL_BATCH] = USAGE_BY("k_uses_batch", USAGE_BATCH),
+	[UL_UIN] = USAGE_BY("k_uses_uin", USAGE_UIN),
 };
 static const char *const SQL_USAGE_COUNT[UL__MAX] = {
-	[UL_ALL] = USAGE_COUNT_BY("k_cards_used"),
-	[UL_BATCH] = USAGE_COUNT_BY("k_cards_batch_used"),
-	[UL_UIN] = USAGE_COUNT_BY("k_cards_uin"),
-};
-/* a batch or an account alone (and the dates): counted from the index
- * alone (an account's cards are its used ones: a release clears it) */
-static const char *const SQL_USAGE_COUNT_ONE[UL__MAX] = {
-	[UL_ALL] = PAGER_COUNT(" FROM pickup_cards c FORCE INDEX (k_cards_used)"
-	    " WHERE c.status = 'used' AND ? = 0" USAGE_DATES),
-	[UL_BATCH] = PAGER_COUNT(" FROM pickup_cards c"
-	    " FORCE INDEX (k_cards_batch_used) WHERE c.status = 'used'"
-	    " AND c.batch_id = ?" USAGE_DATES),
-	[UL_UIN] = PAGER_COUNT(" FROM pickup_cards c FORCE INDEX (k_cards_uin)"
-	    " WHERE c.uin = ?" USAGE_DATES),
+	[UL_ALL] = USAGE_COUNT_BY("PRIMARY", USAGE_ALL),
+	[UL_BATCH] = USAGE_COUNT_BY("k_uses_batch", USAGE_BATCH),
+	[UL_UIN] = USAGE_COUNT_BY("k_uses_uin", USAGE_UIN),
 };
 
 /* ------------------------------------------------------------ adding cards */
@@ -429,24 +437,21 @@ enum kq_outcome
 usage_list(struct db *db, struct arena *a, const struct usage_filter *f,
     struct pager *pg, struct usage **out, size_t *n)
 {
-	struct db_arg	args[10], cargs[5];
-	int		by;
+	struct db_arg	args[3 + 2 + 4];
+	size_t		k = 0;
+	int		by = f->uin ? UL_UIN : f->batch_id ? UL_BATCH : UL_ALL;
 
-	args[0] = args[1] = DB_INT(f->batch_id);
-	args[2] = args[3] = DB_INT(f->uin);
+	if (by == UL_UIN) {
+		args[0] = DB_INT(f->uin);
+		args[1] = args[2] = DB_INT(f->batch_id);
+		k = 3;
+	} else if (by == UL_BATCH)
+		args[k++] = DB_INT(f->batch_id);
 	/* from: the start of that day; to: its end, both in display_tz */
-	args[4] = args[5] = f->from_ymd ?
-	    DB_TIME(clock_end_of_day(f->from_ymd) - 86399) : DB_NULL;
-	args[6] = args[7] = f->to_ymd ? DB_TIME(clock_end_of_day(f->to_ymd)) : DB_NULL;
-	by = f->uin ? UL_UIN : f->batch_id ? UL_BATCH : UL_ALL;
-	if (!f->uin || !f->batch_id) {	/* one of them: which, and the dates */
-		cargs[0] = DB_INT(f->uin ? f->uin : f->batch_id);
-		memcpy(cargs + 1, args + 4, 4 * sizeof(*args));
-		pager_count_args(pg, cargs, 5);
-	}
-	return pager_select(db, a, &SQL_USAGE_LIST[by], f->uin && f->batch_id ?
-	    SQL_USAGE_COUNT[by] : SQL_USAGE_COUNT_ONE[by], args, 8, pg,
-	    sizeof(**out), PAGER_NO_KEY, out, n);
+	args[k++] = DB_TIME(f->from_ymd ? clock_end_of_day(f->from_ymd) - 86399 : 0);
+	args[k++] = DB_TIME(f->to_ymd ? clock_end_of_day(f->to_ymd) : USE_LAST);
+	return pager_select(db, a, &SQL_USAGE_LIST[by], SQL_USAGE_COUNT[by],
+	    args, k, pg, sizeof(**out), offsetof(struct usage, seq), out, n);
 }
 
 enum kq_outcome
@@ -563,9 +568,12 @@ card_claim_steps(struct db_step *st, const struct pickup_claim *k,
 	st[0] = (struct db_step){ SQL_CARD_CLAIM, "ikbb",
 	    { DB_INT(uin), DB_BIN(k->hashes, CODE_HASH_LEN),
 	    DB_BIN(k->hashes + CODE_HASH_LEN, CODE_HASH_LEN) }, KQ_CARD_USED, 0 };
-	/* and its batch counts one more used */
+	/* its batch counts one more used */
 	st[1] = (struct db_step){ SQL_CARD_COUNT, "iii",
 	    { DB_INT(1), DB_INT(0), DB_INT(k->card_id) }, KQ_OK, 0 };
+	/* and it has its usage record */
+	st[2] = (struct db_step){ SQL_USE_ADD, "i", { DB_INT(k->card_id) },
+	    KQ_CARD_USED, 0 };
 }
 
 enum kq_outcome
@@ -577,6 +585,8 @@ card_release(struct db *db, long long card_id, long long order_id)
 	enum kq_outcome	s;
 
 	if ((s = db_exec(db, SQL_CARD_RELEASE, a, 2, &n, NULL)) != KQ_OK || n == 0)
+		return s;
+	if ((s = db_exec(db, SQL_USE_DELETE, a, 1, NULL, NULL)) != KQ_OK)
 		return s;
 	return db_exec(db, SQL_CARD_COUNT, d, 3, NULL, NULL);
 }

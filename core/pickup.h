@@ -53,6 +53,7 @@ struct card {
 
 struct usage {
 	long long		 id, batch_id, card_id, uin, order_id;
+	long long		 seq;		/* the order of use: the cursor */
 	const char		*batch_label, *card_name;
 	const char		*card_last4;	/* the card's code's last four */
 	enum pickup_product	 product;
@@ -124,9 +125,11 @@ enum kq_outcome	pickup_check(struct db *, struct arena *, long long uin,
 enum kq_outcome	pickup_mine(struct db *, struct arena *, long long uin,
 		    struct pager *, struct usage **, size_t *);
 
-/* The claim, two steps of order.c's pick-up after the order it is for
- * (k): the card, KQ_CARD_USED when another request claimed it first, then
- * its batch's used count.  k (its code_hashes()) is kept until they ran. */
+/* The claim, CARD_CLAIM_STEPS steps of order.c's pick-up after the order
+ * it is for (k): the card, KQ_CARD_USED when another request claimed it
+ * first, its batch's used count, its usage record.  k (its code_hashes())
+ * is kept until they ran. */
+#define CARD_CLAIM_STEPS	3
 void		card_claim_steps(struct db_step *st,
 		    const struct pickup_claim *k, long long uin);
 /* Inside order.c's transactions. */

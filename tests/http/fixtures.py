@@ -178,7 +178,7 @@ def books_check(ms):
 def counts_check():
     """The figures kept beside the rows (012_volume.sql) equal a recount:
     every issue's redeemed and used vouchers, every batch's used and
-    disabled cards."""
+    disabled cards; and each used card has its usage record."""
     bad = sql("SELECT i.id FROM voucher_issues i WHERE"
               " (SELECT COUNT(*) FROM vouchers v WHERE v.issue_id = i.id AND v.activated_at IS NOT NULL)"
               " <> COALESCE((SELECT SUM(redeemed) FROM voucher_issue_counts n WHERE n.issue_id = i.id), 0)"
@@ -190,6 +190,13 @@ def counts_check():
               " <> COALESCE((SELECT SUM(used) FROM pickup_batch_counts n WHERE n.batch_id = b.id), 0)"
               " OR (SELECT COUNT(*) FROM pickup_cards c WHERE c.batch_id = b.id AND c.status = 'disabled')"
               " <> COALESCE((SELECT SUM(disabled) FROM pickup_batch_counts n WHERE n.batch_id = b.id), 0)")
+    assert bad == [], bad
+    # every used card has its one usage record (013_pickup_uses.sql), as it
+    # was used, and no other card has one
+    bad = sql("SELECT c.id FROM pickup_cards c LEFT JOIN pickup_uses u ON u.card_id = c.id"
+              " WHERE (c.status = 'used') <> (u.card_id IS NOT NULL) OR u.uin <> c.uin"
+              " OR u.used_at <> c.used_at OR u.batch_id <> c.batch_id"
+              " OR NOT u.order_id <=> c.order_id")
     assert bad == [], bad
 
 

@@ -106,6 +106,12 @@ INSERT INTO pickup_cards (id, batch_id, code_hash, code_kv, code_last4, status, 
   FROM seq_1_to_10000000 WHERE seq <= @cards;
 UPDATE id_blocks SET next_id = GREATEST(next_id, (SELECT MAX(id) + 1 FROM pickup_cards))
   WHERE name = 'pickup_cards';
+-- their usage records, as the pick-ups would have written them (seq as
+-- core/pickup.c makes it; these cards have no order: the card's id)
+INSERT INTO pickup_uses (seq, card_id, batch_id, uin, order_id, used_at)
+  SELECT TIMESTAMPDIFF(SECOND, '1970-01-01', used_at) << 24 | id & 16777215,
+         id, batch_id, uin, order_id, used_at
+  FROM pickup_cards WHERE id > @c0 AND status = 'used';
 -- their batches' figures, as the pick-ups would have kept them
 INSERT INTO pickup_batch_counts (batch_id, slot, used, disabled)
   SELECT batch_id, id MOD 16, SUM(status = 'used'), SUM(status = 'disabled')

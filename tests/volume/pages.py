@@ -51,7 +51,8 @@ def ids(sql=kq_sql):
             # the middle of the big tables: a cursor deep into them
             "vmid": one("SELECT (MIN(id) + MAX(id)) DIV 2 FROM vouchers"),
             "omid": one("SELECT (MIN(id) + MAX(id)) DIV 2 FROM orders"),
-            "amid": one("SELECT (MIN(id) + MAX(id)) DIV 2 FROM audit_log")}
+            "amid": one("SELECT (MIN(id) + MAX(id)) DIV 2 FROM audit_log"),
+            "umid": one("SELECT (MIN(seq) + MAX(seq)) DIV 2 FROM pickup_uses")}
 
 
 # (who, name, path): {x} from ids()
@@ -83,6 +84,8 @@ PAGES = [
     ("admin", "usage of a batch", "/admin/pickup/usage?batch={batch}"),
     ("admin", "usage of a uin", "/admin/pickup/usage?uin={uin}"),
     ("admin", "usage of a month", "/admin/pickup/usage?from=2026-10-01&to=2026-10-31"),
+    ("admin", "usage page 500", "/admin/pickup/usage?page=500"),
+    ("admin", "usage by cursor", "/admin/pickup/usage?page=9000&after={umid}"),
     ("admin", "batches", "/admin/pickup/batches"),
     ("admin", "a batch", "/admin/pickup/batches/{batch}"),
     ("admin", "a batch page 50", "/admin/pickup/batches/{batch}?page=50"),
