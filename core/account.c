@@ -2,6 +2,7 @@
  * account.c - the accounts, users and admins tables: creating them, and a
  * partner's own settings and customers (SPEC §6).
  */
+#include <stddef.h>
 #include <stdio.h>
 
 #include "account.h"
@@ -38,7 +39,7 @@ static const struct db_col customer_cols[] = {
 };
 static struct db_sel SQL_CUSTOMERS = DB_SEL(
     "SELECT {cols} FROM accounts c WHERE c.reseller_uin = ?"
-    " ORDER BY c.uin LIMIT ? OFFSET ?", DB_WHOLE(customer_cols));
+    PAGER_AFTER_ASC("c.uin"), DB_WHOLE(customer_cols));
 static const char SQL_CUSTOMERS_COUNT[] =
     PAGER_COUNT(" FROM accounts WHERE reseller_uin = ?");
 static const char SQL_IS_CUSTOMER[] =
@@ -113,10 +114,10 @@ enum kq_outcome
 partner_customers(struct db *db, struct arena *a, long long partner,
     struct pager *pg, struct customer **out, size_t *n)
 {
-	struct db_arg args[3] = { DB_INT(partner) };
+	struct db_arg args[5] = { DB_INT(partner) };
 
 	return pager_select(db, a, &SQL_CUSTOMERS, SQL_CUSTOMERS_COUNT, args, 1,
-	    pg, sizeof(**out), PAGER_NO_KEY, out, n);
+	    pg, sizeof(**out), offsetof(struct customer, uin), out, n);
 }
 
 enum kq_outcome

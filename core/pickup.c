@@ -60,7 +60,7 @@ static const struct db_col card_cols[] = {
 };
 static struct db_sel SQL_CARDS_OF_BATCH = DB_SEL(
     "SELECT {cols} FROM pickup_cards c JOIN pickup_batches b ON b.id = c.batch_id"
-    " WHERE c.batch_id = ? ORDER BY c.id LIMIT ? OFFSET ?", DB_WHOLE(card_cols));
+    " WHERE c.batch_id = ?" PAGER_AFTER_ASC("c.id"), DB_WHOLE(card_cols));
 /* the cards of one sealed block of the batch (a full export) */
 static struct db_sel SQL_CARDS_OF_BLOCK = DB_SEL(
     "SELECT {cols} FROM pickup_cards c JOIN pickup_batches b ON b.id = c.batch_id"
@@ -74,6 +74,9 @@ static const char SQL_CARD_BATCH[] = "SELECT batch_id FROM pickup_cards WHERE id
 static const char SQL_CARD_PLACE[] =
     "SELECT COUNT(*) FROM pickup_cards c JOIN pickup_cards me"
     " ON me.batch_id = c.batch_id AND c.id < me.id WHERE me.id = ?";
+/* past the numbered pages: the card before its page's first, the cursor */
+static const char SQL_CARD_BEFORE_PAGE[] =
+    "SELECT id FROM pickup_cards WHERE batch_id = ? ORDER BY id LIMIT 1 OFFSET ?";
 static const char SQL_CARD_ENABLE[] =
     "UPDATE pickup_cards SET status = 'unused' WHERE id = ?";
 static const char SQL_CARD_DISABLE[] =
@@ -316,7 +319,7 @@ cards_of_batch(struct db *db, struct arena *a, const struct principal *me,
 {
 	struct shown_each m = { pg->each, pg->ctx, NULL };
 	struct code_block *blocks = NULL;
-	struct db_arg	 args[3];
+	struct db_arg	 args[5];
 	char		 target[32], detail[40], *buf;
 	enum kq_outcome	 s;
 	size_t		 i, nblocks = 0;
@@ -340,13 +343,11 @@ cards_of_batch(struct db *db, struct arena *a, const struct principal *me,
 		if (full)
 			return cards_export_full(db, a, batch_id, pg, &m);
 		return pager_select(db, a, &SQL_CARDS_OF_BATCH, NULL, args, 1, pg,
-		    sizeof(**out), PAGER_NO_KEY, out, n);
+		    sizeof(**out), offsetof(struct card, id), out, n);
 	}
-	pager_clamp(pg, total);
-	args[1] = DB_INT(PAGER_ROWS);
-	args[2] = DB_INT((long long)(pg->page - 1) * PAGER_ROWS);
-	if ((s = db_select(db, a, &SQL_CARDS_OF_BATCH, args, 3, sizeof(**out),
-	    out, n)) != KQ_OK)
+	pg->total = total;	/* its batch's: no count */
+	if ((s = pager_select(db, a, &SQL_CARDS_OF_BATCH, NULL, args, 1, pg,
+	    sizeof(**out), offsetof(struct card, id), out, n)) != KQ_OK)
 		return s;
 	/* a full page: the blocks that hold its cards */
 	if (full && *n > 0 && (s = code_blocks(db, a, CK_CARD, batch_id,
@@ -408,17 +409,23 @@ card_batch(struct db *db, long long card_id, long long *batch_id)
 }
 
 enum kq_outcome
-card_place(struct db *db, long long card_id, long long *batch_id, int *page)
+card_place(struct db *db, long long card_id, long long *batch_id, int *page,
+    long long *after)
 {
-	struct db_arg	x = DB_INT(card_id);
+	struct db_arg	x[2] = { DB_INT(card_id) };
 	long long	before;
 	enum kq_outcome	s;
 
+	*after = 0;
 	if ((s = card_batch(db, card_id, batch_id)) != KQ_OK ||
-	    (s = db_scalar(db, SQL_CARD_PLACE, &x, 1, &before)) != KQ_OK)
+	    (s = db_scalar(db, SQL_CARD_PLACE, x, 1, &before)) != KQ_OK)
 		return s;
 	*page = (int)(before / PAGER_ROWS) + 1;
-	return KQ_OK;
+	if (*page <= PAGER_NUMBERED)
+		return KQ_OK;
+	x[0] = DB_INT(*batch_id);
+	x[1] = DB_INT((long long)(*page - 1) * PAGER_ROWS - 1);
+	return db_scalar(db, SQL_CARD_BEFORE_PAGE, x, 2, after);
 }
 
 enum kq_outcome

@@ -108,9 +108,10 @@ enum kq_outcome	card_disable(struct db *, struct arena *, const struct principal
 		    long long *batch_id);
 /* The batch of a card; KQ_NOT_FOUND for an unknown card. */
 enum kq_outcome	card_batch(struct db *, long long card_id, long long *batch_id);
-/* Its batch and the page of the batch's card list it is on. */
+/* Its batch and the page of the batch's card list it is on; past the
+ * numbered pages, *after is that page's cursor (else 0). */
 enum kq_outcome	card_place(struct db *, long long card_id, long long *batch_id,
-		    int *page);
+		    int *page, long long *after);
 enum kq_outcome	usage_list(struct db *, struct arena *, const struct usage_filter *,
 		    struct pager *, struct usage **, size_t *);
 

@@ -282,8 +282,9 @@ batch_cards(struct req *r, int csv)
 	if (full)
 		view_set(v, "codes_full", "1");
 	else if (r->me.is_admin_role)
-		view_setf(v, "full_href", "/admin/pickup/batches/%lld?codes=full&page=%d",
-		    r->id, pg.page);
+		view_setf(v, "full_href", "/admin/pickup/batches/%lld?codes=full&page=%d%s",
+		    r->id, pg.page, pg.after > 0 ? arena_printf(r->arena,
+		    "&after=%lld", pg.after) : "");
 	view_setf(v, "csv_href", "/admin/pickup/batches/%lld/cards.csv%s", r->id,
 	    full ? "?codes=full" : "");
 	l = view_list(v, "cards");
@@ -360,12 +361,17 @@ h_card_enable(struct req *r)
 void
 h_card(struct req *r)
 {
-	long long	batch_id;
+	long long	batch_id, after;
 	int		pageno;
 	enum kq_outcome	s;
 
-	if ((s = card_place(r->app->db, r->id, &batch_id, &pageno)) != KQ_OK)
+	if ((s = card_place(r->app->db, r->id, &batch_id, &pageno, &after)) !=
+	    KQ_OK)
 		reply_fail(r, s);
+	else if (after > 0)
+		reply_redirect(r, arena_printf(r->arena,
+		    "/admin/pickup/batches/%lld?page=%d&after=%lld#card-%lld",
+		    batch_id, pageno, after, r->id));
 	else
 		reply_redirect(r, arena_printf(r->arena,
 		    "/admin/pickup/batches/%lld?page=%d#card-%lld", batch_id,

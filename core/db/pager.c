@@ -147,9 +147,11 @@ pager_select(struct db *db, struct arena *a, struct db_sel *list,
 		pager_clamp(pg, (long long)*nrows);
 		return KQ_OK;
 	}
-	if ((s = pg->count_args != NULL ? db_scalar(db, count_sql,
-	    pg->count_args, pg->count_n, &total) : db_scalar(db, count_sql, args,
-	    n, &total)) != KQ_OK)
+	if (count_sql == NULL)
+		total = pg->total;	/* known to the caller */
+	else if ((s = pg->count_args != NULL ? db_scalar(db, count_sql,
+	    pg->count_args, pg->count_n, &total) : db_scalar(db, count_sql,
+	    args, n, &total)) != KQ_OK)
 		return s;
 	pager_clamp(pg, total);
 	if (pg->page == asked)

@@ -20,6 +20,10 @@
  * first), then a page's limit and offset; pager_select binds all four. */
 #define PAGER_AFTER(key) \
     " AND (? = 0 OR " key " < ?) ORDER BY " key " DESC LIMIT ? OFFSET ?"
+/* The same for a list in ascending order (a batch's cards, a partner's
+ * customers): the next page's rows come after the last key. */
+#define PAGER_AFTER_ASC(key) \
+    " AND (? = 0 OR " key " > ?) ORDER BY " key " LIMIT ? OFFSET ?"
 /* A bounded count: FROM_WHERE is the list's "FROM ... WHERE ..." (no
  * order, no cursor); it reads at most PAGER_COUNTED + 1 index entries. */
 #define PAGER_COUNT(from_where) \
@@ -55,7 +59,8 @@ void		pager_clamp(struct pager *, long long total);
  * (the list ends in PAGER_AFTER of that column), or PAGER_NO_KEY for a
  * short list that ends in "LIMIT ? OFFSET ?" alone (n + 2).
  * It asks for one row more than a page, so a first page that holds the
- * whole list needs no count; count_sql is a PAGER_COUNT.  The first
+ * whole list needs no count; count_sql is a PAGER_COUNT, or NULL when the
+ * caller knows the count and has put it in pg->total.  The first
  * PAGER_NUMBERED pages go by number (OFFSET, at most PAGER_COUNTED rows
  * skipped), the rest by pg->after, with no count.  A page past the end is
  * clamped to the last page.  With pg->each set, the rows stream in

@@ -394,6 +394,28 @@ def test_full_size_batch_keeps_every_code():
     assert len(cs) == 100000 and len(set(cs)) == 100000
     assert sql("SELECT COUNT(*) FROM pickup_cards WHERE batch_id = %d" % bid)[0][0] == "100000"
 
+    # past its first 10,000 cards the batch's pages go by cursor (SPEC §9
+    # Volume): page 500's next page holds the 20 cards after it, and a card
+    # deep in the batch opens on its own page, with its row
+    ids = [int(i) for (i,) in sql("SELECT id FROM pickup_cards WHERE batch_id = %d"
+                                   " ORDER BY id" % bid)]
+    a = admin()
+
+    def rows(page):
+        return [int(i) for i in re.findall(r'<tr data-id="(\d+)"', page.text)]
+
+    p500 = a.get("/admin/pickup/batches/%d?page=500" % bid)
+    assert 'data-pages="500+"' in p500.text and rows(p500) == ids[9980:10000], rows(p500)[:3]
+    nxt = re.search(r'href="([^"]*after=\d+[^"]*)">下一页', p500.text).group(1).replace("&amp;", "&")
+    p501 = a.get(nxt)
+    assert p501.status == 200 and rows(p501) == ids[10000:10020], (nxt, rows(p501)[:3])
+    deep = ids[60030]
+    r = a.get("/admin/pickup/cards/%d" % deep)
+    assert r.status == 303 and "page=3002&after=%d#card-%d" % (ids[60019], deep) in \
+        r.header("Location"), r.header("Location")
+    page = a.get(r.header("Location").split("#")[0])
+    assert rows(page) == ids[60020:60040] and 'data-page="3002"' in page.text, rows(page)[:3]
+
 
 def test_refund_ends_what_the_pick_up_provisioned():
     """Issue 10.1: a refunded pick-up order keeps no server.  A request not

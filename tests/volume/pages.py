@@ -52,7 +52,11 @@ def ids(sql=kq_sql):
             "vmid": one("SELECT (MIN(id) + MAX(id)) DIV 2 FROM vouchers"),
             "omid": one("SELECT (MIN(id) + MAX(id)) DIV 2 FROM orders"),
             "amid": one("SELECT (MIN(id) + MAX(id)) DIV 2 FROM audit_log"),
-            "umid": one("SELECT (MIN(seq) + MAX(seq)) DIV 2 FROM pickup_uses")}
+            "umid": one("SELECT (MIN(seq) + MAX(seq)) DIV 2 FROM pickup_uses"),
+            "cmid": one("SELECT (MIN(id) + MAX(id)) DIV 2 FROM pickup_cards WHERE batch_id ="
+                        " (SELECT MAX(id) FROM pickup_batches WHERE total > 0)"),
+            "pmid": one("SELECT (MIN(uin) + MAX(uin)) DIV 2 FROM accounts"
+                        " WHERE reseller_uin = 69999999999")}
 
 
 # (who, name, path): {x} from ids()
@@ -89,6 +93,7 @@ PAGES = [
     ("admin", "batches", "/admin/pickup/batches"),
     ("admin", "a batch", "/admin/pickup/batches/{batch}"),
     ("admin", "a batch page 50", "/admin/pickup/batches/{batch}?page=50"),
+    ("admin", "a batch by cursor", "/admin/pickup/batches/{batch}?page=900&after={cmid}"),
     ("admin", "audit", "/admin/audit"),
     ("admin", "audit of an action", "/admin/audit?action=voucher.issue"),
     ("admin", "audit by cursor", "/admin/audit?page=9000&after={amid}"),
@@ -96,6 +101,7 @@ PAGES = [
     ("admin", "partner vouchers", "/admin/partner/vouchers"),
     ("partner", "partner home", "/partner"),
     ("partner", "customers", "/partner/customers"),
+    ("partner", "customers by cursor", "/partner/customers?page=900&after={pmid}"),
     ("partner", "partner's vouchers", "/partner/vouchers"),
     ("partner", "customer vouchers", "/partner/customer-vouchers"),
     ("partner", "charges", "/partner/charges"),
