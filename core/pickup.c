@@ -135,7 +135,8 @@ static struct db_sel SQL_LINE_OS = DB_SEL(
  * card, written beside the claim and deleted with the release.  seq, the
  * order of use, is the second of use shifted left 24 bits with the low
  * bits of the order's id: unique, in time order, one number. */
-#define USE_SEQ(t, id)	"(TIMESTAMPDIFF(SECOND, '1970-01-01', " t ") << 24 | (" id ") & 16777215)"
+#define USE_SEQ(t, id) \
+    "(TIMESTAMPDIFF(SECOND, '1970-01-01', " t ") << 24 | (" id ") & 16777215)"
 static const char SQL_USE_ADD[] =
     "INSERT INTO pickup_uses (seq, card_id, batch_id, uin, order_id, used_at)"
     " SELECT " USE_SEQ("used_at", "order_id") ", id, batch_id, uin, order_id,"
@@ -164,7 +165,7 @@ static const struct db_col usage_cols[] = {
  * the numbered pages it goes on after the last seq (SPEC §9 Volume).  The
  * page's seqs come first, so the rows a numbered page skips are index
  * entries, not cards; STRAIGHT_JOIN keeps them first. */
-enum { UL_ALL, UL_BATCH, UL_UIN, UL__MAX };
+enum { UL_ALL, UL_BATCH, UL_UIN, UL_UIN_BATCH, UL__MAX };
 #define USAGE_BY(index, where) DB_SEL("SELECT STRAIGHT_JOIN {cols}" \
     " FROM (SELECT u.seq FROM pickup_uses u FORCE INDEX (" index ")" \
     " WHERE " where USAGE_DATES PAGER_AFTER("u.seq") ") p" \
@@ -175,18 +176,23 @@ enum { UL_ALL, UL_BATCH, UL_UIN, UL__MAX };
 #define USAGE_COUNT_BY(index, where) \
     PAGER_COUNT(" FROM pickup_uses u FORCE INDEX (" index ") WHERE " where \
     USAGE_DATES)
+/* one filter (and the days) is counted from its index alone; both read
+ * the account's rows for the batch */
 #define USAGE_ALL	"u.seq > 0"
 #define USAGE_BATCH	"u.batch_id = ?"
-#define USAGE_UIN	"u.uin = ? AND (? = 0 OR u.batch_id = ?)"
+#define USAGE_UIN	"u.uin = ?"
+#define USAGE_UIN_BATCH	"u.uin = ? AND u.batch_id = ?"
 static struct db_sel SQL_USAGE_LIST[UL__MAX] = {
 	[UL_ALL] = USAGE_BY("PRIMARY", USAGE_ALL),
 	[UL_BATCH] = USAGE_BY("k_uses_batch", USAGE_BATCH),
 	[UL_UIN] = USAGE_BY("k_uses_uin", USAGE_UIN),
+	[UL_UIN_BATCH] = USAGE_BY("k_uses_uin", USAGE_UIN_BATCH),
 };
 static const char *const SQL_USAGE_COUNT[UL__MAX] = {
 	[UL_ALL] = USAGE_COUNT_BY("PRIMARY", USAGE_ALL),
 	[UL_BATCH] = USAGE_COUNT_BY("k_uses_batch", USAGE_BATCH),
 	[UL_UIN] = USAGE_COUNT_BY("k_uses_uin", USAGE_UIN),
+	[UL_UIN_BATCH] = USAGE_COUNT_BY("k_uses_uin", USAGE_UIN_BATCH),
 };
 
 /* ------------------------------------------------------------ adding cards */
@@ -444,15 +450,14 @@ enum kq_outcome
 usage_list(struct db *db, struct arena *a, const struct usage_filter *f,
     struct pager *pg, struct usage **out, size_t *n)
 {
-	struct db_arg	args[3 + 2 + 4];
+	struct db_arg	args[2 + 2 + 4];
 	size_t		k = 0;
-	int		by = f->uin ? UL_UIN : f->batch_id ? UL_BATCH : UL_ALL;
+	int		by = f->uin ? (f->batch_id ? UL_UIN_BATCH : UL_UIN) :
+			    f->batch_id ? UL_BATCH : UL_ALL;
 
-	if (by == UL_UIN) {
-		args[0] = DB_INT(f->uin);
-		args[1] = args[2] = DB_INT(f->batch_id);
-		k = 3;
-	} else if (by == UL_BATCH)
+	if (f->uin)
+		args[k++] = DB_INT(f->uin);
+	if (f->batch_id)
 		args[k++] = DB_INT(f->batch_id);
 	/* from: the start of that day; to: its end, both in display_tz */
 	args[k++] = DB_TIME(f->from_ymd ? clock_end_of_day(f->from_ymd) - 86399 : 0);

@@ -87,6 +87,7 @@ PAGES = [
     ("admin", "usage", "/admin/pickup/usage"),
     ("admin", "usage of a batch", "/admin/pickup/usage?batch={batch}"),
     ("admin", "usage of a uin", "/admin/pickup/usage?uin={uin}"),
+    ("admin", "usage of a uin's batch", "/admin/pickup/usage?uin={uin}&batch={batch}"),
     ("admin", "usage of a month", "/admin/pickup/usage?from=2026-10-01&to=2026-10-31"),
     ("admin", "usage page 500", "/admin/pickup/usage?page=500"),
     ("admin", "usage by cursor", "/admin/pickup/usage?page=9000&after={umid}"),
