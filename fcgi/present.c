@@ -386,11 +386,11 @@ show_validity(struct view *v, const struct form *f, int field)
 void
 show_money(struct view *v, const char *key, long long cents)
 {
-	char human[MONEY_BUFSZ], machine[24];
+	char human[MONEY_BUFSZ];
 
 	money_format(cents, human, sizeof(human));
-	snprintf(machine, sizeof(machine), "%lld", cents);
-	set_pair(v, key, human, machine);
+	view_set(v, key, arena_strdup(v->arena, human));
+	view_set_int(v, key_with(v->arena, key, "_v"), cents);
 }
 
 void

@@ -18,13 +18,62 @@ clock_init(const char *tz)
 	return 0;
 }
 
+/*
+ * The formats are written digit by digit: a page shows two dates a row,
+ * and strftime() (locale, format parsing) was a tenth of My Vouchers'
+ * time.  Each writes at most CLOCK_BUFSZ bytes, or an empty string into a
+ * smaller buf.
+ */
+static char *
+put_num(char *p, int v, int width)
+{
+	int i;
+
+	if (v < 0)
+		v = 0;
+	for (i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + width;
+}
+
+/* "2026-11-23", then " 07:16" with_time */
+static char *
+put_ymd(char *p, const struct tm *tm, int with_time)
+{
+	p = put_num(p, tm->tm_year + 1900, 4);
+	*p++ = '-';
+	p = put_num(p, tm->tm_mon + 1, 2);
+	*p++ = '-';
+	p = put_num(p, tm->tm_mday, 2);
+	if (with_time) {
+		*p++ = ' ';
+		p = put_num(p, tm->tm_hour, 2);
+		*p++ = ':';
+		p = put_num(p, tm->tm_min, 2);
+	}
+	return p;
+}
+
 void
 clock_iso(time_t t, char *buf, size_t n)
 {
-	struct tm tm;
+	struct tm	 tm;
+	char		*p = buf;
 
+	if (n < CLOCK_BUFSZ) {
+		if (n > 0)
+			*buf = '\0';
+		return;
+	}
 	gmtime_r(&t, &tm);
-	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	p = put_ymd(p, &tm, 1);
+	p[-6] = 'T';
+	*p++ = ':';
+	p = put_num(p, tm.tm_sec, 2);
+	*p++ = 'Z';
+	*p = '\0';
 }
 
 time_t
@@ -39,35 +88,56 @@ clock_parse_iso(const char *s)
 	return timegm(&tm);
 }
 
+/* t in display_tz into buf: put_ymd's, or "23 Nov 2026[ 07:16]" */
+static void
+local_text(time_t t, int with_time, int words, char *buf, size_t n)
+{
+	/* the C locale's month names, as strftime's %b wrote them */
+	static const char months[12][4] = { "Jan", "Feb", "Mar", "Apr", "May",
+	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct tm	 tm;
+	char		*p = buf;
+
+	if (n < CLOCK_BUFSZ) {
+		if (n > 0)
+			*buf = '\0';
+		return;
+	}
+	localtime_r(&t, &tm);
+	if (words) {
+		p = put_num(p, tm.tm_mday, 2);
+		*p++ = ' ';
+		memcpy(p, months[tm.tm_mon], 3);
+		p += 3;
+		*p++ = ' ';
+		p = put_num(p, tm.tm_year + 1900, 4);
+		if (with_time) {
+			*p++ = ' ';
+			p = put_num(p, tm.tm_hour, 2);
+			*p++ = ':';
+			p = put_num(p, tm.tm_min, 2);
+		}
+	} else
+		p = put_ymd(p, &tm, with_time);
+	*p = '\0';
+}
+
 void
 clock_display(time_t t, char *buf, size_t n)
 {
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	strftime(buf, n, "%Y-%m-%d %H:%M", &tm);
+	local_text(t, 1, 0, buf, n);
 }
 
 void
 clock_words(time_t t, int with_time, char *buf, size_t n)
 {
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	/* the C locale's month names: the workers never call setlocale() */
-	if (i18n_current() == LANG_EN)
-		strftime(buf, n, with_time ? "%d %b %Y %H:%M" : "%d %b %Y", &tm);
-	else
-		strftime(buf, n, with_time ? "%Y-%m-%d %H:%M" : "%Y-%m-%d", &tm);
+	local_text(t, with_time, i18n_current() == LANG_EN, buf, n);
 }
 
 void
 clock_display_date(time_t t, char *buf, size_t n)
 {
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	strftime(buf, n, "%Y-%m-%d", &tm);
+	local_text(t, 0, 0, buf, n);
 }
 
 time_t

@@ -62,28 +62,37 @@ money_parse(const char *s, int64_t *cents)
 void
 money_format(int64_t cents, char *buf, size_t bufsz)
 {
-	char		 digits[24], grouped[40];
-	const char	*sign = "";
+	/* written digit by digit, from the right: every amount of a page
+	 * comes here (snprintf was a tenth of My Vouchers' time) */
+	const char	*unit = i18n_current() == LANG_EN ? "CNY " : "¥";
+	char		 out[MONEY_BUFSZ], *p = out + sizeof(out);
 	uint64_t	 v;
-	size_t		 n, i, o = 0;
+	size_t		 n = 0, len;
 
-	if (cents < 0) {
-		sign = "-";
-		v = (uint64_t)0 - (uint64_t)cents;
-	} else
-		v = (uint64_t)cents;
-	n = (size_t)snprintf(digits, sizeof(digits), "%llu",
-	    (unsigned long long)(v / 100));
-	for (i = 0; i < n; i++) {
-		if (i > 0 && (n - i) % 3 == 0)
-			grouped[o++] = ',';
-		grouped[o++] = digits[i];
+	v = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
+	*--p = '\0';
+	*--p = (char)('0' + v % 10);
+	*--p = (char)('0' + v / 10 % 10);
+	*--p = '.';
+	v /= 100;
+	do {
+		if (n > 0 && n % 3 == 0)
+			*--p = ',';
+		*--p = (char)('0' + v % 10);
+		n++;
+	} while ((v /= 10) != 0);
+	len = strlen(unit);
+	p -= len;
+	memcpy(p, unit, len);
+	if (cents < 0)
+		*--p = '-';
+	len = (size_t)(out + sizeof(out) - p);
+	if (len > bufsz) {
+		if (bufsz > 0)
+			*buf = '\0';
+		return;
 	}
-	grouped[o] = '\0';
-	/* per language (issue 9): ¥1,234.50 in Chinese, CNY 1,234.50 in English */
-	snprintf(buf, bufsz, "%s%s%s.%02llu", sign,
-	    i18n_current() == LANG_EN ? "CNY " : "¥", grouped,
-	    (unsigned long long)(v % 100));
+	memcpy(buf, p, len);
 }
 
 void

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "base/i18n.h"
 #include "base/money.h"
 
 static void
@@ -48,6 +49,16 @@ format_groups(void **state)
 	money_format(123456789, b, sizeof(b));	assert_string_equal(b, "¥1,234,567.89");
 	money_format(-150, b, sizeof(b));	assert_string_equal(b, "-¥1.50");
 	money_format(0, b, sizeof(b));		assert_string_equal(b, "¥0.00");
+	money_format(99999, b, sizeof(b));	assert_string_equal(b, "¥999.99");
+	money_format(INT64_MAX, b, sizeof(b));
+	assert_string_equal(b, "¥92,233,720,368,547,758.07");
+	money_format(INT64_MIN + 1, b, sizeof(b));
+	assert_string_equal(b, "-¥92,233,720,368,547,758.07");
+	money_format(100, b, 4);		assert_string_equal(b, "");
+	i18n_set(LANG_EN);
+	money_format(123456789, b, sizeof(b));	assert_string_equal(b, "CNY 1,234,567.89");
+	money_format(-1, b, sizeof(b));		assert_string_equal(b, "-CNY 0.01");
+	i18n_set(LANG_ZH);
 }
 
 int
