@@ -7,6 +7,15 @@
 #include "base/clock.h"
 #include "base/i18n.h"
 
+/* localtime_r, remembered for the last few times: a page's rows mostly
+ * share their dates (an issue's vouchers end together); clock_init()
+ * forgets them */
+static struct {
+	int		 ok;
+	time_t		 t;
+	struct tm	 tm;
+} seen[8];
+
 int
 clock_init(const char *tz)
 {
@@ -15,6 +24,7 @@ clock_init(const char *tz)
 	if (setenv("TZ", tz, 1) != 0)
 		return -1;
 	tzset();
+	memset(seen, 0, sizeof(seen));
 	return 0;
 }
 
@@ -88,6 +98,19 @@ clock_parse_iso(const char *s)
 	return timegm(&tm);
 }
 
+static void
+local_tm(time_t t, struct tm *out)
+{
+	size_t i = (size_t)(t ^ (t >> 7)) & 7;
+
+	if (!seen[i].ok || seen[i].t != t) {
+		localtime_r(&t, &seen[i].tm);
+		seen[i].t = t;
+		seen[i].ok = 1;
+	}
+	*out = seen[i].tm;
+}
+
 /* t in display_tz into buf: put_ymd's, or "23 Nov 2026[ 07:16]" */
 static void
 local_text(time_t t, int with_time, int words, char *buf, size_t n)
@@ -103,7 +126,7 @@ local_text(time_t t, int with_time, int words, char *buf, size_t n)
 			*buf = '\0';
 		return;
 	}
-	localtime_r(&t, &tm);
+	local_tm(t, &tm);
 	if (words) {
 		p = put_num(p, tm.tm_mday, 2);
 		*p++ = ' ';
