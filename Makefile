@@ -29,8 +29,8 @@ CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/%.o)
 FCGI_OBJ = $(FCGI_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-# request parsing is pure and unit-tested without the worker
-FCGI_PURE = $(BUILD)/fcgi/request.o
+# request parsing and routing are pure and unit-tested without the worker
+FCGI_PURE = $(BUILD)/fcgi/request.o $(BUILD)/fcgi/router.o
 
 .PHONY: all deps run up down test check unit bench bench-volume soak clean asan fuzz \
 	fuzz-build \

@@ -3,8 +3,9 @@
  *
  * One pattern syntax for every table, the documented one:
  * "/admin/orders/{id}/refund", where {id} is a number of 1 to 18 digits
- * (the request's id) and every other character stands for itself.  Each
- * pattern is compiled once (pcre2, anchored at both ends, JIT).  A table
+ * (the request's id) and every other character stands for itself, matched
+ * by a walk of the two strings (a brace that is not {id} is refused when
+ * the router is made).  A table
  * is an array of its own rows; the router reads each row's method and path
  * members (ROUTER_NEW), so a table holds only its rows.
  */
