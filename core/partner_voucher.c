@@ -40,6 +40,7 @@ static const struct db_col pv_cols[] = {
 	DB_COL(struct pvoucher, reason, "pv.reason"),
 	DB_COL(struct pvoucher, created_at, "pv.created_at"),
 	DB_COL(struct pvoucher, reviewed_at, "pv.reviewed_at"),
+	DB_COL(struct pvoucher, queue_key, "pv.queue_key"),
 	DB_END
 };
 /* what a page adds: the partner's name, the associated trial voucher */
@@ -59,12 +60,19 @@ static const struct db_col pv_page_cols[] = {
 static struct db_sel SQL_PV_LIST = DB_SEL(
     "SELECT {cols}" PV_FROM PV_FILTERS PAGER_AFTER("pv.id"),
     DB_WHOLE(pv_cols), DB_WHOLE(pv_page_cols));
-/* the review queue: what waits for a decision first, oldest first */
-static struct db_sel SQL_PV_REVIEW_LIST = DB_SEL(
-    "SELECT {cols}" PV_FROM PV_FILTERS
-    " ORDER BY pv.approval = 'pending_review' DESC,"
-    " IF(pv.approval = 'pending_review', pv.id, -pv.id) LIMIT ? OFFSET ?",
-    DB_WHOLE(pv_cols), DB_WHOLE(pv_page_cols));
+/* The review queue: what waits for a decision first, oldest first, then
+ * the rest, newest first; that order is queue_key's (014_pv_queue.sql),
+ * kept by the statements that insert and review, so the queue reads its
+ * index (a partner's, given one) and stops at the page. */
+#define PV_QUEUE_KEY \
+    "IF(approval = 'pending_review', 2199023255552 - id, id)"
+#define PV_REVIEW_LIST(index) DB_SEL("SELECT STRAIGHT_JOIN {cols}" \
+    " FROM partner_vouchers pv FORCE INDEX (" index ")" \
+    " JOIN accounts pa ON pa.uin = pv.partner_uin" PV_FILTERS \
+    PAGER_AFTER("pv.queue_key"), DB_WHOLE(pv_cols), DB_WHOLE(pv_page_cols))
+static struct db_sel SQL_PV_REVIEW_LIST[2] = {
+	PV_REVIEW_LIST("k_pv_queue"), PV_REVIEW_LIST("k_pv_partner_queue"),
+};
 static const char SQL_PV_COUNT[] = PAGER_COUNT(PV_FROM PV_FILTERS);
 /* a partner's (or every one) with no other filter: from the index alone */
 static const char SQL_PV_COUNT_ONE[] = PAGER_COUNT(" FROM partner_vouchers pv"
@@ -101,10 +109,12 @@ static const char SQL_PV_INSERT[] =
     " approval, status, face, balance, name, scope, products, billing,"
     " min_amount, valid_days, valid_from, valid_to, created_by)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_PV_QUEUE[] =
+    "UPDATE partner_vouchers SET queue_key = " PV_QUEUE_KEY " WHERE id = ?";
 static const char SQL_PV_REVIEW[] =
     "UPDATE partner_vouchers SET approval = ?, status = ?, valid_from = ?,"
-    " valid_to = ?, reason = ?, reviewed_by = ?, reviewed_at = UTC_TIMESTAMP()"
-    " WHERE id = ? AND approval = 'pending_review'";
+    " valid_to = ?, reason = ?, reviewed_by = ?, reviewed_at = UTC_TIMESTAMP(),"
+    " queue_key = id WHERE id = ? AND approval = 'pending_review'";
 static const char SQL_PV_INVALIDATE[] =
     "UPDATE partner_vouchers SET status = 'invalidated' WHERE id = ?";
 static const char SQL_PV_DEDUCT[] =
@@ -155,9 +165,11 @@ pv_list(struct db *db, struct arena *a, const struct pvfilter *f,
 	    f->balance < 0;
 	if (alone)
 		pager_count_args(pg, args, 2);
-	s = pager_select(db, a, f->review ? &SQL_PV_REVIEW_LIST : &SQL_PV_LIST,
+	s = pager_select(db, a, f->review ?
+	    &SQL_PV_REVIEW_LIST[f->partner != 0] : &SQL_PV_LIST,
 	    alone ? SQL_PV_COUNT_ONE : SQL_PV_COUNT, args, 12, pg, sizeof(**out),
-	    f->review ? PAGER_NO_KEY : offsetof(struct pvoucher, id), out, n);
+	    f->review ? offsetof(struct pvoucher, queue_key) :
+	    offsetof(struct pvoucher, id), out, n);
 	return s != KQ_OK ? s :
 	    CATALOG_NAME_ROWS(db, a, *out, *n, products, product_names);
 }
@@ -225,6 +237,9 @@ pv_insert(struct db *db, const struct pvoucher *v, const char *actor,
 	if ((s = db_exec(db, SQL_PV_INSERT, a, 17, NULL, &newid)) != KQ_OK)
 		return s;
 	*id = (long long)newid;
+	a[0] = DB_INT(*id);
+	if ((s = db_exec(db, SQL_PV_QUEUE, a, 1, NULL, NULL)) != KQ_OK)
+		return s;
 	return ledger_add(db, *id, v->type == PVT_1 ? LK_ISSUE : LK_APPLY, 0, 0,
 	    v->face, actor);
 }

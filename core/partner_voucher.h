@@ -26,6 +26,7 @@ struct pvoucher {
 	long long		 id, partner_uin, customer_uin, template_id;
 	long long		 face, balance, min_amount;
 	long long		 associated;	/* Type II: its trial voucher */
+	long long		 queue_key;	/* its place in the review queue */
 	enum pv_type		 type;
 	enum approval		 approval;
 	enum voucher_status	 status;	/* effective */

@@ -396,3 +396,22 @@ def test_randomized_partner_workload_keeps_both_books():
               " WHERE ch.partner_uin = %d AND ch.voucher_id <> pv.id AND pv.balance > 0"
               " AND ch.voucher_id IS NOT NULL" % p.uin)
     assert bad == [], bad
+
+
+def test_the_review_queue_shows_what_waits_first_oldest_first():
+    """Pending applications first, oldest first; then the decided ones,
+    newest first (014_pv_queue.sql keeps that order as an index's)."""
+    p = account(partner=True)
+    cust = account(reseller=p.uin)
+    tid = ptemplate(p)
+    pvs = [apply(p, tid, cust.uin) for _ in range(4)]
+    assert approve(pvs[1]).status == 303
+    assert post(p, "/partner/vouchers/%d/cancel" % pvs[2]).status == 303
+    r = admin().get("/admin/partner/applications?partner=%d" % p.uin)
+    assert r.status == 200, r
+    shown = [int(x) for x in re.findall(r'<tr data-id="(\d+)"', r.text)]
+    assert shown == [pvs[0], pvs[3], pvs[2], pvs[1]], (shown, pvs)
+    # the same order with no filter (another index), this partner's rows in it
+    r = admin().get("/admin/partner/applications")
+    shown = [int(x) for x in re.findall(r'<tr data-id="(\d+)"', r.text) if int(x) in pvs]
+    assert shown[:2] == [pvs[0], pvs[3]], (shown, pvs)

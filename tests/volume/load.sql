@@ -145,6 +145,9 @@ INSERT INTO partner_vouchers (type, partner_uin, customer_uin, approval, status,
          @now + INTERVAL (CAST(seq MOD 400 AS SIGNED) - 100) DAY, 'admin:volume',
          @now - INTERVAL (seq MOD 300) DAY
   FROM seq_1_to_1000000 WHERE seq <= @customers;
+-- their place in the review queue, as partner_voucher.c keeps it
+UPDATE partner_vouchers SET queue_key = IF(approval = 'pending_review', 2199023255552 - id, id)
+  WHERE partner_uin = @partner;
 INSERT INTO partner_charges (partner_uin, customer_uin, order_id, product, billing, scenario,
     amount, cash, created_at)
   SELECT @partner, uin, id, product, billing, scenario, amount, cash, created_at

@@ -18,6 +18,8 @@ COUNTED = 10000                 # PAGER_COUNTED: counts exact up to it
 # (its PAGER_COUNTED + 1 index entries, read again from the derived
 # table): a constant, whatever the size of the table
 BOUND = 50 * PAGE + COUNTED + 2 * (COUNTED + 1)
+# a page by cursor: no offset, no count, ~50 pages of rows at most
+CURSOR_BOUND = 50 * PAGE
 
 
 def logins(prefix="vol", client=Client, ctl=kq_ctl):
@@ -56,7 +58,9 @@ def ids(sql=kq_sql):
             "cmid": one("SELECT (MIN(id) + MAX(id)) DIV 2 FROM pickup_cards WHERE batch_id ="
                         " (SELECT MAX(id) FROM pickup_batches WHERE total > 0)"),
             "pmid": one("SELECT (MIN(uin) + MAX(uin)) DIV 2 FROM accounts"
-                        " WHERE reseller_uin = 69999999999")}
+                        " WHERE reseller_uin = 69999999999"),
+            "qmid": one("SELECT (MIN(queue_key) + MAX(queue_key)) DIV 2 FROM partner_vouchers"
+                        " WHERE approval <> 'pending_review'")}
 
 
 # (who, name, path): {x} from ids()
@@ -99,6 +103,7 @@ PAGES = [
     ("admin", "audit of an action", "/admin/audit?action=voucher.issue"),
     ("admin", "audit by cursor", "/admin/audit?page=9000&after={amid}"),
     ("admin", "applications", "/admin/partner/applications"),
+    ("admin", "applications by cursor", "/admin/partner/applications?page=900&after={qmid}"),
     ("admin", "partner vouchers", "/admin/partner/vouchers"),
     ("partner", "partner home", "/partner"),
     ("partner", "customers", "/partner/customers"),
