@@ -74,9 +74,11 @@ static const char SQL_CARD_BATCH[] = "SELECT batch_id FROM pickup_cards WHERE id
 static const char SQL_CARD_PLACE[] =
     "SELECT COUNT(*) FROM pickup_cards c JOIN pickup_cards me"
     " ON me.batch_id = c.batch_id AND c.id < me.id WHERE me.id = ?";
-/* past the numbered pages: the card before its page's first, the cursor */
+/* past the numbered pages: the card before its page's first, the cursor,
+ * found walking back from the card itself (at most a page of entries) */
 static const char SQL_CARD_BEFORE_PAGE[] =
-    "SELECT id FROM pickup_cards WHERE batch_id = ? ORDER BY id LIMIT 1 OFFSET ?";
+    "SELECT MIN(id) FROM (SELECT id FROM pickup_cards WHERE batch_id = ?"
+    " AND id < ? ORDER BY id DESC LIMIT ?) p";
 static const char SQL_CARD_ENABLE[] =
     "UPDATE pickup_cards SET status = 'unused' WHERE id = ?";
 static const char SQL_CARD_DISABLE[] =
@@ -418,7 +420,7 @@ enum kq_outcome
 card_place(struct db *db, long long card_id, long long *batch_id, int *page,
     long long *after)
 {
-	struct db_arg	x[2] = { DB_INT(card_id) };
+	struct db_arg	x[3] = { DB_INT(card_id) };
 	long long	before;
 	enum kq_outcome	s;
 
@@ -430,8 +432,9 @@ card_place(struct db *db, long long card_id, long long *batch_id, int *page,
 	if (*page <= PAGER_NUMBERED)
 		return KQ_OK;
 	x[0] = DB_INT(*batch_id);
-	x[1] = DB_INT((long long)(*page - 1) * PAGER_ROWS - 1);
-	return db_scalar(db, SQL_CARD_BEFORE_PAGE, x, 2, after);
+	x[1] = DB_INT(card_id);
+	x[2] = DB_INT(before % PAGER_ROWS + 1);	/* its place on the page, + 1 */
+	return db_scalar(db, SQL_CARD_BEFORE_PAGE, x, 3, after);
 }
 
 enum kq_outcome

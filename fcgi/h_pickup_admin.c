@@ -368,14 +368,11 @@ h_card(struct req *r)
 	if ((s = card_place(r->app->db, r->id, &batch_id, &pageno, &after)) !=
 	    KQ_OK)
 		reply_fail(r, s);
-	else if (after > 0)
-		reply_redirect(r, arena_printf(r->arena,
-		    "/admin/pickup/batches/%lld?page=%d&after=%lld#card-%lld",
-		    batch_id, pageno, after, r->id));
 	else
 		reply_redirect(r, arena_printf(r->arena,
-		    "/admin/pickup/batches/%lld?page=%d#card-%lld", batch_id,
-		    pageno, r->id));
+		    "/admin/pickup/batches/%lld?page=%d%s#card-%lld", batch_id,
+		    pageno, after > 0 ? arena_printf(r->arena, "&after=%lld",
+		    after) : "", r->id));
 }
 
 static void

@@ -48,6 +48,15 @@ put_num(char *p, int v, int width)
 	return p + width;
 }
 
+/* "07:16" */
+static char *
+put_hm(char *p, const struct tm *tm)
+{
+	p = put_num(p, tm->tm_hour, 2);
+	*p++ = ':';
+	return put_num(p, tm->tm_min, 2);
+}
+
 /* "2026-11-23", then " 07:16" with_time */
 static char *
 put_ymd(char *p, const struct tm *tm, int with_time)
@@ -59,9 +68,7 @@ put_ymd(char *p, const struct tm *tm, int with_time)
 	p = put_num(p, tm->tm_mday, 2);
 	if (with_time) {
 		*p++ = ' ';
-		p = put_num(p, tm->tm_hour, 2);
-		*p++ = ':';
-		p = put_num(p, tm->tm_min, 2);
+		p = put_hm(p, tm);
 	}
 	return p;
 }
@@ -78,8 +85,9 @@ clock_iso(time_t t, char *buf, size_t n)
 		return;
 	}
 	gmtime_r(&t, &tm);
-	p = put_ymd(p, &tm, 1);
-	p[-6] = 'T';
+	p = put_ymd(p, &tm, 0);
+	*p++ = 'T';
+	p = put_hm(p, &tm);
 	*p++ = ':';
 	p = put_num(p, tm.tm_sec, 2);
 	*p++ = 'Z';
@@ -136,9 +144,7 @@ local_text(time_t t, int with_time, int words, char *buf, size_t n)
 		p = put_num(p, tm.tm_year + 1900, 4);
 		if (with_time) {
 			*p++ = ' ';
-			p = put_num(p, tm.tm_hour, 2);
-			*p++ = ':';
-			p = put_num(p, tm.tm_min, 2);
+			p = put_hm(p, &tm);
 		}
 	} else
 		p = put_ymd(p, &tm, with_time);
