@@ -52,6 +52,14 @@ synced() {	# synced NODE: part of a whole cluster of 3
 	    WHERE VARIABLE_NAME = 'WSREP_CLUSTER_SIZE'")" = 3 ]
 }
 
+# A node that stops answering is suspected after 1.5 s and dropped after
+# 3 s, against Galera's defaults of 5 s and 15 s (keepalive 1 s, checked
+# every 1 s): on one switch or loopback a second without a keepalive is a
+# lost node, and the cluster commits nothing until the view drops it.  The
+# trade-off: a node stalled longer than that (a long I/O freeze, a paused
+# VM) is evicted and must rejoin (IST) instead of being waited for.
+EVS="evs.keepalive_period=PT0.5S;evs.inactive_check_period=PT0.5S;evs.suspect_timeout=PT1.5S;evs.inactive_timeout=PT3S"
+
 node_up() {	# node_up N [--wsrep-new-cluster]
 	n=$1; shift
 	d=$VAR/db/node$n
@@ -71,7 +79,7 @@ node_up() {	# node_up N [--wsrep-new-cluster]
 	    --wsrep-provider=$GALERA --wsrep-cluster-name=kaquan \
 	    --wsrep-cluster-address="gcomm://127.0.0.1:$((BASE + 11)),127.0.0.1:$((BASE + 12)),127.0.0.1:$((BASE + 13))" \
 	    --wsrep-node-address=127.0.0.1:$((BASE + 10 + n)) \
-	    --wsrep-provider-options="gmcast.listen_addr=tcp://127.0.0.1:$((BASE + 10 + n));ist.recv_addr=127.0.0.1:$((BASE + 20 + n))" \
+	    --wsrep-provider-options="gmcast.listen_addr=tcp://127.0.0.1:$((BASE + 10 + n));ist.recv_addr=127.0.0.1:$((BASE + 20 + n));$EVS" \
 	    --wsrep-sst-method=rsync \
 	    --wsrep-sst-receive-address=127.0.0.1:$((BASE + 30 + n)) \
 	    "$@" < /dev/null > /dev/null 2>&1 &
