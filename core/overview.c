@@ -1,6 +1,7 @@
 /*
  * overview.c - one statement per home page.
  */
+#include "campaign.h"
 #include "db/pager.h"
 #include "overview.h"
 #include "state.h"
@@ -16,6 +17,9 @@ static const struct db_col member_cols[] = {
 	    "(SELECT COUNT(*) FROM orders o WHERE o.uin = ?"
 	    " AND o.status IN ('pending', 'confirmed', 'awaiting_payment')"
 	    " AND NOT " ORDER_OVERDUE("o") ")"),
+	DB_COL(struct member_overview, claimable,
+	    "(SELECT COUNT(*) FROM (SELECT " CAMPAIGN_OPEN_UNFIT " AS unfit"
+	    CAMPAIGNS_CLAIMABLE " LIMIT " STR(CAMPAIGNS_CLAIMABLE_MAX) ") k)"),
 	DB_END
 };
 /* stored available and not past valid_to: what the member can spend */
@@ -40,6 +44,10 @@ static const struct db_col admin_cols[] = {
 	    " FROM pickup_batch_counts n WHERE n.batch_id = b.id), 0)), 0)"
 	    " FROM pickup_batches b WHERE b.status = 'normal'"
 	    " AND b.valid_to >= UTC_TIMESTAMP())"),
+	DB_COL(struct admin_overview, campaigns_ending,
+	    BOUNDED(" FROM campaigns FORCE INDEX (k_campaigns_status)"
+	    " WHERE status = 'active' AND valid_to >= UTC_TIMESTAMP()"
+	    " AND valid_to <=" SOON)),
 	DB_END
 };
 static struct db_sel SQL_ADMIN = DB_SEL("SELECT {cols}", DB_WHOLE(admin_cols));
@@ -48,9 +56,10 @@ enum kq_outcome
 member_overview(struct db *db, struct arena *a, long long uin,
     struct member_overview *o)
 {
-	struct db_arg args[2] = { DB_INT(uin), DB_INT(uin) };
+	struct db_arg args[4] = { DB_INT(uin), DB_INT(uin), DB_INT(uin),
+	    DB_INT(uin) };
 
-	return db_select_one(db, a, &SQL_MEMBER, args, 2, o, sizeof(*o));
+	return db_select_one(db, a, &SQL_MEMBER, args, 4, o, sizeof(*o));
 }
 
 enum kq_outcome

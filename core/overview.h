@@ -11,16 +11,19 @@
 #define OVERVIEW_SOON_DAYS	30
 
 /* A member's usable vouchers: how many, their balance, how many of them
- * end within OVERVIEW_SOON_DAYS; orders waiting for the member. */
+ * end within OVERVIEW_SOON_DAYS; orders waiting for the member; coupon
+ * campaigns to claim (SPEC §10, up to CAMPAIGNS_CLAIMABLE_MAX). */
 struct member_overview {
-	long long	 vouchers, balance, expiring, orders_open;
+	long long	 vouchers, balance, expiring, orders_open, claimable;
 };
 
 /* What waits for finance: partner applications to review, refund
- * requests, normal batches ending within OVERVIEW_SOON_DAYS, and the
- * unused cards of usable batches. */
+ * requests, normal batches ending within OVERVIEW_SOON_DAYS, the unused
+ * cards of usable batches, and active campaigns ending within
+ * OVERVIEW_SOON_DAYS (SPEC §10). */
 struct admin_overview {
 	long long	 reviews, refunds, batches_ending, cards_unused;
+	long long	 campaigns_ending;
 };
 
 enum kq_outcome	member_overview(struct db *, struct arena *, long long uin,

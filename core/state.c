@@ -37,6 +37,17 @@ const char *const template_kind_names[] = {
 	"platform", "partner", "customer", 0
 };
 const char *const issue_mode_names[] = { "targeted", "codes", 0 };
+const char *const campaign_kind_names[] = { "coupon", "promo_code", 0 };
+const char *const discount_type_names[] = { "amount", "percent", 0 };
+const char *const audience_names[] = { "all", "targeted", 0 };
+const char *const campaign_status_names[] = { "active", "disabled", 0 };
+const char *const coupon_status_names[] = {
+	"available", "frozen", "used", "expired", 0
+};
+const char *const discount_unfit_names[] = {
+	"expired", "not_yet", "disabled", "product", "scenario", "billing",
+	"min_amount", "first_purchase", "audience", "exhausted", "account_limit", 0
+};
 const char *const batch_status_names[] = { "normal", "disabled", "expired", 0 };
 const char *const card_status_names[] = {
 	"unused", "used", "disabled", "expired", 0

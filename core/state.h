@@ -173,6 +173,38 @@ int		pv_can_invalidate(enum voucher_status);
 int		voucher_can_withdraw(enum purpose, enum voucher_status,
 		    long long face, long long balance);
 
+/* ------------------------------------------------------------ discounts */
+
+/* SPEC §10: a campaign is a coupon (claimed into an account) or a promo
+ * code (typed at confirmation); it takes an amount or a percentage off. */
+enum campaign_kind { CK_COUPON, CK_PROMO_CODE, CK__MAX };
+extern const char *const campaign_kind_names[];
+enum discount_type { DT_AMOUNT, DT_PERCENT, DT__MAX };
+extern const char *const discount_type_names[];
+enum audience { AU_ALL, AU_TARGETED, AU__MAX };
+extern const char *const audience_names[];
+enum campaign_status { CS_ACTIVE, CS_DISABLED, CS__MAX };
+extern const char *const campaign_status_names[];
+enum coupon_status { CP_AVAILABLE, CP_FROZEN, CP_USED, CP_EXPIRED, CP__MAX };
+extern const char *const coupon_status_names[];
+
+/* The effective status of coupon k, whose freezing order is joined as ko:
+ * past valid_to an available coupon is expired; frozen for an order past
+ * its payment window it is back (or expired), as a voucher is. */
+#define COUPON_STATUS \
+	"CASE WHEN k.status = 'available' AND k.valid_to < UTC_TIMESTAMP()" \
+	" THEN 'expired' WHEN k.status = 'frozen' AND " ORDER_OVERDUE("ko") \
+	" THEN IF(k.valid_to < UTC_TIMESTAMP(), 'expired', 'available')" \
+	" ELSE k.status END"
+#define COUPON_FROZEN_JOIN	" LEFT JOIN orders ko ON ko.id = k.order_id"
+
+/* Why a discount does not fit an order or an account (SPEC §10 "Why not"),
+ * the first rule it fails in this order. */
+enum discount_unfit { DU_FITS = -1, DU_EXPIRED, DU_NOT_YET, DU_DISABLED,
+	DU_PRODUCT, DU_SCENARIO, DU_BILLING, DU_MIN_AMOUNT, DU_FIRST_PURCHASE,
+	DU_AUDIENCE, DU_EXHAUSTED, DU_ACCOUNT_LIMIT, DU__MAX };
+extern const char *const discount_unfit_names[];
+
 /* ------------------------------------------------------------ pickup cards */
 
 enum batch_status { BATCH_NORMAL, BATCH_DISABLED, BATCH_EXPIRED, BATCH__MAX };

@@ -62,9 +62,7 @@ static const char SQL_ISSUE_REPORT[] =
     "UPDATE voucher_issues SET report = ?, count = ? WHERE id = ?";
 static const char SQL_ACCOUNT_EXISTS[] = "SELECT 1 FROM accounts WHERE uin = ?";
 
-/* The UINs of a targeted issue, each once, in the order given; -1 when
- * there is none, one is not a UIN, or there are too many. */
-static int
+int
 uins_parse(struct arena *a, const char *s, long long **out, size_t *n)
 {
 	size_t		 cap = 16, j;

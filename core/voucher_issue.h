@@ -15,6 +15,12 @@
 #define ISSUE_CODES_MAX		100000
 #define ISSUE_UINS_MAX		1000
 
+/* A list of UINs as typed (separated by newlines, spaces, commas or
+ * semicolons), each once, in the order given; -1 when there is none, one
+ * is not a UIN, or there are more than ISSUE_UINS_MAX.  A targeted issue's
+ * and a targeted campaign's (SPEC §5, §10). */
+int	uins_parse(struct arena *, const char *, long long **out, size_t *n);
+
 enum issue_result { IR_ISSUED, IR_UNKNOWN_UIN, IR__MAX };
 extern const char *const issue_result_names[];
 

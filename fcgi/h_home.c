@@ -74,6 +74,7 @@ h_user_home(struct req *r)
 	show_money(x, "balance", o.balance);
 	view_set_int(x, "expiring", o.expiring);
 	view_set_int(x, "orders_open", o.orders_open);
+	view_set_int(x, "claimable", o.claimable);
 	view_set_int(x, "soon_days", OVERVIEW_SOON_DAYS);
 	clock_display_date(time(NULL) + OVERVIEW_SOON_DAYS * 86400, day, sizeof(day));
 	view_setf(x, "expiring_href", "/user/vouchers?status=available&expires=%s",
@@ -108,6 +109,7 @@ h_admin_home(struct req *r)
 	show_bounded(x, "refunds", o.refunds);
 	view_set_int(x, "batches_ending", o.batches_ending);
 	view_set_int(x, "cards_unused", o.cards_unused);
+	show_bounded(x, "campaigns_ending", o.campaigns_ending);
 	view_set_int(x, "soon_days", OVERVIEW_SOON_DAYS);
 	reply_page(r, 200, "admin.home", v);
 }

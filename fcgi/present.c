@@ -44,6 +44,30 @@ const struct option opt_unfit[] = {
 	{ "min_amount", "订单金额未达到使用门槛" },
 	{ "months", "购买时长不足" }, { NULL, NULL }
 };
+const struct option opt_campaign_kind[] = {
+	{ "coupon", "优惠券" }, { "promo_code", "优惠码" }, { NULL, NULL }
+};
+const struct option opt_discount_type[] = {
+	{ "amount", "减固定金额" }, { "percent", "按比例减" }, { NULL, NULL }
+};
+const struct option opt_audience[] = {
+	{ "all", "全部会员" }, { "targeted", "指定会员" }, { NULL, NULL }
+};
+const struct option opt_campaign_status[] = {
+	{ "active", "进行中" }, { "disabled", "已停用" }, { NULL, NULL }
+};
+const struct option opt_coupon_status[] = {
+	{ "available", "可用" }, { "frozen", "已冻结" }, { "used", "已使用" },
+	{ "expired", "已过期" }, { NULL, NULL }
+};
+const struct option opt_discount_unfit[] = {
+	{ "expired", "已过期" }, { "not_yet", "尚未开始" }, { "disabled", "已停用" },
+	{ "product", "产品不在适用范围" }, { "scenario", "购买场景不适用" },
+	{ "billing", "计费方式不适用" }, { "min_amount", "订单金额未达到使用门槛" },
+	{ "first_purchase", "仅限首购" }, { "audience", "不在活动对象内" },
+	{ "exhausted", "已领完" }, { "account_limit", "已达到每个账号的上限" },
+	{ NULL, NULL }
+};
 const struct option opt_voucher_status[] = {
 	{ "unactivated", "未兑换" }, { "available", "可用" }, { "frozen", "已冻结" },
 	{ "used", "已使用" }, { "expired", "已过期" }, { "invalidated", "已作废" },

@@ -51,6 +51,12 @@ static const struct {
 	{ "rejected", "已驳回,原因已告知经销商。" },
 	{ "withdrawn", "代金券已撤回。" },
 	{ "settings_saved", "设置已保存。" },
+	{ "campaign_saved", "优惠活动已保存。" },
+	{ "campaign_disabled", "优惠活动已停用:不能再领取或使用;已确认的订单不受影响。" },
+	{ "campaign_enabled", "优惠活动已启用。" },
+	/* with a count (reply_flash_count) */
+	{ "claimed", "已领取 %d 张优惠券。" },
+	{ "claimed_none", "没有可领取的优惠券。" },
 };
 
 static const char *
@@ -143,7 +149,17 @@ reply_flash(struct req *r, const char *kind, const char *code)
 	reply_cookie(r, COOKIE_FLASH, value, "/", 60);
 }
 
-/* Reads and clears the flash cookie; only known codes are shown. */
+void
+reply_flash_count(struct req *r, const char *code, int n)
+{
+	char value[64];
+
+	snprintf(value, sizeof(value), "%.40s.%d", code, n);
+	reply_flash(r, "ok", value);
+}
+
+/* Reads and clears the flash cookie; only known codes are shown (an ok
+ * code may carry a count: "ok.claimed.3"). */
 static void
 flash_take(struct req *r, struct view *v)
 {
@@ -156,9 +172,20 @@ flash_take(struct req *r, struct view *v)
 		return;
 	reply_cookie(r, COOKIE_FLASH, "", "/", 0);
 	if (strncmp(c, "ok.", 3) == 0) {
+		const char	*dot = strchr(c + 3, '.');
+		size_t		 len = dot ? (size_t)(dot - (c + 3)) : strlen(c + 3);
+		int		 count = dot ? atoi(dot + 1) : -1;
+
 		for (i = 0; i < sizeof(ok_flashes) / sizeof(ok_flashes[0]); i++)
-			if (strcmp(ok_flashes[i].code, c + 3) == 0)
-				msg = L(ok_flashes[i].message);
+			if (strncmp(ok_flashes[i].code, c + 3, len) == 0 &&
+			    ok_flashes[i].code[len] == '\0' &&
+			    (strstr(ok_flashes[i].message, "%d") != NULL) ==
+			    (count >= 0))
+				msg = count >= 0 ? arena_printf(r->arena,
+				    L(ok_flashes[i].message), count) :
+				    L(ok_flashes[i].message);
+		if (msg != NULL && dot != NULL)
+			c = arena_printf(r->arena, "ok.%.*s", (int)len, c + 3);
 	} else if (strncmp(c, "error.", 6) == 0 &&
 	    (st = kq_outcome_from_code(c + 6)) != KQ_OUTCOME__MAX)
 		msg = L(kq_message(st));
@@ -318,6 +345,20 @@ reply_fail_at(struct req *r, enum kq_outcome s, const char *field, const char *m
 	flash_now(v, s, field);
 	if (message != NULL)
 		view_set(v, "flash_text", message);
+	view_set_int(v, "error_status", kq_http_status(s));
+	reply_page(r, kq_http_status(s), "error", v);
+}
+
+void
+reply_fail_reason(struct req *r, enum kq_outcome s, const char *reason,
+    const char *text)
+{
+	struct view *v = reply_view(r);
+
+	flash_now(v, s, NULL);
+	view_set(v, "flash_reason", reason);
+	if (text != NULL)
+		view_setf(v, "flash_text", "%s %s", L(kq_message(s)), text);
 	view_set_int(v, "error_status", kq_http_status(s));
 	reply_page(r, kq_http_status(s), "error", v);
 }

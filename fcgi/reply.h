@@ -31,6 +31,12 @@ void		 reply_fail(struct req *, enum kq_outcome);
  * an order), the message; either may be NULL. */
 void		 reply_fail_at(struct req *, enum kq_outcome, const char *field,
 		    const char *message);
+/* The error page of s (KQ_DISCOUNT_NOT_APPLICABLE) with why: data-reason
+ * the reason's name, and its words after the message. */
+void		 reply_fail_reason(struct req *, enum kq_outcome, const char *reason,
+		    const char *text);
+/* Sets an ok flash whose message takes a count. */
+void		 reply_flash_count(struct req *, const char *code, int n);
 /* The answer to a POST: 303 to location with an ok flash, or the error
  * page for s. */
 void		 reply_done(struct req *, enum kq_outcome s, const char *flash,

@@ -1,0 +1,148 @@
+/*
+ * campaign.h - discount campaigns (优惠活动, SPEC §10, seed 001): coupons
+ * claimed into accounts and promo codes typed at confirmation.  The
+ * campaigns and campaign_audience tables, which this module alone writes.
+ *
+ * A campaign can be edited until its first claim or use (the claims of
+ * campaign_counts, discount.c's), disabled and enabled; every change is
+ * audited.  What a discount takes off and whether it fits an order or an
+ * account are the rules here: discount_of() and the expressions below,
+ * which the lists and the order's checks share.
+ */
+#ifndef KQ_CAMPAIGN_H
+#define KQ_CAMPAIGN_H
+
+#include <time.h>
+
+#include "base/arena.h"
+#include "auth.h"
+#include "db/db.h"
+#include "db/pager.h"
+#include "state.h"
+#include "voucher.h"
+
+#define CAMPAIGN_UINS_MAX	1000
+
+/* A campaign's figure (taken, claims, used), from its rows of
+ * campaign_counts; c is the campaign. */
+#define CAMPAIGN_SUM(col) \
+    "(SELECT COALESCE(SUM(n." col "), 0) FROM campaign_counts n" \
+    " WHERE n.campaign_id = c.id)"
+/*
+ * Why an account may not claim or use campaign c now (SPEC §10 "Why not"),
+ * the first rule it fails in the SPEC's order, NULL when none: the window,
+ * the status, the audience, the total limit, the account's limit.  Its
+ * arguments: the account twice.
+ */
+#define CAMPAIGN_OPEN_UNFIT \
+    "CASE WHEN c.valid_to < UTC_TIMESTAMP() THEN 'expired'" \
+    " WHEN c.valid_from > UTC_TIMESTAMP() THEN 'not_yet'" \
+    " WHEN c.status = 'disabled' THEN 'disabled'" \
+    " WHEN c.audience = 'targeted' AND NOT EXISTS (SELECT 1 FROM" \
+    "  campaign_audience ca WHERE ca.campaign_id = c.id AND ca.uin = ?)" \
+    "  THEN 'audience'" \
+    " WHEN c.total_limit > 0 AND " CAMPAIGN_SUM("taken") " >= c.total_limit" \
+    "  THEN 'exhausted'" \
+    " WHEN (SELECT COALESCE(MAX(a.taken), 0) FROM campaign_accounts a" \
+    "  WHERE a.campaign_id = c.id AND a.uin = ?) >= c.per_account" \
+    "  THEN 'account_limit' END"
+/* The open coupon campaigns on (kind, status, valid_to), ending first
+ * first; the few the account may not claim are left out on the rows read
+ * (CAMPAIGN_OPEN_UNFIT's arguments). */
+#define CAMPAIGNS_CLAIMABLE \
+    " FROM campaigns c FORCE INDEX (k_campaigns_open)" \
+    " WHERE c.kind = 'coupon' AND c.status = 'active'" \
+    " AND c.valid_to >= UTC_TIMESTAMP() HAVING unfit IS NULL"
+#define CAMPAIGNS_CLAIMABLE_MAX	50
+
+struct campaign {
+	long long		 id;
+	const char		*name;
+	enum campaign_kind	 kind;
+	const char		*code;		/* a promo code's; "" for coupons */
+	enum discount_type	 discount;
+	long long		 amount_off, cap;
+	int			 percent_off;
+	enum voucher_scope	 scope;
+	const char		*products, *scenarios, *billing;	/* comma lists */
+	long long		 min_amount;
+	int			 first_purchase;
+	time_t			 valid_from, valid_to, created_at;
+	int			 claim_days;
+	enum audience		 audience;
+	int			 total_limit, per_account;
+	enum campaign_status	 status;
+	/* its figures: campaign_counts summed */
+	long long		 taken, claims, used;
+	/* for one account and, with an order, its terms: the first rule it
+	 * fails (DU_FITS when none) and what it takes off */
+	enum discount_unfit	 unfit;
+	long long		 off;
+};
+
+/* What an admin enters (dates yyyymmdd in display_tz, §2). */
+struct campaign_spec {
+	long long		 id;		/* 0: a new campaign */
+	const char		*name;
+	enum campaign_kind	 kind;
+	const char		*code;		/* typed: normalised here */
+	enum discount_type	 discount;
+	long long		 amount_off, cap;
+	int			 percent_off;
+	enum voucher_scope	 scope;
+	const char		*products, *scenarios, *billing;
+	long long		 min_amount;
+	int			 first_purchase;
+	long long		 from_ymd, to_ymd;
+	int			 claim_days;
+	enum audience		 audience;
+	const char		*uins;		/* targeted: the UIN list as typed */
+	int			 total_limit, per_account;
+};
+
+struct campaign_filter {
+	int		 kind;		/* enum campaign_kind, -1: any */
+	int		 status;	/* enum campaign_status, -1: any */
+};
+
+/* SPEC §10 arithmetic (integer cents): an amount off, at most the order's;
+ * a percentage rounded down, at most the cap when there is one. */
+long long	discount_of(const struct campaign *, long long amount);
+/* A promo code as typed: upper case, spaces gone, into buf; -1 when it
+ * is not 4-32 of A-Z 0-9 -. */
+int		promo_code_normalise(const char *typed, char *buf, size_t bufsz);
+
+/* KQ_INVALID_FIELD with *bad naming the field (a promo code taken: "code");
+ * KQ_TEMPLATE_LOCKED once claimed or used.  Audited. */
+enum kq_outcome	campaign_save(struct db *, struct arena *, const struct principal *,
+		    const char *ip, const struct campaign_spec *, long long *id,
+		    const char **bad);
+enum kq_outcome	campaign_get(struct db *, struct arena *, long long id,
+		    struct campaign *);
+/* The targeted UINs, one a line (the form's text). */
+enum kq_outcome	campaign_audience_text(struct db *, struct arena *, long long id,
+		    const char **text);
+enum kq_outcome	campaign_list(struct db *, struct arena *,
+		    const struct campaign_filter *, struct pager *,
+		    struct campaign **, size_t *);
+/* Disables (to CS_DISABLED) or enables a campaign; audited. */
+enum kq_outcome	campaign_set_status(struct db *, struct arena *,
+		    const struct principal *, const char *ip, long long id,
+		    enum campaign_status);
+/* The coupon campaigns uin may claim now (audience, window, limits), the
+ * ones ending first first; at most 50. */
+enum kq_outcome	campaigns_claimable(struct db *, struct arena *, long long uin,
+		    struct campaign **, size_t *);
+/* One coupon campaign for uin to claim, with unfit (DU_AUDIENCE is the
+ * caller's 404). */
+enum kq_outcome	campaign_for_claim(struct db *, struct arena *, long long id,
+		    long long uin, struct campaign *);
+/* Inside the caller's transaction, one claim or use of c by uin: the
+ * account's count (KQ_CLAIM_LIMIT past per_account), then the campaign's
+ * (KQ_CAMPAIGN_EXHAUSTED at total_limit, or when it closed meanwhile),
+ * each a conditional write on its row, so both hold exactly under any
+ * number of racing claims.  *slot gets the counts' row it took. */
+enum kq_outcome	campaign_take(struct db *, const struct campaign *, long long uin,
+		    int *slot);
+
+#endif
