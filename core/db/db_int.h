@@ -13,7 +13,16 @@
 
 #include "db/db.h"
 
-#define TXN_TRIES	3	/* a transaction a deadlock's victim runs again */
+#define TXN_TRIES	3	/* a transaction a lock wait's victim runs again */
+/* a deadlock's (a Galera certification conflict's) victim: one hot row
+ * written through several nodes (a campaign's limited count) loses once to
+ * each winner that commits meanwhile */
+#define TXN_TRIES_RACE	8
+
+/* After failed try number try: whether to run the transaction again (a
+ * deadlock's victim up to TXN_TRIES_RACE times, after a short random
+ * pause that lets the winner commit; a lock wait's up to TXN_TRIES). */
+int	db_try_again(struct db *, int try);
 
 struct stmt_slot {
 	const char	*sql;		/* key: the constant's address */

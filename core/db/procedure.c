@@ -208,7 +208,7 @@ db_proc_run(struct db *db, struct db_proc *p, const struct db_step *st,
 		}
 	if (proc_build(db, p, st, nsteps) < 0)
 		return KQ_UNAVAILABLE;
-	for (try = 1; try <= TXN_TRIES; try++) {
+	for (try = 1;; try++) {
 		db->errnum = 0;
 		if (!p->made) {
 			if ((s = db_simple(db, "procedure", p->create)) != KQ_OK)
@@ -228,6 +228,8 @@ db_proc_run(struct db *db, struct db_proc *p, const struct db_step *st,
 			p->made = 0;
 		} else if (!db_retryable(db->errnum))
 			return s;
+		else if (!db_try_again(db, try))
+			break;
 	}
 	db_log(db, "transaction", "gave up after repeated deadlocks", 0);
 	return KQ_UNAVAILABLE;

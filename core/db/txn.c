@@ -1,10 +1,29 @@
 /*
  * txn.c - transactions: run again when the server chose them as a
- * deadlock's victim (TXN_TRIES), nested as savepoints.
+ * deadlock's or a lock wait's victim (db_try_again), nested as savepoints.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <mysqld_error.h>
 
 #include "db/db_int.h"
+
+int
+db_try_again(struct db *db, int try)
+{
+	struct timespec	ts = { 0, 0 };
+
+	if (db->errnum == ER_LOCK_WAIT_TIMEOUT)
+		return try < TXN_TRIES;
+	if (db->errnum != ER_LOCK_DEADLOCK || try >= TXN_TRIES_RACE)
+		return 0;
+	/* 1-4 ms a try: the racers do not meet again at once */
+	ts.tv_nsec = (long)(try * (1 + rand() % 4)) * 1000000L;
+	nanosleep(&ts, NULL);
+	return 1;
+}
 
 static enum kq_outcome
 db_begin(struct db *db)
@@ -61,7 +80,7 @@ db_txn(struct db *db, struct arena *a,
 
 	if (db->in_txn)
 		return txn_nested(db, a, fn, arg);
-	for (try = 1; try <= TXN_TRIES; try++) {
+	for (try = 1;; try++) {
 		db->errnum = 0;
 		if ((s = db_begin(db)) != KQ_OK)
 			return s;
@@ -73,6 +92,8 @@ db_txn(struct db *db, struct arena *a,
 		db_rollback(db);
 		if (!db_retryable(db->errnum))
 			return s;
+		if (!db_try_again(db, try))
+			break;
 	}
 	db_log(db, "transaction", "gave up after repeated deadlocks", 0);
 	return KQ_UNAVAILABLE;
