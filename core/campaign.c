@@ -61,13 +61,25 @@ static const struct db_col open_unfit_cols[] = {
 	DB_END
 };
 
+#define CAMPAIGN_PROMO_UNFIT \
+    "CASE" DU_WINDOW DU_DISABLED DU_ORDER DU_LIMITS " END"
+static const struct db_col promo_unfit_cols[] = {
+	DB_ENUM(struct campaign, unfit, CAMPAIGN_PROMO_UNFIT " AS unfit",
+	    discount_unfit_names),
+	DB_END
+};
+/* the order's product joined for DU_ORDER */
+static struct db_sel SQL_CAMPAIGN_FOR_PROMO = DB_SEL(
+    "SELECT {cols} FROM campaigns c JOIN products p ON p.code = ?"
+    " WHERE c.code = ? AND c.kind = 'promo_code'",
+    DB_WHOLE(promo_unfit_cols), DB_WHOLE(campaign_cols));
 static struct db_sel SQL_CAMPAIGN_GET = DB_SEL(
     "SELECT {cols} FROM campaigns c WHERE c.id = ?", DB_WHOLE(campaign_cols));
 static struct db_sel SQL_CAMPAIGN_FOR_CLAIM = DB_SEL(
     "SELECT {cols} FROM campaigns c WHERE c.id = ? AND c.kind = 'coupon'",
     DB_WHOLE(open_unfit_cols), DB_WHOLE(campaign_cols));
 static struct db_sel SQL_CLAIMABLE = DB_SEL(
-    "SELECT {cols}" CAMPAIGNS_CLAIMABLE " ORDER BY c.valid_to, c.id LIMIT "
+    "SELECT {cols}" CAMPAIGNS_CLAIMABLE " ORDER BY c.valid_to, c.id DESC LIMIT "
     STR(CAMPAIGNS_CLAIMABLE_MAX),
     DB_WHOLE(open_unfit_cols), DB_WHOLE(campaign_cols));
 /* the backend's list, newest first, on the index its filter names */
@@ -273,6 +285,72 @@ campaign_take(struct db *db, const struct campaign *c, long long uin, int *slot)
 	if (s == KQ_OK && n == 0)
 		return KQ_CAMPAIGN_EXHAUSTED;
 	return s;
+}
+
+static const char SQL_GIVE_BACK[] =
+    "UPDATE campaign_counts SET taken = taken - 1"
+    " WHERE campaign_id = ? AND slot = ? AND taken > 0";
+static const char SQL_ACCOUNT_GIVE_BACK[] =
+    "UPDATE campaign_accounts SET taken = taken - 1"
+    " WHERE campaign_id = ? AND uin = ? AND taken > 0";
+static const char SQL_COUNT_USE[] =
+    "INSERT INTO campaign_counts (campaign_id, slot, used) VALUES (?, ?, 1)"
+    " ON DUPLICATE KEY UPDATE used = used + 1";
+
+void
+discount_terms_args(struct db_arg *a, const struct discount_terms *t)
+{
+	a[0] = DB_STR(t->scenario);
+	a[1] = DB_STR(t->billing);
+	a[2] = DB_INT(t->amount);
+	a[3] = DB_INT(t->uin);
+	a[4] = DB_INT(t->uin);
+	a[5] = DB_INT(t->order_id);
+}
+
+enum kq_outcome
+campaign_for_promo(struct db *db, struct arena *a, const char *typed,
+    const struct discount_terms *t, struct campaign *c)
+{
+	struct db_arg	args[DU_ORDER_ARGS + 4];
+	char		code[33];
+	enum kq_outcome	s;
+
+	if (promo_code_normalise(typed, code, sizeof(code)) < 0)
+		return KQ_NOT_FOUND;
+	discount_terms_args(args, t);
+	args[DU_ORDER_ARGS] = DB_INT(t->uin);
+	args[DU_ORDER_ARGS + 1] = DB_INT(t->uin);
+	args[DU_ORDER_ARGS + 2] = DB_STR(t->product);
+	args[DU_ORDER_ARGS + 3] = DB_STR(arena_strdup(a, code));
+	if ((s = db_select_one(db, a, &SQL_CAMPAIGN_FOR_PROMO, args,
+	    DU_ORDER_ARGS + 4, c, sizeof(*c))) != KQ_OK)
+		return s;
+	if (c->unfit == DU_AUDIENCE)
+		return KQ_NOT_FOUND;
+	c->off = c->unfit == DU_FITS ? discount_of(c, t->amount) : 0;
+	return KQ_OK;
+}
+
+enum kq_outcome
+campaign_give_back(struct db *db, long long campaign_id, int slot, long long uin)
+{
+	struct db_arg	a[2] = { DB_INT(campaign_id), DB_INT(slot) };
+	enum kq_outcome	s;
+
+	if ((s = db_exec(db, SQL_GIVE_BACK, a, 2, NULL, NULL)) != KQ_OK)
+		return s;
+	a[1] = DB_INT(uin);
+	return db_exec(db, SQL_ACCOUNT_GIVE_BACK, a, 2, NULL, NULL);
+}
+
+enum kq_outcome
+campaign_count_use(struct db *db, long long campaign_id, long long order_id)
+{
+	struct db_arg a[2] = { DB_INT(campaign_id),
+	    DB_INT(order_id % COUNT_SLOTS) };
+
+	return db_exec(db, SQL_COUNT_USE, a, 2, NULL, NULL);
 }
 
 struct save_ctx {

@@ -19,7 +19,6 @@
 #include "db/db.h"
 #include "db/pager.h"
 #include "state.h"
-#include "voucher.h"
 
 #define CAMPAIGN_UINS_MAX	1000
 
@@ -29,15 +28,39 @@
     "(SELECT COALESCE(SUM(n." col "), 0) FROM campaign_counts n" \
     " WHERE n.campaign_id = c.id)"
 /*
- * Why an account may not claim or use campaign c now (SPEC §10 "Why not"),
- * the first rule it fails in the SPEC's order, NULL when none: the window,
- * the status, the audience, the total limit, the account's limit.  Its
- * arguments: the account twice.
+ * Why a discount of campaign c does not fit (SPEC §10 "Why not"), the first
+ * rule it fails in the SPEC's order, as the WHEN arms of a CASE:
+ *   DU_WINDOW     the campaign's window (claims, promo codes)
+ *   DU_DISABLED   its status
+ *   DU_ORDER      the order, product p joined: scope (general products
+ *                 only for all and exclude, as §5), scenario, billing,
+ *                 minimum, first purchase (no paid or refunded order of the
+ *                 product, no other open order with a first-purchase
+ *                 discount for it); arguments: scenario, billing, amount,
+ *                 the account twice, the order
+ *   DU_LIMITS     the audience, the total limit, the account's limit;
+ *                 arguments: the account twice
  */
-#define CAMPAIGN_OPEN_UNFIT \
-    "CASE WHEN c.valid_to < UTC_TIMESTAMP() THEN 'expired'" \
-    " WHEN c.valid_from > UTC_TIMESTAMP() THEN 'not_yet'" \
-    " WHEN c.status = 'disabled' THEN 'disabled'" \
+#define DU_WINDOW \
+    " WHEN c.valid_to < UTC_TIMESTAMP() THEN 'expired'" \
+    " WHEN c.valid_from > UTC_TIMESTAMP() THEN 'not_yet'"
+#define DU_DISABLED	" WHEN c.status = 'disabled' THEN 'disabled'"
+#define DU_ORDER \
+    " WHEN NOT ((c.scope = 'all' AND p.general = 1)" \
+    "  OR (c.scope = 'include' AND FIND_IN_SET(p.code, c.products))" \
+    "  OR (c.scope = 'exclude' AND p.general = 1" \
+    "  AND NOT FIND_IN_SET(p.code, c.products))) THEN 'product'" \
+    " WHEN NOT (c.scenarios = '' OR FIND_IN_SET(?, c.scenarios)) THEN 'scenario'" \
+    " WHEN NOT (c.billing = '' OR FIND_IN_SET(?, c.billing)) THEN 'billing'" \
+    " WHEN c.min_amount > ? THEN 'min_amount'" \
+    " WHEN c.first_purchase = 1 AND (EXISTS (SELECT 1 FROM orders po" \
+    "  WHERE po.uin = ? AND po.product = p.code" \
+    "  AND po.status IN ('paid', 'refunded')) OR EXISTS (SELECT 1" \
+    "  FROM discount_uses pu WHERE pu.uin = ? AND pu.status = 'reserved'" \
+    "  AND pu.product = p.code AND pu.first_purchase = 1 AND pu.order_id <> ?))" \
+    "  THEN 'first_purchase'"
+#define DU_ORDER_ARGS	6
+#define DU_LIMITS \
     " WHEN c.audience = 'targeted' AND NOT EXISTS (SELECT 1 FROM" \
     "  campaign_audience ca WHERE ca.campaign_id = c.id AND ca.uin = ?)" \
     "  THEN 'audience'" \
@@ -45,7 +68,9 @@
     "  THEN 'exhausted'" \
     " WHEN (SELECT COALESCE(MAX(a.taken), 0) FROM campaign_accounts a" \
     "  WHERE a.campaign_id = c.id AND a.uin = ?) >= c.per_account" \
-    "  THEN 'account_limit' END"
+    "  THEN 'account_limit'"
+/* a claim's: DU_LIMITS's arguments */
+#define CAMPAIGN_OPEN_UNFIT	"CASE" DU_WINDOW DU_DISABLED DU_LIMITS " END"
 /* The open coupon campaigns on (kind, status, valid_to), ending first
  * first; the few the account may not claim are left out on the rows read
  * (CAMPAIGN_OPEN_UNFIT's arguments). */
@@ -130,13 +155,27 @@ enum kq_outcome	campaign_set_status(struct db *, struct arena *,
 		    const struct principal *, const char *ip, long long id,
 		    enum campaign_status);
 /* The coupon campaigns uin may claim now (audience, window, limits), the
- * ones ending first first; at most 50. */
+ * ones ending first first (the newest of a day first); at most 50. */
 enum kq_outcome	campaigns_claimable(struct db *, struct arena *, long long uin,
 		    struct campaign **, size_t *);
 /* One coupon campaign for uin to claim, with unfit (DU_AUDIENCE is the
  * caller's 404). */
 enum kq_outcome	campaign_for_claim(struct db *, struct arena *, long long id,
 		    long long uin, struct campaign *);
+/* What the order asks of a discount: its terms (the order's amount for
+ * the minimum), whose, which order. */
+struct discount_terms {
+	const char	*product, *billing, *scenario;
+	long long	 amount, uin, order_id;
+};
+/* The DU_ORDER_ARGS arguments of DU_ORDER. */
+void		discount_terms_args(struct db_arg *, const struct discount_terms *);
+/* The promo code (typed; normalised here) for the order, with unfit and
+ * off; KQ_NOT_FOUND when there is no such code, or it is outside the
+ * account's audience (SPEC §10: answered as unknown). */
+enum kq_outcome	campaign_for_promo(struct db *, struct arena *, const char *code,
+		    const struct discount_terms *, struct campaign *);
+
 /* Inside the caller's transaction, one claim or use of c by uin: the
  * account's count (KQ_CLAIM_LIMIT past per_account), then the campaign's
  * (KQ_CAMPAIGN_EXHAUSTED at total_limit, or when it closed meanwhile),
@@ -144,5 +183,12 @@ enum kq_outcome	campaign_for_claim(struct db *, struct arena *, long long id,
  * number of racing claims.  *slot gets the counts' row it took. */
 enum kq_outcome	campaign_take(struct db *, const struct campaign *, long long uin,
 		    int *slot);
+/* A promo code's reserved use given back (a cancel, the payment window):
+ * the campaign's slot and the account's count one less. */
+enum kq_outcome	campaign_give_back(struct db *, long long campaign_id, int slot,
+		    long long uin);
+/* A use paid (the admin list's "used"), in the order's slot. */
+enum kq_outcome	campaign_count_use(struct db *, long long campaign_id,
+		    long long order_id);
 
 #endif

@@ -7,6 +7,7 @@
  * change, which the transaction's writes decide.
  */
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "coupon.h"
 
@@ -44,6 +45,199 @@ static const char SQL_COUPON_INSERT[] =
     " SELECT c.id, ?, UTC_TIMESTAMP(), LEAST(c.valid_to,"
     " UTC_TIMESTAMP() + INTERVAL c.claim_days DAY) FROM campaigns c"
     " WHERE c.id = ?";
+
+/* a coupon for an order: its own validity, then the campaign's rules */
+static const struct db_col coupon_unfit_cols[] = {
+	DB_ENUM(struct coupon, c.unfit, "CASE WHEN k.valid_to < UTC_TIMESTAMP()"
+	    " THEN 'expired'" DU_DISABLED DU_ORDER " END AS unfit",
+	    discount_unfit_names),
+	DB_END
+};
+static const struct db_col coupon_terms_cols[] = {
+	DB_ENUM(struct coupon, c.scope, "c.scope", voucher_scope_names),
+	DB_COL(struct coupon, c.products, "c.products"),
+	DB_COL(struct coupon, c.first_purchase, "c.first_purchase"),
+	DB_ENUM(struct coupon, c.status, "c.status", campaign_status_names),
+	DB_COL(struct coupon, c.valid_to, "c.valid_to"),
+	DB_END
+};
+#define COUPONS_FOR_ORDER \
+    " FROM coupons k FORCE INDEX (k_coupons_uin)" \
+    " JOIN campaigns c ON c.id = k.campaign_id JOIN products p ON p.code = ?" \
+    COUPON_FROZEN_JOIN " WHERE k.uin = ?"
+static struct db_sel SQL_COUPONS_FOR_ORDER = DB_SEL("SELECT STRAIGHT_JOIN {cols}"
+    COUPONS_FOR_ORDER " AND k.status = 'available' ORDER BY k.valid_to, k.id"
+    " LIMIT 50", DB_WHOLE(coupon_unfit_cols), DB_WHOLE(coupon_cols),
+    DB_WHOLE(coupon_terms_cols));
+static struct db_sel SQL_COUPON_FOR_ORDER = DB_SEL("SELECT STRAIGHT_JOIN {cols}"
+    COUPONS_FOR_ORDER " AND k.id = ?", DB_WHOLE(coupon_unfit_cols),
+    DB_WHOLE(coupon_cols), DB_WHOLE(coupon_terms_cols));
+/* stored available and within its validity */
+static const char SQL_COUPON_FREEZE[] =
+    "UPDATE coupons SET status = 'frozen', order_id = ? WHERE id = ?"
+    " AND uin = ? AND status = 'available' AND valid_to >= UTC_TIMESTAMP()";
+static const char SQL_COUPON_USED[] =
+    "UPDATE coupons SET status = 'used' WHERE order_id = ? AND status = 'frozen'";
+static const char SQL_COUPON_BACK[] =
+    "UPDATE coupons SET status = IF(valid_to < UTC_TIMESTAMP(), 'expired',"
+    " 'available'), order_id = NULL WHERE order_id = ? AND status = 'frozen'";
+static const char SQL_USE_INSERT[] =
+    "INSERT INTO discount_uses (campaign_id, uin, order_id, coupon_id, product,"
+    " first_purchase, slot, amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+struct use_row {
+	long long	 campaign_id, uin, coupon_id;
+	int		 slot;
+};
+static const struct db_col use_row_cols[] = {
+	DB_COL(struct use_row, campaign_id, "campaign_id"),
+	DB_COL(struct use_row, uin, "uin"),
+	DB_COL(struct use_row, coupon_id, "IFNULL(coupon_id, 0)"),
+	DB_COL(struct use_row, slot, "slot"),
+	DB_END
+};
+static struct db_sel SQL_USE_LOCK = DB_SEL("SELECT {cols} FROM discount_uses"
+    " WHERE order_id = ? AND status = 'reserved' FOR UPDATE",
+    DB_WHOLE(use_row_cols));
+static const char SQL_USE_STATUS[] =
+    "UPDATE discount_uses SET status = ? WHERE order_id = ?";
+
+/* the coupons' order for an order: fitting ones first, the most off, then
+ * the earliest expiry (the SQL's order, kept by a stable tie) */
+static int
+coupon_rank(const void *pa, const void *pb)
+{
+	const struct coupon *a = pa, *b = pb;
+
+	if ((a->c.unfit == DU_FITS) != (b->c.unfit == DU_FITS))
+		return a->c.unfit == DU_FITS ? -1 : 1;
+	if (a->c.off != b->c.off)
+		return a->c.off > b->c.off ? -1 : 1;
+	if (a->valid_to != b->valid_to)
+		return a->valid_to < b->valid_to ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static void
+coupon_args(struct db_arg *args, const struct discount_terms *t)
+{
+	discount_terms_args(args, t);
+	args[DU_ORDER_ARGS] = DB_STR(t->product);
+	args[DU_ORDER_ARGS + 1] = DB_INT(t->uin);
+}
+
+enum kq_outcome
+coupons_for_order(struct db *db, struct arena *a, const struct discount_terms *t,
+    struct coupon **out, size_t *n)
+{
+	struct db_arg	args[DU_ORDER_ARGS + 2];
+	size_t		i;
+	enum kq_outcome	s;
+
+	coupon_args(args, t);
+	if ((s = db_select(db, a, &SQL_COUPONS_FOR_ORDER, args, DU_ORDER_ARGS + 2,
+	    sizeof(**out), out, n)) != KQ_OK)
+		return s;
+	for (i = 0; i < *n; i++)
+		(*out)[i].c.off = (*out)[i].c.unfit == DU_FITS ?
+		    discount_of(&(*out)[i].c, t->amount) : 0;
+	qsort(*out, *n, sizeof(**out), coupon_rank);
+	return KQ_OK;
+}
+
+enum kq_outcome
+coupon_for_order(struct db *db, struct arena *a, const struct discount_terms *t,
+    long long id, struct coupon *k)
+{
+	struct db_arg	args[DU_ORDER_ARGS + 3];
+	enum kq_outcome	s;
+
+	coupon_args(args, t);
+	args[DU_ORDER_ARGS + 2] = DB_INT(id);
+	if ((s = db_select_one(db, a, &SQL_COUPON_FOR_ORDER, args,
+	    DU_ORDER_ARGS + 3, k, sizeof(*k))) != KQ_OK)
+		return s;
+	/* frozen for another order or used: spent, as far as this order goes */
+	if (k->c.unfit == DU_FITS && k->status != CP_AVAILABLE)
+		k->c.unfit = k->status == CP_EXPIRED ? DU_EXPIRED : DU_EXHAUSTED;
+	k->c.off = k->c.unfit == DU_FITS ? discount_of(&k->c, t->amount) : 0;
+	return KQ_OK;
+}
+
+enum kq_outcome
+discount_reserve(struct db *db, const struct discount_terms *t,
+    const struct campaign *c, long long coupon_id, long long off, int slot)
+{
+	struct db_arg	a[8];
+	uint64_t	n;
+	enum kq_outcome	s;
+
+	if (coupon_id) {
+		a[0] = DB_INT(t->order_id);
+		a[1] = DB_INT(coupon_id);
+		a[2] = DB_INT(t->uin);
+		if ((s = db_exec(db, SQL_COUPON_FREEZE, a, 3, &n, NULL)) != KQ_OK)
+			return s;
+		if (n != 1)	/* frozen for another order meanwhile */
+			return KQ_DISCOUNT_NOT_APPLICABLE;
+	}
+	a[0] = DB_INT(c->id);
+	a[1] = DB_INT(t->uin);
+	a[2] = DB_INT(t->order_id);
+	a[3] = coupon_id ? DB_INT(coupon_id) : DB_NULL;
+	a[4] = DB_STR(t->product);
+	a[5] = DB_INT(c->first_purchase);
+	a[6] = DB_INT(slot);
+	a[7] = DB_INT(off);
+	return db_exec(db, SQL_USE_INSERT, a, 8, NULL, NULL);
+}
+
+/* The order's reserved use, locked; KQ_NOT_FOUND when it has none. */
+static enum kq_outcome
+use_lock(struct db *db, struct arena *a, long long order_id, struct use_row *u)
+{
+	struct db_arg x = DB_INT(order_id);
+
+	return db_select_one(db, a, &SQL_USE_LOCK, &x, 1, u, sizeof(*u));
+}
+
+static enum kq_outcome
+use_status(struct db *db, long long order_id, const char *to)
+{
+	struct db_arg a[2] = { DB_STR(to), DB_INT(order_id) };
+
+	return db_exec(db, SQL_USE_STATUS, a, 2, NULL, NULL);
+}
+
+enum kq_outcome
+discount_settle(struct db *db, struct arena *a, long long order_id)
+{
+	struct use_row	u;
+	struct db_arg	x = DB_INT(order_id);
+	enum kq_outcome	s;
+
+	if ((s = use_lock(db, a, order_id, &u)) != KQ_OK)
+		return s == KQ_NOT_FOUND ? KQ_ORDER_STATE : s;
+	if ((u.coupon_id && (s = db_exec(db, SQL_COUPON_USED, &x, 1, NULL,
+	    NULL)) != KQ_OK) || (s = use_status(db, order_id, "used")) != KQ_OK)
+		return s;
+	return campaign_count_use(db, u.campaign_id, order_id);
+}
+
+enum kq_outcome
+discount_release(struct db *db, struct arena *a, long long order_id)
+{
+	struct use_row	u;
+	struct db_arg	x = DB_INT(order_id);
+	enum kq_outcome	s;
+
+	if ((s = use_lock(db, a, order_id, &u)) != KQ_OK)
+		return s == KQ_NOT_FOUND ? KQ_OK : s;	/* nothing held */
+	if ((s = use_status(db, order_id, "released")) != KQ_OK)
+		return s;
+	if (u.coupon_id)	/* a coupon's claim stays counted: it is back */
+		return db_exec(db, SQL_COUPON_BACK, &x, 1, NULL, NULL);
+	return campaign_give_back(db, u.campaign_id, u.slot, u.uin);
+}
 
 struct claim_ctx {
 	const struct campaign	*c;

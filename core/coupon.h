@@ -1,8 +1,11 @@
 /*
  * coupon.h - coupons (优惠券, SPEC §10): the coupons table, which this
- * module alone writes.  A member claims one from a coupon campaign (or one
- * of each at once, 一键领取); it is valid claim_days from its claim, never
- * past the campaign's end.
+ * module alone writes, and discount_uses: the discount an order took.  A
+ * member claims a coupon from a coupon campaign (or one of each at once,
+ * 一键领取); it is valid claim_days from its claim, never past the
+ * campaign's end.  Confirming an order freezes the coupon for it, or
+ * reserves one use of a promo code (the campaign's limits, campaign.c);
+ * paying uses it; a cancel or the payment window gives it back.
  */
 #ifndef KQ_COUPON_H
 #define KQ_COUPON_H
@@ -21,6 +24,29 @@ struct coupon {
 	time_t			 valid_from, valid_to, created_at;
 	struct campaign		 c;	/* its campaign: name and discount */
 };
+
+/* The account's available coupons for the order: those that fit first
+ * (the most off, then the earliest expiry; c.off), then the others with
+ * c.unfit; at most 50. */
+enum kq_outcome	coupons_for_order(struct db *, struct arena *,
+		    const struct discount_terms *, struct coupon **, size_t *);
+/* One coupon of the account for the order, with c.unfit and c.off;
+ * KQ_NOT_FOUND for another's. */
+enum kq_outcome	coupon_for_order(struct db *, struct arena *,
+		    const struct discount_terms *, long long id, struct coupon *);
+
+/* Inside the order's transaction.  The discount c takes from the order
+ * (a coupon: coupon_id, frozen for it now, KQ_DISCOUNT_NOT_APPLICABLE when
+ * it no longer is available; a promo code: the use slot campaign_take()
+ * gave). */
+enum kq_outcome	discount_reserve(struct db *, const struct discount_terms *,
+		    const struct campaign *, long long coupon_id, long long off,
+		    int slot);
+/* The order was paid: its coupon and use are used, counted. */
+enum kq_outcome	discount_settle(struct db *, struct arena *, long long order_id);
+/* The order was cancelled or timed out: its coupon is back (or expired),
+ * its use released and a promo code's reserved use given back. */
+enum kq_outcome	discount_release(struct db *, struct arena *, long long order_id);
 
 /* One coupon of the campaign for uin; *id gets it.  KQ_NOT_FOUND for no
  * such coupon campaign or one outside the account's audience;

@@ -15,6 +15,7 @@
 
 #include "audit.h"
 #include "order.h"
+#include "order_int.h"
 #include "partner_charge.h"
 #include "pickup.h"
 #include "provision.h"
@@ -39,6 +40,9 @@ static const struct db_col order_cols[] = {
 	DB_COL(struct order, card_amount, "o.card_amount"),
 	DB_COL(struct order, voucher_amount, "o.voucher_amount"),
 	DB_COL(struct order, cash, "o.cash"),
+	DB_COL(struct order, discount, "o.discount"),
+	DB_COL(struct order, discount_campaign_id, "IFNULL(o.discount_campaign_id, 0)"),
+	DB_COL(struct order, coupon_id, "IFNULL(o.coupon_id, 0)"),
 	DB_COL(struct order, paid_cash, "o.paid_cash"),
 	DB_COL(struct order, refunded_cash, "o.refunded_cash"),
 	DB_COL(struct order, created_at, "o.created_at"),
@@ -53,6 +57,8 @@ static const struct db_col instance_cols[] = {
 	DB_COL(struct order, line_name, "l.name"),
 	DB_COL(struct order, card_last4, "c.code_last4"),
 	DB_COL(struct order, instance_ended, "p.ended_at"),
+	DB_COL(struct order, discount_name, "IFNULL(dc.name, '')"),
+	DB_COL(struct order, discount_code, "IFNULL(dc.code, '')"),
 	DB_END
 };
 #define ORDER_FROM ORDER_FROM_INDEX("")
@@ -60,7 +66,8 @@ static const struct db_col instance_cols[] = {
     " FROM orders o" hint " LEFT JOIN provision_outbox p ON p.order_id = o.id" \
     " LEFT JOIN server_lines l ON l.code = p.line" \
     " LEFT JOIN line_os lo ON lo.line = p.line AND lo.code = p.os" \
-    " LEFT JOIN pickup_cards c ON c.id = o.card_id"
+    " LEFT JOIN pickup_cards c ON c.id = o.card_id" \
+    " LEFT JOIN campaigns dc ON dc.id = o.discount_campaign_id"
 
 static struct db_sel SQL_ORDER_GET = DB_SEL(
     "SELECT {cols}" ORDER_FROM " WHERE o.id = ? AND (? = 0 OR o.uin = ?)",
@@ -124,10 +131,6 @@ static const char SQL_PICKUP_ORDER_NEW[] =
     " VALUES (?, ?, 'prepaid', 'purchase', ?, ?, ?, ?, ?, ?, ?,"
     " IF(? = 'paid', UTC_TIMESTAMP(), NULL),"
     " IF(? = 'paid', NULL, " PAYMENT_DEADLINE_SQL "))";
-static const char SQL_ORDER_CONFIRM[] =
-    "UPDATE orders SET status = 'confirmed', voucher_id = ?, voucher_amount = ?,"
-    " cash = amount - card_amount - ?, pay_by = " PAYMENT_DEADLINE_SQL
-    " WHERE id = ?";
 /* the cash due is what was paid: the gateway collected it (SPEC §7) */
 static const char SQL_ORDER_PAID[] =
     "UPDATE orders SET status = 'paid', paid_at = UTC_TIMESTAMP(),"
@@ -205,43 +208,7 @@ order_list_all(struct db *db, struct arena *a, const struct order_filter *f,
 	    sizeof(**out), offsetof(struct order, id), out, n);
 }
 
-static struct order_terms
-terms_of(const struct order *o)
-{
-	struct order_terms t = { o->product, o->billing, o->scenario, o->amount,
-	    o->amount - o->card_amount, o->months };
-
-	return t;
-}
-
 enum kq_outcome
-order_candidates(struct db *db, struct arena *a, const struct order *o,
-    struct voucher **out, size_t *n)
-{
-	struct order_terms t = terms_of(o);
-
-	*n = 0;
-	*out = NULL;
-	if (!(order_actions(o->status) & OA_CONFIRM))
-		return KQ_OK;	/* only a pending order chooses a voucher */
-	return voucher_match(db, a, o->uin, &t, 0, out, n);
-}
-
-enum kq_outcome
-order_unfit(struct db *db, struct arena *a, const struct order *o,
-    struct voucher **out, size_t *n)
-{
-	struct order_terms t = terms_of(o);
-
-	*n = 0;
-	*out = NULL;
-	if (!(order_actions(o->status) & OA_CONFIRM))
-		return KQ_OK;
-	return voucher_unfit(db, a, o->uin, &t, out, n);
-}
-
-/* Locks the order row (uin 0: any account's) and reads it. */
-static enum kq_outcome
 order_lock(struct db *db, struct arena *a, long long uin, long long id,
     struct order *o)
 {
@@ -250,10 +217,7 @@ order_lock(struct db *db, struct arena *a, long long uin, long long id,
 	return db_select_one(db, a, &SQL_ORDER_LOCK, args, 3, o, sizeof(*o));
 }
 
-#define ACTOR_BUFSZ	40
-
-/* Who changed it, for the voucher's ledger. */
-static const char *
+const char *
 actor_of(char buf[ACTOR_BUFSZ], long long uin)
 {
 	if (uin == 0)
@@ -265,12 +229,15 @@ actor_of(char buf[ACTOR_BUFSZ], long long uin)
 /* Gives back what an unpaid order held: its voucher, its card, its
  * provisioning request. */
 static enum kq_outcome
-order_release(struct db *db, const struct order *o, const char *actor)
+order_release(struct db *db, struct arena *a, const struct order *o,
+    const char *actor)
 {
 	enum kq_outcome s;
 
 	if (o->voucher_id && (s = voucher_release(db, o->voucher_id, o->id,
 	    actor)) != KQ_OK)
+		return s;
+	if (o->discount_campaign_id && (s = discount_release(db, a, o->id)) != KQ_OK)
 		return s;
 	if (o->card_id && (s = card_release(db, o->card_id, o->id)) != KQ_OK)
 		return s;
@@ -365,18 +332,22 @@ change_txn(struct db *db, struct arena *a, void *arg)
 		if (o.voucher_id && (s = voucher_deduct(db, a, o.voucher_id, o.id,
 		    o.voucher_amount, actor)) != KQ_OK)
 			return s;
-		/* SPEC §6: a partner's customer makes the partner's charge; a
-		 * pick-up was paid to the platform by its card */
+		if (o.discount_campaign_id &&
+		    (s = discount_settle(db, a, o.id)) != KQ_OK)
+			return s;
+		/* SPEC §6: a partner's customer makes the partner's charge, for
+		 * the price after the platform's discount (§10); a pick-up was
+		 * paid to the platform by its card */
 		if (!o.card_id && (s = charge_write(db, a, &(struct charge_order){
-		    o.id, o.uin, o.amount, o.voucher_id, o.product, o.billing,
-		    o.scenario }, actor)) != KQ_OK)
+		    o.id, o.uin, o.amount - o.discount, o.voucher_id, o.product,
+		    o.billing, o.scenario }, actor)) != KQ_OK)
 			return s;
 		return provision_request(db, o.id);
 	case CANCEL:
 	case TIME_OUT:
 		if ((s = order_close(db, &o, OS_CANCELLED)) != KQ_OK)
 			return s;
-		return order_release(db, &o, actor);
+		return order_release(db, a, &o, actor);
 	case REFUND:
 		/* SPEC §5: cash only; the voucher amount stays spent, the card
 		 * stays used, and what the order provisioned ends */
@@ -523,60 +494,6 @@ orders_time_out(struct db *db, struct arena *a, long long uin, int *count)
 	if (count != NULL)
 		*count = done;
 	return s;
-}
-
-struct confirm_ctx {
-	long long	 uin, order_id, voucher_id;
-};
-
-static enum kq_outcome
-confirm_txn(struct db *db, struct arena *a, void *arg)
-{
-	struct confirm_ctx	*c = arg;
-	struct db_arg		 x[4];
-	struct order		 o;
-	struct order_terms	 t;
-	struct voucher		*v;
-	size_t			 n;
-	long long		 deduct = 0;
-	char			 buf[ACTOR_BUFSZ];
-	enum kq_outcome		 s;
-
-	/* the order row is locked first: two confirms of one order serialise */
-	if ((s = order_lock(db, a, c->uin, c->order_id, &o)) != KQ_OK)
-		return s;
-	if (!(order_actions(o.status) & OA_CONFIRM))
-		return KQ_ORDER_STATE;
-	if (c->voucher_id) {
-		t = terms_of(&o);
-		if ((s = voucher_match(db, a, c->uin, &t, c->voucher_id, &v,
-		    &n)) != KQ_OK)
-			return s;
-		if (n == 0)
-			return KQ_VOUCHER_NOT_APPLICABLE;
-		deduct = v[0].deduct;
-		if ((s = voucher_freeze(db, c->uin, c->voucher_id, c->order_id,
-		    actor_of(buf, c->uin))) != KQ_OK)
-			return s;
-	}
-	x[0] = c->voucher_id ? DB_INT(c->voucher_id) : DB_NULL;
-	x[1] = DB_INT(deduct);
-	x[2] = DB_INT(deduct);
-	x[3] = DB_INT(c->order_id);
-	return db_exec(db, SQL_ORDER_CONFIRM, x, 4, NULL, NULL);
-}
-
-enum kq_outcome
-order_confirm(struct db *db, struct arena *a, long long uin, long long order_id,
-    long long voucher_id)
-{
-	struct confirm_ctx	c = { uin, order_id, voucher_id };
-	enum kq_outcome		s;
-
-	/* a voucher shown as back from a timed-out order must be back */
-	if ((s = orders_time_out(db, a, uin, NULL)) != KQ_OK)
-		return s;
-	return db_txn(db, a, confirm_txn, &c);
 }
 
 /*

@@ -7,7 +7,8 @@
  * provisioning request in one transaction.  An order is confirmed with one
  * voucher or none (frozen), paid (deducted; only the cash part is
  * invoiceable), cancelled or timed out past its payment window (what it
- * held is given back), or refunded (cash only).  amount = card part +
+ * held is given back), or refunded (cash only).  With a discount (SPEC
+ * §10: a coupon or a promo code, coupon.c) amount = discount + card part +
  * voucher part + cash.
  */
 #ifndef KQ_ORDER_H
@@ -17,6 +18,7 @@
 
 #include "base/arena.h"
 #include "auth.h"
+#include "coupon.h"
 #include "db/db.h"
 #include "db/pager.h"
 #include "state.h"
@@ -32,6 +34,10 @@ struct order {
 	time_t			 refund_requested_at;
 	int			 months;
 	long long		 amount, card_amount, voucher_amount, cash;
+	/* SPEC §10: one discount at most, a coupon's or a promo code's */
+	long long		 discount, discount_campaign_id, coupon_id;
+	const char		*discount_name;	/* the campaign's, or "" */
+	const char		*discount_code;	/* a promo code's, or "" */
 	long long		 paid_cash;	/* what the gateway recorded paid */
 	long long		 refunded_cash;	/* what a refund returned */
 	time_t			 created_at, paid_at, pay_by;
@@ -66,17 +72,37 @@ struct order_filter {
 enum kq_outcome	order_list_all(struct db *, struct arena *,
 		    const struct order_filter *, struct pager *,
 		    struct order **, size_t *);
-/* The account's vouchers that fit the order, best first (SPEC §5); none
- * unless the order can still be confirmed. */
+/* The account's vouchers that fit the order after a discount of off
+ * (SPEC §10: the voucher's minimum is checked on the price), best first
+ * (SPEC §5); none unless the order can still be confirmed. */
 enum kq_outcome	order_candidates(struct db *, struct arena *, const struct order *,
-		    struct voucher **, size_t *);
+		    long long off, struct voucher **, size_t *);
+/* The account's coupons for the order (coupons_for_order()); none unless
+ * it can still be confirmed. */
+enum kq_outcome	order_coupons(struct db *, struct arena *, const struct order *,
+		    struct coupon **, size_t *);
+/* What a promo code typed would take off the order (c->off) or why not
+ * (c->unfit); an unknown or malformed code is a failed attempt with the
+ * code limits of SPEC §2: KQ_PROMO_UNKNOWN, then KQ_RATE_LIMITED. */
+enum kq_outcome	order_promo_preview(struct db *, struct arena *,
+		    const struct order *, const char *code, const char *ip,
+		    struct campaign *);
 /* The account's vouchers that do not fit, with why (voucher.unfit); none
  * unless the order can still be confirmed. */
 enum kq_outcome	order_unfit(struct db *, struct arena *, const struct order *,
 		    struct voucher **, size_t *);
-/* Freezes voucher_id (0: none) for the order and confirms it. */
+/* What a member confirms an order with: a voucher, and a coupon or a
+ * promo code (never both: KQ_INVALID_FIELD on promo_code); 0 / NULL none. */
+struct order_choice {
+	long long		 voucher_id, coupon_id;
+	const char		*promo_code;
+	const char		*ip;		/* for the promo code's attempts */
+	enum discount_unfit	 why;		/* out: KQ_DISCOUNT_NOT_APPLICABLE's */
+};
+/* Freezes the voucher and the coupon, or reserves the promo code's use
+ * (exactly within its limits), for the order and confirms it. */
 enum kq_outcome	order_confirm(struct db *, struct arena *, long long uin,
-		    long long order_id, long long voucher_id);
+		    long long order_id, struct order_choice *);
 /* Each KQ_ORDER_STATE unless order_actions() allows it.  Paying deducts the
  * voucher, records the cash as paid and requests what was held: this is
  * the payment gateway's callback (the signed API), the one way cash is

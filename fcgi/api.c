@@ -20,7 +20,7 @@ static const struct api_route api_routes[] = {
 	{ "GET",  "/api/v1/orders/{id}",	ha_order_get,	API_ORDERS_READ, NULL, NULL },
 	{ "POST", "/api/v1/orders/{id}/pay",	ha_order_pay,	API_ORDERS_WRITE, NULL, &api_pay_form },
 	{ "POST", "/api/v1/orders/{id}/cancel",	ha_order_cancel, API_ORDERS_WRITE, NULL, NULL },
-	{ "GET",  "/api/v1/orders/{id}/candidates", ha_order_candidates, API_ORDERS_READ, NULL, NULL },
+	{ "GET",  "/api/v1/orders/{id}/candidates", ha_order_candidates, API_ORDERS_READ, &api_candidates_query, NULL },
 	{ "POST", "/api/v1/orders/{id}/confirm", ha_order_confirm, API_ORDERS_WRITE, NULL, &api_confirm_form },
 	{ "POST", "/api/v1/orders/{id}/refund",	ha_order_refund, API_ORDERS_WRITE, NULL, &api_refund_form },
 	{ "GET",  "/api/v1/vouchers",		ha_vouchers,	API_VOUCHERS_READ, &api_vouchers_query, NULL },
@@ -109,9 +109,9 @@ api_send(struct req *r, struct api_call *c, int status, json_t *body)
 	c->text = kept;
 }
 
-void
-api_fail(struct req *r, struct api_call *c, enum kq_outcome s,
-    const char *field, const char *message)
+static void
+api_error(struct req *r, struct api_call *c, enum kq_outcome s,
+    const char *field, const char *message, const char *reason)
 {
 	json_t *e = json_object();
 
@@ -122,9 +122,25 @@ api_fail(struct req *r, struct api_call *c, enum kq_outcome s,
 	    json_string(message != NULL ? message : L(kq_message(s))));
 	if (field != NULL)
 		json_object_set_new(e, "field", json_string(field));
+	if (reason != NULL)
+		json_object_set_new(e, "reason", json_string(reason));
 	if (s == KQ_METHOD)
 		reply_header(r, "Allow: GET, POST");
 	api_send(r, c, kq_http_status(s), json_pack("{s:o}", "error", e));
+}
+
+void
+api_fail(struct req *r, struct api_call *c, enum kq_outcome s,
+    const char *field, const char *message)
+{
+	api_error(r, c, s, field, message, NULL);
+}
+
+void
+api_fail_reason(struct req *r, struct api_call *c, enum kq_outcome s,
+    const char *reason)
+{
+	api_error(r, c, s, NULL, NULL, reason);
 }
 
 /* KQ_OK with the route, KQ_NOT_FOUND, or KQ_METHOD. */

@@ -54,6 +54,9 @@ void	api_send(struct req *, struct api_call *, int status, json_t *body);
  * message NULL: the status's own words. */
 void	api_fail(struct req *, struct api_call *, enum kq_outcome,
 	    const char *field, const char *message);
+/* The same with "reason" (SPEC §10: why a discount does not apply). */
+void	api_fail_reason(struct req *, struct api_call *, enum kq_outcome,
+	    const char *reason);
 
 /* Handlers (h_api.c) and their forms. */
 api_fn	ha_order_create, ha_order_get, ha_order_pay, ha_order_cancel,
@@ -62,7 +65,7 @@ api_fn	ha_vouchers, ha_voucher, ha_voucher_invalidate, ha_template_issue;
 api_fn	ha_provision_take, ha_provision_active, ha_provision_failed;
 api_fn	ha_partner_charges;
 extern const struct form_def api_order_form, api_pay_form, api_vouchers_query,
-	api_confirm_form, api_refund_form, api_issue_form, api_take_form,
+	api_confirm_form, api_candidates_query, api_refund_form, api_issue_form, api_take_form,
 	api_failed_form, api_charges_query;
 
 #endif

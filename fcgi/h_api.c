@@ -49,10 +49,13 @@ static const struct field vouchers_fields[AV__MAX] = {
 };
 const struct form_def api_vouchers_query = FORM_DEF(vouchers_fields);
 
-enum { AC_VOUCHER, AC__MAX };
+enum { AC_VOUCHER, AC_COUPON, AC_PROMO, AC__MAX };
 static const struct field confirm_fields[AC__MAX] = {
 	[AC_VOUCHER] = { .name = "voucher_id", .type = FT_INT, .min = 1,
 	  .max = 999999999999999999LL },
+	[AC_COUPON] = { .name = "coupon", .type = FT_INT, .min = 1,
+	  .max = 999999999999999999LL },
+	[AC_PROMO] = { .name = "promo_code", .type = FT_TEXT, .maxlen = 40 },
 };
 const struct form_def api_confirm_form = FORM_DEF(confirm_fields);
 
@@ -201,21 +204,72 @@ ha_order_cancel(struct req *r, struct api_call *c)
 	order_act(r, c, order_cancel);
 }
 
+enum { ACQ_PROMO, ACQ__MAX };
+static const struct field candidates_fields[ACQ__MAX] = {
+	[ACQ_PROMO] = { .name = "promo_code", .type = FT_TEXT, .maxlen = 40 },
+};
+const struct form_def api_candidates_query = FORM_DEF(candidates_fields);
+
+/* A discount for the order: what it takes off, or why not. */
+static json_t *
+discount_json(const struct campaign *k, long long coupon_id)
+{
+	json_t *x = json_pack("{s:I, s:s, s:s}", "campaign", (json_int_t)k->id,
+	    "name", k->name, "kind", campaign_kind_names[k->kind]);
+
+	if (coupon_id)
+		json_object_set_new(x, "coupon", json_integer(coupon_id));
+	if (k->unfit == DU_FITS)
+		json_object_set_new(x, "discount", json_integer(k->off));
+	else
+		json_object_set_new(x, "reason",
+		    json_string(discount_unfit_names[k->unfit]));
+	return x;
+}
+
 void
 ha_order_candidates(struct req *r, struct api_call *c)
 {
 	struct order	 o;
 	struct voucher	*fit, *unfit;
+	struct coupon	*k;
+	struct campaign	 pc;
 	enum kq_outcome	 s;
-	json_t		*a, *b, *x;
-	size_t		 n, nu, i;
+	json_t		*a, *b, *x, *ks, *promo = NULL;
+	const char	*code = form_str(&r->q, ACQ_PROMO, "");
+	long long	 off = 0;
+	size_t		 n, nu, nk, i;
 
 	if (order_of(r, c, &o) < 0)
 		return;
-	if ((s = order_candidates(r->app->db, r->arena, &o, &fit, &n)) != KQ_OK ||
-	    (s = order_unfit(r->app->db, r->arena, &o, &unfit, &nu)) != KQ_OK) {
+	if ((s = order_coupons(r->app->db, r->arena, &o, &k, &nk)) != KQ_OK) {
 		api_fail(r, c, s, NULL, NULL);
 		return;
+	}
+	/* the vouchers fit the price after the code previewed, or else after
+	 * the coupon recommended (SPEC §10) */
+	if (*code != '\0') {
+		s = order_promo_preview(r->app->db, r->arena, &o, code,
+		    r->remote_addr, &pc);
+		if (s != KQ_OK) {
+			api_fail(r, c, s, "promo_code", NULL);
+			return;
+		}
+		promo = discount_json(&pc, 0);
+		json_object_set_new(promo, "code", json_string(pc.code));
+		off = pc.off;
+	} else if (nk > 0 && k[0].c.unfit == DU_FITS)
+		off = k[0].c.off;
+	if ((s = order_candidates(r->app->db, r->arena, &o, off, &fit, &n)) != KQ_OK ||
+	    (s = order_unfit(r->app->db, r->arena, &o, &unfit, &nu)) != KQ_OK) {
+		json_decref(promo);
+		api_fail(r, c, s, NULL, NULL);
+		return;
+	}
+	ks = json_array();
+	for (i = 0; i < nk; i++) {
+		k[i].c.id = k[i].campaign_id;
+		json_array_append_new(ks, discount_json(&k[i].c, k[i].id));
 	}
 	/* best first (SPEC §5): the first is the one recommended */
 	a = json_array();
@@ -230,20 +284,38 @@ ha_order_candidates(struct req *r, struct api_call *c)
 		json_object_set_new(x, "reason", json_string(unfit_names[unfit[i].unfit]));
 		json_array_append_new(b, x);
 	}
-	api_send(r, c, 200, json_pack("{s:o, s:o, s:o, s:o}",
+	api_send(r, c, 200, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 	    "order", order_json(&o),
 	    "recommended", n > 0 ? json_integer(fit[0].id) : json_null(),
-	    "candidates", a, "not_applicable", b));
+	    "candidates", a, "not_applicable", b, "coupons", ks,
+	    "recommended_coupon", nk > 0 && k[0].c.unfit == DU_FITS ?
+	    json_integer(k[0].id) : json_null(),
+	    "promo_code", promo ? promo : json_null()));
 }
 
 void
 ha_order_confirm(struct req *r, struct api_call *c)
 {
-	struct order o;
+	struct order		o;
+	struct order_choice	ch = { 0 };
+	enum kq_outcome		s;
 
-	if (order_of(r, c, &o) == 0)
-		order_answer(r, c, order_confirm(r->app->db, r->arena, o.uin, o.id,
-		    form_int(&r->f, AC_VOUCHER, 0)), 200);
+	if (order_of(r, c, &o) < 0)
+		return;
+	ch.voucher_id = form_int(&r->f, AC_VOUCHER, 0);
+	ch.coupon_id = form_int(&r->f, AC_COUPON, 0);
+	ch.promo_code = *form_str(&r->f, AC_PROMO, "") ? r->f.v[AC_PROMO].s : NULL;
+	ch.ip = r->remote_addr;
+	s = order_confirm(r->app->db, r->arena, o.uin, o.id, &ch);
+	if (s == KQ_INVALID_FIELD || s == KQ_PROMO_UNKNOWN) {
+		api_fail(r, c, s, "promo_code", NULL);
+		return;
+	}
+	if (s == KQ_DISCOUNT_NOT_APPLICABLE) {
+		api_fail_reason(r, c, s, discount_unfit_names[ch.why]);
+		return;
+	}
+	order_answer(r, c, s, 200);
 }
 
 void

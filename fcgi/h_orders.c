@@ -15,12 +15,22 @@
 #include "record.h"
 #include "reply.h"
 
-enum { CF_VOUCHER, CF__MAX };
+enum { CF_VOUCHER, CF_COUPON, CF_PROMO, CF__MAX };
 static const struct field confirm_fields[CF__MAX] = {
 	[CF_VOUCHER] = { .name = "voucher", .type = FT_INT, .min = 1,
 	  .max = 999999999999LL },
+	[CF_COUPON] = { .name = "coupon", .type = FT_INT, .min = 1,
+	  .max = 999999999999LL },
+	[CF_PROMO] = { .name = "promo_code", .type = FT_TEXT, .maxlen = 40 },
 };
 const struct form_def confirm_form = FORM_DEF(confirm_fields);
+
+/* a promo code previewed (SPEC §10) */
+enum { OQ_PROMO, OQ__MAX };
+static const struct field order_query_fields[OQ__MAX] = {
+	[OQ_PROMO] = { .name = "promo_code", .type = FT_TEXT, .maxlen = 40 },
+};
+const struct form_def order_query = FORM_DEF(order_query_fields);
 
 /* The member's reason (required) or finance's note (optional: a refund
  * nobody asked for may say why; a rejection needs one, reject_form). */
@@ -70,19 +80,96 @@ h_orders(struct req *r)
 	reply_page(r, 200, "user.orders", v);
 }
 
+/* What a discount takes off, in words: an amount, or a percentage. */
+static void
+show_off(struct view *x, const struct campaign *c)
+{
+	show_money(x, "off", c->off);
+	if (c->discount == DT_PERCENT)
+		view_setf(x, "terms", L("减 %d%%"), c->percent_off);
+}
+
+/* The account's coupons for the order (SPEC §10): the fitting ones, the
+ * first recommended and chosen unless a promo code is; the others with
+ * why.  Returns what the chosen one takes off. */
+static long long
+show_coupons(struct view *v, const struct coupon *k, size_t n, int promo)
+{
+	struct vlist	*l = view_list(v, "coupons");
+	struct view	*x;
+	long long	 off = 0;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		x = vlist_add(l);
+		view_set_int(x, "id", k[i].id);
+		view_set(x, "name", k[i].c.name);
+		view_setf(x, "radio_id", "coupon-%lld", k[i].id);
+		show_date(x, "valid_to", k[i].valid_to);
+		if (k[i].c.unfit != DU_FITS) {
+			show_state(x, "reason", opt_discount_unfit, k[i].c.unfit);
+			continue;
+		}
+		view_set(x, "fits", "1");
+		show_off(x, &k[i].c);
+		if (i == 0) {	/* the most off, then the earliest expiry */
+			view_set(x, "recommended", "recommended");
+			if (!promo) {
+				view_set(x, "checked", "checked");
+				off = k[i].c.off;
+			}
+		}
+	}
+	if (off == 0)
+		view_set(v, "no_coupon_checked", "checked");
+	return off;
+}
+
+/* The promo code previewed: what it takes off, or why not; *off gets it. */
+static enum kq_outcome
+show_promo(struct req *r, struct view *v, const struct order *o,
+    const char *typed, long long *off)
+{
+	struct campaign	 c;
+	struct view	*x = view_map(v, "promo");
+	enum kq_outcome	 s;
+
+	view_set(x, "typed", typed);
+	s = order_promo_preview(r->app->db, r->arena, o, typed, r->remote_addr, &c);
+	if (s != KQ_OK) {
+		flash_now(v, s, "promo_code");
+		mark_field(v->arena, v, "promo_code", L(kq_message(s)));
+		return s;
+	}
+	view_set(x, "code", c.code);
+	view_set(x, "name", c.name);
+	if (c.unfit != DU_FITS) {
+		show_state(x, "reason", opt_discount_unfit, c.unfit);
+		mark_field(v->arena, v, "promo_code",
+		    L(option_text(opt_discount_unfit, c.unfit)));
+		return KQ_OK;
+	}
+	view_set(x, "fits", "1");
+	show_off(x, &c);
+	*off = c.off;
+	return KQ_OK;
+}
+
 void
 h_order(struct req *r)
 {
 	struct order	 o;
 	struct voucher	*c, *u;
+	struct coupon	*k;
 	struct vlist	*l;
 	struct view	*v, *x;
-	enum kq_outcome	 s;
-	size_t		 n, nu, i;
+	enum kq_outcome	 s, ps = KQ_OK;
+	const char	*typed = form_str(&r->q, OQ_PROMO, "");
+	long long	 off = 0;
+	size_t		 n, nu, nk, i;
 
 	if ((s = order_get(r->app->db, r->arena, r->me.uin, r->id, &o)) != KQ_OK ||
-	    (s = order_candidates(r->app->db, r->arena, &o, &c, &n)) != KQ_OK ||
-	    (s = order_unfit(r->app->db, r->arena, &o, &u, &nu)) != KQ_OK) {
+	    (s = order_coupons(r->app->db, r->arena, &o, &k, &nk)) != KQ_OK) {
 		reply_fail(r, s);
 		return;
 	}
@@ -94,6 +181,25 @@ h_order(struct req *r)
 		    "pay_at_checkout", "1");
 	if (order_actions(o.status) & OA_CONFIRM) {
 		view_set(v, "can_confirm", "1");
+		view_setf(v, "preview_action", "/user/orders/%lld", o.id);
+		/* SPEC §10: the vouchers fit the price after the discount
+		 * chosen, a promo code previewed or the coupon recommended */
+		if (*typed != '\0')
+			ps = show_promo(r, v, &o, typed, &off);
+		off += show_coupons(v, k, nk, *typed != '\0');
+		if (ps == KQ_RATE_LIMITED || ps == KQ_PROMO_UNKNOWN) {
+			/* the page as it was, the code refused at its field */
+		} else if (ps != KQ_OK) {
+			reply_fail(r, ps);
+			return;
+		}
+	}
+	if ((s = order_candidates(r->app->db, r->arena, &o, off, &c, &n)) != KQ_OK ||
+	    (s = order_unfit(r->app->db, r->arena, &o, &u, &nu)) != KQ_OK) {
+		reply_fail(r, s);
+		return;
+	}
+	if (order_actions(o.status) & OA_CONFIRM) {
 		l = view_list(v, "candidates");
 		for (i = 0; i < n; i++) {
 			x = vlist_add(l);
@@ -116,17 +222,32 @@ h_order(struct req *r)
 			show_state(x, "reason", opt_unfit, u[i].unfit);
 		}
 	}
-	reply_page(r, 200, "user.order", v);
+	reply_page(r, ps == KQ_OK ? 200 : kq_http_status(ps), "user.order", v);
 }
 
 void
 h_order_confirm(struct req *r)
 {
-	enum kq_outcome s = r->f_outcome;
+	struct order_choice	 ch = { 0 };
+	enum kq_outcome		 s = r->f_outcome;
+	const char		*promo = form_str(&r->f, CF_PROMO, "");
 
-	if (s == KQ_OK)
-		s = order_confirm(r->app->db, r->arena, r->me.uin, r->id,
-		    form_int(&r->f, CF_VOUCHER, 0));
+	if (s == KQ_OK) {
+		ch.voucher_id = form_int(&r->f, CF_VOUCHER, 0);
+		ch.coupon_id = form_int(&r->f, CF_COUPON, 0);
+		ch.promo_code = *promo ? promo : NULL;
+		ch.ip = r->remote_addr;
+		s = order_confirm(r->app->db, r->arena, r->me.uin, r->id, &ch);
+	}
+	if (s == KQ_DISCOUNT_NOT_APPLICABLE) {
+		reply_fail_reason(r, s, discount_unfit_names[ch.why],
+		    L(option_text(opt_discount_unfit, ch.why)));
+		return;
+	}
+	if (s == KQ_INVALID_FIELD || s == KQ_PROMO_UNKNOWN) {
+		reply_fail_at(r, s, r->f.bad ? r->f.bad : "promo_code", NULL);
+		return;
+	}
 	reply_done(r, s, "order_confirmed",
 	    arena_printf(r->arena, "/user/orders/%lld", r->id));
 }

@@ -54,6 +54,7 @@ extern const struct form_def page_query;	/* just "page" */
 extern const struct form_def login_form, search_query, audit_query, lang_query;
 extern const struct form_def batches_query, batch_query, batch_form, usage_query;
 extern const struct form_def card_form;
+extern const struct form_def order_query;
 extern const struct form_def confirm_form, refund_form, note_form,
 			      admin_orders_query;
 extern const struct form_def vouchers_query, code_form;

@@ -214,6 +214,18 @@ order_fields(struct rec *r, const struct order *o)
 	    o->status == OS_CANCELLED ? 0 : o->voucher_amount);
 	rec_money(r, NULL, "voucher_amount", o->voucher_amount);
 	rec_money(r, "cash", "cash", o->cash);
+	/* SPEC §10: a cancelled order took no discount (it went back) */
+	rec_money(r, "discount", NULL, o->status == OS_CANCELLED ? 0 : o->discount);
+	rec_money(r, NULL, "discount", o->discount);
+	/* which discount: a coupon (its id) or a promo code (the code) */
+	if (r->j != NULL)
+		json_object_set_new(r->j, "discount_source", !o->discount_campaign_id ?
+		    json_null() : json_string(o->coupon_id ? "coupon" : "promo_code"));
+	rec_id(r, NULL, "coupon_id", o->coupon_id);
+	if (o->discount_campaign_id && !o->coupon_id)
+		rec_text(r, "discount_code", "promo_code", o->discount_code);
+	if (o->discount_campaign_id)
+		rec_text(r, "discount_name", NULL, o->discount_name);
 	rec_id(r, "voucher", "voucher_id", o->voucher_id);
 	rec_id(r, NULL, "card_id", o->card_id);
 	rec_time(r, "created_at", "created_at", o->created_at, 0);

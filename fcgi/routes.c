@@ -65,7 +65,7 @@ static const struct route routes[] = {
 	{ "POST", "/user/pickup",	h_pickup_verify,	A_MEMBER,	NULL, &card_form, 0 },
 	{ "POST", "/user/pickup/confirm", h_pickup_confirm,	A_MEMBER,	NULL, &card_form, 0 },
 	{ "GET",  "/user/orders",	h_orders,		A_MEMBER,	&page_query, NULL, 0 },
-	{ "GET",  "/user/orders/{id}",	h_order,		A_MEMBER,	NULL, NULL, 0 },
+	{ "GET",  "/user/orders/{id}",	h_order,		A_MEMBER,	&order_query, NULL, 0 },
 	{ "POST", "/user/orders/{id}/pay", h_order_pay,	A_MEMBER,	NULL, NULL, 0 },
 	{ "GET",  "/user/orders/{id}/cancel", h_confirm,	A_MEMBER,	NULL, NULL, 0 },
 	{ "POST", "/user/orders/{id}/cancel", h_order_cancel,	A_MEMBER,	NULL, NULL, 0 },

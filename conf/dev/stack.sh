@@ -185,6 +185,28 @@ demo_partner() {
 	touch "$VAR/.demo-partner"
 }
 
+# The discounts demo (SPEC §10): a coupon campaign the demo member can
+# claim at /user/coupons and a promo code, SPRING-2027, both usable on the
+# demo member's pending orders.
+demo_campaigns() {
+	[ "$DEMO" = 1 ] && [ ! -f "$VAR/.demo-campaigns" ] || return 0
+	U="http://127.0.0.1:$PORT"
+	A=$VAR/demo-admin.jar
+	login "$A" /admin/login /admin admin admin1234
+	from=$(date -u +%Y-%m-%d) to=$(date -u -d '+90 days' +%Y-%m-%d)
+	post "$A" /admin/campaigns -d name=新客立减20元 -d kind=coupon \
+	    -d discount=amount -d amount_off=20 -d scope=all -d scenarios=purchase \
+	    -d scenarios=upgrade -d valid_from="$from" -d valid_to="$to" \
+	    -d claim_days=30 -d audience=all -d total_limit=0 -d per_account=1 > /dev/null
+	post "$A" /admin/campaigns -d name=春季九折 -d kind=promo_code \
+	    -d code=SPRING-2027 -d discount=percent -d percent_off=10 -d cap=50 \
+	    -d scope=all -d scenarios=purchase -d scenarios=upgrade \
+	    -d valid_from="$from" -d valid_to="$to" -d audience=all \
+	    -d total_limit=1000 -d per_account=1 > /dev/null
+	rm -f "$A"
+	touch "$VAR/.demo-campaigns"
+}
+
 # The member demo (issue 9): account 100001 with vouchers in each status,
 # orders in each state, a batch with used and unused cards and their usage
 # records, so that a newcomer sees filled pages.
@@ -324,6 +346,7 @@ up() {
 	    die "http://127.0.0.1:$PORT/login does not answer: see $VAR/log/"
 	demo_partner
 	demo_member
+	demo_campaigns
 }
 
 stop_pid() {	# stop_pid PIDFILE NAME

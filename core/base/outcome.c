@@ -47,6 +47,7 @@ static const struct {
 	{ 401, "replayed",		"这个签名已用过:重试请重新签名,并带上同一个 Idempotency-Key。" },	/* KQ_REPLAYED */
 	{ 409, "not_leased",		"该请求未租给此 API 密钥,或租期已过。" },	/* KQ_NOT_LEASED */
 	{ 409, "cash_due",		"此订单有现金待付,请到收银台支付。" },	/* KQ_CASH_DUE */
+	{ 422, "promo_unknown",		"优惠码不存在。" },			/* KQ_PROMO_UNKNOWN */
 	{ 409, "discount_not_applicable", "该优惠当前不可用。" },		/* KQ_DISCOUNT_NOT_APPLICABLE */
 	{ 409, "campaign_exhausted",	"该优惠已领完。" },			/* KQ_CAMPAIGN_EXHAUSTED */
 	{ 409, "claim_limit",		"您已达到该优惠的领取上限。" },		/* KQ_CLAIM_LIMIT */

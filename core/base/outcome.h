@@ -47,6 +47,7 @@ enum kq_outcome {
 	KQ_REPLAYED,		/* the API: a POST's signature seen before */
 	KQ_NOT_LEASED,		/* the API: an acknowledgement without the lease */
 	KQ_CASH_DUE,		/* a member's pay with cash due: the checkout's */
+	KQ_PROMO_UNKNOWN,	/* SPEC §10: no such promo code (a failed attempt) */
 	KQ_DISCOUNT_NOT_APPLICABLE, /* SPEC §10: with a reason (discount_unfit) */
 	KQ_CAMPAIGN_EXHAUSTED,	/* SPEC §10: the campaign's total limit reached */
 	KQ_CLAIM_LIMIT,		/* SPEC §10: the account's per_account reached */

@@ -161,8 +161,9 @@ def books_check(ms):
               " GROUP BY v.id HAVING v.face + SUM(IF(l.kind IN ('deduct', 'forfeit'), l.amount, 0))"
               " <> v.balance OR SUM(l.amount) <> v.balance" % uins)
     assert bad == [], bad
-    # every order: amount = card + voucher + cash; a paid voucher part was deducted
-    bad = sql("SELECT id FROM orders WHERE uin IN (%s) AND amount <> card_amount + voucher_amount + cash" % uins)
+    # every order: amount = discount + card + voucher + cash; a paid voucher part was deducted
+    bad = sql("SELECT id FROM orders WHERE uin IN (%s)"
+              " AND amount <> discount + card_amount + voucher_amount + cash" % uins)
     assert bad == [], bad
     bad = sql("SELECT o.id FROM orders o WHERE o.uin IN (%s) AND o.status IN ('paid', 'refunded')"
               " AND o.voucher_id IS NOT NULL AND o.voucher_amount <> -(SELECT SUM(amount)"
@@ -172,7 +173,42 @@ def books_check(ms):
     bad = sql("SELECT v.id FROM vouchers v JOIN orders o ON o.id = v.order_id"
               " WHERE v.uin IN (%s) AND v.status = 'frozen' AND o.status <> 'confirmed'" % uins)
     assert bad == [], bad
+    discounts_check()
     counts_check()
+
+
+def discounts_check():
+    """SPEC §10's books: for every campaign reserved + used uses and claims
+    within total_limit, each account within per_account, the counts equal
+    a recount; every frozen coupon frozen for exactly one open order, and
+    every order's discount is its use's."""
+    bad = sql("SELECT c.id FROM campaigns c WHERE c.total_limit > 0 AND"
+              " (SELECT COALESCE(SUM(taken), 0) FROM campaign_counts n"
+              "  WHERE n.campaign_id = c.id) > c.total_limit")
+    assert bad == [], bad
+    bad = sql("SELECT a.campaign_id, a.uin FROM campaign_accounts a JOIN campaigns c"
+              " ON c.id = a.campaign_id WHERE a.taken > c.per_account")
+    assert bad == [], bad
+    # promo codes: taken = reserved + used uses; coupons: taken = claims
+    bad = sql("SELECT c.id FROM campaigns c WHERE"
+              " (SELECT COALESCE(SUM(taken), 0) FROM campaign_counts n WHERE n.campaign_id = c.id)"
+              " <> IF(c.kind = 'coupon', (SELECT COUNT(*) FROM coupons k WHERE k.campaign_id = c.id),"
+              " (SELECT COUNT(*) FROM discount_uses u WHERE u.campaign_id = c.id"
+              "  AND u.status IN ('reserved', 'used')))"
+              " OR (SELECT COALESCE(SUM(used), 0) FROM campaign_counts n WHERE n.campaign_id = c.id)"
+              " <> (SELECT COUNT(*) FROM discount_uses u WHERE u.campaign_id = c.id"
+              "  AND u.status = 'used')")
+    assert bad == [], bad
+    bad = sql("SELECT k.id FROM coupons k LEFT JOIN orders o ON o.id = k.order_id"
+              " WHERE (k.status = 'frozen') <> (o.id IS NOT NULL AND o.coupon_id = k.id"
+              " AND o.status IN ('confirmed', 'awaiting_payment'))")
+    assert bad == [], bad
+    bad = sql("SELECT o.id FROM orders o LEFT JOIN discount_uses u ON u.order_id = o.id"
+              " WHERE (o.discount_campaign_id IS NOT NULL) <> (u.id IS NOT NULL)"
+              " OR o.discount <> COALESCE(u.amount, 0)"
+              " OR (o.status = 'paid' AND u.status NOT IN ('used'))"
+              " OR (o.status = 'cancelled' AND u.status <> 'released')")
+    assert bad == [], bad
 
 
 def counts_check():

@@ -86,12 +86,12 @@ confirm_pay_and_single_use_forfeits(void **state)
 	assert_int_equal(order_get(tdb, &ta, m.uin, oid, &o), KQ_OK);
 	assert_int_equal(o.status, OS_PENDING);
 	assert_int_equal(o.instance, IS_NONE);
-	assert_int_equal(order_candidates(tdb, &ta, &o, &c, &n), KQ_OK);
+	assert_int_equal(order_candidates(tdb, &ta, &o, 0, &c, &n), KQ_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(c[0].id, vid);
 	assert_int_equal(c[0].deduct, 6000);
-	assert_int_equal(order_confirm(tdb, &ta, m.uin, oid, vid), KQ_OK);
-	assert_int_equal(order_confirm(tdb, &ta, m.uin, oid, 0), KQ_ORDER_STATE);
+	assert_int_equal(order_confirm(tdb, &ta, m.uin, oid, &(struct order_choice){ .voucher_id = vid }), KQ_OK);
+	assert_int_equal(order_confirm(tdb, &ta, m.uin, oid, &(struct order_choice){ .voucher_id = 0 }), KQ_ORDER_STATE);
 	assert_int_equal(voucher_get(tdb, &ta, m.uin, vid, &v), KQ_OK);
 	assert_int_equal(v.status, VS_FROZEN);
 	assert_int_equal(order_pay(tdb, &ta, m.uin, oid), KQ_OK);
@@ -130,7 +130,7 @@ the_window_is_shown_without_a_write(void **state)
 	new_member(&m);
 	vid = voucher_new(&m, BM_CARRY_OVER, 10000);
 	oid = order_new(&m, 3000);
-	assert_int_equal(order_confirm(tdb, &ta, m.uin, oid, vid), KQ_OK);
+	assert_int_equal(order_confirm(tdb, &ta, m.uin, oid, &(struct order_choice){ .voucher_id = vid }), KQ_OK);
 	assert_int_equal(db_exec(tdb, SQL_OVERDUE, &DB_INT(oid), 1, NULL, NULL), KQ_OK);
 	/* reads show the effective state and write nothing */
 	assert_int_equal(order_get(tdb, &ta, m.uin, oid, &o), KQ_OK);
@@ -141,7 +141,7 @@ the_window_is_shown_without_a_write(void **state)
 	assert_int_equal(count(SQL_STORED, oid), 1);
 	/* a change of the account's orders writes the time-out first */
 	oid2 = order_new(&m, 2000);
-	assert_int_equal(order_confirm(tdb, &ta, m.uin, oid2, vid), KQ_OK);
+	assert_int_equal(order_confirm(tdb, &ta, m.uin, oid2, &(struct order_choice){ .voucher_id = vid }), KQ_OK);
 	assert_int_equal(count(SQL_STORED, oid), 0);
 	assert_int_equal(order_pay(tdb, &ta, m.uin, oid), KQ_ORDER_STATE);
 	assert_int_equal(count("SELECT COUNT(*) FROM voucher_ledger WHERE"
@@ -165,7 +165,7 @@ confirm_call(void *arg)
 {
 	struct confirm_call *c = arg;
 
-	return order_confirm(tdb, &ta, c->m.uin, c->oid, c->vid);
+	return order_confirm(tdb, &ta, c->m.uin, c->oid, &(struct order_choice){ .voucher_id = c->vid });
 }
 
 static void

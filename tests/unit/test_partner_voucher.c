@@ -51,7 +51,7 @@ paid_order(const struct principal *m, long long amount, long long voucher)
 
 	assert_int_equal(order_create(tdb, m->uin, "cvm", "prepaid", "purchase",
 	    amount, 1, &id), KQ_OK);
-	assert_int_equal(order_confirm(tdb, &ta, m->uin, id, voucher), KQ_OK);
+	assert_int_equal(order_confirm(tdb, &ta, m->uin, id, &(struct order_choice){ .voucher_id = voucher }), KQ_OK);
 	assert_int_equal(order_pay(tdb, &ta, m->uin, id), KQ_OK);
 	return id;
 }
@@ -206,7 +206,7 @@ the_pick_and_the_pay_walk(void **state)
 	/* a: its Type II before any Type I, though the Type II ends later */
 	assert_int_equal(order_create(tdb, a.uin, "cvm", "prepaid", "purchase",
 	    2500, 1, &x.order), KQ_OK);
-	assert_int_equal(order_confirm(tdb, &ta, a.uin, x.order, trial), KQ_OK);
+	assert_int_equal(order_confirm(tdb, &ta, a.uin, x.order, &(struct order_choice){ .voucher_id = trial }), KQ_OK);
 	assert_true(walk(pay_call, &x) > 0);
 	assert_int_equal(count(SQL_CHARGES, x.order), 1);
 	assert_int_equal(count(SQL_CHARGE_VOUCHER, x.order), t2);
@@ -214,7 +214,7 @@ the_pick_and_the_pay_walk(void **state)
 	/* the rest of the Type II, then cash: one voucher per charge */
 	assert_int_equal(order_create(tdb, a.uin, "cvm", "prepaid", "purchase",
 	    2000, 1, &x.order), KQ_OK);
-	assert_int_equal(order_confirm(tdb, &ta, a.uin, x.order, 0), KQ_OK);
+	assert_int_equal(order_confirm(tdb, &ta, a.uin, x.order, &(struct order_choice){ .voucher_id = 0 }), KQ_OK);
 	walk_db(pay_call, &x);
 	assert_int_equal(count(SQL_CHARGES, x.order), 1);
 	assert_int_equal(count(SQL_CHARGE_VOUCHER, x.order), t2);
@@ -273,7 +273,7 @@ withdraw_and_invalidate(void **state)
 	assert_int_equal(voucher_withdraw(tdb, &ta, &p, "", trial), KQ_VOUCHER_STATE);
 	assert_int_equal(order_create(tdb, a.uin, "cvm", "prepaid", "purchase",
 	    100, 1, &o), KQ_OK);
-	assert_int_equal(order_confirm(tdb, &ta, a.uin, o, trial), KQ_OK);
+	assert_int_equal(order_confirm(tdb, &ta, a.uin, o, &(struct order_choice){ .voucher_id = trial }), KQ_OK);
 	assert_int_equal(pv_invalidate(tdb, &ta, &p, "", t2, &order), KQ_VOUCHER_STATE);
 	assert_int_equal(order, o);
 	assert_int_equal(order_cancel(tdb, &ta, a.uin, o), KQ_OK);
