@@ -72,7 +72,7 @@ audit_list(struct db *db, struct arena *a, const struct audit_filter *f,
 	args[2] = args[3] = DB_STR(f->action);
 	args[4] = args[5] = DB_STR(f->target);
 	args[6] = args[7] = f->from_ymd ?
-	    DB_TIME(clock_end_of_day(f->from_ymd) - 86399) : DB_NULL;
+	    DB_TIME(clock_start_of_day(f->from_ymd)) : DB_NULL;
 	args[8] = args[9] = f->to_ymd ?
 	    DB_TIME(clock_end_of_day(f->to_ymd)) : DB_NULL;
 	by = *f->target ? AL_TARGET : *f->action ? AL_ACTION : *f->actor ?

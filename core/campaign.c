@@ -464,7 +464,7 @@ spec_check(struct arena *a, const struct campaign_spec *c, struct save_ctx *x,
 	if (c->to_ymd == 0)
 		return "valid_to";
 	/* whole days in display_tz (SPEC §2) */
-	x->from = clock_end_of_day(c->from_ymd) - 86399;
+	x->from = clock_start_of_day(c->from_ymd);
 	x->to = clock_end_of_day(c->to_ymd);
 	if (x->to <= x->from || x->to <= time(NULL))
 		return "valid_to";

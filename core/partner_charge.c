@@ -72,7 +72,7 @@ filter_args(const struct cfilter *f, struct db_arg *a)
 	a[1] = a[2] = DB_INT(f->customer);
 	/* from the start of the first day to the end of the last */
 	a[3] = a[4] = f->from_ymd ?
-	    DB_TIME(clock_end_of_day(f->from_ymd) - 86399) : DB_NULL;
+	    DB_TIME(clock_start_of_day(f->from_ymd)) : DB_NULL;
 	a[5] = a[6] = f->to_ymd ? DB_TIME(clock_end_of_day(f->to_ymd)) : DB_NULL;
 }
 

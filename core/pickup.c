@@ -463,7 +463,7 @@ usage_list(struct db *db, struct arena *a, const struct usage_filter *f,
 	if (f->batch_id)
 		args[k++] = DB_INT(f->batch_id);
 	/* from: the start of that day; to: its end, both in display_tz */
-	args[k++] = DB_TIME(f->from_ymd ? clock_end_of_day(f->from_ymd) - 86399 : 0);
+	args[k++] = DB_TIME(f->from_ymd ? clock_start_of_day(f->from_ymd) : 0);
 	args[k++] = DB_TIME(f->to_ymd ? clock_end_of_day(f->to_ymd) : USE_LAST);
 	return pager_select(db, a, &SQL_USAGE_LIST[by], SQL_USAGE_COUNT[by],
 	    args, k, pg, sizeof(**out), offsetof(struct usage, seq), out, n);

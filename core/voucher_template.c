@@ -234,7 +234,7 @@ template_save(struct db *db, struct arena *a, const struct principal *admin,
 			*bad = "valid_to";
 		else {
 			/* from the start of the first day to the end of the last */
-			c.from = clock_end_of_day(t->from_ymd) - 86399;
+			c.from = clock_start_of_day(t->from_ymd);
 			c.to = clock_end_of_day(t->to_ymd);
 			if (c.to <= c.from || c.to <= time(NULL))
 				*bad = "valid_to";

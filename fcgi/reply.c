@@ -336,13 +336,18 @@ reply_redirect(struct req *r, const char *location)
 	reply_headers(r, 303, "text/html; charset=utf-8");
 }
 
-void
-reply_fail_at(struct req *r, enum kq_outcome s, const char *field, const char *message)
+/* The error page: the flash names the field, the reason (data-reason)
+ * and, when given, the message in its own words. */
+static void
+fail_page(struct req *r, enum kq_outcome s, const char *field,
+    const char *reason, const char *message)
 {
 	struct view *v = reply_view(r);
 
 	/* the error is the page's one flash, over any left by a redirect */
 	flash_now(v, s, field);
+	if (reason != NULL)
+		view_set(v, "flash_reason", reason);
 	if (message != NULL)
 		view_set(v, "flash_text", message);
 	view_set_int(v, "error_status", kq_http_status(s));
@@ -350,17 +355,17 @@ reply_fail_at(struct req *r, enum kq_outcome s, const char *field, const char *m
 }
 
 void
+reply_fail_at(struct req *r, enum kq_outcome s, const char *field, const char *message)
+{
+	fail_page(r, s, field, NULL, message);
+}
+
+void
 reply_fail_reason(struct req *r, enum kq_outcome s, const char *reason,
     const char *text)
 {
-	struct view *v = reply_view(r);
-
-	flash_now(v, s, NULL);
-	view_set(v, "flash_reason", reason);
-	if (text != NULL)
-		view_setf(v, "flash_text", "%s %s", L(kq_message(s)), text);
-	view_set_int(v, "error_status", kq_http_status(s));
-	reply_page(r, kq_http_status(s), "error", v);
+	fail_page(r, s, NULL, reason, text == NULL ? NULL :
+	    arena_printf(r->arena, "%s %s", L(kq_message(s)), text));
 }
 
 void

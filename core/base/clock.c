@@ -170,6 +170,12 @@ clock_display_date(time_t t, char *buf, size_t n)
 }
 
 time_t
+clock_start_of_day(long long ymd)
+{
+	return clock_end_of_day(ymd) - 86399;
+}
+
+time_t
 clock_end_of_day(long long ymd)
 {
 	struct tm tm;
