@@ -98,6 +98,53 @@ static const struct db_col use_row_cols[] = {
 static struct db_sel SQL_USE_LOCK = DB_SEL("SELECT {cols} FROM discount_uses"
     " WHERE order_id = ? AND status = 'reserved' FOR UPDATE",
     DB_WHOLE(use_row_cols));
+
+/* A campaign's uses read its (campaign_id, id) index newest first and
+ * stop at the page; used and reserved, the (campaign_id, status, id) range
+ * stored so.  A reserved use of an order past its payment window is
+ * released before the sweep writes it: the released list walks them all
+ * (released ones are many: cancels and time-outs) and counts the stored
+ * released ones and those few apart, each from its index range. */
+static const struct db_col use_cols[] = {
+	DB_COL(struct discount_use, id, "u.id"),
+	DB_COL(struct discount_use, uin, "u.uin"),
+	DB_COL(struct discount_use, order_id, "u.order_id"),
+	DB_COL(struct discount_use, coupon_id, "IFNULL(u.coupon_id, 0)"),
+	DB_COL(struct discount_use, amount, "u.amount"),
+	DB_COL(struct discount_use, product, "u.product"),
+	DB_COL(struct discount_use, product_name, "p.name"),
+	DB_ENUM(struct discount_use, status, USE_STATUS, use_status_names),
+	DB_COL(struct discount_use, created_at, "u.created_at"),
+	DB_END
+};
+#define USES(index) " FROM discount_uses u FORCE INDEX (" index ")"
+#define USES_ORDER	" JOIN orders uo ON uo.id = u.order_id"
+#define USES_LIST(index, where) DB_SEL("SELECT STRAIGHT_JOIN {cols}" \
+    USES(index) USES_ORDER " JOIN products p ON p.code = u.product" \
+    " WHERE u.campaign_id = ?" where PAGER_AFTER("u.id"), DB_WHOLE(use_cols))
+#define USES_OVERDUE	" AND u.status = 'reserved' AND " ORDER_OVERDUE("uo")
+/* by the status asked + 1: 0 is all of them */
+static struct db_sel SQL_USES[] = {
+	[0] = USES_LIST("k_uses_campaign", ""),
+	[DUS_RESERVED + 1] = USES_LIST("k_uses_campaign_status",
+	    " AND u.status = 'reserved' AND NOT " ORDER_OVERDUE("uo")),
+	[DUS_USED + 1] = USES_LIST("k_uses_campaign_status",
+	    " AND u.status = 'used'"),
+	[DUS_RELEASED + 1] = USES_LIST("k_uses_campaign",
+	    " AND (u.status = 'released' OR (1" USES_OVERDUE "))"),
+};
+static const char *const SQL_USES_COUNT[] = {
+	[0] = PAGER_COUNT(USES("k_uses_campaign") " WHERE u.campaign_id = ?"),
+	[DUS_RESERVED + 1] = PAGER_COUNT(USES("k_uses_campaign_status") USES_ORDER
+	    " WHERE u.campaign_id = ? AND u.status = 'reserved' AND NOT "
+	    ORDER_OVERDUE("uo")),
+	[DUS_USED + 1] = PAGER_COUNT(USES("k_uses_campaign_status")
+	    " WHERE u.campaign_id = ? AND u.status = 'used'"),
+	[DUS_RELEASED + 1] = "SELECT (" PAGER_COUNT(USES("k_uses_campaign_status")
+	    " WHERE u.campaign_id = ? AND u.status = 'released'") ") + ("
+	    PAGER_COUNT(USES("k_uses_campaign_status") USES_ORDER
+	    " WHERE u.campaign_id = ?" USES_OVERDUE) ")",
+};
 static const char SQL_USE_STATUS[] =
     "UPDATE discount_uses SET status = ? WHERE order_id = ?";
 
@@ -329,6 +376,21 @@ coupons_claim_all(struct db *db, struct arena *a, long long uin, int *n)
 		(*n)++;
 	}
 	return KQ_OK;
+}
+
+enum kq_outcome
+discount_uses(struct db *db, struct arena *a, long long campaign_id, int status,
+    struct pager *pg, struct discount_use **out, size_t *n)
+{
+	struct db_arg	args[1 + 4] = { DB_INT(campaign_id) };
+	struct db_arg	twice[2] = { DB_INT(campaign_id), DB_INT(campaign_id) };
+
+	if (status < -1 || status >= DUS__MAX)
+		status = -1;
+	if (status == DUS_RELEASED)
+		pager_count_args(pg, twice, 2);
+	return pager_select(db, a, &SQL_USES[status + 1], SQL_USES_COUNT[status + 1],
+	    args, 1, pg, sizeof(**out), offsetof(struct discount_use, id), out, n);
 }
 
 enum kq_outcome

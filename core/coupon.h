@@ -58,6 +58,17 @@ enum kq_outcome	coupon_claim(struct db *, struct arena *, long long uin,
 /* One coupon of every campaign uin may claim now; *n gets how many. */
 enum kq_outcome	coupons_claim_all(struct db *, struct arena *, long long uin,
 		    int *n);
+/* A campaign's uses (the orders that took it), newest first. */
+struct discount_use {
+	long long		 id, uin, order_id, coupon_id, amount;
+	const char		*product, *product_name;
+	enum use_status		 status;	/* effective */
+	time_t			 created_at;
+};
+/* status -1: all; with pg->each, every one (uses.csv). */
+enum kq_outcome	discount_uses(struct db *, struct arena *, long long campaign_id,
+		    int status, struct pager *, struct discount_use **, size_t *);
+
 /* The account's coupons, newest first; status -1: all. */
 enum kq_outcome	coupon_list_mine(struct db *, struct arena *, long long uin,
 		    int status, struct pager *, struct coupon **, size_t *);

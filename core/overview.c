@@ -1,6 +1,9 @@
 /*
  * overview.c - one statement per home page.
  */
+#include <time.h>
+
+#include "base/clock.h"
 #include "campaign.h"
 #include "db/pager.h"
 #include "overview.h"
@@ -48,6 +51,9 @@ static const struct db_col admin_cols[] = {
 	    BOUNDED(" FROM campaigns FORCE INDEX (k_campaigns_status)"
 	    " WHERE status = 'active' AND valid_to >= UTC_TIMESTAMP()"
 	    " AND valid_to <=" SOON)),
+	DB_COL(struct admin_overview, uses_today,
+	    BOUNDED(" FROM discount_uses FORCE INDEX (k_uses_time)"
+	    " WHERE created_at >= ?")),
 	DB_END
 };
 static struct db_sel SQL_ADMIN = DB_SEL("SELECT {cols}", DB_WHOLE(admin_cols));
@@ -65,5 +71,7 @@ member_overview(struct db *db, struct arena *a, long long uin,
 enum kq_outcome
 admin_overview(struct db *db, struct arena *a, struct admin_overview *o)
 {
-	return db_select_one(db, a, &SQL_ADMIN, NULL, 0, o, sizeof(*o));
+	struct db_arg today = DB_TIME(clock_day_start(time(NULL)));
+
+	return db_select_one(db, a, &SQL_ADMIN, &today, 1, o, sizeof(*o));
 }

@@ -19,11 +19,12 @@ struct member_overview {
 
 /* What waits for finance: partner applications to review, refund
  * requests, normal batches ending within OVERVIEW_SOON_DAYS, the unused
- * cards of usable batches, and active campaigns ending within
- * OVERVIEW_SOON_DAYS (SPEC §10). */
+ * cards of usable batches, active campaigns ending within
+ * OVERVIEW_SOON_DAYS and the discounts orders took today (SPEC §10: uses
+ * reserved since the start of the day in display_tz, paid or not). */
 struct admin_overview {
 	long long	 reviews, refunds, batches_ending, cards_unused;
-	long long	 campaigns_ending;
+	long long	 campaigns_ending, uses_today;
 };
 
 enum kq_outcome	member_overview(struct db *, struct arena *, long long uin,

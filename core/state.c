@@ -44,6 +44,9 @@ const char *const campaign_status_names[] = { "active", "disabled", 0 };
 const char *const coupon_status_names[] = {
 	"available", "frozen", "used", "expired", 0
 };
+const char *const use_status_names[] = {
+	"reserved", "used", "released", 0
+};
 const char *const discount_unfit_names[] = {
 	"expired", "not_yet", "disabled", "product", "scenario", "billing",
 	"min_amount", "first_purchase", "audience", "exhausted", "account_limit", 0

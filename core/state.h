@@ -198,6 +198,15 @@ extern const char *const coupon_status_names[];
 	" ELSE k.status END"
 #define COUPON_FROZEN_JOIN	" LEFT JOIN orders ko ON ko.id = k.order_id"
 
+/* A use of a campaign by an order (discount_uses u, its order joined as
+ * uo): reserved at confirmation, used when paid, released by a cancel or
+ * the payment window, which releases it before the sweep writes it. */
+enum use_status { DUS_RESERVED, DUS_USED, DUS_RELEASED, DUS__MAX };
+extern const char *const use_status_names[];
+#define USE_STATUS \
+	"IF(u.status = 'reserved' AND " ORDER_OVERDUE("uo") ", 'released'," \
+	" u.status)"
+
 /* Why a discount does not fit an order or an account (SPEC §10 "Why not"),
  * the first rule it fails in this order. */
 enum discount_unfit { DU_FITS = -1, DU_EXPIRED, DU_NOT_YET, DU_DISABLED,

@@ -13,6 +13,7 @@
 #include "campaign.h"
 #include "catalog.h"
 #include "coupon.h"
+#include "export.h"
 #include "flash.h"
 #include "handlers.h"
 #include "present.h"
@@ -78,6 +79,14 @@ static const struct field coupons_fields[KQ_Q__MAX] = {
 	[KQ_Q_PAGE] = PAGE_FIELD,
 };
 const struct form_def coupons_query = FORM_DEF(coupons_fields);
+
+enum { UQ_STATUS, UQ_PAGE, UQ__MAX };
+static const struct field uses_fields[UQ__MAX] = {
+	[UQ_STATUS] = { .name = "status", .type = FT_OPTION,
+	  .options = opt_use_status },
+	[UQ_PAGE] = PAGE_FIELD,
+};
+const struct form_def uses_query = FORM_DEF(uses_fields);
 
 enum { CL_CAMPAIGN, CL_ALL, CL__MAX };
 static const struct field claim_fields[CL__MAX] = {
@@ -145,6 +154,7 @@ show_campaign(struct arena *a, struct view *x, const struct campaign *c)
 		view_set(x, "left_text", L("不限"));
 	if (c->claims > 0)
 		view_set(x, "locked", "1");
+	view_setf(x, "uses_href", "/admin/campaigns/%lld/uses", c->id);
 	if (c->status == CS_ACTIVE)
 		view_setf(x, "disable_href", "/admin/campaigns/%lld/disable", c->id);
 	else
@@ -179,6 +189,86 @@ h_campaigns(struct req *r)
 		show_campaign(r->arena, vlist_add(l), &rows[i]);
 	show_pager(r, v, &pg);
 	reply_page(r, 200, "admin.campaigns", v);
+}
+
+static void
+show_use(struct req *r, struct view *x, const void *row)
+{
+	const struct discount_use *u = row;
+
+	(void)r;
+	view_set_int(x, "id", u->id);
+	view_set_int(x, "uin", u->uin);
+	view_set_int(x, "order", u->order_id);
+	view_setf(x, "order_href", "/admin/orders/%lld", u->order_id);
+	view_set(x, "product", u->product);
+	view_set(x, "product_text", L(u->product_name));
+	if (u->coupon_id)
+		view_set_int(x, "coupon", u->coupon_id);
+	show_money(x, "discount", u->amount);
+	show_state(x, "status", opt_use_status, u->status);
+	show_time(x, "time", u->created_at);
+}
+
+static const struct csv_col use_csv[] = {
+	{ "会员 UIN", "uin", CSV_TEXT }, { "订单", "order", CSV_TEXT },
+	{ "产品", "product_text", CSV_TEXT }, { "优惠券", "coupon", CSV_TEXT },
+	{ "优惠(元)", "discount", CSV_MONEY }, { "状态", "status_text", CSV_TEXT },
+	{ "时间", "time", CSV_TIME }, { NULL, NULL, CSV_TEXT }
+};
+
+/* A campaign's uses, or (csv) all that match as uses.csv. */
+static void
+uses_page(struct req *r, int csv)
+{
+	struct pager pg = { .page = r->page, .after = r->after };
+	struct export		 ex = { .req = NULL };
+	struct campaign		 c;
+	struct discount_use	*rows;
+	struct view		*v, *x;
+	struct vlist		*l;
+	enum kq_outcome		 s;
+	size_t			 n, i;
+
+	if ((s = campaign_get(r->app->db, r->arena, r->id, &c)) != KQ_OK) {
+		reply_fail(r, s);
+		return;
+	}
+	if (csv)
+		export_begin(r, &ex, &pg, arena_printf(r->arena,
+		    "campaign-%lld-uses.csv", r->id), use_csv, show_use);
+	s = discount_uses(r->app->db, r->arena, r->id,
+	    (int)form_int(&r->q, UQ_STATUS, -1), &pg, &rows, &n);
+	if (export_answered(r, &ex, s))
+		return;
+	v = reply_view(r);
+	x = view_map(v, "campaign");
+	view_set_int(x, "id", c.id);
+	view_setf(x, "href", "/admin/campaigns/%lld", c.id);
+	view_set(x, "name", c.name);
+	view_set_int(x, "used", c.used);
+	view_setf(x, "uses_href", "/admin/campaigns/%lld/uses", c.id);
+	show_choices(v, "statuses", opt_use_status, form_str(&r->q, UQ_STATUS, ""),
+	    "selected");
+	l = view_list(v, "uses");
+	for (i = 0; i < n; i++)
+		show_use(r, vlist_add(l), &rows[i]);
+	view_set(v, "csv_href", query_href(r, arena_printf(r->arena,
+	    "/admin/campaigns/%lld/uses.csv", c.id)));
+	show_pager(r, v, &pg);
+	reply_page(r, 200, "admin.campaign.uses", v);
+}
+
+void
+h_campaign_uses(struct req *r)
+{
+	uses_page(r, 0);
+}
+
+void
+h_campaign_uses_csv(struct req *r)
+{
+	uses_page(r, 1);
 }
 
 /* The form's values of a stored campaign. */

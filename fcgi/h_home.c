@@ -110,6 +110,7 @@ h_admin_home(struct req *r)
 	view_set_int(x, "batches_ending", o.batches_ending);
 	view_set_int(x, "cards_unused", o.cards_unused);
 	show_bounded(x, "campaigns_ending", o.campaigns_ending);
+	show_bounded(x, "uses_today", o.uses_today);
 	view_set_int(x, "soon_days", OVERVIEW_SOON_DAYS);
 	reply_page(r, 200, "admin.home", v);
 }

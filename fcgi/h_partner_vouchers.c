@@ -10,6 +10,7 @@
 
 #include "account.h"
 #include "base/clock.h"
+#include "base/i18n.h"
 #include "export.h"
 #include "flash.h"
 #include "handlers.h"
@@ -371,7 +372,7 @@ h_charges(struct req *r)
 		view_set_int(x, "customer", rows[i].customer_uin);
 		view_set_int(x, "order", rows[i].order_id);
 		view_set(x, "product", rows[i].product);
-		view_set(x, "product_text", rows[i].product_name);
+		view_set(x, "product_text", L(rows[i].product_name));
 		show_money(x, "amount", rows[i].amount);
 		if (rows[i].voucher_id) {
 			view_set_int(x, "voucher", rows[i].voucher_id);
@@ -404,7 +405,7 @@ charge_line(void *arg, const struct charge *c)
 	csv_cell(out, t, 0);
 	csv_cell(out, cells[0], 0);
 	csv_cell(out, cells[1], 0);
-	csv_cell(out, c->product_name, 0);
+	csv_cell(out, L(c->product_name), 0);
 	csv_cell(out, c->billing, 0);
 	csv_cell(out, c->scenario, 0);
 	csv_cell(out, cells[2], 0);

@@ -60,6 +60,10 @@ const struct option opt_coupon_status[] = {
 	{ "available", "可用" }, { "frozen", "已冻结" }, { "used", "已使用" },
 	{ "expired", "已过期" }, { NULL, NULL }
 };
+const struct option opt_use_status[] = {
+	{ "reserved", "已预占" }, { "used", "已使用" }, { "released", "已释放" },
+	{ NULL, NULL }
+};
 const struct option opt_discount_unfit[] = {
 	{ "expired", "已过期" }, { "not_yet", "尚未开始" }, { "disabled", "已停用" },
 	{ "product", "产品不在适用范围" }, { "scenario", "购买场景不适用" },

@@ -89,6 +89,8 @@ static const struct route routes[] = {
 	{ "GET",  "/admin/campaigns/{id}/disable", h_confirm,	A_ADMIN_WRITE,	NULL, NULL, 0 },
 	{ "POST", "/admin/campaigns/{id}/disable", h_campaign_disable, A_ADMIN_WRITE, NULL, NULL, 0 },
 	{ "POST", "/admin/campaigns/{id}/enable", h_campaign_enable, A_ADMIN_WRITE, NULL, NULL, 0 },
+	{ "GET",  "/admin/campaigns/{id}/uses", h_campaign_uses,	A_ADMIN,	&uses_query, NULL, 0 },
+	{ "GET",  "/admin/campaigns/{id}/uses.csv", h_campaign_uses_csv, A_ADMIN, &uses_query, NULL, 0 },
 	{ "GET",  "/admin/vouchers/templates", h_templates,	A_ADMIN,	&page_query, NULL, 0 },
 	{ "GET",  "/admin/vouchers/templates/new", h_template_new, A_ADMIN_WRITE, NULL, NULL, 0 },
 	{ "POST", "/admin/vouchers/templates", h_template_create, A_ADMIN_WRITE, NULL, &template_form, 0 },

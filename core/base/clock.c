@@ -176,6 +176,17 @@ clock_start_of_day(long long ymd)
 }
 
 time_t
+clock_day_start(time_t t)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+time_t
 clock_end_of_day(long long ymd)
 {
 	struct tm tm;

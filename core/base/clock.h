@@ -31,6 +31,8 @@ void	clock_display_date(time_t, char *buf, size_t);
 time_t	clock_end_of_day(long long yyyymmdd);
 /* yyyymmdd entered as a start → the start of that day in display_tz. */
 time_t	clock_start_of_day(long long yyyymmdd);
+/* The start of t's day in display_tz. */
+time_t	clock_day_start(time_t);
 /* t plus n calendar months, in display_tz. */
 time_t	clock_add_months(time_t, int months);
 /* Milliseconds of CLOCK_MONOTONIC: for intervals and deadlines, which a

@@ -253,3 +253,61 @@ def test_confirmations_held_at_the_count_take_only_the_limit():
 
 def test_the_books_of_discounts_check():
     discounts_check()
+
+
+def uses_listed(r):
+    """The uses list's rows: {order: (status, discount cents)}."""
+    m = re.search(r'<table data-list="uses".*?</table>', r.text, re.S)
+    assert m, r.text[:300]
+    out = {}
+    for tr in re.findall(r'<tr data-id="\d+".*?</tr>', m.group(0), re.S):
+        o = re.search(r'data-field="order" data-value="(\d+)"', tr).group(1)
+        st = re.search(r'data-field="status" data-value="(\w+)"', tr).group(1)
+        d = re.search(r'data-field="discount" data-value="(\d+)"', tr).group(1)
+        out[int(o)] = (st, int(d))
+    return out
+
+
+def test_a_campaigns_uses_by_status_with_their_csv_and_todays_count():
+    import csv
+    import io
+    code = promo_code()
+    cid = campaign(name="用途码", kind="promo_code", code=code, amount_off="4")
+    a = admin()
+    before = int(field(a.get("/admin"), "uses_today").rstrip("+"))
+    ms = [member() for _ in range(3)]
+    oids = [order(m, amount="40") for m in ms]
+    for m, oid in zip(ms, oids):
+        assert confirm(m, oid, promo_code=code).status == 303
+    paid, cancelled, overdue = oids
+    assert post(ms[0], "/user/orders/%d/pay" % paid).status == 303
+    assert post(ms[1], "/user/orders/%d/cancel" % cancelled).status == 303
+    # past its payment window, not yet swept: stored reserved, shown released
+    sql("UPDATE orders SET pay_by = UTC_TIMESTAMP() - INTERVAL 1 MINUTE WHERE id = %d"
+        % overdue)
+    assert sql("SELECT status FROM discount_uses WHERE order_id = %d" % overdue) == [["reserved"]]
+    r = a.get("/admin/campaigns/%d/uses" % cid)
+    assert r.status == 200 and 'data-page="admin.campaign.uses"' in r.text, r
+    assert uses_listed(r) == {paid: ("used", 400), cancelled: ("released", 400),
+                              overdue: ("released", 400)}, uses_listed(r)
+    assert set(uses_listed(a.get("/admin/campaigns/%d/uses?status=used" % cid))) == {paid}
+    assert set(uses_listed(a.get("/admin/campaigns/%d/uses?status=released" % cid))) == \
+        {cancelled, overdue}
+    assert uses_listed(a.get("/admin/campaigns/%d/uses?status=reserved" % cid)) == {}
+    sql("UPDATE orders SET pay_by = UTC_TIMESTAMP() + INTERVAL 10 MINUTE WHERE id = %d"
+        % overdue)
+    assert set(uses_listed(a.get("/admin/campaigns/%d/uses?status=reserved" % cid))) == \
+        {overdue}
+    assert a.get("/admin/campaigns/%d/uses?status=bogus" % cid).status == 422
+    assert a.get("/admin/campaigns/999999999/uses").status == 404
+    # the export: the same rows, the filter kept, yuan with two decimals
+    r = a.get("/admin/campaigns/%d/uses.csv?status=used" % cid)
+    assert r.status == 200 and r.text.startswith("\ufeff"), r
+    lines = list(csv.reader(io.StringIO(r.text[1:])))
+    assert len(lines) == 2 and lines[1][0] == str(ms[0].uin) and lines[1][1] == str(paid), lines
+    assert "4.00" in lines[1] and lines[0][-1].endswith(")"), lines
+    # the home counts today's uses (reserved and paid, the cancelled one too)
+    after = field(a.get("/admin"), "uses_today")
+    assert after.endswith("+") or int(after) >= before + 3, (before, after)
+    # a member may not look
+    assert ms[0].get("/admin/campaigns/%d/uses" % cid).status in (302, 303, 403)

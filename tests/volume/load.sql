@@ -1,7 +1,8 @@
 -- load.sql - the volume data set (make bench-volume; scaled down, the
 -- rows-read test of make test): accounts, a partner's customers, voucher
 -- templates and issues with their vouchers and ledger, pickup batches and
--- cards, orders, partner vouchers and charges, the audit log.  Written in
+-- cards, orders and their discounts, coupons, partner vouchers and charges,
+-- the audit log.  Written in
 -- SQL with the SEQUENCE engine, so it takes minutes, not hours.  The
 -- caller sets @scale first: 1 is SPEC §9's (~200k accounts, 3M vouchers,
 -- 3.3M ledger rows, 1M cards in 20 batches, 1M orders, 500k audit rows).
@@ -133,6 +134,39 @@ INSERT INTO orders (id, uin, product, billing, scenario, months, amount, card_am
          IF(seq MOD 20 < 17, @now - INTERVAL (seq MOD 365) DAY, NULL), NULL
   FROM seq_1_to_10000000 WHERE seq <= @orders;
 
+-- a promo code taken by a quarter of the orders (used when paid,
+-- released when cancelled, reserved while pending) and a coupon campaign
+-- claimed by every account, the heavy member a hundredth of the coupons
+INSERT INTO campaigns (name, kind, code, discount, amount_off, valid_from, valid_to,
+    created_by, created_at)
+  VALUES ('容量测试优惠码', 'promo_code', CONCAT('VOLUME-', UNIX_TIMESTAMP(@now)), 'amount', 500,
+          @now - INTERVAL 400 DAY, @now + INTERVAL 400 DAY, @admin, @now - INTERVAL 400 DAY);
+SET @promo = LAST_INSERT_ID();
+INSERT INTO campaigns (name, kind, discount, amount_off, valid_from, valid_to, claim_days,
+    created_by, created_at)
+  VALUES ('容量测试优惠券', 'coupon', 'amount', 300, @now - INTERVAL 400 DAY,
+          @now + INTERVAL 400 DAY, 3650, @admin, @now - INTERVAL 400 DAY);
+SET @coupon = LAST_INSERT_ID();
+INSERT INTO discount_uses (campaign_id, uin, order_id, product, amount, status, created_at)
+  SELECT @promo, uin, id, product, 500, CASE status WHEN 'paid' THEN 'used'
+         WHEN 'refunded' THEN 'used' WHEN 'cancelled' THEN 'released' ELSE 'reserved' END,
+         created_at
+  FROM orders WHERE id > @o0 AND id MOD 4 = 1;
+INSERT INTO coupons (campaign_id, uin, status, valid_from, valid_to, created_at)
+  SELECT @coupon, IF(seq MOD 100 = 0, @uin0 + 1, @uin0 + 1 + seq MOD @accounts),
+         IF(seq MOD 3 = 0, 'used', 'available'), @now - INTERVAL (seq MOD 300) DAY,
+         @now + INTERVAL 60 DAY, @now - INTERVAL (seq MOD 300) DAY
+  FROM seq_1_to_10000000 WHERE seq <= @accounts;
+INSERT INTO campaign_counts (campaign_id, slot, taken, claims, used)
+  SELECT @promo, 0, SUM(status <> 'released'), COUNT(*), SUM(status = 'used')
+  FROM discount_uses WHERE campaign_id = @promo;
+INSERT INTO campaign_counts (campaign_id, slot, taken, claims, used)
+  SELECT @coupon, 0, COUNT(*), COUNT(*), SUM(status = 'used')
+  FROM coupons WHERE campaign_id = @coupon;
+INSERT INTO campaign_accounts (campaign_id, uin, taken)
+  SELECT @coupon, uin, COUNT(*) FROM coupons WHERE campaign_id = @coupon GROUP BY uin;
+UPDATE campaigns SET per_account = 1000000 WHERE id = @coupon;
+
 -- the partner: Type I and II vouchers, and a charge for each of a tenth
 -- of its customers' orders
 INSERT INTO partner_vouchers (type, partner_uin, customer_uin, approval, status, face, balance,
@@ -164,4 +198,4 @@ INSERT INTO audit_log (actor_kind, actor_id, actor_login, action, target, detail
 
 SET SESSION foreign_key_checks = 1, unique_checks = 1;
 ANALYZE TABLE accounts, vouchers, voucher_ledger, voucher_issues, pickup_cards, pickup_batches,
-  orders, partner_vouchers, partner_charges, audit_log;
+  orders, partner_vouchers, partner_charges, audit_log, discount_uses, coupons;

@@ -57,6 +57,8 @@ def ids(sql=kq_sql):
             "umid": one("SELECT (MIN(seq) + MAX(seq)) DIV 2 FROM pickup_uses"),
             "cmid": one("SELECT (MIN(id) + MAX(id)) DIV 2 FROM pickup_cards WHERE batch_id ="
                         " (SELECT MAX(id) FROM pickup_batches WHERE total > 0)"),
+            "campaign": one("SELECT MAX(campaign_id) FROM discount_uses"),
+            "xmid": one("SELECT (MIN(id) + MAX(id)) DIV 2 FROM discount_uses"),
             "pmid": one("SELECT (MIN(uin) + MAX(uin)) DIV 2 FROM accounts"
                         " WHERE reseller_uin = 69999999999"),
             "qmid": one("SELECT (MIN(queue_key) + MAX(queue_key)) DIV 2 FROM partner_vouchers"
@@ -105,6 +107,14 @@ PAGES = [
     ("admin", "applications", "/admin/partner/applications"),
     ("admin", "applications by cursor", "/admin/partner/applications?page=900&after={qmid}"),
     ("admin", "partner vouchers", "/admin/partner/vouchers"),
+    ("admin", "campaigns", "/admin/campaigns"),
+    ("admin", "a campaign", "/admin/campaigns/{campaign}"),
+    ("admin", "a campaign's uses", "/admin/campaigns/{campaign}/uses"),
+    ("admin", "uses used", "/admin/campaigns/{campaign}/uses?status=used"),
+    ("admin", "uses reserved", "/admin/campaigns/{campaign}/uses?status=reserved"),
+    ("admin", "uses released", "/admin/campaigns/{campaign}/uses?status=released"),
+    ("admin", "uses page 50", "/admin/campaigns/{campaign}/uses?page=50"),
+    ("admin", "uses by cursor", "/admin/campaigns/{campaign}/uses?page=9000&after={xmid}"),
     ("partner", "partner home", "/partner"),
     ("partner", "customers", "/partner/customers"),
     ("partner", "customers by cursor", "/partner/customers?page=900&after={pmid}"),
@@ -118,6 +128,8 @@ PAGES = [
     ("member", "my vouchers expired", "/user/vouchers?status=expired"),
     ("member", "my orders", "/user/orders"),
     ("member", "my pickups", "/user/pickup"),
+    ("member", "my coupons", "/user/coupons"),
+    ("member", "my coupons used", "/user/coupons?status=used"),
 ]
 
 
