@@ -6,9 +6,12 @@
  * row and checks it against per_account in the same transaction (the row
  * stays locked until it commits), then adds one to the campaign's by an
  * UPDATE whose WHERE holds the total limit, the status and the window.  A
- * campaign with a total limit counts in one row (exact); one without
- * spreads over COUNT_SLOTS rows, so claims of a popular campaign do not
- * queue on one.  Both writes read the campaign row with a shared lock,
+ * campaign counts in COUNT_SLOTS rows, so claims and uses of a popular one
+ * do not queue on one row until each commits: without a limit a take adds
+ * to the account's slot; with one of at least COUNT_SPREAD each slot holds
+ * its share of the limit (the shares sum to it) and a take tries the
+ * account's slot, then the next, until one has room (exact: every row is
+ * a conditional write); a smaller limit counts in slot 0 alone.  Both writes read the campaign row with a shared lock,
  * so an edit (which locks it for update, then looks for a claim) lands
  * before the first claim or gets 409 template_locked.
  */
@@ -25,6 +28,7 @@
 #include "voucher_issue.h"
 
 #define COUNT_SLOTS	16
+#define COUNT_SPREAD	1024	/* a limit spread over the slots from here */
 
 static const struct db_col campaign_cols[] = {
 	DB_COL(struct campaign, id, "c.id"),
@@ -49,6 +53,10 @@ static const struct db_col campaign_cols[] = {
 	DB_COL(struct campaign, total_limit, "c.total_limit"),
 	DB_COL(struct campaign, per_account, "c.per_account"),
 	DB_ENUM(struct campaign, status, "c.status", campaign_status_names),
+	DB_END
+};
+/* its figures: the counts' rows, which every claim and use writes */
+static const struct db_col count_cols[] = {
 	DB_COL(struct campaign, taken, CAMPAIGN_SUM("taken")),
 	DB_COL(struct campaign, claims, CAMPAIGN_SUM("claims")),
 	DB_COL(struct campaign, used, CAMPAIGN_SUM("used")),
@@ -68,27 +76,40 @@ static const struct db_col promo_unfit_cols[] = {
 	    discount_unfit_names),
 	DB_END
 };
+/* to use it, the limits are left to the take (campaign_take()): the
+ * counts' rows are the busiest of all, and reading them would walk back
+ * through their versions; the audience is still the look-up's (answered
+ * as unknown) */
+static const struct db_col use_unfit_cols[] = {
+	DB_ENUM(struct campaign, unfit, "CASE" DU_WINDOW DU_DISABLED DU_ORDER
+	    DU_TARGETED " END AS unfit", discount_unfit_names),
+	DB_END
+};
 /* the order's product joined for DU_ORDER */
-static struct db_sel SQL_CAMPAIGN_FOR_PROMO = DB_SEL(
-    "SELECT {cols} FROM campaigns c JOIN products p ON p.code = ?"
-    " WHERE c.code = ? AND c.kind = 'promo_code'",
-    DB_WHOLE(promo_unfit_cols), DB_WHOLE(campaign_cols));
+#define CAMPAIGN_PROMO	" FROM campaigns c JOIN products p ON p.code = ?" \
+    " WHERE c.code = ? AND c.kind = 'promo_code'"
+static struct db_sel SQL_CAMPAIGN_FOR_PROMO = DB_SEL("SELECT {cols}"
+    CAMPAIGN_PROMO, DB_WHOLE(promo_unfit_cols), DB_WHOLE(campaign_cols),
+    DB_WHOLE(count_cols));
+static struct db_sel SQL_CAMPAIGN_TO_USE = DB_SEL("SELECT {cols}"
+    CAMPAIGN_PROMO, DB_WHOLE(use_unfit_cols), DB_WHOLE(campaign_cols));
 static struct db_sel SQL_CAMPAIGN_GET = DB_SEL(
-    "SELECT {cols} FROM campaigns c WHERE c.id = ?", DB_WHOLE(campaign_cols));
+    "SELECT {cols} FROM campaigns c WHERE c.id = ?", DB_WHOLE(campaign_cols),
+    DB_WHOLE(count_cols));
 static struct db_sel SQL_CAMPAIGN_FOR_CLAIM = DB_SEL(
     "SELECT {cols} FROM campaigns c WHERE c.id = ? AND c.kind = 'coupon'",
-    DB_WHOLE(open_unfit_cols), DB_WHOLE(campaign_cols));
+    DB_WHOLE(open_unfit_cols), DB_WHOLE(campaign_cols), DB_WHOLE(count_cols));
 static struct db_sel SQL_CLAIMABLE = DB_SEL(
     "SELECT {cols}" CAMPAIGNS_CLAIMABLE " ORDER BY c.valid_to, c.id DESC LIMIT "
     STR(CAMPAIGNS_CLAIMABLE_MAX),
-    DB_WHOLE(open_unfit_cols), DB_WHOLE(campaign_cols));
+    DB_WHOLE(open_unfit_cols), DB_WHOLE(campaign_cols), DB_WHOLE(count_cols));
 /* the backend's list, newest first, on the index its filter names */
 enum { CL_ID, CL_KIND, CL_STATUS, CL__MAX };
 #define CAMPAIGN_FILTER \
     " WHERE (? = '' OR c.kind = ?) AND (? = '' OR c.status = ?)"
 #define CAMPAIGNS_BY(index) DB_SEL("SELECT {cols} FROM campaigns c" \
     " FORCE INDEX (" index ")" CAMPAIGN_FILTER PAGER_AFTER("c.id"), \
-    DB_WHOLE(campaign_cols))
+    DB_WHOLE(campaign_cols), DB_WHOLE(count_cols))
 static struct db_sel SQL_CAMPAIGN_LIST[CL__MAX] = {
 	[CL_ID] = CAMPAIGNS_BY("PRIMARY"),
 	[CL_KIND] = CAMPAIGNS_BY("k_campaigns_kind"),
@@ -138,26 +159,31 @@ static const char SQL_AUDIENCE_ADD[] =
     "INSERT INTO campaign_audience (campaign_id, uin) VALUES (?, ?)";
 /* a campaign's row of the exact count, made with it */
 static const char SQL_COUNTS_OPEN[] =
-    "INSERT INTO campaign_counts (campaign_id, slot) VALUES (?, 0)";
+    "INSERT INTO campaign_counts (campaign_id, slot)"
+    " SELECT ?, seq FROM seq_0_to_" STR(COUNT_SLOTS)
+    " WHERE seq < " STR(COUNT_SLOTS);
 
-/* one more for the account; then whether it is still within per_account
- * (its row locked by the first until the transaction ends) */
-static const char SQL_ACCOUNT_TAKE[] =
-    "INSERT INTO campaign_accounts (campaign_id, uin, taken) VALUES (?, ?, 1)"
-    " ON DUPLICATE KEY UPDATE taken = taken + 1";
-static const char SQL_ACCOUNT_WITHIN[] =
-    "SELECT a.taken <= c.per_account FROM campaign_accounts a"
-    " JOIN campaigns c ON c.id = a.campaign_id"
-    " WHERE a.campaign_id = ? AND a.uin = ?";
+/* the account's row, made or locked (a duplicate key's update locks it
+ * exclusively, so two of one account wait for each other rather than
+ * deadlock); then one more within per_account */
+static const char SQL_ACCOUNT_ROW[] =
+    "INSERT INTO campaign_accounts (campaign_id, uin, taken) VALUES (?, ?, 0)"
+    " ON DUPLICATE KEY UPDATE taken = taken";
+static const char SQL_ACCOUNT_MORE[] =
+    "UPDATE campaign_accounts a JOIN campaigns c ON c.id = a.campaign_id"
+    " SET a.taken = a.taken + 1 WHERE a.campaign_id = ? AND a.uin = ?"
+    " AND a.taken < c.per_account";
 #define CAMPAIGN_OPEN_NOW \
     " AND c.status = 'active' AND c.valid_from <= UTC_TIMESTAMP()" \
     " AND c.valid_to >= UTC_TIMESTAMP()"
-/* a total limit: slot 0 alone, exactly */
+/* a total limit: within the slot's share of it */
 static const char SQL_TAKE_LIMITED[] =
     "UPDATE campaign_counts n JOIN campaigns c ON c.id = n.campaign_id"
     " SET n.taken = n.taken + 1, n.claims = n.claims + 1"
-    " WHERE n.campaign_id = ? AND n.slot = 0 AND c.total_limit > 0"
-    " AND n.taken < c.total_limit" CAMPAIGN_OPEN_NOW;
+    " WHERE n.campaign_id = ? AND n.slot = ? AND c.total_limit > 0"
+    " AND n.taken < IF(c.total_limit >= " STR(COUNT_SPREAD) ","
+    " c.total_limit DIV " STR(COUNT_SLOTS) " + (n.slot < c.total_limit MOD "
+    STR(COUNT_SLOTS) "), IF(n.slot = 0, c.total_limit, 0))" CAMPAIGN_OPEN_NOW;
 /* none: the account's slot */
 static const char SQL_TAKE_UNLIMITED[] =
     "INSERT INTO campaign_counts (campaign_id, slot, taken, claims)"
@@ -259,32 +285,71 @@ campaign_for_claim(struct db *db, struct arena *a, long long id, long long uin,
 	    sizeof(*c));
 }
 
+int
+campaign_spread(const struct campaign *c)
+{
+	return c->total_limit >= COUNT_SPREAD;
+}
+
+/* The counts' row a take by uin tries first. */
+static int
+first_slot(const struct campaign *c, long long uin)
+{
+	return c->total_limit > 0 && !campaign_spread(c) ? 0 :
+	    (int)(uin % COUNT_SLOTS);
+}
+
+/* The count's statement for slot: its arguments in a[0..2). */
+static const char *
+take_count(const struct campaign *c, int slot, struct db_arg *a)
+{
+	if (c->total_limit > 0) {
+		a[0] = DB_INT(c->id);
+		a[1] = DB_INT(slot);
+		return SQL_TAKE_LIMITED;
+	}
+	a[0] = DB_INT(slot);
+	a[1] = DB_INT(c->id);
+	return SQL_TAKE_UNLIMITED;
+}
+
+void
+campaign_take_steps(struct db_step *st, const struct campaign *c,
+    long long uin, int *slot)
+{
+	*slot = first_slot(c, uin);
+	st[0] = (struct db_step){ SQL_ACCOUNT_ROW, "ii",
+	    { DB_INT(c->id), DB_INT(uin) }, KQ_OK, 0 };
+	st[1] = (struct db_step){ SQL_ACCOUNT_MORE, "ii",
+	    { DB_INT(c->id), DB_INT(uin) }, KQ_CLAIM_LIMIT, 0 };
+	st[2] = (struct db_step){ NULL, "ii", { DB_NULL }, KQ_CAMPAIGN_EXHAUSTED,
+	    0 };
+	st[2].sql = take_count(c, *slot, st[2].args);
+}
+
 enum kq_outcome
 campaign_take(struct db *db, const struct campaign *c, long long uin, int *slot)
 {
 	struct db_arg	a[2] = { DB_INT(c->id), DB_INT(uin) };
-	long long	within;
-	uint64_t	n;
-	enum kq_outcome	s;
+	const char	*sql;
+	int		 tries = campaign_spread(c) ? COUNT_SLOTS : 1, i;
+	uint64_t	 n;
+	enum kq_outcome	 s;
 
-	if ((s = db_exec(db, SQL_ACCOUNT_TAKE, a, 2, NULL, NULL)) != KQ_OK ||
-	    (s = db_scalar(db, SQL_ACCOUNT_WITHIN, a, 2, &within)) != KQ_OK)
+	if ((s = db_exec(db, SQL_ACCOUNT_ROW, a, 2, NULL, NULL)) != KQ_OK ||
+	    (s = db_exec(db, SQL_ACCOUNT_MORE, a, 2, &n, NULL)) != KQ_OK)
 		return s;
-	if (!within)
+	if (n == 0)
 		return KQ_CLAIM_LIMIT;
-	/* the campaign's count last: its row is the one others wait for */
-	if (c->total_limit > 0) {
-		*slot = 0;
-		s = db_exec(db, SQL_TAKE_LIMITED, a, 1, &n, NULL);
-	} else {
-		*slot = (int)(uin % COUNT_SLOTS);
-		a[0] = DB_INT(*slot);
-		a[1] = DB_INT(c->id);
-		s = db_exec(db, SQL_TAKE_UNLIMITED, a, 2, &n, NULL);
+	/* the campaign's count last: its row is the one others wait for; a
+	 * spread limit's full slot sends the take on to the next */
+	for (i = 0, n = 0; n == 0 && i < tries; i++) {
+		*slot = (first_slot(c, uin) + i) % COUNT_SLOTS;
+		sql = take_count(c, *slot, a);
+		if ((s = db_exec(db, sql, a, 2, &n, NULL)) != KQ_OK)
+			return s;
 	}
-	if (s == KQ_OK && n == 0)
-		return KQ_CAMPAIGN_EXHAUSTED;
-	return s;
+	return n == 0 ? KQ_CAMPAIGN_EXHAUSTED : KQ_OK;
 }
 
 static const char SQL_GIVE_BACK[] =
@@ -310,21 +375,24 @@ discount_terms_args(struct db_arg *a, const struct discount_terms *t)
 
 enum kq_outcome
 campaign_for_promo(struct db *db, struct arena *a, const char *typed,
-    const struct discount_terms *t, struct campaign *c)
+    const struct discount_terms *t, int to_use, struct campaign *c)
 {
 	struct db_arg	args[DU_ORDER_ARGS + 4];
 	char		code[33];
+	size_t		n = DU_ORDER_ARGS;
 	enum kq_outcome	s;
 
+	memset(c, 0, sizeof(*c));
 	if (promo_code_normalise(typed, code, sizeof(code)) < 0)
 		return KQ_NOT_FOUND;
 	discount_terms_args(args, t);
-	args[DU_ORDER_ARGS] = DB_INT(t->uin);
-	args[DU_ORDER_ARGS + 1] = DB_INT(t->uin);
-	args[DU_ORDER_ARGS + 2] = DB_STR(t->product);
-	args[DU_ORDER_ARGS + 3] = DB_STR(arena_strdup(a, code));
-	if ((s = db_select_one(db, a, &SQL_CAMPAIGN_FOR_PROMO, args,
-	    DU_ORDER_ARGS + 4, c, sizeof(*c))) != KQ_OK)
+	args[n++] = DB_INT(t->uin);
+	if (!to_use)
+		args[n++] = DB_INT(t->uin);
+	args[n++] = DB_STR(t->product);
+	args[n++] = DB_STR(arena_strdup(a, code));
+	if ((s = db_select_one(db, a, to_use ? &SQL_CAMPAIGN_TO_USE :
+	    &SQL_CAMPAIGN_FOR_PROMO, args, n, c, sizeof(*c))) != KQ_OK)
 		return s;
 	if (c->unfit == DU_AUDIENCE)
 		return KQ_NOT_FOUND;

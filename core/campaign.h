@@ -38,8 +38,9 @@
  *                 product, no other open order with a first-purchase
  *                 discount for it); arguments: scenario, billing, amount,
  *                 the account twice, the order
- *   DU_LIMITS     the audience, the total limit, the account's limit;
- *                 arguments: the account twice
+ *   DU_LIMITS     the audience (DU_TARGETED, its argument the account),
+ *                 the total limit, the account's limit; arguments: the
+ *                 account twice
  */
 #define DU_WINDOW \
     " WHEN c.valid_to < UTC_TIMESTAMP() THEN 'expired'" \
@@ -60,10 +61,11 @@
     "  AND pu.product = p.code AND pu.first_purchase = 1 AND pu.order_id <> ?))" \
     "  THEN 'first_purchase'"
 #define DU_ORDER_ARGS	6
-#define DU_LIMITS \
+#define DU_TARGETED \
     " WHEN c.audience = 'targeted' AND NOT EXISTS (SELECT 1 FROM" \
     "  campaign_audience ca WHERE ca.campaign_id = c.id AND ca.uin = ?)" \
-    "  THEN 'audience'" \
+    "  THEN 'audience'"
+#define DU_LIMITS DU_TARGETED \
     " WHEN c.total_limit > 0 AND " CAMPAIGN_SUM("taken") " >= c.total_limit" \
     "  THEN 'exhausted'" \
     " WHEN (SELECT COALESCE(MAX(a.taken), 0) FROM campaign_accounts a" \
@@ -172,9 +174,11 @@ struct discount_terms {
 void		discount_terms_args(struct db_arg *, const struct discount_terms *);
 /* The promo code (typed; normalised here) for the order, with unfit and
  * off; KQ_NOT_FOUND when there is no such code, or it is outside the
- * account's audience (SPEC §10: answered as unknown). */
+ * account's audience (SPEC §10: answered as unknown).  to_use: for a
+ * confirmation, whose take decides the limits (neither unfit exhausted nor
+ * account_limit, no figures: taken, claims and used are 0). */
 enum kq_outcome	campaign_for_promo(struct db *, struct arena *, const char *code,
-		    const struct discount_terms *, struct campaign *);
+		    const struct discount_terms *, int to_use, struct campaign *);
 
 /* Inside the caller's transaction, one claim or use of c by uin: the
  * account's count (KQ_CLAIM_LIMIT past per_account), then the campaign's
@@ -183,6 +187,16 @@ enum kq_outcome	campaign_for_promo(struct db *, struct arena *, const char *code
  * number of racing claims.  *slot gets the counts' row it took. */
 enum kq_outcome	campaign_take(struct db *, const struct campaign *, long long uin,
 		    int *slot);
+/* The same as CAMPAIGN_TAKE_STEPS steps of the caller's one CALL (the busy
+ * paths: claims, promo-code confirmations), in the slot it tries first
+ * (*slot): KQ_CLAIM_LIMIT or KQ_CAMPAIGN_EXHAUSTED from the step that
+ * refused.  A spread limit's slot may be full while others are not: then
+ * campaign_take() in a transaction of the caller's tries them all. */
+#define CAMPAIGN_TAKE_STEPS	3
+void		campaign_take_steps(struct db_step *, const struct campaign *,
+		    long long uin, int *slot);
+/* Whether c's total limit is spread over the counts' slots. */
+int		campaign_spread(const struct campaign *);
 /* A promo code's reserved use given back (a cancel, the payment window):
  * the campaign's slot and the account's count one less. */
 enum kq_outcome	campaign_give_back(struct db *, long long campaign_id, int slot,

@@ -210,6 +210,15 @@ coupon_for_order(struct db *db, struct arena *a, const struct discount_terms *t,
 	return KQ_OK;
 }
 
+void
+discount_reserve_step(struct db_step *st, const struct discount_terms *t,
+    const struct campaign *c, long long off, int slot)
+{
+	*st = (struct db_step){ SQL_USE_INSERT, "iiiisiii", { DB_INT(c->id),
+	    DB_INT(t->uin), DB_INT(t->order_id), DB_NULL, DB_STR(t->product),
+	    DB_INT(c->first_purchase), DB_INT(slot), DB_INT(off) }, KQ_OK, 0 };
+}
+
 enum kq_outcome
 discount_reserve(struct db *db, const struct discount_terms *t,
     const struct campaign *c, long long coupon_id, long long off, int slot)
@@ -325,13 +334,27 @@ claim_refusal(const struct campaign *c)
 	}
 }
 
+/* Claims are as busy as redemptions: the coupon and the counts are one
+ * CALL; a spread limit's full slot, a transaction that tries the rest. */
+static struct db_proc PROC_CLAIM_LIMITED = DB_PROC("claim_limited");
+static struct db_proc PROC_CLAIM = DB_PROC("claim");
+
 static enum kq_outcome
 claim(struct db *db, struct arena *a, long long uin, const struct campaign *c,
     long long *id)
 {
 	struct claim_ctx	x = { c, uin, 0 };
+	struct db_step		st[1 + CAMPAIGN_TAKE_STEPS];
+	int			slot;
 	enum kq_outcome		s;
 
+	st[0] = (struct db_step){ SQL_COUPON_INSERT, "ii", { DB_INT(uin),
+	    DB_INT(c->id) }, KQ_NOT_FOUND, 1 };
+	campaign_take_steps(&st[1], c, uin, &slot);
+	s = db_proc_run(db, c->total_limit > 0 ? &PROC_CLAIM_LIMITED : &PROC_CLAIM,
+	    st, 1 + CAMPAIGN_TAKE_STEPS, id);
+	if (s != KQ_CAMPAIGN_EXHAUSTED || !campaign_spread(c))
+		return s;
 	if ((s = db_txn(db, a, claim_txn, &x)) == KQ_OK)
 		*id = x.id;
 	return s;

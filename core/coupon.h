@@ -42,6 +42,9 @@ enum kq_outcome	coupon_for_order(struct db *, struct arena *,
 enum kq_outcome	discount_reserve(struct db *, const struct discount_terms *,
 		    const struct campaign *, long long coupon_id, long long off,
 		    int slot);
+/* A promo code's use reserved as a step of the caller's CALL (no coupon). */
+void		discount_reserve_step(struct db_step *, const struct discount_terms *,
+		    const struct campaign *, long long off, int slot);
 /* The order was paid: its coupon and use are used, counted. */
 enum kq_outcome	discount_settle(struct db *, struct arena *, long long order_id);
 /* The order was cancelled or timed out: its coupon is back (or expired),

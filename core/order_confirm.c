@@ -16,6 +16,12 @@ static const char SQL_ORDER_CONFIRM[] =
     " discount = ?, discount_campaign_id = ?, coupon_id = ?,"
     " cash = amount - card_amount - ? - ?, pay_by = " PAYMENT_DEADLINE_SQL
     " WHERE id = ?";
+/* A promo code alone: the order, still pending, takes its discount. */
+static const char SQL_ORDER_CONFIRM_PROMO[] =
+    "UPDATE orders SET status = 'confirmed', voucher_id = NULL,"
+    " voucher_amount = 0, discount = ?, discount_campaign_id = ?,"
+    " coupon_id = NULL, cash = amount - card_amount - ?, pay_by = "
+    PAYMENT_DEADLINE_SQL " WHERE id = ? AND uin = ? AND status = 'pending'";
 /* What a voucher must fit after a discount of off (SPEC §10: its minimum
  * on the price, its deduction at most what is left). */
 static struct order_terms
@@ -67,14 +73,14 @@ order_coupons(struct db *db, struct arena *a, const struct order *o,
  * attempt (SPEC §10, §2), its own statement: it stays whatever follows. */
 static enum kq_outcome
 promo_look_up(struct db *db, struct arena *a, const struct order *o,
-    const char *code, const char *ip, struct campaign *c)
+    const char *code, const char *ip, int to_use, struct campaign *c)
 {
 	struct discount_terms	t = discount_terms_of(o);
 	enum kq_outcome		s;
 
 	if ((s = attempts_check(db, a, "promo", o->uin, ip)) != KQ_OK)
 		return s;
-	s = campaign_for_promo(db, a, code, &t, c);
+	s = campaign_for_promo(db, a, code, &t, to_use, c);
 	if (s != KQ_NOT_FOUND)
 		return s;
 	if ((s = attempts_fail(db, "promo", o->uin, ip)) != KQ_OK)
@@ -88,7 +94,7 @@ order_promo_preview(struct db *db, struct arena *a, const struct order *o,
 {
 	if (!(order_actions(o->status) & OA_CONFIRM))
 		return KQ_ORDER_STATE;
-	return promo_look_up(db, a, o, code, ip, c);
+	return promo_look_up(db, a, o, code, ip, 0, c);
 }
 
 enum kq_outcome
@@ -126,13 +132,23 @@ discount_choose(struct db *db, struct arena *a, const struct order *o,
 		*c = k.c;
 		c->id = k.campaign_id;
 	} else if (ch->promo_code != NULL &&
-	    (s = campaign_for_promo(db, a, ch->promo_code, &t, c)) != KQ_OK)
+	    (s = campaign_for_promo(db, a, ch->promo_code, &t, 1, c)) != KQ_OK)
 		return s == KQ_NOT_FOUND ? KQ_PROMO_UNKNOWN : s;
 	if (c->id && c->unfit != DU_FITS) {
 		ch->why = c->unfit;
 		return KQ_DISCOUNT_NOT_APPLICABLE;
 	}
 	return KQ_OK;
+}
+
+/* A take of a campaign refused: the order's answer, and why. */
+static enum kq_outcome
+take_refused(struct order_choice *ch, enum kq_outcome s)
+{
+	if (s != KQ_CAMPAIGN_EXHAUSTED && s != KQ_CLAIM_LIMIT)
+		return s;
+	ch->why = s == KQ_CLAIM_LIMIT ? DU_ACCOUNT_LIMIT : DU_EXHAUSTED;
+	return KQ_DISCOUNT_NOT_APPLICABLE;
 }
 
 static enum kq_outcome
@@ -186,19 +202,44 @@ confirm_txn(struct db *db, struct arena *a, void *arg)
 	/* a promo code's limits last: the campaign's count is the row other
 	 * confirmations wait for, so it is held only until the commit */
 	dt = discount_terms_of(&o);
-	if (ch->promo_code != NULL) {
-		s = campaign_take(db, &c, x->uin, &slot);
-		if (s == KQ_CAMPAIGN_EXHAUSTED || s == KQ_CLAIM_LIMIT) {
-			ch->why = s == KQ_CLAIM_LIMIT ? DU_ACCOUNT_LIMIT : DU_EXHAUSTED;
-			return KQ_DISCOUNT_NOT_APPLICABLE;
-		}
-		if (s != KQ_OK)
-			return s;
-	}
+	if (ch->promo_code != NULL &&
+	    (s = take_refused(ch, campaign_take(db, &c, x->uin, &slot))) != KQ_OK)
+		return s;
 	s = discount_reserve(db, &dt, &c, ch->coupon_id, c.off, slot);
 	if (s == KQ_DISCOUNT_NOT_APPLICABLE)
 		ch->why = DU_EXHAUSTED;		/* frozen for another order */
 	return s;
+}
+
+/*
+ * A promo code without a voucher is the busy case (a popular code, 2,000
+ * confirmations a second): one CALL, the order written first (still
+ * pending, or the answer is order_state), then the use, then the
+ * campaign's counts last, their rows held only until the commit.  The
+ * discount is the look-up's, made just before: a campaign's terms are
+ * fixed from its first use (campaign.c), the order's while it is pending.
+ * What it refuses (unfit, a limit, a spread limit's full slot) the
+ * transaction decides, with the reason.
+ */
+static struct db_proc PROC_PROMO_LIMITED = DB_PROC("promo_limited");
+static struct db_proc PROC_PROMO = DB_PROC("promo");
+
+static enum kq_outcome
+confirm_promo(struct db *db, const struct order *o, const struct campaign *c)
+{
+	struct discount_terms	t = discount_terms_of(o);
+	struct db_step		st[2 + CAMPAIGN_TAKE_STEPS];
+	int			slot;
+
+	if (c->unfit != DU_FITS)
+		return KQ_DISCOUNT_NOT_APPLICABLE;
+	st[0] = (struct db_step){ SQL_ORDER_CONFIRM_PROMO, "iiiii", {
+	    DB_INT(c->off), DB_INT(c->id), DB_INT(c->off), DB_INT(o->id),
+	    DB_INT(o->uin) }, KQ_ORDER_STATE, 0 };
+	campaign_take_steps(&st[2], c, o->uin, &slot);
+	discount_reserve_step(&st[1], &t, c, c->off, slot);
+	return db_proc_run(db, c->total_limit > 0 ? &PROC_PROMO_LIMITED :
+	    &PROC_PROMO, st, 2 + CAMPAIGN_TAKE_STEPS, NULL);
 }
 
 enum kq_outcome
@@ -213,14 +254,20 @@ order_confirm(struct db *db, struct arena *a, long long uin, long long order_id,
 	ch->why = DU_FITS;
 	if (ch->coupon_id && ch->promo_code != NULL)
 		return KQ_INVALID_FIELD;	/* SPEC §10: one discount */
-	/* a voucher shown as back from a timed-out order must be back */
-	if ((s = orders_time_out(db, a, uin, NULL)) != KQ_OK)
-		return s;
 	/* an unknown promo code is a failed attempt, counted outside the
 	 * confirmation (which it fails) */
 	if (ch->promo_code != NULL &&
 	    ((s = order_get(db, a, uin, order_id, &o)) != KQ_OK ||
-	    (s = promo_look_up(db, a, &o, ch->promo_code, ch->ip, &pc)) != KQ_OK))
+	    (s = promo_look_up(db, a, &o, ch->promo_code, ch->ip, 1, &pc)) !=
+	    KQ_OK))
+		return s;
+	if (ch->promo_code != NULL && !ch->voucher_id &&
+	    (s = confirm_promo(db, &o, &pc)) != KQ_DISCOUNT_NOT_APPLICABLE &&
+	    s != KQ_CLAIM_LIMIT && s != KQ_CAMPAIGN_EXHAUSTED)
+		return s;
+	/* a voucher shown as back from a timed-out order must be back (and
+	 * this account's use of the code held by one, given back) */
+	if ((s = orders_time_out(db, a, uin, NULL)) != KQ_OK)
 		return s;
 	return db_txn(db, a, confirm_txn, &c);
 }

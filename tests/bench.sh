@@ -316,6 +316,62 @@ echo "  not 200: ${bad:-0}"
 figure api_pays_per_s "$(awk -v n="$paid" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')"
 echo
 
+# Discounts (SPEC §10, issue 28): members of their own (accounts, users
+# and sessions made here in SQL: the figure is the claim, not the login),
+# each claiming one coupon of an unlimited campaign, then confirming an
+# order of its own with one promo code of a large total limit (one row
+# every confirmation takes its use from, as a limited code must).
+echo "discounts (issue 28: claims and promo-code confirmations by distinct members, >= 2,000/s)"
+n=30000
+u0=300000000
+q "INSERT INTO accounts (uin, name) SELECT $u0 + seq, CONCAT('bench ', seq) FROM seq_1_to_$n;
+   INSERT INTO users (uin, login, password_hash, is_owner)
+     SELECT $u0 + seq, CONCAT('bench-', seq), '!', 1
+     FROM seq_1_to_$n;
+   INSERT INTO sessions (token_hash, kind, principal_id, csrf, created_at, last_seen_at)
+     SELECT UNHEX(SHA2(SHA2(CONCAT('kq-bench-', u.uin), 256), 256)), 'member', u.id,
+     SHA2(CONCAT('kq-csrf-', u.uin), 256), UTC_TIMESTAMP(), UTC_TIMESTAMP()
+     FROM users u WHERE u.uin > $u0 AND u.uin <= $u0 + $n"
+coupon=$(sed -n 's/^coupon_campaign //p' "$KAQUAN_VAR/setup.out")
+promo=$(sed -n 's/^promo_code //p' "$KAQUAN_VAR/setup.out")
+q "SELECT CONCAT('/user/coupons/claim kq_member=', SHA2(CONCAT('kq-bench-', uin), 256),
+     ' csrf=', SHA2(CONCAT('kq-csrf-', uin), 256), '&campaign=$coupon')
+   FROM accounts WHERE uin > $u0 AND uin <= $u0 + $n ORDER BY uin" > "$BENCH/claims.txt"
+wrk -t2 -c"$CONNS" -d"${POSTS}s" -s "$ROOT/tests/sessions.lua" "$URL" -- \
+    "$BENCH" 2 claims.txt > "$KAQUAN_VAR/wrk.out" 2>&1
+secs=$(sed -n 's/.*requests in \([0-9.]*\)s.*/\1/p' "$KAQUAN_VAR/wrk.out")
+bad=$(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$KAQUAN_VAR/wrk.out")
+sleep 1		# the last requests wrk sent, answered
+claimed=$(q "SELECT COUNT(*) FROM coupons WHERE campaign_id = $coupon")
+double=$(q "SELECT COUNT(*) FROM (SELECT uin FROM coupons WHERE campaign_id = $coupon
+    GROUP BY uin HAVING COUNT(*) > 1) d")
+awk -v n="$claimed" -v s="$secs" 'BEGIN { printf "  coupon claims by distinct members:          %.0f /s (%d in %ss)\n", n / s, n, s }'
+echo "  not 303: ${bad:-0}; members with two coupons: $double"
+figure claims_per_s "$(awk -v n="$claimed" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')"
+first=$(q "SELECT COALESCE(MAX(id), 0) FROM orders")
+q "INSERT INTO orders (uin, product, billing, scenario, months, amount, cash, description,
+    status) SELECT $u0 + seq, 'cvm', 'prepaid', 'purchase', 1, 10000, 10000, 'bench',
+    'pending' FROM seq_1_to_$n"
+q "SELECT CONCAT('/user/orders/', id, '/confirm kq_member=', SHA2(CONCAT('kq-bench-', uin), 256),
+     ' csrf=', SHA2(CONCAT('kq-csrf-', uin), 256), '&voucher=&coupon=&promo_code=$promo')
+   FROM orders WHERE id > $first ORDER BY id" > "$BENCH/confirms.txt"
+wrk -t2 -c"$CONNS" -d"${POSTS}s" -s "$ROOT/tests/sessions.lua" "$URL" -- \
+    "$BENCH" 2 confirms.txt > "$KAQUAN_VAR/wrk.out" 2>&1
+secs=$(sed -n 's/.*requests in \([0-9.]*\)s.*/\1/p' "$KAQUAN_VAR/wrk.out")
+bad=$(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$KAQUAN_VAR/wrk.out")
+sleep 1
+confirmed=$(q "SELECT COUNT(*) FROM orders WHERE id > $first AND status = 'confirmed'
+    AND discount > 0")
+uses=$(q "SELECT COUNT(*) FROM discount_uses u JOIN campaigns c ON c.id = u.campaign_id
+    WHERE c.code = '$promo'")
+taken=$(q "SELECT SUM(n.taken) FROM campaign_counts n JOIN campaigns c ON c.id = n.campaign_id
+    WHERE c.code = '$promo'")
+awk -v n="$confirmed" -v s="$secs" 'BEGIN { printf "  confirmations with one promo code:          %.0f /s (%d in %ss)\n", n / s, n, s }'
+echo "  not 303: ${bad:-0}; uses $uses, counted $taken"
+figure promo_confirms_per_s "$(awk -v n="$confirmed" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')"
+figure discount_miscount "$(( (uses - confirmed) + (taken - confirmed) + double ))"
+echo
+
 echo "workers (SPEC §9: RSS <= 8 MiB after 100,000 requests)"
 master=$(cat "$KAQUAN_VAR/run/kaquan.pid")
 rss=0

@@ -58,6 +58,22 @@ def main():
     with open(os.path.join(VAR, "bench", "codes.txt"), "w") as f:
         f.write("\n".join(c.replace(" ", "") for c in vcodes) + "\n")
 
+    # discounts: a coupon campaign without a limit, a promo code with a
+    # large one (SPEC §10)
+    for name, kind, extra in (("bench coupon", "coupon", {}),
+                              ("bench code", "promo_code",
+                               {"code": "BENCH-2027", "total_limit": "1000000"})):
+        form = dict({"csrf": a.csrf_of("/admin/campaigns/new"), "name": name, "kind": kind,
+                     "discount": "amount", "amount_off": "5", "scope": "all",
+                     "scenarios": "purchase", "valid_from": time.strftime("%Y-%m-%d"),
+                     "valid_to": "2099-12-31", "claim_days": "30", "audience": "all",
+                     "total_limit": "0", "per_account": "1"}, **extra)
+        r = a.post("/admin/campaigns", form)
+        assert r.status == 303, r
+        if kind == "coupon":
+            print("coupon_campaign %s" % r.header("Location").rsplit("/", 1)[1])
+    print("promo_code BENCH-2027")
+
     m = Client()
     assert m.login("bench", "bench1234").status == 303
     csrf = m.csrf_of("/user/pickup")

@@ -180,6 +180,44 @@ proc_call(struct db *db, struct db_proc *p, const struct db_arg *args,
 	return s;
 }
 
+/* Inside a transaction already (the API's POSTs run in the one that keeps
+ * their answer): the steps one statement each, in a savepoint of it. */
+struct steps {
+	const struct db_step	*st;
+	size_t			 nsteps;
+	long long		 kept;
+};
+
+static enum kq_outcome
+steps_txn(struct db *db, struct arena *a, void *arg)
+{
+	struct steps	*x = arg;
+	struct db_arg	 args[DB_STEP_ARGS + 4];
+	const char	*t;
+	size_t		 i, n, k;
+	uint64_t	 rows, id;
+	enum kq_outcome	 s;
+
+	(void)a;
+	x->kept = 0;
+	for (i = 0; i < x->nsteps; i++) {
+		const struct db_step *st = &x->st[i];
+
+		for (t = st->types, n = k = 0; *t != '\0'; t++, n++) {
+			if (n == sizeof(args) / sizeof(args[0]))
+				abort();	/* programmer mistake */
+			args[n] = *t == 'k' ? DB_INT(x->kept) : st->args[k++];
+		}
+		if ((s = db_exec(db, st->sql, args, n, &rows, &id)) != KQ_OK)
+			return s;
+		if (st->none != KQ_OK && rows == 0)
+			return st->none;
+		if (st->keep)
+			x->kept = (long long)id;
+	}
+	return KQ_OK;
+}
+
 enum kq_outcome
 db_proc_run(struct db *db, struct db_proc *p, const struct db_step *st,
     size_t nsteps, long long *kept)
@@ -191,8 +229,13 @@ db_proc_run(struct db *db, struct db_proc *p, const struct db_step *st,
 	enum kq_outcome	 s = KQ_UNAVAILABLE;
 	int		 try;
 
-	if (db->in_txn)
-		abort();	/* programmer mistake: it commits on its own */
+	if (db->in_txn) {
+		struct steps x = { st, nsteps, 0 };
+
+		if ((s = db_txn(db, NULL, steps_txn, &x)) == KQ_OK && kept)
+			*kept = x.kept;
+		return s;
+	}
 	for (i = 0; i < nsteps; i++)
 		for (t = st[i].types, k = 0; *t != '\0'; t++) {
 			if (*t == 'k')

@@ -153,38 +153,76 @@ def test_cancel_and_time_out_give_the_coupon_back():
     assert sql("SELECT status FROM discount_uses WHERE order_id = %d" % oid) == [["released"]]
 
 
-def test_thirty_racing_confirmations_of_a_promo_code_limited_to_five():
-    code = promo_code()
-    cid = campaign(name="限5码", kind="promo_code", code=code, amount_off="3",
-                   total_limit="5")
-    ms = [member() for _ in range(30)]
+def race(code, n=30):
+    """n members confirm an order each with code at once: [(member, order,
+    status)]."""
     work = []
-    for m in ms:
-        oid = order(m, amount="60")
-        work.append((m, oid, {"csrf": m.csrf_of("/user"), "promo_code": code}))
-    barrier = threading.Barrier(30)
+    for _ in range(n):
+        m = member()
+        work.append((m, order(m, amount="60"), {"csrf": m.csrf_of("/user"), "promo_code": code}))
+    barrier = threading.Barrier(n)
     out = []
 
     def run(m, oid, body):
         barrier.wait()
-        out.append((oid, m.post("/user/orders/%d/confirm" % oid, body).status))
+        out.append((m, oid, m.post("/user/orders/%d/confirm" % oid, body).status))
     threads = [threading.Thread(target=run, args=w) for w in work]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    codes = sorted(s for _, s in out)
+    return out
+
+
+def test_thirty_racing_confirmations_of_a_promo_code_limited_to_five():
+    code = promo_code()
+    cid = campaign(name="限5码", kind="promo_code", code=code, amount_off="3",
+                   total_limit="5")
+    out = race(code)
+    codes = sorted(s for _, _, s in out)
     assert codes.count(303) == 5 and codes.count(409) == 25, codes
     assert taken(cid) == 5
     assert sql("SELECT COUNT(*) FROM discount_uses WHERE campaign_id = %d"
                " AND status = 'reserved'" % cid) == [["5"]]
     # cancelling one frees exactly one
-    won = [oid for oid, s in out if s == 303]
-    m = [w[0] for w in work if w[1] == won[0]][0]
-    assert post(m, "/user/orders/%d/cancel" % won[0]).status == 303
-    lost = [w for w in work if w[1] not in won]
+    won = [(m, oid) for m, oid, s in out if s == 303]
+    lost = [(m, oid) for m, oid, s in out if s != 303]
+    assert post(won[0][0], "/user/orders/%d/cancel" % won[0][1]).status == 303
     assert confirm(lost[0][0], lost[0][1], promo_code=code).status == 303
     assert confirm(lost[1][0], lost[1][1], promo_code=code).status == 409
+
+
+def test_a_large_limit_spread_over_slots_holds_exactly():
+    """A limit of 1,024 or more is shared out over the 16 count rows (so
+    confirmations do not queue on one): with two uses left, in two rows
+    most members' own rows are full, 30 racing confirmations give exactly
+    two, each in a row with room, and a cancel gives back to the row it
+    took from."""
+    code = promo_code()
+    cid = campaign(name="大额码", kind="promo_code", code=code, amount_off="3",
+                   total_limit="1024")
+    assert sql("SELECT COUNT(*) FROM campaign_counts WHERE campaign_id = %d" % cid) == [["16"]]
+    sql("UPDATE campaign_counts SET taken = IF(slot IN (3, 9), 63, 64), claims = 1"
+        " WHERE campaign_id = %d" % cid)
+    out = race(code)
+    codes = sorted(s for _, _, s in out)
+    assert codes.count(303) == 2 and codes.count(409) == 28, codes
+    assert taken(cid) == 1024
+    assert sql("SELECT slot FROM discount_uses WHERE campaign_id = %d ORDER BY slot" % cid) == \
+        [["3"], ["9"]]
+    won = [(m, oid) for m, oid, s in out if s == 303]
+    lost = [(m, oid) for m, oid, s in out if s != 303]
+    slot = sql("SELECT slot FROM discount_uses WHERE order_id = %d" % won[0][1])[0][0]
+    assert post(won[0][0], "/user/orders/%d/cancel" % won[0][1]).status == 303
+    assert sql("SELECT taken FROM campaign_counts WHERE campaign_id = %d AND slot = %s"
+               % (cid, slot)) == [["63"]]
+    assert confirm(lost[0][0], lost[0][1], promo_code=code).status == 303
+    assert confirm(lost[1][0], lost[1][1], promo_code=code).status == 409
+    assert taken(cid) == 1024
+    # the uses faked above undone: the books count what was really taken
+    sql("UPDATE campaign_counts n SET taken = (SELECT COUNT(*) FROM discount_uses u"
+        " WHERE u.campaign_id = n.campaign_id AND u.slot = n.slot"
+        " AND u.status IN ('reserved', 'used')) WHERE n.campaign_id = %d" % cid)
 
 
 def test_api_candidates_and_confirm_with_a_promo_code():
