@@ -139,11 +139,11 @@ def refund(m, oid):
     assert r.status == 303, (r, r.flash())
 
 
-def run_shoppers(racers, products, amounts, rounds, confirm_ok):
+def run_shoppers(racers, products, amounts, rounds, confirm_ok, promo=None):
     """Runs shop() for each (member, seed) at once; the errors."""
     errors = []
     threads = [threading.Thread(target=shop, args=(m, seed, errors, products,
-                                                   amounts, rounds, confirm_ok))
+                                                   amounts, rounds, confirm_ok, promo))
                for m, seed in racers]
     for t in threads:
         t.start()
@@ -249,14 +249,28 @@ def unknown_code():
     return body + str(i)
 
 
-def shop(m, seed, errors, products, amounts, rounds, confirm_ok):
+def coupon_ids(r):
+    """The coupons an order page offers that fit it."""
+    m = re.search(r'<table data-list="coupons".*?</table>', r.text, re.S)
+    return [int(i) for i, rest in re.findall(r'<tr data-id="(\d+)"([^>]*)>', m.group(0))
+            if "data-reason" not in rest] if m else []
+
+
+def shop(m, seed, errors, products, amounts, rounds, confirm_ok, promo=None):
     """One racer of a randomized workload: orders of m, each confirmed with
-    a random candidate or none, then paid, cancelled or paid and refunded;
-    unexpected statuses go to errors."""
+    a random candidate or none, and (promo: a promo code shared by the
+    racers; the member claims the open coupons first) a random coupon that
+    fits, the promo code or no discount, then paid, cancelled, paid and
+    refunded, or left past its payment window; unexpected statuses go to
+    errors."""
     r = random.Random(seed)
     c = Client()
     c.cookies = dict(m.cookies)
     tok = c.csrf_of("/user")
+    if promo:
+        s = c.post("/user/coupons/claim", {"csrf": tok, "all": "1"}).status
+        if s not in confirm_ok:
+            errors.append(("claim", s))
     for _ in range(rounds):
         oid = order(m, r.choice(products), str(r.choice(amounts)))
         page = c.get("/user/orders/%d" % oid)
@@ -266,12 +280,22 @@ def shop(m, seed, errors, products, amounts, rounds, confirm_ok):
             continue
         ids = candidate_ids(page)
         choice = r.choice(ids + [None]) if ids else None
-        s = c.post("/user/orders/%d/confirm" % oid,
-                   {"csrf": tok, "voucher": str(choice) if choice else ""}).status
+        body = {"csrf": tok, "voucher": str(choice) if choice else ""}
+        discount = r.choice(["none", "coupon", "promo"]) if promo else "none"
+        coupons = coupon_ids(page)
+        if discount == "coupon" and coupons:
+            body["coupon"] = str(r.choice(coupons))
+        elif discount == "promo":
+            body["promo_code"] = promo
+        s = c.post("/user/orders/%d/confirm" % oid, body).status
         if s not in confirm_ok:
             errors.append(("confirm", s))
             continue
-        action = r.choice(["pay", "pay", "cancel", "refund"])
+        action = r.choice(["pay", "pay", "cancel", "refund"] + (["time_out"] if promo else []))
+        if action == "time_out":    # the window passes; what looks next sees it
+            sql("UPDATE orders SET pay_by = UTC_TIMESTAMP() - INTERVAL 1 MINUTE"
+                " WHERE id = %d AND status = 'confirmed'" % oid)
+            continue
         if action == "refund":
             c.post("/user/orders/%d/pay" % oid, {"csrf": tok})
         s = c.post("/user/orders/%d/%s" % (oid, action), {"csrf": tok}).status

@@ -1,5 +1,6 @@
 """test_crash.py - kill -9 under a mixed load (issue 10): redemptions,
-pick-ups and payments race while MariaDB, or a worker, is killed.  Every
+pick-ups, payments, coupon claims and promo-code confirmations (issue 28)
+race while MariaDB, or a worker, is killed.  Every
 request that got its 303 is in the database; one that did not is either
 wholly done or not at all, and a retry of it answers cleanly (409 when it
 had happened: a COMMIT can become durable in the instant the server or the
@@ -13,18 +14,31 @@ import time
 import urllib.parse
 
 from fixtures import (_workers, codes, codes_of, create_batch, create_template,
-                      issue, member, order)
+                      discounts_check, issue, member, order)
 from kq import BUILD, VAR, code_is, ctl, sql
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PER_MEMBER = 8
 
 
+def _new_order(m):
+    return int(ctl("order", "create", "--uin", str(m.uin), "--product", "cvm",
+                   "--billing", "prepaid", "--scenario", "purchase",
+                   "--amount", "80", "--months", "1"))
+
+
 def _prepare(n_members):
-    """Per member: codes to redeem, cards to pick up, confirmed orders."""
+    """Per member: codes to redeem, cards to pick up, confirmed orders,
+    coupon campaigns to claim one of each, pending orders to confirm with
+    a promo code."""
+    from test_campaigns import campaign, promo_code
     cs = codes_of(issue(create_template(name="压测券"), mode="codes",
                         count=str(n_members * PER_MEMBER)))
     cards = codes(create_batch(count=str(n_members * PER_MEMBER)))
+    coupons = [campaign(name="压测领券 %d" % j, amount_off="5") for j in range(PER_MEMBER // 2)]
+    _prepare.code = code = promo_code()
+    campaign(name="压测码", kind="promo_code", code=code, amount_off="6",
+             total_limit="1000", per_account=str(PER_MEMBER))
     work = []
     for i in range(n_members):
         m = member()
@@ -32,12 +46,13 @@ def _prepare(n_members):
         items = []
         for j in range(PER_MEMBER):
             k = i * PER_MEMBER + j
-            oid = int(ctl("order", "create", "--uin", str(m.uin), "--product", "cvm",
-                          "--billing", "prepaid", "--scenario", "purchase",
-                          "--amount", "80", "--months", "1"))
+            oid = _new_order(m)
             r = m.post("/user/orders/%d/confirm" % oid, {"csrf": m.tok, "voucher": ""})
             assert r.status == 303, r
-            items += [("redeem", cs[k]), ("pickup", cards[k]), ("pay", oid)]
+            items += [("redeem", cs[k]), ("pickup", cards[k]), ("pay", oid),
+                      ("promo", _new_order(m))]
+            if j < len(coupons):
+                items.append(("claim", coupons[j]))
         work.append((m, items))
     return work
 
@@ -48,6 +63,11 @@ def _do(m, kind, x):
     if kind == "pickup":
         return m.post("/user/pickup/confirm", {"csrf": m.tok, "card": x,
                                                 "os": "debian12"}).status
+    if kind == "claim":
+        return m.post("/user/coupons/claim", {"csrf": m.tok, "campaign": str(x)}).status
+    if kind == "promo":
+        return m.post("/user/orders/%d/confirm" % x, {"csrf": m.tok, "voucher": "",
+                                                       "promo_code": _prepare.code}).status
     return m.post("/user/orders/%d/pay" % x, {"csrf": m.tok}).status
 
 
@@ -83,6 +103,19 @@ def _done(uin, kind, x):
                      + code_is(x, "c") + " AND o.uin = %d" % uin)[0][0]
         assert (status == "used") == (orders == "1") == (order != "0"), (x, status, orders)
         return status == "used"
+    if kind == "claim":    # one coupon of the campaign, or none
+        (n,), = sql("SELECT COUNT(*) FROM coupons WHERE uin = %d AND campaign_id = %d"
+                    % (uin, x))
+        assert n in ("0", "1"), (x, n)
+        return n == "1"
+    if kind == "promo":    # confirmed with its use reserved, or still pending
+        (status, discount, uses), = sql(
+            "SELECT o.status, o.discount, (SELECT COUNT(*) FROM discount_uses u"
+            " WHERE u.order_id = o.id AND u.status = 'reserved') FROM orders o"
+            " WHERE o.id = %d" % x)
+        assert (status, discount, uses) in (("pending", "0", "0"), ("confirmed", "600", "1")), \
+            (x, status, discount, uses)
+        return status == "confirmed"
     (status,), = sql("SELECT status FROM orders WHERE id = %d" % x)
     assert status in ("paid", "confirmed"), (x, status)
     return status == "paid"
@@ -109,10 +142,12 @@ def _check(out, work, lost=()):
             assert again == (409 if was else 303), (kind, x, was, again)
             assert _done(uin, kind, x)
     assert statuses.get(303, 0) > 0, statuses
-    # the books: every order adds up, nothing frozen for a closed order
-    bad = sql("SELECT id FROM orders WHERE uin IN (%s) AND amount <> card_amount"
-              " + voucher_amount + cash" % uins)
+    # the books: every order adds up, nothing frozen for a closed order,
+    # the campaigns' counts are a recount of their coupons and uses
+    bad = sql("SELECT id FROM orders WHERE uin IN (%s) AND amount <> discount"
+              " + card_amount + voucher_amount + cash" % uins)
     assert bad == [], bad
+    discounts_check()
     bad = sql("SELECT c.id FROM pickup_cards c LEFT JOIN orders o ON o.id = c.order_id"
               " WHERE c.status = 'used' AND o.id IS NULL")
     assert bad == [], bad

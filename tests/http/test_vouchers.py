@@ -366,10 +366,20 @@ def test_randomized_concurrent_workload_keeps_the_books():
     for m in ms:
         give(m, name="结转", face="300", balance_mode="carry_over")
         give(m, name="单次", face="120")
+    # SPEC §10: coupons to claim (two an account, fewer than the racers
+    # want) and a promo code of a small limit, so that both run out
+    from test_campaigns import campaign, promo_code
+    campaign(name="压测券", amount_off="15", per_account="2", total_limit="6")
+    campaign(name="压测折扣券", discount="percent", percent_off="20", cap="30")
+    code = promo_code()
+    campaign(name="压测码", kind="promo_code", code=code, amount_off="8", total_limit="7",
+             per_account="3")
     rng = random.Random(4)
     errors = run_shoppers([(m, rng.random()) for m in ms for _ in range(2)],
-                          ["cvm"], [20, 50, 99.5, 130, 400], 12, (303, 409))
+                          ["cvm"], [20, 50, 99.5, 130, 400], 12, (303, 409), promo=code)
     assert not errors, errors
+    assert sql("SELECT COUNT(*) FROM orders WHERE uin IN (%s) AND discount > 0"
+               % ",".join(str(m.uin) for m in ms))[0][0] != "0"
     books_check(ms)
 
 
