@@ -9,7 +9,8 @@
 // confirmation page comes first.
 //
 // Input: one JSON argument (written by tests/http/test_browser.py):
-//   { url, shots, chromium, member: {login, password, order, due, batch}, admin: {...} }
+//   { url, shots, chromium, member: {login, password, order, due, batch,
+//     small: [an order a coupon pays whole, one a run]}, admin: {...} }
 // Output: one line per check, "ok NAME" or "FAIL NAME: why", then
 // "browser: N passed, N failed".
 import puppeteer from "puppeteer-core";
@@ -92,6 +93,44 @@ async function go(page, path) {
   return page.goto(cfg.url + path, { waitUntil: "load" });
 }
 
+// Coupons (SPEC §10): claim one, confirm an order with it (the fitting
+// coupon recommended and chosen), pay what is left (nothing); a promo code
+// typed wrong is marked at its field.
+async function coupons(page, lang, width, oid) {
+  await go(page, "/user/coupons");
+  await look(page, "coupons", lang, width);
+  const claim = await page.$("table[data-list=campaigns] button[type=submit]");
+  check(`${lang}/${width} a coupon to claim`, claim !== null, "no claim button");
+  if (!claim) return;
+  await Promise.all([page.waitForNavigation(), claim.click()]);
+  const flash = await page.$eval("[data-flash]", (e) => e.dataset.flash).catch(() => "");
+  check(`${lang}/${width} coupon claimed`, flash === "ok", flash);
+  await go(page, `/user/orders/${oid}`);
+  await look(page, "order-coupons", lang, width);
+  const picked = await page.$("table[data-list=coupons] tr[data-recommended] input[name=coupon]:checked");
+  check(`${lang}/${width} the recommended coupon is chosen`, picked !== null, "not checked");
+  await Promise.all([page.waitForNavigation(), page.click("form.confirm button[type=submit]")]);
+  let i = await look(page, "order-confirmed", lang, width);
+  const off = await page.$eval("[data-field=discount]", (e) => e.dataset.value).catch(() => "");
+  check(`${lang}/${width} the coupon took its discount`, off === "1000", off);
+  const pay = await page.$(`form[action="/user/orders/${oid}/pay"] button`);
+  check(`${lang}/${width} a pay button`, pay !== null, "none");
+  if (pay) {
+    await Promise.all([page.waitForNavigation(), pay.click()]);
+    i = await look(page, "order-paid", lang, width);
+    const st = await page.$eval("[data-field=status]", (e) => e.dataset.value).catch(() => "");
+    check(`${lang}/${width} paid with the coupon`, st === "paid", st);
+  }
+  await go(page, `/user/orders/${cfg.member.order}`);
+  await page.type("form[data-promo] input[name=promo_code]", "NO-SUCH-CODE");
+  await Promise.all([page.waitForNavigation(), page.click("form[data-promo] button")]);
+  await look(page, "promo-wrong", lang, width);
+  const why = await fieldMarked(page, "promo_code");
+  check(`${lang}/${width} a wrong promo code marked at its field`, why === "", why);
+}
+
+let run = 0;
+
 async function member(browser, lang, width) {
   const ctx = await browser.createBrowserContext();
   const page = await ctx.newPage();
@@ -125,6 +164,7 @@ async function member(browser, lang, width) {
   i = await look(page, "redeem-error", lang, width);
   const why = await fieldMarked(page, "code");
   check(`${lang}/${width} redeem error at the field`, why === "", why);
+  await coupons(page, lang, width, cfg.member.small[run++]);
   // cancelling asks first, with the safe choice as the primary button
   await go(page, `/user/orders/${cfg.member.order}`);
   const cancel = await page.$(`a[href="/user/orders/${cfg.member.order}/cancel"]`);
@@ -156,7 +196,9 @@ async function admin(browser, lang, width) {
     ["admin-template", `/admin/vouchers/templates/${cfg.admin.template}`],
     ["admin-vouchers", "/admin/vouchers"], ["admin-issues", "/admin/vouchers/issues"],
     ["admin-audit", "/admin/audit"], ["admin-applications", "/admin/partner/applications"],
-    ["admin-search", `/admin/search?q=${cfg.admin.uin}`]]) {
+    ["admin-search", `/admin/search?q=${cfg.admin.uin}`], ["admin-campaigns", "/admin/campaigns"],
+    ["admin-campaign", `/admin/campaigns/${cfg.admin.campaign}`],
+    ["admin-campaign-uses", `/admin/campaigns/${cfg.admin.campaign}/uses`]]) {
     await go(page, path);
     await look(page, name, lang, width);
   }

@@ -24,12 +24,18 @@ def test_journeys_in_both_languages_and_widths():
     oid = order(m, amount="150")
     due = order(m, amount="80")     # confirmed with cash due: the pay button
     assert post(m, "/user/orders/%d/confirm" % due, voucher="").status == 303
+    # a coupon of 10 for each run's order of 10 (SPEC §10), claimed there
+    from test_campaigns import campaign
+    cid = campaign(name="Browser coupon", amount_off="10", per_account="4", audience="targeted",
+             uins=str(uin))
+    small = [order(m, amount="10") for _ in range(4)]
     alogin, apw = new_admin()
     cfg = {
         "url": URL, "shots": os.path.join(VAR, "shots"), "chromium": chromium,
-        "member": {"login": login, "password": pw, "order": oid, "due": due},
+        "member": {"login": login, "password": pw, "order": oid, "due": due, "small": small},
         "admin": {"login": alogin, "password": apw, "batch": create_batch(count="3", name="HK cloud server"),
-                  "template": create_template(name="Browser template"), "uin": uin},
+                  "template": create_template(name="Browser template"), "uin": uin,
+                  "campaign": cid},
     }
     r = subprocess.run(["node", os.path.join(ROOT, "tests", "browser", "journeys.mjs"),
                         json.dumps(cfg)], capture_output=True, text=True, timeout=600)
