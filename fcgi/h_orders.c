@@ -205,6 +205,8 @@ h_order(struct req *r)
 			x = vlist_add(l);
 			show_voucher(r->arena, x, &c[i]);
 			show_voucher_terms(r->arena, x, &c[i]);
+			/* nothing left to pay after the discount: it deducts 0 */
+			show_money(x, "deduct", c[i].deduct);
 			view_setf(x, "radio_id", "voucher-%lld", c[i].id);
 			/* SPEC §5: the largest deduction, then the earliest expiry */
 			if (i == 0) {
