@@ -11,9 +11,10 @@
  * to the account's slot; with one of at least COUNT_SPREAD each slot holds
  * its share of the limit (the shares sum to it) and a take tries the
  * account's slot, then the next, until one has room (exact: every row is
- * a conditional write); a smaller limit counts in slot 0 alone.  Both writes read the campaign row with a shared lock,
- * so an edit (which locks it for update, then looks for a claim) lands
- * before the first claim or gets 409 template_locked.
+ * a conditional write); a smaller limit counts in slot 0 alone.  Both
+ * writes read the campaign row with a shared lock, so an edit (which locks
+ * it for update, then looks for a claim) lands before the first claim or
+ * gets 409 template_locked.
  */
 #include <ctype.h>
 #include <stdio.h>

@@ -122,28 +122,27 @@ static const struct db_col use_cols[] = {
 #define USES_LIST(index, where) DB_SEL("SELECT STRAIGHT_JOIN {cols}" \
     USES(index) USES_ORDER " JOIN products p ON p.code = u.product" \
     " WHERE u.campaign_id = ?" where PAGER_AFTER("u.id"), DB_WHOLE(use_cols))
-#define USES_OVERDUE	"(u.status = 'reserved' AND " ORDER_OVERDUE("uo") ")"
 /* by the status asked + 1: 0 is all of them */
 static struct db_sel SQL_USES[] = {
 	[0] = USES_LIST("k_uses_campaign", ""),
 	[DUS_RESERVED + 1] = USES_LIST("k_uses_campaign_status",
-	    " AND u.status = 'reserved' AND NOT " ORDER_OVERDUE("uo")),
+	    " AND u.status = 'reserved' AND NOT " USE_OVERDUE),
 	[DUS_USED + 1] = USES_LIST("k_uses_campaign_status",
 	    " AND u.status = 'used'"),
 	[DUS_RELEASED + 1] = USES_LIST("k_uses_campaign",
-	    " AND (u.status = 'released' OR " USES_OVERDUE ")"),
+	    " AND (u.status = 'released' OR " USE_OVERDUE ")"),
 };
 static const char *const SQL_USES_COUNT[] = {
 	[0] = PAGER_COUNT(USES("k_uses_campaign") " WHERE u.campaign_id = ?"),
 	[DUS_RESERVED + 1] = PAGER_COUNT(USES("k_uses_campaign_status") USES_ORDER
 	    " WHERE u.campaign_id = ? AND u.status = 'reserved' AND NOT "
-	    ORDER_OVERDUE("uo")),
+	    USE_OVERDUE),
 	[DUS_USED + 1] = PAGER_COUNT(USES("k_uses_campaign_status")
 	    " WHERE u.campaign_id = ? AND u.status = 'used'"),
 	[DUS_RELEASED + 1] = "SELECT (" PAGER_COUNT(USES("k_uses_campaign_status")
 	    " WHERE u.campaign_id = ? AND u.status = 'released'") ") + ("
 	    PAGER_COUNT(USES("k_uses_campaign_status") USES_ORDER
-	    " WHERE u.campaign_id = ? AND " USES_OVERDUE) ")",
+	    " WHERE u.campaign_id = ? AND " USE_OVERDUE) ")",
 };
 static const char SQL_USE_STATUS[] =
     "UPDATE discount_uses SET status = ? WHERE order_id = ?";

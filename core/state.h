@@ -203,9 +203,9 @@ extern const char *const coupon_status_names[];
  * the payment window, which releases it before the sweep writes it. */
 enum use_status { DUS_RESERVED, DUS_USED, DUS_RELEASED, DUS__MAX };
 extern const char *const use_status_names[];
-#define USE_STATUS \
-	"IF(u.status = 'reserved' AND " ORDER_OVERDUE("uo") ", 'released'," \
-	" u.status)"
+#define USE_OVERDUE \
+	"(u.status = 'reserved' AND " ORDER_OVERDUE("uo") ")"
+#define USE_STATUS	"IF(" USE_OVERDUE ", 'released', u.status)"
 
 /* Why a discount does not fit an order or an account (SPEC §10 "Why not"),
  * the first rule it fails in this order. */

@@ -225,7 +225,7 @@ uses_page(struct req *r, int csv)
 	struct export		 ex = { .req = NULL };
 	struct campaign		 c;
 	struct discount_use	*rows;
-	struct view		*v, *x;
+	struct view		*v;
 	struct vlist		*l;
 	enum kq_outcome		 s;
 	size_t			 n, i;
@@ -242,12 +242,7 @@ uses_page(struct req *r, int csv)
 	if (export_answered(r, &ex, s))
 		return;
 	v = reply_view(r);
-	x = view_map(v, "campaign");
-	view_set_int(x, "id", c.id);
-	view_setf(x, "href", "/admin/campaigns/%lld", c.id);
-	view_set(x, "name", c.name);
-	view_set_int(x, "used", c.used);
-	view_setf(x, "uses_href", "/admin/campaigns/%lld/uses", c.id);
+	show_campaign(r->arena, view_map(v, "campaign"), &c);
 	show_choices(v, "statuses", opt_use_status, form_str(&r->q, UQ_STATUS, ""),
 	    "selected");
 	l = view_list(v, "uses");

@@ -263,11 +263,22 @@ figure php_per_s "${php%% *}"
 figure php_p99_ms "${php##* }"
 echo
 
-posts() {	# posts FILE PATH FIELD [EXTRA] → wrk output in wrk.out
-	wrk -t2 -c"$CONNS" -d"${POSTS}s" -s "$ROOT/tests/post.lua" "$URL" -- \
+# lines SCRIPT FILE [ARGS]: wrk for POSTS seconds with tests/SCRIPT, its two
+# threads each sending every other line of FILE once → secs, bad
+lines() {
+	script=$1
+	shift
+	wrk -t2 -c"$CONNS" -d"${POSTS}s" -s "$ROOT/tests/$script" "$URL" -- \
 	    "$BENCH" 2 "$@" > "$KAQUAN_VAR/wrk.out" 2>&1
 	secs=$(sed -n 's/.*requests in \([0-9.]*\)s.*/\1/p' "$KAQUAN_VAR/wrk.out")
 	bad=$(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$KAQUAN_VAR/wrk.out")
+}
+posts() { lines post.lua "$@"; }	# posts FILE PATH FIELD [EXTRA]
+# rate WORDS N FIGURE: N done in the last run's secs, said and kept
+rate() {
+	awk -v w="$1:" -v n="$2" -v s="$secs" \
+	    'BEGIN { printf "  %-43s %.0f /s (%d in %ss)\n", w, n / s, n, s }'
+	figure "$3" "$(awk -v n="$2" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')"
 }
 
 echo "pickup cards (SPEC §9: create 100,000 <= 1.5 s, download <= 0.3 s, >= 2,000 pick-ups/s)"
@@ -279,9 +290,8 @@ batch=$(sed -n 's/^pickup_batch //p' "$KAQUAN_VAR/setup.out")
 posts cards.txt /user/pickup/confirm card "&os=debian12"
 used=$(q "SELECT COUNT(*) FROM pickup_cards WHERE batch_id = $batch AND status = 'used'")
 double=$(q "SELECT COUNT(*) FROM (SELECT card_id FROM orders WHERE card_id IS NOT NULL GROUP BY card_id HAVING COUNT(*) > 1) d")
-awk -v n="$used" -v s="$secs" 'BEGIN { printf "  pick-ups of distinct cards over HTTP:       %.0f /s (%d in %ss)\n", n / s, n, s }'
+rate "pick-ups of distinct cards over HTTP" "$used" pickups_per_s
 echo "  not 303: ${bad:-0}; cards in two orders: $double"
-figure pickups_per_s "$(awk -v n="$used" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')"
 doubles=$double
 echo
 
@@ -289,9 +299,8 @@ echo "vouchers (SPEC §9: redemptions of distinct codes, zero double use)"
 posts codes.txt /user/redeem/confirm code
 redeemed=$(q "SELECT COUNT(*) FROM voucher_ledger WHERE kind = 'activate'")
 double=$(q "SELECT COUNT(*) FROM (SELECT voucher_id FROM voucher_ledger WHERE kind = 'activate' GROUP BY voucher_id HAVING COUNT(*) > 1) d")
-awk -v n="$redeemed" -v s="$secs" 'BEGIN { printf "  redemptions of distinct codes over HTTP:    %.0f /s (%d in %ss)\n", n / s, n, s }'
+rate "redemptions of distinct codes over HTTP" "$redeemed" redemptions_per_s
 echo "  not 303: ${bad:-0}; codes redeemed twice: $double"
-figure redemptions_per_s "$(awk -v n="$redeemed" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')"
 figure double_use "$((doubles + double))"
 echo
 
@@ -306,14 +315,10 @@ q "INSERT INTO orders (uin, product, billing, scenario, months, amount, cash,
     'confirmed', UTC_TIMESTAMP() + INTERVAL 1 HOUR FROM seq_1_to_40000"
 q "SELECT id FROM orders WHERE id > $first ORDER BY id" |
     python3 "$ROOT/tests/api_sign.py" $key > "$BENCH/api.txt"
-wrk -t2 -c"$CONNS" -d"${POSTS}s" -s "$ROOT/tests/api.lua" "$URL" -- \
-    "$BENCH" 2 api.txt > "$KAQUAN_VAR/wrk.out" 2>&1
-secs=$(sed -n 's/.*requests in \([0-9.]*\)s.*/\1/p' "$KAQUAN_VAR/wrk.out")
-bad=$(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$KAQUAN_VAR/wrk.out")
+lines api.lua api.txt
 paid=$(q "SELECT COUNT(*) FROM orders WHERE id > $first AND status = 'paid'")
-awk -v n="$paid" -v s="$secs" 'BEGIN { printf "  order payments over the API:               %.0f /s (%d in %ss)\n", n / s, n, s }'
+rate "order payments over the API" "$paid" api_pays_per_s
 echo "  not 200: ${bad:-0}"
-figure api_pays_per_s "$(awk -v n="$paid" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')"
 echo
 
 # Discounts (SPEC §10, issue 28): members of their own (accounts, users
@@ -337,17 +342,13 @@ promo=$(sed -n 's/^promo_code //p' "$KAQUAN_VAR/setup.out")
 q "SELECT CONCAT('/user/coupons/claim kq_member=', SHA2(CONCAT('kq-bench-', uin), 256),
      ' csrf=', SHA2(CONCAT('kq-csrf-', uin), 256), '&campaign=$coupon')
    FROM accounts WHERE uin > $u0 AND uin <= $u0 + $n ORDER BY uin" > "$BENCH/claims.txt"
-wrk -t2 -c"$CONNS" -d"${POSTS}s" -s "$ROOT/tests/sessions.lua" "$URL" -- \
-    "$BENCH" 2 claims.txt > "$KAQUAN_VAR/wrk.out" 2>&1
-secs=$(sed -n 's/.*requests in \([0-9.]*\)s.*/\1/p' "$KAQUAN_VAR/wrk.out")
-bad=$(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$KAQUAN_VAR/wrk.out")
+lines sessions.lua claims.txt
 sleep 1		# the last requests wrk sent, answered
 claimed=$(q "SELECT COUNT(*) FROM coupons WHERE campaign_id = $coupon")
 double=$(q "SELECT COUNT(*) FROM (SELECT uin FROM coupons WHERE campaign_id = $coupon
     GROUP BY uin HAVING COUNT(*) > 1) d")
-awk -v n="$claimed" -v s="$secs" 'BEGIN { printf "  coupon claims by distinct members:          %.0f /s (%d in %ss)\n", n / s, n, s }'
+rate "coupon claims by distinct members" "$claimed" claims_per_s
 echo "  not 303: ${bad:-0}; members with two coupons: $double"
-figure claims_per_s "$(awk -v n="$claimed" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')"
 first=$(q "SELECT COALESCE(MAX(id), 0) FROM orders")
 q "INSERT INTO orders (uin, product, billing, scenario, months, amount, cash, description,
     status) SELECT $u0 + seq, 'cvm', 'prepaid', 'purchase', 1, 10000, 10000, 'bench',
@@ -355,10 +356,7 @@ q "INSERT INTO orders (uin, product, billing, scenario, months, amount, cash, de
 q "SELECT CONCAT('/user/orders/', id, '/confirm kq_member=', SHA2(CONCAT('kq-bench-', uin), 256),
      ' csrf=', SHA2(CONCAT('kq-csrf-', uin), 256), '&voucher=&coupon=&promo_code=$promo')
    FROM orders WHERE id > $first ORDER BY id" > "$BENCH/confirms.txt"
-wrk -t2 -c"$CONNS" -d"${POSTS}s" -s "$ROOT/tests/sessions.lua" "$URL" -- \
-    "$BENCH" 2 confirms.txt > "$KAQUAN_VAR/wrk.out" 2>&1
-secs=$(sed -n 's/.*requests in \([0-9.]*\)s.*/\1/p' "$KAQUAN_VAR/wrk.out")
-bad=$(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$KAQUAN_VAR/wrk.out")
+lines sessions.lua confirms.txt
 sleep 1
 confirmed=$(q "SELECT COUNT(*) FROM orders WHERE id > $first AND status = 'confirmed'
     AND discount > 0")
@@ -366,9 +364,8 @@ uses=$(q "SELECT COUNT(*) FROM discount_uses u JOIN campaigns c ON c.id = u.camp
     WHERE c.code = '$promo'")
 taken=$(q "SELECT SUM(n.taken) FROM campaign_counts n JOIN campaigns c ON c.id = n.campaign_id
     WHERE c.code = '$promo'")
-awk -v n="$confirmed" -v s="$secs" 'BEGIN { printf "  confirmations with one promo code:          %.0f /s (%d in %ss)\n", n / s, n, s }'
+rate "confirmations with one promo code" "$confirmed" promo_confirms_per_s
 echo "  not 303: ${bad:-0}; uses $uses, counted $taken"
-figure promo_confirms_per_s "$(awk -v n="$confirmed" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')"
 figure discount_miscount "$(( (uses - confirmed) + (taken - confirmed) + double ))"
 echo
 

@@ -242,8 +242,8 @@ struct db_proc {
 
 /* Runs the steps as one transaction, retried as db_txn() does; *kept (may
  * be NULL) gets the id the keeping step inserted.  Inside a transaction
- * already, the steps run as statements in a savepoint of it.  KQ_OK, a step's none,
- * or what db_exec() would return. */
+ * already, the steps run as statements in a savepoint of it.  KQ_OK, a
+ * step's none, or what db_exec() would return. */
 enum kq_outcome	 db_proc_run(struct db *, struct db_proc *,
 		    const struct db_step *, size_t nsteps, long long *kept);
 

@@ -229,13 +229,6 @@ db_proc_run(struct db *db, struct db_proc *p, const struct db_step *st,
 	enum kq_outcome	 s = KQ_UNAVAILABLE;
 	int		 try;
 
-	if (db->in_txn) {
-		struct steps x = { st, nsteps, 0 };
-
-		if ((s = db_txn(db, NULL, steps_txn, &x)) == KQ_OK && kept)
-			*kept = x.kept;
-		return s;
-	}
 	for (i = 0; i < nsteps; i++)
 		for (t = st[i].types, k = 0; *t != '\0'; t++) {
 			if (*t == 'k')
@@ -249,6 +242,13 @@ db_proc_run(struct db *db, struct db_proc *p, const struct db_step *st,
 				abort();	/* not the type the letter says */
 			nargs++;
 		}
+	if (db->in_txn) {	/* the letters checked, as for a CALL */
+		struct steps x = { st, nsteps, 0 };
+
+		if ((s = db_txn(db, NULL, steps_txn, &x)) == KQ_OK && kept)
+			*kept = x.kept;
+		return s;
+	}
 	if (proc_build(db, p, st, nsteps) < 0)
 		return KQ_UNAVAILABLE;
 	for (try = 1;; try++) {
