@@ -30,6 +30,7 @@
 #include "auth.h"
 #include "catalog.h"
 #include "codekey.h"
+#include "base/clock.h"
 #include "base/config.h"
 #include "db/db.h"
 #include "web/form.h"
@@ -38,6 +39,7 @@
 #include "order.h"
 #include "pickup.h"
 #include "provision.h"
+#include "report.h"
 #include "voucher.h"
 
 #define PASSWORD_MIN	8
@@ -351,6 +353,19 @@ check(struct db *h, enum kq_outcome s, const char *what)
 	die("%s: %s", what, db_error(h));
 }
 
+/* Tests only (test_reports.py): KAQUAN_FAULT=rollup:ROWS:N rolls up in
+ * chunks of ROWS rows and kills the process in its N-th chunk before that
+ * commits, as a kill -9 would (report.h). */
+static void
+rollup_fault(void)
+{
+	const char *f = getenv("KAQUAN_FAULT");
+
+	if (f != NULL && sscanf(f, "rollup:%d:%d", &report_fault_chunk,
+	    &report_fault_kill) != 2)
+		report_fault_chunk = report_fault_kill = 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -396,6 +411,8 @@ main(int argc, char *argv[])
 	if (config_load(config_path, &cfg, err, sizeof(err)) < 0)
 		die("%s", err);
 	cfg.db.timeout = 0;	/* db_timeout is the workers': a migration may run long */
+	if (clock_init(cfg.display_tz) < 0)	/* the reports' months */
+		die("display_tz %s: cannot be set", cfg.display_tz);
 	if (cfg.code_key != NULL && codekey_init(cfg.code_key,
 	    cfg.code_key_previous, err, sizeof(err)) < 0)
 		die("%s: %s", config_path, err);
@@ -452,6 +469,7 @@ main(int argc, char *argv[])
 		struct session_policy pol = { cfg.session_idle_minutes,
 		    cfg.session_absolute_hours };
 		unsigned long long sessions, answers, signatures;
+		long long rolled;
 		int orders, vouchers;
 
 		check(db, orders_time_out(db, &a, 0, &orders), "sweep");
@@ -459,9 +477,13 @@ main(int argc, char *argv[])
 		check(db, session_sweep(db, &pol, &sessions), "sweep");
 		check(db, idem_sweep(db, &answers), "sweep");
 		check(db, apikey_sweep(db, &signatures), "sweep");
+		/* last: the reports count what the steps above wrote */
+		rollup_fault();
+		check(db, report_rollup(db, cfg.report_lag, &rolled), "sweep");
 		printf("%d orders timed out, %d vouchers expired, %llu sessions ended,"
-		    " %llu API answers and %llu signatures forgotten\n", orders,
-		    vouchers, sessions, answers, signatures);
+		    " %llu API answers and %llu signatures forgotten, %lld rows"
+		    " rolled up for the reports\n", orders, vouchers, sessions,
+		    answers, signatures, rolled);
 		break;
 	}
 	case C_APIKEY_ADD: {

@@ -71,7 +71,9 @@ member_overview(struct db *db, struct arena *a, long long uin,
 enum kq_outcome
 admin_overview(struct db *db, struct arena *a, struct admin_overview *o)
 {
-	struct db_arg today = DB_TIME(clock_day_start(time(NULL)));
+	struct db_arg	today = DB_TIME(clock_day_start(time(NULL)));
+	enum kq_outcome	s;
 
-	return db_select_one(db, a, &SQL_ADMIN, &today, 1, o, sizeof(*o));
+	s = db_select_one(db, a, &SQL_ADMIN, &today, 1, o, sizeof(*o));
+	return s != KQ_OK ? s : report_headline(db, a, &o->figures);
 }

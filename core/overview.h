@@ -7,6 +7,7 @@
 
 #include "base/arena.h"
 #include "db/db.h"
+#include "report.h"
 
 #define OVERVIEW_SOON_DAYS	30
 
@@ -21,10 +22,12 @@ struct member_overview {
  * requests, normal batches ending within OVERVIEW_SOON_DAYS, the unused
  * cards of usable batches, active campaigns ending within
  * OVERVIEW_SOON_DAYS and the discounts orders took today (SPEC §10: uses
- * reserved since the start of the day in display_tz, paid or not). */
+ * reserved since the start of the day in display_tz, paid or not); and
+ * the reports' headline figures (SPEC §11). */
 struct admin_overview {
-	long long	 reviews, refunds, batches_ending, cards_unused;
-	long long	 campaigns_ending, uses_today;
+	long long		 reviews, refunds, batches_ending, cards_unused;
+	long long		 campaigns_ending, uses_today;
+	struct report_headline	 figures;
 };
 
 enum kq_outcome	member_overview(struct db *, struct arena *, long long uin,

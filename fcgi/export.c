@@ -81,7 +81,7 @@ export_start(struct export *ex)
 	if (csv_start(r, ex->filename) < 0)
 		return -1;
 	for (c = ex->cols; c->head != NULL; c++)
-		csv_cell(r->fcgx->out, c->kind == CSV_TIME ?
+		csv_cell(r->fcgx->out, c->kind == CSV_TIME || c->kind == CSV_MONTH ?
 		    csv_time_head(r, c->head, head, sizeof(head)) : L(c->head),
 		    c[1].head == NULL);
 	return 0;
@@ -112,7 +112,7 @@ export_row(void *arg, const void *row)
 		/* money and times from their machine values: a spreadsheet
 		 * reads them the same whatever the page's language */
 		snprintf(key, sizeof(key), "%s%s", c->key,
-		    c->kind == CSV_TEXT ? "" : "_v");
+		    c->kind == CSV_TEXT || c->kind == CSV_MONTH ? "" : "_v");
 		n = view_find(v, key, strlen(key));
 		cell = n != NULL && n->type == V_STR ? n->u.s : "";
 		if (c->kind == CSV_MONEY && *cell != '\0') {
@@ -140,6 +140,19 @@ export_begin(struct req *r, struct export *ex, struct pager *pg,
 	arena_init(&ex->scratch, 8192, 1 << 20);
 	pg->each = export_row;
 	pg->ctx = ex;
+}
+
+void
+export_rows(struct req *r, struct export *ex, const void *rows, size_t n,
+    size_t rowsize)
+{
+	enum kq_outcome	s = KQ_OK;
+	size_t		i;
+
+	for (i = 0; i < n && s == KQ_OK; i++)
+		if (export_row(ex, (const char *)rows + i * rowsize) < 0)
+			s = KQ_UNAVAILABLE;
+	(void)export_answered(r, ex, s);
 }
 
 int

@@ -30,8 +30,10 @@ void		 csv_heads(FCGX_Stream *, const char *const *heads);
 enum csv_kind {
 	CSV_TEXT,	/* the view's KEY, the words the page shows */
 	CSV_MONEY,	/* KEY_v in cents, written in yuan for a spreadsheet */
-	CSV_TIME	/* KEY_v (ISO UTC) as "2026-11-23 07:16" in display_tz,
+	CSV_TIME,	/* KEY_v (ISO UTC) as "2026-11-23 07:16" in display_tz,
 			   as the ledgers write it; the heading names the zone */
+	CSV_MONTH	/* KEY as text ("2026-11", a report's month in
+			   display_tz); the heading names the zone */
 };
 struct csv_col {
 	const char	*head, *key;
@@ -48,6 +50,10 @@ struct export {
 void		 export_begin(struct req *, struct export *, struct pager *,
 		    const char *filename, const struct csv_col *,
 		    void (*show)(struct req *, struct view *, const void *));
+/* An export of rows already read (a report's, a page at most): each
+ * through the export's show function; answers the request. */
+void		 export_rows(struct req *, struct export *, const void *rows,
+		    size_t n, size_t rowsize);
 /* After a list's core call with status s: 1 when the request is answered
  * (the export ended, or the error page for s), 0 to render the page. */
 int		 export_answered(struct req *, struct export *, enum kq_outcome s);

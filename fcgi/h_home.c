@@ -112,6 +112,14 @@ h_admin_home(struct req *r)
 	show_bounded(x, "campaigns_ending", o.campaigns_ending);
 	show_bounded(x, "uses_today", o.uses_today);
 	view_set_int(x, "soon_days", OVERVIEW_SOON_DAYS);
+	x = view_map(v, "figures");
+	show_money(x, "liability", o.figures.liability);
+	show_money(x, "cost", o.figures.cost);
+	show_money(x, "breakage", o.figures.breakage);
+	if (o.figures.as_of > 0)
+		show_time(x, "as_of", o.figures.as_of);
+	else
+		view_set(x, "as_of", L("尚未汇总"));
 	reply_page(r, 200, "admin.home", v);
 }
 

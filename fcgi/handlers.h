@@ -30,6 +30,9 @@ handler_fn	 h_campaigns, h_campaign_new, h_campaign, h_campaign_create,
 		 h_campaign_update, h_campaign_disable, h_campaign_enable,
 		 h_campaign_uses, h_campaign_uses_csv,
 		 h_coupons, h_coupon_claim;
+handler_fn	 h_report_liability, h_report_liability_csv, h_report_cost,
+		 h_report_cost_csv, h_report_orders, h_report_orders_csv,
+		 h_report_cards, h_report_cards_csv;
 handler_fn	 h_templates, h_template_new, h_template_create, h_template,
 		 h_template_update, h_template_issue, h_issue, h_issue_codes,
 		 h_admin_vouchers, h_admin_vouchers_csv, h_admin_voucher,
@@ -61,6 +64,8 @@ extern const struct form_def confirm_form, refund_form, note_form,
 extern const struct form_def vouchers_query, code_form;
 extern const struct form_def campaign_form, campaigns_query, uses_query,
 		 coupons_query, claim_form;
+extern const struct form_def liability_query, cost_query, orders_report_query,
+	cards_report_query;
 extern const struct form_def template_form, issue_form, admin_vouchers_query,
 	issues_query;
 extern const struct form_def ptemplate_form, ctemplate_form, grant_form,

@@ -91,6 +91,14 @@ static const struct route routes[] = {
 	{ "POST", "/admin/campaigns/{id}/enable", h_campaign_enable, A_ADMIN_WRITE, NULL, NULL, 0 },
 	{ "GET",  "/admin/campaigns/{id}/uses", h_campaign_uses,	A_ADMIN,	&uses_query, NULL, 0 },
 	{ "GET",  "/admin/campaigns/{id}/uses.csv", h_campaign_uses_csv, A_ADMIN, &uses_query, NULL, 0 },
+	{ "GET",  "/admin/reports/liability", h_report_liability, A_ADMIN,	&liability_query, NULL, 0 },
+	{ "GET",  "/admin/reports/liability.csv", h_report_liability_csv, A_ADMIN, &liability_query, NULL, 0 },
+	{ "GET",  "/admin/reports/cost",	h_report_cost,		A_ADMIN,	&cost_query, NULL, 0 },
+	{ "GET",  "/admin/reports/cost.csv", h_report_cost_csv,	A_ADMIN,	&cost_query, NULL, 0 },
+	{ "GET",  "/admin/reports/orders", h_report_orders,	A_ADMIN,	&orders_report_query, NULL, 0 },
+	{ "GET",  "/admin/reports/orders.csv", h_report_orders_csv, A_ADMIN,	&orders_report_query, NULL, 0 },
+	{ "GET",  "/admin/reports/cards", h_report_cards,	A_ADMIN,	&cards_report_query, NULL, 0 },
+	{ "GET",  "/admin/reports/cards.csv", h_report_cards_csv, A_ADMIN,	&cards_report_query, NULL, 0 },
 	{ "GET",  "/admin/vouchers/templates", h_templates,	A_ADMIN,	&page_query, NULL, 0 },
 	{ "GET",  "/admin/vouchers/templates/new", h_template_new, A_ADMIN_WRITE, NULL, NULL, 0 },
 	{ "POST", "/admin/vouchers/templates", h_template_create, A_ADMIN_WRITE, NULL, &template_form, 0 },
@@ -352,8 +360,8 @@ dispatch(struct req *r)
 		s = body_read_form(r, r->route->max_body ? r->route->max_body :
 		    BODY_SMALL);
 	input_done();
-	if (s != KQ_OK) {
-		reply_fail(r, s);
+	if (s != KQ_OK) {	/* a bad query value names its field */
+		reply_fail_at(r, s, s == KQ_INVALID_FIELD ? r->q.bad : NULL, NULL);
 		return;
 	}
 	/* the public GETs (login forms) render even with the database down */

@@ -61,6 +61,7 @@ static const struct ckey keys[] = {
 	S("checkout_url", checkout_url),
 	I("demo_payments", demo_payments, 0, 1),
 	I("check_views", check_views, 0, 1),
+	I("report_lag", report_lag, 0, 3600),
 };
 
 static void
@@ -72,6 +73,7 @@ defaults(struct config *c)
 	c->session_idle_minutes = 30;
 	c->session_absolute_hours = 12;
 	c->session_cache_seconds = 5;
+	c->report_lag = 30;
 	c->templates = strdup("templates");
 	c->sql_dir = strdup("sql");
 	c->display_tz = strdup("Asia/Shanghai");

@@ -60,6 +60,8 @@ struct config {
 						   kaquanctl codes rekey runs */
 	int		 hash_concurrency;	/* password hashes at once in the
 						   worker set; -1: workers / 2 */
+	int		 report_lag;	/* seconds a row waits before the
+					   reports' rollup reads it (report.c) */
 	struct db_config db;
 };
 
