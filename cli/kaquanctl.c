@@ -132,7 +132,8 @@ static const struct command {
 	{ "order create", C_ORDER_CREATE, &order_form, 0,
 	  "creates a pending order for an account, as the billing platform does" },
 	{ "sweep", C_SWEEP, NULL, 0,
-	  "times out unpaid orders, expires vouchers, ends old sessions (run from cron)" },
+	  "times out unpaid orders, expires vouchers, ends old sessions, rolls up"
+	  " the reports (run from cron)" },
 	{ "provision", C_PROVISION, NULL, 0,
 	  "the demo provisioner: boots pending pick-up servers, releases refunded ones" },
 	{ "apikey add", C_APIKEY_ADD, &apikey_form, 0,

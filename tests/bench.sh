@@ -369,6 +369,45 @@ echo "  not 303: ${bad:-0}; uses $uses, counted $taken"
 figure discount_miscount "$(( (uses - confirmed) + (taken - confirmed) + double ))"
 echo
 
+# SPEC §11: the reports read a row a month from the rollup, so a page costs
+# the same over the bench's ledgers as over a million more; the rollup that
+# keeps them (kaquanctl sweep) reads the new rows once, in chunks
+echo "reports (SPEC §11: well under a second at millions of ledger rows)"
+admin_cookie=$(sed -n 1p "$BENCH/admin.env")
+db="mariadb --no-defaults --socket=$KAQUAN_VAR/run/mysql.sock -u$(id -un) kaquan"
+rollup() {	# rollup → the seconds kaquanctl sweep took
+	t0=$(date +%s.%N)
+	"$KAQUAN_BUILD/kaquanctl" --config "$KAQUAN_CONF" sweep > "$KAQUAN_VAR/sweep.out"
+	awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'
+}
+reports() {	# reports LABEL → the cost page's rate; rows a line each
+	for r in liability cost orders cards; do
+		m=$(measure -H "Cookie: $admin_cookie" "$URL/admin/reports/$r")
+		row "GET /admin/reports/$r ($1)" "$m"
+		[ "$r" = cost ] && echo "${m%% *}" > "$KAQUAN_VAR/cost.rps"
+	done
+}
+rollup > /dev/null
+reports "the bench's ledgers"
+cost0=$(cat "$KAQUAN_VAR/cost.rps")
+# a million ledger rows of the bench's vouchers, spread over two years
+$db -e "INSERT INTO voucher_ledger (voucher_id, kind, amount, balance, status, actor, created_at)
+    SELECT v.id, IF(s.seq MOD 2, 'freeze', 'release'), 0, v.balance,
+           IF(s.seq MOD 2, 'frozen', 'available'), 'bench',
+           UTC_TIMESTAMP() - INTERVAL (1000000 - s.seq) * 63 SECOND
+    FROM seq_1_to_1000000 s JOIN (SELECT id, balance, ROW_NUMBER() OVER (ORDER BY id) AS n
+         FROM vouchers WHERE status = 'available' LIMIT 1000) v ON v.n = s.seq MOD 1000 + 1
+    ORDER BY s.seq"
+secs=$(rollup)
+rolled=$(sed -n 's/.* \([0-9]*\) rows rolled up.*/\1/p' "$KAQUAN_VAR/sweep.out")
+echo "  the rollup of $rolled new ledger rows: $secs s"
+figure rollup_rows_per_s "$(awk -v n="$rolled" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')"
+reports "and a million ledger rows more"
+cost1=$(cat "$KAQUAN_VAR/cost.rps")
+figure report_cost_per_s "$cost1"
+figure report_million_vs_bench "$(ratio "$cost1" "$cost0")"
+echo
+
 echo "workers (SPEC §9: RSS <= 8 MiB after 100,000 requests)"
 master=$(cat "$KAQUAN_VAR/run/kaquan.pid")
 rss=0

@@ -79,6 +79,9 @@ def main():
     csrf = m.csrf_of("/user/pickup")
     with open(os.path.join(VAR, "bench", "member.env"), "w") as f:
         f.write("kq_member=%s\n%s\n" % (m.cookies["kq_member"], csrf))
+    # the reports' pages (SPEC §11) are read as this admin
+    with open(os.path.join(VAR, "bench", "admin.env"), "w") as f:
+        f.write("; ".join("%s=%s" % kv for kv in a.cookies.items()) + "\n")
 
 
 if __name__ == "__main__":

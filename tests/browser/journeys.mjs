@@ -202,6 +202,24 @@ async function admin(browser, lang, width) {
     await go(page, path);
     await look(page, name, lang, width);
   }
+  // the reports (SPEC §11): a chart as wide as its card, readable text
+  for (const name of ["liability", "cost", "orders", "cards"]) {
+    await go(page, `/admin/reports/${name}`);
+    i = await look(page, `report-${name}`, lang, width);
+    check(`${lang}/${width} report ${name} page`, i.page === `admin.report.${name}`, i.page);
+    const chart = await page.evaluate((name) => {
+      const svg = document.querySelector(`svg[data-chart="${name}"]`);
+      if (!svg) return "no chart";
+      const r = svg.getBoundingClientRect();
+      const small = [...svg.querySelectorAll("text")].filter((t) =>
+        t.textContent && parseFloat(getComputedStyle(t).fontSize) < 11);
+      if (r.width < Math.min(300, window.innerWidth - 60)) return `${r.width} px wide`;
+      if (r.right > window.innerWidth) return "wider than the window";
+      if (small.length) return `${small.length} labels under 11 px`;
+      return "";
+    }, name);
+    check(`${lang}/${width} report ${name}: chart fits and reads`, chart === "", chart);
+  }
   // a batch form with several mistakes: each marked where it is
   await go(page, "/admin/pickup/batches/new");
   await page.type("input[name=name]", "x");

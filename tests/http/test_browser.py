@@ -8,7 +8,7 @@ import shutil
 import subprocess
 
 from fixtures import create_batch, create_template, give, order, post
-from kq import Client, URL, VAR, new_admin, new_member
+from kq import Client, URL, VAR, ctl, new_admin, new_member
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -30,6 +30,7 @@ def test_journeys_in_both_languages_and_widths():
              uins=str(uin))
     small = [order(m, amount="10") for _ in range(4)]
     alogin, apw = new_admin()
+    ctl("sweep")        # the reports' figures, as of now
     cfg = {
         "url": URL, "shots": os.path.join(VAR, "shots"), "chromium": chromium,
         "member": {"login": login, "password": pw, "order": oid, "due": due, "small": small},
