@@ -389,9 +389,17 @@ run)
   partner (reseller)    partner       / demo1234    partner center at /partner
   partner's customers   customer-a, customer-b / demo1234
 
+  kaquanctl sweep runs every minute (the reports' figures: /admin/reports).
   logs in $VAR/log/ — press Ctrl-C to stop.
 MSG
-	while :; do sleep 1 & wait $!; done
+	# what kaquan-sweep.timer does in production, every minute: orders
+	# past their window, expired vouchers, the reports' rollup
+	n=0
+	while :; do
+		sleep 1 & wait $!
+		n=$(((n + 1) % 60))
+		[ $n = 1 ] && "$BUILD/kaquanctl" --config "$CONF" sweep >> "$VAR/log/sweep.log" 2>&1
+	done
 	;;
 *)	echo "usage: stack.sh up|down|run" >&2; exit 2 ;;
 esac
