@@ -60,6 +60,9 @@ struct config {
 						   kaquanctl codes rekey runs */
 	int		 hash_concurrency;	/* password hashes at once in the
 						   worker set; -1: workers / 2 */
+	/* SPEC §11: an issue, a Type I or a batch whose total is above
+	 * this (cents) waits for a second admin; 0: no approval */
+	long long	 approval_cap;
 	struct db_config db;
 };
 
