@@ -139,7 +139,7 @@ const struct option opt_pv_status[] = {
 /* What the audit log records (core/ passes these to audit_write()) */
 const struct option opt_request_kind[] = {
 	{ "issue", "代金券发放" }, { "partner_1", "一类经销商代金券" },
-	{ "batch", "提货卡批次" }, { NULL, NULL }
+	{ "batch", "提货卡" }, { NULL, NULL }
 };
 const struct option opt_request_status[] = {
 	{ "pending", "待审批" }, { "approved", "已批准" }, { "rejected", "已驳回" },
