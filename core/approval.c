@@ -194,6 +194,49 @@ approval_get(struct db *db, struct arena *a, long long id, struct approval_req *
 }
 
 enum kq_outcome
+approval_terms(struct arena *a, const struct approval_req *r,
+    struct approval_term **out, size_t *n)
+{
+	json_t		*j, *v;
+	const char	*key;
+	enum kq_outcome	 s = KQ_OK;
+
+	*n = 0;
+	if ((j = json_loads(r->payload, 0, NULL)) == NULL || !json_is_object(j) ||
+	    (*out = arena_zalloc(a, (json_object_size(j) + 1) *
+	    sizeof(**out))) == NULL) {
+		json_decref(j);
+		return KQ_UNAVAILABLE;
+	}
+	json_object_foreach(j, key, v) {
+		struct approval_term *t = &(*out)[*n];
+
+		if ((t->key = arena_strdup(a, key)) == NULL ||
+		    (json_is_string(v) &&
+		    (t->text = arena_strdup(a, json_string_value(v))) == NULL)) {
+			s = KQ_UNAVAILABLE;
+			break;
+		}
+		if (json_is_integer(v))
+			t->num = (long long)json_integer_value(v);
+		(*n)++;
+	}
+	json_decref(j);
+	return s;
+}
+
+const struct approval_term *
+approval_term(const struct approval_term *t, size_t n, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(t[i].key, key) == 0)
+			return &t[i];
+	return NULL;
+}
+
+enum kq_outcome
 approval_pending_count(struct db *db, long long *n)
 {
 	struct db_arg arg = DB_STR(request_status_names[RS_PENDING]);

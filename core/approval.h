@@ -63,6 +63,19 @@ enum kq_outcome	approval_list(struct db *, struct arena *, int status,
 		    struct pager *, struct approval_req **, size_t *);
 enum kq_outcome	approval_get(struct db *, struct arena *, long long id,
 		    struct approval_req *);
+/* One entry of a request's input (its payload, a flat JSON object): a
+ * number or a text, for its page. */
+struct approval_term {
+	const char	*key, *text;	/* text: a string's, else NULL */
+	long long	 num;
+};
+/* The entries of r's payload, in no promised order; KQ_UNAVAILABLE when
+ * it does not parse (or out of memory). */
+enum kq_outcome	approval_terms(struct arena *, const struct approval_req *r,
+		    struct approval_term **, size_t *);
+/* The entry named key, or NULL. */
+const struct approval_term *approval_term(const struct approval_term *, size_t n,
+		    const char *key);
 /* How many wait (bounded like a list's count: PAGER_COUNTED at most), for
  * the admin home. */
 enum kq_outcome	approval_pending_count(struct db *, long long *n);

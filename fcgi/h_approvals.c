@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "approval_make.h"
+#include "base/clock.h"
 #include "base/i18n.h"
+#include "catalog.h"
 #include "handlers.h"
 #include "present.h"
 #include "reply.h"
@@ -79,6 +81,80 @@ show_request(struct req *r, struct view *x, const struct approval_req *q)
 		    q->result_id));
 }
 
+/*
+ * What a request's page shows of its input, in this order: the owners'
+ * payload keys (voucher_issue.c, partner_voucher.c, pickup_batch.c) with
+ * their words; the template, partner, count and unit are shown above it,
+ * and a key not named here is not shown.
+ */
+enum term_show { TS_TEXT, TS_NUMBER, TS_OPTION, TS_LIST, TS_PRODUCTS, TS_DATE,
+	TS_YES };
+static const struct term_def {
+	const char		*key, *label;
+	enum term_show		 show;
+	const struct option	*opts;
+} term_defs[] = {
+	{ "mode", "方式", TS_OPTION, opt_issue_mode },
+	{ "uins", "UIN", TS_TEXT, NULL },
+	{ "paper", "纸质代金券", TS_YES, NULL },
+	{ "label", "批次备注", TS_TEXT, NULL },
+	{ "product", "业务类型", TS_OPTION, opt_pickup_product },
+	{ "line", "线路", TS_TEXT, NULL },
+	{ "cpu", "CPU(核)", TS_NUMBER, NULL },
+	{ "memory_gb", "内存(GB)", TS_NUMBER, NULL },
+	{ "disk_gb", "磁盘(GB)", TS_NUMBER, NULL },
+	{ "bandwidth_mbps", "公网带宽(Mbps)", TS_NUMBER, NULL },
+	{ "months", "使用时长(月)", TS_NUMBER, NULL },
+	{ "valid_to", "有效期至", TS_DATE, NULL },
+	{ "valid_months", "有效期(月,自生成起)", TS_NUMBER, NULL },
+	{ "scope", "适用范围", TS_OPTION, opt_partner_scope },
+	{ "products", "产品", TS_PRODUCTS, NULL },
+	{ "billing", "计费方式", TS_LIST, opt_billing },
+	{ "valid_days", "有效天数(自发放起)", TS_NUMBER, NULL },
+};
+
+/* One entry of the input as a row of list "terms" (nothing for an empty
+ * one: a date not chosen, no label). */
+static void
+show_term(struct req *r, struct vlist *l, const struct term_def *d,
+    const struct approval_term *t)
+{
+	struct view *x;
+
+	if (t == NULL || (t->text != NULL ? *t->text == '\0' : t->num == 0 &&
+	    d->show != TS_YES))
+		return;
+	x = vlist_add(l);
+	view_set(x, "key", d->key);
+	view_set(x, "label", L(d->label));
+	if (t->text != NULL)
+		view_set(x, "value", t->text);
+	else
+		view_set_int(x, "value", t->num);
+	switch (d->show) {
+	case TS_OPTION:
+		view_set(x, "text", option_text_of(d->opts, t->text ? t->text : ""));
+		break;
+	case TS_LIST:
+		view_set(x, "text", list_text(r->arena, d->opts, t->text ? t->text : ""));
+		break;
+	case TS_PRODUCTS:
+		view_set(x, "text", catalog_names(r->arena, t->text ? t->text : ""));
+		break;
+	case TS_DATE:
+		show_date(x, "text", clock_end_of_day(t->num));
+		break;
+	case TS_YES:
+		view_set(x, "text", L(t->num ? "是" : "否"));
+		break;
+	default:
+		if (t->text != NULL)
+			view_set(x, "text", t->text);
+		else
+			view_set_int(x, "text", t->num);
+	}
+}
+
 void
 h_approvals(struct req *r)
 {
@@ -108,16 +184,29 @@ void
 h_approval(struct req *r)
 {
 	struct approval_req	 q;
+	struct approval_term	*terms;
+	const struct product	*products;	/* loaded: their names */
 	struct view		*v, *x;
+	struct vlist		*l;
 	enum kq_outcome		 s;
+	size_t			 nterms, i;
 
 	if ((s = approval_get(r->app->db, r->arena, r->id, &q)) != KQ_OK) {
+		reply_fail(r, s);
+		return;
+	}
+	if ((s = approval_terms(r->arena, &q, &terms, &nterms)) != KQ_OK ||
+	    (s = catalog_products(r->app->db, &products, &i)) != KQ_OK) {
 		reply_fail(r, s);
 		return;
 	}
 	v = reply_view(r);
 	x = view_map(v, "request");
 	show_request(r, x, &q);
+	l = view_list(v, "terms");
+	for (i = 0; i < sizeof(term_defs) / sizeof(term_defs[0]); i++)
+		show_term(r, l, &term_defs[i], approval_term(terms, nterms,
+		    term_defs[i].key));
 	/* viewers read; whoever asked may withdraw by a reject, not approve */
 	if (r->me.is_admin_role && q.status == RS_PENDING) {
 		view_setf(x, "reject_href", "/admin/approvals/%lld/reject", q.id);

@@ -69,6 +69,13 @@ def type1(p, amount):
                       valid_days="365")
 
 
+def term(page, key):
+    """The value of one entry of a request's input (list terms)."""
+    m = re.search(r'<tr data-id="%s">.*?data-field="value" data-value="([^"]*)"' % key,
+                  page.text, re.S)
+    return m.group(1) if m else None
+
+
 def vouchers_of(tid):
     return int(sql("SELECT COUNT(*) FROM vouchers WHERE template_id = %d" % tid)[0][0])
 
@@ -165,6 +172,11 @@ def test_batch_waits_then_is_made():
     before = int(sql("SELECT COUNT(*) FROM pickup_batches")[0][0])
     assert sql("SELECT kind, amount FROM approval_requests WHERE id = %d" % rid)[0] == \
         ["batch", "100100000"]
+    # what exactly is asked: the spec as typed, for the one who approves
+    page = checker().get("/admin/approvals/%d" % rid)
+    for key, value in (("product", "cvm"), ("line", "hk"), ("cpu", "2"),
+                       ("memory_gb", "4"), ("months", "3"), ("valid_months", "12")):
+        assert term(page, key) == value, (key, term(page, key))
     r = approve(checker(), rid)
     loc = r.header("Location")
     assert r.status == 303 and re.fullmatch(r"/admin/pickup/batches/\d+", loc), r
@@ -178,6 +190,9 @@ def test_batch_waits_then_is_made():
 def test_type1_waits_then_is_made():
     p = account(partner=True)
     rid = pending(type1(p, "1,000,001"))
+    page = admin().get("/admin/approvals/%d" % rid)
+    assert (term(page, "scope"), term(page, "billing"), term(page, "valid_days")) == \
+        ("exclude", "prepaid", "365")
     count = "SELECT COUNT(*) FROM partner_vouchers WHERE partner_uin = %d" % p.uin
     assert sql(count)[0][0] == "0"
     assert type1(p, "1,000,000").status == 303       # at the cap: made
