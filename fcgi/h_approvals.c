@@ -189,14 +189,14 @@ h_approval(struct req *r)
 	struct view		*v, *x;
 	struct vlist		*l;
 	enum kq_outcome		 s;
-	size_t			 nterms, i;
+	size_t			 nterms, nproducts, i;
 
 	if ((s = approval_get(r->app->db, r->arena, r->id, &q)) != KQ_OK) {
 		reply_fail(r, s);
 		return;
 	}
 	if ((s = approval_terms(r->arena, &q, &terms, &nterms)) != KQ_OK ||
-	    (s = catalog_products(r->app->db, &products, &i)) != KQ_OK) {
+	    (s = catalog_products(r->app->db, &products, &nproducts)) != KQ_OK) {
 		reply_fail(r, s);
 		return;
 	}
