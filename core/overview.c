@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "base/clock.h"
+#include "approval.h"
 #include "campaign.h"
 #include "db/pager.h"
 #include "overview.h"
@@ -74,6 +75,8 @@ admin_overview(struct db *db, struct arena *a, struct admin_overview *o)
 	struct db_arg	today = DB_TIME(clock_day_start(time(NULL)));
 	enum kq_outcome	s;
 
-	s = db_select_one(db, a, &SQL_ADMIN, &today, 1, o, sizeof(*o));
-	return s != KQ_OK ? s : report_headline(db, a, &o->figures);
+	if ((s = db_select_one(db, a, &SQL_ADMIN, &today, 1, o, sizeof(*o))) != KQ_OK ||
+	    (s = approval_pending_count(db, &o->approvals)) != KQ_OK)
+		return s;
+	return report_headline(db, a, &o->figures);
 }

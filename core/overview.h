@@ -23,10 +23,11 @@ struct member_overview {
  * cards of usable batches, active campaigns ending within
  * OVERVIEW_SOON_DAYS and the discounts orders took today (SPEC §10: uses
  * reserved since the start of the day in display_tz, paid or not); and
- * the reports' headline figures (SPEC §11). */
+ * the approval requests waiting for a second admin and the reports'
+ * headline figures (SPEC §11). */
 struct admin_overview {
 	long long		 reviews, refunds, batches_ending, cards_unused;
-	long long		 campaigns_ending, uses_today;
+	long long		 campaigns_ending, uses_today, approvals;
 	struct report_headline	 figures;
 };
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "account.h"
+#include "approval.h"
 #include "audit.h"
 #include "catalog.h"
 #include "partner_voucher.h"
@@ -457,13 +458,40 @@ issue_txn(struct db *db, struct arena *a, void *arg)
 	return audit_pv(db, c->me, "partner.voucher.issue", c->id, NULL, c->ip);
 }
 
-enum kq_outcome
-pv_issue(struct db *db, struct arena *a, const struct principal *me,
-    const char *ip, const struct pv_spec *spec, long long *id, const char **bad)
+/* Files Type I spec for partner p for approval (SPEC §11): the spec as the
+ * payload pv_issue_approved() reads back. */
+static enum kq_outcome
+issue_request(struct db *db, struct arena *a, const struct principal *me,
+    const char *ip, const struct pv_spec *spec, const struct partner *p,
+    long long *id)
+{
+	struct approval_new	n;
+
+	memset(&n, 0, sizeof(n));
+	n.kind = RK_PARTNER_1;
+	n.subject_id = p->uin;
+	n.subject = p->name;
+	n.count = 1;
+	n.unit = n.amount = spec->amount;
+	if ((n.payload = approval_payload(a, json_pack("{s:I, s:I, s:s, s:s,"
+	    " s:s, s:i}", "partner", (json_int_t)spec->partner,
+	    "amount", (json_int_t)spec->amount,
+	    "scope", voucher_scope_names[spec->scope], "products", spec->products,
+	    "billing", spec->billing, "valid_days", spec->valid_days))) == NULL)
+		return KQ_UNAVAILABLE;
+	return approval_request(db, a, me, ip, &n, id);
+}
+
+/* A Type I, checked; above the cap (gate) filed for approval instead. */
+static enum kq_outcome
+issue_run(struct db *db, struct arena *a, const struct principal *me,
+    const char *ip, const struct pv_spec *spec, int gate, long long *id,
+    const char **bad)
 {
 	struct issue_ctx	c = { me, ip, spec, 0 };
 	struct partner		p;
 	enum kq_outcome		s;
+	long long		total;
 	int			known;
 
 	*bad = NULL;
@@ -485,8 +513,47 @@ pv_issue(struct db *db, struct arena *a, const struct principal *me,
 	}
 	if (*bad != NULL)
 		return KQ_INVALID_FIELD;
+	if (gate && approval_needed(1, spec->amount, &total))	/* SPEC §11 */
+		return issue_request(db, a, me, ip, spec, &p, id);
 	if ((s = db_txn(db, a, issue_txn, &c)) == KQ_OK)
 		*id = c.id;
+	return s;
+}
+
+enum kq_outcome
+pv_issue(struct db *db, struct arena *a, const struct principal *me,
+    const char *ip, const struct pv_spec *spec, long long *id, const char **bad)
+{
+	return issue_run(db, a, me, ip, spec, 1, id, bad);
+}
+
+enum kq_outcome
+pv_issue_approved(struct db *db, struct arena *a, const struct principal *me,
+    const char *ip, const char *payload, long long *id, const char **bad)
+{
+	struct pv_spec	 sp;
+	json_t		*j;
+	json_int_t	 partner, amount;
+	const char	*scope, *products, *billing;
+	int		 sc;
+	enum kq_outcome	 s = KQ_UNAVAILABLE;
+
+	*bad = NULL;
+	memset(&sp, 0, sizeof(sp));
+	if ((j = json_loads(payload, 0, NULL)) == NULL)
+		return KQ_UNAVAILABLE;
+	if (json_unpack(j, "{s:I, s:I, s:s, s:s, s:s, s:i}", "partner", &partner,
+	    "amount", &amount, "scope", &scope, "products", &products,
+	    "billing", &billing, "valid_days", &sp.valid_days) == 0 &&
+	    (sc = state_index(voucher_scope_names, scope)) >= 0 &&
+	    (sp.products = arena_strdup(a, products)) != NULL &&
+	    (sp.billing = arena_strdup(a, billing)) != NULL) {
+		sp.partner = (long long)partner;
+		sp.amount = (long long)amount;
+		sp.scope = (enum voucher_scope)sc;
+		s = issue_run(db, a, me, ip, &sp, 0, id, bad);
+	}
+	json_decref(j);
 	return s;
 }
 

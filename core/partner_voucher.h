@@ -85,10 +85,17 @@ enum kq_outcome	pv_approve(struct db *, struct arena *, const struct principal *
 /* reason is required (KQ_INVALID_FIELD) and shown to the partner. */
 enum kq_outcome	pv_reject(struct db *, struct arena *, const struct principal *,
 		    const char *ip, long long id, const char *reason);
-/* An admin issues a Type I; KQ_INVALID_FIELD with *bad. */
+/* An admin issues a Type I; KQ_INVALID_FIELD with *bad.  Above
+ * approval_cap (SPEC §11) nothing is made: KQ_APPROVAL_PENDING, with *id
+ * the approval request's. */
 enum kq_outcome	pv_issue(struct db *, struct arena *, const struct principal *,
 		    const char *ip, const struct pv_spec *, long long *id,
 		    const char **bad);
+/* The Type I an approved request asked for (its payload), with no cap:
+ * inside the approval's transaction (approval_make.c). */
+enum kq_outcome	pv_issue_approved(struct db *, struct arena *,
+		    const struct principal *, const char *ip, const char *payload,
+		    long long *id, const char **bad);
 /* The partner (me a member: its own) or an admin invalidates a Type I or an
  * approved Type II; a Type II's trial vouchers are withdrawn with it, or
  * KQ_VOUCHER_STATE with *order the unpaid order one is frozen for. */

@@ -22,10 +22,17 @@ struct batch_spec {
 	enum validity_by	 validity_by;	/* validity_pick() */
 };
 
-/* KQ_INVALID_FIELD with *bad_field naming the field.  Audited. */
+/* KQ_INVALID_FIELD with *bad_field naming the field.  Audited.  Above
+ * approval_cap (SPEC §11: count × price) nothing is made:
+ * KQ_APPROVAL_PENDING, with *id the approval request's. */
 enum kq_outcome	batch_create(struct db *, struct arena *, const struct principal *,
 		    const char *ip, const struct batch_spec *, long long *id,
 		    const char **bad_field);
+/* The batch an approved request asked for (its payload), with no cap:
+ * inside the approval's transaction (approval_make.c). */
+enum kq_outcome	batch_create_approved(struct db *, struct arena *,
+		    const struct principal *, const char *ip, const char *payload,
+		    long long *id, const char **bad_field);
 /* product, status: an enum value, or -1 for any. */
 enum kq_outcome	batch_list(struct db *, struct arena *, int product, int status,
 		    struct pager *, struct batch **, size_t *);

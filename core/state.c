@@ -37,6 +37,10 @@ const char *const template_kind_names[] = {
 	"platform", "partner", "customer", 0
 };
 const char *const issue_mode_names[] = { "targeted", "codes", 0 };
+const char *const request_kind_names[] = { "issue", "partner_1", "batch", 0 };
+const char *const request_status_names[] = {
+	"pending", "approved", "rejected", 0
+};
 const char *const campaign_kind_names[] = { "coupon", "promo_code", 0 };
 const char *const discount_type_names[] = { "amount", "percent", 0 };
 const char *const audience_names[] = { "all", "targeted", 0 };

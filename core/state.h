@@ -173,6 +173,14 @@ int		pv_can_invalidate(enum voucher_status);
 int		voucher_can_withdraw(enum purpose, enum voucher_status,
 		    long long face, long long balance);
 
+/* ------------------------------------------------------------ approvals */
+
+/* SPEC §11: what waits for a second admin, and where it stands. */
+enum request_kind { RK_ISSUE, RK_PARTNER_1, RK_BATCH, RK__MAX };
+extern const char *const request_kind_names[];
+enum request_status { RS_PENDING, RS_APPROVED, RS_REJECTED, RS__MAX };
+extern const char *const request_status_names[];
+
 /* ------------------------------------------------------------ discounts */
 
 /* SPEC §10: a campaign is a coupon (claimed into an account) or a promo

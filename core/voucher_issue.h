@@ -48,12 +48,19 @@ struct issue {
  * separated by spaces, commas or lines; each once); an unknown UIN is
  * reported, never silently skipped.  Codes: count codes.  KQ_INVALID_FIELD
  * with *bad_field ("uins", "count", or "valid_to" when the template's fixed
- * validity has ended).  Audited.
+ * validity has ended).  Audited.  Above approval_cap (SPEC §11: UINs or
+ * count × face) nothing is made: KQ_APPROVAL_PENDING, with *issue_id the
+ * approval request's.
  */
 enum kq_outcome	voucher_issue(struct db *, struct arena *, const struct principal *,
 		    const char *ip, long long template_id, enum issue_mode,
 		    const char *uins, int count, int paper, long long *issue_id,
 		    const char **bad_field);
+/* The issue an approved request asked for (its payload), with no cap:
+ * inside the approval's transaction (approval_make.c). */
+enum kq_outcome	voucher_issue_approved(struct db *, struct arena *,
+		    const struct principal *, const char *ip, const char *payload,
+		    long long *issue_id, const char **bad_field);
 enum kq_outcome	issue_get(struct db *, struct arena *, long long id, struct issue *);
 /* The issues, newest first, of one template (0: of all). */
 enum kq_outcome	issue_list(struct db *, struct arena *, long long template_id,

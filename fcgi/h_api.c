@@ -357,6 +357,11 @@ ha_template_issue(struct req *r, struct api_call *c)
 		abuf_printf(&uins, "%s\n", u->list[i]);
 	s = voucher_issue(r->app->db, r->arena, &c->me, r->remote_addr, r->id,
 	    IM_TARGETED, abuf_str(&uins), 0, 0, &issue_id, &bad);
+	if (s == KQ_APPROVAL_PENDING) {	/* SPEC §11: nothing made yet */
+		api_send(r, c, 202, json_pack("{s:I}", "approval",
+		    (json_int_t)issue_id));
+		return;
+	}
 	if (s == KQ_OK)
 		s = issue_get(r->app->db, r->arena, issue_id, &is);
 	if (s != KQ_OK) {

@@ -111,6 +111,7 @@ h_admin_home(struct req *r)
 	view_set_int(x, "cards_unused", o.cards_unused);
 	show_bounded(x, "campaigns_ending", o.campaigns_ending);
 	show_bounded(x, "uses_today", o.uses_today);
+	show_bounded(x, "approvals", o.approvals);
 	view_set_int(x, "soon_days", OVERVIEW_SOON_DAYS);
 	x = view_map(v, "figures");
 	show_money(x, "liability", o.figures.liability);

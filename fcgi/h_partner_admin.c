@@ -25,7 +25,6 @@ static const struct field applications_fields[AA__MAX] = {
 };
 const struct form_def applications_query = FORM_DEF(applications_fields);
 
-enum { RJ_REASON, RJ__MAX };
 static const struct field reject_fields[RJ__MAX] = {
 	[RJ_REASON] = { .name = "reason", .type = FT_TEXT, .required = 1,
 	  .multiline = 1,
@@ -216,7 +215,7 @@ h_admin_pvoucher_issue(struct req *r)
 		issue_page(r, 422, s, bad);
 		return;
 	}
-	reply_done(r, s, "issued", arena_printf(r->arena,
+	reply_made(r, s, id, "issued", arena_printf(r->arena,
 	    "/admin/partner/vouchers?partner=%lld", f->v[PI_PARTNER].i));
 }
 

@@ -213,7 +213,7 @@ h_batch_create(struct req *r)
 		batch_page(r, 422, &r->f, s, bad);
 		return;
 	}
-	reply_done(r, s, "batch_created",
+	reply_made(r, s, id, "batch_created",
 	    arena_printf(r->arena, "/admin/pickup/batches/%lld", id));
 }
 

@@ -411,7 +411,8 @@ h_template_issue(struct req *r)
 		template_page(r, 422, &t, NULL, s, bad);
 		return;
 	}
-	reply_done(r, s, issue_partly(r, s, issue_id) ? "issued_partly" : "issued",
+	reply_made(r, s, issue_id, issue_partly(r, s, issue_id) ?
+	    "issued_partly" : "issued",
 	    arena_printf(r->arena, "/admin/vouchers/issues/%lld", issue_id));
 }
 

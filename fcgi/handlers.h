@@ -50,6 +50,7 @@ void		 pv_invalidate_answer(struct req *, const char *back);
 handler_fn	 h_applications, h_application_approve, h_application_reject,
 		 h_admin_pvouchers, h_admin_pvoucher_new, h_admin_pvoucher_issue,
 		 h_admin_pvoucher_invalidate;
+handler_fn	 h_approvals, h_approval, h_approval_approve, h_approval_reject;
 
 /* The "page" of a list, the same field on every list. */
 #define PAGE_FIELD { .name = "page", .type = FT_INT, .min = 1, .max = PAGER_MAX }
@@ -70,6 +71,10 @@ extern const struct form_def template_form, issue_form, admin_vouchers_query,
 	issues_query;
 extern const struct form_def ptemplate_form, ctemplate_form, grant_form,
 	pvouchers_query, cvouchers_query, charges_query, psettings_form;
+extern const struct form_def approvals_query;
+/* reject_form's one field: a rejection's reason (partner applications,
+ * approval requests) */
+enum { RJ_REASON, RJ__MAX };
 extern const struct form_def applications_query, reject_form,
 	admin_pvouchers_query, pv_issue_form;
 

@@ -137,6 +137,14 @@ const struct option opt_pv_status[] = {
 	{ "expired", "已过期" }, { "invalidated", "已作废" }, { NULL, NULL }
 };
 /* What the audit log records (core/ passes these to audit_write()) */
+const struct option opt_request_kind[] = {
+	{ "issue", "代金券发放" }, { "partner_1", "一类经销商代金券" },
+	{ "batch", "提货卡" }, { NULL, NULL }
+};
+const struct option opt_request_status[] = {
+	{ "pending", "待审批" }, { "approved", "已批准" }, { "rejected", "已驳回" },
+	{ NULL, NULL }
+};
 const struct option opt_audit_action[] = {
 	{ "voucher.template.create", "新建代金券模板" },
 	{ "voucher.template.edit", "修改代金券模板" },
@@ -167,6 +175,9 @@ const struct option opt_audit_action[] = {
 	{ "customer.template.edit", "修改客户代金券模板" },
 	{ "partner.customer_voucher.issue", "发放客户代金券" },
 	{ "partner.associated_first", "修改优先使用关联券设置" },
+	{ "approval.request", "提交审批" },
+	{ "approval.approve", "批准审批" },
+	{ "approval.reject", "驳回审批" },
 	{ NULL, NULL }
 };
 /* My Vouchers' tabs: statuses, and all */

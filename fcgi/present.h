@@ -24,7 +24,7 @@ extern const struct option opt_pickup_product[], opt_batch_status[],
 	opt_pv_status[], opt_refund_state[], opt_unfit[], opt_validity_by[],
 	opt_audit_action[], opt_campaign_kind[], opt_discount_type[],
 	opt_audience[], opt_campaign_status[], opt_coupon_status[], opt_use_status[],
-	opt_discount_unfit[];
+	opt_discount_unfit[], opt_request_kind[], opt_request_status[];
 
 /* The words for option I (an enum value) of a table; "" out of range. */
 const char	*option_text(const struct option *, int i);

@@ -54,6 +54,9 @@ static const struct {
 	{ "campaign_saved", "优惠活动已保存。" },
 	{ "campaign_disabled", "优惠活动已停用:不能再领取或使用;已确认的订单不受影响。" },
 	{ "campaign_enabled", "优惠活动已启用。" },
+	{ "approval_pending", "金额超过审批上限,已提交审批:另一位管理员批准后才会生成。" },
+	{ "request_approved", "已批准,已生成。" },
+	{ "request_rejected", "已驳回,不会生成。" },
 	/* with a count (reply_flash_count) */
 	{ "claimed", "已领取 %d 张优惠券。" },
 	{ "claimed_none", "没有可领取的优惠券。" },
@@ -66,6 +69,7 @@ reason(int status)
 	case 200: return "OK";
 	case 303: return "See Other";
 	case 201: return "Created";
+	case 202: return "Accepted";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
@@ -397,4 +401,15 @@ reply_done(struct req *r, enum kq_outcome s, const char *flash, const char *loca
 	}
 	reply_flash(r, "ok", flash);
 	reply_redirect(r, location);
+}
+
+void
+reply_made(struct req *r, enum kq_outcome s, long long id, const char *flash,
+    const char *location)
+{
+	if (s == KQ_APPROVAL_PENDING)
+		reply_done(r, KQ_OK, "approval_pending",
+		    arena_printf(r->arena, "/admin/approvals/%lld", id));
+	else
+		reply_done(r, s, flash, location);
 }

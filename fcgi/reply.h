@@ -41,6 +41,10 @@ void		 reply_flash_count(struct req *, const char *code, int n);
  * page for s. */
 void		 reply_done(struct req *, enum kq_outcome s, const char *flash,
 		    const char *location);
+/* The same for a create that may wait for approval (SPEC §11): with
+ * KQ_APPROVAL_PENDING, 303 to request id's page with flash approval_pending. */
+void		 reply_made(struct req *, enum kq_outcome s, long long id,
+		    const char *flash, const char *location);
 /* Sets the flash shown by the next page: kind "ok" or "error". */
 void		 reply_flash(struct req *, const char *kind, const char *code);
 /* Adds a Set-Cookie; max_age < 0 for a session cookie, 0 to delete. */

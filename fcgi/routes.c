@@ -147,6 +147,15 @@ static const struct route routes[] = {
 	{ "GET",  "/partner/settings",	h_psettings,		A_PARTNER,	NULL, NULL, 0 },
 	{ "POST", "/partner/settings",	h_psettings_save,	A_PARTNER,	NULL, &psettings_form, 0 },
 
+	/* SPEC §11: viewers read the queue; approving and rejecting write
+	 * (the requester's own approval is core's 403) */
+	{ "GET",  "/admin/approvals",	h_approvals,		A_ADMIN,	&approvals_query, NULL, 0 },
+	{ "GET",  "/admin/approvals/{id}", h_approval,		A_ADMIN,	NULL, NULL, 0 },
+	{ "GET",  "/admin/approvals/{id}/approve", h_confirm,	A_ADMIN_WRITE,	NULL, NULL, 0 },
+	{ "POST", "/admin/approvals/{id}/approve", h_approval_approve, A_ADMIN_WRITE, NULL, NULL, 0 },
+	{ "GET",  "/admin/approvals/{id}/reject", h_confirm,	A_ADMIN_WRITE,	NULL, NULL, 0 },
+	{ "POST", "/admin/approvals/{id}/reject", h_approval_reject, A_ADMIN_WRITE, NULL, &reject_form, 0 },
+
 	{ "GET",  "/admin/partner/applications", h_applications, A_ADMIN,	&applications_query, NULL, 0 },
 	{ "GET",  "/admin/partner/applications/{id}/approve", h_confirm, A_ADMIN_WRITE, NULL, NULL, 0 },
 	{ "POST", "/admin/partner/applications/{id}/approve", h_application_approve, A_ADMIN_WRITE, NULL, NULL, 0 },

@@ -36,6 +36,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "approval.h"
 #include "catalog.h"
 #include "base/clock.h"
 #include "codekey.h"
@@ -235,6 +236,7 @@ app_init(struct app *app, const char *config_path)
 		return -1;
 	}
 	tmpl_check_views(app->cfg->check_views);
+	approval_set_cap(app->cfg->approval_cap);
 	rows_read = env_is("KAQUAN_ROWS_READ", "1");
 	fault_arena = env_is("KAQUAN_FAULT", "arena");
 	fault_db = env_is("KAQUAN_FAULT", "db");

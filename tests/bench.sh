@@ -20,7 +20,8 @@ POSTS=${PICKUP_SECONDS:-5}
 sh "$ROOT/conf/dev/stack.sh" down >/dev/null 2>&1 || true
 rm -rf "$KAQUAN_VAR"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-KAQUAN_PORT=$port sh "$ROOT/conf/dev/stack.sh" up
+# no two-person approval: the bench makes its batches and issues alone
+KAQUAN_PORT=$port KAQUAN_APPROVAL_CAP=0 sh "$ROOT/conf/dev/stack.sh" up
 . "$KAQUAN_VAR/kaquan.env"
 URL=$KAQUAN_URL
 BENCH=$KAQUAN_VAR/bench

@@ -110,6 +110,8 @@ demo_payments = 1
 # a template asking for a value its handler did not give is logged, and
 # fails make test
 check_views = 1
+# demo-sized work runs as before; make bench turns it off (SPEC §11)
+approval_cap = ${KAQUAN_APPROVAL_CAP:-100000000}
 CONF
 }
 

@@ -8,7 +8,8 @@
 #   stack.sh run     up, print the URL and demo logins, stop on Ctrl-C
 #
 # Environment: KAQUAN_PORT (8080), KAQUAN_VAR (var), KAQUAN_BUILD (build),
-# KAQUAN_WORKERS (4), KAQUAN_DEMO (1: load the demo logins).
+# KAQUAN_WORKERS (4), KAQUAN_DEMO (1: load the demo logins),
+# KAQUAN_APPROVAL_CAP (100000000 cents: approval_cap, SPEC §11; 0: off).
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -110,6 +111,8 @@ check_views = 1
 # one box, one node: a committed row is seen at once, so the reports'
 # rollup need not wait (the installed default is 30 s: README "Reports")
 report_lag = 0
+# demo-sized work runs as before; make bench turns it off (SPEC §11)
+approval_cap = ${KAQUAN_APPROVAL_CAP:-100000000}
 CONF
 }
 

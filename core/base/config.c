@@ -14,7 +14,7 @@
 const char *const db_ssl_mode_names[] = { "disabled", "required",
 	"verify_identity", NULL };
 
-enum ckind { C_STR, C_INT, C_CHOICE };
+enum ckind { C_STR, C_INT, C_CHOICE, C_CENTS };
 
 struct ckey {
 	const char		*name;
@@ -26,6 +26,7 @@ struct ckey {
 
 #define S(name, field)		{ name, C_STR, offsetof(struct config, field), 0, 0, NULL }
 #define I(name, field, lo, hi)	{ name, C_INT, offsetof(struct config, field), lo, hi, NULL }
+#define M(name, field, hi)	{ name, C_CENTS, offsetof(struct config, field), 0, hi, NULL }
 #define W(name, field, words)	{ name, C_CHOICE, offsetof(struct config, field), 0, 0, words }
 
 static const struct ckey keys[] = {
@@ -62,6 +63,8 @@ static const struct ckey keys[] = {
 	I("demo_payments", demo_payments, 0, 1),
 	I("check_views", check_views, 0, 1),
 	I("report_lag", report_lag, 0, 3600),
+	/* cents, up to ¥100,000,000,000: a 64-bit amount */
+	M("approval_cap", approval_cap, 10000000000000LL),
 };
 
 static void
@@ -82,6 +85,7 @@ defaults(struct config *c)
 	c->db.timeout = 5;
 	c->hash_concurrency = -1;	/* half the workers, at least one */
 	c->access_log = 1;
+	c->approval_cap = 5000000;	/* ¥50,000 (SPEC §11) */
 	c->status_allow = strdup("127.0.0.1 ::1");
 }
 
@@ -166,7 +170,9 @@ config_load(const char *path, struct config *c, char *err, size_t errsz)
 			    path, lineno, k, keys[i].min, keys[i].max);
 			goto fail;
 		}
-		if (strcmp(k, "db_port") == 0 || strcmp(k, "db_timeout") == 0)
+		if (keys[i].kind == C_CENTS)
+			*(long long *)((char *)c + keys[i].off) = n;
+		else if (strcmp(k, "db_port") == 0 || strcmp(k, "db_timeout") == 0)
 			*(unsigned *)((char *)c + keys[i].off) = (unsigned)n;
 		else
 			*(int *)((char *)c + keys[i].off) = (int)n;

@@ -62,6 +62,9 @@ struct config {
 						   worker set; -1: workers / 2 */
 	int		 report_lag;	/* seconds a row waits before the
 					   reports' rollup reads it (report.c) */
+	/* SPEC §11: an issue, a Type I or a batch whose total is above
+	 * this (cents) waits for a second admin; 0: no approval */
+	long long	 approval_cap;
 	struct db_config db;
 };
 

@@ -51,6 +51,7 @@ static const struct {
 	{ 409, "discount_not_applicable", "该优惠当前不可用。" },		/* KQ_DISCOUNT_NOT_APPLICABLE */
 	{ 409, "campaign_exhausted",	"该优惠已领完。" },			/* KQ_CAMPAIGN_EXHAUSTED */
 	{ 409, "claim_limit",		"您已达到该优惠的领取上限。" },		/* KQ_CLAIM_LIMIT */
+	{ 202, "approval_pending",	"金额超过审批上限,已提交审批,另一位管理员批准后生成。" },	/* KQ_APPROVAL_PENDING */
 };
 
 int

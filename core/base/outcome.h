@@ -51,6 +51,7 @@ enum kq_outcome {
 	KQ_DISCOUNT_NOT_APPLICABLE, /* SPEC §10: with a reason (discount_unfit) */
 	KQ_CAMPAIGN_EXHAUSTED,	/* SPEC §10: the campaign's total limit reached */
 	KQ_CLAIM_LIMIT,		/* SPEC §10: the account's per_account reached */
+	KQ_APPROVAL_PENDING,	/* SPEC §11: not made, waiting for a second admin */
 	KQ_OUTCOME__MAX
 };
 

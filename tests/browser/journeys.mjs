@@ -28,7 +28,7 @@ const RAW_WORDS = ["prepaid", "postpaid", "purchase", "renew", "include", "exclu
   "targeted", "available", "frozen", "pending", "paid", "refunded", "requested"];
 // Cells that show what people typed, in whatever language they typed it.
 const DATA = ["name", "label", "batch_label", "template", "template_name", "detail",
-  "account", "description", "reason", "note", "target", "product"];
+  "account", "description", "reason", "note", "target", "product", "subject"];
 
 let passed = 0, failed = 0;
 function check(name, ok, why) {
@@ -198,7 +198,9 @@ async function admin(browser, lang, width) {
     ["admin-audit", "/admin/audit"], ["admin-applications", "/admin/partner/applications"],
     ["admin-search", `/admin/search?q=${cfg.admin.uin}`], ["admin-campaigns", "/admin/campaigns"],
     ["admin-campaign", `/admin/campaigns/${cfg.admin.campaign}`],
-    ["admin-campaign-uses", `/admin/campaigns/${cfg.admin.campaign}/uses`]]) {
+    ["admin-campaign-uses", `/admin/campaigns/${cfg.admin.campaign}/uses`],
+    ["admin-approvals", "/admin/approvals"],
+    ["admin-approval", `/admin/approvals/${cfg.admin.approval}`]]) {
     await go(page, path);
     await look(page, name, lang, width);
   }

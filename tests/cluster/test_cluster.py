@@ -50,7 +50,8 @@ def test_rate_limits_and_sessions_hold_across_hosts():
 
 
 def test_a_node_and_a_host_killed_under_load():
-    cards = codes(create_batch(count="2500"))
+    # ¥100 a card: ¥250,000, under the stack's approval_cap (SPEC §11)
+    cards = codes(create_batch(count="2500", price="100"))
     vcodes = codes_of(issue(create_template(name="集群券"), mode="codes", count="2500"))
     members = [member() for _ in range(8)]
     work = [x for pair in zip([("card", c) for c in cards],

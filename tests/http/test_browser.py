@@ -31,12 +31,15 @@ def test_journeys_in_both_languages_and_widths():
     small = [order(m, amount="10") for _ in range(4)]
     alogin, apw = new_admin()
     ctl("sweep")        # the reports' figures, as of now
+    # a batch above the stack's approval_cap (SPEC §11): its request's id,
+    # asked by the fixtures' admin, so the journey's admin may approve it
+    approval = create_batch(count="1001", name="HK cloud server")
     cfg = {
         "url": URL, "shots": os.path.join(VAR, "shots"), "chromium": chromium,
         "member": {"login": login, "password": pw, "order": oid, "due": due, "small": small},
         "admin": {"login": alogin, "password": apw, "batch": create_batch(count="3", name="HK cloud server"),
                   "template": create_template(name="Browser template"), "uin": uin,
-                  "campaign": cid},
+                  "campaign": cid, "approval": approval},
     }
     r = subprocess.run(["node", os.path.join(ROOT, "tests", "browser", "journeys.mjs"),
                         json.dumps(cfg)], capture_output=True, text=True, timeout=600)

@@ -389,7 +389,8 @@ def test_usage_records_and_filters():
 
 
 def test_full_size_batch_keeps_every_code():
-    bid = create_batch(count="100000", label="full")
+    # ¥1 a card: ¥100,000, under the stack's approval_cap (SPEC §11)
+    bid = create_batch(count="100000", label="full", price="1")
     cs = codes(bid)
     assert len(cs) == 100000 and len(set(cs)) == 100000
     assert sql("SELECT COUNT(*) FROM pickup_cards WHERE batch_id = %d" % bid)[0][0] == "100000"

@@ -369,5 +369,8 @@ def test_pages_filters_csv_cards_home_and_viewers():
                        "cost": str(total["deducted"] + total["discounts"]),
                        "breakage": str(total["breakage"])}, figures
     assert 'href="/admin/reports/liability"' in home.text
+    # and with what waits for a second admin (SPEC §11's approvals)
+    waiting = int(sql("SELECT COUNT(*) FROM approval_requests WHERE status = 'pending'")[0][0])
+    assert re.search(r'data-field="approvals" data-value="%d"' % waiting, home.text), waiting
     # members may not look
     assert m1.get("/admin/reports/cost").status in (302, 303, 403)

@@ -15,7 +15,8 @@ SET SESSION foreign_key_checks = 0, unique_checks = 0;
 SET @accounts = CAST(200000 * @scale AS INTEGER), @vouchers = CAST(3000000 * @scale AS INTEGER),
     @issues = GREATEST(CAST(1025 * @scale AS INTEGER), 10), @cards = CAST(1000000 * @scale AS INTEGER),
     @batches = 20, @orders = CAST(1000000 * @scale AS INTEGER), @audit = CAST(500000 * @scale AS INTEGER),
-    @extra_ledger = CAST(300000 * @scale AS INTEGER), @customers = CAST(20000 * @scale AS INTEGER);
+    @extra_ledger = CAST(300000 * @scale AS INTEGER), @customers = CAST(20000 * @scale AS INTEGER),
+    @approvals = CAST(500000 * @scale AS INTEGER);
 SET @uin0 = 70000000000, @partner = 69999999999;
 SET @admin = (SELECT MIN(id) FROM admins);
 SET @now = UTC_TIMESTAMP();
@@ -187,6 +188,20 @@ INSERT INTO partner_charges (partner_uin, customer_uin, order_id, product, billi
   SELECT @partner, uin, id, product, billing, scenario, amount, cash, created_at
   FROM orders WHERE id > @o0 AND uin <= @uin0 + @customers AND id MOD 10 = 0;
 
+-- approval requests (SPEC §11): one in twenty waits, the rest decided;
+-- their place in the queue as approval.c keeps it
+INSERT INTO approval_requests (kind, status, subject_id, subject, count, unit, amount, payload,
+    requested_kind, requested_by, requested_login, decided_by, decided_login, reason,
+    created_at, decided_at)
+  SELECT ELT(1 + seq MOD 3, 'issue', 'partner_1', 'batch'),
+         IF(seq MOD 20 = 0, 'pending', IF(seq MOD 3, 'approved', 'rejected')), 1, '容量审批',
+         1001, 100000, 100100000, '{}', 'admin', @admin, 'volume',
+         IF(seq MOD 20 = 0, NULL, @admin), IF(seq MOD 20 = 0, NULL, 'volume'),
+         IF(seq MOD 20 = 0 OR seq MOD 3, NULL, '容量'), @now - INTERVAL (seq MOD 365) DAY,
+         IF(seq MOD 20 = 0, NULL, @now - INTERVAL (seq MOD 365) DAY)
+  FROM seq_1_to_10000000 WHERE seq <= @approvals;
+UPDATE approval_requests SET queue_key = IF(status = 'pending', 2199023255552 + id, id);
+
 -- the audit log
 INSERT INTO audit_log (actor_kind, actor_id, actor_login, action, target, detail, client_ip,
     created_at)
@@ -198,4 +213,5 @@ INSERT INTO audit_log (actor_kind, actor_id, actor_login, action, target, detail
 
 SET SESSION foreign_key_checks = 1, unique_checks = 1;
 ANALYZE TABLE accounts, vouchers, voucher_ledger, voucher_issues, pickup_cards, pickup_batches,
-  orders, partner_vouchers, partner_charges, audit_log, discount_uses, coupons;
+  orders, partner_vouchers, partner_charges, audit_log, discount_uses, coupons,
+  approval_requests;

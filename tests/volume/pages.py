@@ -61,6 +61,10 @@ def ids(sql=kq_sql):
             "xmid": one("SELECT (MIN(id) + MAX(id)) DIV 2 FROM discount_uses"),
             "pmid": one("SELECT (MIN(uin) + MAX(uin)) DIV 2 FROM accounts"
                         " WHERE reseller_uin = 69999999999"),
+            "rmid": one("SELECT (MIN(queue_key) + MAX(queue_key)) DIV 2 FROM approval_requests"
+                        " WHERE status <> 'pending'"),
+            "rrid": one("SELECT (MIN(id) + MAX(id)) DIV 2 FROM approval_requests"
+                        " WHERE status = 'approved'"),
             "qmid": one("SELECT (MIN(queue_key) + MAX(queue_key)) DIV 2 FROM partner_vouchers"
                         " WHERE approval <> 'pending_review'")}
 
@@ -107,6 +111,13 @@ PAGES = [
     ("admin", "applications", "/admin/partner/applications"),
     ("admin", "applications by cursor", "/admin/partner/applications?page=900&after={qmid}"),
     ("admin", "partner vouchers", "/admin/partner/vouchers"),
+    ("admin", "approvals", "/admin/approvals"),
+    ("admin", "approvals pending", "/admin/approvals?status=pending"),
+    ("admin", "approvals rejected", "/admin/approvals?status=rejected"),
+    ("admin", "approvals page 500", "/admin/approvals?page=500"),
+    ("admin", "approvals by cursor", "/admin/approvals?page=900&after={rmid}"),
+    ("admin", "approvals approved by cursor",
+     "/admin/approvals?status=approved&page=900&after={rrid}"),
     ("admin", "campaigns", "/admin/campaigns"),
     ("admin", "a campaign", "/admin/campaigns/{campaign}"),
     ("admin", "a campaign's uses", "/admin/campaigns/{campaign}/uses"),
