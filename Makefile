@@ -2,6 +2,11 @@
 # build/kaquanctl; `make test` builds a sanitizer copy under build/asan/ and
 # runs the unit tests, then the HTTP tests against a private stack.
 
+# the release (--version of both binaries): the one source is the first
+# line of conf/debian/changelog, whose version `make deb` packages
+ifndef VERSION
+VERSION := $(or $(shell head -n1 conf/debian/changelog 2>/dev/null | cut -d' ' -f2 | tr -d '()'),unknown)
+endif
 PKGS     = fcgi libmariadb libxml-2.0 libpcre2-8 libcrypt jansson libsodium libsystemd
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -10,8 +15,8 @@ WARN     = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-missing-field-initializers
 # core/ is the library below the front line: it compiles without fcgi/'s
 # headers, so a layering mistake is a compile error
-CPPFLAGS = -Icore -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS))
-FCGI_CPPFLAGS = $(CPPFLAGS) -Ifcgi
+CPPFLAGS = -Icore -D_GNU_SOURCE -DKQ_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS))
+FCGI_CPPFLAGS = $(CPPFLAGS) -Ifcgi -I$(BUILD)
 LDLIBS   = $(shell pkg-config --libs $(PKGS))
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer
 # each object's header dependencies, written by the compiler
@@ -34,7 +39,7 @@ FCGI_PURE = $(BUILD)/fcgi/request.o $(BUILD)/fcgi/router.o
 
 .PHONY: all deps run up down test check unit bench bench-volume soak clean asan fuzz \
 	fuzz-build \
-	golden install cluster-up cluster-down test-cluster
+	golden install cluster-up cluster-down test-cluster deb test-deb test-restore test-upgrade
 all: $(BUILD)/kaquan-fcgi $(BUILD)/kaquanctl
 
 # the libraries, once per build directory: a missing one stops the build
@@ -56,6 +61,17 @@ $(BUILD)/libkaquan.a: $(CORE_OBJ)
 
 $(BUILD)/kaquan-fcgi: $(FCGI_OBJ) $(BUILD)/libkaquan.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# the migrations this build knows (kaquan-fcgi refuses a schema it cannot
+# serve, core/db/migrate.c): the highest NNN of sql/, looked at by every
+# make and rewritten only when it moved (a file added or taken away)
+$(BUILD)/schema.h: FORCE
+	@mkdir -p $(BUILD)
+	@n=$$(ls sql | sed -n 's/^0*\([0-9][0-9]*\)_.*\.sql$$/\1/p' | sort -n | tail -1); \
+	    echo "#define KQ_SCHEMA $${n:-0}" > $@.tmp; \
+	    cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/fcgi/main.o: $(BUILD)/schema.h
+FORCE:
 
 $(BUILD)/kaquanctl: $(CLI_OBJ) $(BUILD)/libkaquan.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -183,6 +199,8 @@ install: all
 	sed -e 's|/usr/share/kaquan|$(DATADIR)|g' conf/kaquan.conf.example \
 	    > $(DESTDIR)$(SYSCONFDIR)/kaquan/kaquan.conf.example
 	install -m 0644 conf/nginx/kaquan.conf $(DESTDIR)$(DATADIR)/nginx-site.conf
+	install -d $(DESTDIR)$(DATADIR)/mariadb
+	install -m 0644 conf/mariadb/60-kaquan.cnf $(DESTDIR)$(DATADIR)/mariadb/60-kaquan.cnf
 	for u in $(UNITS); do \
 		sed -e 's|@BINDIR@|$(BINDIR)|g; s|@SBINDIR@|$(SBINDIR)|g' \
 		    -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' conf/systemd/$$u \
@@ -192,6 +210,32 @@ install: all
 	install -d $(DESTDIR)$(SYSCONFDIR)/logrotate.d
 	install -m 0644 conf/logrotate.d/kaquan $(DESTDIR)$(SYSCONFDIR)/logrotate.d/kaquan
 	install -m 0644 fcgi/kaquan-fcgi.8 cli/kaquanctl.8 $(DESTDIR)$(MANDIR)/man8/
+
+# make deb: build/deb/kaquan_VERSION_ARCH.deb, built by debhelper from
+# conf/debian (the top level keeps no debian/) in a copy of the tree under
+# build/deb/src; dpkg-buildpackage leaves the package beside that copy.
+# make test-deb builds it, runs lintian, installs and purges it (as root).
+DEB_DIR = build/deb
+deb:
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
+	cp -R Makefile README.md cli conf core fcgi sql templates $(DEB_DIR)/src/
+	cp -R conf/debian $(DEB_DIR)/src/debian
+	cd $(DEB_DIR)/src && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	    dpkg-buildpackage -us -uc -b -Jauto
+	@echo "deb: $(DEB_DIR)/kaquan_$(VERSION)_$$(dpkg --print-architecture).deb"
+
+test-deb:
+	@sh tests/deb/run.sh
+
+# Upgrades (issue 30): the previous release's binary serves this release's
+# schema (make test runs it too; the rolling upgrade is test-cluster's)
+test-upgrade: deps all
+	@sh tests/upgrade/run.sh
+
+# Backups (issue 30): a hot mariadb-backup under load, restored to the end
+# of the binary log and to a moment (make test runs it too)
+test-restore: deps all
+	@sh tests/restore.sh
 
 clean:
 	rm -rf build

@@ -52,6 +52,12 @@
 static const struct option opt_role[] = {
 	{ "admin", "admin" }, { "viewer", "viewer" }, { NULL, NULL }
 };
+enum { MG_STATUS, MG__MAX };
+static const struct field migrate_fields[MG__MAX] = {
+	[MG_STATUS] = { .name = "status", .type = FT_TEXT, .pattern = "1" },
+};
+static const struct form_def migrate_form = FORM_DEF(migrate_fields);
+
 enum { AD_LOGIN, AD_ROLE, AD__MAX };
 static const struct field admin_fields[AD__MAX] = {
 	[AD_LOGIN] = LOGIN_FIELD,
@@ -121,8 +127,9 @@ static const struct command {
 	int			 password;	/* reads one from stdin */
 	const char		*what;
 } commands[] = {
-	{ "migrate", C_MIGRATE, NULL, 0,
-	  "applies the sql/ migrations not yet applied; prints how many" },
+	{ "migrate", C_MIGRATE, &migrate_form, 0,
+	  "applies the sql/ migrations not yet applied; prints how many"
+	  " (--status: lists each, applied or pending, and applies none)" },
 	{ "admin add", C_ADMIN_ADD, &admin_form, 1,
 	  "adds a backend login (role admin: changes; viewer: reads only)" },
 	{ "account add", C_ACCOUNT_ADD, &account_form, 0,
@@ -259,7 +266,8 @@ help_all(FILE *out)
 	size_t j;
 
 	fputs("usage: kaquanctl [--config FILE] COMMAND [OPTIONS]\n"
-	    "       kaquanctl COMMAND --help\n\n"
+	    "       kaquanctl COMMAND --help\n"
+	    "       kaquanctl --version\n\n"
 	    "The configuration is --config FILE, else $KAQUAN_CONF.\n\n"
 	    "Commands:\n", out);
 	for (j = 0; j < NELEM(commands); j++)
@@ -391,6 +399,10 @@ main(int argc, char *argv[])
 		help_all(stdout);
 		return 0;
 	}
+	if (strcmp(argv[i], "--version") == 0) {
+		printf("kaquanctl %s\n", KQ_VERSION);
+		return 0;
+	}
 	if ((c = command_of(argv, argc, i, &words)) == NULL)
 		die("unknown command \"%s\" (kaquanctl --help lists them)", argv[i]);
 	i += words;
@@ -428,6 +440,11 @@ main(int argc, char *argv[])
 
 	switch (c->cmd) {
 	case C_MIGRATE:
+		if (f.v[MG_STATUS].present) {
+			check(db, migrate_status(db, cfg.sql_dir, stdout, &applied),
+			    "migrate");
+			break;
+		}
 		check(db, migrate_run(db, cfg.sql_dir, stderr, hooks, &applied),
 		    "migrate");
 		printf("%d\n", applied);

@@ -32,8 +32,10 @@
 
 #include "api.h"
 #include "codekey.h"
+#include "schema.h"
 #include "base/config.h"
 #include "base/log.h"
+#include "db/migrate.h"
 #include "process/metrics.h"
 #include "process/shared.h"
 #include "web/tmpl.h"
@@ -107,6 +109,37 @@ check(struct config *cfg)
 	}
 	tmpl_set_free(t);
 	return 0;
+}
+
+/* Refuses a start against a schema this build cannot serve: migrations
+ * pending, or one applied that needs a newer release (core/db/migrate.c).
+ * A database that does not answer yet is the workers' to wait for: they
+ * answer 503 until it does.  0, or -1 (logged). */
+static int
+schema_check(const struct config *cfg)
+{
+	struct db	*db;
+	char		 err[512], msg[512];
+	enum kq_outcome	 s;
+
+	if ((db = db_open(&cfg->db, err, sizeof(err))) == NULL)
+		return 0;
+	if (db_ready(db) != KQ_OK) {
+		kq_log("schema not checked: the database does not answer (%s)",
+		    db_error(db));
+		db_close(db);
+		return 0;
+	}
+	s = migrate_check(db, KQ_SCHEMA, msg, sizeof(msg));
+	if (s == KQ_OK && *msg != '\0')
+		kq_log("%s", msg);
+	else if (s == KQ_CONFLICT)
+		kq_log("refusing to start: %s", msg);
+	else if (s != KQ_OK)
+		kq_log("schema not checked: %s", db_error(db));
+	db_close(db);
+	db_cleanup();
+	return s == KQ_CONFLICT ? -1 : 0;
 }
 
 static int
@@ -263,7 +296,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: kaquan-fcgi [--config FILE] [--check]\n"
-	    "       kaquan-fcgi --api-routes\n");
+	    "       kaquan-fcgi --api-routes | --version\n");
 	exit(2);
 }
 
@@ -281,7 +314,10 @@ main(int argc, char *argv[])
 			config_path = argv[++i];
 		else if (strcmp(argv[i], "--check") == 0)
 			check_only = 1;
-		else if (strcmp(argv[i], "--api-routes") == 0) {
+		else if (strcmp(argv[i], "--version") == 0) {
+			printf("kaquan-fcgi %s\n", KQ_VERSION);
+			return 0;
+		} else if (strcmp(argv[i], "--api-routes") == 0) {
 			api_routes_print(stdout);	/* the OpenAPI check's */
 			return 0;
 		}
@@ -299,14 +335,18 @@ main(int argc, char *argv[])
 	}
 	if ((listen_fd = open_socket(&cfg)) < 0 || open_log(&cfg) < 0)
 		return 1;
+	if (db_library_init() < 0)
+		kq_log("cannot set up the database client library");
+	if (schema_check(&cfg) < 0) {
+		config_free(&cfg);
+		return 78;
+	}
 	/* the hash gate and the database's state, shared by every worker of
 	 * every generation */
 	if (shared_init() < 0)
 		kq_log("cannot map the shared page: each worker on its own");
 	if (metrics_init(cfg.workers) < 0)
 		kq_log("cannot map the status page: each worker counts alone");
-	if (db_library_init() < 0)
-		kq_log("cannot set up the database client library");
 	nslots = cfg.workers;
 	config_free(&cfg);
 

@@ -78,6 +78,27 @@ if [ $stack = 1 ]; then
 fi
 sh "$ROOT/conf/dev/stack.sh" down >/dev/null 2>&1
 
+echo "== upgrades (issue 30): the previous release on this release's schema"
+out=$(KAQUAN_BUILD=$BUILD sh "$ROOT/tests/upgrade/run.sh" 2>&1)
+echo "$out" | grep -E "^(ok|FAIL|upgrade)|^http:|Error|Traceback"
+p=$(echo "$out" | sed -n 's/^http: \([0-9]*\) passed.*/\1/p')
+f=$(echo "$out" | sed -n 's/^http: [0-9]* passed, \([0-9]*\) failed/\1/p')
+passed=$((passed + ${p:-0}))
+failed=$((failed + ${f:-1}))
+
+echo "== the Debian package (issue 30): make deb, lintian, install, purge"
+if [ "$(id -u)" = 0 ]; then
+	out=$(sh "$ROOT/tests/deb/run.sh" 2>&1)
+	echo "$out" | grep -E "^deb"
+	if echo "$out" | grep -q "^deb: ok"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+	fi
+else
+	echo "deb: not run (it installs a package: as root only)"
+fi
+
 echo "== the cluster (issue 13): 3 Galera nodes, 2 hosts, one nginx upstream"
 out=$(sh "$ROOT/tests/cluster/run.sh" 2>&1)
 echo "$out" | grep -E "^(ok|FAIL|cluster)|^http:|Error|Traceback"

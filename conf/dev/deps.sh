@@ -7,7 +7,8 @@ set -eu
 PKGS="build-essential pkg-config libfcgi-dev libmariadb-dev libxml2-dev
 libpcre2-dev libcrypt-dev libjansson-dev libsodium-dev libsystemd-dev libcmocka-dev mariadb-server mariadb-client
 nginx-light wrk curl python3 ca-certificates procps tzdata clang
-libclang-rt-14-dev chromium fonts-noto-cjk systemd groff-base logrotate galera-4 rsync"
+libclang-rt-14-dev chromium fonts-noto-cjk systemd groff-base logrotate galera-4 rsync
+mariadb-backup debhelper lintian"
 
 missing=""
 for p in $PKGS; do

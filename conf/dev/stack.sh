@@ -57,12 +57,13 @@ db_up() {
 		    die "mariadb-install-db failed: see $VAR/log/mariadb-install.log"
 	fi
 	if ! alive "$VAR/run/mariadb.pid"; then
-		setsid mariadbd --no-defaults --datadir="$VAR/db" --socket="$MYSOCK" \
+		# the settings kaquan ships (conf/mariadb/), binary log and all;
+		# the paths here
+		setsid mariadbd --defaults-file="$ROOT/conf/mariadb/60-kaquan.cnf" \
+		    --datadir="$VAR/db" --socket="$MYSOCK" \
 		    --pid-file="$VAR/run/mariadb.pid" --skip-networking --user="$ME" \
 		    --log-error="$VAR/log/mariadb.err" --innodb-buffer-pool-size=256M \
-		    --innodb-autoinc-lock-mode=2 \
-		    --max-connections=400 --character-set-server=utf8mb4 \
-		    --collation-server=utf8mb4_unicode_ci < /dev/null > /dev/null 2>&1 &
+		    < /dev/null > /dev/null 2>&1 &
 		wait_for 60 MariaDB mariadb-admin --no-defaults --socket="$MYSOCK" -u"$ME" ping ||
 		    die "MariaDB did not start: see $VAR/log/mariadb.err"
 	fi

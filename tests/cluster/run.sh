@@ -7,6 +7,9 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 sh "$ROOT/conf/dev/cluster.sh" down >/dev/null 2>&1
+# the previous release, for the rolling upgrade (README: Upgrades)
+KAQUAN_PREV=$(sh "$ROOT/tests/upgrade/prev.sh") || exit 1
+export KAQUAN_PREV
 # ports no run before still holds (an SST's rsync port lingers in
 # TIME_WAIT for a minute): a base whose twelve ports all bind, and nginx's
 free=$(python3 - <<'PY'

@@ -3,6 +3,7 @@
 Standard library only.  Redirects are never followed, so every test sees the
 real status codes; cookies are kept per Client, as a browser would.
 """
+import contextlib
 import getpass
 import hashlib
 import http.client
@@ -129,10 +130,24 @@ def ctl_fails(*args, password=None):
     return r.returncode, r.stderr
 
 
+_server = [os.path.join(VAR, "run", "mysql.sock")]
+
+
+@contextlib.contextmanager
+def on_server(socket_path):
+    """sql(), and the books checks through it, on another server (a
+    restored copy: test_restore.py) while the block runs."""
+    _server.append(socket_path)
+    try:
+        yield
+    finally:
+        _server.pop()
+
+
 def sql(query, db="kaquan"):
     """Runs SQL as root on the private server; returns rows of strings."""
     r = subprocess.run(["mariadb", "--no-defaults", "--socket",
-                        os.path.join(VAR, "run", "mysql.sock"), "-u" + getpass.getuser(),
+                        _server[-1], "-u" + getpass.getuser(),
                         "-N", "-B", db, "-e", query],
                        capture_output=True, text=True, timeout=60)
     if r.returncode != 0:
