@@ -166,7 +166,10 @@ struct fact {
 #define SIGNED(x)		"CAST(" x " AS SIGNED)"
 
 /* A voucher ledger row with its template's kind and the voucher's balance
- * and status before it (the row before, by the ledger's voucher index). */
+ * and status before it: the voucher's row before it in the chunk, else
+ * its state after the rows counted before (report_voucher_state, by its
+ * key: 019_report_voucher_state.sql).  The chunk is read by the ledger's
+ * key and stops at its size (STRAIGHT_JOIN: never from the templates). */
 #define VL_PLATFORM(expr)	"IF(x.tkind = 'platform', " expr ", 0)"
 #define VL_HELD(st) \
 	"IF(x.status = '" st "', " SIGNED("x.balance") ", 0) - IF(x.pstatus = '" \
@@ -190,16 +193,27 @@ static const struct db_col voucher_facts[] = {
 	DB_END
 };
 #define VL_BEFORE(col) \
-	"(SELECT q." col " FROM voucher_ledger q WHERE q.voucher_id = l.voucher_id" \
-	" AND q.id < l.id ORDER BY q.id DESC LIMIT 1)"
+	"IF(LAG(c.id) OVER w IS NULL, s." col ", LAG(c." col ") OVER w)"
 static struct db_sel SQL_VOUCHER_FACTS = DB_SEL("SELECT {cols} FROM ("
-    "SELECT l.id, l.created_at, l.kind, l.amount, l.balance, l.status,"
-    " v.template_id, v.partner_uin, v.face, t.kind AS tkind,"
-    " " VL_BEFORE("balance") " AS pbalance, " VL_BEFORE("status") " AS pstatus"
-    " FROM voucher_ledger l JOIN vouchers v ON v.id = l.voucher_id"
+    "SELECT c.*, " VL_BEFORE("balance") " AS pbalance, " VL_BEFORE("status")
+    " AS pstatus FROM (SELECT STRAIGHT_JOIN l.id, l.voucher_id, l.created_at,"
+    " l.kind, l.amount, l.balance, l.status, v.template_id, v.partner_uin,"
+    " v.face, t.kind AS tkind"
+    " FROM voucher_ledger l FORCE INDEX (PRIMARY)"
+    " JOIN vouchers v ON v.id = l.voucher_id"
     " JOIN voucher_templates t ON t.id = v.template_id"
-    " WHERE l.id > ? ORDER BY l.id LIMIT ?) x ORDER BY x.id",
+    " WHERE l.id > ? ORDER BY l.id LIMIT ?) c"
+    " LEFT JOIN report_voucher_state s ON s.voucher_id = c.voucher_id"
+    " WINDOW w AS (PARTITION BY c.voucher_id ORDER BY c.id)) x ORDER BY x.id",
     DB_WHOLE(voucher_facts));
+/* the state after a chunk's rows (after the mark, up to its new place) */
+static const char SQL_VOUCHER_STATE[] =
+    "INSERT INTO report_voucher_state (voucher_id, ledger_id, balance, status)"
+    " SELECT l.voucher_id, l.id, l.balance, l.status FROM voucher_ledger l"
+    " WHERE l.id IN (SELECT MAX(q.id) FROM voucher_ledger q"
+    " WHERE q.id > ? AND q.id <= ? GROUP BY q.voucher_id)"
+    " ON DUPLICATE KEY UPDATE ledger_id = VALUES(ledger_id),"
+    " balance = VALUES(balance), status = VALUES(status)";
 
 static const struct db_col partner_facts[] = {
 	DB_COL(struct fact, id, "l.id"),
@@ -402,6 +416,12 @@ rollup_chunk(struct db *db, struct arena *a, void *arg)
 	}
 	if ((s = cells_write(db, cells, ncells)) != KQ_OK)
 		return s;
+	if (n > 0 && c->src->sel == &SQL_VOUCHER_FACTS) {
+		x[0] = DB_INT(mk.last_id);
+		x[1] = DB_INT(f[n - 1].id);
+		if ((s = db_exec(db, SQL_VOUCHER_STATE, x, 2, NULL, NULL)) != KQ_OK)
+			return s;
+	}
 	if (n > 0) {
 		mk.last_id = f[n - 1].id;
 		mk.last_at = f[n - 1].at;

@@ -385,7 +385,7 @@ reports() {	# reports LABEL → the cost page's rate; rows a line each
 	for r in liability cost orders cards; do
 		m=$(measure -H "Cookie: $admin_cookie" "$URL/admin/reports/$r")
 		row "GET /admin/reports/$r ($1)" "$m"
-		[ "$r" = cost ] && echo "${m%% *}" > "$KAQUAN_VAR/cost.rps"
+		if [ "$r" = cost ]; then echo "${m%% *}" > "$KAQUAN_VAR/cost.rps"; fi
 	done
 }
 rollup > /dev/null
