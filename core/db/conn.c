@@ -155,6 +155,12 @@ db_timed_out(const struct db *db)
 	return db->errnum == ER_STATEMENT_TIMEOUT;
 }
 
+int
+db_no_table(const struct db *db)
+{
+	return db->errnum == ER_NO_SUCH_TABLE;
+}
+
 static int	connect_now(struct db *);
 
 /* Whether the server answers a connection of its own (the request's stays

@@ -131,6 +131,9 @@ int		 db_lost_race(const struct db *);
 /* Whether the last failure was a statement that ran out its time (the
  * server's max_statement_time): that request's failure, not an outage. */
 int		 db_timed_out(const struct db *);
+/* Whether the last failure was a table that does not exist (a schema
+ * older than the statement: schema_migrations before the first migrate). */
+int		 db_no_table(const struct db *);
 
 struct db_arg	 db_str(const char *);
 

@@ -193,7 +193,7 @@ migrate_status(struct db *db, const char *dir, FILE *out, int *pending)
 		return s;
 	arena_init(&a, 0, 0);
 	if ((s = db_select(db, &a, &SQL_APPLIED, NULL, 0, sizeof(*rows), &rows,
-	    &nrows)) == KQ_UNAVAILABLE && db_errno(db) == 1146)
+	    &nrows)) == KQ_UNAVAILABLE && db_no_table(db))
 		s = KQ_OK;	/* no schema_migrations: nothing applied yet */
 	if (s != KQ_OK)
 		goto out;
@@ -228,7 +228,7 @@ migrate_check(struct db *db, long known, char *msg, size_t len)
 
 	*msg = '\0';
 	if ((s = db_scalar(db, SQL_SCHEMA_VERSION, NULL, 0, &version)) != KQ_OK) {
-		if (db_errno(db) != 1146)
+		if (!db_no_table(db))
 			return s;
 		version = 0;	/* no schema_migrations: nothing applied yet */
 	}
