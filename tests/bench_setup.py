@@ -21,6 +21,9 @@ def create(a, count):
     r = a.post("/admin/pickup/batches", form)
     took = time.time() - t0
     assert r.status == 303, r
+    # the batch itself, not its approval request (SPEC §11: the stack's
+    # approval_cap must be off, or nothing was made in the time measured)
+    assert "/admin/pickup/batches/" in r.header("Location"), r.header("Location")
     return r.header("Location"), took
 
 

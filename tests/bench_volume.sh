@@ -11,7 +11,9 @@
 # KAQUAN_VOLUME_WHAT=sweep measures only the redemptions during the sweep.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-export KAQUAN_BUILD=$ROOT/build KAQUAN_ROWS_READ=1 KAQUAN_DEMO=0
+# approval_cap off, as make bench has it: a 100,000-card batch is made, not
+# sent for approval (SPEC §11)
+export KAQUAN_BUILD=$ROOT/build KAQUAN_ROWS_READ=1 KAQUAN_DEMO=0 KAQUAN_APPROVAL_CAP=0
 PATH=/usr/sbin:/sbin:$PATH
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
