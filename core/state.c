@@ -153,6 +153,13 @@ voucher_can_invalidate(enum voucher_status s)
 }
 
 int
+voucher_ends_soon(enum voucher_status s, time_t valid_to, time_t now)
+{
+	return (s == VS_AVAILABLE || s == VS_UNACTIVATED) && valid_to > now &&
+	    valid_to - now <= (time_t)VOUCHER_SOON_DAYS * 86400;
+}
+
+int
 pv_can_review(enum approval a)
 {
 	return a == AP_PENDING;

@@ -123,6 +123,11 @@ extern const char *const unfit_names[];
 
 /* An admin may invalidate a voucher nobody has started to spend. */
 int		voucher_can_invalidate(enum voucher_status);
+/* A voucher that can still pay ends within VOUCHER_SOON_DAYS of now: the
+ * member's lists tag it (issue 31), as the order page warns of it. */
+#define VOUCHER_SOON_DAYS	30
+int		voucher_ends_soon(enum voucher_status, time_t valid_to,
+		    time_t now);
 
 enum balance_mode { BM_SINGLE_USE, BM_CARRY_OVER, BM__MAX };
 extern const char *const balance_mode_names[];

@@ -11,9 +11,16 @@
 #include "present.h"
 
 void
+flash_kind(struct view *v, int ok)
+{
+	view_set(v, "flash_kind", ok ? "ok" : "error");
+	view_set(v, "flash_role", ok ? "status" : "alert");
+}
+
+void
 flash_now(struct view *v, enum kq_outcome s, const char *field)
 {
-	view_set(v, "flash_kind", s == KQ_OK ? "ok" : "error");
+	flash_kind(v, s == KQ_OK);
 	view_set(v, "flash_code", kq_code(s));
 	view_set(v, "flash_text", L(kq_message(s)));
 	if (field != NULL)

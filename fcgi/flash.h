@@ -9,6 +9,9 @@
 #include "base/outcome.h"
 #include "web/view.h"
 
+/* The flash's kind, "ok" or "error", and its role: an ok is announced
+ * politely (status), an error at once (alert). */
+void		 flash_kind(struct view *, int ok);
 /* Shows an outcome on the page being rendered (a re-shown form). */
 void		 flash_now(struct view *, enum kq_outcome, const char *field);
 /* A re-shown form: map "f" gets what was typed in every single-valued

@@ -179,6 +179,11 @@ h_order(struct req *r)
 	if ((order_actions(o.status) & OA_PAY) && o.cash > 0)
 		view_set(x, r->app->cfg->demo_payments ? "demo_payment" :
 		    "pay_at_checkout", "1");
+	/* a server being set up: the page looks again by itself (issue 31) */
+	if (o.instance == IS_PENDING) {
+		view_set(x, "provisioning", "1");
+		view_set(v, "refresh", "1");
+	}
 	if (order_actions(o.status) & OA_CONFIRM) {
 		view_set(v, "can_confirm", "1");
 		view_setf(v, "preview_action", "/user/orders/%lld", o.id);

@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/clock.h"
 #include "base/codes.h"
@@ -119,6 +120,8 @@ show_voucher(struct arena *a, struct view *x, const struct voucher *v)
 	voucher_fields(&rec, v);
 	view_setf(x, "href", "/user/vouchers/%lld", v->id);
 	view_set(x, "scope_text", scope_text(a, v->scope, v->product_names));
+	if (voucher_ends_soon(v->status, v->valid_to, time(NULL)))
+		view_set(x, "soon", "1");
 	/* the last four: a code is kept no more (SPEC §7), and shown whole
 	 * only through the audited codes.txt */
 	if (v->code_last4 != NULL) {

@@ -195,7 +195,7 @@ flash_take(struct req *r, struct view *v)
 		msg = L(kq_message(st));
 	if (msg == NULL)
 		return;
-	view_set(v, "flash_kind", c[0] == 'o' ? "ok" : "error");
+	flash_kind(v, c[0] == 'o');
 	view_set(v, "flash_code", strchr(c, '.') + 1);
 	view_set(v, "flash_text", msg);
 }
@@ -310,13 +310,58 @@ reply_lost(struct req *r)
 	return 1;
 }
 
+/* The menu's entry for each group of pages, first match of the page's
+ * name: it is marked aria-current (WCAG 2.4.8, issue 31). */
+static const struct {
+	const char	*page;		/* a prefix of the page's name */
+	const char	*nav;
+} nav_sections[] = {
+	{ "user.home",			"nav_home" },
+	{ "user.voucher",		"nav_vouchers" },
+	{ "user.redeem",		"nav_redeem" },
+	{ "user.coupons",		"nav_coupons" },
+	{ "user.order",			"nav_orders" },
+	{ "user.pickup",		"nav_pickup" },
+	{ "partner.",			"nav_partner" },
+	{ "admin.home",			"nav_home" },
+	{ "admin.order",		"nav_orders" },
+	{ "admin.pickup.batch",		"nav_batches" },
+	{ "admin.pickup.usage",		"nav_usage" },
+	{ "admin.voucher.template",	"nav_templates" },
+	{ "admin.voucher",		"nav_vouchers" },
+	{ "admin.campaign",		"nav_campaigns" },
+	{ "admin.partner.application",	"nav_applications" },
+	{ "admin.partner.voucher",	"nav_pvouchers" },
+	{ "admin.approval",		"nav_approvals" },
+	{ "admin.audit",		"nav_audit" },
+};
+
+/* Where the page is: its menu entry, and the object of a page that shows
+ * one (the route's {id}) in its title: "订单详情 #8 · 卡券中心". */
+static void
+page_marks(struct req *r, const char *name, struct view *v)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(nav_sections) / sizeof(nav_sections[0]); i++)
+		if (strncmp(name, nav_sections[i].page,
+		    strlen(nav_sections[i].page)) == 0) {
+			view_set(v, nav_sections[i].nav, "page");
+			break;
+		}
+	if (r->id > 0)
+		view_set_int(v, "title_id", r->id);
+}
+
 void
 reply_page(struct req *r, int status, const char *name, struct view *v)
 {
 	const struct tmpl *t = tmpl_get(r->app->tmpl, name);
 
-	if (t != NULL && v != NULL)
+	if (t != NULL && v != NULL) {
+		page_marks(r, name, v);
 		tmpl_prepare(t, v);	/* the last of the view's values */
+	}
 	if (reply_lost(r))
 		return;
 	if (t != NULL && v != NULL)

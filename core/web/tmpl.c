@@ -137,7 +137,7 @@ translate(struct compiler *c, xmlNodePtr n, const char *s, char **owned)
 
 /* The attributes whose static values are words to translate. */
 static const char *word_attrs[] = {
-	"title", "placeholder", "aria-label", "alt", NULL
+	"title", "placeholder", "aria-label", "alt", "data-label", NULL
 };
 
 static struct op *
@@ -482,6 +482,10 @@ compile_element(struct compiler *c, xmlNodePtr n)
 		char		*val, *owned = NULL;
 		const char	*words;
 
+		/* the bound ones where k:attr is written: attributes come out
+		 * in the order the template writes them */
+		if (attr_is_k(a) && strcmp((const char *)a->name, "attr") == 0)
+			compile_attr_bindings(c, n, k_attrs);
 		/* a bound attribute replaces the mock-up's static one */
 		if (attr_is_k(a) || (k_attrs != NULL &&
 		    attr_bound(k_attrs, (const char *)a->name)))
@@ -501,8 +505,6 @@ compile_element(struct compiler *c, xmlNodePtr n)
 		free(owned);
 		xmlFree(val);
 	}
-	if (k_attrs != NULL)
-		compile_attr_bindings(c, n, k_attrs);
 	if (field != NULL)
 		emit_field_attrs(c, n, field);
 	emit_raw(c, ">", 1);
