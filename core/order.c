@@ -518,7 +518,7 @@ order_pickup(struct db *db, struct arena *a, const struct principal *me,
 		return s;
 	status = order_status_names[k.surcharge > 0 ?
 	    OS_AWAITING_PAYMENT : OS_PAID];
-	snprintf(desc, sizeof(desc), "提货卡 %s", b->name);
+	snprintf(desc, sizeof(desc), ORDER_PICKUP_DESC "%s", b->name);
 	st[0] = (struct db_step){ SQL_PICKUP_ORDER_NEW, "isiiiiissss", {
 	    DB_INT(me->uin), DB_STR(pickup_product_names[b->product]),
 	    DB_INT(b->months), DB_INT(b->price + k.surcharge),

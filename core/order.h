@@ -49,6 +49,8 @@ struct order {
 };
 
 /* The scenarios an order may have (SPEC §5), a pattern for the forms. */
+/* A pick-up order's description: this, then its batch's name. */
+#define ORDER_PICKUP_DESC	"提货卡 "
 #define ORDER_SCENARIOS	"purchase|renew|upgrade|bandwidth_upgrade|change_os|" \
 	"trial_convert|register|first_year|transfer_in"
 

@@ -177,7 +177,8 @@ show_ptemplate(struct arena *a, struct view *x, const struct tdesc *d,
 	show_money(x, "min_amount", t->min_amount);
 	if (t->valid_days)
 		view_setf(x, "validity", d->kind == TK_PARTNER ?
-		    L("审核通过后 %d 天") : L("发放后 %d 天"), t->valid_days);
+		    Ln("审核通过后 %d 天", t->valid_days) :
+		    Ln("发放后 %d 天", t->valid_days), t->valid_days);
 	else {
 		clock_display_date(t->valid_from, f, sizeof(f));
 		clock_display_date(t->valid_to, to, sizeof(to));

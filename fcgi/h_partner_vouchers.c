@@ -406,8 +406,8 @@ charge_line(void *arg, const struct charge *c)
 	csv_cell(out, cells[0], 0);
 	csv_cell(out, cells[1], 0);
 	csv_cell(out, L(c->product_name), 0);
-	csv_cell(out, c->billing, 0);
-	csv_cell(out, c->scenario, 0);
+	csv_cell(out, option_text_of(opt_billing, c->billing), 0);
+	csv_cell(out, option_text_of(opt_scenario, c->scenario), 0);
 	csv_cell(out, cells[2], 0);
 	csv_cell(out, c->voucher_id ? cells[5] : "", 0);
 	csv_cell(out, cells[3], 0);

@@ -96,7 +96,8 @@ show_batch(struct view *v, const struct batch *b)
 	show_date(v, "valid_to", b->valid_to);
 	clock_display_date(b->valid_to, date, sizeof(date));
 	if (b->valid_months)
-		view_setf(v, "validity", L("%d 个月(至 %s)"), b->valid_months, date);
+		view_setf(v, "validity", Ln("%d 个月(至 %s)",
+		    b->valid_months), b->valid_months, date);
 	else
 		view_set(v, "validity", arena_strdup(v->arena, date));
 	show_state(v, "status", opt_batch_status, b->status);

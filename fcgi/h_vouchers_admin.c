@@ -107,11 +107,12 @@ show_template(struct arena *a, struct view *x, const struct vtemplate *t)
 	show_money(x, "min_amount", t->min_amount);
 	view_set_int(x, "min_months", t->min_months);
 	if (t->min_months)
-		view_setf(x, "min_months_text", L("至少 %d 个月"), t->min_months);
+		view_setf(x, "min_months_text", Ln("至少 %d 个月", t->min_months),
+		    t->min_months);
 	else
 		view_set(x, "min_months_text", L("不限"));
 	if (t->valid_days)
-		view_setf(x, "validity", L("发放后 %d 天"), t->valid_days);
+		view_setf(x, "validity", Ln("发放后 %d 天", t->valid_days), t->valid_days);
 	else {
 		char f[CLOCK_BUFSZ], to[CLOCK_BUFSZ];
 		clock_display_date(t->valid_from, f, sizeof(f));

@@ -307,7 +307,8 @@ conditions_text(struct arena *a, const char *scenarios, const char *billing,
 		out = arena_printf(a, L("%s;订单满 %s"), out, m);
 	}
 	if (min_months > 0)
-		out = arena_printf(a, L("%s;购买时长至少 %d 个月"), out, min_months);
+		out = arena_printf(a, Ln("%s;购买时长至少 %d 个月",
+		    min_months), out, min_months);
 	return out;
 }
 
@@ -582,16 +583,21 @@ page_link(struct req *r, int page, long long after)
 void
 show_pager(struct req *r, struct view *v, const struct pager *pg)
 {
-	struct view *p = view_map(v, "pager");
+	struct view	*p = view_map(v, "pager");
+	char		 pages[24], total[24];
 
 	view_set_int(p, "page", pg->page);
 	/* past PAGER_COUNTED rows: "10000+", and pages so far (SPEC §9) */
 	view_setf(p, "pages", pg->capped ? "%d+" : "%d", pg->pages);
 	view_setf(p, "total", pg->capped ? "%lld+" : "%lld", pg->total);
+	/* "第 1 / 3 页,共 42 条", "Page 1 of 3 · 42 items" (one: "1 item") */
+	snprintf(pages, sizeof(pages), pg->capped ? "%d+" : "%d", pg->pages);
 	if (pg->capped)
-		view_set(p, "total_text", "10,000+");
+		snprintf(total, sizeof(total), "10,000+");
 	else
-		view_setf(p, "total_text", "%lld", pg->total);
+		snprintf(total, sizeof(total), "%lld", pg->total);
+	view_setf(p, "summary", Ln("第 %d / %s 页,共 %s 条", pg->capped ? 2 :
+	    pg->total), pg->page, pages, total);
 	if (pg->after > 0)	/* by cursor: back to the start */
 		view_set(p, "first", page_link(r, 1, 0));
 	else if (pg->page > 1)

@@ -87,6 +87,19 @@ api_time(time_t t)
 	return json_string(buf);
 }
 
+/* An order's description in the page's words: a pick-up's is kept as
+ * "提货卡 " and its batch's name (core/order.c), the batch's name being
+ * what finance typed; a product's is its name in the catalog. */
+static const char *
+order_words(struct arena *a, const struct order *o)
+{
+	size_t len = strlen(ORDER_PICKUP_DESC);
+
+	if (o->card_id && strncmp(o->description, ORDER_PICKUP_DESC, len) == 0)
+		return arena_printf(a, L("提货卡 %s"), o->description + len);
+	return L(o->description);
+}
+
 /* ------------------------------------------------------------ vouchers */
 
 static void
@@ -189,7 +202,8 @@ show_pvoucher_fields(struct arena *a, struct view *x, const struct pvoucher *v)
 	rec_time(&rec, "time", NULL, v->created_at, 0);
 	rec_id(&rec, "associated", NULL, v->associated);
 	view_set(x, "scope_text", scope_text(a, v->scope, v->product_names));
-	view_setf(x, "validity_days", L("审核通过后 %d 天"), v->valid_days);
+	view_setf(x, "validity_days", Ln("审核通过后 %d 天",
+	    v->valid_days), v->valid_days);
 }
 
 /* ------------------------------------------------------------ orders */
@@ -264,9 +278,9 @@ show_order(struct view *v, const struct order *o)
 	/* a pick-up's product in words; others carry their product's name */
 	view_set(v, "product_text", o->card_id ?
 	    option_text_of(opt_pickup_product, o->product) : L(o->description));
-	view_set(v, "description", L(o->description));
+	view_set(v, "description", order_words(v->arena, o));
 	if (o->months > 0)
-		view_setf(v, "months_text", L("%d 个月"), o->months);
+		view_setf(v, "months_text", Ln("%d 个月", o->months), o->months);
 	view_setf(v, "uin_href", "/admin/orders?uin=%lld", o->uin);
 	/* SPEC §5: only the cash part is invoiceable, and nothing once it
 	 * is refunded or cancelled */

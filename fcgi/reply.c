@@ -186,7 +186,7 @@ flash_take(struct req *r, struct view *v)
 			    (strstr(ok_flashes[i].message, "%d") != NULL) ==
 			    (count >= 0))
 				msg = count >= 0 ? arena_printf(r->arena,
-				    L(ok_flashes[i].message), count) :
+				    Ln(ok_flashes[i].message, count), count) :
 				    L(ok_flashes[i].message);
 		if (msg != NULL && dot != NULL)
 			c = arena_printf(r->arena, "ok.%.*s", (int)len, c + 3);

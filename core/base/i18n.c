@@ -1,5 +1,8 @@
 /*
  * i18n.c - the catalog in a hash table (hsearch_r), read once per worker.
+ * A message with a plural writes its English as "one|other" ("%d month|%d
+ * months"): the other form is the message's, the one form is kept apart in
+ * a table of its own, for Ln().
  */
 #include <errno.h>
 #include <search.h>
@@ -13,7 +16,7 @@
 
 const char *const lang_names[] = { "zh-CN", "en", NULL };
 
-static struct hsearch_data	 table;
+static struct hsearch_data	 table, ones;
 static int			 loaded;
 static char			*text;		/* the file, cut into keys and values */
 static enum lang		 current;
@@ -21,8 +24,10 @@ static enum lang		 current;
 void
 i18n_free(void)
 {
-	if (loaded)
+	if (loaded) {
 		hdestroy_r(&table);
+		hdestroy_r(&ones);
+	}
 	loaded = 0;
 	free(text);
 	text = NULL;
@@ -50,7 +55,7 @@ conversions(const char *s, char *out, size_t outsz)
 int
 i18n_load(const char *dir, char *err, size_t errsz)
 {
-	char		 path[4200], *line, *next, *tab, ka[64], kb[64];
+	char		 path[4200], *line, *next, *tab, *other, ka[64], kb[64];
 	size_t		 n = 0, lineno = 0;
 	ENTRY		 e, *found;
 
@@ -63,7 +68,13 @@ i18n_load(const char *dir, char *err, size_t errsz)
 	for (line = text; *line != '\0'; line++)
 		n += *line == '\n';
 	memset(&table, 0, sizeof(table));
+	memset(&ones, 0, sizeof(ones));
 	if (hcreate_r(n * 2 + 16, &table) == 0) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	if (hcreate_r(n + 16, &ones) == 0) {
+		hdestroy_r(&table);
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
@@ -81,8 +92,13 @@ i18n_load(const char *dir, char *err, size_t errsz)
 			return -1;
 		}
 		*tab = '\0';
+		/* "one|other": the other form after the bar */
+		if ((other = strchr(tab + 1, '|')) != NULL)
+			*other++ = '\0';
 		if (conversions(line, ka, sizeof(ka)) < 0 ||
-		    conversions(tab + 1, kb, sizeof(kb)) < 0 || strcmp(ka, kb) != 0) {
+		    conversions(tab + 1, kb, sizeof(kb)) < 0 || strcmp(ka, kb) != 0 ||
+		    (other != NULL && (conversions(other, kb, sizeof(kb)) < 0 ||
+		    strcmp(ka, kb) != 0))) {
 			snprintf(err, errsz, "%s:%zu: the English must keep the"
 			    " conversions of the Chinese (%s), in order", path,
 			    lineno, ka);
@@ -90,6 +106,13 @@ i18n_load(const char *dir, char *err, size_t errsz)
 		}
 		e.key = line;
 		e.data = tab + 1;
+		if (other != NULL) {
+			if (hsearch_r(e, ENTER, &found, &ones) == 0) {
+				snprintf(err, errsz, "out of memory");
+				return -1;
+			}
+			e.data = other;
+		}
 		if (hsearch_r(e, FIND, &found, &table) != 0) {
 			snprintf(err, errsz, "%s:%zu: \"%s\" is there twice", path,
 			    lineno, line);
@@ -135,6 +158,20 @@ L(const char *msg)
 	const char *s = i18n_find(current, msg);
 
 	return s != NULL ? s : msg;
+}
+
+const char *
+Ln(const char *msg, long long n)
+{
+	ENTRY	 e, *found;
+
+	if (current == LANG_EN && n == 1 && loaded && msg != NULL) {
+		e.key = (char *)msg;
+		e.data = NULL;
+		if (hsearch_r(e, FIND, &found, &ones) != 0)
+			return found->data;
+	}
+	return L(msg);
 }
 
 /* "en-US,en;q=0.9,zh;q=0.5": the q of the best zh and the best en. */

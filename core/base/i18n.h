@@ -31,6 +31,9 @@ enum lang	 i18n_current(void);
 /* msg in the current language; msg when the catalog lacks it.  The
  * format_arg attribute lets printf-style formats stay checked. */
 const char	*L(const char *msg) __attribute__((format_arg(1)));
+/* The same for a count of n: the one form of a plural message when n is 1
+ * and the language has it ("%d month"), else the other ("%d months"). */
+const char	*Ln(const char *msg, long long n) __attribute__((format_arg(1)));
 
 /* The language a request asks for: the cookie's value if it names one,
  * else the best of Accept-Language, else zh-CN. */

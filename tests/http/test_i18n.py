@@ -85,6 +85,19 @@ def test_member_pages_in_english_with_money_and_dates():
         assert not CJK.search(visible(r.text, names)), (path, CJK.findall(visible(r.text, names)))
     page = m.get("/user/vouchers")
     assert "CNY 1,234.50" in page.text and "¥" not in visible(page.text)
+    # plurals (issue 31): one voucher is "1 item", a one-month order "1 month"
+    assert "· 1 item<" in page.text and "1 items" not in page.text, visible(page.text)
+    assert ">1 month<" in m.get("/user/orders/%d" % oid).text
+    two = order(m, amount="20", months="2")
+    assert ">2 months<" in m.get("/user/orders/%d" % two).text
+    assert "· 2 items<" in m.get("/user/orders").text
+    # a pick-up order's name in English: "Pickup card" and the batch's own name
+    from fixtures import codes, confirm, create_batch
+    card = codes(create_batch(name="HK box", count="1"))[0]
+    r = confirm(m, card, os="debian12")
+    assert r.status == 303, r
+    po = m.get(r.header("Location"))
+    assert "Pickup card HK box" in po.text and "提货卡" not in po.text, visible(po.text)
     # a date in words, the machine value unchanged
     assert re.search(r'data-field="valid_to" data-value="\d{4}-\d\d-\d\dT[^"]+Z">\d\d [A-Z][a-z]{2} \d{4}<', page.text), page.text
     # errors at the field, in English

@@ -228,6 +228,8 @@ def test_charges_pick_deduct_and_refund():
     assert 'data-field="order" data-value' not in p.get("/partner/charges?to=2020-01-01").text
     csv = p.get("/partner/charges.csv?uin=%d" % b.uin)
     assert csv.status == 200 and len(csv.text.strip().splitlines()) == 3, csv.text
+    # the words the page shows, not the machine values (issue 31)
+    assert not re.search(r"\b(prepaid|postpaid|purchase|renew)\b", csv.text), csv.text
     assert p.get("/partner/charges?from=2026-13-01").status == 422
     # an ordinary member's order makes no charge
     m = account()

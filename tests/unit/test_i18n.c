@@ -71,6 +71,19 @@ catalog_loads_and_refuses_mistakes(void **state)
 	assert_non_null(strstr(err, "twice"));
 	catalog("no tab here\n");
 	assert_int_equal(i18n_load(dir, err, sizeof(err)), -1);
+	/* plurals (issue 31): "one|other", each form keeping the conversions */
+	catalog("%d 个月\t%d month|%d months\n共 %s 条\t%s items\n");
+	assert_int_equal(i18n_load(dir, err, sizeof(err)), 0);
+	i18n_set(LANG_EN);
+	assert_string_equal(Ln("%d 个月", 1), "%d month");
+	assert_string_equal(Ln("%d 个月", 2), "%d months");
+	assert_string_equal(Ln("%d 个月", 0), "%d months");
+	assert_string_equal(L("%d 个月"), "%d months");
+	assert_string_equal(Ln("共 %s 条", 1), "%s items");	/* no one form */
+	i18n_set(LANG_ZH);
+	assert_string_equal(Ln("%d 个月", 1), "%d 个月");
+	catalog("%d 个月\t%d month|%s months\n");
+	assert_int_equal(i18n_load(dir, err, sizeof(err)), -1);
 	i18n_free();
 }
 
