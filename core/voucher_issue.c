@@ -114,6 +114,14 @@ struct issue_ctx {
 	long long		 id;
 };
 
+/* SPEC §11: targeted, UINs × face (unknown ones too: the admin asked for
+ * them); codes, count × face */
+static long long
+issue_size(const struct issue_ctx *c)
+{
+	return c->mode == IM_TARGETED ? (long long)c->nuins : c->count;
+}
+
 static enum kq_outcome
 issue_txn(struct db *db, struct arena *ar, void *arg)
 {
@@ -191,7 +199,7 @@ issue_request(struct db *db, struct arena *a, const struct issue_ctx *c,
 	n.kind = RK_ISSUE;
 	n.subject_id = c->t->id;
 	n.subject = c->t->name;
-	n.count = c->mode == IM_TARGETED ? (long long)c->nuins : c->count;
+	n.count = issue_size(c);
 	n.unit = c->t->face;
 	n.amount = total;
 	if ((n.payload = approval_payload(a, json_pack("{s:I, s:s, s:s, s:i, s:i}",
@@ -199,6 +207,65 @@ issue_request(struct db *db, struct arena *a, const struct issue_ctx *c,
 	    "uins", uins ? uins : "", "count", c->count, "paper", c->paper))) == NULL)
 		return KQ_UNAVAILABLE;
 	return approval_request(db, a, c->admin, c->ip, &n, id);
+}
+
+/* The issue's input checked and the template read (t), into c. */
+static enum kq_outcome
+issue_check(struct db *db, struct arena *a, long long template_id,
+    enum issue_mode mode, const char *uins, int count, struct vtemplate *t,
+    struct issue_ctx *c, const char **bad)
+{
+	enum kq_outcome s;
+
+	*bad = NULL;
+	memset(c, 0, sizeof(*c));
+	if (mode == IM_TARGETED &&
+	    uins_parse(a, uins ? uins : "", (long long **)&c->uins, &c->nuins) < 0)
+		*bad = "uins";
+	else if (mode == IM_CODES && (count < 1 || count > ISSUE_CODES_MAX))
+		*bad = "count";
+	if (*bad != NULL)
+		return KQ_INVALID_FIELD;
+	if ((s = template_get(db, a, template_id, t)) != KQ_OK)
+		return s;
+	if (template_validity(t, time(NULL), &c->from, &c->to) != KQ_OK) {
+		*bad = "valid_to";
+		return KQ_INVALID_FIELD;
+	}
+	c->t = t;
+	c->mode = mode;
+	c->count = count;
+	return KQ_OK;
+}
+
+enum kq_outcome
+voucher_issue_plan(struct db *db, struct arena *a, long long template_id,
+    enum issue_mode mode, const char *uins, int count, struct issue_plan *p,
+    const char **bad)
+{
+	struct issue_ctx c;
+	struct db_arg	 arg;
+	enum kq_outcome	 s;
+	long long	 one;
+	size_t		 i;
+
+	memset(p, 0, sizeof(*p));
+	if ((s = issue_check(db, a, template_id, mode, uins, count, &p->t, &c,
+	    bad)) != KQ_OK)
+		return s;
+	p->count = issue_size(&c);
+	p->needs_approval = approval_needed(p->count, p->t.face, &p->total);
+	p->valid_from = c.from;
+	p->valid_to = c.to;
+	for (i = 0; i < c.nuins; i++) {
+		arg = DB_INT(c.uins[i]);
+		if ((s = db_scalar(db, SQL_ACCOUNT_EXISTS, &arg, 1, &one)) ==
+		    KQ_NOT_FOUND)
+			p->unknown++;
+		else if (s != KQ_OK)
+			return s;
+	}
+	return KQ_OK;
 }
 
 /* An issue, checked; above the cap (gate) filed for approval instead. */
@@ -213,31 +280,13 @@ issue_run(struct db *db, struct arena *a, const struct principal *admin,
 	enum kq_outcome	 s;
 	long long	 total;
 
-	*bad = NULL;
-	memset(&c, 0, sizeof(c));
-	if (mode == IM_TARGETED &&
-	    uins_parse(a, uins ? uins : "", (long long **)&c.uins, &c.nuins) < 0)
-		*bad = "uins";
-	else if (mode == IM_CODES && (count < 1 || count > ISSUE_CODES_MAX))
-		*bad = "count";
-	if (*bad != NULL)
-		return KQ_INVALID_FIELD;
-	if ((s = template_get(db, a, template_id, &t)) != KQ_OK)
+	if ((s = issue_check(db, a, template_id, mode, uins, count, &t, &c,
+	    bad)) != KQ_OK)
 		return s;
-	if (template_validity(&t, time(NULL), &c.from, &c.to) != KQ_OK) {
-		*bad = "valid_to";
-		return KQ_INVALID_FIELD;
-	}
 	c.admin = admin;
 	c.ip = ip;
-	c.t = &t;
-	c.mode = mode;
-	c.count = count;
 	c.paper = paper;
-	/* SPEC §11: targeted, UINs × face (unknown ones too: the admin asked
-	 * for them); codes, count × face */
-	if (gate && approval_needed(mode == IM_TARGETED ? (long long)c.nuins :
-	    count, t.face, &total))
+	if (gate && approval_needed(issue_size(&c), t.face, &total))
 		return issue_request(db, a, &c, uins, total, issue_id);
 	if ((s = db_txn(db, a, issue_txn, &c)) != KQ_OK)
 		return s;

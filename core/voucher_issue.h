@@ -11,6 +11,7 @@
 #include "db/db.h"
 #include "db/pager.h"
 #include "state.h"
+#include "voucher_template.h"
 
 #define ISSUE_CODES_MAX		100000
 #define ISSUE_UINS_MAX		1000
@@ -56,6 +57,20 @@ enum kq_outcome	voucher_issue(struct db *, struct arena *, const struct principa
 		    const char *ip, long long template_id, enum issue_mode,
 		    const char *uins, int count, int paper, long long *issue_id,
 		    const char **bad_field);
+/* What voucher_issue() would do with the same input, without doing it:
+ * for the confirmation that names the money (issue 31). */
+struct issue_plan {
+	struct vtemplate	 t;
+	long long		 count;		/* UINs (unknown ones too) or codes */
+	long long		 total;		/* count × face */
+	long long		 unknown;	/* UINs with no account */
+	int			 needs_approval;	/* above approval_cap */
+	time_t			 valid_from, valid_to;
+};
+/* KQ_INVALID_FIELD with *bad_field as voucher_issue() has it. */
+enum kq_outcome	voucher_issue_plan(struct db *, struct arena *,
+		    long long template_id, enum issue_mode, const char *uins,
+		    int count, struct issue_plan *, const char **bad_field);
 /* The issue an approved request asked for (its payload), with no cap:
  * inside the approval's transaction (approval_make.c). */
 enum kq_outcome	voucher_issue_approved(struct db *, struct arena *,

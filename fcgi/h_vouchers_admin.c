@@ -231,6 +231,38 @@ h_issues_csv(struct req *r)
 	issues_page(r, 1);
 }
 
+/* The issue form as typed (a refused issue: its field marked, nothing
+ * lost), else targeted. */
+static void
+issue_typed(struct req *r, struct view *v, enum kq_outcome err,
+    const char *bad)
+{
+	struct view		*i = view_map(v, "i");
+	const struct form	*f = &r->f;
+
+	if (f->def != &issue_form) {
+		view_set(i, "targeted", "checked");
+		return;
+	}
+	view_set(i, f->v[IF_MODE].present && f->v[IF_MODE].i == IM_CODES ?
+	    "codes" : "targeted", "checked");
+	if (f->v[IF_UINS].present)
+		view_set(i, "uins", f->v[IF_UINS].raw);
+	if (f->v[IF_COUNT].present)
+		view_set(i, "count", f->v[IF_COUNT].raw);
+	if (f->v[IF_PAPER].present)
+		view_set(i, "paper", "checked");
+	if (err == KQ_INVALID_FIELD && bad != NULL) {
+		size_t k;
+
+		for (k = 0; k < IF__MAX && strcmp(issue_fields[k].name, bad); k++)
+			;
+		mark_field(r->arena, v, bad, field_error_text(r->arena,
+		    k < IF__MAX ? &issue_fields[k] : NULL,
+		    k < IF__MAX ? &f->v[k] : NULL));
+	}
+}
+
 /* The template form: new (t NULL), existing (t), or re-shown (f). */
 static void
 template_page(struct req *r, int status, const struct vtemplate *t,
@@ -266,6 +298,7 @@ template_page(struct req *r, int status, const struct vtemplate *t,
 	show_validity(v, f, TF_VALIDITY);
 	if (err != KQ_OK && f == NULL)
 		flash_now(v, err, bad);
+	issue_typed(r, v, err, bad);
 	/* the radio buttons: what was typed, stored, or the defaults */
 	show_choices(v, "modes", opt_balance_mode, balance_mode_names[mode],
 	    "checked");
@@ -281,7 +314,8 @@ template_page(struct req *r, int status, const struct vtemplate *t,
 	if (t != NULL) {
 		show_template(r->arena, view_map(v, "template"), t);
 		view_setf(v, "action", "/admin/vouchers/templates/%lld", t->id);
-		view_setf(v, "issue_action", "/admin/vouchers/templates/%lld/issue", t->id);
+		view_setf(v, "preview_action",
+		    "/admin/vouchers/templates/%lld/issue/preview", t->id);
 	} else
 		view_set(v, "action", "/admin/vouchers/templates");
 	reply_page(r, status, t ? "admin.voucher.template" : "admin.voucher.template.new", v);
@@ -415,6 +449,62 @@ h_template_issue(struct req *r)
 	reply_made(r, s, issue_id, issue_partly(r, s, issue_id) ?
 	    "issued_partly" : "issued",
 	    arena_printf(r->arena, "/admin/vouchers/issues/%lld", issue_id));
+}
+
+/* Before vouchers are made (issue 31): what the issue would make, count
+ * × face = total, the template named and what the cap will do; its form
+ * POSTs the same fields to /issue, which stays as SPEC §8 has it. */
+void
+h_template_issue_preview(struct req *r)
+{
+	const struct form	*f = &r->f;
+	struct issue_plan	 p;
+	struct view		*v, *x;
+	enum kq_outcome		 s = r->f_outcome;
+	const char		*bad = f->bad, *uins;
+	enum issue_mode		 mode = (enum issue_mode)f->v[IF_MODE].i;
+	char			*line, *c;
+
+	uins = f->v[IF_UINS].present ? f->v[IF_UINS].raw : "";
+	if (s == KQ_OK)
+		s = voucher_issue_plan(r->app->db, r->arena, r->id, mode, uins,
+		    (int)form_int(f, IF_COUNT, 0), &p, &bad);
+	if (s == KQ_INVALID_FIELD &&
+	    template_get(r->app->db, r->arena, r->id, &p.t) == KQ_OK) {
+		template_page(r, 422, &p.t, NULL, s, bad);
+		return;
+	}
+	if (s != KQ_OK) {
+		reply_fail(r, s);
+		return;
+	}
+	v = reply_view(r);
+	show_template(r->arena, view_map(v, "template"), &p.t);
+	x = view_map(v, "plan");
+	view_set(x, "mode", issue_mode_names[mode]);
+	view_set(x, "mode_text", option_text(opt_issue_mode, mode));
+	view_set_int(x, "count", p.count);
+	view_set(x, "count_typed", f->v[IF_COUNT].present ? f->v[IF_COUNT].raw : "");
+	show_money(x, "total", p.total);
+	show_date(x, "valid_from", p.valid_from);
+	show_date(x, "valid_to", p.valid_to);
+	if (p.unknown) {
+		view_set_int(x, "unknown", p.unknown);
+		view_setf(x, "unknown_text", Ln("%lld 个 UIN 没有账户,不会发放,会写入发放报告。",
+		    p.unknown), p.unknown);
+	}
+	if (p.needs_approval)
+		view_set(x, "needs_approval", "1");
+	if (f->v[IF_PAPER].present)
+		view_set(x, "paper", "1");
+	/* the UINs on one line: a hidden input keeps no line breaks */
+	if ((line = arena_strdup(r->arena, uins)) != NULL)
+		for (c = line; *c != '\0'; c++)
+			if (*c == '\n')
+				*c = ',';
+	view_set(x, "uins", line);
+	view_setf(v, "issue_action", "/admin/vouchers/templates/%lld/issue", r->id);
+	reply_page(r, 200, "admin.voucher.issue.confirm", v);
 }
 
 void

@@ -34,7 +34,7 @@ handler_fn	 h_report_liability, h_report_liability_csv, h_report_cost,
 		 h_report_cost_csv, h_report_orders, h_report_orders_csv,
 		 h_report_cards, h_report_cards_csv;
 handler_fn	 h_templates, h_template_new, h_template_create, h_template,
-		 h_template_update, h_template_issue, h_issue, h_issue_codes,
+		 h_template_update, h_template_issue, h_template_issue_preview, h_issue, h_issue_codes,
 		 h_admin_vouchers, h_admin_vouchers_csv, h_admin_voucher,
 		 h_voucher_invalidate, h_issues, h_issues_csv;
 handler_fn	 h_partner_home, h_partner_customers, h_ptemplates, h_ptemplate_new,

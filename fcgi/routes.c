@@ -105,6 +105,7 @@ static const struct route routes[] = {
 	{ "GET",  "/admin/vouchers/templates/{id}", h_template,	A_ADMIN,	NULL, NULL, 0 },
 	{ "POST", "/admin/vouchers/templates/{id}", h_template_update, A_ADMIN_WRITE, NULL, &template_form, 0 },
 	{ "POST", "/admin/vouchers/templates/{id}/issue", h_template_issue, A_ADMIN_WRITE, NULL, &issue_form, BODY_LARGE },
+	{ "POST", "/admin/vouchers/templates/{id}/issue/preview", h_template_issue_preview, A_ADMIN_WRITE, NULL, &issue_form, BODY_LARGE },
 	{ "GET",  "/admin/vouchers/issues",	h_issues,		A_ADMIN,	&issues_query, NULL, 0 },
 	{ "GET",  "/admin/vouchers/issues.csv", h_issues_csv,	A_ADMIN,	&issues_query, NULL, 0 },
 	{ "GET",  "/admin/vouchers/issues/{id}", h_issue,	A_ADMIN,	&page_query, NULL, 0 },

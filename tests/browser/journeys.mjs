@@ -260,6 +260,15 @@ async function admin(browser, lang, width) {
     }, name);
     check(`${lang}/${width} report ${name}: chart fits and reads`, chart === "", chart);
   }
+  // issuing money asks first, naming it: count × face = total (issue 31)
+  await go(page, `/admin/vouchers/templates/${cfg.admin.template}`);
+  await page.type("form[action$='/issue/preview'] textarea[name=uins]", String(cfg.admin.uin));
+  await Promise.all([page.waitForNavigation(),
+    page.click("form[action$='/issue/preview'] button[type=submit]")]);
+  i = await look(page, "issue-confirm", lang, width);
+  const total = await page.$eval("[data-field=total]", (e) => e.dataset.value).catch(() => "");
+  check(`${lang}/${width} an issue's confirmation names its total`,
+    i.page === "admin.voucher.issue.confirm" && total !== "", `${i.page} ${total}`);
   // a batch form with several mistakes: each marked where it is
   await go(page, "/admin/pickup/batches/new");
   await page.type("input[name=name]", "x");

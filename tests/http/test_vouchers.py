@@ -383,3 +383,45 @@ def test_randomized_concurrent_workload_keeps_the_books():
     books_check(ms)
 
 
+
+
+def test_an_issue_names_its_money_before_anything_is_made():
+    """Issue 31: the template page's issue form goes to a confirmation that
+    says count × face = total and names the template; nothing is made
+    until its form posts to /issue; a refused issue keeps what was typed
+    and marks its field; a locked template shows no edit form."""
+    a, m = admin(), member()
+    tid = create_template(name="确认券", face="25")
+    page = a.get("/admin/vouchers/templates/%d" % tid)
+    action = "/admin/vouchers/templates/%d/issue/preview" % tid
+    assert 'action="%s"' % action in page.text and 'name="name"' in page.text
+    before = int(sql("SELECT COUNT(*) FROM vouchers WHERE template_id = %d" % tid)[0][0])
+    r = a.post(action, {"csrf": a.csrf_of("/admin"), "mode": "targeted",
+                        "uins": "%d\n999999999999" % m.uin})
+    assert r.status == 200 and r.page() == "admin.voucher.issue.confirm", r
+    assert 'data-field="total" data-value="5000"' in r.text, r.text     # 2 × ¥25
+    assert 'data-field="count" data-value="2"' in r.text
+    assert 'data-field="unknown" data-value="1"' in r.text
+    assert "确认券" in r.text
+    assert int(sql("SELECT COUNT(*) FROM vouchers WHERE template_id = %d" % tid)[0][0]) == before
+    # its form: the same fields, to /issue
+    form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', r.text))
+    assert re.search(r'<form method="post" action="/admin/vouchers/templates/%d/issue">' % tid, r.text)
+    assert form["mode"] == "targeted" and form["uins"] == "%d,999999999999" % m.uin, form
+    done = a.post("/admin/vouchers/templates/%d/issue" % tid, form)
+    assert done.status == 303, done
+    assert int(sql("SELECT COUNT(*) FROM vouchers WHERE template_id = %d" % tid)[0][0]) == before + 1
+    # codes: count × face
+    r = a.post(action, {"csrf": a.csrf_of("/admin"), "mode": "codes", "count": "40"})
+    assert 'data-field="total" data-value="100000"' in r.text, r.text
+    # refused: 422 on the template page, the field marked, the typed kept
+    r = a.post(action, {"csrf": a.csrf_of("/admin"), "mode": "targeted", "uins": "12, abc"})
+    assert r.status == 422 and r.page() == "admin.voucher.template", r
+    assert re.search(r'<textarea name="uins"[^>]*aria-invalid="true"', r.text), r.text
+    assert "12, abc</textarea>" in r.text
+    r = a.post(action, {"csrf": a.csrf_of("/admin"), "mode": "codes", "count": "0"})
+    assert r.status == 422 and re.search(r'<input name="count"[^>]*aria-invalid="true"', r.text)
+    assert re.search(r'value="codes" checked', r.text), r.text
+    # issued once: locked, read-only
+    page = a.get("/admin/vouchers/templates/%d" % tid)
+    assert 'name="name"' not in page.text and "不能再修改" in page.text
