@@ -117,3 +117,31 @@ def test_irreversible_actions_ask_first():
     page = admin().get("/admin/pickup/batches/%d/disable" % bid)
     assert page.status == 200 and page.page() == "confirm"
     assert 'href="/admin/pickup/batches/%d"' % bid in page.text
+
+
+def test_confirmations_name_what_they_act_on():
+    """Issue 31: a confirmation names its card, batch, voucher, order or
+    request, with the money it concerns."""
+    a = admin()
+    bid = create_batch(count="3", name="命名批次")
+    page = a.get("/admin/pickup/batches/%d/disable" % bid)
+    assert 'data-field="subject" data-value="%d">#%d 命名批次<' % (bid, bid) in page.text, page.text
+    assert 'data-field="unused" data-value="3"' in page.text
+    cid = int(re.search(r'/admin/pickup/cards/(\d+)', a.get("/admin/pickup/batches/%d" % bid).text).group(1))
+    page = a.get("/admin/pickup/cards/%d/disable" % cid)
+    assert 'data-field="subject" data-value="%d"' % cid in page.text
+    assert 'data-field="batch" data-value="%d"' % bid in page.text
+    m = member()
+    vid = give(m, name="命名券", face="40")
+    page = a.get("/admin/vouchers/%d/invalidate" % vid)
+    assert 'data-field="subject" data-value="%d">#%d 命名券<' % (vid, vid) in page.text
+    assert 'data-field="uin" data-value="%d"' % m.uin in page.text
+    assert 'data-field="balance" data-value="4000"' in page.text
+    oid = order(m, amount="70")
+    page = m.get("/user/orders/%d/cancel" % oid)
+    assert 'data-field="amount" data-value="7000"' in page.text
+    # above the cap: the request's count × unit = amount
+    approval = create_batch(count="1001", name="审批批次", price="1,000")
+    page = a.get("/admin/approvals/%d/approve" % approval)
+    assert page.status == 200 and 'data-field="amount" data-value="100100000"' in page.text, page.text
+    assert 'data-field="count" data-value="1001"' in page.text
