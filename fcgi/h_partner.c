@@ -249,8 +249,11 @@ ptemplate_page(struct req *r, const struct tdesc *d, int status,
 	} else if (d->kind == TK_PARTNER)
 		view_set(view_map(v, "f"), "valid_days", "90");
 	show_validity(v, f != NULL && f->def == &ctemplate_form ? f : NULL,
-	    PT_VALIDITY);
-	if (err != KQ_OK && (f == NULL || f->def == &grant_form))
+	    PT_VALIDITY, "");
+	/* a refused grant: its field marked with why, what was typed kept */
+	if (err != KQ_OK && f != NULL && f->def == &grant_form)
+		flash_reshow(v, f, err, bad);
+	else if (err != KQ_OK && f == NULL)
 		flash_now(v, err, bad);
 	if (f != NULL && f->def == &grant_form)
 		view_set(view_map(v, "g"), "uin", f->v[GF_UIN].raw);

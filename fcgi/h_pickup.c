@@ -61,6 +61,7 @@ verify_page(struct req *r, int status, const struct pickup_offer *o,
 	struct view	*v = reply_view(r), *b, *x;
 	struct vlist	*l;
 	size_t		 i;
+	int		 picked = 0;
 
 	show_card(v, "card", o->code);
 	b = view_map(v, "offer");
@@ -82,12 +83,17 @@ verify_page(struct req *r, int status, const struct pickup_offer *o,
 		view_set(x, "family", os_family_names[o->os[i].family]);
 		if (o->os[i].surcharge > 0)
 			show_money(x, "surcharge", o->os[i].surcharge);
-		if (os != NULL && strcmp(os, o->os[i].code) == 0)
+		/* what was chosen; first shown, the line's first OS with no
+		 * surcharge (a default that costs nothing, issue 31) */
+		if (os != NULL ? strcmp(os, o->os[i].code) == 0 :
+		    err == KQ_OK && !picked && o->os[i].surcharge == 0) {
 			view_set(x, "checked", "checked");
+			picked = 1;
+		}
 	}
 	if (err != KQ_OK) {
 		flash_now(v, err, "os");
-		mark_field(r->arena, v, "os", kq_message(err));
+		mark_field(r->arena, v, "os", L(kq_message(err)));
 	}
 	reply_page(r, status, "user.pickup.verify", v);
 }

@@ -154,18 +154,27 @@ batch_page(struct req *r, int status, const struct form *f, enum kq_outcome err,
 		reply_fail(r, s);
 		return;
 	}
-	if (f != NULL)
+	if (f != NULL) {
 		flash_reshow(v, f, err, bad);
-	else {
+		/* a batch has no start date: its end is after today, or it
+		 * is missing, and then so are the months (issue 31) */
+		if (bad != NULL && strcmp(bad, "valid_to") == 0)
+			mark_field(r->arena, v, bad, f->v[BF_VALID_TO].present &&
+			    *f->v[BF_VALID_TO].raw != '\0' ?
+			    L("到期日期须晚于今天。") :
+			    L("请填写到期日期,或选择“按时长”并填写月数。"));
+	} else {
 		fv = view_map(v, "f");
 		view_set(fv, "cpu", "2");
 		view_set(fv, "memory_gb", "4");
 		view_set(fv, "disk_gb", "50");
 		view_set(fv, "bandwidth_mbps", "5");
 		view_set(fv, "months", "1");
-		view_set(fv, "count", "100");
+		view_set(fv, "count", "10");
+		view_set(fv, "valid_months", "12");
 	}
-	show_validity(v, f, BF_VALIDITY);
+	/* a new batch: by duration, twelve months (issue 31) */
+	show_validity(v, f, BF_VALIDITY, "duration");
 	show_choices(v, "types", opt_pickup_product, f ? f->v[BF_TYPE].raw :
 	    "cvm", "selected");
 	if ((opts = OPTIONS_OF(r->arena, lines, n)) == NULL) {

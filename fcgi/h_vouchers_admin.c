@@ -295,7 +295,7 @@ template_page(struct req *r, int status, const struct vtemplate *t,
 		mode = t->mode;
 		scope = t->scope;
 	}
-	show_validity(v, f, TF_VALIDITY);
+	show_validity(v, f, TF_VALIDITY, "");
 	if (err != KQ_OK && f == NULL)
 		flash_now(v, err, bad);
 	issue_typed(r, v, err, bad);

@@ -417,9 +417,10 @@ validity_of(const struct form *f, int field)
 }
 
 void
-show_validity(struct view *v, const struct form *f, int field)
+show_validity(struct view *v, const struct form *f, int field,
+    const char *dflt)
 {
-	show_choices(v, "validities", opt_validity_by, f ? f->v[field].raw : "",
+	show_choices(v, "validities", opt_validity_by, f ? f->v[field].raw : dflt,
 	    "checked");
 }
 

@@ -70,7 +70,8 @@ struct option	*options_of(struct arena *, const void *rows, size_t n,
 #define VALIDITY_FIELD { .name = "validity", .type = FT_OPTION, \
 	.options = opt_validity_by }
 enum validity_by validity_of(const struct form *, int field);
-void		 show_validity(struct view *, const struct form *, int field);
+void		 show_validity(struct view *, const struct form *, int field,
+		    const char *dflt);
 /* The choices of a <select>, radio buttons or checkboxes: list KEY of
  * value and text, and MARK ("selected", "checked") set to itself on those
  * in the comma list CHOSEN. */

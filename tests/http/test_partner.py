@@ -71,8 +71,11 @@ def test_templates_application_and_review():
     assert r.status == 422 and r.flash() == ("error", "invalid_field"), r
     tid = ptemplate(p, scope="include", products="cvm")
     # only a customer of this partner
-    r = post(p, "/partner/templates/%d/apply" % tid, uin=str(other.uin))
+    r = post(p, "/partner/templates/%d/apply" % tid, uin=str(other.uin), amount="12.5")
     assert r.status == 422 and 'data-field="uin"' in r.text, r
+    # marked at its field with why, what was typed kept (issue 31)
+    assert re.search(r'<input name="uin"[^>]*aria-invalid="true"', r.text), r.text
+    assert "这个 UIN 不是您的客户。" in r.text and 'value="12.5"' in r.text
     r = post(p, "/partner/templates/%d/apply" % tid, uin="1")
     assert r.status == 422, r
     pv = apply(p, tid, cust.uin, amount="800")

@@ -34,6 +34,12 @@ def test_create_form_errors_keep_what_was_typed():
     del form["valid_months"]
     r = a.post("/admin/pickup/batches", form)
     assert r.status == 422 and 'data-field="valid_to"' in r.text
+    # in words that fit a form with no start date (issue 31)
+    assert "请填写到期日期,或选择“按时长”并填写月数。" in r.text and "开始日期" not in r.text
+    # a new form: by duration, twelve months, ten cards
+    page = a.get("/admin/pickup/batches/new")
+    assert re.search(r'name="validity" value="duration" checked', page.text), page.text
+    assert 'name="valid_months" inputmode="numeric" placeholder="如 12" value="12"' in page.text
 
 
 def test_batch_page_list_filters_and_escaping():
@@ -463,3 +469,14 @@ def test_refund_ends_what_the_pick_up_provisioned():
     assert 'data-field="instance" data-value="ended"' in page.text
     assert 'data-field="instance_ended"' in page.text
     assert sql("SELECT status FROM pickup_cards WHERE " + code_is(c2)) == [["used"]]
+
+
+def test_the_first_free_os_is_chosen_for_you():
+    """Issue 31: the pick-up's OS choice starts on the line's first OS that
+    costs nothing extra; a Windows surcharge is never chosen for you."""
+    m = member()
+    card = codes(create_batch(count="1"))[0]
+    r = verify(m, card)
+    assert r.status == 200 and r.page() == "user.pickup.verify", r
+    chosen = re.findall(r'<input type="radio" name="os" value="([^"]+)" checked="checked" data-family="(\w+)"', r.text)
+    assert len(chosen) == 1 and chosen[0][1] == "linux", (chosen, r.text)
