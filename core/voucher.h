@@ -116,6 +116,12 @@ enum kq_outcome	voucher_match(struct db *, struct arena *, long long uin,
  * days) that do not fit the terms, each with the first rule it fails. */
 enum kq_outcome	voucher_unfit(struct db *, struct arena *, long long uin,
 		    const struct order_terms *, struct voucher **, size_t *);
+/* The vouchers whose code ends in last4 (four digits), newest first, at
+ * most VOUCHER_LAST4_MAX (the backend's search, issue 31). */
+#define VOUCHER_LAST4_MAX	20
+#define VOUCHER_LAST4_MAX_S	"20"
+enum kq_outcome	voucher_by_last4(struct db *, struct arena *, const char *last4,
+		    struct voucher **, size_t *);
 enum kq_outcome	voucher_get_of_partner(struct db *, struct arena *,
 		    long long partner, long long id, struct voucher *);
 /* The partner withdraws a customer voucher (seed 003): KQ_VOUCHER_STATE

@@ -122,6 +122,9 @@ static const char *const SQL_MY_VOUCHER_COUNT_ONE[MV__MAX] = {
 	[MV_STORED] = PAGER_COUNT(" FROM vouchers v FORCE INDEX (k_vouchers_uin)"
 	    " WHERE v.uin = ? AND v.status = ?"),
 };
+static struct db_sel SQL_VOUCHER_BY_LAST4 = DB_SEL(
+    "SELECT {cols}" VOUCHER_FROM " WHERE v.code_last4 = ? ORDER BY v.id DESC"
+    " LIMIT " VOUCHER_LAST4_MAX_S, DB_WHOLE(voucher_cols));
 static struct db_sel SQL_VOUCHER_GET = DB_SEL(
     "SELECT {cols}" VOUCHER_FROM " WHERE v.id = ? AND (? = 0 OR v.uin = ?)",
     DB_WHOLE(voucher_cols));
@@ -325,6 +328,16 @@ voucher_get(struct db *db, struct arena *a, long long uin, long long id,
 	    sizeof(*v))) != KQ_OK)
 		return s;
 	return vouchers_name_products(db, a, v, 1);
+}
+
+enum kq_outcome
+voucher_by_last4(struct db *db, struct arena *a, const char *last4,
+    struct voucher **out, size_t *n)
+{
+	struct db_arg arg = DB_STR(last4);
+
+	return db_select(db, a, &SQL_VOUCHER_BY_LAST4, &arg, 1, sizeof(**out),
+	    out, n);
 }
 
 enum kq_outcome

@@ -14,7 +14,9 @@
 #include "lookup.h"
 #include "overview.h"
 #include "present.h"
+#include "record.h"
 #include "reply.h"
+#include "voucher.h"
 
 static const struct option opt_lang[] = {
 	{ "zh-CN", "中文" }, { "en", "English" }, { NULL, NULL }
@@ -152,6 +154,7 @@ h_search(struct req *r)
 	const struct form *f = strcmp(r->method, "POST") == 0 ? &r->f : &r->q;
 	const char	*q, *href = NULL;
 	enum kq_outcome	 s;
+	size_t		 listed = 0;
 
 	if (f == &r->f && r->f_outcome != KQ_OK) {
 		reply_fail(r, r->f_outcome);
@@ -186,20 +189,113 @@ h_search(struct req *r)
 		hit(l_hits, "account", arena_printf(a, L("账号 %lld 的提货记录"), l.uin),
 		    arena_printf(a, "/admin/pickup/usage?uin=%lld", l.uin));
 	}
-	if (l.hits == 1 && href != NULL) {
+	/* four digits: also the codes that end in them (issue 31: "who
+	 * redeemed the code ending 1234?"), a list even of one */
+	if (strlen(q) == 4 && strspn(q, "0123456789") == 4) {
+		struct voucher	*vs;
+		struct vlist	*vl;
+		size_t		 i, n;
+
+		if ((s = voucher_by_last4(r->app->db, a, q, &vs, &n)) != KQ_OK) {
+			reply_fail(r, s);
+			return;
+		}
+		vl = view_list(v, "last4");
+		for (i = 0; i < n; i++) {
+			struct view *x = vlist_add(vl);
+
+			show_voucher(a, x, &vs[i]);
+			show_voucher_admin(x, &vs[i]);
+		}
+		if (n == VOUCHER_LAST4_MAX)
+			view_set(v, "last4_more", "1");
+		listed = n;
+	}
+	/* one thing found opens at once; codes ending so are always listed */
+	if (l.hits == 1 && href != NULL && listed == 0) {
 		reply_redirect(r, href);
 		return;
 	}
-	view_set_int(v, "hit_count", l.hits);
+	view_set_int(v, "hit_count", l.hits + (long long)listed);
 	reply_page(r, 200, "admin.search", v);
+}
+
+/* What an audit row's "kind:id" names, in words, and its page (issue 31:
+ * the log says 订单 #8 and links to it, not order:8). */
+static const struct {
+	const char	*kind, *words, *href;	/* href NULL: no page of its own */
+} audit_objects[] = {
+	{ "order",		"订单 #%s",		"/admin/orders/%s" },
+	{ "voucher",		"代金券 #%s",		"/admin/vouchers/%s" },
+	{ "issue",		"发放 #%s",		"/admin/vouchers/issues/%s" },
+	{ "batch",		"提货卡批次 #%s",	"/admin/pickup/batches/%s" },
+	{ "card",		"提货卡 #%s",		"/admin/pickup/cards/%s" },
+	{ "approval",		"审批 #%s",		"/admin/approvals/%s" },
+	{ "campaign",		"优惠活动 #%s",		"/admin/campaigns/%s" },
+	{ "template",		"代金券模板 #%s",	"/admin/vouchers/templates/%s" },
+	{ "partner_voucher",	"经销商代金券 #%s",	NULL },
+	{ "partner",		"经销商 %s",		NULL },
+	{ "uin",		"UIN %s",		NULL },
+};
+
+/* The words of one "kind:id" (NULL when it is not one); *href its page.
+ * A partner's or customer template has no backend page of its own. */
+static const char *
+audit_object(struct arena *a, const char *action, const char *s, size_t len,
+    const char **href)
+{
+	const char	*colon = memchr(s, ':', len), *id;
+	size_t		 i, k, idlen;
+
+	*href = NULL;
+	if (colon == NULL || (idlen = len - (size_t)(colon - s) - 1) == 0 ||
+	    idlen > 20 || strspn(colon + 1, "0123456789") < idlen)
+		return NULL;
+	k = (size_t)(colon - s);
+	id = arena_strndup(a, colon + 1, idlen);
+	for (i = 0; i < sizeof(audit_objects) / sizeof(audit_objects[0]); i++) {
+		if (strlen(audit_objects[i].kind) != k ||
+		    strncmp(audit_objects[i].kind, s, k) != 0)
+			continue;
+		if (strcmp(audit_objects[i].kind, "template") == 0 &&
+		    strncmp(action, "voucher.", 8) != 0)
+			return arena_printf(a, L("经销商模板 #%s"), id);
+		if (audit_objects[i].href != NULL)
+			*href = arena_printf(a, audit_objects[i].href, id);
+		return arena_printf(a, L(audit_objects[i].words), id);
+	}
+	return NULL;
+}
+
+/* A detail in words: each "kind:id" named, each machine word (an issue's
+ * mode, a request's kind) as the pages say it; the rest as it was. */
+static const char *
+audit_detail(struct arena *a, const char *action, const char *detail)
+{
+	struct abuf	 b;
+	const char	*p = detail, *w, *href, *word;
+	size_t		 len;
+
+	abuf_init(&b, a);
+	while (*p != '\0') {
+		len = strcspn(p, " ");
+		w = arena_strndup(a, p, len);
+		if ((word = audit_object(a, action, p, len, &href)) == NULL &&
+		    w != NULL && (word = option_text_of(opt_issue_mode, w)) == w)
+			word = option_text_of(opt_request_kind, w);
+		abuf_printf(&b, "%s%s", word != NULL ? word : "",
+		    p[len] == ' ' ? " " : "");
+		p += len + (p[len] == ' ');
+	}
+	return abuf_str(&b);
 }
 
 static void
 show_audit_row(struct req *r, struct view *x, const void *row)
 {
 	const struct audit_row *e = row;
+	const char	*words, *href;
 
-	(void)r;
 	view_set_int(x, "id", e->id);
 	show_time(x, "time", e->time);
 	view_set(x, "actor", e->actor);
@@ -207,13 +303,23 @@ show_audit_row(struct req *r, struct view *x, const void *row)
 	view_set(x, "action", e->action);
 	view_set(x, "action_text", option_text_of(opt_audit_action, e->action));
 	view_set(x, "target", e->target);
-	view_set(x, "detail", e->detail);
+	words = audit_object(r->arena, e->action, e->target, strlen(e->target),
+	    &href);
+	view_set(x, "target_text", words != NULL ? words : e->target);
+	if (href != NULL)
+		view_set(x, "target_href", href);
+	/* the details the code writes are machine words; the others are
+	 * what people typed (a template's name), shown as typed */
+	view_set(x, "detail", e->detail != NULL && (strcmp(e->action,
+	    "voucher.issue") == 0 || strncmp(e->action, "approval.", 9) == 0 ||
+	    strcmp(e->action, "partner.customer_voucher.issue") == 0) ?
+	    audit_detail(r->arena, e->action, e->detail) : e->detail);
 	view_set(x, "ip", e->ip);
 }
 
 static const struct csv_col audit_csv[] = {
 	{ "时间", "time", CSV_TIME }, { "操作人", "actor", CSV_TEXT },
-	{ "操作", "action_text", CSV_TEXT }, { "对象", "target", CSV_TEXT },
+	{ "操作", "action_text", CSV_TEXT }, { "对象", "target_text", CSV_TEXT },
 	{ "说明", "detail", CSV_TEXT }, { "IP", "ip", CSV_TEXT },
 	{ NULL, NULL, CSV_TEXT }
 };

@@ -169,8 +169,8 @@ const struct option opt_audit_action[] = {
 	{ "partner.voucher.issue", "发放一类经销商代金券" },
 	{ "partner.voucher.invalidate", "作废经销商代金券" },
 	{ "partner.voucher.withdraw", "撤回客户代金券" },
-	{ "partner.template.create", "新建客户代金券模板" },
-	{ "partner.template.edit", "修改客户代金券模板" },
+	{ "partner.template.create", "新建经销商代金券模板" },
+	{ "partner.template.edit", "修改经销商代金券模板" },
 	{ "customer.template.create", "新建客户代金券模板" },
 	{ "customer.template.edit", "修改客户代金券模板" },
 	{ "partner.customer_voucher.issue", "发放客户代金券" },
@@ -178,6 +178,11 @@ const struct option opt_audit_action[] = {
 	{ "approval.request", "提交审批" },
 	{ "approval.approve", "批准审批" },
 	{ "approval.reject", "驳回审批" },
+	{ "campaign.create", "新建优惠活动" },
+	{ "campaign.edit", "修改优惠活动" },
+	{ "campaign.disable", "停用优惠活动" },
+	{ "campaign.enable", "启用优惠活动" },
+	{ "provision.failed", "开通失败" },
 	{ NULL, NULL }
 };
 /* My Vouchers' tabs: statuses, and all */

@@ -224,3 +224,40 @@ def test_home_pages_open_with_counts():
                          home.text).group(1)) == unused - 4
     assert re.search(r'data-field="reviews" data-value="\d+"', home.text)
     assert re.search(r'data-field="refunds" data-value="\d+"', home.text)
+
+
+def test_audit_rows_name_and_link_their_objects():
+    """Issue 31: the audit log says 提货卡批次 #12 and links to the batch,
+    an issue's detail in words; its action list names each action once."""
+    a = admin()
+    bid = create_batch(count="1")
+    tid = create_template(name="审计券")
+    m = member()
+    issue(tid, mode="targeted", uins=str(m.uin))
+    page = a.get("/admin/audit?target=batch:%d" % bid)
+    assert ('data-field="target" data-value="batch:%d"><a href="/admin/pickup/batches/%d">'
+            '提货卡批次 #%d</a>' % (bid, bid, bid)) in page.text, page.text
+    page = a.get("/admin/audit?action=voucher.issue&target=template:%d" % tid)
+    assert '<a href="/admin/vouchers/templates/%d">代金券模板 #%d</a>' % (tid, tid) in page.text
+    detail = re.search(r'data-field="detail">([^<]*)<', page.text).group(1)
+    assert re.match(r"发放 #\d+ 指定对象发放 1$", detail), detail
+    texts = re.findall(r'<option value="[a-z_.]+"[^>]*>([^<]*)</option>', page.text)
+    assert texts and len(texts) == len(set(texts)), texts
+    # the CSV says the same words
+    csv_text = a.get("/admin/audit.csv?target=batch:%d" % bid).text
+    assert "提货卡批次 #%d" % bid in csv_text, csv_text
+
+
+def test_search_by_a_codes_last_four_lists_who_redeemed_it():
+    """Issue 31: four digits list the vouchers whose code ends in them,
+    each with its holder and when it was redeemed."""
+    a, m = admin(), member()
+    tid = create_template(name="末四位券")
+    cs = codes_of(issue(tid, mode="codes", count="3"))
+    assert post(m, "/user/redeem/confirm", code=cs[0]).status == 303
+    r = a.post("/admin/search", {"csrf": a.csrf_of("/admin"), "q": cs[0][-4:]})
+    assert r.status == 200 and r.page() == "admin.search", r
+    rows = re.findall(r'<tr data-id="(\d+)">(.*?)</tr>', r.text, re.S)
+    mine = [body for _, body in rows if 'data-field="uin" data-value="%d"' % m.uin in body]
+    assert len(mine) == 1 and 'data-field="redeemed_at" data-value="20' in mine[0], r.text
+    assert "末四位券" in mine[0]
