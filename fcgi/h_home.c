@@ -355,6 +355,8 @@ audit_page(struct req *r, int csv)
 		show_audit_row(r, vlist_add(l), &rows[i]);
 	show_choices(v, "actions", opt_audit_action, f.action, "selected");
 	view_set(v, "csv_href", query_href(r, "/admin/audit.csv"));
+	show_date_presets(r, v, params_get(&r->query, "from"),
+	    params_get(&r->query, "to"));
 	show_pager(r, v, &pg);
 	reply_page(r, 200, "admin.audit", v);
 }

@@ -385,6 +385,8 @@ h_charges(struct req *r)
 		show_time(x, "time", rows[i].created_at);
 	}
 	view_set(v, "csv_href", query_href(r, "/partner/charges.csv"));
+	show_date_presets(r, v, params_get(&r->query, "from"),
+	    params_get(&r->query, "to"));
 	show_pager(r, v, &pg);
 	reply_page(r, 200, "partner.charges", v);
 }

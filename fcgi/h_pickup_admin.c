@@ -428,6 +428,8 @@ usage_page(struct req *r, int csv)
 	for (i = 0; i < n; i++)
 		show_usage_row(r, vlist_add(l), &rows[i]);
 	view_set(v, "csv_href", query_href(r, "/admin/pickup/usage.csv"));
+	show_date_presets(r, v, params_get(&r->query, "from"),
+	    params_get(&r->query, "to"));
 	show_pager(r, v, &pg);
 	reply_page(r, 200, "admin.pickup.usage", v);
 }

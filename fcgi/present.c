@@ -562,24 +562,37 @@ url_encode(struct arena *a, const char *s)
 	return abuf_str(&b);
 }
 
-/* path?<every query param but page and after>&page=N[&after=K] */
-static const char *
-page_link(struct req *r, int page, long long after)
+/* path?<every query param but page, after and those named in skip>& */
+static void
+query_kept(struct req *r, struct abuf *b, const char *const *skip)
 {
-	struct abuf	b;
-	size_t		i;
+	const char *const	*k;
+	size_t			 i;
 
-	abuf_init(&b, r->arena);
-	abuf_puts(&b, r->path);
-	abuf_putc(&b, '?');
+	abuf_puts(b, r->path);
+	abuf_putc(b, '?');
 	for (i = 0; i < r->query.n; i++) {
 		if (strcmp(r->query.v[i].name, "page") == 0 ||
 		    strcmp(r->query.v[i].name, "after") == 0 ||
 		    r->query.v[i].value[0] == '\0')
 			continue;
-		abuf_printf(&b, "%s=%s&", r->query.v[i].name,
-		    url_encode(r->arena, r->query.v[i].value));
+		for (k = skip; *k != NULL && strcmp(*k, r->query.v[i].name); k++)
+			;
+		if (*k == NULL)
+			abuf_printf(b, "%s=%s&", r->query.v[i].name,
+			    url_encode(r->arena, r->query.v[i].value));
 	}
+}
+
+/* path?<every query param but page and after>&page=N[&after=K] */
+static const char *
+page_link(struct req *r, int page, long long after)
+{
+	static const char *const none[] = { NULL };
+	struct abuf	b;
+
+	abuf_init(&b, r->arena);
+	query_kept(r, &b, none);
 	abuf_printf(&b, "page=%d", page);
 	if (after > 0)
 		abuf_printf(&b, "&after=%lld", after);
@@ -627,4 +640,49 @@ show_usage(struct view *u, const struct usage *row, const char *order_base)
 	show_time(u, "time", row->time);
 	view_set_int(u, "order", row->order_id);
 	view_setf(u, "order_href", "%s/%lld", order_base, row->order_id);
+}
+
+/* The date presets of a list filtered by from and to (issue 31): today,
+ * the last 7 days, this month and last month, in display_tz, each a link
+ * keeping the other filters; the one the filter is now is current. */
+void
+show_date_presets(struct req *r, struct view *v, const char *from,
+    const char *to)
+{
+	static const char *const skip[] = { "from", "to", NULL };
+	static const char *const words[] = { "今天", "近 7 天", "本月", "上月" };
+	struct vlist	*l = view_list(v, "presets");
+	struct tm	 now, a, b;
+	time_t		 t = time(NULL);
+	char		 f[16], e[16];
+	struct abuf	 h;
+	int		 i;
+
+	localtime_r(&t, &now);
+	for (i = 0; i < 4; i++) {
+		struct view *x = vlist_add(l);
+
+		a = b = now;
+		if (i == 1)
+			a.tm_mday -= 6;
+		else if (i == 2)
+			a.tm_mday = 1;
+		else if (i == 3) {
+			a.tm_mday = 1;
+			a.tm_mon -= 1;
+			b.tm_mday = 0;	/* the day before this month's first */
+		}
+		mktime(&a);
+		mktime(&b);
+		strftime(f, sizeof(f), "%Y-%m-%d", &a);
+		strftime(e, sizeof(e), "%Y-%m-%d", &b);
+		abuf_init(&h, r->arena);
+		query_kept(r, &h, skip);
+		abuf_printf(&h, "from=%s&to=%s", f, e);
+		view_set(x, "text", L(words[i]));
+		view_set(x, "href", abuf_str(&h));
+		if (from != NULL && to != NULL && strcmp(from, f) == 0 &&
+		    strcmp(to, e) == 0)
+			view_set(x, "current", "true");
+	}
 }

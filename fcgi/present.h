@@ -93,4 +93,9 @@ void		 show_usage(struct view *, const struct usage *, const char *order_base);
 /* Percent-encodes s for a query string. */
 char		*url_encode(struct arena *, const char *);
 
+/* Today, 7 days, this month, last month: links setting the list's from
+ * and to (list "presets"); from and to as the query has them (or NULL). */
+void		 show_date_presets(struct req *, struct view *, const char *from,
+		    const char *to);
+
 #endif

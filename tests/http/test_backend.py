@@ -261,3 +261,23 @@ def test_search_by_a_codes_last_four_lists_who_redeemed_it():
     mine = [body for _, body in rows if 'data-field="uin" data-value="%d"' % m.uin in body]
     assert len(mine) == 1 and 'data-field="redeemed_at" data-value="20' in mine[0], r.text
     assert "末四位券" in mine[0]
+
+
+def test_date_presets_set_from_and_to_and_keep_the_filters():
+    """Issue 31: today, 7 days, this month, last month on usage, the audit
+    log and the partner's charges: links that set from and to, keep the
+    other filters, and show which one is on."""
+    a = admin()
+    today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()
+    page = a.get("/admin/pickup/usage?uin=12345&page=3")
+    links = re.findall(r'<nav class="presets"[^>]*>(.*?)</nav>', page.text, re.S)[0]
+    hrefs = [h.replace("&amp;", "&") for h in re.findall(r'href="([^"]+)"', links)]
+    assert len(hrefs) == 4, links
+    assert hrefs[0] == "/admin/pickup/usage?uin=12345&from=%s&to=%s" % (today, today), hrefs
+    first = today.replace(day=1)
+    assert hrefs[2].endswith("from=%s&to=%s" % (first, today)), hrefs
+    last_end = first - datetime.timedelta(days=1)
+    assert hrefs[3].endswith("from=%s&to=%s" % (last_end.replace(day=1), last_end)), hrefs
+    on = a.get(hrefs[1])
+    assert on.status == 200 and re.search(r'href="[^"]*"[^>]*aria-current="true">近 7 天<', on.text), on.text
+    assert 'class="presets"' in a.get("/admin/audit").text
