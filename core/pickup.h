@@ -106,6 +106,15 @@ enum kq_outcome	cards_of_batch(struct db *, struct arena *,
 enum kq_outcome	card_disable(struct db *, struct arena *, const struct principal *,
 		    const char *ip, long long card_id, int enable,
 		    long long *batch_id);
+/* Disables the cards ids of batch_id at once (issue 31: the ones an
+ * admin ticked on a page), in one transaction: used ones are left as they
+ * are, *changed counts the ones disabled; a card of another batch is
+ * KQ_NOT_FOUND and changes nothing; more than CARDS_DISABLE_MAX, or none,
+ * KQ_INVALID_FIELD.  Each audited as card_disable() does. */
+#define CARDS_DISABLE_MAX	100
+enum kq_outcome	cards_disable(struct db *, struct arena *, const struct principal *,
+		    const char *ip, long long batch_id, const long long *ids,
+		    size_t n, long long *changed);
 /* The batch of a card; KQ_NOT_FOUND for an unknown card. */
 enum kq_outcome	card_batch(struct db *, long long card_id, long long *batch_id);
 /* Its batch and the page of the batch's card list it is on; past the

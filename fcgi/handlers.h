@@ -13,10 +13,12 @@ handler_fn	 h_admin_login_form, h_admin_login, h_admin_logout;
 handler_fn	 h_user_home, h_admin_home, h_search, h_audit, h_audit_csv, h_lang;
 handler_fn	 h_batches, h_batch_new, h_batch_create, h_batch, h_batch_codes;
 handler_fn	 h_batch_disable, h_batch_enable, h_card_disable, h_card_enable,
+		 h_cards_disable,
 		 h_card, h_usage, h_usage_csv, h_batch_cards_csv;
 handler_fn	 h_pickup, h_pickup_verify, h_pickup_confirm;
 handler_fn	 h_orders, h_order, h_order_pay, h_order_cancel, h_admin_order;
-handler_fn	 h_order_confirm, h_order_refund, h_admin_orders, h_admin_refund,
+handler_fn	 h_order_confirm, h_order_refund, h_admin_orders, h_admin_orders_csv,
+		 h_admin_refund,
 		 h_admin_refund_reject;
 /* The confirmation page of an irreversible POST, at the same path (GET). */
 handler_fn	 h_confirm;
@@ -59,6 +61,7 @@ extern const struct form_def page_query;	/* just "page" */
 extern const struct form_def login_form, search_query, audit_query, lang_query;
 extern const struct form_def batches_query, batch_query, batch_form, usage_query;
 extern const struct form_def card_form;
+extern const struct form_def cards_form;
 extern const struct form_def order_query;
 extern const struct form_def confirm_form, refund_form, note_form,
 			      admin_orders_query;

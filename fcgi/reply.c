@@ -60,6 +60,7 @@ static const struct {
 	/* with a count (reply_flash_count) */
 	{ "claimed", "已领取 %d 张优惠券。" },
 	{ "claimed_none", "没有可领取的优惠券。" },
+	{ "cards_disabled", "已禁用 %d 张提货卡。" },
 };
 
 static const char *

@@ -280,6 +280,15 @@ async function admin(browser, lang, width) {
     const why = await fieldMarked(page, f);
     check(`${lang}/${width} batch form: ${f} marked at the field`, why === "", why);
   }
+  // ticked cards disabled at once, after one confirmation (issue 31)
+  await go(page, `/admin/pickup/batches/${cfg.admin.batch}`);
+  const boxes = await page.$$("input[type=checkbox][form=cards-bulk]");
+  for (const b of boxes.slice(0, 2)) await b.click();
+  await Promise.all([page.waitForNavigation(), page.click("#cards-bulk button[type=submit]")]);
+  i = await look(page, "cards-disable-confirm", lang, width);
+  const ticked = await page.$eval("[data-field=count]", (e) => e.dataset.value).catch(() => "");
+  check(`${lang}/${width} two ticked cards, one confirmation`,
+    i.page === "admin.pickup.cards.disable" && ticked === "2", `${i.page} ${ticked}`);
   // disabling a batch asks first
   await go(page, `/admin/pickup/batches/${cfg.admin.batch}`);
   const dis = await page.$(`a[href="/admin/pickup/batches/${cfg.admin.batch}/disable"]`);

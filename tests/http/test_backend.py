@@ -281,3 +281,22 @@ def test_date_presets_set_from_and_to_and_keep_the_filters():
     on = a.get(hrefs[1])
     assert on.status == 200 and re.search(r'href="[^"]*"[^>]*aria-current="true">近 7 天<', on.text), on.text
     assert 'class="presets"' in a.get("/admin/audit").text
+
+
+def test_orders_show_how_they_were_paid_and_export():
+    """Issue 31: the orders list has the discount, voucher and card columns
+    and its CSV, with the list's filters."""
+    a, m = admin(), member()
+    vid = give(m, name="付款券", face="30")
+    oid = order(m, amount="100")
+    assert post(m, "/user/orders/%d/confirm" % oid, voucher=str(vid)).status == 303
+    page = a.get("/admin/orders?uin=%d" % m.uin)
+    row = re.search(r'<tr data-id="%d">(.*?)</tr>' % oid, page.text, re.S).group(1)
+    assert 'data-field="voucher_amount" data-value="3000"' in row, row
+    assert 'data-field="discount" data-value="0"' in row and 'data-field="card_amount" data-value="0"' in row
+    assert 'href="/admin/orders.csv?uin=%d"' % m.uin in page.text
+    r = a.get("/admin/orders.csv?uin=%d" % m.uin)
+    assert r.status == 200 and r.header("Content-Type").startswith("text/csv"), r
+    lines = list(csv.reader(io.StringIO(r.text.lstrip("\ufeff"))))
+    assert lines[0][0] == "订单" and len(lines) == 2, lines
+    assert lines[1][0] == str(oid) and lines[1][5] == "30.00" and lines[1][7] == "70.00", lines

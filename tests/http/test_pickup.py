@@ -480,3 +480,42 @@ def test_the_first_free_os_is_chosen_for_you():
     assert r.status == 200 and r.page() == "user.pickup.verify", r
     chosen = re.findall(r'<input type="radio" name="os" value="([^"]+)" checked="checked" data-family="(\w+)"', r.text)
     assert len(chosen) == 1 and chosen[0][1] == "linux", (chosen, r.text)
+
+
+def test_ticked_cards_disabled_at_once_after_one_confirmation():
+    """Issue 31: tick cards on a batch's page, confirm once: the unused
+    ones are disabled, a used one is left, a card of another batch changes
+    nothing, each change audited."""
+    a, m = admin(), member()
+    bid = create_batch(count="4")
+    cs = codes(bid)
+    assert confirm(m, cs[0], os="debian12").status == 303      # one used
+    ids = [int(row[0]) for row in sql("SELECT id FROM pickup_cards WHERE batch_id = %d ORDER BY id" % bid)]
+    used = int(sql("SELECT id FROM pickup_cards WHERE batch_id = %d AND status = 'used'" % bid)[0][0])
+    page = a.get("/admin/pickup/batches/%d" % bid)
+    boxes = re.findall(r'<input type="checkbox" name="card" form="cards-bulk" value="(\d+)"', page.text)
+    assert len(boxes) == 3 and str(used) not in boxes, boxes      # the used one cannot be ticked
+    path = "/admin/pickup/batches/%d/cards/disable" % bid
+    ticked = [used] + [i for i in ids if i != used][:2]
+    tok = a.csrf_of("/admin")
+    r = a.post(path, [("csrf", tok)] + [("card", str(i)) for i in ticked])
+    assert r.status == 200 and r.page() == "admin.pickup.cards.disable", r
+    assert 'data-field="count" data-value="3"' in r.text
+    assert int(sql("SELECT COUNT(*) FROM pickup_cards WHERE batch_id = %d AND status = 'disabled'" % bid)[0][0]) == 0
+    r = a.post(path, [("csrf", tok), ("confirm", "1")] + [("card", str(i)) for i in ticked])
+    assert r.status == 303 and r.header("Location") == "/admin/pickup/batches/%d" % bid, r
+    page = a.get(r.header("Location"))
+    assert page.flash() == ("ok", "cards_disabled") and "已禁用 2 张提货卡" in page.text, page.flash()
+    st = dict((int(i), s) for i, s in sql("SELECT id, status FROM pickup_cards WHERE batch_id = %d" % bid))
+    assert st[used] == "used" and [st[i] for i in ticked[1:]] == ["disabled", "disabled"], st
+    assert int(sql("SELECT COUNT(*) FROM audit_log WHERE action = 'pickup.card.disable' AND target IN (%s)"
+                   % ",".join("'card:%d'" % i for i in ticked[1:]))[0][0]) == 2
+    # a card of another batch: nothing changes
+    other = int(sql("SELECT id FROM pickup_cards WHERE batch_id = %d LIMIT 1" % create_batch(count="1"))[0][0])
+    last = [i for i in ids if i not in ticked][0]
+    r = a.post(path, [("csrf", tok), ("confirm", "1"), ("card", str(last)), ("card", str(other))])
+    assert r.status == 404, r
+    assert sql("SELECT status FROM pickup_cards WHERE id = %d" % last)[0][0] == "unused"
+    v = Client()
+    v.login(*new_admin(role="viewer"), admin=True)
+    assert v.post(path, [("csrf", v.csrf_of("/admin")), ("card", str(last))]).status == 403
