@@ -377,15 +377,15 @@ struct disable_ctx {
 	const char		*ip;
 	long long		 card_id;
 	int			 enable;
+	int			 changed;	/* out: it did change */
 };
 
 /* Disables an unused card, or makes a disabled one unused again; doing
- * what is already done changes nothing (*changed, when given, says
- * whether it did). */
+ * what is already done changes nothing (c->changed says whether it did). */
 static enum kq_outcome
-card_set(struct db *db, struct arena *a, const struct disable_ctx *c,
-    int *changed)
+disable_txn(struct db *db, struct arena *a, void *arg)
 {
+	struct disable_ctx	*c = arg;
 	struct db_arg		 x = DB_INT(c->card_id);
 	struct db_arg		 d[3] = { DB_INT(0), DB_INT(c->enable ? -1 : 1), x };
 	struct card		 card;
@@ -404,17 +404,10 @@ card_set(struct db *db, struct arena *a, const struct disable_ctx *c,
 	    &x, 1, NULL, NULL)) != KQ_OK ||
 	    (s = db_exec(db, SQL_CARD_COUNT, d, 3, NULL, NULL)) != KQ_OK)
 		return s;
-	if (changed != NULL)
-		*changed = 1;
+	c->changed = 1;
 	snprintf(target, sizeof(target), "card:%lld", c->card_id);
 	return audit_write(db, c->admin, c->enable ? "pickup.card.enable" :
 	    "pickup.card.disable", target, NULL, c->ip);
-}
-
-static enum kq_outcome
-disable_txn(struct db *db, struct arena *a, void *arg)
-{
-	return card_set(db, a, arg, NULL);
 }
 
 struct cards_ctx {
@@ -427,16 +420,17 @@ struct cards_ctx {
 };
 
 /* Each card of the batch, or none: a card of another batch is the form
- * tampered with (KQ_NOT_FOUND, nothing changed); a used one is left. */
+ * tampered with (KQ_NOT_FOUND, nothing changed); a used one is left.
+ * The batch's page lists its cards in id order, so two such changes lock
+ * in the same order; a deadlock's victim runs again (db_txn). */
 static enum kq_outcome
 cards_disable_txn(struct db *db, struct arena *a, void *arg)
 {
 	struct cards_ctx	*c = arg;
-	struct disable_ctx	 d = { c->admin, c->ip, 0, 0 };
+	struct disable_ctx	 d = { c->admin, c->ip, 0, 0, 0 };
 	long long		 batch;
 	enum kq_outcome		 s;
 	size_t			 i;
-	int			 changed;
 
 	c->changed = 0;
 	for (i = 0; i < c->n; i++) {
@@ -445,21 +439,12 @@ cards_disable_txn(struct db *db, struct arena *a, void *arg)
 		if (batch != c->batch_id)
 			return KQ_NOT_FOUND;
 		d.card_id = c->ids[i];
-		changed = 0;
-		if ((s = card_set(db, a, &d, &changed)) != KQ_OK &&
-		    s != KQ_CARD_USED)
+		d.changed = 0;
+		if ((s = disable_txn(db, a, &d)) != KQ_OK && s != KQ_CARD_USED)
 			return s;
-		c->changed += changed;
+		c->changed += d.changed;
 	}
 	return KQ_OK;
-}
-
-static int
-id_cmp(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-
-	return (x > y) - (x < y);
 }
 
 enum kq_outcome
@@ -469,19 +454,11 @@ cards_disable(struct db *db, struct arena *a, const struct principal *admin,
 {
 	struct cards_ctx	c = { admin, ip, batch_id, ids, n, 0 };
 	enum kq_outcome		s;
-	long long		*sorted;
 
-	*changed = 0;
 	if (n == 0 || n > CARDS_DISABLE_MAX)
 		return KQ_INVALID_FIELD;
-	/* locked in the order of their ids, as any other such change would */
-	if ((sorted = arena_alloc(a, n * sizeof(*sorted))) == NULL)
-		return KQ_UNAVAILABLE;
-	memcpy(sorted, ids, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), id_cmp);
-	c.ids = sorted;
-	if ((s = db_txn(db, a, cards_disable_txn, &c)) == KQ_OK)
-		*changed = c.changed;
+	s = db_txn(db, a, cards_disable_txn, &c);
+	*changed = c.changed;
 	return s;
 }
 
@@ -518,7 +495,7 @@ enum kq_outcome
 card_disable(struct db *db, struct arena *a, const struct principal *admin,
     const char *ip, long long card_id, int enable, long long *batch_id)
 {
-	struct disable_ctx	c = { admin, ip, card_id, enable };
+	struct disable_ctx	c = { admin, ip, card_id, enable, 0 };
 	enum kq_outcome		s;
 
 	if ((s = card_batch(db, card_id, batch_id)) != KQ_OK)
