@@ -46,9 +46,14 @@ static const struct db_col payload_cols[] = {
 };
 /* what waits first, newest first, then the rest: 018_approvals.sql */
 #define QUEUE_PENDING	"2199023255552"		/* 2^41 */
+/* The page's ids are found in the queue's index alone, then their rows
+ * (a deep page skipped 10,000 rows through random reads of the table:
+ * 29 ms at volume, issue 27) */
 static struct db_sel SQL_LIST_QUEUE = DB_SEL(
-    "SELECT {cols} FROM approval_requests r FORCE INDEX (k_approvals_queue)"
-    " WHERE r.queue_key > 0" PAGER_AFTER("r.queue_key"), DB_WHOLE(request_cols));
+    "SELECT {cols} FROM (SELECT id FROM approval_requests"
+    " FORCE INDEX (k_approvals_queue) WHERE queue_key > 0"
+    PAGER_AFTER("queue_key") ") k JOIN approval_requests r ON r.id = k.id"
+    " ORDER BY r.queue_key DESC", DB_WHOLE(request_cols));
 static const char SQL_COUNT_QUEUE[] =
     PAGER_COUNT(" FROM approval_requests r WHERE r.queue_key > 0");
 static struct db_sel SQL_LIST_STATUS = DB_SEL(

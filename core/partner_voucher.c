@@ -482,20 +482,15 @@ issue_request(struct db *db, struct arena *a, const struct principal *me,
 	return approval_request(db, a, me, ip, &n, id);
 }
 
-/* A Type I, checked; above the cap (gate) filed for approval instead. */
+/* A Type I's spec checked, its partner read into p. */
 static enum kq_outcome
-issue_run(struct db *db, struct arena *a, const struct principal *me,
-    const char *ip, const struct pv_spec *spec, int gate, long long *id,
-    const char **bad)
+issue_check(struct db *db, struct arena *a, const struct pv_spec *spec,
+    struct partner *p, const char **bad)
 {
-	struct issue_ctx	c = { me, ip, spec, 0 };
-	struct partner		p;
-	enum kq_outcome		s;
-	long long		total;
-	int			known;
+	enum kq_outcome	s;
+	int		known;
 
 	*bad = NULL;
-	*id = 0;
 	if (spec->amount <= 0)
 		*bad = "amount";
 	else if (spec->scope == SCOPE_ALL)
@@ -506,13 +501,39 @@ issue_run(struct db *db, struct arena *a, const struct principal *me,
 		if (known < 0)
 			return KQ_UNAVAILABLE;
 		*bad = "products";
-	} else if ((s = partner_get(db, a, spec->partner, &p)) != KQ_OK) {
+	} else if ((s = partner_get(db, a, spec->partner, p)) != KQ_OK) {
 		if (s != KQ_NOT_FOUND)
 			return s;
 		*bad = "partner";
 	}
-	if (*bad != NULL)
-		return KQ_INVALID_FIELD;
+	return *bad != NULL ? KQ_INVALID_FIELD : KQ_OK;
+}
+
+enum kq_outcome
+pv_issue_plan(struct db *db, struct arena *a, const struct pv_spec *spec,
+    struct partner *p, int *needs_approval, const char **bad)
+{
+	enum kq_outcome	s = issue_check(db, a, spec, p, bad);
+	long long	total;
+
+	*needs_approval = s == KQ_OK && approval_needed(1, spec->amount, &total);
+	return s;
+}
+
+/* A Type I, checked; above the cap (gate) filed for approval instead. */
+static enum kq_outcome
+issue_run(struct db *db, struct arena *a, const struct principal *me,
+    const char *ip, const struct pv_spec *spec, int gate, long long *id,
+    const char **bad)
+{
+	struct issue_ctx	c = { me, ip, spec, 0 };
+	struct partner		p;
+	enum kq_outcome		s;
+	long long		total;
+
+	*id = 0;
+	if ((s = issue_check(db, a, spec, &p, bad)) != KQ_OK)
+		return s;
 	if (gate && approval_needed(1, spec->amount, &total))	/* SPEC §11 */
 		return issue_request(db, a, me, ip, spec, &p, id);
 	if ((s = db_txn(db, a, issue_txn, &c)) == KQ_OK)

@@ -15,6 +15,7 @@
 
 #include <time.h>
 
+#include "account.h"
 #include "base/arena.h"
 #include "auth.h"
 #include "db/db.h"
@@ -71,6 +72,11 @@ enum kq_outcome	pv_get(struct db *, struct arena *, long long partner,
 enum kq_outcome	pv_ledger(struct db *, struct arena *, long long id,
 		    struct ledger_row **, size_t *);
 
+/* What pv_issue() would do with spec, without doing it (issue 31: the
+ * confirmation names the partner and the sum): KQ_INVALID_FIELD with *bad
+ * as pv_issue() has it; *needs_approval when above approval_cap. */
+enum kq_outcome	pv_issue_plan(struct db *, struct arena *, const struct pv_spec *,
+		    struct partner *, int *needs_approval, const char **bad);
 /* The partner applies for a Type II from its template for one of its
  * customers (KQ_INVALID_FIELD "uin" otherwise; amount 0: the template's
  * face); pending review.  Audited. */

@@ -88,6 +88,55 @@ show_customers(struct req *r, struct view *v)
 
 /* ------------------------------------------------------------ home, customers */
 
+/* The partner's applications decided within 30 days, newest first, and
+ * how many wait (issue 31: the home says what came of them): the first
+ * page of each decision, read by the partner's own index. */
+static enum kq_outcome
+show_decisions(struct req *r, struct view *v)
+{
+	static const int	 decided[] = { AP_APPROVED, AP_REJECTED };
+	struct pvfilter		 f = { r->me.uin, 0, PVT_2, AP_PENDING, -1, -1, 0 };
+	struct pager		 pg = { .page = 1 };
+	struct pvoucher		*rows;
+	struct vlist		*l = view_list(v, "decisions");
+	time_t			 since = time(NULL) - 30 * 86400;
+	enum kq_outcome		 s;
+	size_t			 i, k, n;
+
+	if ((s = pv_list(r->app->db, r->arena, &f, &pg, &rows, &n)) != KQ_OK)
+		return s;
+	if (pg.total > 0) {
+		view_set(v, "reviews", "1");
+		view_setf(v, "pending_text", Ln("%s 份申请正在等待平台审核。",
+		    pg.total), pg.capped ? "10,000+" : arena_printf(r->arena,
+		    "%lld", pg.total));
+	}
+	for (k = 0; k < 2; k++) {
+		f.approval = decided[k];
+		pg = (struct pager){ .page = 1 };
+		if ((s = pv_list(r->app->db, r->arena, &f, &pg, &rows, &n)) != KQ_OK)
+			return s;
+		for (i = 0; i < n; i++) {
+			struct view *x;
+
+			if (rows[i].reviewed_at < since)
+				continue;
+			view_set(v, "reviews", "1");
+			x = vlist_add(l);
+			view_set_int(x, "id", rows[i].id);
+			view_setf(x, "href", "/partner/vouchers/%lld", rows[i].id);
+			view_set(x, "name", rows[i].name);
+			view_set_int(x, "customer", rows[i].customer_uin);
+			show_money(x, "face", rows[i].face);
+			show_state(x, "approval", opt_approval, rows[i].approval);
+			show_time(x, "reviewed_at", rows[i].reviewed_at);
+			if (rows[i].reason != NULL && *rows[i].reason)
+				view_set(x, "reason", rows[i].reason);
+		}
+	}
+	return KQ_OK;
+}
+
 void
 h_partner_home(struct req *r)
 {
@@ -107,6 +156,10 @@ h_partner_home(struct req *r)
 	view_set(x, "associated_first", p.associated_first ? "1" : "0");
 	if (p.associated_first)
 		view_set(x, "associated_first_on", "1");
+	if ((s = show_decisions(r, v)) != KQ_OK) {
+		reply_fail(r, s);
+		return;
+	}
 	reply_page(r, 200, "partner.home", v);
 }
 

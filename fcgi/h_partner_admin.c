@@ -190,6 +190,72 @@ h_admin_pvoucher_new(struct req *r)
 	issue_page(r, 200, KQ_OK, NULL);
 }
 
+/* The Type I the form asks for. */
+static void
+spec_of(struct req *r, struct pv_spec *spec)
+{
+	const struct form *f = &r->f;
+
+	memset(spec, 0, sizeof(*spec));
+	spec->partner = f->v[PI_PARTNER].i;
+	spec->amount = f->v[PI_AMOUNT].i;
+	spec->scope = (enum voucher_scope)state_index(voucher_scope_names,
+	    f->v[PI_SCOPE].raw);
+	spec->products = form_join(r->arena, f, PI_PRODUCTS);
+	spec->billing = form_join(r->arena, f, PI_BILLING);
+	spec->valid_days = (int)f->v[PI_VALID_DAYS].i;
+}
+
+/* Before a Type I is made (issue 31): the partner named, the amount, its
+ * terms and what the cap will do; its form posts the same fields to
+ * /admin/partner/vouchers, which stays as SPEC §8 has it. */
+void
+h_admin_pvoucher_preview(struct req *r)
+{
+	const struct form	*f = &r->f;
+	struct pv_spec		 spec;
+	struct partner		 p;
+	struct view		*v, *x;
+	struct vlist		*l;
+	enum kq_outcome		 s = r->f_outcome;
+	const char		*bad = f->bad;
+	int			 held = 0;
+	size_t			 i;
+
+	if (s == KQ_OK) {
+		spec_of(r, &spec);
+		s = pv_issue_plan(r->app->db, r->arena, &spec, &p, &held, &bad);
+	}
+	if (s == KQ_INVALID_FIELD) {
+		issue_page(r, 422, s, bad);
+		return;
+	}
+	if (s != KQ_OK) {
+		reply_fail(r, s);
+		return;
+	}
+	v = reply_view(r);
+	x = view_map(v, "pv");
+	view_set_int(x, "partner", p.uin);
+	view_set(x, "partner_name", p.name);
+	show_money(x, "amount", spec.amount);
+	view_set(x, "amount_typed", f->v[PI_AMOUNT].raw);
+	view_set(x, "scope", voucher_scope_names[spec.scope]);
+	view_set(x, "scope_text", scope_text(r->arena, spec.scope,
+	    catalog_names(r->arena, spec.products)));
+	view_set(x, "billing_text", list_text(r->arena, opt_billing, spec.billing));
+	view_set_int(x, "valid_days", spec.valid_days);
+	if (held)
+		view_set(x, "needs_approval", "1");
+	l = view_list(v, "products");
+	for (i = 0; i < f->v[PI_PRODUCTS].nlist; i++)
+		view_set(vlist_add(l), "value", f->v[PI_PRODUCTS].list[i]);
+	l = view_list(v, "billings");
+	for (i = 0; i < f->v[PI_BILLING].nlist; i++)
+		view_set(vlist_add(l), "value", f->v[PI_BILLING].list[i]);
+	reply_page(r, 200, "admin.partner.voucher.confirm", v);
+}
+
 void
 h_admin_pvoucher_issue(struct req *r)
 {
@@ -200,14 +266,7 @@ h_admin_pvoucher_issue(struct req *r)
 	long long		 id = 0;
 
 	if (s == KQ_OK) {
-		memset(&spec, 0, sizeof(spec));
-		spec.partner = f->v[PI_PARTNER].i;
-		spec.amount = f->v[PI_AMOUNT].i;
-		spec.scope = (enum voucher_scope)state_index(voucher_scope_names,
-		    f->v[PI_SCOPE].raw);
-		spec.products = form_join(r->arena, f, PI_PRODUCTS);
-		spec.billing = form_join(r->arena, f, PI_BILLING);
-		spec.valid_days = (int)f->v[PI_VALID_DAYS].i;
+		spec_of(r, &spec);
 		s = pv_issue(r->app->db, r->arena, &r->me, r->remote_addr, &spec,
 		    &id, &bad);
 	}

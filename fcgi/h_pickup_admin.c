@@ -370,6 +370,29 @@ h_card_enable(struct req *r)
 	set_card_status(r, 1);
 }
 
+/* The newest batches as the batch filter's choices (issue 31: a picker,
+ * not an id to remember): the batch list's first page. */
+static enum kq_outcome
+show_batch_choices(struct req *r, struct view *v)
+{
+	struct pager	 pg = { .page = 1 };
+	struct batch	*rows;
+	struct vlist	*l = view_list(v, "batch_choices");
+	enum kq_outcome	 s;
+	size_t		 i, n;
+
+	if ((s = batch_list(r->app->db, r->arena, -1, -1, &pg, &rows, &n)) != KQ_OK)
+		return s;
+	for (i = 0; i < n; i++) {
+		struct view *x = vlist_add(l);
+
+		view_set_int(x, "id", rows[i].id);
+		view_setf(x, "text", "#%lld %s%s%s", rows[i].id, rows[i].name,
+		    *rows[i].label ? " · " : "", rows[i].label);
+	}
+	return KQ_OK;
+}
+
 /* The cards ticked on a batch's page (issue 31), disabled at once: first
  * a confirmation that lists them, then (confirm=1) the change. */
 enum { CD_CARD, CD_CONFIRM, CD__MAX };
@@ -492,6 +515,10 @@ usage_page(struct req *r, int csv)
 	for (i = 0; i < n; i++)
 		show_usage_row(r, vlist_add(l), &rows[i]);
 	view_set(v, "csv_href", query_href(r, "/admin/pickup/usage.csv"));
+	if ((s = show_batch_choices(r, v)) != KQ_OK) {
+		reply_fail(r, s);
+		return;
+	}
 	show_date_presets(r, v, params_get(&r->query, "from"),
 	    params_get(&r->query, "to"));
 	show_pager(r, v, &pg);

@@ -51,6 +51,7 @@ handler_fn	 h_partner_home, h_partner_customers, h_ptemplates, h_ptemplate_new,
 void		 pv_invalidate_answer(struct req *, const char *back);
 handler_fn	 h_applications, h_application_approve, h_application_reject,
 		 h_admin_pvouchers, h_admin_pvoucher_new, h_admin_pvoucher_issue,
+		 h_admin_pvoucher_preview,
 		 h_admin_pvoucher_invalidate;
 handler_fn	 h_approvals, h_approval, h_approval_approve, h_approval_reject;
 

@@ -268,6 +268,8 @@ show_order(struct view *v, const struct order *o)
 
 	order_fields(&rec, o);
 	view_setf(v, "href", "/user/orders/%lld", o->id);
+	if (o->voucher_id)	/* the order names the voucher it used (issue 31) */
+		view_setf(v, "voucher_href", "/user/vouchers/%lld", o->voucher_id);
 	view_setf(v, "pay_href", "/user/orders/%lld/pay", o->id);
 	view_setf(v, "cancel_href", "/user/orders/%lld/cancel", o->id);
 	view_setf(v, "confirm_href", "/user/orders/%lld/confirm", o->id);

@@ -167,6 +167,7 @@ static const struct route routes[] = {
 	{ "GET",  "/admin/partner/vouchers", h_admin_pvouchers,	A_ADMIN,	&admin_pvouchers_query, NULL, 0 },
 	{ "GET",  "/admin/partner/vouchers/new", h_admin_pvoucher_new, A_ADMIN_WRITE, NULL, NULL, 0 },
 	{ "POST", "/admin/partner/vouchers", h_admin_pvoucher_issue, A_ADMIN_WRITE, NULL, &pv_issue_form, 0 },
+	{ "POST", "/admin/partner/vouchers/preview", h_admin_pvoucher_preview, A_ADMIN_WRITE, NULL, &pv_issue_form, 0 },
 	{ "GET",  "/admin/partner/vouchers/{id}/invalidate", h_confirm, A_ADMIN_WRITE, NULL, NULL, 0 },
 	{ "POST", "/admin/partner/vouchers/{id}/invalidate", h_admin_pvoucher_invalidate, A_ADMIN_WRITE, NULL, NULL, 0 },
 };

@@ -115,6 +115,8 @@ def test_ledger_amounts_are_numbers():
     vid = give(m, face="100")
     oid = order(m, amount="30")
     assert post(m, "/user/orders/%d/confirm" % oid, voucher=str(vid)).status == 303
+    # the member's order names the voucher it used
+    assert 'data-field="voucher" data-value="%d"' % vid in m.get("/user/orders/%d" % oid).text
     assert post(m, "/user/orders/%d/pay" % oid).status == 303
     rows = rows_of(m.get("/user/vouchers/%d/ledger.csv" % vid))
     head = rows[0]
@@ -290,6 +292,8 @@ def test_orders_show_how_they_were_paid_and_export():
     vid = give(m, name="付款券", face="30")
     oid = order(m, amount="100")
     assert post(m, "/user/orders/%d/confirm" % oid, voucher=str(vid)).status == 303
+    # the member's order names the voucher it used
+    assert 'data-field="voucher" data-value="%d"' % vid in m.get("/user/orders/%d" % oid).text
     page = a.get("/admin/orders?uin=%d" % m.uin)
     row = re.search(r'<tr data-id="%d">(.*?)</tr>' % oid, page.text, re.S).group(1)
     assert 'data-field="voucher_amount" data-value="3000"' in row, row

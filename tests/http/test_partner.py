@@ -122,6 +122,15 @@ def test_templates_application_and_review():
                 " WHERE partner_voucher_id = %d" % pv)
     assert len(trial) == 1 and trial[0][1:] == [str(cust.uin), "50000", "trial",
                                                 "available"], trial
+    # the partner's home says what came of its applications (issue 31)
+    rejected = sql("SELECT id FROM partner_vouchers WHERE partner_uin = %d AND approval = 'rejected'"
+                   % p.uin)[0][0]
+    apply(p, tid, cust.uin)     # one waits
+    home = p.get("/partner")
+    assert '<tr data-id="%d">' % pv in home.text and '<tr data-id="%s">' % rejected in home.text, home.text
+    assert 'data-field="approval" data-value="approved"' in home.text
+    assert 'data-field="approval" data-value="rejected"' in home.text and "试用客户资料不全" in home.text
+    assert "1 份申请正在等待平台审核。" in home.text
     # the customer sees the trial, never the partner voucher
     r = cust.get("/user/vouchers")
     assert 'tr data-id="%s"' % trial[0][0] in r.text
@@ -420,3 +429,26 @@ def test_the_review_queue_shows_what_waits_first_oldest_first():
     r = admin().get("/admin/partner/applications")
     shown = [int(x) for x in re.findall(r'<tr data-id="(\d+)"', r.text) if int(x) in pvs]
     assert shown[:2] == [pvs[0], pvs[3]], (shown, pvs)
+
+
+def test_type1_names_its_partner_and_sum_before_it_is_made():
+    """Issue 31: the Type I form goes to a confirmation that names the
+    partner and the amount; nothing is made until its form posts to
+    /admin/partner/vouchers; an unknown partner is marked at its field."""
+    p = account(partner=True)
+    a = admin()
+    before = int(sql("SELECT COUNT(*) FROM partner_vouchers WHERE partner_uin = %d" % p.uin)[0][0])
+    body = [("csrf", a.csrf_of("/admin")), ("partner", str(p.uin)), ("amount", "123.45"),
+            ("scope", "exclude"), ("billing", "prepaid"), ("billing", "postpaid"),
+            ("valid_days", "30")]
+    r = a.post("/admin/partner/vouchers/preview", body)
+    assert r.status == 200 and r.page() == "admin.partner.voucher.confirm", r
+    assert 'data-field="amount" data-value="12345"' in r.text
+    assert 'data-field="partner" data-value="%d"' % p.uin in r.text
+    assert int(sql("SELECT COUNT(*) FROM partner_vouchers WHERE partner_uin = %d" % p.uin)[0][0]) == before
+    form = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', r.text)
+    assert ("billing", "postpaid") in form and ("amount", "123.45") in form, form
+    assert a.post("/admin/partner/vouchers", form).status == 303
+    assert int(sql("SELECT COUNT(*) FROM partner_vouchers WHERE partner_uin = %d" % p.uin)[0][0]) == before + 1
+    r = a.post("/admin/partner/vouchers/preview", [(k, "1" if k == "partner" else v) for k, v in body])
+    assert r.status == 422 and re.search(r'<input name="partner"[^>]*aria-invalid="true"', r.text), r
