@@ -27,9 +27,10 @@ static const struct field confirm_fields[CF__MAX] = {
 const struct form_def confirm_form = FORM_DEF(confirm_fields);
 
 /* a promo code previewed (SPEC §10) */
-enum { OQ_PROMO, OQ__MAX };
+enum { OQ_PROMO, OQ_REFRESH, OQ__MAX };
 static const struct field order_query_fields[OQ__MAX] = {
 	[OQ_PROMO] = { .name = "promo_code", .type = FT_TEXT, .maxlen = 40 },
+	[OQ_REFRESH] = { .name = "refresh", .type = FT_INT, .min = 0, .max = 1 },
 };
 const struct form_def order_query = FORM_DEF(order_query_fields);
 
@@ -180,10 +181,14 @@ h_order(struct req *r)
 	if ((order_actions(o.status) & OA_PAY) && o.cash > 0)
 		view_set(x, r->app->cfg->demo_payments ? "demo_payment" :
 		    "pay_at_checkout", "1");
-	/* a server being set up: the page looks again by itself (issue 31) */
+	/* a server being set up: the page looks again by itself (issue 31),
+	 * unless the member stops it (WCAG 2.2.1: a timed refresh the user
+	 * can turn off) */
 	if (o.instance == IS_PENDING) {
 		view_set(x, "provisioning", "1");
-		view_set(v, "refresh", "1");
+		view_setf(x, "norefresh_href", "/user/orders/%lld?refresh=0", o.id);
+		if (form_int(&r->q, OQ_REFRESH, 1) != 0)
+			view_set(v, "refresh", "1");
 	}
 	if (order_actions(o.status) & OA_CONFIRM) {
 		view_set(v, "can_confirm", "1");

@@ -122,9 +122,15 @@ def test_pick_up_cvm_end_to_end_and_used_card():
     assert 'data-field="amount" data-value="100000"' in o.text
     assert 'data-field="cash" data-value="0"' in o.text
     assert 'data-field="instance" data-value="pending"' in o.text
+    # while it is set up the page refreshes itself and says so, unless the
+    # member stops it (issue 31; WCAG 2.2.1)
+    assert '<meta http-equiv="refresh" content="10">' in o.text and 'data-provisioning="1"' in o.text
+    still = m.get(o_path(o) + "?refresh=0")
+    assert still.status == 200 and 'http-equiv="refresh"' not in still.text
     # the provisioner takes the outbox request
     assert int(ctl("provision")) >= 1
-    assert 'data-field="instance" data-value="active"' in m.get(o_path(o)).text
+    done = m.get(o_path(o))
+    assert 'data-field="instance" data-value="active"' in done.text and 'http-equiv="refresh"' not in done.text
     # my pickups
     mine = m.get("/user/pickup")
     # links are bound, not the templates' mock-up "#"
