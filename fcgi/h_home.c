@@ -303,7 +303,9 @@ show_audit_row(struct req *r, struct view *x, const void *row)
 	view_set(x, "action", e->action);
 	view_set(x, "action_text", option_text_of(opt_audit_action, e->action));
 	view_set(x, "target", e->target);
-	words = audit_object(r->arena, e->action, e->target, strlen(e->target),
+	/* the row's own arena: an export's is reset each row */
+	(void)r;
+	words = audit_object(x->arena, e->action, e->target, strlen(e->target),
 	    &href);
 	view_set(x, "target_text", words != NULL ? words : e->target);
 	if (href != NULL)
@@ -313,7 +315,7 @@ show_audit_row(struct req *r, struct view *x, const void *row)
 	view_set(x, "detail", e->detail != NULL && (strcmp(e->action,
 	    "voucher.issue") == 0 || strncmp(e->action, "approval.", 9) == 0 ||
 	    strcmp(e->action, "partner.customer_voucher.issue") == 0) ?
-	    audit_detail(r->arena, e->action, e->detail) : e->detail);
+	    audit_detail(x->arena, e->action, e->detail) : e->detail);
 	view_set(x, "ip", e->ip);
 }
 
