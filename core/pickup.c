@@ -421,8 +421,7 @@ struct cards_ctx {
 
 /* Each card of the batch, or none: a card of another batch is the form
  * tampered with (KQ_NOT_FOUND, nothing changed); a used one is left.
- * The batch's page lists its cards in id order, so two such changes lock
- * in the same order; a deadlock's victim runs again (db_txn). */
+ * Locked in id order (cards_ids_unique()), as every such change. */
 static enum kq_outcome
 cards_disable_txn(struct db *db, struct arena *a, void *arg)
 {
@@ -449,13 +448,14 @@ cards_disable_txn(struct db *db, struct arena *a, void *arg)
 
 enum kq_outcome
 cards_disable(struct db *db, struct arena *a, const struct principal *admin,
-    const char *ip, long long batch_id, const long long *ids, size_t n,
+    const char *ip, long long batch_id, long long *ids, size_t n,
     long long *changed)
 {
 	struct cards_ctx	c = { admin, ip, batch_id, ids, n, 0 };
 	enum kq_outcome		s;
 
-	if (n == 0 || n > CARDS_DISABLE_MAX)
+	cards_ids_unique(ids, &c.n);
+	if (c.n == 0 || c.n > CARDS_DISABLE_MAX)
 		return KQ_INVALID_FIELD;
 	s = db_txn(db, a, cards_disable_txn, &c);
 	*changed = c.changed;

@@ -10,6 +10,7 @@
 #ifndef KQ_PICKUP_H
 #define KQ_PICKUP_H
 
+#include <stdlib.h>
 #include <time.h>
 
 #include "base/arena.h"
@@ -113,8 +114,30 @@ enum kq_outcome	card_disable(struct db *, struct arena *, const struct principal
  * KQ_INVALID_FIELD.  Each audited as card_disable() does. */
 #define CARDS_DISABLE_MAX	100
 enum kq_outcome	cards_disable(struct db *, struct arena *, const struct principal *,
-		    const char *ip, long long batch_id, const long long *ids,
+		    const char *ip, long long batch_id, long long *ids,
 		    size_t n, long long *changed);
+
+static inline int
+cards_id_cmp(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The ids ascending, each once (*n the new count): what a form sent, in
+ * the order every such change locks them (cards_disable() does it too). */
+static inline void
+cards_ids_unique(long long *ids, size_t *n)
+{
+	size_t i, k = 0;
+
+	qsort(ids, *n, sizeof(*ids), cards_id_cmp);
+	for (i = 0; i < *n; i++)
+		if (k == 0 || ids[i] != ids[k - 1])
+			ids[k++] = ids[i];
+	*n = k;
+}
 /* The batch of a card; KQ_NOT_FOUND for an unknown card. */
 enum kq_outcome	card_batch(struct db *, long long card_id, long long *batch_id);
 /* Its batch and the page of the batch's card list it is on; past the

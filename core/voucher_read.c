@@ -334,10 +334,13 @@ enum kq_outcome
 voucher_by_last4(struct db *db, struct arena *a, const char *last4,
     struct voucher **out, size_t *n)
 {
-	struct db_arg arg = DB_STR(last4);
+	struct db_arg	arg = DB_STR(last4);
+	enum kq_outcome	s;
 
-	return db_select(db, a, &SQL_VOUCHER_BY_LAST4, &arg, 1, sizeof(**out),
-	    out, n);
+	if ((s = db_select(db, a, &SQL_VOUCHER_BY_LAST4, &arg, 1, sizeof(**out),
+	    out, n)) != KQ_OK)
+		return s;
+	return vouchers_name_products(db, a, *out, *n);
 }
 
 enum kq_outcome

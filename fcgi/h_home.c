@@ -217,6 +217,8 @@ h_search(struct req *r)
 		return;
 	}
 	view_set_int(v, "hit_count", l.hits + (long long)listed);
+	if (l.hits + (long long)listed > 0)
+		view_set(v, "found", "1");
 	reply_page(r, 200, "admin.search", v);
 }
 
@@ -259,7 +261,8 @@ audit_object(struct arena *a, const char *action, const char *s, size_t len,
 			continue;
 		if (strcmp(audit_objects[i].kind, "template") == 0 &&
 		    strncmp(action, "voucher.", 8) != 0)
-			return arena_printf(a, L("经销商模板 #%s"), id);
+			return arena_printf(a, strncmp(action, "partner.template.",
+			    17) == 0 ? L("经销商模板 #%s") : L("客户代金券模板 #%s"), id);
 		if (audit_objects[i].href != NULL)
 			*href = arena_printf(a, audit_objects[i].href, id);
 		return arena_printf(a, L(audit_objects[i].words), id);

@@ -414,7 +414,7 @@ h_cards_disable(struct req *r)
 	struct vlist		*l;
 	long long		*ids, changed;
 	enum kq_outcome		 s = r->f_outcome;
-	size_t			 i;
+	size_t			 i, n;
 
 	if (s != KQ_OK || c->nlist > CARDS_DISABLE_MAX) {
 		reply_fail_at(r, KQ_INVALID_FIELD, "card", NULL);
@@ -426,9 +426,11 @@ h_cards_disable(struct req *r)
 	}
 	for (i = 0; i < c->nlist; i++)
 		ids[i] = strtoll(c->list[i], NULL, 10);
+	n = c->nlist;
+	cards_ids_unique(ids, &n);
 	if (r->f.v[CD_CONFIRM].present) {
 		s = cards_disable(r->app->db, r->arena, &r->me, r->remote_addr,
-		    r->id, ids, c->nlist, &changed);
+		    r->id, ids, n, &changed);
 		if (s != KQ_OK) {
 			reply_fail(r, s);
 			return;
@@ -443,13 +445,13 @@ h_cards_disable(struct req *r)
 	}
 	v = reply_view(r);
 	show_batch(view_map(v, "batch"), &b);
-	view_set_int(v, "count", (long long)c->nlist);
+	view_set_int(v, "count", (long long)n);
 	view_setf(v, "count_text", Ln("将禁用 %d 张提货卡:它们将不能提货;"
-	    "已使用的卡不受影响。", (long long)c->nlist), (int)c->nlist);
+	    "已使用的卡不受影响。", (long long)n), (int)n);
 	view_set(v, "back", back);
 	view_setf(v, "action", "/admin/pickup/batches/%lld/cards/disable", r->id);
 	l = view_list(v, "cards");
-	for (i = 0; i < c->nlist; i++)
+	for (i = 0; i < n; i++)
 		view_set_int(vlist_add(l), "id", ids[i]);
 	reply_page(r, 200, "admin.pickup.cards.disable", v);
 }
