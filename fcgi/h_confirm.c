@@ -122,7 +122,7 @@ fact(struct vlist *l, const char *label, const char *field, long long value,
 {
 	struct view *x = vlist_add(l);
 
-	view_set(x, "label", L(label));
+	view_set(x, "label", Lc("对象", label));
 	view_set(x, "field", field);
 	view_set_int(x, "value", value);
 	view_set(x, "text", text);

@@ -174,6 +174,21 @@ Ln(const char *msg, long long n)
 	return L(msg);
 }
 
+const char *
+Lc(const char *context, const char *msg)
+{
+	char		 key[256];
+	ENTRY		 e, *found;
+
+	e.key = key;
+	e.data = NULL;
+	if (current != LANG_ZH && loaded && snprintf(key, sizeof(key), "%s|%s",
+	    context, msg) < (int)sizeof(key) &&
+	    hsearch_r(e, FIND, &found, &table) != 0)
+		return found->data;
+	return L(msg);
+}
+
 /* "en-US,en;q=0.9,zh;q=0.5": the q of the best zh and the best en. */
 enum lang
 lang_choose(const char *cookie, const char *accept)

@@ -31,6 +31,10 @@ enum lang	 i18n_current(void);
 /* msg in the current language; msg when the catalog lacks it.  The
  * format_arg attribute lets printf-style formats stay checked. */
 const char	*L(const char *msg) __attribute__((format_arg(1)));
+/* msg where its English differs by where it stands: the catalog's
+ * "context|msg" if it has one ("对象|代金券	Voucher", a confirmation's
+ * label, where the menu's 代金券 is "Vouchers"), else L(msg). */
+const char	*Lc(const char *context, const char *msg);
 /* The same for a count of n: the one form of a plural message when n is 1
  * and the language has it ("%d month"), else the other ("%d months"). */
 const char	*Ln(const char *msg, long long n) __attribute__((format_arg(1)));

@@ -82,6 +82,14 @@ catalog_loads_and_refuses_mistakes(void **state)
 	assert_string_equal(Ln("共 %s 条", 1), "%s items");	/* no one form */
 	i18n_set(LANG_ZH);
 	assert_string_equal(Ln("%d 个月", 1), "%d 个月");
+	/* a context: the same Chinese with other English where it stands */
+	catalog("代金券\tVouchers\n对象|代金券\tVoucher\n");
+	assert_int_equal(i18n_load(dir, err, sizeof(err)), 0);
+	i18n_set(LANG_EN);
+	assert_string_equal(Lc("对象", "代金券"), "Voucher");
+	assert_string_equal(Lc("菜单", "代金券"), "Vouchers");
+	i18n_set(LANG_ZH);
+	assert_string_equal(Lc("对象", "代金券"), "代金券");
 	catalog("%d 个月\t%d month|%s months\n");
 	assert_int_equal(i18n_load(dir, err, sizeof(err)), -1);
 	i18n_free();
