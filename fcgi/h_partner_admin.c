@@ -44,7 +44,7 @@ static const struct field admin_pvouchers_fields[AP_Q__MAX] = {
 const struct form_def admin_pvouchers_query = FORM_DEF(admin_pvouchers_fields);
 
 enum { PI_PARTNER, PI_AMOUNT, PI_SCOPE, PI_PRODUCTS, PI_BILLING, PI_VALID_DAYS,
-	PI__MAX };
+	PI_EDIT, PI__MAX };
 static const struct field pv_issue_fields[PI__MAX] = {
 	[PI_PARTNER] = { .name = "partner", .type = FT_INT, .required = 1,
 	  .min = 1, .max = UIN_MAX },
@@ -57,6 +57,8 @@ static const struct field pv_issue_fields[PI__MAX] = {
 	  .required = 1, .options = opt_billing },
 	[PI_VALID_DAYS] = { .name = "valid_days", .type = FT_INT, .required = 1,
 	  .min = 1, .max = 3650 },
+	/* the confirmation's way back: the form again, as it was typed */
+	[PI_EDIT] = { .name = "edit", .type = FT_TEXT, .pattern = "1" },
 };
 const struct form_def pv_issue_form = FORM_DEF(pv_issue_fields);
 
@@ -222,6 +224,10 @@ h_admin_pvoucher_preview(struct req *r)
 	int			 held = 0;
 	size_t			 i;
 
+	if (s == KQ_OK && f->v[PI_EDIT].present) {
+		issue_page(r, 200, KQ_OK, NULL);
+		return;
+	}
 	if (s == KQ_OK) {
 		spec_of(r, &spec);
 		s = pv_issue_plan(r->app->db, r->arena, &spec, &p, &held, &bad);

@@ -47,7 +47,7 @@ static const struct field template_fields[TF__MAX] = {
 };
 const struct form_def template_form = FORM_DEF(template_fields);
 
-enum { IF_MODE, IF_UINS, IF_COUNT, IF_PAPER, IF__MAX };
+enum { IF_MODE, IF_UINS, IF_COUNT, IF_PAPER, IF_EDIT, IF__MAX };
 static const struct field issue_fields[IF__MAX] = {
 	[IF_MODE] = { .name = "mode", .type = FT_OPTION, .required = 1,
 	  .options = opt_issue_mode },
@@ -56,6 +56,8 @@ static const struct field issue_fields[IF__MAX] = {
 	[IF_COUNT] = { .name = "count", .type = FT_INT, .min = 1,
 	  .max = ISSUE_CODES_MAX },
 	[IF_PAPER] = { .name = "paper", .type = FT_TEXT, .pattern = "1" },
+	/* the confirmation's way back: the form again, as it was typed */
+	[IF_EDIT] = { .name = "edit", .type = FT_TEXT, .pattern = "1" },
 };
 const struct form_def issue_form = FORM_DEF(issue_fields);
 
@@ -466,6 +468,13 @@ h_template_issue_preview(struct req *r)
 	char			*line, *c;
 
 	uins = f->v[IF_UINS].present ? f->v[IF_UINS].raw : "";
+	if (s == KQ_OK && f->v[IF_EDIT].present) {
+		if ((s = template_get(r->app->db, r->arena, r->id, &p.t)) == KQ_OK)
+			template_page(r, 200, &p.t, NULL, KQ_OK, NULL);
+		else
+			reply_fail(r, s);
+		return;
+	}
 	if (s == KQ_OK)
 		s = voucher_issue_plan(r->app->db, r->arena, r->id, mode, uins,
 		    (int)form_int(f, IF_COUNT, 0), &p, &bad);
@@ -504,6 +513,8 @@ h_template_issue_preview(struct req *r)
 				*c = ',';
 	view_set(x, "uins", line);
 	view_setf(v, "issue_action", "/admin/vouchers/templates/%lld/issue", r->id);
+	view_setf(v, "preview_action",
+	    "/admin/vouchers/templates/%lld/issue/preview", r->id);
 	reply_page(r, 200, "admin.voucher.issue.confirm", v);
 }
 

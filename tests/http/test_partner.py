@@ -446,8 +446,16 @@ def test_type1_names_its_partner_and_sum_before_it_is_made():
     assert 'data-field="amount" data-value="12345"' in r.text
     assert 'data-field="partner" data-value="%d"' % p.uin in r.text
     assert int(sql("SELECT COUNT(*) FROM partner_vouchers WHERE partner_uin = %d" % p.uin)[0][0]) == before
-    form = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', r.text)
+    main = re.search(r'<form method="post" action="/admin/partner/vouchers">(.*?)</form>', r.text,
+                     re.S).group(1)
+    form = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', main)
     assert ("billing", "postpaid") in form and ("amount", "123.45") in form, form
+    back = re.search(r'<form method="post" id="pv-edit"[^>]*>(.*?)</form>', r.text, re.S).group(1)
+    again = a.post("/admin/partner/vouchers/preview",
+                   re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', back))
+    assert again.status == 200 and again.page() == "admin.partner.voucher.new", again
+    assert 'value="123.45"' in again.text and 'name="partner" inputmode="numeric" required="required" value="%d"' \
+        % p.uin in again.text, again.text
     assert a.post("/admin/partner/vouchers", form).status == 303
     assert int(sql("SELECT COUNT(*) FROM partner_vouchers WHERE partner_uin = %d" % p.uin)[0][0]) == before + 1
     r = a.post("/admin/partner/vouchers/preview", [(k, "1" if k == "partner" else v) for k, v in body])

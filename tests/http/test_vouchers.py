@@ -405,9 +405,15 @@ def test_an_issue_names_its_money_before_anything_is_made():
     assert "确认券" in r.text
     assert int(sql("SELECT COUNT(*) FROM vouchers WHERE template_id = %d" % tid)[0][0]) == before
     # its form: the same fields, to /issue
-    form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', r.text))
-    assert re.search(r'<form method="post" action="/admin/vouchers/templates/%d/issue">' % tid, r.text)
+    main = re.search(r'<form method="post" action="/admin/vouchers/templates/%d/issue">(.*?)</form>'
+                     % tid, r.text, re.S).group(1)
+    form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', main))
     assert form["mode"] == "targeted" and form["uins"] == "%d,999999999999" % m.uin, form
+    # back to the form from the confirmation: as it was typed
+    back = re.search(r'<form method="post" id="issue-edit"[^>]*>(.*?)</form>', r.text, re.S).group(1)
+    again = a.post(action, re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', back))
+    assert again.status == 200 and again.page() == "admin.voucher.template", again
+    assert "%d,999999999999</textarea>" % m.uin in again.text, again.text
     done = a.post("/admin/vouchers/templates/%d/issue" % tid, form)
     assert done.status == 303, done
     assert int(sql("SELECT COUNT(*) FROM vouchers WHERE template_id = %d" % tid)[0][0]) == before + 1
