@@ -402,12 +402,7 @@ field_error_text(struct arena *a, const struct field *f,
 void
 mark_field(struct arena *a, struct view *v, const char *name, const char *msg)
 {
-	const struct vnode	*n = view_find(v, "_err", 4);
-	struct view		*e;
-
-	/* one _err map (a second would shadow the first) */
-	e = view_map(n != NULL && n->type == V_MAP ? n->u.m : view_map(v, "_err"),
-	    name);
+	struct view *e = view_map(view_map(v, "_err"), name);
 
 	view_set(e, "msg", msg);
 	view_set(e, "invalid", "true");
@@ -607,10 +602,10 @@ show_pager(struct req *r, struct view *v, const struct pager *pg)
 
 	view_set_int(p, "page", pg->page);
 	/* past PAGER_COUNTED rows: "10000+", and pages so far (SPEC §9) */
-	view_setf(p, "pages", pg->capped ? "%d+" : "%d", pg->pages);
+	snprintf(pages, sizeof(pages), pg->capped ? "%d+" : "%d", pg->pages);
+	view_set(p, "pages", arena_strdup(v->arena, pages));
 	view_setf(p, "total", pg->capped ? "%lld+" : "%lld", pg->total);
 	/* "第 1 / 3 页,共 42 条", "Page 1 of 3 · 42 items" (one: "1 item") */
-	snprintf(pages, sizeof(pages), pg->capped ? "%d+" : "%d", pg->pages);
 	if (pg->capped)
 		snprintf(total, sizeof(total), "10,000+");
 	else

@@ -105,6 +105,14 @@ view_map(struct view *v, const char *key)
 {
 	struct vnode *n;
 
+	/* the map the key already names: a second fill adds to it (a form
+	 * re-shown over a record's values), it does not hide it */
+	for (n = v != NULL ? v->head : NULL; n != NULL; n = n->next)
+		if (strcmp(n->key, key) == 0) {
+			if (n->type == V_MAP)
+				return n->u.m;
+			break;
+		}
 	if ((n = node_add(v, key, V_MAP)) == NULL)
 		return &dead_view;
 	n->u.m = view_new(v->arena);

@@ -49,6 +49,8 @@ void		 view_set(struct view *, const char *key, const char *value);
 void		 view_setf(struct view *, const char *key, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
 void		 view_set_int(struct view *, const char *key, long long);
+/* The map key names, made when it names none (a second call adds to the
+ * same map). */
 struct view	*view_map(struct view *, const char *key);
 struct vlist	*view_list(struct view *, const char *key);
 /* Appends a new map to the list. */

@@ -76,6 +76,8 @@ def test_templates_application_and_review():
     # marked at its field with why, what was typed kept (issue 31)
     assert re.search(r'<input name="uin"[^>]*aria-invalid="true"', r.text), r.text
     assert "这个 UIN 不是您的客户。" in r.text and 'value="12.5"' in r.text
+    # and the template's own form below keeps the template's values
+    assert 'name="name" value="试用模板"' in r.text or 'value="试用模板"' in r.text, r.text
     r = post(p, "/partner/templates/%d/apply" % tid, uin="1")
     assert r.status == 422, r
     pv = apply(p, tid, cust.uin, amount="800")

@@ -79,6 +79,23 @@ teardown(void **state)
 	return 0;
 }
 
+/* A map filled twice is one map: a form re-shown over a record's values
+ * keeps both (issue 31: the second fill had hidden the first). */
+static void
+a_map_filled_twice_keeps_both(void **state)
+{
+	char		 err[256], *out;
+	struct view	*v = view_new(&a);
+	(void)state;
+
+	view_set(view_map(v, "f"), "name", "record");
+	view_set(view_map(v, "f"), "amount", "typed");
+	out = render(HEAD "<k:page " NS " title=\"t\"><b k:text=\"f.name\">x</b>"
+	    "<i k:text=\"f.amount\">y</i></k:page>", v, err, sizeof(err));
+	assert_non_null(out);
+	assert_non_null(strstr(out, "<b>record</b><i>typed</i>"));
+}
+
 static void
 layout_page_marker_and_title(void **state)
 {
@@ -325,6 +342,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(layout_page_marker_and_title),
+		cmocka_unit_test(a_map_filled_twice_keeps_both),
 		cmocka_unit_test(hostile_values_stay_text),
 		cmocka_unit_test(bound_attribute_replaces_static_one),
 		cmocka_unit_test(url_attributes),
