@@ -48,9 +48,9 @@ struct order {
 	time_t			 instance_ended;	/* ended or cancelled */
 };
 
-/* The scenarios an order may have (SPEC §5), a pattern for the forms. */
 /* A pick-up order's description: this, then its batch's name. */
 #define ORDER_PICKUP_DESC	"提货卡 "
+/* The scenarios an order may have (SPEC §5), a pattern for the forms. */
 #define ORDER_SCENARIOS	"purchase|renew|upgrade|bandwidth_upgrade|change_os|" \
 	"trial_convert|register|first_year|transfer_in"
 

@@ -10,7 +10,7 @@
 #include "overview.h"
 #include "state.h"
 
-#define SOON	" UTC_TIMESTAMP() + INTERVAL 30 DAY"
+#define SOON	" UTC_TIMESTAMP() + INTERVAL " STR(SOON_DAYS) " DAY"
 
 static const struct db_col member_cols[] = {
 	DB_COL(struct member_overview, vouchers, "COUNT(*)"),

@@ -8,20 +8,19 @@
 #include "base/arena.h"
 #include "db/db.h"
 #include "report.h"
-
-#define OVERVIEW_SOON_DAYS	30
+#include "state.h"
 
 /* A member's usable vouchers: how many, their balance, how many of them
- * end within OVERVIEW_SOON_DAYS; orders waiting for the member; coupon
+ * end within SOON_DAYS (state.h); orders waiting for the member; coupon
  * campaigns to claim (SPEC §10, up to CAMPAIGNS_CLAIMABLE_MAX). */
 struct member_overview {
 	long long	 vouchers, balance, expiring, orders_open, claimable;
 };
 
 /* What waits for finance: partner applications to review, refund
- * requests, normal batches ending within OVERVIEW_SOON_DAYS, the unused
+ * requests, normal batches ending within SOON_DAYS, the unused
  * cards of usable batches, active campaigns ending within
- * OVERVIEW_SOON_DAYS and the discounts orders took today (SPEC §10: uses
+ * SOON_DAYS and the discounts orders took today (SPEC §10: uses
  * reserved since the start of the day in display_tz, paid or not); and
  * the approval requests waiting for a second admin and the reports'
  * headline figures (SPEC §11). */

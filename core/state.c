@@ -156,7 +156,7 @@ int
 voucher_ends_soon(enum voucher_status s, time_t valid_to, time_t now)
 {
 	return (s == VS_AVAILABLE || s == VS_UNACTIVATED) && valid_to > now &&
-	    valid_to - now <= (time_t)VOUCHER_SOON_DAYS * 86400;
+	    valid_to - now <= (time_t)SOON_DAYS * 86400;
 }
 
 int

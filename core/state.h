@@ -123,9 +123,11 @@ extern const char *const unfit_names[];
 
 /* An admin may invalidate a voucher nobody has started to spend. */
 int		voucher_can_invalidate(enum voucher_status);
-/* A voucher that can still pay ends within VOUCHER_SOON_DAYS of now: the
- * member's lists tag it (issue 31), as the order page warns of it. */
-#define VOUCHER_SOON_DAYS	30
+/* "Ends soon" on every page: a voucher, a batch or a campaign ending
+ * within SOON_DAYS (the home pages count them, the lists tag them). */
+#define SOON_DAYS	30
+/* A voucher that can still pay ends within SOON_DAYS of now (issue 31:
+ * the member's lists tag it). */
 int		voucher_ends_soon(enum voucher_status, time_t valid_to,
 		    time_t now);
 

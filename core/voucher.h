@@ -119,7 +119,6 @@ enum kq_outcome	voucher_unfit(struct db *, struct arena *, long long uin,
 /* The vouchers whose code ends in last4 (four digits), newest first, at
  * most VOUCHER_LAST4_MAX (the backend's search, issue 31). */
 #define VOUCHER_LAST4_MAX	20
-#define VOUCHER_LAST4_MAX_S	"20"
 enum kq_outcome	voucher_by_last4(struct db *, struct arena *, const char *last4,
 		    struct voucher **, size_t *);
 enum kq_outcome	voucher_get_of_partner(struct db *, struct arena *,

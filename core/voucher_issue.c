@@ -63,6 +63,17 @@ static const char SQL_ISSUE_REPORT[] =
     "UPDATE voucher_issues SET report = ?, count = ? WHERE id = ?";
 static const char SQL_ACCOUNT_EXISTS[] = "SELECT 1 FROM accounts WHERE uin = ?";
 
+/* KQ_OK when uin has an account, KQ_NOT_FOUND when not: the issue and
+ * its preview ask the same. */
+static enum kq_outcome
+account_known(struct db *db, long long uin)
+{
+	struct db_arg	arg = DB_INT(uin);
+	long long	one;
+
+	return db_scalar(db, SQL_ACCOUNT_EXISTS, &arg, 1, &one);
+}
+
 int
 uins_parse(struct arena *a, const char *s, long long **out, size_t *n)
 {
@@ -131,7 +142,6 @@ issue_txn(struct db *db, struct arena *ar, void *arg)
 	struct abuf		 report;
 	char			 target[32], detail[64];
 	const char		*actor;
-	long long		 one;
 	uint64_t		 id;
 	enum kq_outcome		 s;
 	int			 issued = 0;
@@ -153,8 +163,7 @@ issue_txn(struct db *db, struct arena *ar, void *arg)
 	v.valid_from = c->from;
 	v.valid_to = c->to;
 	for (i = 0; c->mode == IM_TARGETED && i < c->nuins; i++) {
-		a[0] = DB_INT(c->uins[i]);
-		s = db_scalar(db, SQL_ACCOUNT_EXISTS, a, 1, &one);
+		s = account_known(db, c->uins[i]);
 		if (s == KQ_NOT_FOUND) {	/* reported, never silently skipped */
 			abuf_printf(&report, "%lld unknown_uin\n", c->uins[i]);
 			continue;
@@ -244,9 +253,7 @@ voucher_issue_plan(struct db *db, struct arena *a, long long template_id,
     const char **bad)
 {
 	struct issue_ctx c;
-	struct db_arg	 arg;
 	enum kq_outcome	 s;
-	long long	 one;
 	size_t		 i;
 
 	memset(p, 0, sizeof(*p));
@@ -257,14 +264,11 @@ voucher_issue_plan(struct db *db, struct arena *a, long long template_id,
 	p->needs_approval = approval_needed(p->count, p->t.face, &p->total);
 	p->valid_from = c.from;
 	p->valid_to = c.to;
-	for (i = 0; i < c.nuins; i++) {
-		arg = DB_INT(c.uins[i]);
-		if ((s = db_scalar(db, SQL_ACCOUNT_EXISTS, &arg, 1, &one)) ==
-		    KQ_NOT_FOUND)
+	for (i = 0; i < c.nuins; i++)
+		if ((s = account_known(db, c.uins[i])) == KQ_NOT_FOUND)
 			p->unknown++;
 		else if (s != KQ_OK)
 			return s;
-	}
 	return KQ_OK;
 }
 

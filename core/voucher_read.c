@@ -124,7 +124,7 @@ static const char *const SQL_MY_VOUCHER_COUNT_ONE[MV__MAX] = {
 };
 static struct db_sel SQL_VOUCHER_BY_LAST4 = DB_SEL(
     "SELECT {cols}" VOUCHER_FROM " WHERE v.code_last4 = ? ORDER BY v.id DESC"
-    " LIMIT " VOUCHER_LAST4_MAX_S, DB_WHOLE(voucher_cols));
+    " LIMIT " STR(VOUCHER_LAST4_MAX), DB_WHOLE(voucher_cols));
 static struct db_sel SQL_VOUCHER_GET = DB_SEL(
     "SELECT {cols}" VOUCHER_FROM " WHERE v.id = ? AND (? = 0 OR v.uin = ?)",
     DB_WHOLE(voucher_cols));

@@ -16,7 +16,6 @@
 #include "flash.h"
 #include "handlers.h"
 #include "base/i18n.h"
-#include "base/money.h"
 #include "order.h"
 #include "partner_voucher.h"
 #include "pickup.h"
@@ -115,8 +114,9 @@ def_of(const struct req *r)
 	return NULL;
 }
 
-/* One line of what the page acts on: a label and its value. */
-static void
+/* One line of what the page acts on: a label and its value (text NULL:
+ * the caller writes it). */
+static struct view *
 fact(struct vlist *l, const char *label, const char *field, long long value,
     const char *text)
 {
@@ -125,17 +125,16 @@ fact(struct vlist *l, const char *label, const char *field, long long value,
 	view_set(x, "label", Lc("对象", label));
 	view_set(x, "field", field);
 	view_set_int(x, "value", value);
-	view_set(x, "text", text);
+	if (text != NULL)
+		view_set(x, "text", text);
+	return x;
 }
 
 static void
-fact_money(struct arena *a, struct vlist *l, const char *label,
-    const char *field, long long cents)
+fact_money(struct vlist *l, const char *label, const char *field,
+    long long cents)
 {
-	char buf[MONEY_BUFSZ];
-
-	money_format(cents, buf, sizeof(buf));
-	fact(l, label, field, cents, arena_strdup(a, buf));
+	show_money(fact(l, label, field, cents, NULL), "text", cents);
 }
 
 static enum kq_outcome
@@ -153,8 +152,8 @@ pvoucher_facts(struct req *r, struct vlist *l, long long partner)
 	if (p.customer_uin)
 		fact(l, "客户 UIN", "customer", p.customer_uin,
 		    arena_printf(r->arena, "%lld", p.customer_uin));
-	fact_money(r->arena, l, "面额", "face", p.face);
-	fact_money(r->arena, l, "余额", "balance", p.balance);
+	fact_money(l, "面额", "face", p.face);
+	fact_money(l, "余额", "balance", p.balance);
 	return KQ_OK;
 }
 
@@ -166,7 +165,7 @@ voucher_facts(struct req *r, struct vlist *l, const struct voucher *v)
 	if (v->uin)
 		fact(l, "持有人 UIN", "uin", v->uin, arena_printf(r->arena, "%lld",
 		    v->uin));
-	fact_money(r->arena, l, "余额", "balance", v->balance);
+	fact_money(l, "余额", "balance", v->balance);
 	return KQ_OK;
 }
 
@@ -221,10 +220,10 @@ subject_facts(struct req *r, enum facts kind, struct view *v)
 			return s;
 		fact(l, "审批", "subject", q.id, arena_printf(r->arena, "#%lld %s · %s",
 		    q.id, option_text(opt_request_kind, q.kind), q.subject));
-		fact_money(r->arena, l, "单价", "unit", q.unit);
+		fact_money(l, "单价", "unit", q.unit);
 		fact(l, "数量", "count", q.count, arena_printf(r->arena, "%lld",
 		    q.count));
-		fact_money(r->arena, l, "合计", "amount", q.amount);
+		fact_money(l, "合计", "amount", q.amount);
 		fact(l, "申请人", "requested_by", q.requested_by, q.requested_login);
 		return KQ_OK;
 	case F_PVOUCHER:

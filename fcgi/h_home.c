@@ -77,8 +77,8 @@ h_user_home(struct req *r)
 	view_set_int(x, "expiring", o.expiring);
 	view_set_int(x, "orders_open", o.orders_open);
 	view_set_int(x, "claimable", o.claimable);
-	view_set_int(x, "soon_days", OVERVIEW_SOON_DAYS);
-	clock_display_date(time(NULL) + OVERVIEW_SOON_DAYS * 86400, day, sizeof(day));
+	view_set_int(x, "soon_days", SOON_DAYS);
+	clock_display_date(time(NULL) + SOON_DAYS * 86400, day, sizeof(day));
 	view_setf(x, "expiring_href", "/user/vouchers?status=available&expires=%s",
 	    day);
 	reply_page(r, 200, "user.home", v);
@@ -114,7 +114,7 @@ h_admin_home(struct req *r)
 	show_bounded(x, "campaigns_ending", o.campaigns_ending);
 	show_bounded(x, "uses_today", o.uses_today);
 	show_bounded(x, "approvals", o.approvals);
-	view_set_int(x, "soon_days", OVERVIEW_SOON_DAYS);
+	view_set_int(x, "soon_days", SOON_DAYS);
 	x = view_map(v, "figures");
 	show_money(x, "liability", o.figures.liability);
 	show_money(x, "cost", o.figures.cost);
