@@ -32,17 +32,21 @@ static const struct db_col audit_cols[] = {
     " WHERE (? = '' OR actor_login = ?) AND (? = '' OR action = ?)" \
     " AND (? = '' OR target = ?)" \
     " AND (? IS NULL OR created_at >= ?) AND (? IS NULL OR created_at <= ?)"
-/* Newest first on the index the filter names (an action's, an actor's, a
- * target's), so a rare one does not read the log through (SPEC §9
- * Volume); one alone is counted from that index alone. */
-enum { AL_ID, AL_ACTOR, AL_ACTION, AL_TARGET, AL__MAX };
-#define AUDIT_BY(index) DB_SEL("SELECT {cols} FROM audit_log FORCE INDEX (" \
-    index ")" AUDIT_WHERE PAGER_AFTER("id"), DB_WHOLE(audit_cols))
+/* Newest first on the index the filter names (an object's, a range of
+ * days, an action's, an actor's), so a rare one does not read the log
+ * through (SPEC §9 Volume); one alone is counted from that index alone.
+ * Days are read in (time, id) order on the time index. */
+enum { AL_ID, AL_ACTOR, AL_ACTION, AL_TARGET, AL_TIME, AL__MAX };
+#define AUDIT_READ(index, after) DB_SEL("SELECT {cols} FROM audit_log a" \
+    " FORCE INDEX (" index ")" AUDIT_WHERE after, DB_WHOLE(audit_cols))
+#define AUDIT_BY(index) AUDIT_READ(index, PAGER_AFTER("id"))
 static struct db_sel SQL_AUDIT_LIST[AL__MAX] = {
 	[AL_ID] = AUDIT_BY("PRIMARY"),
 	[AL_ACTOR] = AUDIT_BY("k_audit_actor"),
 	[AL_ACTION] = AUDIT_BY("k_audit_action"),
 	[AL_TARGET] = AUDIT_BY("k_audit_target"),
+	[AL_TIME] = AUDIT_READ("k_audit_time",
+	    PAGER_AFTER_TIME(a, audit_log, created_at)),
 };
 #define AUDIT_COUNT_BY(index) \
     PAGER_COUNT(" FROM audit_log FORCE INDEX (" index ")" AUDIT_WHERE)
@@ -51,6 +55,7 @@ static const char *const SQL_AUDIT_COUNT[AL__MAX] = {
 	[AL_ACTOR] = AUDIT_COUNT_BY("k_audit_actor"),
 	[AL_ACTION] = AUDIT_COUNT_BY("k_audit_action"),
 	[AL_TARGET] = AUDIT_COUNT_BY("k_audit_target"),
+	[AL_TIME] = AUDIT_COUNT_BY("k_audit_time"),
 };
 static const char *const SQL_AUDIT_COUNT_ONE[AL__MAX] = {
 	[AL_ACTOR] = PAGER_COUNT(" FROM audit_log FORCE INDEX (k_audit_actor)"
@@ -65,8 +70,8 @@ enum kq_outcome
 audit_list(struct db *db, struct arena *a, const struct audit_filter *f,
     struct pager *pg, struct audit_row **out, size_t *n)
 {
-	struct db_arg	args[14];
-	int		by, given;
+	struct db_arg	args[16];
+	int		by, given, dated = f->from_ymd || f->to_ymd;
 
 	args[0] = args[1] = DB_STR(f->actor);
 	args[2] = args[3] = DB_STR(f->action);
@@ -75,16 +80,18 @@ audit_list(struct db *db, struct arena *a, const struct audit_filter *f,
 	    DB_TIME(clock_start_of_day(f->from_ymd)) : DB_NULL;
 	args[8] = args[9] = f->to_ymd ?
 	    DB_TIME(clock_end_of_day(f->to_ymd)) : DB_NULL;
-	by = *f->target ? AL_TARGET : *f->action ? AL_ACTION : *f->actor ?
-	    AL_ACTOR : AL_ID;
+	by = *f->target ? AL_TARGET : dated ? AL_TIME : *f->action ?
+	    AL_ACTION : *f->actor ? AL_ACTOR : AL_ID;
 	given = (*f->target != '\0') + (*f->action != '\0') +
-	    (*f->actor != '\0') + (f->from_ymd != 0) + (f->to_ymd != 0);
-	if (given == 1 && by != AL_ID)	/* the second of its pair */
+	    (*f->actor != '\0') + dated;
+	if (given == 1 && by != AL_ID && by != AL_TIME)	/* its pair's second */
 		pager_count_args(pg, &args[by == AL_ACTOR ? 1 : by == AL_ACTION ?
 		    3 : 5], 1);
+	pg->by_time = by == AL_TIME;
 	return pager_select(db, a, &SQL_AUDIT_LIST[by], given == 1 &&
-	    by != AL_ID ? SQL_AUDIT_COUNT_ONE[by] : SQL_AUDIT_COUNT[by], args,
-	    10, pg, sizeof(**out), offsetof(struct audit_row, id), out, n);
+	    by != AL_ID && by != AL_TIME ? SQL_AUDIT_COUNT_ONE[by] :
+	    SQL_AUDIT_COUNT[by], args, 10, pg, sizeof(**out),
+	    offsetof(struct audit_row, id), out, n);
 }
 
 enum kq_outcome

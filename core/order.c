@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "base/clock.h"
 #include "order.h"
 #include "order_int.h"
 #include "partner_charge.h"
@@ -77,14 +78,18 @@ static struct db_sel SQL_ORDER_LIST = DB_SEL(
     DB_WHOLE(order_cols), DB_WHOLE(instance_cols));
 static const char SQL_ORDER_COUNT[] = PAGER_COUNT(" FROM orders WHERE uin = ?");
 /* The backend's list reads, newest first, the index its filter names and
- * stops at the page (SPEC §9 Volume); STRAIGHT_JOIN keeps orders first. */
-enum { OL_ID, OL_UIN, OL_STATUS, OL_REFUND, OL__MAX };
+ * stops at the page (SPEC §9 Volume); STRAIGHT_JOIN keeps orders first.
+ * A range of days is read on the time index, newest first in (time, id)
+ * order, unless an account's orders (its own index) are asked for. */
+enum { OL_ID, OL_UIN, OL_STATUS, OL_REFUND, OL_TIME, OL__MAX };
 #define ORDER_FILTER \
     " WHERE (? = 0 OR o.uin = ?) AND (? = '' OR o.status = ?)" \
-    " AND (? = '' OR o.refund = ?)"
-#define ORDERS_BY(index) DB_SEL("SELECT STRAIGHT_JOIN {cols}" \
-    ORDER_FROM_INDEX(" FORCE INDEX (" index ")") ORDER_FILTER PAGER_AFTER("o.id"), \
+    " AND (? = '' OR o.refund = ?)" \
+    " AND (? IS NULL OR o.created_at >= ?) AND (? IS NULL OR o.created_at <= ?)"
+#define ORDERS_READ(index, after) DB_SEL("SELECT STRAIGHT_JOIN {cols}" \
+    ORDER_FROM_INDEX(" FORCE INDEX (" index ")") ORDER_FILTER after, \
     DB_WHOLE(order_cols), DB_WHOLE(instance_cols))
+#define ORDERS_BY(index) ORDERS_READ(index, PAGER_AFTER("o.id"))
 #define ORDER_COUNT_BY(index) \
     PAGER_COUNT(" FROM orders o FORCE INDEX (" index ")" ORDER_FILTER)
 static struct db_sel SQL_ORDER_LIST_ALL[OL__MAX] = {
@@ -92,12 +97,15 @@ static struct db_sel SQL_ORDER_LIST_ALL[OL__MAX] = {
 	[OL_UIN] = ORDERS_BY("k_orders_uin"),
 	[OL_STATUS] = ORDERS_BY("k_orders_state"),
 	[OL_REFUND] = ORDERS_BY("k_orders_refund"),
+	[OL_TIME] = ORDERS_READ("k_orders_created",
+	    PAGER_AFTER_TIME(o, orders, created_at)),
 };
 static const char *const SQL_ORDER_COUNT_ALL[OL__MAX] = {
 	[OL_ID] = ORDER_COUNT_BY("PRIMARY"),
 	[OL_UIN] = ORDER_COUNT_BY("k_orders_uin"),
 	[OL_STATUS] = ORDER_COUNT_BY("k_orders_state"),
 	[OL_REFUND] = ORDER_COUNT_BY("k_orders_refund"),
+	[OL_TIME] = ORDER_COUNT_BY("k_orders_created"),
 };
 /* one filter alone: counted from its index alone */
 static const char *const SQL_ORDER_COUNT_ONE[OL__MAX] = {
@@ -191,20 +199,25 @@ order_list_all(struct db *db, struct arena *a, const struct order_filter *f,
 {
 	const char	*st = f->status >= 0 ? order_status_names[f->status] : "";
 	const char	*rf = f->refund >= 0 ? refund_state_names[f->refund] : "";
-	struct db_arg	 args[10] = { DB_INT(f->uin), DB_INT(f->uin), DB_STR(st),
+	struct db_arg	 args[16] = { DB_INT(f->uin), DB_INT(f->uin), DB_STR(st),
 			    DB_STR(st), DB_STR(rf), DB_STR(rf) };
-
-	int by = f->uin ? OL_UIN : f->refund >= 0 ? OL_REFUND : f->status >= 0 ?
-	    OL_STATUS : OL_ID;
-	int given = (f->uin != 0) + (f->refund >= 0) + (f->status >= 0);
+	int		 dated = f->from_ymd || f->to_ymd;
+	int by = f->uin ? OL_UIN : dated ? OL_TIME : f->refund >= 0 ?
+	    OL_REFUND : f->status >= 0 ? OL_STATUS : OL_ID;
+	int given = (f->uin != 0) + (f->refund >= 0) + (f->status >= 0) + dated;
 	const char *count = SQL_ORDER_COUNT_ALL[by];
 
-	if (given == 1) {	/* its own argument: the second of its pair */
+	args[6] = args[7] = f->from_ymd ?
+	    DB_TIME(clock_start_of_day(f->from_ymd)) : DB_NULL;
+	args[8] = args[9] = f->to_ymd ?
+	    DB_TIME(clock_end_of_day(f->to_ymd)) : DB_NULL;
+	if (given == 1 && by != OL_TIME) {	/* the second of its pair */
 		count = SQL_ORDER_COUNT_ONE[by];
 		pager_count_args(pg, &args[by == OL_UIN ? 1 : by == OL_STATUS ?
 		    3 : 5], 1);
 	}
-	return pager_select(db, a, &SQL_ORDER_LIST_ALL[by], count, args, 6, pg,
+	pg->by_time = by == OL_TIME;
+	return pager_select(db, a, &SQL_ORDER_LIST_ALL[by], count, args, 10, pg,
 	    sizeof(**out), offsetof(struct order, id), out, n);
 }
 

@@ -70,6 +70,7 @@ struct order_filter {
 	long long		 uin;		/* 0: any */
 	int			 status;	/* enum order_status (stored), -1: any */
 	int			 refund;	/* enum refund_state, -1: any */
+	long long		 from_ymd, to_ymd;	/* days made, 0: open */
 };
 enum kq_outcome	order_list_all(struct db *, struct arena *,
 		    const struct order_filter *, struct pager *,

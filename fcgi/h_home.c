@@ -2,6 +2,7 @@
  * h_home.c - /user and /admin: who is logged in, what waits for them, and
  * where to go; the backend's search box and its audit log.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -11,6 +12,7 @@
 #include "flash.h"
 #include "handlers.h"
 #include "base/i18n.h"
+#include "base/money.h"
 #include "lookup.h"
 #include "overview.h"
 #include "present.h"
@@ -270,8 +272,24 @@ audit_object(struct arena *a, const char *action, const char *s, size_t len,
 	return NULL;
 }
 
+/* An approval's sum or unit: a number not followed by " x " (a count). */
+static const char *
+audit_money(struct arena *a, const char *action, const char *w,
+    const char *rest)
+{
+	char	human[MONEY_BUFSZ];
+	size_t	n = strlen(w);
+
+	if (strncmp(action, "approval.", 9) != 0 || n == 0 || n > 15 ||
+	    strspn(w, "0123456789") != n || strncmp(rest, " x ", 3) == 0)
+		return NULL;
+	money_format(strtoll(w, NULL, 10), human, sizeof(human));
+	return arena_strdup(a, human);
+}
+
 /* A detail in words: each "kind:id" named, each machine word (an issue's
- * mode, a request's kind) as the pages say it; the rest as it was. */
+ * mode, a request's kind) as the pages say it, an approval's money in
+ * yuan; the rest as it was. */
 static const char *
 audit_detail(struct arena *a, const char *action, const char *detail)
 {
@@ -284,7 +302,8 @@ audit_detail(struct arena *a, const char *action, const char *detail)
 		len = strcspn(p, " ");
 		w = arena_strndup(a, p, len);
 		if ((word = audit_object(a, action, p, len, &href)) == NULL &&
-		    w != NULL && (word = option_text_of(opt_issue_mode, w)) == w)
+		    w != NULL && (word = audit_money(a, action, w, p + len)) == NULL &&
+		    (word = option_text_of(opt_issue_mode, w)) == w)
 			word = option_text_of(opt_request_kind, w);
 		abuf_printf(&b, "%s%s", word != NULL ? word : "",
 		    p[len] == ' ' ? " " : "");

@@ -49,13 +49,15 @@ static const struct field note_fields[RR__MAX] = {
 };
 const struct form_def note_form = FORM_DEF(note_fields);
 
-enum { AO_UIN, AO_STATUS, AO_REFUND, AO_PAGE, AO__MAX };
+enum { AO_UIN, AO_STATUS, AO_REFUND, AO_FROM, AO_TO, AO_PAGE, AO__MAX };
 static const struct field admin_orders_fields[AO__MAX] = {
 	[AO_UIN] = { .name = "uin", .type = FT_INT, .min = 1, .max = UIN_MAX },
 	[AO_STATUS] = { .name = "status", .type = FT_OPTION,
 	  .options = opt_order_status },
 	[AO_REFUND] = { .name = "refund", .type = FT_OPTION,
 	  .options = opt_refund_state },
+	[AO_FROM] = { .name = "from", .type = FT_DATE },
+	[AO_TO] = { .name = "to", .type = FT_DATE },
 	[AO_PAGE] = PAGE_FIELD,
 };
 const struct form_def admin_orders_query = FORM_DEF(admin_orders_fields);
@@ -299,6 +301,8 @@ admin_orders(struct req *r, int csv)
 	f.uin = form_int(&r->q, AO_UIN, 0);
 	f.status = (int)form_int(&r->q, AO_STATUS, -1);
 	f.refund = (int)form_int(&r->q, AO_REFUND, -1);
+	f.from_ymd = form_int(&r->q, AO_FROM, 0);
+	f.to_ymd = form_int(&r->q, AO_TO, 0);
 	if (csv)
 		export_begin(r, &ex, &pg, "orders.csv", orders_csv, show_order_row);
 	s = order_list_all(r->app->db, r->arena, &f, &pg, &rows, &n);
@@ -314,6 +318,8 @@ admin_orders(struct req *r, int csv)
 	    form_str(&r->q, AO_STATUS, ""), "selected");
 	show_choices(v, "refunds", opt_refund_state,
 	    form_str(&r->q, AO_REFUND, ""), "selected");
+	show_date_presets(r, v, params_get(&r->query, "from"),
+	    params_get(&r->query, "to"));
 	show_pager(r, v, &pg);
 	reply_page(r, 200, "admin.orders", v);
 }

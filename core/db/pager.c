@@ -37,6 +37,17 @@ key_of(const void *row, size_t key)
 	return k;
 }
 
+/* The cursor's arguments (PAGER_AFTER or PAGER_AFTER_TIME); how many. */
+static size_t
+bind_cursor(struct db_arg *args, const struct pager *pg, long long after)
+{
+	size_t i, n = pg->by_time ? 4 : 2;
+
+	for (i = 0; i < n; i++)
+		args[i] = DB_INT(after);
+	return n;
+}
+
 /* An export's rows, chunk by chunk: the caller's each, and the last key. */
 struct chunk {
 	int		(*each)(void *, const void *);
@@ -73,11 +84,12 @@ export_all(struct db *db, struct arena *a, struct db_sel *list,
 		    pg->ctx);
 	}
 	do {
+		size_t i = n + bind_cursor(&args[n], pg, c.last);
+
 		c.n = 0;
-		args[n] = args[n + 1] = DB_INT(c.last);
-		args[n + 2] = DB_INT(PAGER_CHUNK);
-		args[n + 3] = DB_INT(0);
-		s = db_select_each(db, list, args, n + 4, row, chunk_row, &c);
+		args[i] = DB_INT(PAGER_CHUNK);
+		args[i + 1] = DB_INT(0);
+		s = db_select_each(db, list, args, i + 2, row, chunk_row, &c);
 	} while (s == KQ_OK && c.n == PAGER_CHUNK);
 	return s;
 }
@@ -91,10 +103,8 @@ page_rows(struct db *db, struct arena *a, struct db_sel *list,
 	enum kq_outcome	s;
 	size_t		i = n;
 
-	if (key != PAGER_NO_KEY) {
-		args[i] = args[i + 1] = DB_INT(pg->after);
-		i += 2;
-	}
+	if (key != PAGER_NO_KEY)
+		i += bind_cursor(&args[i], pg, pg->after);
 	args[i] = DB_INT(PAGER_ROWS + 1);
 	args[i + 1] = DB_INT(pg->after ? 0 :
 	    (long long)(pg->page - 1) * PAGER_ROWS);

@@ -24,6 +24,15 @@
  * customers): the next page's rows come after the last key. */
 #define PAGER_AFTER_ASC(key) \
     " AND (? = 0 OR " key " > ?) ORDER BY " key " LIMIT ? OFFSET ?"
+/* The same for a list newest first by a time column, read on its index
+ * for a range of days (ids of two Galera nodes are not in time order):
+ * after the cursor's row in (time, id) order.  The cursor is the row's id,
+ * bound four times: set pg->by_time. */
+#define PAGER_AFTER_TIME(alias, table, time) \
+    " AND (? = 0 OR " #alias "." #time " < (SELECT " #time " FROM " #table \
+    " WHERE id = ?) OR (" #alias "." #time " = (SELECT " #time " FROM " \
+    #table " WHERE id = ?) AND " #alias ".id < ?)) ORDER BY " #alias "." \
+    #time " DESC, " #alias ".id DESC LIMIT ? OFFSET ?"
 /* A bounded count: FROM_WHERE is the list's "FROM ... WHERE ..." (no
  * order, no cursor); it reads at most PAGER_COUNTED + 1 index entries. */
 #define PAGER_COUNT(from_where) \
@@ -39,6 +48,7 @@ struct pager {
 	 * number).  Out: the page's last key, the next page's cursor. */
 	long long	 after;
 	long long	 last;
+	int		 by_time;	/* the list ends in PAGER_AFTER_TIME */
 	/* A count of its own (an index-only one for the filter given):
 	 * count_sql's arguments, when they are not the list's. */
 	const struct db_arg *count_args;
@@ -55,7 +65,7 @@ void		pager_count_args(struct pager *, const struct db_arg *, size_t);
 void		pager_clamp(struct pager *, long long total);
 /*
  * Runs list with args[0..n) and the page's cursor, limit and offset: args
- * has room for n + 4.  key is the offset in a row of its long long key
+ * has room for n + 4 (n + 6 by_time).  key is the offset in a row of its long long key
  * (the list ends in PAGER_AFTER of that column), or PAGER_NO_KEY for a
  * short list that ends in "LIMIT ? OFFSET ?" alone (n + 2).
  * It asks for one row more than a page, so a first page that holds the

@@ -138,6 +138,11 @@ def test_issue_above_the_cap_waits_then_is_made_once():
     actions = [a for (a,) in sql("SELECT action FROM audit_log WHERE target = 'approval:%d'"
                                  " ORDER BY id" % rid)]
     assert actions == ["approval.request", "approval.approve"], actions
+    # the log says the money in yuan, the count as a count (issue 31)
+    log = admin().get("/admin/audit?target=approval:%d" % rid).text
+    details = re.findall(r'<td data-field="detail"[^>]*>([^<]*)<', log)
+    assert "代金券发放 2000 x ¥1,000.00 = ¥2,000,000.00" in details, details
+    assert any(d.endswith(" ¥2,000,000.00") and "#%d" % iid in d for d in details), details
     assert sql("SELECT COUNT(*) FROM audit_log WHERE action = 'voucher.issue'"
                " AND detail LIKE 'issue:%d %%'" % iid)[0][0] == "1"
 

@@ -4,6 +4,7 @@ issues of a template and who redeemed them, the two home pages' counts."""
 import csv
 import datetime
 import io
+import random
 import re
 
 from fixtures import (admin, codes, codes_of, confirm, create_batch,
@@ -126,6 +127,49 @@ def test_ledger_amounts_are_numbers():
     # what came in and what went out sum in a spreadsheet: plain numbers
     assert "100.00" in ins and "30.00" in outs, rows
     assert all(re.fullmatch(r"(\d+\.\d\d)?", c) for c in ins + outs), rows
+
+
+def test_orders_and_audit_filter_by_day_in_time_order():
+    """Issue 31: the orders list and the audit log take a range of days
+    (from, to), read newest first by the time (ids of two Galera nodes
+    are not in time order), with the presets, a page by cursor after a row
+    in that order, and the CSV of the same range."""
+    a, m = admin(), member()
+    # two days no other run has used (display_tz is UTC+8: noon there)
+    d1 = datetime.date(2001, 1, 1) + datetime.timedelta(days=random.randrange(6000))
+    d2 = d1 + datetime.timedelta(days=1)
+    at = lambda d, h: "%s %02d:00:00" % (d, h)  # noqa: E731
+    o1, o2, o3 = (order(m, amount=str(v)) for v in (10, 20, 30))
+    # o1, the oldest id, is the newest by time; o3 ties it to the second
+    sql("UPDATE orders SET created_at = CASE id WHEN %d THEN '%s' ELSE '%s' END"
+        " WHERE id IN (%d, %d, %d)" % (o2, at(d1, 4), at(d2, 4), o1, o2, o3))
+    ids = lambda r: [int(i) for i in re.findall(r'<tr data-id="(\d+)">', r.text)]  # noqa: E731
+    days = "from=%s&to=%s" % (d1, d2)
+    page = a.get("/admin/orders?" + days)
+    assert page.status == 200 and ids(page) == [o3, o1, o2], page.text
+    assert 'class="presets"' in page.text and 'value="%s"' % d1 in page.text
+    assert ids(a.get("/admin/orders?from=%s&to=%s" % (d2, d2))) == [o3, o1]
+    assert ids(a.get("/admin/orders?uin=%d&from=%s" % (m.uin, d2)))[-2:] == [o3, o1]
+    assert ids(a.get("/admin/orders?uin=%d&to=%s" % (m.uin, d1))) == [o2]
+    # by cursor: after a row in (time, id) order, ties by id
+    deep = "/admin/orders?%s&page=501&after=%%d" % days
+    assert ids(a.get(deep % o3)) == [o1, o2]
+    assert ids(a.get(deep % o1)) == [o2]
+    assert ids(a.get(deep % o2)) == []
+    lines = rows_of(a.get("/admin/orders.csv?" + days))
+    assert [int(row[0]) for row in lines[1:]] == [o3, o1, o2], lines
+    assert a.get("/admin/orders?from=2025-02-30").status == 422
+    # the audit log the same way
+    sql("INSERT INTO audit_log (actor_kind, actor_login, action, target, created_at)"
+        " VALUES ('admin', 'old', 'voucher.invalidate', 'x', '%s'),"
+        " ('admin', 'old', 'voucher.invalidate', 'x', '%s'),"
+        " ('admin', 'old', 'pickup.batch.disable', 'x', '%s')" % (at(d1, 5), at(d2, 5), at(d1, 6)))
+    old = [int(x[0]) for x in sql("SELECT id FROM audit_log WHERE created_at BETWEEN '%s'"
+                                  " AND '%s' ORDER BY created_at DESC, id DESC"
+                                  % (at(d1, 0), at(d2, 23)))]
+    assert len(old) == 3 and ids(a.get("/admin/audit?" + days)) == old, old
+    assert ids(a.get("/admin/audit?action=voucher.invalidate&" + days)) == [old[0], old[2]], old
+    assert ids(a.get("/admin/audit?page=501&after=%d&%s" % (old[0], days))) == old[1:]
 
 
 def test_audit_log_page_filters_and_pages():
