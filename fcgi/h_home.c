@@ -48,6 +48,10 @@ static const struct field search_fields[SQ__MAX] = {
 };
 const struct form_def search_query = FORM_DEF(search_fields);
 
+/* the log's actions in English are what happened ("Voucher invalidated"),
+ * where the same Chinese on a button is what to do */
+#define AUDIT_WORDS	"操作"
+
 enum { LQ_ACTOR, LQ_ACTION, LQ_TARGET, LQ_FROM, LQ_TO, LQ_PAGE, LQ__MAX };
 static const struct field audit_fields[LQ__MAX] = {
 	[LQ_ACTOR] = { .name = "actor", .type = FT_TEXT, .maxlen = 64 },
@@ -323,7 +327,8 @@ show_audit_row(struct req *r, struct view *x, const void *row)
 	view_set(x, "actor", e->actor);
 	view_set(x, "actor_kind", e->actor_kind);
 	view_set(x, "action", e->action);
-	view_set(x, "action_text", option_text_of(opt_audit_action, e->action));
+	view_set(x, "action_text", option_text_in(AUDIT_WORDS, opt_audit_action,
+	    e->action));
 	view_set(x, "target", e->target);
 	/* the row's own arena: an export's is reset each row */
 	(void)r;
@@ -377,7 +382,8 @@ audit_page(struct req *r, int csv)
 	l = view_list(v, "entries");
 	for (i = 0; i < n; i++)
 		show_audit_row(r, vlist_add(l), &rows[i]);
-	show_choices(v, "actions", opt_audit_action, f.action, "selected");
+	show_choices_in(AUDIT_WORDS, v, "actions", opt_audit_action, f.action,
+	    "selected");
 	view_set(v, "csv_href", query_href(r, "/admin/audit.csv"));
 	show_date_presets(r, v, params_get(&r->query, "from"),
 	    params_get(&r->query, "to"));

@@ -215,11 +215,17 @@ option_text(const struct option *o, int i)
 const char *
 option_text_of(const struct option *o, const char *value)
 {
+	return option_text_in(NULL, o, value);
+}
+
+const char *
+option_text_in(const char *context, const struct option *o, const char *value)
+{
 	if (value == NULL)
 		return "";
 	for (; o->value != NULL; o++)
 		if (strcmp(o->value, value) == 0)
-			return L(o->text);
+			return context ? Lc(context, o->text) : L(o->text);
 	return value;
 }
 
@@ -524,13 +530,21 @@ void
 show_choices(struct view *v, const char *key, const struct option *opts,
     const char *chosen, const char *mark)
 {
+	show_choices_in(NULL, v, key, opts, chosen, mark);
+}
+
+void
+show_choices_in(const char *context, struct view *v, const char *key,
+    const struct option *opts, const char *chosen, const char *mark)
+{
 	struct vlist	*l = view_list(v, key);
 	struct view	*o;
 
 	for (; opts->value != NULL; opts++) {
 		o = vlist_add(l);
 		view_set(o, "value", opts->value);
-		view_set(o, "text", L(opts->text));
+		view_set(o, "text", context ? Lc(context, opts->text) :
+		    L(opts->text));
 		if (chosen != NULL && in_csv(chosen, opts->value))
 			view_set(o, mark, mark);
 	}

@@ -30,6 +30,9 @@ extern const struct option opt_pickup_product[], opt_batch_status[],
 const char	*option_text(const struct option *, int i);
 /* The words for a machine value; the value itself when unknown. */
 const char	*option_text_of(const struct option *, const char *value);
+/* The same where the words differ by where they stand (Lc()'s context). */
+const char	*option_text_in(const char *context, const struct option *,
+		    const char *value);
 
 void		 show_money(struct view *, const char *key, long long cents);
 void		 show_time(struct view *, const char *key, time_t);
@@ -77,6 +80,9 @@ void		 show_validity(struct view *, const struct form *, int field,
  * in the comma list CHOSEN. */
 void		 show_choices(struct view *, const char *key, const struct option *,
 		    const char *chosen, const char *mark);
+void		 show_choices_in(const char *context, struct view *,
+		    const char *key, const struct option *, const char *chosen,
+		    const char *mark);
 /* pager.page, pager.pages, pager.total, pager.prev, pager.next: links to
  * the request's path with its query and another page. */
 void		 show_pager(struct req *, struct view *, const struct pager *);

@@ -137,6 +137,12 @@ def test_backend_pages_in_english():
         assert r.status in (200, 404), (path, r)
         assert not CJK.search(visible(r.text, ("HK cloud server",))), \
             (path, CJK.findall(visible(r.text, ("HK cloud server",))))
+    # the log says what happened, where a button says what to do (issue 31)
+    a.post("/admin/pickup/batches/%d/disable" % bid, {"csrf": a.csrf_of("/admin")})
+    log = a.get("/admin/audit?target=batch:%d" % bid).text
+    assert re.findall(r'data-field="action" data-value="pickup\.batch\.[a-z]+">([^<]+)<', log) \
+        == ["Pickup card batch disabled", "Pickup card batch created"], log
+    assert '<option value="campaign.disable">Campaign disabled</option>' in log
     # the CSV headings too; its times are the spreadsheet's, in any language
     usage = a.get("/admin/pickup/usage.csv?batch=%d" % bid).text
     assert usage.startswith("\ufeff\"Batch\",\"Card code\",\"UIN\""), usage[:80]
