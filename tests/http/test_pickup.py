@@ -507,6 +507,8 @@ def test_ticked_cards_disabled_at_once_after_one_confirmation():
     r = a.post(path, [("csrf", tok)] + [("card", str(i)) for i in ticked + ticked[:1]])
     assert r.status == 200 and r.page() == "admin.pickup.cards.disable", r
     assert 'data-field="count" data-value="3"' in r.text      # each card once
+    # the title's number is the batch's, and says so
+    assert "<title>禁用批次中的提货卡 #%d · " % bid in r.text, re.findall(r"<title>[^<]*", r.text)
     assert int(sql("SELECT COUNT(*) FROM pickup_cards WHERE batch_id = %d AND status = 'disabled'" % bid)[0][0]) == 0
     r = a.post(path, [("csrf", tok), ("confirm", "1")] + [("card", str(i)) for i in ticked])
     assert r.status == 303 and r.header("Location") == "/admin/pickup/batches/%d" % bid, r
