@@ -64,8 +64,7 @@ const struct form_def grant_form = FORM_DEF(grant_fields);
 
 /* ------------------------------------------------------------ shared */
 
-/* The partner's customers as choices for a UIN input (a datalist). */
-static enum kq_outcome
+enum kq_outcome
 show_customers(struct req *r, struct view *v)
 {
 	struct pager pg = { .page = 1 };

@@ -269,6 +269,10 @@ h_cvouchers(struct req *r)
 	l = view_list(v, "vouchers");
 	for (i = 0; i < n; i++)
 		show_cvoucher(r->arena, vlist_add(l), &rows[i]);
+	if ((s = show_customers(r, v)) != KQ_OK) {
+		reply_fail(r, s);
+		return;
+	}
 	show_pager(r, v, &pg);
 	reply_page(r, 200, "partner.customer_vouchers", v);
 }
@@ -385,6 +389,10 @@ h_charges(struct req *r)
 		show_time(x, "time", rows[i].created_at);
 	}
 	view_set(v, "csv_href", query_href(r, "/partner/charges.csv"));
+	if ((s = show_customers(r, v)) != KQ_OK) {
+		reply_fail(r, s);
+		return;
+	}
 	show_date_presets(r, v, params_get(&r->query, "from"),
 	    params_get(&r->query, "to"));
 	show_pager(r, v, &pg);

@@ -216,14 +216,25 @@ show_filter(struct req *r, struct view *v, const struct report_filter *f)
 {
 	const struct product	*p;
 	const struct option	*opts;
-	struct vtemplate	 t;
-	size_t			 n;
+	struct vtemplate	 t, *rows;
+	struct pager		 pg = { .page = 1 };
+	struct view		*x;
+	struct vlist		*l;
+	size_t			 n, i;
 
 	view_set(v, "template", f->template != NULL ? f->template : "");
 	view_set(v, "partner", f->partner != NULL ? f->partner : "");
 	if (f->template != NULL && template_get(r->app->db, r->arena,
 	    strtoll(f->template, NULL, 10), &t) == KQ_OK)
 		view_set(v, "template_name", t.name);
+	/* the newest templates to pick from (a datalist: any id may be typed) */
+	l = view_list(v, "template_choices");
+	if (template_list(r->app->db, r->arena, &pg, &rows, &n) == KQ_OK)
+		for (i = 0; i < n; i++) {
+			x = vlist_add(l);
+			view_set_int(x, "id", rows[i].id);
+			view_set(x, "name", rows[i].name);
+		}
 	if (catalog_products(r->app->db, &p, &n) == KQ_OK &&
 	    (opts = OPTIONS_OF(r->arena, p, n)) != NULL)
 		show_choices(v, "products", opts, f->product ? f->product : "",

@@ -39,6 +39,9 @@ handler_fn	 h_templates, h_template_new, h_template_create, h_template,
 		 h_template_update, h_template_issue, h_template_issue_preview, h_issue, h_issue_codes,
 		 h_admin_vouchers, h_admin_vouchers_csv, h_admin_voucher,
 		 h_voucher_invalidate, h_issues, h_issues_csv;
+/* The partner's newest customers as choices for a UIN input (list
+ * "customers", for a datalist). */
+enum kq_outcome	 show_customers(struct req *, struct view *);
 handler_fn	 h_partner_home, h_partner_customers, h_ptemplates, h_ptemplate_new,
 		 h_ptemplate_create, h_ptemplate, h_ptemplate_update,
 		 h_ptemplate_apply, h_pvouchers, h_pvoucher, h_pvoucher_csv,

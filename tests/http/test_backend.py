@@ -349,3 +349,19 @@ def test_orders_show_how_they_were_paid_and_export():
     lines = list(csv.reader(io.StringIO(r.text.lstrip("\ufeff"))))
     assert lines[0][0] == "订单" and len(lines) == 2, lines
     assert lines[1][0] == str(oid) and lines[1][5] == "30.00" and lines[1][7] == "70.00", lines
+
+
+def test_filters_pick_batches_and_templates():
+    """Issue 31: the usage list's batch and the reports' template are picked
+    from the newest ones (a datalist), any id may still be typed."""
+    a = admin()
+    bid = create_batch(count="1", name="选择批次")
+    tid = create_template(name="选择模板")
+    usage = a.get("/admin/pickup/usage")
+    picks = re.search(r'<datalist id="batch-choices">(.*?)</datalist>', usage.text, re.S).group(1)
+    assert re.search(r'<option value="%d">#%d 选择批次' % (bid, bid), picks), picks
+    for path in ("/admin/reports/cost", "/admin/reports/liability"):
+        page = a.get(path)
+        picks = re.search(r'<datalist id="template-choices">(.*?)</datalist>', page.text, re.S)
+        assert picks and '<option value="%d">选择模板</option>' % tid in picks.group(1), path
+        assert 'list="template-choices"' in page.text

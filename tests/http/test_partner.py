@@ -462,3 +462,18 @@ def test_type1_names_its_partner_and_sum_before_it_is_made():
     assert int(sql("SELECT COUNT(*) FROM partner_vouchers WHERE partner_uin = %d" % p.uin)[0][0]) == before + 1
     r = a.post("/admin/partner/vouchers/preview", [(k, "1" if k == "partner" else v) for k, v in body])
     assert r.status == 422 and re.search(r'<input name="partner"[^>]*aria-invalid="true"', r.text), r
+
+
+def test_customer_filters_pick_from_the_customers():
+    """Issue 31: the charges' and the customer vouchers' UIN filters offer
+    the partner's customers to pick from (a datalist), and only its own."""
+    p, q = account(partner=True), account(partner=True)
+    a = account(reseller=p.uin)
+    other = account(reseller=q.uin)
+    for path in ("/partner/charges", "/partner/customer-vouchers"):
+        page = p.get(path)
+        assert page.status == 200, page
+        picks = re.search(r'<datalist id="customer-uins">(.*?)</datalist>', page.text, re.S)
+        assert picks and 'list="customer-uins"' in page.text, page.text
+        assert '<option value="%d">' % a.uin in picks.group(1), picks.group(1)
+        assert str(other.uin) not in picks.group(1)
