@@ -482,10 +482,11 @@ show_usage_row(struct req *r, struct view *v, const void *row)
 }
 
 static const struct csv_col usage_csv[] = {
-	{ "批次", "batch_label", CSV_TEXT }, { "卡号", "card", CSV_TEXT },
+	{ "批次", "batch", CSV_TEXT }, { "卡号", "card", CSV_TEXT },
 	{ "UIN", "uin", CSV_TEXT }, { "类型", "type_text", CSV_TEXT },
 	{ "名称", "name", CSV_TEXT }, { "提货时间", "time", CSV_TIME },
-	{ "订单", "order", CSV_TEXT }, { NULL, NULL, CSV_TEXT }
+	{ "订单", "order", CSV_TEXT }, { "批次备注", "batch_label", CSV_TEXT },
+	{ NULL, NULL, CSV_TEXT }
 };
 
 /* The usage records, or (csv) all that match as usage.csv. */

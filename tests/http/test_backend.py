@@ -91,6 +91,7 @@ def test_exports_are_csv_a_spreadsheet_can_sum():
     assert confirm(m, card, os="debian12").status == 303
     usage = rows_of(a.get("/admin/pickup/usage.csv?batch=%d" % bid))
     assert len(usage) == 2 and usage[1][2] == str(m.uin), usage
+    assert usage[1][0] == str(bid) and usage[0][-1] == "批次备注", usage   # the id, as the page
     v = viewer()
     cards = rows_of(v.get("/admin/pickup/batches/%d/cards.csv" % bid))
     assert len(cards) == 4 and all(c[0].startswith("****") for c in cards[1:]), cards
