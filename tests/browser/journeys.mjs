@@ -132,6 +132,10 @@ async function coupons(page, lang, width, oid) {
   check(`${lang}/${width} coupon claimed`, flash === "ok", flash);
   await go(page, `/user/orders/${oid}`);
   await look(page, "order-coupons", lang, width);
+  // the confirm button is on the first screen, however long the pickers
+  const reach = await page.$eval("form.confirm > button[type=submit]", (b) =>
+    b.getBoundingClientRect().bottom <= window.innerHeight).catch(() => false);
+  check(`${lang}/${width} the confirm button in reach`, width > 640 || reach, "below the screen");
   const picked = await page.$("table[data-list=coupons] tr[data-recommended] input[name=coupon]:checked");
   check(`${lang}/${width} the recommended coupon is chosen`, picked !== null, "not checked");
   await Promise.all([page.waitForNavigation(), page.click("form.confirm button[type=submit]")]);
