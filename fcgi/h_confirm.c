@@ -21,6 +21,7 @@
 #include "pickup.h"
 #include "pickup_batch.h"
 #include "present.h"
+#include "record.h"
 #include "reply.h"
 #include "voucher.h"
 
@@ -277,7 +278,7 @@ confirm_page(struct req *r, enum kq_outcome err, const char *field)
 
 		view_set_int(ov, "id", o.id);
 		view_set_int(ov, "uin", o.uin);
-		view_set(ov, "description", L(o.description));
+		view_set(ov, "description", order_words(v->arena, &o));
 		show_money(ov, "amount", o.amount);
 		show_money(ov, "cash", o.cash);
 		show_money(ov, "deducted", o.card_amount + o.voucher_amount);

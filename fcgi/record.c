@@ -90,7 +90,7 @@ api_time(time_t t)
 /* An order's description in the page's words: a pick-up's is kept as
  * "提货卡 " and its batch's name (core/order.c), the batch's name being
  * what finance typed; a product's is its name in the catalog. */
-static const char *
+const char *
 order_words(struct arena *a, const struct order *o)
 {
 	size_t len = strlen(ORDER_PICKUP_DESC);

@@ -41,6 +41,8 @@ void		 show_pvoucher_fields(struct arena *, struct view *,
 
 /* An order's fields and the member's and the backend's links. */
 void		 show_order(struct view *, const struct order *);
+/* An order's description in the page's words ("Pickup card HK box"). */
+const char	*order_words(struct arena *, const struct order *);
 json_t		*order_json(const struct order *);
 
 /* A time as ISO-8601 UTC ("2026-12-01T21:30:00Z"), or JSON null for 0. */

@@ -116,7 +116,9 @@ def test_backend_pages_in_english():
     english(a)
     bid = create_batch(count="2", name="HK cloud server")
     m = member()
-    assert confirm(m, codes(bid)[0], "debian12").status == 303
+    r = confirm(m, codes(bid)[0], "debian12")
+    assert r.status == 303, r
+    pickup = int(r.header("Location").rsplit("/", 1)[1])
     from test_campaigns import campaign, promo_code
     code = promo_code()
     cid = campaign(name="Spring code", kind="promo_code", code=code, amount_off="5")
@@ -131,6 +133,7 @@ def test_backend_pages_in_english():
              "/admin/vouchers/issues", "/admin/audit", "/admin/partner/applications",
              "/admin/partner/vouchers", "/admin/partner/vouchers/new",
              "/admin/search?q=%d" % m.uin, "/admin/pickup/batches/%d/disable" % bid,
+             "/admin/orders/%d" % pickup, "/admin/orders/%d/refund" % pickup,
              "/admin/nowhere"]
     for path in paths:
         r = a.get(path)
