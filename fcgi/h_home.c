@@ -276,7 +276,9 @@ audit_object(struct arena *a, const char *action, const char *s, size_t len,
 	return NULL;
 }
 
-/* An approval's sum or unit: a number not followed by " x " (a count). */
+/* An approval's sum or unit (its request's "issue 2000 x 100000 =
+ * 200000000", its approval's "issue:9 200000000"): a number not followed
+ * by " x " (a count). */
 static const char *
 audit_money(struct arena *a, const char *action, const char *w,
     const char *rest)
@@ -338,9 +340,11 @@ show_audit_row(struct req *r, struct view *x, const void *row)
 	if (href != NULL)
 		view_set(x, "target_href", href);
 	/* the details the code writes are machine words; the others are
-	 * what people typed (a template's name), shown as typed */
+	 * what people typed (a template's name, a rejection's reason), shown
+	 * as typed */
 	view_set(x, "detail", e->detail != NULL && (strcmp(e->action,
-	    "voucher.issue") == 0 || strncmp(e->action, "approval.", 9) == 0 ||
+	    "voucher.issue") == 0 || strcmp(e->action, "approval.request") == 0 ||
+	    strcmp(e->action, "approval.approve") == 0 ||
 	    strcmp(e->action, "partner.customer_voucher.issue") == 0) ?
 	    audit_detail(x->arena, e->action, e->detail) : e->detail);
 	view_set(x, "ip", e->ip);

@@ -65,8 +65,9 @@ void		pager_count_args(struct pager *, const struct db_arg *, size_t);
 void		pager_clamp(struct pager *, long long total);
 /*
  * Runs list with args[0..n) and the page's cursor, limit and offset: args
- * has room for n + 4 (n + 6 by_time).  key is the offset in a row of its long long key
- * (the list ends in PAGER_AFTER of that column), or PAGER_NO_KEY for a
+ * has room for n + 4 (n + 6 by_time).  key is the offset in a row of its
+ * long long key (the list ends in PAGER_AFTER of that column, or in
+ * PAGER_AFTER_TIME of a time and that id), or PAGER_NO_KEY for a
  * short list that ends in "LIMIT ? OFFSET ?" alone (n + 2).
  * It asks for one row more than a page, so a first page that holds the
  * whole list needs no count; count_sql is a PAGER_COUNT, or NULL when the

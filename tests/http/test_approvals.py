@@ -218,16 +218,19 @@ def test_reject_needs_a_reason_and_makes_nothing():
                      r.text), r.text[-2000:]
     assert status_of(rid) == ["pending", "0"]
     # the requester may withdraw it by a reject
-    r = reject(admin(), rid, reason="写错了数量")
+    r = reject(admin(), rid, reason="写错了数量 2000 issue")
     assert r.status == 303 and r.header("Location") == "/admin/approvals/%d" % rid, r
     assert status_of(rid) == ["rejected", "0"]
     assert vouchers_of(tid) == 0
     page = admin().get("/admin/approvals/%d" % rid)
-    assert field(page, "status") == "rejected" and field(page, "reason") == "写错了数量"
+    assert field(page, "status") == "rejected" and field(page, "reason") == "写错了数量 2000 issue"
     error_of_page(approve(checker(), rid), 409, "review_state")
     assert vouchers_of(tid) == 0
     assert sql("SELECT detail FROM audit_log WHERE action = 'approval.reject'"
-               " AND target = 'approval:%d'" % rid)[0][0] == "写错了数量"
+               " AND target = 'approval:%d'" % rid)[0][0] == "写错了数量 2000 issue"
+    # the log shows a reason as typed: no money, no words for its words
+    log = admin().get("/admin/audit?target=approval:%d&action=approval.reject" % rid).text
+    assert '<td data-field="detail">写错了数量 2000 issue</td>' in log, log
 
 
 def test_racing_decisions_give_one_winner():
