@@ -3,6 +3,7 @@ make bench-volume measures them and the rows-read test bounds them: each
 page with each filter, the time it took and the rows it read (the worker's
 access log with KAQUAN_ROWS_READ=1: "rows=N" on the request's own line,
 found by its X-Request-Id)."""
+import datetime
 import os
 import re
 import sys
@@ -46,7 +47,13 @@ def logins(prefix="vol", client=Client, ctl=kq_ctl):
 def ids(sql=kq_sql):
     """What the filters name: a template, an issue, a batch, a UIN."""
     one = lambda q: sql(q)[0][0]    # noqa: E731
-    return {"template": one("SELECT MAX(template_id) FROM voucher_issues"),
+    # load.sql spreads the rows over the year before it ran: last month,
+    # and a day six months back (the dates move with the day it runs)
+    first = datetime.date.today().replace(day=1)
+    last = first - datetime.timedelta(days=1)
+    return {"m0": last.replace(day=1).isoformat(), "m1": last.isoformat(),
+            "day": (first - datetime.timedelta(days=180)).isoformat(),
+"template": one("SELECT MAX(template_id) FROM voucher_issues"),
             "issue": one("SELECT MAX(id) FROM voucher_issues"),
             "batch": one("SELECT MAX(id) FROM pickup_batches WHERE total > 0"),
             "uin": "70000000001", "customer": "70000000002",
@@ -94,17 +101,17 @@ PAGES = [
     ("admin", "orders of a uin", "/admin/orders?uin={uin}"),
     ("admin", "orders page 50", "/admin/orders?page=50"),
     ("admin", "orders by cursor", "/admin/orders?page=9000&after={omid}"),
-    ("admin", "orders of a month", "/admin/orders?from=2026-10-01&to=2026-10-31"),
-    ("admin", "orders of a day", "/admin/orders?from=2026-06-01&to=2026-06-01"),
-    ("admin", "orders paid since a day", "/admin/orders?status=paid&from=2026-06-01"),
-    ("admin", "orders of a month page 50", "/admin/orders?from=2026-10-01&to=2026-10-31&page=50"),
+    ("admin", "orders of a month", "/admin/orders?from={m0}&to={m1}"),
+    ("admin", "orders of a day", "/admin/orders?from={day}&to={day}"),
+    ("admin", "orders paid since a day", "/admin/orders?status=paid&from={day}"),
+    ("admin", "orders of a month page 50", "/admin/orders?from={m0}&to={m1}&page=50"),
     ("admin", "orders of a month by cursor",
-     "/admin/orders?from=2026-10-01&to=2026-10-31&page=9000&after={omid}"),
+     "/admin/orders?from={m0}&to={m1}&page=9000&after={omid}"),
     ("admin", "usage", "/admin/pickup/usage"),
     ("admin", "usage of a batch", "/admin/pickup/usage?batch={batch}"),
     ("admin", "usage of a uin", "/admin/pickup/usage?uin={uin}"),
     ("admin", "usage of a uin's batch", "/admin/pickup/usage?uin={uin}&batch={batch}"),
-    ("admin", "usage of a month", "/admin/pickup/usage?from=2026-10-01&to=2026-10-31"),
+    ("admin", "usage of a month", "/admin/pickup/usage?from={m0}&to={m1}"),
     ("admin", "usage page 500", "/admin/pickup/usage?page=500"),
     ("admin", "usage by cursor", "/admin/pickup/usage?page=9000&after={umid}"),
     ("admin", "batches", "/admin/pickup/batches"),
@@ -114,12 +121,12 @@ PAGES = [
     ("admin", "audit", "/admin/audit"),
     ("admin", "audit of an action", "/admin/audit?action=voucher.issue"),
     ("admin", "audit by cursor", "/admin/audit?page=9000&after={amid}"),
-    ("admin", "audit of a month", "/admin/audit?from=2026-10-01&to=2026-10-31"),
-    ("admin", "audit of a day", "/admin/audit?from=2026-06-01&to=2026-06-01"),
+    ("admin", "audit of a month", "/admin/audit?from={m0}&to={m1}"),
+    ("admin", "audit of a day", "/admin/audit?from={day}&to={day}"),
     ("admin", "audit of an action in a month",
-     "/admin/audit?action=voucher.issue&from=2026-10-01&to=2026-10-31"),
+     "/admin/audit?action=voucher.issue&from={m0}&to={m1}"),
     ("admin", "audit of a month by cursor",
-     "/admin/audit?from=2026-10-01&to=2026-10-31&page=9000&after={amid}"),
+     "/admin/audit?from={m0}&to={m1}&page=9000&after={amid}"),
     ("admin", "applications", "/admin/partner/applications"),
     ("admin", "applications by cursor", "/admin/partner/applications?page=900&after={qmid}"),
     ("admin", "partner vouchers", "/admin/partner/vouchers"),
