@@ -286,7 +286,7 @@ audit_money(struct arena *a, const char *action, const char *w,
 	char	human[MONEY_BUFSZ];
 	size_t	n = strlen(w);
 
-	if (strncmp(action, "approval.", 9) != 0 || n == 0 || n > 15 ||
+	if (strncmp(action, "approval.", 9) != 0 || n == 0 || n > 18 ||
 	    strspn(w, "0123456789") != n || strncmp(rest, " x ", 3) == 0)
 		return NULL;
 	money_format(strtoll(w, NULL, 10), human, sizeof(human));

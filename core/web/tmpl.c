@@ -98,6 +98,21 @@ has_cjk(const char *s)
 	return 0;
 }
 
+/* A field's label as a label reads, where the same words in a sentence
+ * read otherwise ("至" is "To" before a date field, "to" between two
+ * dates): the catalog's "字段|words", for a text right inside <label>. */
+static const char *
+label_words(struct compiler *c, xmlNodePtr n, const char *key)
+{
+	char		 ctx[256];
+
+	if (n->type != XML_TEXT_NODE || n->parent == NULL ||
+	    xmlStrcmp(n->parent->name, BAD_CAST "label") != 0 ||
+	    snprintf(ctx, sizeof(ctx), "字段|%s", key) >= (int)sizeof(ctx))
+		return NULL;
+	return i18n_find(c->lang, ctx);
+}
+
 /* s in the compiler's language: a text of the template with Chinese is
  * looked up trimmed, its surrounding whitespace kept; a text the catalog
  * lacks stops the compile.  NULL after an error; else s, or a string the
@@ -120,7 +135,8 @@ translate(struct compiler *c, xmlNodePtr n, const char *s, char **owned)
 		cerror(c, n, "out of memory");
 		return NULL;
 	}
-	if ((t = i18n_find(c->lang, key)) == NULL) {
+	if ((t = label_words(c, n, key)) == NULL &&
+	    (t = i18n_find(c->lang, key)) == NULL) {
 		cerror(c, n, "no %s text in i18n/%s.tsv for \"%s\"",
 		    lang_names[c->lang], lang_names[c->lang], key);
 		free(key);

@@ -255,11 +255,12 @@ pages_compile_in_english(void **state)
 	snprintf(cat, sizeof(cat), "mkdir -p %s/i18n", dir);
 	assert_int_equal(system(cat), 0);
 	put("i18n/en.tsv", "# test\n我的代金券\tMy Vouchers\n搜索\tSearch\n"
-	    "页面\tPage\n");
+	    "页面\tPage\n至\tto\n字段|至\tTo\n");
 	assert_int_equal(i18n_load(dir, err, sizeof(err)), 0);
 	put("page.xhtml", HEAD "<k:page " NS " title=\"页面\"><h1> 我的代金券 </h1>"
 	    "<input name=\"q\" placeholder=\"搜索\"/><p k:text=\"x\">样例</p>"
-	    "<p>UIN</p></k:page>");
+	    "<p>UIN</p><label>至 <input name=\"to\"/></label><p>1 <b>至</b> 2</p>"
+	    "</k:page>");
 	snprintf(lp, sizeof(lp), "%s/layout.xhtml", dir);
 	snprintf(pp, sizeof(pp), "%s/page.xhtml", dir);
 	t = tmpl_compile_lang(lp, pp, "p", LANG_EN, err, sizeof(err));
@@ -275,6 +276,9 @@ pages_compile_in_english(void **state)
 	assert_non_null(strstr(abuf_str(&b), "placeholder=\"Search\""));
 	assert_non_null(strstr(abuf_str(&b), "<p>值</p>"));
 	assert_non_null(strstr(abuf_str(&b), "<p>UIN</p>"));
+	/* a label's words as a label reads (issue 31); in a sentence, plain */
+	assert_non_null(strstr(abuf_str(&b), "<label>To <input"));
+	assert_non_null(strstr(abuf_str(&b), "<p>1 <b>to</b> 2</p>"));
 	put("page.xhtml", HEAD "<k:page " NS " title=\"页面\"><p>没有翻译</p></k:page>");
 	assert_null(tmpl_compile_lang(lp, pp, "p", LANG_EN, err, sizeof(err)));
 	assert_non_null(strstr(err, "没有翻译"));
