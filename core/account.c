@@ -8,6 +8,7 @@
 #include "account.h"
 #include "audit.h"
 #include "auth.h"
+#include "state.h"
 
 /* A customer's reseller must be a partner (SPEC §6). */
 static const char SQL_ACCOUNT_INSERT[] =
@@ -42,6 +43,11 @@ static struct db_sel SQL_CUSTOMERS = DB_SEL(
     PAGER_AFTER_ASC("c.uin"), DB_WHOLE(customer_cols));
 static const char SQL_CUSTOMERS_COUNT[] =
     PAGER_COUNT(" FROM accounts WHERE reseller_uin = ?");
+/* the partners to pick from, on their index (migration 022) */
+static struct db_sel SQL_PARTNER_CHOICES = DB_SEL(
+    "SELECT {cols} FROM accounts c FORCE INDEX (k_accounts_partner)"
+    " WHERE c.partner = 1 ORDER BY c.uin LIMIT " STR(PARTNER_CHOICES),
+    DB_WHOLE(customer_cols));
 static const char SQL_IS_CUSTOMER[] =
     "SELECT COUNT(*) FROM accounts WHERE uin = ? AND reseller_uin = ?";
 static const char SQL_SET_ASSOCIATED_FIRST[] =
@@ -118,6 +124,14 @@ partner_customers(struct db *db, struct arena *a, long long partner,
 
 	return pager_select(db, a, &SQL_CUSTOMERS, SQL_CUSTOMERS_COUNT, args, 1,
 	    pg, sizeof(**out), offsetof(struct customer, uin), out, n);
+}
+
+enum kq_outcome
+partner_choices(struct db *db, struct arena *a, struct customer **out,
+    size_t *n)
+{
+	return db_select(db, a, &SQL_PARTNER_CHOICES, NULL, 0, sizeof(**out),
+	    out, n);
 }
 
 enum kq_outcome

@@ -80,6 +80,25 @@ show_row(struct req *r, struct view *x, const struct pvoucher *v)
 		    v->id);
 }
 
+enum kq_outcome
+show_partner_choices(struct req *r, struct view *v)
+{
+	struct customer	*rows;
+	struct vlist	*l = view_list(v, "partner_choices");
+	struct view	*x;
+	enum kq_outcome	 s;
+	size_t		 n, i;
+
+	if ((s = partner_choices(r->app->db, r->arena, &rows, &n)) != KQ_OK)
+		return s;
+	for (i = 0; i < n; i++) {
+		x = vlist_add(l);
+		view_set_int(x, "uin", rows[i].uin);
+		view_set(x, "name", rows[i].name);
+	}
+	return KQ_OK;
+}
+
 static void
 list_page(struct req *r, const struct pvfilter *f, const char *list,
     const char *name)
@@ -106,6 +125,10 @@ list_page(struct req *r, const struct pvfilter *f, const char *list,
 	    f->type >= 0 ? pv_type_names[f->type] : "", "selected");
 	show_choices(v, "statuses", opt_pv_status,
 	    f->status >= 0 ? voucher_status_names[f->status] : "", "selected");
+	if ((s = show_partner_choices(r, v)) != KQ_OK) {
+		reply_fail(r, s);
+		return;
+	}
 	show_pager(r, v, &pg);
 	reply_page(r, 200, name, v);
 }
@@ -169,7 +192,8 @@ issue_page(struct req *r, int status, enum kq_outcome err, const char *bad)
 	enum kq_outcome		 s;
 
 	if ((s = catalog_products(r->app->db, &p, &n)) != KQ_OK ||
-	    (opts = OPTIONS_OF(r->arena, p, n)) == NULL) {
+	    (opts = OPTIONS_OF(r->arena, p, n)) == NULL ||
+	    (s = show_partner_choices(r, v)) != KQ_OK) {
 		reply_fail(r, s != KQ_OK ? s : KQ_UNAVAILABLE);
 		return;
 	}

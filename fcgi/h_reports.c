@@ -235,6 +235,7 @@ show_filter(struct req *r, struct view *v, const struct report_filter *f)
 			view_set_int(x, "id", rows[i].id);
 			view_set(x, "name", rows[i].name);
 		}
+	(void)show_partner_choices(r, v);	/* a picker: none is no harm */
 	if (catalog_products(r->app->db, &p, &n) == KQ_OK &&
 	    (opts = OPTIONS_OF(r->arena, p, n)) != NULL)
 		show_choices(v, "products", opts, f->product ? f->product : "",

@@ -42,6 +42,9 @@ handler_fn	 h_templates, h_template_new, h_template_create, h_template,
 /* The partner's newest customers as choices for a UIN input (list
  * "customers", for a datalist). */
 enum kq_outcome	 show_customers(struct req *, struct view *);
+/* The partners as choices for a partner UIN input (list
+ * "partner_choices", for a datalist). */
+enum kq_outcome	 show_partner_choices(struct req *, struct view *);
 handler_fn	 h_partner_home, h_partner_customers, h_ptemplates, h_ptemplate_new,
 		 h_ptemplate_create, h_ptemplate, h_ptemplate_update,
 		 h_ptemplate_apply, h_pvouchers, h_pvoucher, h_pvoucher_csv,
