@@ -81,9 +81,14 @@ def volume(clients, out):
             path, first, total, lines, "whole" if whole else "CUT"), flush=True)
     import bench_setup
     cards = int(sql("SELECT COUNT(*) FROM pickup_cards")[0][0])
-    _, took = bench_setup.create(a, 100000)
-    fig["batch_100k_s"] = took
-    print("a 100,000-card batch into %d cards: %.3f s" % (cards, took), flush=True)
+    # the first finds the cards' code index out of the buffer pool (after
+    # the load and the pages, it reads the index whole: ~2,800 pages at a
+    # million cards); the next two find it there, as a box making batches
+    # and taking pick-ups does
+    times = [bench_setup.create(a, 100000)[1] for _ in range(3)]
+    fig["batch_100k_s"], fig["batch_100k_warm_s"] = times[0], min(times[1:])
+    print("a 100,000-card batch into %d cards: %.3f s cold, then %s s" % (
+        cards, times[0], ", ".join("%.3f" % t for t in times[1:])), flush=True)
     sweep(clients, fig)
     json.dump(fig, open(out, "w"))
 
@@ -143,6 +148,7 @@ def compare(demo_json, vol_json):
     print("bench: volume_export_first_byte_ms %.1f" % first)
     print("bench: volume_exports_whole %d" % whole)
     print("bench: volume_batch_100k_s %.3f" % vol["batch_100k_s"])
+    print("bench: volume_batch_100k_warm_s %.3f" % vol["batch_100k_warm_s"])
     print("bench: volume_sweep_redeem_ratio %.2f" % (vol["redeem_during"] / vol["redeem_alone"]))
     print("bench: volume_sweep_s %.1f" % vol["sweep_s"])
     print("bench: volume_redeem_not_303 %d" % vol["redeem_bad"])
