@@ -43,10 +43,15 @@ static struct db_sel SQL_CUSTOMERS = DB_SEL(
     PAGER_AFTER_ASC("c.uin"), DB_WHOLE(customer_cols));
 static const char SQL_CUSTOMERS_COUNT[] =
     PAGER_COUNT(" FROM accounts WHERE reseller_uin = ?");
-/* the partners to pick from, on their index (migration 022) */
+/* the partners, or a partner's customers, to pick from: the first of them
+ * on their index (022_accounts_partner.sql, k_accounts_reseller), no count */
 static struct db_sel SQL_PARTNER_CHOICES = DB_SEL(
     "SELECT {cols} FROM accounts c FORCE INDEX (k_accounts_partner)"
-    " WHERE c.partner = 1 ORDER BY c.uin LIMIT " STR(PARTNER_CHOICES),
+    " WHERE c.partner = 1 ORDER BY c.uin LIMIT " STR(ACCOUNT_CHOICES),
+    DB_WHOLE(customer_cols));
+static struct db_sel SQL_CUSTOMER_CHOICES = DB_SEL(
+    "SELECT {cols} FROM accounts c FORCE INDEX (k_accounts_reseller)"
+    " WHERE c.reseller_uin = ? ORDER BY c.uin LIMIT " STR(ACCOUNT_CHOICES),
     DB_WHOLE(customer_cols));
 static const char SQL_IS_CUSTOMER[] =
     "SELECT COUNT(*) FROM accounts WHERE uin = ? AND reseller_uin = ?";
@@ -127,11 +132,13 @@ partner_customers(struct db *db, struct arena *a, long long partner,
 }
 
 enum kq_outcome
-partner_choices(struct db *db, struct arena *a, struct customer **out,
-    size_t *n)
+partner_choices(struct db *db, struct arena *a, long long partner,
+    struct customer **out, size_t *n)
 {
-	return db_select(db, a, &SQL_PARTNER_CHOICES, NULL, 0, sizeof(**out),
-	    out, n);
+	struct db_arg arg = DB_INT(partner);
+
+	return db_select(db, a, partner ? &SQL_CUSTOMER_CHOICES :
+	    &SQL_PARTNER_CHOICES, &arg, partner ? 1 : 0, sizeof(**out), out, n);
 }
 
 enum kq_outcome

@@ -45,11 +45,11 @@ enum kq_outcome	partner_get(struct db *, struct arena *, long long uin,
 		    struct partner *);
 enum kq_outcome	partner_customers(struct db *, struct arena *, long long partner,
 		    struct pager *, struct customer **, size_t *);
-/* The first PARTNER_CHOICES partners by UIN (their uin and name), for a
- * picker. */
-#define PARTNER_CHOICES	50
-enum kq_outcome	partner_choices(struct db *, struct arena *, struct customer **,
-		    size_t *);
+/* For a picker, the first ACCOUNT_CHOICES by UIN (their uin and name) of
+ * the partners (partner 0) or of a partner's customers; no count. */
+#define ACCOUNT_CHOICES	50
+enum kq_outcome	partner_choices(struct db *, struct arena *, long long partner,
+		    struct customer **, size_t *);
 /* KQ_OK when uin is a customer of partner, else KQ_NOT_FOUND. */
 enum kq_outcome	partner_has_customer(struct db *, long long partner,
 		    long long uin);

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "audit.h"
-#include "base/clock.h"
 
 struct download {
 	void		(*show)(const char *, char *);
@@ -30,23 +29,27 @@ static const struct db_col audit_cols[] = {
 };
 #define AUDIT_WHERE \
     " WHERE (? = '' OR actor_login = ?) AND (? = '' OR action = ?)" \
-    " AND (? = '' OR target = ?)" \
-    " AND (? IS NULL OR created_at >= ?) AND (? IS NULL OR created_at <= ?)"
-/* Newest first on the index the filter names (an object's, a range of
- * days, an action's, an actor's), so a rare one does not read the log
- * through (SPEC §9 Volume); one alone is counted from that index alone.
- * Days are read in (time, id) order on the time index. */
-enum { AL_ID, AL_ACTOR, AL_ACTION, AL_TARGET, AL_TIME, AL__MAX };
+    " AND (? = '' OR target = ?) AND" PAGER_DAYS("created_at")
+/* Newest first on the index the filter names (an object's, an action's,
+ * an actor's, with days or without), so a rare one does not read the log
+ * through (SPEC §9 Volume); the index's own filter alone is counted from
+ * that index alone.  Days are read in (time, id) order on a time index;
+ * the time indexes come last (by >= AL_TIME). */
+enum { AL_ID, AL_ACTOR, AL_ACTION, AL_TARGET, AL_TIME, AL_ACTOR_TIME,
+	AL_ACTION_TIME, AL__MAX };
 #define AUDIT_READ(index, after) DB_SEL("SELECT {cols} FROM audit_log a" \
     " FORCE INDEX (" index ")" AUDIT_WHERE after, DB_WHOLE(audit_cols))
 #define AUDIT_BY(index) AUDIT_READ(index, PAGER_AFTER("id"))
+#define AUDIT_BY_TIME(index) \
+    AUDIT_READ(index, PAGER_AFTER_TIME(a, audit_log, created_at))
 static struct db_sel SQL_AUDIT_LIST[AL__MAX] = {
 	[AL_ID] = AUDIT_BY("PRIMARY"),
 	[AL_ACTOR] = AUDIT_BY("k_audit_actor"),
 	[AL_ACTION] = AUDIT_BY("k_audit_action"),
 	[AL_TARGET] = AUDIT_BY("k_audit_target"),
-	[AL_TIME] = AUDIT_READ("k_audit_time",
-	    PAGER_AFTER_TIME(a, audit_log, created_at)),
+	[AL_TIME] = AUDIT_BY_TIME("k_audit_time"),
+	[AL_ACTOR_TIME] = AUDIT_BY_TIME("k_audit_actor_time"),
+	[AL_ACTION_TIME] = AUDIT_BY_TIME("k_audit_action_time"),
 };
 #define AUDIT_COUNT_BY(index) \
     PAGER_COUNT(" FROM audit_log FORCE INDEX (" index ")" AUDIT_WHERE)
@@ -56,42 +59,53 @@ static const char *const SQL_AUDIT_COUNT[AL__MAX] = {
 	[AL_ACTION] = AUDIT_COUNT_BY("k_audit_action"),
 	[AL_TARGET] = AUDIT_COUNT_BY("k_audit_target"),
 	[AL_TIME] = AUDIT_COUNT_BY("k_audit_time"),
+	[AL_ACTOR_TIME] = AUDIT_COUNT_BY("k_audit_actor_time"),
+	[AL_ACTION_TIME] = AUDIT_COUNT_BY("k_audit_action_time"),
 };
+#define AUDIT_COUNT_OF(index, where) \
+    PAGER_COUNT(" FROM audit_log FORCE INDEX (" index ") WHERE " where)
 static const char *const SQL_AUDIT_COUNT_ONE[AL__MAX] = {
-	[AL_ACTOR] = PAGER_COUNT(" FROM audit_log FORCE INDEX (k_audit_actor)"
-	    " WHERE actor_login = ?"),
-	[AL_ACTION] = PAGER_COUNT(" FROM audit_log FORCE INDEX (k_audit_action)"
-	    " WHERE action = ?"),
-	[AL_TARGET] = PAGER_COUNT(" FROM audit_log FORCE INDEX (k_audit_target)"
-	    " WHERE target = ?"),
+	[AL_ACTOR] = AUDIT_COUNT_OF("k_audit_actor", "actor_login = ?"),
+	[AL_ACTION] = AUDIT_COUNT_OF("k_audit_action", "action = ?"),
+	[AL_TARGET] = AUDIT_COUNT_OF("k_audit_target", "target = ?"),
+	[AL_TIME] = AUDIT_COUNT_OF("k_audit_time", PAGER_DAYS("created_at")),
+	[AL_ACTOR_TIME] = AUDIT_COUNT_OF("k_audit_actor_time",
+	    "actor_login = ? AND" PAGER_DAYS("created_at")),
+	[AL_ACTION_TIME] = AUDIT_COUNT_OF("k_audit_action_time",
+	    "action = ? AND" PAGER_DAYS("created_at")),
 };
 
 enum kq_outcome
 audit_list(struct db *db, struct arena *a, const struct audit_filter *f,
     struct pager *pg, struct audit_row **out, size_t *n)
 {
-	struct db_arg	args[16];
-	int		by, given, dated = f->from_ymd || f->to_ymd;
+	struct db_arg	args[16], one[5];
+	int		by, own, alone, dated = f->from_ymd || f->to_ymd;
 
 	args[0] = args[1] = DB_STR(f->actor);
 	args[2] = args[3] = DB_STR(f->action);
 	args[4] = args[5] = DB_STR(f->target);
-	args[6] = args[7] = f->from_ymd ?
-	    DB_TIME(clock_start_of_day(f->from_ymd)) : DB_NULL;
-	args[8] = args[9] = f->to_ymd ?
-	    DB_TIME(clock_end_of_day(f->to_ymd)) : DB_NULL;
-	by = *f->target ? AL_TARGET : dated ? AL_TIME : *f->action ?
-	    AL_ACTION : *f->actor ? AL_ACTOR : AL_ID;
-	given = (*f->target != '\0') + (*f->action != '\0') +
-	    (*f->actor != '\0') + dated;
-	if (given == 1 && by != AL_ID && by != AL_TIME)	/* its pair's second */
-		pager_count_args(pg, &args[by == AL_ACTOR ? 1 : by == AL_ACTION ?
-		    3 : 5], 1);
-	pg->by_time = by == AL_TIME;
-	return pager_select(db, a, &SQL_AUDIT_LIST[by], given == 1 &&
-	    by != AL_ID && by != AL_TIME ? SQL_AUDIT_COUNT_ONE[by] :
-	    SQL_AUDIT_COUNT[by], args, 10, pg, sizeof(**out),
-	    offsetof(struct audit_row, id), out, n);
+	pager_days(&args[6], f->from_ymd, f->to_ymd);
+	if (*f->target)
+		by = AL_TARGET;
+	else if (dated)
+		by = *f->action ? AL_ACTION_TIME : *f->actor ? AL_ACTOR_TIME :
+		    AL_TIME;
+	else
+		by = *f->action ? AL_ACTION : *f->actor ? AL_ACTOR : AL_ID;
+	/* the index's own filters alone are counted from it alone: its
+	 * value (the second of its pair), then a time index's days */
+	own = by == AL_ID ? -1 : by == AL_TIME ? 0 : 1;
+	alone = (*f->target != '\0') + (*f->action != '\0') +
+	    (*f->actor != '\0') == own && (by != AL_TARGET || !dated);
+	if (alone)
+		pager_count_own(pg, one, !own ? NULL : &args[by == AL_ACTOR ||
+		    by == AL_ACTOR_TIME ? 1 : by == AL_ACTION ||
+		    by == AL_ACTION_TIME ? 3 : 5], by >= AL_TIME ? &args[6] : NULL);
+	pg->by_time = by >= AL_TIME;
+	return pager_select(db, a, &SQL_AUDIT_LIST[by], alone ?
+	    SQL_AUDIT_COUNT_ONE[by] : SQL_AUDIT_COUNT[by], args, 10, pg,
+	    sizeof(**out), offsetof(struct audit_row, id), out, n);
 }
 
 enum kq_outcome

@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "audit.h"
-#include "base/clock.h"
 #include "order.h"
 #include "order_int.h"
 #include "partner_charge.h"
@@ -79,17 +78,21 @@ static struct db_sel SQL_ORDER_LIST = DB_SEL(
 static const char SQL_ORDER_COUNT[] = PAGER_COUNT(" FROM orders WHERE uin = ?");
 /* The backend's list reads, newest first, the index its filter names and
  * stops at the page (SPEC §9 Volume); STRAIGHT_JOIN keeps orders first.
- * A range of days is read on the time index, newest first in (time, id)
- * order, unless an account's orders (its own index) are asked for. */
-enum { OL_ID, OL_UIN, OL_STATUS, OL_REFUND, OL_TIME, OL__MAX };
+ * A range of days is read on a time index (the days alone, a status's, a
+ * refund state's), newest first in (time, id) order, unless an account's
+ * orders (its own index) are asked for. */
+/* the time indexes last (by >= OL_TIME) */
+enum { OL_ID, OL_UIN, OL_STATUS, OL_REFUND, OL_TIME, OL_STATUS_TIME,
+	OL_REFUND_TIME, OL__MAX };
 #define ORDER_FILTER \
     " WHERE (? = 0 OR o.uin = ?) AND (? = '' OR o.status = ?)" \
-    " AND (? = '' OR o.refund = ?)" \
-    " AND (? IS NULL OR o.created_at >= ?) AND (? IS NULL OR o.created_at <= ?)"
+    " AND (? = '' OR o.refund = ?) AND" PAGER_DAYS("o.created_at")
 #define ORDERS_READ(index, after) DB_SEL("SELECT STRAIGHT_JOIN {cols}" \
     ORDER_FROM_INDEX(" FORCE INDEX (" index ")") ORDER_FILTER after, \
     DB_WHOLE(order_cols), DB_WHOLE(instance_cols))
 #define ORDERS_BY(index) ORDERS_READ(index, PAGER_AFTER("o.id"))
+#define ORDERS_BY_TIME(index) \
+    ORDERS_READ(index, PAGER_AFTER_TIME(o, orders, created_at))
 #define ORDER_COUNT_BY(index) \
     PAGER_COUNT(" FROM orders o FORCE INDEX (" index ")" ORDER_FILTER)
 static struct db_sel SQL_ORDER_LIST_ALL[OL__MAX] = {
@@ -97,8 +100,9 @@ static struct db_sel SQL_ORDER_LIST_ALL[OL__MAX] = {
 	[OL_UIN] = ORDERS_BY("k_orders_uin"),
 	[OL_STATUS] = ORDERS_BY("k_orders_state"),
 	[OL_REFUND] = ORDERS_BY("k_orders_refund"),
-	[OL_TIME] = ORDERS_READ("k_orders_created",
-	    PAGER_AFTER_TIME(o, orders, created_at)),
+	[OL_TIME] = ORDERS_BY_TIME("k_orders_created"),
+	[OL_STATUS_TIME] = ORDERS_BY_TIME("k_orders_state_time"),
+	[OL_REFUND_TIME] = ORDERS_BY_TIME("k_orders_refund_time"),
 };
 static const char *const SQL_ORDER_COUNT_ALL[OL__MAX] = {
 	[OL_ID] = ORDER_COUNT_BY("PRIMARY"),
@@ -106,8 +110,11 @@ static const char *const SQL_ORDER_COUNT_ALL[OL__MAX] = {
 	[OL_STATUS] = ORDER_COUNT_BY("k_orders_state"),
 	[OL_REFUND] = ORDER_COUNT_BY("k_orders_refund"),
 	[OL_TIME] = ORDER_COUNT_BY("k_orders_created"),
+	[OL_STATUS_TIME] = ORDER_COUNT_BY("k_orders_state_time"),
+	[OL_REFUND_TIME] = ORDER_COUNT_BY("k_orders_refund_time"),
 };
-/* one filter alone: counted from its index alone */
+/* the index's own filter alone: counted from the index alone (its value,
+ * then for a time index the days) */
 static const char *const SQL_ORDER_COUNT_ONE[OL__MAX] = {
 	[OL_UIN] = PAGER_COUNT(" FROM orders o FORCE INDEX (k_orders_uin)"
 	    " WHERE o.uin = ?"),
@@ -115,6 +122,14 @@ static const char *const SQL_ORDER_COUNT_ONE[OL__MAX] = {
 	    " WHERE o.status = ?"),
 	[OL_REFUND] = PAGER_COUNT(" FROM orders o FORCE INDEX (k_orders_refund)"
 	    " WHERE o.refund = ?"),
+	[OL_TIME] = PAGER_COUNT(" FROM orders o FORCE INDEX (k_orders_created)"
+	    " WHERE" PAGER_DAYS("o.created_at")),
+	[OL_STATUS_TIME] = PAGER_COUNT(" FROM orders o FORCE INDEX"
+	    " (k_orders_state_time) WHERE o.status = ? AND"
+	    PAGER_DAYS("o.created_at")),
+	[OL_REFUND_TIME] = PAGER_COUNT(" FROM orders o FORCE INDEX"
+	    " (k_orders_refund_time) WHERE o.refund = ? AND"
+	    PAGER_DAYS("o.created_at")),
 };
 static struct db_sel SQL_ORDER_LOCK = DB_SEL(
     "SELECT {cols} FROM orders o WHERE o.id = ? AND (? = 0 OR o.uin = ?) FOR UPDATE",
@@ -200,24 +215,31 @@ order_list_all(struct db *db, struct arena *a, const struct order_filter *f,
 	const char	*st = f->status >= 0 ? order_status_names[f->status] : "";
 	const char	*rf = f->refund >= 0 ? refund_state_names[f->refund] : "";
 	struct db_arg	 args[16] = { DB_INT(f->uin), DB_INT(f->uin), DB_STR(st),
-			    DB_STR(st), DB_STR(rf), DB_STR(rf) };
+			    DB_STR(st), DB_STR(rf), DB_STR(rf) }, one[5];
 	int		 dated = f->from_ymd || f->to_ymd;
-	int by = f->uin ? OL_UIN : dated ? OL_TIME : f->refund >= 0 ?
-	    OL_REFUND : f->status >= 0 ? OL_STATUS : OL_ID;
-	int given = (f->uin != 0) + (f->refund >= 0) + (f->status >= 0) + dated;
-	const char *count = SQL_ORDER_COUNT_ALL[by];
+	int		 by, own, alone;
 
-	args[6] = args[7] = f->from_ymd ?
-	    DB_TIME(clock_start_of_day(f->from_ymd)) : DB_NULL;
-	args[8] = args[9] = f->to_ymd ?
-	    DB_TIME(clock_end_of_day(f->to_ymd)) : DB_NULL;
-	if (given == 1 && by != OL_TIME) {	/* the second of its pair */
-		count = SQL_ORDER_COUNT_ONE[by];
-		pager_count_args(pg, &args[by == OL_UIN ? 1 : by == OL_STATUS ?
-		    3 : 5], 1);
-	}
-	pg->by_time = by == OL_TIME;
-	return pager_select(db, a, &SQL_ORDER_LIST_ALL[by], count, args, 10, pg,
+	pager_days(&args[6], f->from_ymd, f->to_ymd);
+	if (f->uin)
+		by = OL_UIN;
+	else if (dated)
+		by = f->refund >= 0 ? OL_REFUND_TIME : f->status >= 0 ?
+		    OL_STATUS_TIME : OL_TIME;
+	else
+		by = f->refund >= 0 ? OL_REFUND : f->status >= 0 ? OL_STATUS :
+		    OL_ID;
+	/* the index's own filters alone are counted from it alone: its
+	 * value (the second of its pair), then a time index's days */
+	own = by == OL_ID ? -1 : by == OL_TIME ? 0 : 1;
+	alone = (f->uin != 0) + (f->refund >= 0) + (f->status >= 0) == own &&
+	    (by != OL_UIN || !dated);
+	if (alone)
+		pager_count_own(pg, one, !own ? NULL : &args[by == OL_UIN ? 1 :
+		    by == OL_STATUS || by == OL_STATUS_TIME ? 3 : 5],
+		    by >= OL_TIME ? &args[6] : NULL);
+	pg->by_time = by >= OL_TIME;
+	return pager_select(db, a, &SQL_ORDER_LIST_ALL[by], alone ?
+	    SQL_ORDER_COUNT_ONE[by] : SQL_ORDER_COUNT_ALL[by], args, 10, pg,
 	    sizeof(**out), offsetof(struct order, id), out, n);
 }
 

@@ -65,8 +65,9 @@ static struct db_sel SQL_PV_LIST = DB_SEL(
  * the rest, newest first; that order is queue_key's (014_pv_queue.sql),
  * kept by the statements that insert and review, so the queue reads its
  * index (a partner's, given one) and stops at the page. */
+#define PV_QUEUE_TOP	"2199023255552"	/* 2^41: ids stay below half */
 #define PV_QUEUE_KEY \
-    "IF(approval = 'pending_review', 2199023255552 - id, id)"
+    "IF(approval = 'pending_review', " PV_QUEUE_TOP " - id, id)"
 #define PV_REVIEW_LIST(index) DB_SEL("SELECT STRAIGHT_JOIN {cols}" \
     " FROM partner_vouchers pv FORCE INDEX (" index ")" \
     " JOIN accounts pa ON pa.uin = pv.partner_uin" PV_FILTERS \
@@ -78,6 +79,19 @@ static const char SQL_PV_COUNT[] = PAGER_COUNT(PV_FROM PV_FILTERS);
 /* a partner's (or every one) with no other filter: from the index alone */
 static const char SQL_PV_COUNT_ONE[] = PAGER_COUNT(" FROM partner_vouchers pv"
     " FORCE INDEX (k_pv_partner) WHERE (? = 0 OR pv.partner_uin = ?)");
+/* A partner's home (issue 31): how many of its applications wait, from
+ * the queue's index alone, and its decisions of the last days, on theirs
+ * (021_by_day.sql), newest first. */
+static const char SQL_PV_WAITING[] = PAGER_COUNT(" FROM partner_vouchers pv"
+    " FORCE INDEX (k_pv_partner_queue) WHERE pv.partner_uin = ?"
+    " AND pv.queue_key > " PV_QUEUE_TOP " DIV 2");
+static struct db_sel SQL_PV_DECISIONS = DB_SEL("SELECT STRAIGHT_JOIN {cols}"
+    " FROM partner_vouchers pv FORCE INDEX (k_pv_partner_reviewed)"
+    " JOIN accounts pa ON pa.uin = pv.partner_uin"
+    " WHERE pv.partner_uin = ? AND pv.reviewed_at >= ?"
+    " AND pv.type = 'partner_2' AND pv.approval IN ('approved', 'rejected')"
+    " ORDER BY pv.reviewed_at DESC, pv.id DESC LIMIT " STR(PV_DECISIONS),
+    DB_WHOLE(pv_cols), DB_WHOLE(pv_page_cols));
 static struct db_sel SQL_PV_GET = DB_SEL(
     "SELECT {cols}" PV_FROM " WHERE pv.id = ? AND (? = 0 OR pv.partner_uin = ?)",
     DB_WHOLE(pv_cols), DB_WHOLE(pv_page_cols));
@@ -173,6 +187,24 @@ pv_list(struct db *db, struct arena *a, const struct pvfilter *f,
 	    offsetof(struct pvoucher, id), out, n);
 	return s != KQ_OK ? s :
 	    CATALOG_NAME_ROWS(db, a, *out, *n, products, product_names);
+}
+
+enum kq_outcome
+pv_waiting(struct db *db, long long partner, long long *count)
+{
+	struct db_arg arg = DB_INT(partner);
+
+	return db_scalar(db, SQL_PV_WAITING, &arg, 1, count);
+}
+
+enum kq_outcome
+pv_decisions(struct db *db, struct arena *a, long long partner, time_t since,
+    struct pvoucher **out, size_t *n)
+{
+	struct db_arg args[2] = { DB_INT(partner), DB_TIME(since) };
+
+	return db_select(db, a, &SQL_PV_DECISIONS, args, 2, sizeof(**out), out,
+	    n);
 }
 
 enum kq_outcome

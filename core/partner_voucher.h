@@ -65,6 +65,14 @@ struct pv_terms {
 
 enum kq_outcome	pv_list(struct db *, struct arena *, const struct pvfilter *,
 		    struct pager *, struct pvoucher **, size_t *);
+/* How many of the partner's applications wait for review (to
+ * PAGER_COUNTED + 1: more is "10,000+"). */
+enum kq_outcome	pv_waiting(struct db *, long long partner, long long *count);
+/* The partner's Type II approved or rejected since then, newest decision
+ * first, at most PV_DECISIONS. */
+#define PV_DECISIONS	40
+enum kq_outcome	pv_decisions(struct db *, struct arena *, long long partner,
+		    time_t since, struct pvoucher **, size_t *);
 /* partner 0 (the backend) reads any partner's; else another's is
  * KQ_NOT_FOUND. */
 enum kq_outcome	pv_get(struct db *, struct arena *, long long partner,

@@ -67,83 +67,51 @@ const struct form_def grant_form = FORM_DEF(grant_fields);
 enum kq_outcome
 show_customers(struct req *r, struct view *v)
 {
-	struct pager pg = { .page = 1 };
 	struct customer	*rows;
-	struct view	*x;
-	struct vlist	*l;
 	enum kq_outcome	 s;
-	size_t		 n, i;
+	size_t		 n;
 
-	if ((s = partner_customers(r->app->db, r->arena, r->me.uin, &pg, &rows,
-	    &n)) != KQ_OK)
-		return s;
-	l = view_list(v, "customers");
-	for (i = 0; i < n; i++) {
-		x = vlist_add(l);
-		view_set_int(x, "uin", rows[i].uin);
-		view_set(x, "name", rows[i].name);
-	}
-	return KQ_OK;
+	if ((s = partner_choices(r->app->db, r->arena, r->me.uin, &rows,
+	    &n)) == KQ_OK)
+		show_accounts(v, "customers", rows, n);
+	return s;
 }
 
 /* ------------------------------------------------------------ home, customers */
 
-static int
-newer_decision(const void *a, const void *b)
-{
-	time_t x = (*(const struct pvoucher *const *)a)->reviewed_at;
-	time_t y = (*(const struct pvoucher *const *)b)->reviewed_at;
-
-	return (x < y) - (x > y);
-}
-
 /* The partner's applications decided within 30 days, newest decision
- * first, and how many wait (issue 31: the home says what came of them):
- * the first page of each decision, read by the partner's own index (an
- * application decided long after it was made may be past that page). */
+ * first, and how many wait (issue 31: the home says what came of them). */
 static enum kq_outcome
 show_decisions(struct req *r, struct view *v)
 {
-	static const int	 decided[] = { AP_APPROVED, AP_REJECTED };
-	struct pvfilter		 f = { r->me.uin, 0, PVT_2, AP_PENDING, -1, -1, 0 };
-	struct pager		 pg = { .page = 1 };
-	struct pvoucher		*rows, *got[2 * PAGER_ROWS];
-	struct vlist		*l = view_list(v, "decisions");
-	time_t			 since = time(NULL) - 30 * 86400;
-	enum kq_outcome		 s;
-	size_t			 i, k, n, m = 0;
+	struct pvoucher	*rows;
+	struct vlist	*l = view_list(v, "decisions");
+	struct view	*x;
+	long long	 waiting;
+	enum kq_outcome	 s;
+	size_t		 i, n;
 
-	if ((s = pv_list(r->app->db, r->arena, &f, &pg, &rows, &n)) != KQ_OK)
+	if ((s = pv_waiting(r->app->db, r->me.uin, &waiting)) != KQ_OK ||
+	    (s = pv_decisions(r->app->db, r->arena, r->me.uin,
+	    time(NULL) - 30 * 86400, &rows, &n)) != KQ_OK)
 		return s;
-	if (pg.total > 0) {
+	if (waiting > 0 || n > 0)
 		view_set(v, "reviews", "1");
+	if (waiting > 0)
 		view_setf(v, "pending_text", Ln("%s 份申请正在等待平台审核。",
-		    pg.total), pg.capped ? "10,000+" : arena_printf(r->arena,
-		    "%lld", pg.total));
-	}
-	for (k = 0; k < 2; k++) {
-		f.approval = decided[k];
-		pg = (struct pager){ .page = 1 };
-		if ((s = pv_list(r->app->db, r->arena, &f, &pg, &rows, &n)) != KQ_OK)
-			return s;
-		for (i = 0; i < n && m < 2 * PAGER_ROWS; i++)
-			if (rows[i].reviewed_at >= since)
-				got[m++] = &rows[i];
-	}
-	qsort(got, m, sizeof(got[0]), newer_decision);
-	for (i = 0; i < m; i++) {
-		struct view *x = vlist_add(l);
-
-		view_set(v, "reviews", "1");
-		view_set_int(x, "id", got[i]->id);
-		view_setf(x, "href", "/partner/vouchers/%lld", got[i]->id);
-		view_set(x, "name", got[i]->name);
-		view_set_int(x, "customer", got[i]->customer_uin);
-		show_money(x, "face", got[i]->face);
-		show_state(x, "approval", opt_approval, got[i]->approval);
-		show_time(x, "reviewed_at", got[i]->reviewed_at);
-		if (got[i]->reason != NULL && *got[i]->reason)
-			view_set(x, "reason", got[i]->reason);
+		    waiting), waiting > PAGER_COUNTED ? "10,000+" :
+		    arena_printf(r->arena, "%lld", waiting));
+	for (i = 0; i < n; i++) {
+		x = vlist_add(l);
+		view_set_int(x, "id", rows[i].id);
+		view_setf(x, "href", "/partner/vouchers/%lld", rows[i].id);
+		view_set(x, "name", rows[i].name);
+		view_set_int(x, "customer", rows[i].customer_uin);
+		show_money(x, "face", rows[i].face);
+		show_state(x, "approval", opt_approval, rows[i].approval);
+		show_time(x, "reviewed_at", rows[i].reviewed_at);
+		if (rows[i].reason != NULL && *rows[i].reason)
+			view_set(x, "reason", rows[i].reason);
 	}
 	return KQ_OK;
 }

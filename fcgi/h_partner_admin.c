@@ -84,19 +84,12 @@ enum kq_outcome
 show_partner_choices(struct req *r, struct view *v)
 {
 	struct customer	*rows;
-	struct vlist	*l = view_list(v, "partner_choices");
-	struct view	*x;
 	enum kq_outcome	 s;
-	size_t		 n, i;
+	size_t		 n;
 
-	if ((s = partner_choices(r->app->db, r->arena, &rows, &n)) != KQ_OK)
-		return s;
-	for (i = 0; i < n; i++) {
-		x = vlist_add(l);
-		view_set_int(x, "uin", rows[i].uin);
-		view_set(x, "name", rows[i].name);
-	}
-	return KQ_OK;
+	if ((s = partner_choices(r->app->db, r->arena, 0, &rows, &n)) == KQ_OK)
+		show_accounts(v, "partner_choices", rows, n);
+	return s;
 }
 
 static void

@@ -39,7 +39,7 @@ handler_fn	 h_templates, h_template_new, h_template_create, h_template,
 		 h_template_update, h_template_issue, h_template_issue_preview, h_issue, h_issue_codes,
 		 h_admin_vouchers, h_admin_vouchers_csv, h_admin_voucher,
 		 h_voucher_invalidate, h_issues, h_issues_csv;
-/* The partner's newest customers as choices for a UIN input (list
+/* The partner's first customers (by UIN, no count) as choices for a UIN input (list
  * "customers", for a datalist). */
 enum kq_outcome	 show_customers(struct req *, struct view *);
 /* The partners as choices for a partner UIN input (list

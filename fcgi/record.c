@@ -100,6 +100,23 @@ order_words(struct arena *a, const struct order *o)
 	return L(o->description);
 }
 
+/* ------------------------------------------------------------ accounts */
+
+void
+show_accounts(struct view *v, const char *key, const struct customer *rows,
+    size_t n)
+{
+	struct vlist	*l = view_list(v, key);
+	struct view	*x;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		x = vlist_add(l);
+		view_set_int(x, "uin", rows[i].uin);
+		view_set(x, "name", rows[i].name);
+	}
+}
+
 /* ------------------------------------------------------------ vouchers */
 
 static void

@@ -19,6 +19,7 @@
 #include <jansson.h>
 #include <time.h>
 
+#include "account.h"
 #include "order.h"
 #include "partner_voucher.h"
 #include "present.h"
@@ -38,6 +39,10 @@ json_t		*voucher_json(const struct voucher *);
  * (each adds the links its side may follow). */
 void		 show_pvoucher_fields(struct arena *, struct view *,
 		    const struct pvoucher *);
+
+/* Accounts as choices for a UIN input: list KEY of uin and name. */
+void		 show_accounts(struct view *, const char *key,
+		    const struct customer *, size_t);
 
 /* An order's fields and the member's and the backend's links. */
 void		 show_order(struct view *, const struct order *);

@@ -6,7 +6,16 @@
 #include <limits.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "db/pager.h"
+
+void
+pager_days(struct db_arg out[4], long long from_ymd, long long to_ymd)
+{
+	out[0] = out[1] = from_ymd ? DB_TIME(clock_start_of_day(from_ymd)) :
+	    DB_NULL;
+	out[2] = out[3] = to_ymd ? DB_TIME(clock_end_of_day(to_ymd)) : DB_NULL;
+}
 
 void
 pager_clamp(struct pager *pg, long long total)
@@ -26,6 +35,21 @@ pager_count_args(struct pager *pg, const struct db_arg *args, size_t n)
 {
 	pg->count_args = args;
 	pg->count_n = n;
+}
+
+void
+pager_count_own(struct pager *pg, struct db_arg one[5],
+    const struct db_arg *value, const struct db_arg *days)
+{
+	size_t k = 0;
+
+	if (value != NULL)
+		one[k++] = *value;
+	if (days != NULL) {
+		memcpy(&one[k], days, 4 * sizeof(one[0]));
+		k += 4;
+	}
+	pager_count_args(pg, one, k);
 }
 
 static long long

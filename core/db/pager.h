@@ -33,6 +33,13 @@
     " WHERE id = ?) OR (" #alias "." #time " = (SELECT " #time " FROM " \
     #table " WHERE id = ?) AND " #alias ".id < ?)) ORDER BY " #alias "." \
     #time " DESC, " #alias ".id DESC LIMIT ? OFFSET ?"
+/* A range of days on a time column: four arguments (pager_days()), either
+ * end open when NULL.  A count on an index of the column (and of one more
+ * before it) that names nothing else is read from the index alone: a
+ * condition on any other column, even one always true, makes it read
+ * every row it counts. */
+#define PAGER_DAYS(col) \
+    " (? IS NULL OR " col " >= ?) AND (? IS NULL OR " col " <= ?)"
 /* A bounded count: FROM_WHERE is the list's "FROM ... WHERE ..." (no
  * order, no cursor); it reads at most PAGER_COUNTED + 1 index entries. */
 #define PAGER_COUNT(from_where) \
@@ -59,8 +66,15 @@ struct pager {
 	void		*ctx;
 };
 
+/* PAGER_DAYS' four arguments for whole days yyyymmdd (0: open) in
+ * display_tz, from the start of from to the end of to. */
+void		pager_days(struct db_arg out[4], long long from_ymd, long long to_ymd);
 /* Sets the count's own arguments (see count_args). */
 void		pager_count_args(struct pager *, const struct db_arg *, size_t);
+/* The same for a count on one index: its value (NULL: none), then the
+ * four PAGER_DAYS arguments (NULL: none), copied into one. */
+void		pager_count_own(struct pager *, struct db_arg one[5],
+		    const struct db_arg *value, const struct db_arg *days);
 /* Fills in pages from total and clamps page. */
 void		pager_clamp(struct pager *, long long total);
 /*
