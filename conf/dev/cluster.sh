@@ -7,6 +7,7 @@
 #
 #   cluster.sh up      start (installs galera-4 and rsync when missing)
 #   cluster.sh down    stop everything
+#   cluster.sh status  each node's state, what stalls it and its warnings
 #
 # It writes var/cluster/kaquan.env (KAQUAN_URL, KAQUAN_CONF, KAQUAN_VAR) for
 # the HTTP tests, which then run against both hosts and all three nodes.
@@ -222,8 +223,32 @@ down() {
 	say "down"
 }
 
+# What a failed run needs to be read (tests/cluster/run.sh): each node's
+# view and flow control, the transactions open on it and what they wait
+# for, and the warnings in its log.
+status() {
+	for n in 1 2 3; do
+		say "node $n"
+		q "$n" "SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS
+		    WHERE VARIABLE_NAME IN ('WSREP_LOCAL_STATE_COMMENT', 'WSREP_CLUSTER_SIZE',
+		    'WSREP_CLUSTER_STATUS', 'WSREP_CLUSTER_CONF_ID', 'WSREP_FLOW_CONTROL_PAUSED',
+		    'WSREP_FLOW_CONTROL_SENT', 'WSREP_LOCAL_RECV_QUEUE_MAX',
+		    'WSREP_LOCAL_BF_ABORTS', 'WSREP_LOCAL_CERT_FAILURES')" 2>&1 || true
+		echo "open transactions (id, state, since, thread, rows locked, query):"
+		q "$n" "SELECT trx_id, trx_state, trx_started, trx_mysql_thread_id,
+		    trx_rows_locked, LEFT(trx_query, 120) FROM information_schema.INNODB_TRX" 2>&1 || true
+		echo "lock waits (requesting, blocking):"
+		q "$n" "SELECT requesting_trx_id, blocking_trx_id
+		    FROM information_schema.INNODB_LOCK_WAITS" 2>&1 || true
+		echo "its log's warnings, errors and views:"
+		grep -E "\[(Warning|ERROR)\]|view\(|suspect" "$VAR/db/log/node$n.err" 2>/dev/null |
+		    grep -v -e "Passing config" -e "Running: '" | cut -c1-240 | tail -n 25 || true
+	done
+}
+
 case "${1:-}" in
 up) up ;;
 down) down ;;
-*) echo "usage: cluster.sh up|down" >&2; exit 2 ;;
+status) status ;;
+*) echo "usage: cluster.sh up|down|status" >&2; exit 2 ;;
 esac

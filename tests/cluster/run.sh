@@ -39,7 +39,10 @@ set +a
 rc=0
 python3 "$ROOT/tests/http/run.py" concurrent racing race || rc=1
 KAQUAN_TESTS=$ROOT/tests/cluster python3 "$ROOT/tests/http/run.py" || rc=1
-[ $rc = 0 ] || tail -n 20 "$ROOT"/var/cluster/log/host*.log
+if [ $rc != 0 ]; then
+	tail -n 20 "$ROOT"/var/cluster/log/host*.log
+	sh "$ROOT/conf/dev/cluster.sh" status
+fi
 grep -h -A8 "runtime error:" "$ROOT"/var/cluster/log/host*.log 2>/dev/null | head -40
 # a template that asked for a value its handler did not give (check_views)
 if grep -h ": view: " "$ROOT"/var/cluster/log/host*.log 2>/dev/null | head -20 | grep .; then
