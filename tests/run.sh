@@ -102,6 +102,7 @@ fi
 echo "== the cluster (issue 13): 3 Galera nodes, 2 hosts, one nginx upstream"
 out=$(sh "$ROOT/tests/cluster/run.sh" 2>&1)
 echo "$out" | grep -E "^(ok|FAIL|cluster)|^http:|Error|Traceback"
+echo "$out" | sed -n '/^== what the failure left/,/^== end of what the failure left/p'
 for p in $(echo "$out" | sed -n 's/^http: \([0-9]*\) passed.*/\1/p'); do
 	passed=$((passed + p))
 done

@@ -228,7 +228,7 @@ down() {
 # for, and the warnings in its log.
 status() {
 	for n in 1 2 3; do
-		say "node $n"
+		echo "-- node $n"
 		q "$n" "SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS
 		    WHERE VARIABLE_NAME IN ('WSREP_LOCAL_STATE_COMMENT', 'WSREP_CLUSTER_SIZE',
 		    'WSREP_CLUSTER_STATUS', 'WSREP_CLUSTER_CONF_ID', 'WSREP_FLOW_CONTROL_PAUSED',

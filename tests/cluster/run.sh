@@ -39,9 +39,11 @@ set +a
 rc=0
 python3 "$ROOT/tests/http/run.py" concurrent racing race || rc=1
 KAQUAN_TESTS=$ROOT/tests/cluster python3 "$ROOT/tests/http/run.py" || rc=1
-if [ $rc != 0 ]; then
+if [ $rc != 0 ]; then	# tests/run.sh shows this part whole
+	echo "== what the failure left"
 	tail -n 20 "$ROOT"/var/cluster/log/host*.log
 	sh "$ROOT/conf/dev/cluster.sh" status
+	echo "== end of what the failure left"
 fi
 grep -h -A8 "runtime error:" "$ROOT"/var/cluster/log/host*.log 2>/dev/null | head -40
 # a template that asked for a value its handler did not give (check_views)
