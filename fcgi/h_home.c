@@ -293,9 +293,27 @@ audit_money(struct arena *a, const char *action, const char *w,
 	return arena_strdup(a, human);
 }
 
+/* A count the detail gives: a batch's "count=3" (3 张提货卡), an issue's
+ * last number (1 张代金券). */
+static const char *
+audit_count(struct arena *a, const char *action, const char *w)
+{
+	const char	*n = w;
+	int		 cards = strcmp(action, "pickup.batch.create") == 0;
+
+	if (cards && strncmp(w, "count=", 6) == 0)
+		n = w + 6;
+	else if (cards || strcmp(action, "voucher.issue") != 0)
+		return NULL;
+	if (*n == '\0' || strlen(n) > 9 || strspn(n, "0123456789") != strlen(n))
+		return NULL;
+	return cards ? arena_printf(a, Ln("%lld 张提货卡", atoll(n)), atoll(n)) :
+	    arena_printf(a, Ln("%lld 张代金券", atoll(n)), atoll(n));
+}
+
 /* A detail in words: each "kind:id" named, each machine word (an issue's
  * mode, a request's kind) as the pages say it, an approval's money in
- * yuan; the rest as it was. */
+ * yuan, a count with what it counts; the rest as it was. */
 static const char *
 audit_detail(struct arena *a, const char *action, const char *detail)
 {
@@ -309,6 +327,7 @@ audit_detail(struct arena *a, const char *action, const char *detail)
 		w = arena_strndup(a, p, len);
 		if ((word = audit_object(a, action, p, len, &href)) == NULL &&
 		    w != NULL && (word = audit_money(a, action, w, p + len)) == NULL &&
+		    (word = audit_count(a, action, w)) == NULL &&
 		    (word = option_text_of(opt_issue_mode, w)) == w)
 			word = option_text_of(opt_request_kind, w);
 		abuf_printf(&b, "%s%s", word != NULL ? word : "",
@@ -316,6 +335,23 @@ audit_detail(struct arena *a, const char *action, const char *detail)
 		p += len + (p[len] == ' ');
 	}
 	return abuf_str(&b);
+}
+
+/* Whether the code writes the action's detail (machine words, shown in
+ * words); the others' are what people typed (a template's name, a
+ * rejection's reason), shown as typed. */
+static int
+machine_detail(const char *action)
+{
+	static const char *const actions[] = { "voucher.issue",
+	    "approval.request", "approval.approve",
+	    "partner.customer_voucher.issue", "pickup.batch.create" };
+	size_t	i;
+
+	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+		if (strcmp(action, actions[i]) == 0)
+			return 1;
+	return 0;
 }
 
 static void
@@ -339,13 +375,7 @@ show_audit_row(struct req *r, struct view *x, const void *row)
 	view_set(x, "target_text", words != NULL ? words : e->target);
 	if (href != NULL)
 		view_set(x, "target_href", href);
-	/* the details the code writes are machine words; the others are
-	 * what people typed (a template's name, a rejection's reason), shown
-	 * as typed */
-	view_set(x, "detail", e->detail != NULL && (strcmp(e->action,
-	    "voucher.issue") == 0 || strcmp(e->action, "approval.request") == 0 ||
-	    strcmp(e->action, "approval.approve") == 0 ||
-	    strcmp(e->action, "partner.customer_voucher.issue") == 0) ?
+	view_set(x, "detail", e->detail != NULL && machine_detail(e->action) ?
 	    audit_detail(x->arena, e->action, e->detail) : e->detail);
 	view_set(x, "ip", e->ip);
 }

@@ -287,7 +287,17 @@ def test_audit_rows_name_and_link_their_objects():
     page = a.get("/admin/audit?action=voucher.issue&target=template:%d" % tid)
     assert '<a href="/admin/vouchers/templates/%d">代金券模板 #%d</a>' % (tid, tid) in page.text
     detail = re.search(r'data-field="detail">([^<]*)<', page.text).group(1)
-    assert re.match(r"发放 #\d+ 指定对象发放 1$", detail), detail
+    assert re.match(r"发放 #\d+ 指定对象发放 1 张代金券$", detail), detail
+    # a count says what it counts, in English with its plural
+    page = a.get("/admin/audit?action=pickup.batch.create&target=batch:%d" % bid)
+    assert re.search(r'data-field="detail">1 张提货卡<', page.text), page.text
+    a.cookies["kq_lang"] = "en"
+    page = a.get("/admin/audit?action=voucher.issue&target=template:%d" % tid)
+    detail = re.search(r'data-field="detail">([^<]*)<', page.text).group(1)
+    assert re.match(r"Issue #\d+ Issued to UINs 1 voucher$", detail), detail
+    page = a.get("/admin/audit?action=pickup.batch.create&target=batch:%d" % bid)
+    assert re.search(r'data-field="detail">1 pickup card<', page.text), page.text
+    del a.cookies["kq_lang"]
     texts = re.findall(r'<option value="[a-z_.]+"[^>]*>([^<]*)</option>', page.text)
     assert texts and len(texts) == len(set(texts)), texts
     # the CSV says the same words
