@@ -300,15 +300,18 @@ audit_count(struct arena *a, const char *action, const char *w)
 {
 	const char	*n = w;
 	int		 cards = strcmp(action, "pickup.batch.create") == 0;
+	size_t		 len;
+	long long	 v;
 
 	if (cards && strncmp(w, "count=", 6) == 0)
 		n = w + 6;
 	else if (cards || strcmp(action, "voucher.issue") != 0)
 		return NULL;
-	if (*n == '\0' || strlen(n) > 9 || strspn(n, "0123456789") != strlen(n))
+	if ((len = strlen(n)) == 0 || len > 9 || strspn(n, "0123456789") != len)
 		return NULL;
-	return cards ? arena_printf(a, Ln("%lld 张提货卡", atoll(n)), atoll(n)) :
-	    arena_printf(a, Ln("%lld 张代金券", atoll(n)), atoll(n));
+	v = atoll(n);
+	return cards ? arena_printf(a, Ln("%lld 张提货卡", v), v) :
+	    arena_printf(a, Ln("%lld 张代金券", v), v);
 }
 
 /* A detail in words: each "kind:id" named, each machine word (an issue's

@@ -288,6 +288,11 @@ def test_audit_rows_name_and_link_their_objects():
     assert '<a href="/admin/vouchers/templates/%d">代金券模板 #%d</a>' % (tid, tid) in page.text
     detail = re.search(r'data-field="detail">([^<]*)<', page.text).group(1)
     assert re.match(r"发放 #\d+ 指定对象发放 1 张代金券$", detail), detail
+    texts = re.findall(r'<option value="[a-z_.]+"[^>]*>([^<]*)</option>', page.text)
+    assert texts and len(texts) == len(set(texts)), texts
+    # the CSV says the same words
+    csv_text = a.get("/admin/audit.csv?target=batch:%d" % bid).text
+    assert "提货卡批次 #%d" % bid in csv_text, csv_text
     # a count says what it counts, in English with its plural
     page = a.get("/admin/audit?action=pickup.batch.create&target=batch:%d" % bid)
     assert re.search(r'data-field="detail">1 张提货卡<', page.text), page.text
@@ -297,12 +302,7 @@ def test_audit_rows_name_and_link_their_objects():
     assert re.match(r"Issue #\d+ Issued to UINs 1 voucher$", detail), detail
     page = a.get("/admin/audit?action=pickup.batch.create&target=batch:%d" % bid)
     assert re.search(r'data-field="detail">1 pickup card<', page.text), page.text
-    del a.cookies["kq_lang"]
-    texts = re.findall(r'<option value="[a-z_.]+"[^>]*>([^<]*)</option>', page.text)
-    assert texts and len(texts) == len(set(texts)), texts
-    # the CSV says the same words
-    csv_text = a.get("/admin/audit.csv?target=batch:%d" % bid).text
-    assert "提货卡批次 #%d" % bid in csv_text, csv_text
+    del a.cookies["kq_lang"]     # admin() is shared by the tests after
 
 
 def test_search_by_a_codes_last_four_lists_who_redeemed_it():
